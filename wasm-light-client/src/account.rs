@@ -1,0 +1,226 @@
+//! Account and storage values proven against a verified state root (`eth_getProof`).
+//!
+//! The node's answer says what the account holds and gives Merkle-Patricia proofs.
+//! Nothing in it is believed until the proofs show that exactly those values sit under
+//! the trusted root: the account at keccak256(address) in the state trie, each slot at
+//! keccak256(slot) in the account's storage trie. An absent account or zero slot must
+//! come with a proof of absence.
+
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy_trie::{nybbles::Nibbles, proof::verify_proof, TrieAccount, EMPTY_ROOT_HASH, KECCAK_EMPTY};
+use serde::{Deserialize, Deserializer};
+
+/// An `eth_getProof` result as a node sends it (EIP-1186).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountProofResponse {
+    pub address: Address,
+    #[serde(deserialize_with = "quantity_u256")]
+    pub balance: U256,
+    pub code_hash: B256,
+    #[serde(deserialize_with = "quantity_u64")]
+    pub nonce: u64,
+    pub storage_hash: B256,
+    pub account_proof: Vec<Bytes>,
+    #[serde(default)]
+    pub storage_proof: Vec<StorageProofResponse>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StorageProofResponse {
+    #[serde(deserialize_with = "quantity_u256")]
+    pub key: U256,
+    #[serde(deserialize_with = "quantity_u256")]
+    pub value: U256,
+    pub proof: Vec<Bytes>,
+}
+
+/// Account fields that were proven against a state root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountState {
+    pub address: Address,
+    pub balance: U256,
+    pub nonce: u64,
+    pub code_hash: B256,
+    pub storage_root: B256,
+    /// (slot, value) pairs proven against `storage_root`.
+    pub storage: Vec<(U256, U256)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProofError {
+    #[error("the node's proof answer is malformed ({0}); use another endpoint")]
+    Malformed(String),
+    #[error("the proof for account {address} does not match state root {state_root}: the node's balance, nonce or code for it cannot be trusted ({reason})")]
+    Account { address: Address, state_root: B256, reason: String },
+    #[error("the proof for slot {slot} of {address} does not match its storage root {storage_root}: the value cannot be trusted ({reason})")]
+    Storage { address: Address, slot: U256, storage_root: B256, reason: String },
+}
+
+/// Checks `response` against `state_root` and returns only what the proofs establish.
+pub fn verify_account_proof(state_root: B256, response: &AccountProofResponse) -> Result<AccountState, ProofError> {
+    let account = TrieAccount {
+        nonce: response.nonce,
+        balance: response.balance,
+        storage_root: response.storage_hash,
+        code_hash: response.code_hash,
+    };
+    // An account the trie does not hold reads as all-empty; proving it means proving absence.
+    let absent = account.nonce == 0
+        && account.balance.is_zero()
+        && account.storage_root == EMPTY_ROOT_HASH
+        && account.code_hash == KECCAK_EMPTY;
+    let expected = (!absent).then(|| alloy_rlp::encode(account));
+    verify_proof(state_root, Nibbles::unpack(keccak256(response.address)), expected, &response.account_proof)
+        .map_err(|e| ProofError::Account { address: response.address, state_root, reason: e.to_string() })?;
+
+    let storage = response
+        .storage_proof
+        .iter()
+        .map(|slot| verify_storage_slot(response.address, response.storage_hash, slot).map(|()| (slot.key, slot.value)))
+        .collect::<Result<_, _>>()?;
+
+    Ok(AccountState {
+        address: response.address,
+        balance: response.balance,
+        nonce: response.nonce,
+        code_hash: response.code_hash,
+        storage_root: response.storage_hash,
+        storage,
+    })
+}
+
+fn verify_storage_slot(address: Address, storage_root: B256, slot: &StorageProofResponse) -> Result<(), ProofError> {
+    let fail = |reason: String| ProofError::Storage { address, slot: slot.key, storage_root, reason };
+    if storage_root == EMPTY_ROOT_HASH {
+        // geth proves an empty trie with `[]`, anvil with `["0x80"]` (the RLP empty string).
+        // Both are accepted, but only for the empty root and a zero value.
+        let empty_form = slot.proof.is_empty() || (slot.proof.len() == 1 && slot.proof[0][..] == [0x80]);
+        return if !slot.value.is_zero() {
+            Err(fail(format!("the storage trie is empty but the node claims value {}", slot.value)))
+        } else if !empty_form {
+            Err(fail("an empty storage trie must be proven by an empty proof".into()))
+        } else {
+            Ok(())
+        };
+    }
+    let key = Nibbles::unpack(keccak256(B256::from(slot.key)));
+    let expected = (!slot.value.is_zero()).then(|| alloy_rlp::encode(slot.value));
+    verify_proof(storage_root, key, expected, &slot.proof).map_err(|e| fail(e.to_string()))
+}
+
+fn quantity_u256<'de, D: Deserializer<'de>>(d: D) -> Result<U256, D::Error> {
+    let s = String::deserialize(d)?;
+    crate::serde_hex::parse_u256(&s).map_err(serde::de::Error::custom)
+}
+
+fn quantity_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let s = String::deserialize(d)?;
+    crate::serde_hex::parse_u64(&s).map_err(serde::de::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    struct Fixture {
+        state_root: B256,
+        proofs: Vec<Value>,
+    }
+
+    /// Captured from anvil by `cargo xtask fixtures` (see tests/fixtures/README.md).
+    fn fixture() -> Fixture {
+        let v: Value = serde_json::from_str(include_str!("../tests/fixtures/anvil-proofs.json")).unwrap();
+        Fixture {
+            state_root: serde_json::from_value(v["stateRoot"].clone()).unwrap(),
+            proofs: v["proofs"].as_array().unwrap().clone(),
+        }
+    }
+
+    fn parse(v: &Value) -> AccountProofResponse {
+        serde_json::from_value(v.clone()).unwrap()
+    }
+
+    #[test]
+    fn every_captured_proof_verifies() {
+        let f = fixture();
+        assert!(f.proofs.len() >= 3);
+        for p in &f.proofs {
+            let resp = parse(p);
+            let acct = verify_account_proof(f.state_root, &resp).unwrap();
+            assert_eq!(acct.balance, resp.balance);
+            assert_eq!(acct.storage.len(), resp.storage_proof.len());
+        }
+    }
+
+    #[test]
+    fn absent_account_is_proven_absent() {
+        let f = fixture();
+        let absent = f.proofs.iter().map(parse).find(|p| p.balance.is_zero() && p.nonce == 0).expect("fixture has an absent account");
+        let acct = verify_account_proof(f.state_root, &absent).unwrap();
+        assert!(acct.balance.is_zero());
+        // Claiming the absent account holds funds must fail.
+        let mut lie = absent.clone();
+        lie.balance = U256::from(1);
+        assert!(matches!(verify_account_proof(f.state_root, &lie), Err(ProofError::Account { .. })));
+    }
+
+    #[test]
+    fn inflated_balance_is_rejected() {
+        let f = fixture();
+        let mut resp = parse(&f.proofs[0]);
+        resp.balance += U256::from(1);
+        let err = verify_account_proof(f.state_root, &resp).unwrap_err();
+        assert!(matches!(err, ProofError::Account { .. }), "{err}");
+    }
+
+    #[test]
+    fn wrong_nonce_or_state_root_is_rejected() {
+        let f = fixture();
+        let mut resp = parse(&f.proofs[0]);
+        resp.nonce += 1;
+        assert!(verify_account_proof(f.state_root, &resp).is_err());
+        let resp = parse(&f.proofs[0]);
+        assert!(verify_account_proof(B256::repeat_byte(7), &resp).is_err());
+    }
+
+    #[test]
+    fn storage_values_are_proven_and_lies_rejected() {
+        let f = fixture();
+        let with_storage = f
+            .proofs
+            .iter()
+            .map(parse)
+            .find(|p| p.storage_hash != EMPTY_ROOT_HASH && p.storage_proof.iter().any(|s| !s.value.is_zero()))
+            .expect("fixture has a contract with storage");
+        let acct = verify_account_proof(f.state_root, &with_storage).unwrap();
+        assert!(acct.storage.iter().any(|(_, v)| !v.is_zero()));
+
+        let mut lie = with_storage.clone();
+        let slot = lie.storage_proof.iter_mut().find(|s| !s.value.is_zero()).unwrap();
+        slot.value += U256::from(1);
+        assert!(matches!(verify_account_proof(f.state_root, &lie), Err(ProofError::Storage { .. })));
+    }
+
+    #[test]
+    fn empty_storage_accepts_both_empty_forms_only_for_zero() {
+        let f = fixture();
+        let eoa = f.proofs.iter().map(parse).find(|p| p.storage_hash == EMPTY_ROOT_HASH && !p.storage_proof.is_empty()).expect("fixture has an EOA with a slot query");
+        let mut geth_form = eoa.clone();
+        geth_form.storage_proof[0].proof.clear();
+        verify_account_proof(f.state_root, &geth_form).unwrap();
+        let mut anvil_form = eoa.clone();
+        anvil_form.storage_proof[0].proof = vec![Bytes::from_static(&[0x80])];
+        verify_account_proof(f.state_root, &anvil_form).unwrap();
+        let mut lie = anvil_form;
+        lie.storage_proof[0].value = U256::from(5);
+        assert!(verify_account_proof(f.state_root, &lie).is_err());
+    }
+
+    #[test]
+    fn malformed_answers_fail_to_parse() {
+        let bad = serde_json::json!({"address": "0x12", "balance": "0x1"});
+        assert!(serde_json::from_value::<AccountProofResponse>(bad).is_err());
+    }
+}

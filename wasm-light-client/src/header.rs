@@ -1,0 +1,239 @@
+//! Execution-layer block headers: reading them from a node's JSON and checking that a
+//! run of them hangs together from a trusted hash.
+//!
+//! A hash sent by the node is never trusted: every hash is recomputed as
+//! keccak256(rlp(header)), and a header is accepted only when its parent is a header
+//! already accepted (or the trusted checkpoint itself).
+
+use alloy_consensus::Header;
+use alloy_primitives::B256;
+use serde_json::Value;
+
+/// A header whose hash was recomputed locally and which links back to the checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedHeader {
+    pub hash: B256,
+    pub header: Header,
+}
+
+impl VerifiedHeader {
+    pub fn number(&self) -> u64 {
+        self.header.number
+    }
+
+    pub fn state_root(&self) -> B256 {
+        self.header.state_root
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    #[error("block {number}: the node's answer is not a block header ({reason})")]
+    Malformed { number: String, reason: String },
+    #[error("block {number}: the node says its hash is {claimed} but the header hashes to {computed}; the node is faulty or lying, use another endpoint")]
+    HashMismatch { number: u64, claimed: B256, computed: B256 },
+    #[error("block {number}: hashes to {computed}, not the trusted checkpoint {trusted}; check the checkpoint or the endpoint's network")]
+    NotCheckpoint { number: u64, computed: B256, trusted: B256 },
+    #[error("block {number}: its parent hash {parent} is not the hash of block {previous} ({expected}); the node is serving another chain or a forged header")]
+    BrokenLink { number: u64, parent: B256, previous: u64, expected: B256 },
+    #[error("block {number} cannot follow block {previous}: block numbers must rise by one")]
+    NotConsecutive { number: u64, previous: u64 },
+    #[error("no headers to verify")]
+    Empty,
+}
+
+/// Reads an `eth_getBlockBy*` result into a header and recomputes its hash.
+///
+/// If the JSON carries a `hash` field it must equal the recomputed hash: a node that
+/// reports one hash and serves another header is caught here.
+pub fn parse_rpc_header(block: &Value) -> Result<VerifiedHash, HeaderError> {
+    let number_hint = block
+        .get("number")
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_string();
+    let header: Header = serde_json::from_value(block.clone()).map_err(|e| HeaderError::Malformed {
+        number: number_hint.clone(),
+        reason: e.to_string(),
+    })?;
+    let computed = header.hash_slow();
+    if let Some(claimed) = block.get("hash").filter(|v| !v.is_null()) {
+        let claimed: B256 = serde_json::from_value(claimed.clone()).map_err(|e| HeaderError::Malformed {
+            number: number_hint,
+            reason: format!("hash: {e}"),
+        })?;
+        if claimed != computed {
+            return Err(HeaderError::HashMismatch { number: header.number, claimed, computed });
+        }
+    }
+    Ok(VerifiedHash { hash: computed, header })
+}
+
+/// A header with its locally computed hash, not yet linked to anything trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedHash {
+    pub hash: B256,
+    pub header: Header,
+}
+
+/// Verifies an ascending run of `eth_getBlockByNumber` results whose first block must
+/// hash to `trusted`. Returns the verified headers, or the first failure.
+pub fn verify_header_chain(trusted: B256, blocks: &[Value]) -> Result<Vec<VerifiedHeader>, HeaderError> {
+    let (first, rest) = blocks.split_first().ok_or(HeaderError::Empty)?;
+    let first = parse_rpc_header(first)?;
+    if first.hash != trusted {
+        return Err(HeaderError::NotCheckpoint { number: first.header.number, computed: first.hash, trusted });
+    }
+    let mut chain = HeaderChain::new(VerifiedHeader { hash: first.hash, header: first.header });
+    for block in rest {
+        chain.push(parse_rpc_header(block)?)?;
+    }
+    Ok(chain.into_headers())
+}
+
+/// The verified chain from a checkpoint to the newest header accepted so far.
+///
+/// Keeps the most recent [`HeaderChain::WINDOW`] headers so that values can be proven
+/// against a recent state root without refetching headers.
+#[derive(Debug, Clone)]
+pub struct HeaderChain {
+    headers: std::collections::VecDeque<VerifiedHeader>,
+}
+
+impl HeaderChain {
+    pub const WINDOW: usize = 256;
+
+    /// Starts from a header the caller already trusts (the checkpoint).
+    pub fn new(checkpoint: VerifiedHeader) -> Self {
+        Self { headers: std::collections::VecDeque::from([checkpoint]) }
+    }
+
+    pub fn tip(&self) -> &VerifiedHeader {
+        self.headers.back().expect("a HeaderChain is never empty")
+    }
+
+    pub fn get(&self, number: u64) -> Option<&VerifiedHeader> {
+        let first = self.headers.front()?.number();
+        let index = usize::try_from(number.checked_sub(first)?).ok()?;
+        self.headers.get(index)
+    }
+
+    /// Accepts `next` if it is the child of the current tip. A header the chain
+    /// already holds (same number, same hash) is accepted without change.
+    pub fn push(&mut self, next: VerifiedHash) -> Result<(), HeaderError> {
+        let tip = self.tip();
+        if let Some(known) = self.get(next.header.number) {
+            if known.hash == next.hash {
+                return Ok(());
+            }
+        }
+        if next.header.number != tip.number() + 1 {
+            return Err(HeaderError::NotConsecutive { number: next.header.number, previous: tip.number() });
+        }
+        if next.header.parent_hash != tip.hash {
+            return Err(HeaderError::BrokenLink {
+                number: next.header.number,
+                parent: next.header.parent_hash,
+                previous: tip.number(),
+                expected: tip.hash,
+            });
+        }
+        self.headers.push_back(VerifiedHeader { hash: next.hash, header: next.header });
+        if self.headers.len() > Self::WINDOW {
+            self.headers.pop_front();
+        }
+        Ok(())
+    }
+
+    fn into_headers(self) -> Vec<VerifiedHeader> {
+        self.headers.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> Vec<Value> {
+        serde_json::from_str(include_str!("../tests/fixtures/anvil-headers.json")).unwrap()
+    }
+
+    fn hash_of(block: &Value) -> B256 {
+        serde_json::from_value(block["hash"].clone()).unwrap()
+    }
+
+    #[test]
+    fn real_anvil_headers_verify_from_their_first_hash() {
+        let blocks = fixture();
+        let verified = verify_header_chain(hash_of(&blocks[0]), &blocks).unwrap();
+        assert_eq!(verified.len(), blocks.len());
+        for (v, b) in verified.iter().zip(&blocks) {
+            assert_eq!(v.hash, hash_of(b));
+        }
+    }
+
+    #[test]
+    fn wrong_checkpoint_is_refused() {
+        let blocks = fixture();
+        let err = verify_header_chain(hash_of(&blocks[1]), &blocks).unwrap_err();
+        assert!(matches!(err, HeaderError::NotCheckpoint { .. }), "{err}");
+    }
+
+    #[test]
+    fn tampered_state_root_is_caught_by_the_hash() {
+        let mut blocks = fixture();
+        blocks[2]["stateRoot"] = Value::String(format!("0x{}", "11".repeat(32)));
+        let err = verify_header_chain(hash_of(&blocks[0]), &blocks).unwrap_err();
+        assert!(matches!(err, HeaderError::HashMismatch { number, .. } if number == blocks_number(&blocks[2])), "{err}");
+    }
+
+    #[test]
+    fn tampered_header_with_matching_claimed_hash_breaks_the_link() {
+        let mut blocks = fixture();
+        blocks[2]["stateRoot"] = Value::String(format!("0x{}", "11".repeat(32)));
+        // A cleverer liar also fixes up the claimed hash; the child's parent link still exposes it.
+        let forged = parse_rpc_header(&{
+            let mut b = blocks[2].clone();
+            b.as_object_mut().unwrap().remove("hash");
+            b
+        })
+        .unwrap();
+        blocks[2]["hash"] = Value::String(forged.hash.to_string());
+        let err = verify_header_chain(hash_of(&blocks[0]), &blocks).unwrap_err();
+        assert!(matches!(err, HeaderError::BrokenLink { .. }), "{err}");
+    }
+
+    #[test]
+    fn gaps_and_reordering_are_refused() {
+        let blocks = fixture();
+        let skipped = [blocks[0].clone(), blocks[2].clone()];
+        let err = verify_header_chain(hash_of(&blocks[0]), &skipped).unwrap_err();
+        assert!(matches!(err, HeaderError::NotConsecutive { .. }), "{err}");
+    }
+
+    #[test]
+    fn garbage_is_malformed_not_a_panic() {
+        let err = verify_header_chain(B256::ZERO, &[serde_json::json!({"number": "0x1"})]).unwrap_err();
+        assert!(matches!(err, HeaderError::Malformed { .. }), "{err}");
+        assert_eq!(verify_header_chain(B256::ZERO, &[]).unwrap_err(), HeaderError::Empty);
+    }
+
+    #[test]
+    fn chain_window_keeps_recent_headers() {
+        let blocks = fixture();
+        let verified = verify_header_chain(hash_of(&blocks[0]), &blocks).unwrap();
+        let mut chain = HeaderChain::new(verified[0].clone());
+        for v in &verified[1..] {
+            chain.push(VerifiedHash { hash: v.hash, header: v.header.clone() }).unwrap();
+        }
+        assert_eq!(chain.tip(), verified.last().unwrap());
+        assert_eq!(chain.get(verified[1].number()), Some(&verified[1]));
+        // Re-pushing a known header is harmless.
+        chain.push(VerifiedHash { hash: verified[1].hash, header: verified[1].header.clone() }).unwrap();
+        assert_eq!(chain.tip(), verified.last().unwrap());
+    }
+
+    fn blocks_number(b: &Value) -> u64 {
+        crate::serde_hex::parse_u64(b["number"].as_str().unwrap()).unwrap()
+    }
+}

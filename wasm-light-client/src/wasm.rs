@@ -1,0 +1,65 @@
+//! JavaScript bindings (wasm32 only). Thin: parse the strings, call the pure
+//! functions, turn errors into thrown JS errors whose message is the Rust error text.
+
+use alloy_primitives::B256;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::{verify_account_proof, verify_header_chain, AccountProofResponse};
+
+fn js_err(msg: impl std::fmt::Display) -> JsError {
+    JsError::new(&msg.to_string())
+}
+
+fn parse_hash(s: &str, what: &str) -> Result<B256, JsError> {
+    s.parse::<B256>().map_err(|e| js_err(format!("{what} {s:?} is not a 32-byte hex hash: {e}")))
+}
+
+/// Verifies an ascending JSON array of `eth_getBlockByNumber(n, false)` results whose
+/// first block must hash to `trustedHash`. Returns how many headers verified; throws
+/// with the reason and block number otherwise.
+#[wasm_bindgen(js_name = verifyHeaderChain)]
+pub fn verify_header_chain_js(headers_json: &str, trusted_hash: &str) -> Result<u32, JsError> {
+    let trusted = parse_hash(trusted_hash, "trustedHash")?;
+    let blocks: Vec<Value> = serde_json::from_str(headers_json).map_err(|e| js_err(format!("headersJson is not a JSON array: {e}")))?;
+    let verified = verify_header_chain(trusted, &blocks).map_err(js_err)?;
+    Ok(verified.len() as u32)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsAccount {
+    address: String,
+    balance: String,
+    nonce: String,
+    code_hash: String,
+    storage_hash: String,
+    storage: Vec<JsSlot>,
+}
+
+#[derive(Serialize)]
+struct JsSlot {
+    key: String,
+    value: String,
+}
+
+/// Verifies an `eth_getProof` result against `stateRoot`. Returns the proven account
+/// (`{address, balance, nonce, codeHash, storageHash, storage: [{key, value}]}`, numbers
+/// as decimal strings); throws otherwise.
+#[wasm_bindgen(js_name = verifyAccountProof)]
+pub fn verify_account_proof_js(proof_json: &str, state_root: &str) -> Result<JsValue, JsError> {
+    let root = parse_hash(state_root, "stateRoot")?;
+    let response: AccountProofResponse =
+        serde_json::from_str(proof_json).map_err(|e| js_err(format!("proofJson is not an eth_getProof result: {e}")))?;
+    let account = verify_account_proof(root, &response).map_err(js_err)?;
+    let out = JsAccount {
+        address: account.address.to_checksum(None),
+        balance: account.balance.to_string(),
+        nonce: account.nonce.to_string(),
+        code_hash: account.code_hash.to_string(),
+        storage_hash: account.storage_root.to_string(),
+        storage: account.storage.iter().map(|(k, v)| JsSlot { key: format!("0x{k:x}"), value: v.to_string() }).collect(),
+    };
+    out.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+}
