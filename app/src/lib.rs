@@ -1,1 +1,2 @@
-
+//! zg-console, the single-page app.
+pub mod wallet;
