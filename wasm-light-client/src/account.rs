@@ -157,7 +157,12 @@ mod tests {
     #[test]
     fn absent_account_is_proven_absent() {
         let f = fixture();
-        let absent = f.proofs.iter().map(parse).find(|p| p.balance.is_zero() && p.nonce == 0).expect("fixture has an absent account");
+        let absent = f
+            .proofs
+            .iter()
+            .map(parse)
+            .find(|p| p.balance.is_zero() && p.nonce == 0)
+            .expect("fixture has an absent account");
         let acct = verify_account_proof(f.state_root, &absent).unwrap();
         assert!(acct.balance.is_zero());
         // Claiming the absent account holds funds must fail.
@@ -206,7 +211,12 @@ mod tests {
     #[test]
     fn empty_storage_accepts_both_empty_forms_only_for_zero() {
         let f = fixture();
-        let eoa = f.proofs.iter().map(parse).find(|p| p.storage_hash == EMPTY_ROOT_HASH && !p.storage_proof.is_empty()).expect("fixture has an EOA with a slot query");
+        let eoa = f
+            .proofs
+            .iter()
+            .map(parse)
+            .find(|p| p.storage_hash == EMPTY_ROOT_HASH && !p.storage_proof.is_empty())
+            .expect("fixture has an EOA with a slot query");
         let mut geth_form = eoa.clone();
         geth_form.storage_proof[0].proof.clear();
         verify_account_proof(f.state_root, &geth_form).unwrap();

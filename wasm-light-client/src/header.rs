@@ -47,21 +47,13 @@ pub enum HeaderError {
 /// If the JSON carries a `hash` field it must equal the recomputed hash: a node that
 /// reports one hash and serves another header is caught here.
 pub fn parse_rpc_header(block: &Value) -> Result<VerifiedHash, HeaderError> {
-    let number_hint = block
-        .get("number")
-        .and_then(Value::as_str)
-        .unwrap_or("?")
-        .to_string();
-    let header: Header = serde_json::from_value(block.clone()).map_err(|e| HeaderError::Malformed {
-        number: number_hint.clone(),
-        reason: e.to_string(),
-    })?;
+    let number_hint = block.get("number").and_then(Value::as_str).unwrap_or("?").to_string();
+    let header: Header = serde_json::from_value(block.clone())
+        .map_err(|e| HeaderError::Malformed { number: number_hint.clone(), reason: e.to_string() })?;
     let computed = header.hash_slow();
     if let Some(claimed) = block.get("hash").filter(|v| !v.is_null()) {
-        let claimed: B256 = serde_json::from_value(claimed.clone()).map_err(|e| HeaderError::Malformed {
-            number: number_hint,
-            reason: format!("hash: {e}"),
-        })?;
+        let claimed: B256 = serde_json::from_value(claimed.clone())
+            .map_err(|e| HeaderError::Malformed { number: number_hint, reason: format!("hash: {e}") })?;
         if claimed != computed {
             return Err(HeaderError::HashMismatch { number: header.number, claimed, computed });
         }
@@ -184,7 +176,10 @@ mod tests {
         let mut blocks = fixture();
         blocks[2]["stateRoot"] = Value::String(format!("0x{}", "11".repeat(32)));
         let err = verify_header_chain(hash_of(&blocks[0]), &blocks).unwrap_err();
-        assert!(matches!(err, HeaderError::HashMismatch { number, .. } if number == blocks_number(&blocks[2])), "{err}");
+        assert!(
+            matches!(err, HeaderError::HashMismatch { number, .. } if number == blocks_number(&blocks[2])),
+            "{err}"
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod serde_hex;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use account::{verify_account_proof, AccountProofResponse, ProofError, AccountState};
+pub use account::{verify_account_proof, AccountProofResponse, AccountState, ProofError};
 pub use consensus::{CheckpointOnly, ConsensusVerifier};
 pub use header::{verify_header_chain, HeaderChain, HeaderError, VerifiedHeader};
 pub use provider::{JsonRpcTransport, SyncError, TransportError, Verified, VerifiedProvider};

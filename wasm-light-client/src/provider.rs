@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use alloy_primitives::{Address, B256};
 use serde_json::{json, Value};
 
-use crate::account::{verify_account_proof, AccountProofResponse, ProofError, AccountState};
+use crate::account::{verify_account_proof, AccountProofResponse, AccountState, ProofError};
 use crate::consensus::ConsensusVerifier;
 use crate::header::{parse_rpc_header, HeaderChain, HeaderError, VerifiedHeader};
 
@@ -110,7 +110,12 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             }
             let parsed = parse_rpc_header(&block)?;
             if parsed.hash != self.checkpoint {
-                return Err(HeaderError::NotCheckpoint { number: parsed.header.number, computed: parsed.hash, trusted: self.checkpoint }.into());
+                return Err(HeaderError::NotCheckpoint {
+                    number: parsed.header.number,
+                    computed: parsed.hash,
+                    trusted: self.checkpoint,
+                }
+                .into());
             }
             let start = VerifiedHeader { hash: parsed.hash, header: parsed.header };
             self.chain.borrow_mut().get_or_insert_with(|| HeaderChain::new(start));
@@ -135,7 +140,10 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                 .iter()
                 .map(|b| {
                     if b.is_null() {
-                        Err(SyncError::BadAnswer { method: "eth_getBlockByNumber", detail: "a block below the reported head is missing".into() })
+                        Err(SyncError::BadAnswer {
+                            method: "eth_getBlockByNumber",
+                            detail: "a block below the reported head is missing".into(),
+                        })
                     } else {
                         Ok(parse_rpc_header(b)?)
                     }
@@ -158,14 +166,13 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         let Some(tip) = self.tip() else {
             return Verified::Rejected { reason: "the light client has not synced yet".into() };
         };
-        let answer = match self
-            .transport
-            .request("eth_getProof", json!([address, [], format!("0x{:x}", tip.number())]))
-            .await
-        {
-            Ok(v) => v,
-            Err(e) => return self.unproven_account(address, tip.number(), format!("eth_getProof failed: {e}")).await,
-        };
+        let answer =
+            match self.transport.request("eth_getProof", json!([address, [], format!("0x{:x}", tip.number())])).await {
+                Ok(v) => v,
+                Err(e) => {
+                    return self.unproven_account(address, tip.number(), format!("eth_getProof failed: {e}")).await
+                }
+            };
         let response: AccountProofResponse = match serde_json::from_value(answer) {
             Ok(r) => r,
             Err(e) => return Verified::Rejected { reason: ProofError::Malformed(e.to_string()).to_string() },
@@ -194,7 +201,14 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         });
         match parsed {
             Some((balance, nonce)) => Verified::Unverified {
-                value: AccountState { address, balance, nonce, code_hash: B256::ZERO, storage_root: B256::ZERO, storage: vec![] },
+                value: AccountState {
+                    address,
+                    balance,
+                    nonce,
+                    code_hash: B256::ZERO,
+                    storage_root: B256::ZERO,
+                    storage: vec![],
+                },
                 reason,
             },
             None => Verified::Rejected { reason },

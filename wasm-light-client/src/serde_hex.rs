@@ -5,10 +5,8 @@ use alloy_primitives::U256;
 
 /// Parses a JSON-RPC quantity or 32-byte hex word into a U256.
 pub(crate) fn parse_u256(s: &str) -> Result<U256, String> {
-    let digits = s
-        .strip_prefix("0x")
-        .or_else(|| s.strip_prefix("0X"))
-        .ok_or_else(|| format!("{s:?} is not 0x-prefixed hex"))?;
+    let digits =
+        s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).ok_or_else(|| format!("{s:?} is not 0x-prefixed hex"))?;
     if digits.is_empty() {
         return Err(format!("{s:?} has no digits"));
     }

@@ -22,7 +22,8 @@ fn parse_hash(s: &str, what: &str) -> Result<B256, JsError> {
 #[wasm_bindgen(js_name = verifyHeaderChain)]
 pub fn verify_header_chain_js(headers_json: &str, trusted_hash: &str) -> Result<u32, JsError> {
     let trusted = parse_hash(trusted_hash, "trustedHash")?;
-    let blocks: Vec<Value> = serde_json::from_str(headers_json).map_err(|e| js_err(format!("headersJson is not a JSON array: {e}")))?;
+    let blocks: Vec<Value> =
+        serde_json::from_str(headers_json).map_err(|e| js_err(format!("headersJson is not a JSON array: {e}")))?;
     let verified = verify_header_chain(trusted, &blocks).map_err(js_err)?;
     Ok(verified.len() as u32)
 }
@@ -50,8 +51,8 @@ struct JsSlot {
 #[wasm_bindgen(js_name = verifyAccountProof)]
 pub fn verify_account_proof_js(proof_json: &str, state_root: &str) -> Result<JsValue, JsError> {
     let root = parse_hash(state_root, "stateRoot")?;
-    let response: AccountProofResponse =
-        serde_json::from_str(proof_json).map_err(|e| js_err(format!("proofJson is not an eth_getProof result: {e}")))?;
+    let response: AccountProofResponse = serde_json::from_str(proof_json)
+        .map_err(|e| js_err(format!("proofJson is not an eth_getProof result: {e}")))?;
     let account = verify_account_proof(root, &response).map_err(js_err)?;
     let out = JsAccount {
         address: account.address.to_checksum(None),
@@ -59,7 +60,11 @@ pub fn verify_account_proof_js(proof_json: &str, state_root: &str) -> Result<JsV
         nonce: account.nonce.to_string(),
         code_hash: account.code_hash.to_string(),
         storage_hash: account.storage_root.to_string(),
-        storage: account.storage.iter().map(|(k, v)| JsSlot { key: format!("0x{k:x}"), value: v.to_string() }).collect(),
+        storage: account
+            .storage
+            .iter()
+            .map(|(k, v)| JsSlot { key: format!("0x{k:x}"), value: v.to_string() })
+            .collect(),
     };
     out.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
 }
