@@ -1,2 +1,9 @@
-//! zg-console, the single-page app.
+//! zg-console, the single-page app. See ARCHITECTURE.md for the codemap.
+//!
+//! Data flow: UI (`ui`) → services (`wallet`, `chain`) → light client
+//! (`wasm-light-client`) → JSON-RPC over fetch (`chain::rpc`) → node.
+
+pub mod chain;
+pub mod format;
+pub mod ui;
 pub mod wallet;

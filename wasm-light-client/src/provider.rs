@@ -95,6 +95,12 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         &self.consensus
     }
 
+    /// The underlying transport, for calls that need no proof (sending a signed
+    /// transaction) or cannot have one yet.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
     /// The newest verified header, if sync has run.
     pub fn tip(&self) -> Option<VerifiedHeader> {
         self.chain.borrow().as_ref().map(|c| c.tip().clone())

@@ -1,1 +1,51 @@
-fn main() {}
+//! `cargo xtask <task>`: the project's automation as a plain Rust program, so there are
+//! no shell scripts to drift. Every task installs what it needs first (see `setup`),
+//! so a fresh machine with Rust and Node needs nothing else.
+//!
+//! Tasks: setup, build, demo, test, bench. `cargo xtask help` lists them.
+
+mod bench;
+mod build_app;
+mod demo;
+mod setup;
+mod test;
+mod util;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <task>
+
+  setup   install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages
+          (add --browser for Chromium + chromedriver)
+  build   build the app into dist/ (trunk, release, offline) and report the wasm size
+  demo    build, start the devnet (anvil + faucet) and serve the app; Ctrl-C stops all
+  test    every layer: native cargo test, wasm tests in headless Chromium, e2e against a
+          fresh devnet; one summary, non-zero exit on any failure
+  bench   print performance figures of the verification core
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    let rest = &args[args.len().min(1)..];
+    let result = match task {
+        "setup" => setup::run(setup::Needs { browser: rest.iter().any(|a| a == "--browser") }),
+        "build" => build_app::run().map(|_| ()),
+        "demo" => demo::run(rest),
+        "test" => test::run(rest),
+        "bench" => bench::run(),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!("unknown task {other:?}\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask {task}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! The chain service the UI calls: one connected network, its verified provider, and
+//! the few unproven calls a wallet needs (send, receipts, faucet).
+//!
+//! Every account value goes through the light client. Where a network has no
+//! checkpoint, values come back as [`Verified::Unverified`] with that reason; a failed
+//! proof comes back as [`Verified::Rejected`] and its value is never returned.
+
+use alloy_primitives::{Address, B256, U256};
+use serde_json::{json, Value};
+use wasm_light_client::{
+    AccountState, CheckpointOnly, JsonRpcTransport, SyncError, TransportError, Verified, VerifiedHeader,
+    VerifiedProvider,
+};
+
+use super::networks::{check_chain_id, Network, NetworkError};
+use super::rpc::FetchTransport;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Network(#[from] NetworkError),
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    #[error("the node answered {0} with something unexpected")]
+    BadAnswer(&'static str),
+    #[error("the node reported transaction hash {reported}, but the signed transaction's hash is {expected}; do not trust this endpoint")]
+    WrongTxHash { expected: B256, reported: B256 },
+    #[error("the transaction was not included within {0} s; it may still be pending. Check again later before resending")]
+    NotIncluded(u32),
+    #[error("this network has no faucet")]
+    NoFaucet,
+    #[error("the faucet refused: {0}")]
+    Faucet(String),
+}
+
+pub struct ChainClient {
+    network: Network,
+    provider: VerifiedProvider<FetchTransport, CheckpointOnly>,
+}
+
+/// Where a transaction stands after broadcast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inclusion {
+    pub block: u64,
+    pub success: bool,
+}
+
+impl ChainClient {
+    /// Connects and checks the endpoint's chain id against the network's.
+    pub async fn connect(network: Network) -> Result<Self, ChainError> {
+        let transport = FetchTransport::new(network.rpc_url.clone());
+        let id = transport.request("eth_chainId", json!([])).await?;
+        let id = id.as_str().and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
+        check_chain_id(&network, id.ok_or(ChainError::BadAnswer("eth_chainId"))?)?;
+        // Without a checkpoint the provider can never sync; it stays, unused, so the
+        // transport has one owner.
+        let checkpoint = network.checkpoint.map(|c| c.hash).unwrap_or(B256::ZERO);
+        Ok(Self { provider: VerifiedProvider::new(transport, CheckpointOnly, checkpoint), network })
+    }
+
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    fn transport(&self) -> &FetchTransport {
+        self.provider.transport()
+    }
+
+    pub fn tip(&self) -> Option<VerifiedHeader> {
+        self.provider.tip()
+    }
+
+    /// Verifies headers from the checkpoint (or the last verified tip) to the head.
+    pub async fn sync(&self) -> Result<Option<VerifiedHeader>, ChainError> {
+        if self.network.checkpoint.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(self.provider.sync().await?))
+    }
+
+    /// Balance and nonce of `address`: proven at the verified tip, or labelled.
+    pub async fn account(&self, address: Address) -> Verified<AccountState> {
+        if self.network.checkpoint.is_none() {
+            return self.unverified_account(address, "no checkpoint is set for this network, so the light client cannot prove values; add one in Settings").await;
+        }
+        if let Err(e) = self.provider.sync().await {
+            return Verified::Rejected { reason: format!("the light client could not verify the chain: {e}") };
+        }
+        self.provider.account(address).await
+    }
+
+    async fn unverified_account(&self, address: Address, reason: &str) -> Verified<AccountState> {
+        let answers = self
+            .transport()
+            .batch(vec![
+                ("eth_getBalance", json!([address, "latest"])),
+                ("eth_getTransactionCount", json!([address, "latest"])),
+            ])
+            .await;
+        let parsed = answers.ok().and_then(|a| Some((parse_u256(a.first()?)?, parse_u256(a.get(1)?)?)));
+        match parsed {
+            Some((balance, nonce)) => Verified::Unverified {
+                value: AccountState {
+                    address,
+                    balance,
+                    nonce: nonce.saturating_to(),
+                    code_hash: B256::ZERO,
+                    storage_root: B256::ZERO,
+                    storage: vec![],
+                },
+                reason: reason.to_string(),
+            },
+            None => Verified::Rejected { reason: format!("{reason}; and the node did not answer the balance query") },
+        }
+    }
+
+    /// Base fee of the newest verified block (or the node's latest, unverified) and the
+    /// node's suggested priority fee (1 gwei if it has none).
+    pub async fn fee_inputs(&self) -> Result<(u128, u128), ChainError> {
+        let base_fee = match self.sync().await? {
+            Some(tip) => tip.header.base_fee_per_gas.map(u128::from),
+            None => {
+                let block = self.transport().request("eth_getBlockByNumber", json!(["latest", false])).await?;
+                block.get("baseFeePerGas").and_then(parse_u256).map(|v| v.saturating_to())
+            }
+        }
+        .unwrap_or(1_000_000_000);
+        let priority = self
+            .transport()
+            .request("eth_maxPriorityFeePerGas", json!([]))
+            .await
+            .ok()
+            .as_ref()
+            .and_then(parse_u256)
+            .map(|v| v.saturating_to())
+            .unwrap_or(crate::wallet::signer::DEFAULT_PRIORITY_FEE);
+        Ok((base_fee, priority))
+    }
+
+    /// Broadcasts a signed transaction and checks the node reports its real hash.
+    pub async fn send_raw(&self, raw: &[u8], expected: B256) -> Result<B256, ChainError> {
+        let answer = self.transport().request("eth_sendRawTransaction", json!([format!("0x{}", hex::encode(raw))])).await?;
+        let reported: B256 =
+            serde_json::from_value(answer).map_err(|_| ChainError::BadAnswer("eth_sendRawTransaction"))?;
+        if reported != expected {
+            return Err(ChainError::WrongTxHash { expected, reported });
+        }
+        Ok(reported)
+    }
+
+    /// Polls for the receipt until `timeout_s`. The receipt is the node's word; the
+    /// balances shown afterwards are proven separately.
+    pub async fn wait_for_inclusion(&self, hash: B256, timeout_s: u32) -> Result<Inclusion, ChainError> {
+        let polls = timeout_s * 2;
+        for _ in 0..polls {
+            let receipt = self.transport().request("eth_getTransactionReceipt", json!([hash])).await?;
+            if !receipt.is_null() {
+                let block = receipt.get("blockNumber").and_then(parse_u256).ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
+                let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
+                return Ok(Inclusion { block: block.saturating_to(), success });
+            }
+            gloo::timers::future::TimeoutFuture::new(500).await;
+        }
+        Err(ChainError::NotIncluded(timeout_s))
+    }
+
+    /// Devnet only: asks the faucet for funds; returns the funding transaction's hash.
+    pub async fn request_faucet(&self, address: Address) -> Result<B256, ChainError> {
+        let url = self.network.faucet_url.as_deref().ok_or(ChainError::NoFaucet)?;
+        let response = gloo::net::http::Request::post(url)
+            .json(&json!({"address": address}))
+            .map_err(|e| ChainError::Faucet(e.to_string()))?
+            .send()
+            .await
+            .map_err(|e| ChainError::Faucet(format!("the faucet is unreachable ({e}); is the devnet running?")))?;
+        let body: Value = response.json().await.map_err(|e| ChainError::Faucet(e.to_string()))?;
+        if !response.ok() {
+            let why = body.get("error").and_then(Value::as_str).unwrap_or("unknown error");
+            return Err(ChainError::Faucet(why.to_string()));
+        }
+        body.get("txHash")
+            .and_then(|h| serde_json::from_value(h.clone()).ok())
+            .ok_or_else(|| ChainError::Faucet("the faucet's answer has no transaction hash".into()))
+    }
+}
+
+fn parse_u256(v: &Value) -> Option<U256> {
+    let s = v.as_str()?.strip_prefix("0x")?;
+    U256::from_str_radix(s, 16).ok()
+}

@@ -1,0 +1,158 @@
+//! How amounts and addresses are written for people, and how typed amounts are read.
+//! Exact decimal arithmetic on wei: no floating point anywhere near money.
+
+use alloy_primitives::{Address, U256};
+
+pub const DECIMALS: usize = 18;
+pub const UNIT: &str = "0G";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("enter an amount, e.g. 1.5")]
+    Empty,
+    #[error("\"{0}\" is not a number; use digits and one decimal point, e.g. 0.25")]
+    NotANumber(String),
+    #[error("0G has 18 decimals; use at most 18 digits after the point")]
+    TooPrecise,
+    #[error("that amount is too large")]
+    TooLarge,
+}
+
+/// `wei` as 0G with up to `max_decimals` decimals, trailing zeros trimmed: "1.5", "0.000001".
+pub fn format_units(wei: U256, max_decimals: usize) -> String {
+    let s = wei.to_string();
+    let (int, frac) = if s.len() > DECIMALS {
+        (s[..s.len() - DECIMALS].to_string(), s[s.len() - DECIMALS..].to_string())
+    } else {
+        ("0".to_string(), format!("{s:0>DECIMALS$}"))
+    };
+    let frac = frac[..max_decimals.min(DECIMALS)].trim_end_matches('0');
+    let int = group_thousands(&int);
+    if frac.is_empty() {
+        if wei.is_zero() || max_decimals >= DECIMALS {
+            int
+        } else if int == "0" {
+            // Non-zero but below display precision: say so rather than show 0.
+            format!("<0.{}1", "0".repeat(max_decimals.saturating_sub(1)))
+        } else {
+            int
+        }
+    } else {
+        format!("{int}.{frac}")
+    }
+}
+
+/// `wei` as "1.5 0G".
+pub fn format_0g(wei: U256) -> String {
+    format!("{} {UNIT}", format_units(wei, 6))
+}
+
+/// Reads "1.5" (0G) into wei, exactly.
+pub fn parse_0g(input: &str) -> Result<U256, AmountError> {
+    let t = input.trim().replace(['_', ','], "");
+    if t.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    let (int, frac) = t.split_once('.').unwrap_or((&t, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
+        return Err(AmountError::NotANumber(input.trim().chars().take(40).collect()));
+    }
+    if frac.len() > DECIMALS {
+        return Err(AmountError::TooPrecise);
+    }
+    let joined = format!("{}{frac:0<DECIMALS$}", if int.is_empty() { "0" } else { int });
+    U256::from_str_radix(&joined, 10).map_err(|_| AmountError::TooLarge)
+}
+
+/// Gas prices in gwei with up to 3 decimals.
+pub fn format_gwei(wei: u128) -> String {
+    let whole = wei / 1_000_000_000;
+    let milli = (wei % 1_000_000_000) / 1_000_000;
+    if milli == 0 {
+        format!("{whole} gwei")
+    } else {
+        format!("{whole}.{}", format!("{milli:03}").trim_end_matches('0')) + " gwei"
+    }
+}
+
+/// Reads a gwei amount ("1.5") into wei.
+pub fn parse_gwei(input: &str) -> Result<u128, AmountError> {
+    let wei = parse_0g(input)? / U256::from(1_000_000_000u64);
+    u128::try_from(wei).map_err(|_| AmountError::TooLarge)
+}
+
+/// "0x1234…abcd": enough to recognise, short enough for a phone.
+pub fn short_address(address: &Address) -> String {
+    let full = address.to_checksum(None);
+    format!("{}…{}", &full[..6], &full[full.len() - 4..])
+}
+
+pub fn short_hash(hash: &str) -> String {
+    if hash.len() > 14 {
+        format!("{}…{}", &hash[..8], &hash[hash.len() - 6..])
+    } else {
+        hash.to_string()
+    }
+}
+
+fn group_thousands(int: &str) -> String {
+    let mut out = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wei(s: &str) -> U256 {
+        U256::from_str_radix(s, 10).unwrap()
+    }
+
+    #[test]
+    fn formats_whole_fractional_and_tiny_amounts() {
+        assert_eq!(format_0g(U256::ZERO), "0 0G");
+        assert_eq!(format_0g(wei("1000000000000000000")), "1 0G");
+        assert_eq!(format_0g(wei("1500000000000000000")), "1.5 0G");
+        assert_eq!(format_0g(wei("10000000000000000000000")), "10,000 0G");
+        assert_eq!(format_0g(wei("1")), "<0.000001 0G");
+        assert_eq!(format_units(wei("1"), 18), "0.000000000000000001");
+        assert_eq!(format_units(wei("123456789"), 18), "0.000000000123456789");
+    }
+
+    #[test]
+    fn parses_exactly_and_refuses_nonsense() {
+        assert_eq!(parse_0g("1.5").unwrap(), wei("1500000000000000000"));
+        assert_eq!(parse_0g(" .25 ").unwrap(), wei("250000000000000000"));
+        assert_eq!(parse_0g("3").unwrap(), wei("3000000000000000000"));
+        assert_eq!(parse_0g("0.000000000000000001").unwrap(), wei("1"));
+        assert_eq!(parse_0g(""), Err(AmountError::Empty));
+        assert!(matches!(parse_0g("1.2.3"), Err(AmountError::NotANumber(_))));
+        assert!(matches!(parse_0g("-1"), Err(AmountError::NotANumber(_))));
+        assert!(matches!(parse_0g("1e18"), Err(AmountError::NotANumber(_))));
+        assert!(matches!(parse_0g("."), Err(AmountError::NotANumber(_))));
+        assert_eq!(parse_0g("0.0000000000000000001"), Err(AmountError::TooPrecise));
+    }
+
+    #[test]
+    fn round_trips() {
+        for s in ["0.1", "42", "12345.678901", "0.000001"] {
+            assert_eq!(format_units(parse_0g(s).unwrap(), 18).replace(',', ""), s);
+        }
+    }
+
+    #[test]
+    fn gwei_and_addresses() {
+        assert_eq!(format_gwei(1_000_000_000), "1 gwei");
+        assert_eq!(format_gwei(2_500_000_000), "2.5 gwei");
+        assert_eq!(parse_gwei("2.5").unwrap(), 2_500_000_000);
+        let a: Address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".parse().unwrap();
+        assert_eq!(short_address(&a), "0xf39F…2266");
+    }
+}

@@ -1,0 +1,74 @@
+//! The user interface: the root component, shared state, the shell and the pages.
+//! Components stay small; loading, signing and verifying happen in the services
+//! (`crate::wallet`, `crate::chain`) that `state::AppState` exposes.
+
+pub mod components;
+pub mod pages;
+pub mod settings;
+pub mod shell;
+pub mod state;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use pages::{onboarding::Onboarding, unlock::Unlock};
+use shell::{Shell, ToastRegion};
+use state::{AppState, Phase};
+
+/// How often balances are re-proven while the wallet is open (0G makes a block every 0.4 s;
+/// a wallet need not follow every one).
+const REFRESH_MS: u32 = 4_000;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let app = AppState::new();
+    provide_context(app);
+
+    spawn_local(async move {
+        app.chain.load_devnet().await;
+        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
+            app.chain.connect(app, network);
+        }
+        let phase = match crate::wallet::vault::exists().await {
+            Ok(true) => Phase::Locked,
+            Ok(false) => Phase::NoVault,
+            Err(e) => {
+                app.toasts.error(&e.to_string());
+                Phase::NoVault
+            }
+        };
+        app.phase.set(phase);
+    });
+
+    // Activity resets the idle timer; the timer locks the wallet.
+    let touch = move || app.session.touch();
+    window_event_listener(leptos::ev::keydown, move |_| touch());
+    window_event_listener(leptos::ev::pointerdown, move |_| touch());
+    gloo::timers::callback::Interval::new(10_000, move || {
+        if app.phase.get_untracked() != Phase::Unlocked {
+            return;
+        }
+        let minutes = app.settings.with_untracked(|s| s.auto_lock_minutes);
+        let idle_ms = js_sys::Date::now() - app.session.last_activity.get_value();
+        if idle_ms > f64::from(minutes) * 60_000.0 {
+            app.lock(Some(&format!("Locked after {minutes} minute{} without activity", if minutes == 1 { "" } else { "s" })));
+        }
+    })
+    .forget();
+    gloo::timers::callback::Interval::new(REFRESH_MS, move || {
+        if app.phase.get_untracked() == Phase::Unlocked {
+            app.chain.refresh_balances(app);
+        }
+    })
+    .forget();
+
+    view! {
+        {move || match app.phase.get() {
+            Phase::Loading => view! { <div class="center-screen"><span class="spinner spinner-lg" aria-label="Loading"></span></div> }.into_any(),
+            Phase::NoVault => view! { <Onboarding /> }.into_any(),
+            Phase::Locked => view! { <Unlock /> }.into_any(),
+            Phase::Unlocked => view! { <Shell /> }.into_any(),
+        }}
+        <ToastRegion />
+    }
+}

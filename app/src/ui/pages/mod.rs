@@ -1,0 +1,8 @@
+//! One module per screen. Pages call services (`wallet`, `chain`) through `AppState`;
+//! they hold only form state of their own.
+
+pub mod onboarding;
+pub mod send;
+pub mod settings;
+pub mod unlock;
+pub mod wallet;

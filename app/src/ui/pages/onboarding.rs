@@ -1,0 +1,380 @@
+//! First run: create a wallet (phrase shown once, confirmed, password), restore one from
+//! a recovery phrase, or start from an imported private key or key file.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::ui::components::{ErrorAlert, Spinner};
+use crate::ui::state::use_app;
+use crate::wallet::accounts::{key_hex, parse_private_key};
+use crate::wallet::keystore::decrypt_v3;
+use crate::wallet::mnemonic::{Mnemonic, WordCount};
+use crate::wallet::vault;
+use crate::wallet::vault_format::{check_new_password, AccountSource, StoredAccount, VaultSecrets};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Welcome,
+    Create,
+    Restore,
+    ImportKey,
+}
+
+#[component]
+pub fn Onboarding() -> impl IntoView {
+    let flow = RwSignal::new(Flow::Welcome);
+    move || match flow.get() {
+        Flow::Welcome => view! { <Welcome flow=flow /> }.into_any(),
+        Flow::Create => view! { <CreateWallet flow=flow /> }.into_any(),
+        Flow::Restore => view! { <RestoreWallet flow=flow /> }.into_any(),
+        Flow::ImportKey => view! { <ImportKeyWallet flow=flow /> }.into_any(),
+    }
+}
+
+#[component]
+fn Welcome(flow: RwSignal<Flow>) -> impl IntoView {
+    view! {
+        <div class="center-screen">
+            <div class="card">
+                <div class="hero">
+                    <img class="hero-logo" src="icon.svg" alt="" width="56" height="56" />
+                    <h1 class="page-title">"Welcome to zg-console"</h1>
+                    <p class="page-subtitle">
+                        "A wallet for the 0G network that checks what it shows: balances are proven in this browser, not taken on trust."
+                    </p>
+                </div>
+                <div class="stack">
+                    <button class="btn btn-primary btn-block" on:click=move |_| flow.set(Flow::Create)>
+                        "Create a new wallet"
+                    </button>
+                    <button class="btn btn-secondary btn-block" on:click=move |_| flow.set(Flow::Restore)>
+                        "I have a recovery phrase"
+                    </button>
+                    <button class="btn btn-ghost btn-block" on:click=move |_| flow.set(Flow::ImportKey)>
+                        "Import a private key or key file"
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// Three distinct word positions (0-based) for the user to type back.
+fn confirmation_positions(words: usize) -> Vec<usize> {
+    let mut positions: Vec<usize> = Vec::new();
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the browser provides randomness");
+    for b in bytes {
+        let p = usize::from(b) % words;
+        if !positions.contains(&p) {
+            positions.push(p);
+        }
+        if positions.len() == 3 {
+            break;
+        }
+    }
+    positions.sort_unstable();
+    positions
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CreateStep {
+    Show,
+    Confirm,
+    Password,
+}
+
+#[component]
+fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
+    let words = RwSignal::new(WordCount::Twelve);
+    // The phrase lives outside the reactive graph; signals only carry what is on screen.
+    let mnemonic = StoredValue::new_local(Mnemonic::generate(WordCount::Twelve));
+    let shown = RwSignal::new(mnemonic.with_value(|m| m.words().iter().map(|w| w.to_string()).collect::<Vec<_>>()));
+    let step = RwSignal::new(CreateStep::Show);
+    let written = RwSignal::new(false);
+    let positions = RwSignal::new(Vec::<usize>::new());
+    let answers: [RwSignal<String>; 3] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let error = RwSignal::new(None::<String>);
+
+    let regenerate = move |count: WordCount| {
+        words.set(count);
+        mnemonic.set_value(Mnemonic::generate(count));
+        shown.set(mnemonic.with_value(|m| m.words().iter().map(|w| w.to_string()).collect()));
+        written.set(false);
+    };
+
+    let to_confirm = move |_| {
+        positions.set(confirmation_positions(shown.with(Vec::len)));
+        answers.iter().for_each(|a| a.set(String::new()));
+        error.set(None);
+        step.set(CreateStep::Confirm);
+    };
+
+    let check_confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let ok = positions.with(|ps| {
+            shown.with(|w| ps.iter().zip(&answers).all(|(p, a)| a.get().trim().eq_ignore_ascii_case(&w[*p])))
+        });
+        if ok {
+            error.set(None);
+            step.set(CreateStep::Password);
+        } else {
+            error.set(Some("Those words do not match your recovery phrase. Check your copy and try again.".into()));
+        }
+    };
+
+    let on_password = move |password: String| async move {
+        let phrase = mnemonic.with_value(|m| m.phrase().to_string());
+        let secrets = VaultSecrets {
+            mnemonic: Some(phrase),
+            accounts: vec![StoredAccount { name: "Account 1".into(), source: AccountSource::Hd { index: 0 } }],
+        };
+        vault::create(secrets, &password).await.map_err(|e| e.to_string())
+    };
+
+    view! {
+        <div class="center-screen">
+            <div class="card">
+                <ol class="steps" aria-label="Create wallet">
+                    <li class="step" class:current=move || step.get() == CreateStep::Show class:done=move || step.get() != CreateStep::Show>"Recovery phrase"</li>
+                    <li class="step" class:current=move || step.get() == CreateStep::Confirm class:done=move || step.get() == CreateStep::Password>"Confirm"</li>
+                    <li class="step" class:current=move || step.get() == CreateStep::Password>"Password"</li>
+                </ol>
+                {move || match step.get() {
+                    CreateStep::Show => view! {
+                        <div class="stack">
+                            <h1 class="page-title">"Your recovery phrase"</h1>
+                            <p class="muted">
+                                "These words are the only way to recover this wallet. Write them down in order and keep them offline. They are shown once; zg-console never sends them anywhere."
+                            </p>
+                            <div class="tabs" role="tablist" aria-label="Phrase length">
+                                <button type="button" role="tab" class="tab" class:active=move || words.get() == WordCount::Twelve
+                                    aria-selected=move || (words.get() == WordCount::Twelve).to_string()
+                                    on:click=move |_| regenerate(WordCount::Twelve)>"12 words"</button>
+                                <button type="button" role="tab" class="tab" class:active=move || words.get() == WordCount::TwentyFour
+                                    aria-selected=move || (words.get() == WordCount::TwentyFour).to_string()
+                                    on:click=move |_| regenerate(WordCount::TwentyFour)>"24 words"</button>
+                            </div>
+                            <ol class="mnemonic-grid blurred" tabindex="0" data-testid="mnemonic" aria-label="Recovery phrase">
+                                {move || shown.get().into_iter().enumerate().map(|(i, w)| view! {
+                                    <li><span class="word-index">{i + 1}</span><span class="word">{w}</span></li>
+                                }).collect_view()}
+                            </ol>
+                            <label class="checkbox">
+                                <input type="checkbox" bind:checked=written />
+                                "I have written these words down"
+                            </label>
+                            <div class="row">
+                                <button class="btn btn-ghost" on:click=move |_| flow.set(Flow::Welcome)>"Back"</button>
+                                <span class="spacer"></span>
+                                <button class="btn btn-primary" disabled=move || !written.get() on:click=to_confirm>"Continue"</button>
+                            </div>
+                        </div>
+                    }.into_any(),
+                    CreateStep::Confirm => view! {
+                        <form class="stack" on:submit=check_confirm>
+                            <h1 class="page-title">"Confirm your phrase"</h1>
+                            <p class="muted">"Type these words from your copy, to be sure it is complete."</p>
+                            {move || positions.get().into_iter().zip(answers).map(|(p, answer)| view! {
+                                <div class="field">
+                                    <label for=format!("confirm-word-{}", p + 1)>{format!("Word {}", p + 1)}</label>
+                                    <input id=format!("confirm-word-{}", p + 1) autocomplete="off" autocapitalize="off" spellcheck="false" bind:value=answer />
+                                </div>
+                            }).collect_view()}
+                            <ErrorAlert message=error />
+                            <div class="row">
+                                <button type="button" class="btn btn-ghost" on:click=move |_| step.set(CreateStep::Show)>"Back"</button>
+                                <span class="spacer"></span>
+                                <button type="submit" class="btn btn-primary">"Continue"</button>
+                            </div>
+                        </form>
+                    }.into_any(),
+                    CreateStep::Password => view! {
+                        <NewPasswordForm title="Protect this browser's copy" submit_label="Create wallet"
+                            on_back=move || step.set(CreateStep::Confirm) create=on_password />
+                    }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// The "choose a password" step shared by every onboarding flow. `create` builds and
+/// stores the vault; on success the app opens it.
+#[component]
+fn NewPasswordForm<F, Fut>(
+    title: &'static str,
+    submit_label: &'static str,
+    on_back: impl Fn() + 'static,
+    create: F,
+    #[prop(optional)] extra_check: Option<Box<dyn Fn() -> Result<(), String>>>,
+) -> impl IntoView
+where
+    F: Fn(String) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<vault::UnlockedVault, String>> + 'static,
+{
+    let app = use_app();
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let extra_check = StoredValue::new_local(extra_check);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        if let Err(e) = extra_check.with_value(|c| c.as_ref().map(|c| c()).unwrap_or(Ok(()))) {
+            error.set(Some(e));
+            return;
+        }
+        let (p, c) = (password.get_untracked(), confirm.get_untracked());
+        if let Err(e) = check_new_password(&p, &c) {
+            error.set(Some(format!("Password: {e}.")));
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            match create(p).await {
+                Ok(vault) => app.unlocked(vault),
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <form class="stack" on:submit=submit>
+            <h1 class="page-title">{title}</h1>
+            <p class="muted">"This password encrypts the wallet stored in this browser. It cannot be recovered, but your recovery phrase or key can always restore the wallet."</p>
+            <div class="field">
+                <label for="new-password">"New password"</label>
+                <input id="new-password" type="password" autocomplete="new-password" bind:value=password />
+                <span class="hint">"At least 8 characters."</span>
+            </div>
+            <div class="field">
+                <label for="confirm-password">"Confirm password"</label>
+                <input id="confirm-password" type="password" autocomplete="new-password" bind:value=confirm />
+            </div>
+            <ErrorAlert message=error />
+            <div class="row">
+                <button type="button" class="btn btn-ghost" on:click=move |_| on_back() disabled=move || busy.get()>"Back"</button>
+                <span class="spacer"></span>
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                    <Show when=move || busy.get()><Spinner /></Show>
+                    {move || if busy.get() { "Encrypting…" } else { submit_label }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
+    let phrase = RwSignal::new(String::new());
+    let check = Box::new(move || Mnemonic::parse(&phrase.get_untracked()).map(|_| ()).map_err(|e| format!("Recovery phrase: {e}")));
+    let create = move |password: String| async move {
+        let mnemonic = Mnemonic::parse(&phrase.get_untracked()).map_err(|e| e.to_string())?;
+        let secrets = VaultSecrets {
+            mnemonic: Some(mnemonic.phrase().to_string()),
+            accounts: vec![StoredAccount { name: "Account 1".into(), source: AccountSource::Hd { index: 0 } }],
+        };
+        let vault = vault::create(secrets, &password).await.map_err(|e| e.to_string());
+        phrase.set(String::new());
+        vault
+    };
+    view! {
+        <div class="center-screen">
+            <div class="card">
+                <div class="stack">
+                    <h1 class="page-title">"Restore from a recovery phrase"</h1>
+                    <div class="field">
+                        <label for="restore-phrase">"Recovery phrase"</label>
+                        <textarea id="restore-phrase" rows="3" autocomplete="off" autocapitalize="off" spellcheck="false"
+                            placeholder="12 or 24 words separated by spaces"
+                            bind:value=phrase></textarea>
+                    </div>
+                    <NewPasswordForm title="Choose a password" submit_label="Restore wallet"
+                        on_back=move || flow.set(Flow::Welcome) create=create extra_check=check />
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
+    let key = RwSignal::new(String::new());
+    let file_json = RwSignal::new(String::new());
+    let file_password = RwSignal::new(String::new());
+    let use_file = RwSignal::new(false);
+    let create = move |password: String| async move {
+        let signing_key = if use_file.get_untracked() {
+            decrypt_v3(&file_json.get_untracked(), &file_password.get_untracked()).map_err(|e| e.to_string())?
+        } else {
+            parse_private_key(&key.get_untracked()).map_err(|e| e.to_string())?
+        };
+        let secrets = VaultSecrets {
+            mnemonic: None,
+            accounts: vec![StoredAccount { name: "Imported 1".into(), source: AccountSource::Imported { key: key_hex(&signing_key) } }],
+        };
+        let vault = vault::create(secrets, &password).await.map_err(|e| e.to_string());
+        key.set(String::new());
+        file_password.set(String::new());
+        vault
+    };
+    view! {
+        <div class="center-screen">
+            <div class="card">
+                <div class="stack">
+                    <h1 class="page-title">"Import an account"</h1>
+                    <div class="tabs" role="tablist">
+                        <button type="button" role="tab" class="tab" class:active=move || !use_file.get() on:click=move |_| use_file.set(false)>"Private key"</button>
+                        <button type="button" role="tab" class="tab" class:active=move || use_file.get() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
+                    </div>
+                    <Show when=move || !use_file.get() fallback=move || view! { <KeyFileFields json=file_json password=file_password /> }>
+                        <div class="field">
+                            <label for="import-key">"Private key"</label>
+                            <input id="import-key" type="password" autocomplete="off" spellcheck="false" bind:value=key />
+                            <span class="hint">"64 hexadecimal characters. It is encrypted with your password and never leaves this browser."</span>
+                        </div>
+                    </Show>
+                    <NewPasswordForm title="Choose a wallet password" submit_label="Import"
+                        on_back=move || flow.set(Flow::Welcome) create=create />
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// Paste-or-pick a Web3 Secret Storage (v3) key file and its password.
+#[component]
+pub fn KeyFileFields(json: RwSignal<String>, password: RwSignal<String>) -> impl IntoView {
+    let on_file = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let input: web_sys::HtmlInputElement = ev.target().expect("an input fired this").unchecked_into();
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            spawn_local(async move {
+                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                    json.set(text.as_string().unwrap_or_default());
+                }
+            });
+        }
+    };
+    view! {
+        <div class="field">
+            <label for="keyfile-pick">"Key file"</label>
+            <input id="keyfile-pick" type="file" accept=".json,application/json,text/plain" on:change=on_file />
+        </div>
+        <div class="field">
+            <label for="keyfile-json">"…or paste its contents"</label>
+            <textarea id="keyfile-json" rows="4" class="mono" spellcheck="false" bind:value=json></textarea>
+        </div>
+        <div class="field">
+            <label for="keyfile-password">"Key file password"</label>
+            <input id="keyfile-password" type="password" autocomplete="off" bind:value=password />
+        </div>
+    }
+}

@@ -1,0 +1,232 @@
+//! Sending 0G: a form (fees suggested from the verified base fee, editable), a review
+//! screen, local signing, broadcast, tracking until included, then proven balances.
+
+use alloy_primitives::{Address, Bytes, B256, U256};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::format::{format_0g, format_gwei, parse_0g, parse_gwei, short_hash};
+use crate::ui::components::{AddressView, BalanceView, ErrorAlert, Spinner};
+use crate::ui::state::{use_app, Page};
+use crate::wallet::signer::{sign_eip1559, suggest_fees, Eip1559Request, TRANSFER_GAS};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Stage {
+    Form,
+    Review(Eip1559Request),
+    Sending { hash: Option<B256>, note: &'static str },
+    Done { hash: B256, block: u64, success: bool },
+}
+
+#[component]
+pub fn SendPage() -> impl IntoView {
+    let app = use_app();
+    let to = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let max_fee = RwSignal::new(String::new());
+    let priority = RwSignal::new(String::new());
+    let stage = RwSignal::new(Stage::Form);
+    let error = RwSignal::new(None::<String>);
+    let fees_loading = RwSignal::new(true);
+
+    // Suggest fees once from the newest verified header's base fee.
+    if let Some(client) = app.chain.client() {
+        spawn_local(async move {
+            match client.fee_inputs().await {
+                Ok((base, tip)) => {
+                    let (max, prio) = suggest_fees(base, tip);
+                    max_fee.set(gwei_text(max));
+                    priority.set(gwei_text(prio));
+                }
+                Err(e) => error.set(Some(format!("Could not suggest fees: {e}. Enter them by hand."))),
+            }
+            fees_loading.set(false);
+        });
+    } else {
+        fees_loading.set(false);
+    }
+
+    let review = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        match build_request(&app, &to.get_untracked(), &amount.get_untracked(), &max_fee.get_untracked(), &priority.get_untracked()) {
+            Ok(req) => stage.set(Stage::Review(req)),
+            Err(e) => error.set(Some(e)),
+        }
+    };
+
+    let send = move |req: Eip1559Request| {
+        let index = app.session.selected.get_untracked();
+        let Some(client) = app.chain.client() else {
+            return error.set(Some("Not connected to a network.".into()));
+        };
+        let key = match app.session.signing_key(index) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        let signed = sign_eip1559(&key, &req);
+        drop(key);
+        stage.set(Stage::Sending { hash: None, note: "Broadcasting…" });
+        spawn_local(async move {
+            let result = async {
+                let hash = client.send_raw(&signed.raw, signed.hash).await?;
+                stage.set(Stage::Sending { hash: Some(hash), note: "Waiting to be included in a block…" });
+                client.wait_for_inclusion(hash, 60).await.map(|inc| (hash, inc))
+            }
+            .await;
+            match result {
+                Ok((hash, inc)) => {
+                    stage.set(Stage::Done { hash, block: inc.block, success: inc.success });
+                    app.chain.refresh_balances(app);
+                }
+                Err(e) => {
+                    // Nothing was lost: the form keeps its values for a retry.
+                    error.set(Some(e.to_string()));
+                    stage.set(Stage::Review(req));
+                }
+            }
+        });
+    };
+
+    view! {
+        <h1 class="page-title">"Send 0G"</h1>
+        <section class="card">
+            {move || match stage.get() {
+                Stage::Form => view! {
+                    <form class="stack" on:submit=review aria-label="Send">
+                        <div class="field">
+                            <label>"From"</label>
+                            {move || app.session.selected_account().map(|a| view! {
+                                <div class="row"><strong>{a.name.clone()}</strong><AddressView address=a.address /></div>
+                                <div class="muted">"Available: "<BalanceView verdict=app.chain.balances.with(|b| b.get(&a.address).cloned()) /></div>
+                            })}
+                        </div>
+                        <div class="field">
+                            <label for="send-to">"To address"</label>
+                            <input id="send-to" class="mono" autocomplete="off" spellcheck="false" placeholder="0x…" bind:value=to />
+                        </div>
+                        <div class="field">
+                            <label for="send-amount">"Amount"</label>
+                            <div class="input-group">
+                                <input id="send-amount" inputmode="decimal" autocomplete="off" placeholder="0.0" bind:value=amount />
+                                <span class="input-suffix">"0G"</span>
+                            </div>
+                        </div>
+                        <div class="grid-2">
+                            <div class="field">
+                                <label for="send-max-fee">"Max fee per gas"</label>
+                                <div class="input-group">
+                                    <input id="send-max-fee" inputmode="decimal" bind:value=max_fee />
+                                    <span class="input-suffix">"gwei"</span>
+                                </div>
+                                <span class="hint">{move || if fees_loading.get() { "Suggesting from the verified base fee…" } else { "2 × base fee + priority fee" }}</span>
+                            </div>
+                            <div class="field">
+                                <label for="send-priority">"Priority fee"</label>
+                                <div class="input-group">
+                                    <input id="send-priority" inputmode="decimal" bind:value=priority />
+                                    <span class="input-suffix">"gwei"</span>
+                                </div>
+                            </div>
+                        </div>
+                        <ErrorAlert message=error />
+                        <div class="row">
+                            <button type="button" class="btn btn-ghost" on:click=move |_| app.page.set(Page::Wallet)>"Cancel"</button>
+                            <span class="spacer"></span>
+                            <button type="submit" class="btn btn-primary">"Review"</button>
+                        </div>
+                    </form>
+                }.into_any(),
+                Stage::Review(req) => {
+                    let fee_cap = U256::from(req.gas_limit) * U256::from(req.max_fee_per_gas);
+                    let req2 = req.clone();
+                    view! {
+                        <div class="stack" aria-label="Review">
+                            <h2 class="card-title">"Review and sign"</h2>
+                            <dl class="kv">
+                                <dt>"To"</dt><dd class="mono" data-testid="review-to">{req.to.to_checksum(None)}</dd>
+                                <dt>"Amount"</dt><dd data-testid="review-amount">{format_0g(req.value)}</dd>
+                                <dt>"Network fee (at most)"</dt><dd>{format_0g(fee_cap)}</dd>
+                                <dt>"Max fee / priority"</dt><dd>{format!("{} / {}", format_gwei(req.max_fee_per_gas), format_gwei(req.max_priority_fee_per_gas))}</dd>
+                                <dt>"Total (at most)"</dt><dd><strong>{format_0g(req.value + fee_cap)}</strong></dd>
+                                <dt>"Chain id · nonce"</dt><dd>{format!("{} · {}", req.chain_id, req.nonce)}</dd>
+                            </dl>
+                            <ErrorAlert message=error />
+                            <div class="row">
+                                <button class="btn btn-ghost" on:click=move |_| { error.set(None); stage.set(Stage::Form) }>"Edit"</button>
+                                <span class="spacer"></span>
+                                <button class="btn btn-primary" on:click=move |_| send(req2.clone())>"Sign and send"</button>
+                            </div>
+                        </div>
+                    }.into_any()
+                }
+                Stage::Sending { hash, note } => view! {
+                    <div class="stack">
+                        <div class="tx-status" data-state="pending" role="status"><Spinner />" "{note}</div>
+                        {hash.map(|h| view! { <div class="muted mono">{format!("Transaction {}", short_hash(&h.to_string()))}</div> })}
+                    </div>
+                }.into_any(),
+                Stage::Done { hash, block, success } => view! {
+                    <div class="stack">
+                        <div class="tx-status" data-state=if success { "confirmed" } else { "failed" } role="status" data-testid="tx-status">
+                            {if success { format!("Included in block {block}") } else { format!("Included in block {block}, but it failed (reverted)") }}
+                        </div>
+                        <div class="muted mono">{format!("Transaction {}", short_hash(&hash.to_string()))}</div>
+                        <p class="muted">"The balances below are re-proven by the light client once it has verified that block."</p>
+                        {move || app.session.selected_account().map(|a| view! {
+                            <div class="row"><strong>{a.name.clone()}</strong><span class="spacer"></span>
+                                <BalanceView verdict=app.chain.balances.with(|b| b.get(&a.address).cloned()) /></div>
+                        })}
+                        <div class="row">
+                            <span class="spacer"></span>
+                            <button class="btn btn-primary" on:click=move |_| app.page.set(Page::Wallet)>"Back to wallet"</button>
+                        </div>
+                    </div>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+fn gwei_text(wei: u128) -> String {
+    format_gwei(wei).trim_end_matches(" gwei").to_string()
+}
+
+/// Checks the form and assembles the transaction. Nonce and balance come from the
+/// proven account state; an unverified or rejected state is refused here.
+fn build_request(
+    app: &crate::ui::state::AppState,
+    to: &str,
+    amount: &str,
+    max_fee: &str,
+    priority: &str,
+) -> Result<Eip1559Request, String> {
+    let to: Address = to.trim().parse().map_err(|_| "The recipient must be a 0x address of 40 hexadecimal characters.".to_string())?;
+    let value = parse_0g(amount).map_err(|e| format!("Amount: {e}."))?;
+    if value.is_zero() {
+        return Err("Amount: enter more than 0.".into());
+    }
+    let max_fee_per_gas = parse_gwei(max_fee).map_err(|e| format!("Max fee: {e}."))?;
+    let max_priority_fee_per_gas = parse_gwei(priority).map_err(|e| format!("Priority fee: {e}."))?;
+    if max_priority_fee_per_gas > max_fee_per_gas {
+        return Err("The priority fee cannot exceed the max fee.".into());
+    }
+    let network = app.chain.network().ok_or("Not connected to a network.")?;
+    let account = app.session.selected_account().ok_or("No account selected.")?;
+    let state = app.chain.balances.with_untracked(|b| b.get(&account.address).cloned()).ok_or("The balance is still loading.")?;
+    let state = state.value().cloned().ok_or("This account's balance failed verification; refusing to build a transaction on it.")?;
+    let cost = value + U256::from(TRANSFER_GAS) * U256::from(max_fee_per_gas);
+    if cost > state.balance {
+        return Err(format!("Not enough funds: this needs up to {} and the account holds {}.", format_0g(cost), format_0g(state.balance)));
+    }
+    Ok(Eip1559Request {
+        chain_id: network.chain_id,
+        nonce: state.nonce,
+        to,
+        value,
+        gas_limit: TRANSFER_GAS,
+        max_fee_per_gas,
+        max_priority_fee_per_gas,
+        input: Bytes::new(),
+    })
+}

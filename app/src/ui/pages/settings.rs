@@ -1,0 +1,188 @@
+//! Settings: network and custom endpoint, the light client's checkpoint, auto-lock,
+//! theme, and forgetting the wallet.
+
+use alloy_primitives::B256;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::chain::networks::{custom_network, Checkpoint};
+use crate::ui::components::ErrorAlert;
+use crate::ui::state::{use_app, Phase};
+use crate::wallet::vault_store;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <h1 class="page-title">"Settings"</h1>
+        <div class="stack">
+            <CustomNetworkCard />
+            <CheckpointCard />
+            <PreferencesCard />
+            <DangerCard />
+        </div>
+    }
+}
+
+#[component]
+fn CustomNetworkCard() -> impl IntoView {
+    let app = use_app();
+    let existing = app.settings.get_untracked().custom;
+    let url = RwSignal::new(existing.as_ref().map(|n| n.rpc_url.clone()).unwrap_or_default());
+    let chain_id = RwSignal::new(existing.as_ref().map(|n| n.chain_id.to_string()).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match custom_network(&url.get_untracked(), &chain_id.get_untracked(), None) {
+            Ok(network) => {
+                error.set(None);
+                app.update_settings(|s| {
+                    s.custom = Some(network.clone());
+                    s.network = "custom".into();
+                });
+                app.chain.connect(app, network);
+                app.toasts.info("Connecting to the custom network…");
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    };
+    view! {
+        <form class="card stack" on:submit=save aria-label="Custom network">
+            <h2 class="card-title">"Custom network"</h2>
+            <p class="muted">"Any EVM JSON-RPC endpoint. Its eth_chainId must equal the chain id you enter."</p>
+            <div class="grid-2">
+                <div class="field">
+                    <label for="custom-rpc">"RPC URL"</label>
+                    <input id="custom-rpc" placeholder="https://…" bind:value=url />
+                </div>
+                <div class="field">
+                    <label for="custom-chain">"Chain id"</label>
+                    <input id="custom-chain" inputmode="numeric" bind:value=chain_id />
+                </div>
+            </div>
+            <ErrorAlert message=error />
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-primary">"Use this network"</button></div>
+        </form>
+    }
+}
+
+#[component]
+fn CheckpointCard() -> impl IntoView {
+    let app = use_app();
+    let number = RwSignal::new(String::new());
+    let hash = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(network) = app.chain.network() else {
+            return error.set(Some("Connect to a network first.".into()));
+        };
+        let n: u64 = match number.get_untracked().trim().parse() {
+            Ok(n) => n,
+            Err(_) => return error.set(Some("Block number: a whole number.".into())),
+        };
+        let h: B256 = match hash.get_untracked().trim().parse() {
+            Ok(h) => h,
+            Err(_) => return error.set(Some("Block hash: 0x followed by 64 hexadecimal characters.".into())),
+        };
+        error.set(None);
+        let id = network.id.clone();
+        app.update_settings(|s| {
+            s.checkpoints.insert(id, Checkpoint { number: n, hash: h });
+        });
+        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
+            app.chain.connect(app, network);
+        }
+        app.toasts.info("Checkpoint saved; verifying from it");
+    };
+    view! {
+        <form class="card stack" on:submit=save aria-label="Checkpoint">
+            <h2 class="card-title">"Light client checkpoint"</h2>
+            <p class="muted">
+                "The light client trusts one block hash and proves everything else from it. Take it from a source you trust (a block explorer you know, a friend's node). The devnet provides its own."
+            </p>
+            <div class="grid-2">
+                <div class="field">
+                    <label for="cp-number">"Block number"</label>
+                    <input id="cp-number" inputmode="numeric" bind:value=number />
+                </div>
+                <div class="field">
+                    <label for="cp-hash">"Block hash"</label>
+                    <input id="cp-hash" class="mono" placeholder="0x…" bind:value=hash />
+                </div>
+            </div>
+            <ErrorAlert message=error />
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save checkpoint"</button></div>
+        </form>
+    }
+}
+
+#[component]
+fn PreferencesCard() -> impl IntoView {
+    let app = use_app();
+    let minutes = move || app.settings.with(|s| s.auto_lock_minutes.to_string());
+    let theme = move || app.settings.with(|s| s.theme.clone());
+    view! {
+        <section class="card stack" aria-label="Preferences">
+            <h2 class="card-title">"Preferences"</h2>
+            <div class="grid-2">
+                <div class="field">
+                    <label for="auto-lock">"Lock after idle"</label>
+                    <select id="auto-lock" prop:value=minutes on:change=move |ev| {
+                        let m = event_target_value(&ev).parse().unwrap_or(5);
+                        app.update_settings(|s| s.auto_lock_minutes = m);
+                    }>
+                        <option value="1">"1 minute"</option>
+                        <option value="5">"5 minutes"</option>
+                        <option value="15">"15 minutes"</option>
+                        <option value="60">"1 hour"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="theme">"Theme"</label>
+                    <select id="theme" prop:value=theme on:change=move |ev| {
+                        let t = event_target_value(&ev);
+                        app.update_settings(|s| s.theme = t);
+                    }>
+                        <option value="system">"Follow the system"</option>
+                        <option value="light">"Light"</option>
+                        <option value="dark">"Dark"</option>
+                    </select>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn DangerCard() -> impl IntoView {
+    let app = use_app();
+    let confirm = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let forget = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if confirm.get_untracked().trim() != "forget" {
+            return error.set(Some("Type forget to confirm.".into()));
+        }
+        spawn_local(async move {
+            match vault_store::clear().await {
+                Ok(()) => {
+                    app.lock(None);
+                    app.phase.set(Phase::NoVault);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <form class="card stack" on:submit=forget aria-label="Forget this wallet">
+            <h2 class="card-title">"Forget this wallet"</h2>
+            <p class="muted">"Removes the encrypted wallet from this browser. Only your recovery phrase or exported key files can bring it back."</p>
+            <div class="field">
+                <label for="forget-confirm">"Type forget to confirm"</label>
+                <input id="forget-confirm" autocomplete="off" bind:value=confirm />
+            </div>
+            <ErrorAlert message=error />
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-danger">"Forget wallet"</button></div>
+        </form>
+    }
+}

@@ -1,0 +1,57 @@
+//! The lock screen. A wrong password changes nothing: the vault is only read.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::ui::components::{ErrorAlert, Spinner};
+use crate::ui::state::use_app;
+use crate::wallet::vault;
+
+#[component]
+pub fn Unlock() -> impl IntoView {
+    let app = use_app();
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let p = password.get_untracked();
+        spawn_local(async move {
+            match vault::unlock(&p).await {
+                Ok(v) => {
+                    password.set(String::new());
+                    app.unlocked(v);
+                }
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <div class="center-screen">
+            <form class="card stack" on:submit=submit>
+                <div class="hero">
+                    <img class="hero-logo" src="icon.svg" alt="" width="56" height="56" />
+                    <h1 class="page-title">"Unlock your wallet"</h1>
+                    <p class="page-subtitle">"Your keys are encrypted in this browser."</p>
+                </div>
+                <div class="field">
+                    <label for="unlock-password">"Password"</label>
+                    <input id="unlock-password" type="password" autocomplete="current-password" autofocus bind:value=password />
+                </div>
+                <ErrorAlert message=error />
+                <button type="submit" class="btn btn-primary btn-block" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                    <Show when=move || busy.get()><Spinner /></Show>
+                    {move || if busy.get() { "Unlocking…" } else { "Unlock" }}
+                </button>
+            </form>
+        </div>
+    }
+}

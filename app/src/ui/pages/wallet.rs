@@ -1,0 +1,375 @@
+//! The wallet page: the selected account's proven balance, every account, the faucet
+//! (devnet), and account management (add, import, rename, export).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::onboarding::KeyFileFields;
+use crate::format::{short_hash, UNIT};
+use crate::ui::components::{avatar_style, AddressView, BalanceView, ErrorAlert, Spinner};
+use crate::ui::state::{use_app, Connection, Page};
+use crate::wallet::accounts::{check_not_duplicate, key_hex, parse_private_key};
+use crate::wallet::keystore::{decrypt_v3, encrypt_v3, KdfParams};
+use crate::wallet::vault_format::{AccountSource, StoredAccount};
+
+#[component]
+pub fn WalletPage() -> impl IntoView {
+    view! {
+        <h1 class="page-title">"Wallet"</h1>
+        <div class="stack">
+            <BalanceCard />
+            <AccountsCard />
+            <LightClientCard />
+        </div>
+    }
+}
+
+#[component]
+fn BalanceCard() -> impl IntoView {
+    let app = use_app();
+    let faucet_busy = RwSignal::new(false);
+    let faucet = move |_| {
+        let (Some(client), Some(account)) = (app.chain.client(), app.session.selected_account()) else { return };
+        faucet_busy.set(true);
+        spawn_local(async move {
+            let result = async {
+                let hash = client.request_faucet(account.address).await?;
+                client.wait_for_inclusion(hash, 30).await
+            }
+            .await;
+            match result {
+                Ok(inc) => app.toasts.success(&format!("Faucet funds arrived in block {}", inc.block)),
+                Err(e) => app.toasts.error(&e.to_string()),
+            }
+            faucet_busy.set(false);
+            app.chain.refresh_balances(app);
+        });
+    };
+    let has_faucet = move || {
+        app.chain.connection.get() == Connection::Connected && app.chain.network().is_some_and(|n| n.faucet_url.is_some())
+    };
+    view! {
+        <section class="card balance-card" aria-label="Selected account">
+            {move || app.session.selected_account().map(|a| {
+                let verdict = app.chain.balances.with(|b| b.get(&a.address).cloned());
+                let nonce = verdict.as_ref().and_then(|v| v.value().map(|s| s.nonce));
+                view! {
+                    <div class="row">
+                        <span class="account-avatar" style=avatar_style(&a.address)></span>
+                        <div>
+                            <div class="account-name" data-testid="selected-name">{a.name.clone()}</div>
+                            <AddressView address=a.address />
+                        </div>
+                    </div>
+                    <div data-testid="selected-balance"><BalanceView verdict=verdict big=true /></div>
+                    <div class="balance-meta muted">
+                        {nonce.map(|n| format!("{n} transaction{} sent", if n == 1 { "" } else { "s" }))}
+                    </div>
+                }
+            })}
+            <div class="row">
+                <button class="btn btn-primary" on:click=move |_| app.page.set(Page::Send)>"Send"</button>
+                <Show when=has_faucet>
+                    <button class="btn btn-secondary" on:click=faucet disabled=move || faucet_busy.get() aria-busy=move || faucet_busy.get().to_string()>
+                        <Show when=move || faucet_busy.get()><Spinner /></Show>
+                        {format!("Get 10 test {UNIT}")}
+                    </button>
+                </Show>
+                <span class="spacer"></span>
+                <button class="btn btn-ghost btn-sm" on:click=move |_| app.chain.refresh_balances(app) disabled=move || app.chain.refreshing.get()>
+                    {move || if app.chain.refreshing.get() { "Refreshing…" } else { "Refresh" }}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Panel {
+    None,
+    Import,
+    Rename,
+    Export,
+}
+
+#[component]
+fn AccountsCard() -> impl IntoView {
+    let app = use_app();
+    let panel = RwSignal::new(Panel::None);
+    let busy = RwSignal::new(false);
+    let add = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let result = app
+                .session
+                .modify(|s| {
+                    let index = s.next_hd_index();
+                    s.accounts.push(StoredAccount { name: format!("Account {}", s.accounts.len() + 1), source: AccountSource::Hd { index } });
+                    Ok(s.accounts.len() - 1)
+                })
+                .await;
+            match result {
+                Ok(i) => {
+                    app.session.selected.set(i);
+                    app.chain.refresh_balances(app);
+                }
+                Err(e) => app.toasts.error(&e),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card">
+            <div class="card-header">
+                <h2 class="card-title">"Accounts"</h2>
+                <span class="spacer"></span>
+                <Show when=move || app.session.has_mnemonic.get()>
+                    <button class="btn btn-secondary btn-sm" on:click=add disabled=move || busy.get()>"Add account"</button>
+                </Show>
+                <button class="btn btn-ghost btn-sm" on:click=move |_| panel.set(Panel::Import)>"Import"</button>
+                <button class="btn btn-ghost btn-sm" on:click=move |_| panel.set(Panel::Rename)>"Rename"</button>
+                <button class="btn btn-ghost btn-sm" on:click=move |_| panel.set(Panel::Export)>"Export key file"</button>
+            </div>
+            <div class="account-list" role="listbox" aria-label="Accounts">
+                {move || app.session.accounts.get().into_iter().enumerate().map(|(i, a)| {
+                    let verdict = app.chain.balances.with(|b| b.get(&a.address).cloned());
+                    let selected = move || app.session.selected.get() == i;
+                    view! {
+                        <div class="account-row" class:selected=selected role="option" tabindex="0"
+                            aria-selected=move || selected().to_string()
+                            on:click=move |_| app.session.selected.set(i)
+                            on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " { app.session.selected.set(i) }>
+                            <span class="account-avatar" style=avatar_style(&a.address)></span>
+                            <div>
+                                <div class="account-name">{a.name.clone()}</div>
+                                <AddressView address=a.address />
+                                <div class="muted mono" style="font-size:var(--fs-xs)">{a.origin.clone()}</div>
+                            </div>
+                            <div><BalanceView verdict=verdict /></div>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+            {move || match panel.get() {
+                Panel::None => ().into_any(),
+                Panel::Import => view! { <ImportPanel panel=panel /> }.into_any(),
+                Panel::Rename => view! { <RenamePanel panel=panel /> }.into_any(),
+                Panel::Export => view! { <ExportPanel panel=panel /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
+    let app = use_app();
+    let use_file = RwSignal::new(false);
+    let key = RwSignal::new(String::new());
+    let json = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parsed = if use_file.get_untracked() {
+            decrypt_v3(&json.get_untracked(), &password.get_untracked()).map_err(|e| e.to_string())
+        } else {
+            parse_private_key(&key.get_untracked()).map_err(|e| e.to_string())
+        };
+        let signing_key = match parsed {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let result = app
+                .session
+                .modify(move |s| {
+                    check_not_duplicate(s, &signing_key).map_err(|e| e.to_string())?;
+                    let n = s.accounts.iter().filter(|a| matches!(a.source, AccountSource::Imported { .. })).count();
+                    s.accounts.push(StoredAccount { name: format!("Imported {}", n + 1), source: AccountSource::Imported { key: key_hex(&signing_key) } });
+                    Ok(s.accounts.len() - 1)
+                })
+                .await;
+            busy.set(false);
+            match result {
+                Ok(i) => {
+                    key.set(String::new());
+                    password.set(String::new());
+                    app.session.selected.set(i);
+                    app.toasts.success("Account imported");
+                    panel.set(Panel::None);
+                    app.chain.refresh_balances(app);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="card-footer stack" on:submit=submit aria-label="Import an account">
+            <div class="tabs" role="tablist">
+                <button type="button" role="tab" class="tab" class:active=move || !use_file.get() on:click=move |_| use_file.set(false)>"Private key"</button>
+                <button type="button" role="tab" class="tab" class:active=move || use_file.get() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
+            </div>
+            <Show when=move || !use_file.get() fallback=move || view! { <KeyFileFields json=json password=password /> }>
+                <div class="field">
+                    <label for="add-import-key">"Private key"</label>
+                    <input id="add-import-key" type="password" autocomplete="off" spellcheck="false" bind:value=key />
+                </div>
+            </Show>
+            <ErrorAlert message=error />
+            <div class="row">
+                <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>"Cancel"</button>
+                <span class="spacer"></span>
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                    <Show when=move || busy.get()><Spinner /></Show>"Import account"
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn RenamePanel(panel: RwSignal<Panel>) -> impl IntoView {
+    let app = use_app();
+    let name = RwSignal::new(app.session.selected_account().map(|a| a.name).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new_name = name.get_untracked().trim().to_string();
+        if new_name.is_empty() || new_name.chars().count() > 40 {
+            return error.set(Some("Use a name of 1 to 40 characters.".into()));
+        }
+        let index = app.session.selected.get_untracked();
+        spawn_local(async move {
+            let result = app
+                .session
+                .modify(move |s| {
+                    s.accounts.get_mut(index).ok_or("that account no longer exists")?.name = new_name;
+                    Ok(())
+                })
+                .await;
+            match result {
+                Ok(()) => panel.set(Panel::None),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="card-footer stack" on:submit=submit aria-label="Rename account">
+            <div class="field">
+                <label for="rename-account">"Account name"</label>
+                <input id="rename-account" maxlength="40" bind:value=name />
+            </div>
+            <ErrorAlert message=error />
+            <div class="row">
+                <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>"Cancel"</button>
+                <span class="spacer"></span>
+                <button type="submit" class="btn btn-primary">"Save name"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Key files written here use scrypt with n = 2^16 (64 MiB): the browser's wasm memory
+/// never shrinks, so geth's 256 MiB setting would stay allocated for the tab's life.
+fn export_kdf() -> KdfParams {
+    KdfParams::scrypt(1 << 16, 8, 1).expect("valid scrypt parameters")
+}
+
+#[component]
+fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
+    let app = use_app();
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (p, c) = (password.get_untracked(), confirm.get_untracked());
+        if let Err(e) = crate::wallet::vault_format::check_new_password(&p, &c) {
+            return error.set(Some(format!("Password: {e}.")));
+        }
+        let index = app.session.selected.get_untracked();
+        let Some(account) = app.session.selected_account() else { return };
+        let key = match app.session.signing_key(index) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        let json = encrypt_v3(&key, &p, export_kdf());
+        drop(key);
+        let name = format!("UTC--zg-console--{}.json", hex::encode(account.address));
+        if let Err(e) = download(&name, &json) {
+            return error.set(Some(e));
+        }
+        password.set(String::new());
+        confirm.set(String::new());
+        app.toasts.success(&format!("Saved {name}"));
+        panel.set(Panel::None);
+    };
+    view! {
+        <form class="card-footer stack" on:submit=submit aria-label="Export key file">
+            <p class="muted">"Saves the selected account as an encrypted Web3 key file (version 3), readable by other Ethereum wallets."</p>
+            <div class="grid-2">
+                <div class="field">
+                    <label for="export-password">"Key file password"</label>
+                    <input id="export-password" type="password" autocomplete="new-password" bind:value=password />
+                </div>
+                <div class="field">
+                    <label for="export-confirm">"Confirm password"</label>
+                    <input id="export-confirm" type="password" autocomplete="new-password" bind:value=confirm />
+                </div>
+            </div>
+            <ErrorAlert message=error />
+            <div class="row">
+                <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>"Cancel"</button>
+                <span class="spacer"></span>
+                <button type="submit" class="btn btn-primary">"Export"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Offers `contents` as a file download (the key file is already encrypted).
+fn download(name: &str, contents: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let fail = |_| "the browser refused the download".to_string();
+    let parts = js_sys::Array::of1(&contents.into());
+    let blob = web_sys::Blob::new_with_str_sequence(&parts).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(fail)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[component]
+fn LightClientCard() -> impl IntoView {
+    let app = use_app();
+    view! {
+        <section class="card" aria-label="Light client">
+            <div class="card-header"><h2 class="card-title">"Light client"</h2></div>
+            <dl class="kv">
+                <dt>"Network"</dt>
+                <dd>{move || app.chain.network().map(|n| format!("{} (chain {})", n.name, n.chain_id)).unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Trusted checkpoint"</dt>
+                <dd class="mono">{move || match app.chain.network().map(|n| n.checkpoint) {
+                    Some(Some(c)) => format!("block {} · {}", c.number, short_hash(&c.hash.to_string())),
+                    Some(None) => "none: values are unverified (set one in Settings)".into(),
+                    None => "—".into(),
+                }}</dd>
+                <dt>"Verified head"</dt>
+                <dd class="mono" data-testid="verified-head">{move || app.chain.tip.get().map(|(n, h)| format!("block {n} · {}", short_hash(&h.to_string()))).unwrap_or_else(|| "not yet".into())}</dd>
+                <dt>"Consensus"</dt>
+                <dd>"checkpoint only: headers are linked by hash back to the checkpoint"</dd>
+            </dl>
+            {move || match app.chain.connection.get() {
+                Connection::Failed(e) => Some(view! { <ErrorAlert message=Signal::derive(move || Some(e.clone())) /> }),
+                _ => None,
+            }}
+        </section>
+    }
+}
+

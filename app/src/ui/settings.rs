@@ -1,0 +1,68 @@
+//! User preferences that are not secret (network choice, custom endpoint, checkpoints,
+//! auto-lock, theme), kept in localStorage. Nothing from the vault ever goes here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::chain::networks::{Checkpoint, Network};
+
+const KEY: &str = "zg-console.settings";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    pub network: String,
+    pub custom: Option<Network>,
+    /// Checkpoints the user set for networks that ship without one.
+    pub checkpoints: BTreeMap<String, Checkpoint>,
+    pub auto_lock_minutes: u32,
+    /// "system", "light" or "dark".
+    pub theme: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            network: "devnet".into(),
+            custom: None,
+            checkpoints: BTreeMap::new(),
+            auto_lock_minutes: 5,
+            theme: "system".into(),
+        }
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+impl Settings {
+    pub fn load() -> Self {
+        storage()
+            .and_then(|s| s.get_item(KEY).ok()?)
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn save(&self) {
+        if let Some(s) = storage() {
+            // Best effort: losing a preference is harmless, and quota errors are rare here.
+            let _ = s.set_item(KEY, &serde_json::to_string(self).expect("settings serialise"));
+        }
+    }
+
+    pub fn apply_theme(&self) {
+        let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+        if let Some(root) = root {
+            match self.theme.as_str() {
+                "light" | "dark" => {
+                    let _ = root.set_attribute("data-theme", &self.theme);
+                }
+                _ => {
+                    let _ = root.remove_attribute("data-theme");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The unlocked app's frame: top bar (brand, network, lock), navigation, content, toasts.
+
+use leptos::prelude::*;
+
+use super::pages::{send::SendPage, settings::SettingsPage, wallet::WalletPage};
+use super::state::{use_app, Connection, Page};
+
+#[component]
+pub fn Shell() -> impl IntoView {
+    let app = use_app();
+    let nav = move |page: Page, label: &'static str, icon: &'static str| {
+        view! {
+            <a href="#" class="nav-item" class:active=move || app.page.get() == page
+                aria-current=move || if app.page.get() == page { Some("page") } else { None }
+                on:click=move |ev| { ev.prevent_default(); app.page.set(page) }>
+                <span class="nav-icon" aria-hidden="true">{icon}</span>{label}
+            </a>
+        }
+    };
+    view! {
+        <div class="app-shell">
+            <header class="topbar">
+                <Brand />
+                <span class="spacer"></span>
+                <NetworkSelect />
+                <button class="btn btn-ghost btn-sm lock-btn" aria-label="Lock wallet" on:click=move |_| app.lock(None)>"Lock"</button>
+            </header>
+            <aside class="sidebar">
+                <nav class="nav" aria-label="Main">
+                    {nav(Page::Wallet, "Wallet", "◎")}
+                    {nav(Page::Send, "Send", "↗")}
+                    {nav(Page::Settings, "Settings", "⚙")}
+                </nav>
+            </aside>
+            <main class="main">
+                {move || match app.chain.connection.get() {
+                    Connection::Failed(e) => Some(view! {
+                        <div class="alert alert-error" role="alert" data-testid="connection-error">
+                            <div class="alert-title">"Cannot use this network"</div>
+                            <div>{e}</div>
+                        </div>
+                    }),
+                    _ => None,
+                }}
+                {move || match app.page.get() {
+                    Page::Wallet => view! { <WalletPage /> }.into_any(),
+                    Page::Send => view! { <SendPage /> }.into_any(),
+                    Page::Settings => view! { <SettingsPage /> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
+
+#[component]
+pub fn Brand() -> impl IntoView {
+    view! {
+        <div class="brand">
+            <img class="brand-mark" src="favicon.svg" alt="" width="28" height="28" />
+            <span class="brand-name">"zg-console"</span>
+        </div>
+    }
+}
+
+#[component]
+fn NetworkSelect() -> impl IntoView {
+    let app = use_app();
+    let options = move || {
+        let mut all = app.chain.networks.get();
+        if let Some(c) = app.settings.with(|s| s.custom.clone()) {
+            all.push(c);
+        }
+        all
+    };
+    let change = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        app.update_settings(|s| s.network = id);
+        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
+            app.chain.connect(app, network);
+        }
+    };
+    view! {
+        <label class="sr-only" for="network-select">"Network"</label>
+        <select id="network-select" class="network-select" on:change=change prop:value=move || app.settings.with(|s| s.network.clone())>
+            {move || options().into_iter().map(|n| view! { <option value=n.id.clone()>{n.name.clone()}</option> }).collect_view()}
+        </select>
+    }
+}
+
+#[component]
+pub fn ToastRegion() -> impl IntoView {
+    let app = use_app();
+    view! {
+        <div class="toast-region" aria-live="polite">
+            {move || app.toasts.list.get().into_iter().map(|t| view! {
+                <div class=format!("toast {}", t.kind) role="status">{t.text}</div>
+            }).collect_view()}
+        </div>
+    }
+}

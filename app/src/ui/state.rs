@@ -1,0 +1,337 @@
+//! The app's shared state, provided once through context: the wallet session, the
+//! connected chain, settings, toasts and navigation.
+//!
+//! Secrets live only inside [`Session`]'s `vault` (a local, non-reactive store); the
+//! reactive signals carry names, addresses and proven values, never keys.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use alloy_primitives::{Address, B256};
+use k256::ecdsa::SigningKey;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_light_client::{AccountState, Verified};
+
+use super::settings::Settings;
+use crate::chain::client::ChainClient;
+use crate::chain::networks::{public_networks, DevnetConfig, Network};
+use crate::wallet::accounts::{self, AccountInfo};
+use crate::wallet::vault::{UnlockedVault, VaultError};
+use crate::wallet::vault_format::VaultSecrets;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Checking whether a vault exists.
+    Loading,
+    NoVault,
+    Locked,
+    Unlocked,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Wallet,
+    Send,
+    Settings,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub phase: RwSignal<Phase>,
+    pub page: RwSignal<Page>,
+    pub session: Session,
+    pub chain: ChainState,
+    pub settings: RwSignal<Settings>,
+    pub toasts: Toasts,
+}
+
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        let settings = Settings::load();
+        settings.apply_theme();
+        Self {
+            phase: RwSignal::new(Phase::Loading),
+            page: RwSignal::new(Page::Wallet),
+            session: Session::new(),
+            chain: ChainState::new(),
+            settings: RwSignal::new(settings),
+            toasts: Toasts::new(),
+        }
+    }
+
+    pub fn unlocked(&self, vault: UnlockedVault) {
+        self.session.open(vault);
+        self.phase.set(Phase::Unlocked);
+        self.page.set(Page::Wallet);
+        self.chain.refresh_balances(*self);
+    }
+
+    pub fn lock(&self, why: Option<&str>) {
+        self.session.close();
+        self.phase.set(Phase::Locked);
+        self.chain.balances.set(HashMap::new());
+        if let Some(why) = why {
+            self.toasts.info(why);
+        }
+    }
+
+    pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) {
+        self.settings.update(|s| {
+            f(s);
+            s.save();
+            s.apply_theme();
+        });
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The unlocked wallet. `vault` holds the decrypted secrets and is emptied on lock.
+#[derive(Clone, Copy)]
+pub struct Session {
+    vault: StoredValue<Option<UnlockedVault>, LocalStorage>,
+    /// Bumped on every lock, so a change that was in flight when the wallet locked is
+    /// not adopted into a vault that no longer exists.
+    epoch: StoredValue<u64>,
+    pub accounts: RwSignal<Vec<AccountInfo>>,
+    pub selected: RwSignal<usize>,
+    pub has_mnemonic: RwSignal<bool>,
+    pub last_activity: StoredValue<f64>,
+}
+
+impl Session {
+    fn new() -> Self {
+        Self {
+            vault: StoredValue::new_local(None),
+            epoch: StoredValue::new(0),
+            accounts: RwSignal::new(vec![]),
+            selected: RwSignal::new(0),
+            has_mnemonic: RwSignal::new(false),
+            last_activity: StoredValue::new(js_sys::Date::now()),
+        }
+    }
+
+    fn open(&self, vault: UnlockedVault) {
+        self.publish(vault.secrets());
+        self.vault.set_value(Some(vault));
+        self.selected.set(0);
+        self.touch();
+    }
+
+    fn close(&self) {
+        // Dropping the vault zeroizes its secrets.
+        self.vault.set_value(None);
+        self.epoch.update_value(|e| *e += 1);
+        self.accounts.set(vec![]);
+    }
+
+    fn publish(&self, secrets: &VaultSecrets) {
+        self.has_mnemonic.set(secrets.mnemonic.is_some());
+        // A vault we wrote always lists cleanly; if not, show no accounts rather than panic.
+        self.accounts.set(accounts::list(secrets).unwrap_or_default());
+    }
+
+    pub fn touch(&self) {
+        self.last_activity.set_value(js_sys::Date::now());
+    }
+
+    pub fn selected_account(&self) -> Option<AccountInfo> {
+        self.accounts.with(|a| a.get(self.selected.get()).cloned())
+    }
+
+    /// The signing key of account `index`, for one signature. Dropped (zeroized) by the caller.
+    pub fn signing_key(&self, index: usize) -> Result<SigningKey, String> {
+        self.vault.with_value(|v| match v {
+            Some(v) => accounts::signing_key(v.secrets(), index).map_err(|e| e.to_string()),
+            None => Err("the wallet is locked".into()),
+        })
+    }
+
+    /// Changes the vault: `change` runs on a copy, the copy is encrypted and stored, and
+    /// only then replaces the open vault. A failure leaves both as they were.
+    pub async fn modify<R>(&self, change: impl FnOnce(&mut VaultSecrets) -> Result<R, String>) -> Result<R, String> {
+        let epoch = self.epoch.get_value();
+        let prepared = self.vault.with_value(|v| {
+            v.as_ref().map(|v| {
+                let mut next = v.secrets().clone();
+                change(&mut next).map(|out| (v.sealer(), next, out))
+            })
+        });
+        let (sealer, next, out) = prepared.ok_or("the wallet is locked")??;
+        sealer.seal(&next).await.map_err(|e: VaultError| e.to_string())?;
+        if self.epoch.get_value() != epoch {
+            return Err("the wallet locked before the change was saved; unlock and try again".into());
+        }
+        self.publish(&next);
+        self.vault.update_value(|v| {
+            if let Some(v) = v {
+                v.adopt(next)
+            }
+        });
+        Ok(out)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Connection {
+    Connecting,
+    Connected,
+    Failed(String),
+}
+
+#[derive(Clone, Copy)]
+pub struct ChainState {
+    pub networks: RwSignal<Vec<Network>>,
+    pub devnet_error: RwSignal<Option<String>>,
+    client: StoredValue<Option<Rc<ChainClient>>, LocalStorage>,
+    pub connection: RwSignal<Connection>,
+    /// The newest verified block (number, hash).
+    pub tip: RwSignal<Option<(u64, B256)>>,
+    pub balances: RwSignal<HashMap<Address, Verified<AccountState>>>,
+    pub refreshing: RwSignal<bool>,
+}
+
+impl ChainState {
+    fn new() -> Self {
+        Self {
+            networks: RwSignal::new(public_networks()),
+            devnet_error: RwSignal::new(None),
+            client: StoredValue::new_local(None),
+            connection: RwSignal::new(Connection::Connecting),
+            tip: RwSignal::new(None),
+            balances: RwSignal::new(HashMap::new()),
+            refreshing: RwSignal::new(false),
+        }
+    }
+
+    pub fn client(&self) -> Option<Rc<ChainClient>> {
+        self.client.get_value()
+    }
+
+    pub fn network(&self) -> Option<Network> {
+        self.client().map(|c| c.network().clone())
+    }
+
+    /// Loads the devnet's description from beside the app (zg-devnet serves it).
+    pub async fn load_devnet(&self) {
+        let loaded = async {
+            let response = gloo::net::http::Request::get("devnet.json").send().await.map_err(|e| e.to_string())?;
+            if !response.ok() {
+                return Err(format!("HTTP {}", response.status()));
+            }
+            response.json::<DevnetConfig>().await.map_err(|e| e.to_string())
+        }
+        .await;
+        match loaded {
+            Ok(cfg) => self.networks.update(|n| n.insert(0, cfg.network())),
+            Err(e) => self.devnet_error.set(Some(format!("no local devnet is serving this page ({e}); run `cargo xtask demo`"))),
+        }
+    }
+
+    /// The network the settings name, with a user checkpoint applied where one is set.
+    pub fn resolve(&self, settings: &Settings) -> Option<Network> {
+        let mut all = self.networks.get_untracked();
+        if let Some(custom) = &settings.custom {
+            all.push(custom.clone());
+        }
+        let mut network = all.iter().find(|n| n.id == settings.network).or_else(|| all.first())?.clone();
+        if network.checkpoint.is_none() {
+            network.checkpoint = settings.checkpoints.get(&network.id).copied();
+        }
+        Some(network)
+    }
+
+    /// Connects to `network` (checking its chain id) and starts verifying from its checkpoint.
+    pub fn connect(&self, app: AppState, network: Network) {
+        let this = *self;
+        this.connection.set(Connection::Connecting);
+        this.client.set_value(None);
+        this.tip.set(None);
+        this.balances.set(HashMap::new());
+        spawn_local(async move {
+            match ChainClient::connect(network).await {
+                Ok(client) => {
+                    this.client.set_value(Some(Rc::new(client)));
+                    this.connection.set(Connection::Connected);
+                    this.refresh_balances(app);
+                }
+                Err(e) => this.connection.set(Connection::Failed(e.to_string())),
+            }
+        });
+    }
+
+    /// Syncs the light client and re-proves every account's balance and nonce.
+    pub fn refresh_balances(&self, app: AppState) {
+        let this = *self;
+        let Some(client) = this.client() else { return };
+        if this.refreshing.get_untracked() {
+            return;
+        }
+        this.refreshing.set(true);
+        spawn_local(async move {
+            match client.sync().await {
+                Ok(tip) => this.tip.set(tip.map(|t| (t.number(), t.hash))),
+                Err(e) => this.connection.set(Connection::Failed(e.to_string())),
+            }
+            let addresses: Vec<Address> = app.session.accounts.get_untracked().iter().map(|a| a.address).collect();
+            let mut fresh = HashMap::new();
+            for address in addresses {
+                fresh.insert(address, client.account(address).await);
+            }
+            // Drop results if the wallet locked or the network changed meanwhile.
+            let same_client = this.client().is_some_and(|c| Rc::ptr_eq(&c, &client));
+            if app.phase.get_untracked() == Phase::Unlocked && same_client {
+                this.balances.set(fresh);
+            }
+            this.refreshing.set(false);
+        });
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    pub id: u64,
+    pub kind: &'static str,
+    pub text: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct Toasts {
+    pub list: RwSignal<Vec<Toast>>,
+    next: StoredValue<u64>,
+}
+
+impl Toasts {
+    fn new() -> Self {
+        Self { list: RwSignal::new(vec![]), next: StoredValue::new(0) }
+    }
+
+    fn push(&self, kind: &'static str, text: &str) {
+        let id = self.next.get_value();
+        self.next.set_value(id + 1);
+        self.list.update(|l| l.push(Toast { id, kind, text: text.to_string() }));
+        let list = self.list;
+        gloo::timers::callback::Timeout::new(6_000, move || list.update(|l| l.retain(|t| t.id != id))).forget();
+    }
+
+    pub fn info(&self, text: &str) {
+        self.push("toast-info", text)
+    }
+
+    pub fn success(&self, text: &str) {
+        self.push("toast-success", text)
+    }
+
+    pub fn error(&self, text: &str) {
+        self.push("toast-error", text)
+    }
+}

@@ -1,0 +1,132 @@
+//! The vault: [`VaultSecrets`] encrypted under a password-derived key and kept in
+//! IndexedDB. An [`UnlockedVault`] is the only place secrets live while the wallet is
+//! open; dropping it (lock, auto-lock, closing the tab) zeroizes them.
+//!
+//! Invariant: disk and memory change together or not at all. Every change is applied
+//! to a copy, encrypted and written first, and only then becomes the in-memory state.
+
+use web_sys::CryptoKey;
+
+use super::vault_format::{VaultBlob, VaultFormatError, VaultSecrets, IV_LEN, PBKDF2_ITERATIONS, SALT_LEN};
+use super::vault_store::{self, StoreError};
+use super::webcrypto::{self, CryptoError};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VaultError {
+    #[error("there is no wallet in this browser yet; create or restore one")]
+    NoVault,
+    #[error("wrong password: the wallet is unchanged. Try again, or restore from your recovery phrase")]
+    WrongPassword,
+    #[error(transparent)]
+    Damaged(#[from] VaultFormatError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Crypto(CryptoError),
+}
+
+impl From<CryptoError> for VaultError {
+    fn from(e: CryptoError) -> Self {
+        match e {
+            CryptoError::WrongPassword => VaultError::WrongPassword,
+            other => VaultError::Crypto(other),
+        }
+    }
+}
+
+pub struct UnlockedVault {
+    sealer: Sealer,
+    secrets: VaultSecrets,
+}
+
+/// What it takes to write new secrets under the vault's existing key: cheap to clone
+/// (the key is a handle to a non-extractable WebCrypto key), so a change can be sealed
+/// without holding the vault itself across an `await`.
+#[derive(Clone)]
+pub struct Sealer {
+    key: CryptoKey,
+    salt: [u8; SALT_LEN],
+    iterations: u32,
+}
+
+impl std::fmt::Debug for UnlockedVault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UnlockedVault(<redacted>)")
+    }
+}
+
+/// Whether this browser holds a vault (without decrypting it).
+pub async fn exists() -> Result<bool, VaultError> {
+    Ok(vault_store::load().await?.is_some())
+}
+
+/// Encrypts `secrets` under `password` and stores them, replacing any vault.
+pub async fn create(secrets: VaultSecrets, password: &str) -> Result<UnlockedVault, VaultError> {
+    create_with_iterations(secrets, password, PBKDF2_ITERATIONS).await
+}
+
+/// As [`create`], with an explicit iteration count (tests; future upgrades).
+pub async fn create_with_iterations(
+    secrets: VaultSecrets,
+    password: &str,
+    iterations: u32,
+) -> Result<UnlockedVault, VaultError> {
+    let salt = webcrypto::random_bytes::<SALT_LEN>();
+    let key = webcrypto::derive_vault_key(password, &salt, iterations).await?;
+    let sealer = Sealer { key, salt, iterations };
+    sealer.seal(&secrets).await?;
+    Ok(UnlockedVault { sealer, secrets })
+}
+
+/// Decrypts the stored vault. A wrong password changes nothing on disk.
+pub async fn unlock(password: &str) -> Result<UnlockedVault, VaultError> {
+    let json = vault_store::load().await?.ok_or(VaultError::NoVault)?;
+    let blob = VaultBlob::from_json(&json)?;
+    let salt: [u8; SALT_LEN] = blob.salt().and_then(|s| s.try_into().ok()).expect("checked by from_json");
+    let iv = blob.iv().expect("checked by from_json");
+    let ciphertext = blob.ciphertext().expect("checked by from_json");
+    let key = webcrypto::derive_vault_key(password, &salt, blob.kdf.iterations).await?;
+    let plaintext = webcrypto::decrypt(&key, &iv, &ciphertext).await?;
+    let secrets = VaultSecrets::from_bytes(&plaintext)?;
+    Ok(UnlockedVault { sealer: Sealer { key, salt, iterations: blob.kdf.iterations }, secrets })
+}
+
+impl UnlockedVault {
+    pub fn secrets(&self) -> &VaultSecrets {
+        &self.secrets
+    }
+
+    pub fn iterations(&self) -> u32 {
+        self.sealer.iterations
+    }
+
+    pub fn sealer(&self) -> Sealer {
+        self.sealer.clone()
+    }
+
+    /// Takes secrets that were already sealed with [`Sealer::seal`] as the new state.
+    pub fn adopt(&mut self, sealed: VaultSecrets) {
+        self.secrets = sealed;
+    }
+
+    /// Applies `change` to a copy of the secrets, stores the result, then adopts it.
+    /// On any error both the stored vault and this one are as they were.
+    pub async fn update<R>(&mut self, change: impl FnOnce(&mut VaultSecrets) -> R) -> Result<R, VaultError> {
+        let mut next = self.secrets.clone();
+        let out = change(&mut next);
+        self.sealer.seal(&next).await?;
+        self.secrets = next;
+        Ok(out)
+    }
+}
+
+impl Sealer {
+    /// Encrypts `secrets` and replaces the stored vault with them.
+    pub async fn seal(&self, secrets: &VaultSecrets) -> Result<(), VaultError> {
+        // A fresh IV for every encryption under the same key: GCM's one hard rule.
+        let iv = webcrypto::random_bytes::<IV_LEN>();
+        let ciphertext = webcrypto::encrypt(&self.key, &iv, &secrets.to_bytes()).await?;
+        vault_store::save(&VaultBlob::new(self.iterations, &self.salt, &iv, &ciphertext)).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! Test harness: starts the real `zg-devnet` binary (and so a real anvil) on free ports
+//! with a throwaway dist directory, and stops it with SIGTERM when dropped.
+
+#![allow(dead_code)] // each test binary uses its own part of the harness
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// The tiny wasm module the dist directory holds: just the header.
+pub const WASM_BYTES: &[u8] = b"\0asm\x01\0\0\0";
+pub const INDEX_HTML: &str = "<!doctype html><title>zg-console test app</title>";
+pub const DEV_ACCOUNT_0: &str = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+
+pub fn anvil_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
+}
+
+/// Fails (never skips) when anvil is not installed: the tests are meaningless without it.
+pub fn require_anvil() -> PathBuf {
+    let path = anvil_path();
+    assert!(
+        path.is_file(),
+        "anvil is missing at {}: run `npm ci` in the workspace root, then test again",
+        path.display()
+    );
+    path
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(what: &str) -> TempDir {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("zg-devnet-test-{what}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    /// A dist directory as `cargo xtask build` would leave it, in miniature.
+    pub fn dist() -> TempDir {
+        let dir = TempDir::new("dist");
+        std::fs::write(dir.0.join("index.html"), INDEX_HTML).unwrap();
+        std::fs::create_dir_all(dir.0.join("pkg")).unwrap();
+        std::fs::write(dir.0.join("pkg/app_bg.wasm"), WASM_BYTES).unwrap();
+        dir
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub struct Devnet {
+    child: Option<Child>,
+    pid: u32,
+    stderr: Arc<Mutex<String>>,
+    /// The `ZG_DEVNET_READY` document.
+    pub ready: Value,
+    pub app_url: String,
+    pub rpc_url: String,
+    _dist: TempDir,
+}
+
+impl Devnet {
+    pub fn start() -> Devnet {
+        let anvil = require_anvil();
+        let dist = TempDir::dist();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zg-devnet"))
+            .arg("--anvil")
+            .arg(&anvil)
+            .arg("--dist")
+            .arg(&dist.0)
+            .args(["--port", "0", "--rpc-port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting zg-devnet");
+
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut err_pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = err_pipe.read_to_string(&mut text);
+            sink.lock().unwrap().push_str(&text);
+        });
+
+        let (tx, rx) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            // Keeps draining after the ready line so zg-devnet never blocks on a full pipe.
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if let Some(json) = line.strip_prefix("ZG_DEVNET_READY ") {
+                    let _ = tx.send(json.to_owned());
+                }
+            }
+        });
+
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let ready = loop {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(line) => break line,
+                Err(_) if Instant::now() > deadline => {
+                    let _ = child.kill();
+                    panic!("zg-devnet printed no ZG_DEVNET_READY line within 60 s");
+                }
+                Err(_) => {
+                    if let Some(status) = child.try_wait().unwrap() {
+                        std::thread::sleep(Duration::from_millis(200)); // let stderr arrive
+                        panic!("zg-devnet exited before ready ({status}): {}", stderr.lock().unwrap());
+                    }
+                }
+            }
+        };
+        let ready: Value = serde_json::from_str(&ready).expect("the ready line carries JSON");
+        let app_url = ready["appUrl"].as_str().expect("appUrl in the ready line").to_owned();
+        let rpc_url = ready["rpcUrl"].as_str().expect("rpcUrl in the ready line").to_owned();
+        Devnet { pid: child.id(), child: Some(child), stderr, ready, app_url, rpc_url, _dist: dist }
+    }
+
+    /// zg-devnet's pid, also after it exited (it names the log directory).
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// Sends `signal` and waits (up to 15 s) for zg-devnet to exit.
+    pub fn stop_with(&mut self, signal: i32) -> ExitStatus {
+        let child = self.child.as_ref().expect("devnet still running");
+        // SAFETY: kill(2) with the pid of a child we have not reaped yet, so the pid cannot
+        // have been reused by another process.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0, "kill failed");
+        self.wait_exit(Duration::from_secs(15))
+    }
+
+    /// Waits for zg-devnet to exit on its own; kills it and fails after `timeout`.
+    pub fn wait_exit(&mut self, timeout: Duration) -> ExitStatus {
+        let mut child = self.child.take().expect("devnet still running");
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                // stderr's reader thread finishes once the pipe closes; give it a moment.
+                std::thread::sleep(Duration::from_millis(100));
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("zg-devnet did not exit within {timeout:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    pub fn rpc(&self, method: &str, params: Value) -> Value {
+        rpc(&self.rpc_url, method, params).unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.app_url)
+    }
+
+    /// The balance of `address` in wei, from anvil directly.
+    pub fn balance(&self, address: &str, block: &str) -> u128 {
+        let hex = self.rpc("eth_getBalance", json!([address, block]));
+        u128::from_str_radix(hex.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+    }
+
+    /// Polls until `tx` is mined and returns its receipt.
+    pub fn wait_receipt(&self, tx: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let receipt = self.rpc("eth_getTransactionReceipt", json!([tx]));
+            if !receipt.is_null() {
+                return receipt;
+            }
+            assert!(Instant::now() < deadline, "transaction {tx} was not mined within 20 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Devnet {
+    fn drop(&mut self) {
+        if self.child.is_some() && !std::thread::panicking() {
+            self.stop_with(libc::SIGTERM);
+        } else if let Some(mut child) = self.child.take() {
+            // SAFETY: as in stop_with; the child is not reaped yet.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A fresh, never-used address (distinct per call and per test process).
+pub fn fresh_address() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    format!("0x{:08x}{:08x}{:024x}", std::process::id(), n, nanos & ((1u128 << 96) - 1))
+}
+
+pub fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(Duration::from_secs(15)).build()
+}
+
+/// One JSON-RPC call; `Err` carries transport or node errors as text.
+pub fn rpc(url: &str, method: &str, params: Value) -> Result<Value, String> {
+    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let answer: Value =
+        agent().post(url).send_json(body).map_err(|e| e.to_string())?.into_json().map_err(|e| e.to_string())?;
+    match answer.get("error") {
+        Some(error) => Err(error.to_string()),
+        None => Ok(answer["result"].clone()),
+    }
+}
+
+/// `(status, body, Content-Type)` of a request, whatever the status.
+pub fn http(request: ureq::Request, body: Option<&str>) -> (u16, String, Option<String>) {
+    let result = match body {
+        Some(body) => request.set("Content-Type", "application/json").send_string(body),
+        None => request.call(),
+    };
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("request failed: {e}"),
+    };
+    let status = response.status();
+    let content_type = response.header("Content-Type").map(str::to_owned);
+    (status, response.into_string().unwrap(), content_type)
+}

@@ -1,0 +1,92 @@
+//! Installs the pinned tools a fresh machine lacks. Every step first checks what is
+//! there, so a warm run costs a few version queries.
+//!
+//! Versions live in one place: trunk below, wasm-bindgen from Cargo.lock (the CLI must
+//! equal the library), npm packages in package-lock.json.
+
+use crate::util::{cmd, output, root, exec, Result};
+
+/// trunk 0.22 needs a newer rustc than the machine's 1.95.
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+#[derive(Clone, Copy, Default)]
+pub struct Needs {
+    pub browser: bool,
+}
+
+pub fn run(needs: Needs) -> Result {
+    wasm_target()?;
+    npm_packages()?;
+    cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
+    // wasm-bindgen-cli's own lock pins a crate the registry no longer serves: no --locked.
+    cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &wasm_bindgen_version()?, &[])?;
+    if needs.browser {
+        browser()?;
+    }
+    Ok(())
+}
+
+fn wasm_target() -> Result {
+    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    exec(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+fn npm_packages() -> Result {
+    let root = root();
+    let lock = root.join("package-lock.json");
+    let installed = root.join("node_modules/.package-lock.json");
+    let fresh = match (std::fs::metadata(&lock), std::fs::metadata(&installed)) {
+        (Ok(l), Ok(i)) => i.modified().ok() >= l.modified().ok(),
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    exec(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))
+        .map_err(|e| format!("{e}\n  npm packages are needed (anvil, wasm-opt, playwright-core): is Node 20+ installed?"))
+}
+
+fn cargo_tool(bin: &str, package: &str, version: &str, extra: &[&str]) -> Result {
+    let have = output(cmd(bin).arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(version) {
+        return Ok(());
+    }
+    println!("installing {package} {version} (first run only; several minutes on 2 cores)");
+    exec(cmd("cargo").args(["install", package, "--version", version]).args(extra))
+}
+
+/// The wasm-bindgen version Cargo.lock resolved; the CLI must match it exactly.
+pub fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry; run `cargo build` once".into())
+}
+
+fn browser() -> Result {
+    let have = |p: &str| std::path::Path::new(p).exists();
+    if have(CHROMIUM) && have(CHROMEDRIVER) {
+        return Ok(());
+    }
+    let can_apt = output(cmd("sh").args(["-c", "command -v apt-get"])).is_some()
+        && output(cmd("id").arg("-u")).as_deref() == Some("0");
+    if !can_apt {
+        return Err(format!(
+            "the browser tests need Chromium at {CHROMIUM} and chromedriver at {CHROMEDRIVER}; \
+             install them (Debian/Ubuntu: `apt-get install chromium chromium-driver`) and run again"
+        ));
+    }
+    exec(cmd("apt-get").arg("update"))?;
+    exec(cmd("apt-get").args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+}

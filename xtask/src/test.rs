@@ -1,0 +1,66 @@
+//! `cargo xtask test`: every layer, one summary.
+//!
+//! 1. native `cargo test` for the whole workspace (pure logic, devnet, live light client)
+//! 2. wasm-bindgen tests of the browser-only code in headless Chromium
+//! 3. a release build of the app with trunk
+//! 4. the e2e journeys (Playwright + Chromium) against a fresh devnet per test file
+//!
+//! A failing step does not stop the later ones, so one run shows every failure.
+
+use std::time::Instant;
+
+use crate::setup::{self, Needs, CHROMEDRIVER, CHROMIUM};
+use crate::util::{cmd, exec, Result};
+
+pub fn run(args: &[String]) -> Result {
+    let started = Instant::now();
+    setup::run(Needs { browser: true })?;
+    let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
+
+    let mut results: Vec<(&str, Result, f64)> = Vec::new();
+    let mut step = |name: &'static str, f: &dyn Fn() -> Result| {
+        let t = Instant::now();
+        println!("\n=== {name} ===");
+        let r = f();
+        results.push((name, r, t.elapsed().as_secs_f64()));
+    };
+
+    if only("native") {
+        step("native", &|| exec(cmd("cargo").args(["test", "--workspace", "--all-targets"])));
+    }
+    if only("wasm") {
+        step("wasm", &|| {
+            exec(cmd("cargo")
+                .args(["test", "-p", "app", "--target", "wasm32-unknown-unknown", "--test", "browser"])
+                .env("CHROMEDRIVER", CHROMEDRIVER)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+        });
+    }
+    if only("e2e") {
+        step("build", &|| crate::build_app::build().map(|_| ()));
+        step("e2e", &|| {
+            exec(cmd("cargo").args(["build", "--quiet", "-p", "devnet"]))?;
+            exec(cmd("node")
+                .args(["--test", "--test-concurrency=1", "e2e/"])
+                .env("ZG_CHROMIUM", CHROMIUM)
+                .env("ZG_DEVNET_BIN", crate::util::root().join("target/debug/zg-devnet")))
+        });
+    }
+
+    println!("\n=== summary ({:.0} s) ===", started.elapsed().as_secs_f64());
+    let failed = results.iter().filter(|(_, r, _)| r.is_err()).count();
+    for (name, r, secs) in &results {
+        match r {
+            Ok(()) => println!("  ok    {name:<8} {secs:>6.1} s"),
+            Err(e) => println!("  FAIL  {name:<8} {secs:>6.1} s  {e}"),
+        }
+    }
+    println!("steps: {} passed, {failed} failed", results.len() - failed);
+    if failed == 0 {
+        Ok(())
+    } else {
+        Err(format!("{failed} step(s) failed"))
+    }
+}
+
+
