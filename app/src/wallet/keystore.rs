@@ -325,61 +325,77 @@ fn scrypt_unbounded(password: &[u8], salt: &[u8], log_n: u8, r: usize, p: usize,
     pbkdf2::pbkdf2_hmac::<Sha256>(password, &b[..], 1, out);
 }
 
-// The plain path runs unoptimised in dev builds (only the KDF crates are built with
-// opt-level 3), so the loops below index instead of chaining iterators: at opt-level 0 that is
-// about twice as fast, and it reads like the spec's pseudocode.
+// The plain path runs unoptimised in dev builds (only the KDF crates get opt-level 3), where
+// `for` over a range and `rotate_left` are out-of-line calls. So the loops below are `while`
+// loops and Salsa20 rotates with shifts: about three times faster at opt-level 0, and the same
+// machine code once optimised.
 
 /// ROMix: fill `v` with n successive BlockMix states, then mix in n of them chosen by the state.
-#[allow(clippy::needless_range_loop)]
 fn ro_mix(x: &mut [u32], scratch: &mut [u32], v: &mut [u32], log_n: u8) {
     let len = x.len();
     let n = 1usize << log_n;
-    for i in 0..n {
+    let mut i = 0;
+    while i < n {
         v[i * len..(i + 1) * len].copy_from_slice(x);
         block_mix(x, scratch);
         x.copy_from_slice(scratch);
+        i += 1;
     }
-    for _ in 0..n {
+    let mut i = 0;
+    while i < n {
         // Integerify: the first word of the last 64-byte block; n ≤ 2^20 needs no more bits.
         let j = (x[len - 16] as usize) & (n - 1);
         let vj = &v[j * len..(j + 1) * len];
-        for k in 0..len {
+        let mut k = 0;
+        while k < len {
             x[k] ^= vj[k];
+            k += 1;
         }
         block_mix(x, scratch);
         x.copy_from_slice(scratch);
+        i += 1;
     }
 }
 
 /// BlockMix with Salsa20/8: even-numbered outputs first, then odd-numbered ones.
-#[allow(clippy::needless_range_loop)]
 fn block_mix(input: &[u32], out: &mut [u32]) {
     let blocks = input.len() / 16;
     let mut t = [0u32; 16];
     t.copy_from_slice(&input[input.len() - 16..]);
-    for i in 0..blocks {
+    let mut i = 0;
+    while i < blocks {
         let block = &input[i * 16..i * 16 + 16];
-        for k in 0..16 {
+        let mut k = 0;
+        while k < 16 {
             t[k] ^= block[k];
+            k += 1;
         }
         salsa20_8(&mut t);
         let at = if i % 2 == 0 { i / 2 } else { blocks / 2 + i / 2 };
         out[at * 16..at * 16 + 16].copy_from_slice(&t);
+        i += 1;
     }
 }
 
-#[allow(clippy::needless_range_loop)]
+#[allow(clippy::manual_rotate)]
 fn salsa20_8(b: &mut [u32; 16]) {
     let mut x = *b;
-    macro_rules! quarter {
-        ($a:literal, $b:literal, $c:literal, $d:literal) => {
-            x[$b] ^= x[$a].wrapping_add(x[$d]).rotate_left(7);
-            x[$c] ^= x[$b].wrapping_add(x[$a]).rotate_left(9);
-            x[$d] ^= x[$c].wrapping_add(x[$b]).rotate_left(13);
-            x[$a] ^= x[$d].wrapping_add(x[$c]).rotate_left(18);
+    macro_rules! step {
+        ($target:literal, $p:literal, $q:literal, $bits:literal) => {
+            let sum = x[$p].wrapping_add(x[$q]);
+            x[$target] ^= (sum << $bits) | (sum >> (32 - $bits));
         };
     }
-    for _ in 0..4 {
+    macro_rules! quarter {
+        ($a:literal, $b:literal, $c:literal, $d:literal) => {
+            step!($b, $a, $d, 7);
+            step!($c, $b, $a, 9);
+            step!($d, $c, $b, 13);
+            step!($a, $d, $c, 18);
+        };
+    }
+    let mut round = 0;
+    while round < 4 {
         quarter!(0, 4, 8, 12);
         quarter!(5, 9, 13, 1);
         quarter!(10, 14, 2, 6);
@@ -388,9 +404,12 @@ fn salsa20_8(b: &mut [u32; 16]) {
         quarter!(5, 6, 7, 4);
         quarter!(10, 11, 8, 9);
         quarter!(15, 12, 13, 14);
+        round += 1;
     }
-    for k in 0..16 {
+    let mut k = 0;
+    while k < 16 {
         b[k] = b[k].wrapping_add(x[k]);
+        k += 1;
     }
 }
 
@@ -449,6 +468,8 @@ mod tests {
         let key = SigningKey::from_slice(&hex::decode(SECRET).unwrap()).unwrap();
         encrypt_v3(&key, PASSWORD, KdfParams::scrypt(16, 8, 1).unwrap())
     }
+
+    type Edit = fn(&mut Value);
 
     fn edit(json: &str, f: impl FnOnce(&mut Value)) -> String {
         let mut v: Value = serde_json::from_str(json).unwrap();
@@ -557,7 +578,7 @@ mod tests {
         assert!(matches!(decrypt_v3("not json", PASSWORD), Err(KeystoreError::NotJson { line: 1, .. })));
         assert_eq!(decrypt_v3("[3]", PASSWORD).unwrap_err(), KeystoreError::MalformedField("(top level)"));
         let file = cheap_file();
-        let cases: [(&str, fn(&mut Value)); 6] = [
+        let cases: [(&str, Edit); 6] = [
             ("version", |v| v["version"] = "3".into()),
             ("crypto", |v| v.as_object_mut().unwrap().retain(|k, _| k != "crypto")),
             ("crypto.cipherparams.iv", |v| v["crypto"]["cipherparams"]["iv"] = "00ff".into()),

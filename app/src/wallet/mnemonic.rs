@@ -155,7 +155,7 @@ impl Mnemonic {
         let seed = self.seed(passphrase);
         // Fails only when an intermediate key is invalid (probability about 2^-127); BIP-32 says
         // to move on to the next index rather than pick another key silently.
-        let xprv = XPrv::derive_from_path(&*seed, &path).map_err(|_| MnemonicError::Derivation { index })?;
+        let xprv = XPrv::derive_from_path(seed.as_slice(), &path).map_err(|_| MnemonicError::Derivation { index })?;
         Ok(xprv.private_key().clone())
     }
 }

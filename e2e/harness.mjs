@@ -1,0 +1,97 @@
+// Shared e2e plumbing: a fresh devnet per test file (the real zg-devnet binary with a
+// real anvil), real headless Chromium through playwright-core, screenshots as artifacts.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const artifacts = join(root, 'e2e', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+/** Starts zg-devnet on free ports; resolves with its ready JSON plus a stop(). */
+export async function startDevnet() {
+  const bin = process.env.ZG_DEVNET_BIN ?? join(root, 'target/debug/zg-devnet');
+  const child = spawn(bin, ['--dist', join(root, 'dist'), '--port', '0', '--rpc-port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const ready = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`zg-devnet not ready after 60 s\n${stderr}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('ZG_DEVNET_READY '));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line.slice('ZG_DEVNET_READY '.length)));
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`zg-devnet exited early (${code}); build it with cargo build -p devnet\n${stderr}`));
+    });
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  return { ...ready, stop };
+}
+
+/** Headless Chromium with the flags this closed network needs. */
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'zg-e2e-'));
+  const browser = await chromium.launch({
+    executablePath: process.env.ZG_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const close = async () => {
+    await browser.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  };
+  return { browser, close };
+}
+
+/** A fresh browser profile (its own IndexedDB) with console errors collected. */
+export async function newProfile(browser, { width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+  return { context, page, consoleLines };
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+/** Reads the full (checksummed) address of the selected account. */
+export async function selectedAddress(page) {
+  return page.locator('[aria-label="Selected account"] [data-address]').first().getAttribute('data-address');
+}
+
+/** The selected account's balance text once it is proven ("10 0G"). */
+export async function waitForVerifiedBalance(page, expected, timeout = 30_000) {
+  const card = page.locator('[data-testid="selected-balance"]');
+  await card.locator('[data-state="verified"]').waitFor({ timeout });
+  if (expected !== undefined) {
+    await page.waitForFunction(
+      ([sel, want]) => document.querySelector(sel)?.querySelector('.amount')?.textContent.trim() === want,
+      ['[data-testid="selected-balance"]', expected],
+      { timeout },
+    );
+  }
+  return (await card.locator('.amount').textContent()).trim();
+}

@@ -1,0 +1,137 @@
+// The wallet as a new user meets it, in real headless Chromium against a fresh devnet:
+// create → faucet → send → reload/unlock (wrong password first) → import a known phrase.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForVerifiedBalance } from './harness.mjs';
+
+const PASSWORD = 'correct horse battery';
+let devnet, browser, closeBrowser;
+
+before(async () => {
+  devnet = await startDevnet();
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+
+after(async () => {
+  await closeBrowser?.();
+  await devnet?.stop();
+});
+
+async function createWallet(page) {
+  await page.goto(devnet.appUrl);
+  await page.getByRole('button', { name: 'Create a new wallet' }).click();
+  const words = await page.locator('[data-testid="mnemonic"] .word').allTextContents();
+  assert.equal(words.length, 12, 'a 12-word phrase is shown');
+  await shot(page, '01-recovery-phrase');
+  await page.getByLabel('I have written these words down').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  for (const label of await page.locator('form label').allTextContents()) {
+    const n = Number(label.replace('Word ', ''));
+    await page.getByLabel(label, { exact: true }).fill(words[n - 1]);
+  }
+  await shot(page, '02-confirm-phrase');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create wallet' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  return words;
+}
+
+test('a new user creates a wallet, takes faucet funds, sends, reloads and unlocks', async () => {
+  const { page, consoleLines } = await newProfile(browser);
+  const words = await createWallet(page);
+  const first = await selectedAddress(page);
+  assert.match(first, /^0x[0-9a-fA-F]{40}$/);
+
+  // Empty at first, and proven empty.
+  assert.equal(await waitForVerifiedBalance(page), '0 0G');
+  await page.getByRole('button', { name: 'Get 10 test 0G' }).click();
+  assert.equal(await waitForVerifiedBalance(page, '10 0G'), '10 0G');
+  await shot(page, '03-wallet-funded');
+
+  // A second account to send to.
+  await page.getByRole('button', { name: 'Add account' }).click();
+  await page.locator('[data-testid="selected-name"]', { hasText: 'Account 2' }).waitFor();
+  const second = await selectedAddress(page);
+  assert.notEqual(second, first);
+  await page.getByRole('option').filter({ hasText: 'Account 1' }).click();
+  await page.locator('[data-testid="selected-name"]', { hasText: 'Account 1' }).waitFor();
+
+  await page.getByRole('link', { name: 'Send' }).click();
+  await page.getByLabel('To address').fill(second);
+  await page.getByLabel('Amount').fill('2.5');
+  await page.waitForFunction(() => document.querySelector('#send-max-fee')?.value !== '');
+  await shot(page, '04-send-form');
+  await page.getByRole('button', { name: 'Review' }).click();
+  assert.equal(await page.getByTestId('review-amount').textContent(), '2.5 0G');
+  assert.equal((await page.getByTestId('review-to').textContent()).toLowerCase(), second.toLowerCase());
+  await shot(page, '05-send-review');
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  await page.getByTestId('tx-status').filter({ hasText: 'Included in block' }).waitFor({ timeout: 60_000 });
+  await shot(page, '06-send-done');
+
+  // Both balances proven: the sender paid 2.5 plus a fee, the receiver has exactly 2.5.
+  await page.getByRole('link', { name: 'Wallet' }).click();
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('.account-row')];
+    return rows.length === 2 && rows.every((r) => r.querySelector('[data-state="verified"]'))
+      && rows[1].querySelector('.amount')?.textContent.trim() === '2.5 0G';
+  }, null, { timeout: 30_000 });
+  const senderText = await page.locator('.account-row').nth(0).locator('.amount').textContent();
+  const sender = Number(senderText.replace(' 0G', ''));
+  assert.ok(sender < 7.5 && sender > 7.49, `sender holds 10 - 2.5 - fee, got ${senderText}`);
+  await shot(page, '07-wallet-after-send');
+
+  // Reload: locked. A wrong password is refused and changes nothing; the right one works.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Unlock your wallet' }).waitFor();
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('alert').filter({ hasText: 'wrong password' }).waitFor();
+  await shot(page, '08-unlock-wrong-password');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await page.locator('.account-row').nth(1).waitFor();
+  await shot(page, '08b-unlocked');
+  const names = await page.locator('.account-row .account-name').allTextContents();
+  assert.deepEqual(names, ['Account 1', 'Account 2']);
+  const addresses = await page.locator('.account-row [data-address]').evaluateAll((els) => els.map((e) => e.dataset.address));
+  assert.deepEqual(addresses, [first, second]);
+
+  // Nothing secret leaked to the console or to localStorage.
+  const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  for (const w of words) assert.ok(!storage.includes(` ${w} `), 'no phrase words in localStorage');
+  assert.ok(!consoleLines.some((l) => words.filter((w) => l.includes(w)).length >= 3), 'no phrase in the console');
+  assert.ok(!page.url().includes(words[0]), 'no phrase in the URL');
+});
+
+test('importing a known recovery phrase gives its known first address, proven', async () => {
+  const { page } = await newProfile(browser, { width: 390, height: 844 });
+  await page.goto(devnet.appUrl);
+  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill('test test test test test test test test test test test junk');
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Restore wallet' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  assert.equal(await selectedAddress(page), '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266');
+  const balance = await waitForVerifiedBalance(page);
+  assert.match(balance, /^9,9\d\d(\.\d+)? 0G$/, `the faucet's dev account holds just under 10,000 0G: ${balance}`);
+  await shot(page, '09-restored-phone-width');
+});
+
+test('a malformed recovery phrase is refused with a clear message', async () => {
+  const { page } = await newProfile(browser);
+  await page.goto(devnet.appUrl);
+  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill('test test test test test test test test test test test test');
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Restore wallet' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /checksum/i);
+  await shot(page, '10-bad-phrase');
+});
