@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::setup::{self, Needs};
-use crate::util::{cmd, human_bytes, root, exec, Result};
+use crate::util::{cmd, exec, human_bytes, root, Result};
 
 pub struct BuildReport {
     pub wasm: PathBuf,
@@ -29,7 +29,7 @@ pub fn build() -> Result<BuildReport> {
     Ok(report)
 }
 
-fn measure() -> Result<BuildReport> {
+pub fn measure() -> Result<BuildReport> {
     let dist = root().join("dist");
     let wasm = std::fs::read_dir(&dist)
         .map_err(|e| format!("reading {}: {e}", dist.display()))?
@@ -37,10 +37,7 @@ fn measure() -> Result<BuildReport> {
         .find(|p| p.extension().is_some_and(|x| x == "wasm"))
         .ok_or("trunk produced no .wasm in dist/")?;
     let raw = std::fs::metadata(&wasm).map_err(|e| e.to_string())?.len();
-    let gz = std::process::Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(&wasm)
-        .output()
-        .map_err(|e| format!("gzip: {e}"))?;
+    let gz =
+        std::process::Command::new("gzip").args(["-9", "-c"]).arg(&wasm).output().map_err(|e| format!("gzip: {e}"))?;
     Ok(BuildReport { wasm, raw, gzip: gz.stdout.len() as u64 })
 }

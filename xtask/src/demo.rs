@@ -1,7 +1,7 @@
 //! `cargo xtask demo`: build, then run the devnet in the foreground serving the app.
 //! Ctrl-C reaches zg-devnet (same process group), which stops anvil; we then exit.
 
-use crate::util::{cmd, root, exec, Result};
+use crate::util::{cmd, exec, root, Result};
 
 pub fn run(args: &[String]) -> Result {
     crate::build_app::run()?;
@@ -21,8 +21,6 @@ pub fn run(args: &[String]) -> Result {
         Err(format!("zg-devnet exited with {status}"))
     }
 }
-
-
 
 fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)

@@ -4,7 +4,7 @@
 //! Versions live in one place: trunk below, wasm-bindgen from Cargo.lock (the CLI must
 //! equal the library), npm packages in package-lock.json.
 
-use crate::util::{cmd, output, root, exec, Result};
+use crate::util::{cmd, exec, output, root, Result};
 
 /// trunk 0.22 needs a newer rustc than the machine's 1.95.
 pub const TRUNK_VERSION: &str = "0.21.14";
@@ -47,8 +47,9 @@ fn npm_packages() -> Result {
     if fresh {
         return Ok(());
     }
-    exec(cmd("npm").args(["ci", "--no-audit", "--no-fund"]))
-        .map_err(|e| format!("{e}\n  npm packages are needed (anvil, wasm-opt, playwright-core): is Node 20+ installed?"))
+    exec(cmd("npm").args(["ci", "--no-audit", "--no-fund"])).map_err(|e| {
+        format!("{e}\n  npm packages are needed (anvil, wasm-opt, playwright-core): is Node 20+ installed?")
+    })
 }
 
 fn cargo_tool(bin: &str, package: &str, version: &str, extra: &[&str]) -> Result {
@@ -88,5 +89,9 @@ fn browser() -> Result {
         ));
     }
     exec(cmd("apt-get").arg("update"))?;
-    exec(cmd("apt-get").args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+    exec(
+        cmd("apt-get")
+            .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
 }

@@ -30,20 +30,24 @@ pub fn run(args: &[String]) -> Result {
     }
     if only("wasm") {
         step("wasm", &|| {
-            exec(cmd("cargo")
-                .args(["test", "-p", "app", "--target", "wasm32-unknown-unknown", "--test", "browser"])
-                .env("CHROMEDRIVER", CHROMEDRIVER)
-                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+            exec(
+                cmd("cargo")
+                    .args(["test", "-p", "app", "--target", "wasm32-unknown-unknown", "--test", "browser"])
+                    .env("CHROMEDRIVER", CHROMEDRIVER)
+                    .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+            )
         });
     }
     if only("e2e") {
         step("build", &|| crate::build_app::build().map(|_| ()));
         step("e2e", &|| {
             exec(cmd("cargo").args(["build", "--quiet", "-p", "devnet"]))?;
-            exec(cmd("node")
-                .args(["--test", "--test-concurrency=1", "e2e/"])
-                .env("ZG_CHROMIUM", CHROMIUM)
-                .env("ZG_DEVNET_BIN", crate::util::root().join("target/debug/zg-devnet")))
+            exec(
+                cmd("node")
+                    .args(["--test", "--test-concurrency=1", "e2e/"])
+                    .env("ZG_CHROMIUM", CHROMIUM)
+                    .env("ZG_DEVNET_BIN", crate::util::root().join("target/debug/zg-devnet")),
+            )
         });
     }
 
@@ -62,5 +66,3 @@ pub fn run(args: &[String]) -> Result {
         Err(format!("{failed} step(s) failed"))
     }
 }
-
-

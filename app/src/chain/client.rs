@@ -27,7 +27,9 @@ pub enum ChainError {
     BadAnswer(&'static str),
     #[error("the node reported transaction hash {reported}, but the signed transaction's hash is {expected}; do not trust this endpoint")]
     WrongTxHash { expected: B256, reported: B256 },
-    #[error("the transaction was not included within {0} s; it may still be pending. Check again later before resending")]
+    #[error(
+        "the transaction was not included within {0} s; it may still be pending. Check again later before resending"
+    )]
     NotIncluded(u32),
     #[error("this network has no faucet")]
     NoFaucet,
@@ -141,7 +143,8 @@ impl ChainClient {
 
     /// Broadcasts a signed transaction and checks the node reports its real hash.
     pub async fn send_raw(&self, raw: &[u8], expected: B256) -> Result<B256, ChainError> {
-        let answer = self.transport().request("eth_sendRawTransaction", json!([format!("0x{}", hex::encode(raw))])).await?;
+        let answer =
+            self.transport().request("eth_sendRawTransaction", json!([format!("0x{}", hex::encode(raw))])).await?;
         let reported: B256 =
             serde_json::from_value(answer).map_err(|_| ChainError::BadAnswer("eth_sendRawTransaction"))?;
         if reported != expected {
@@ -157,7 +160,10 @@ impl ChainClient {
         for _ in 0..polls {
             let receipt = self.transport().request("eth_getTransactionReceipt", json!([hash])).await?;
             if !receipt.is_null() {
-                let block = receipt.get("blockNumber").and_then(parse_u256).ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
+                let block = receipt
+                    .get("blockNumber")
+                    .and_then(parse_u256)
+                    .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
                 let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
                 return Ok(Inclusion { block: block.saturating_to(), success });
             }

@@ -35,9 +35,14 @@ impl FetchTransport {
             .await
             .map_err(|e| {
                 if signal.aborted() {
-                    TransportError(format!("{host} did not answer within {} s; try again or use another RPC", TIMEOUT_MS / 1000))
+                    TransportError(format!(
+                        "{host} did not answer within {} s; try again or use another RPC",
+                        TIMEOUT_MS / 1000
+                    ))
                 } else {
-                    TransportError(format!("{host} is unreachable ({e}); check the RPC URL and that the node is running"))
+                    TransportError(format!(
+                        "{host} is unreachable ({e}); check the RPC URL and that the node is running"
+                    ))
                 }
             })?;
         drop(timeout);

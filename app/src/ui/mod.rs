@@ -51,7 +51,10 @@ pub fn App() -> impl IntoView {
         let minutes = app.settings.with_untracked(|s| s.auto_lock_minutes);
         let idle_ms = js_sys::Date::now() - app.session.last_activity.get_value();
         if idle_ms > f64::from(minutes) * 60_000.0 {
-            app.lock(Some(&format!("Locked after {minutes} minute{} without activity", if minutes == 1 { "" } else { "s" })));
+            app.lock(Some(&format!(
+                "Locked after {minutes} minute{} without activity",
+                if minutes == 1 { "" } else { "s" }
+            )));
         }
     })
     .forget();

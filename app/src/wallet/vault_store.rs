@@ -54,7 +54,8 @@ pub async fn load() -> Result<Option<String>, StoreError> {
 /// Replaces the stored vault in one transaction.
 pub async fn save(blob: &VaultBlob) -> Result<(), StoreError> {
     let db = open().await?;
-    let tx = db.transaction(&[STORE], TransactionMode::ReadWrite).map_err(|e| StoreError::WriteFailed(e.to_string()))?;
+    let tx =
+        db.transaction(&[STORE], TransactionMode::ReadWrite).map_err(|e| StoreError::WriteFailed(e.to_string()))?;
     let store = tx.object_store(STORE).map_err(|e| StoreError::WriteFailed(e.to_string()))?;
     store
         .put(&JsValue::from_str(&blob.to_json()), Some(&JsValue::from_str(KEY)))
@@ -73,14 +74,18 @@ pub async fn save(blob: &VaultBlob) -> Result<(), StoreError> {
 /// Removes the vault (used by "forget this wallet", after the user confirms).
 pub async fn clear() -> Result<(), StoreError> {
     let db = open().await?;
-    let tx = db.transaction(&[STORE], TransactionMode::ReadWrite).map_err(|e| StoreError::WriteFailed(e.to_string()))?;
+    let tx =
+        db.transaction(&[STORE], TransactionMode::ReadWrite).map_err(|e| StoreError::WriteFailed(e.to_string()))?;
     let store = tx.object_store(STORE).map_err(|e| StoreError::WriteFailed(e.to_string()))?;
     store
         .delete(JsValue::from_str(KEY))
         .map_err(|e| StoreError::WriteFailed(e.to_string()))?
         .await
         .map_err(|e| StoreError::WriteFailed(e.to_string()))?;
-    tx.commit().map_err(|e| StoreError::WriteFailed(e.to_string()))?.await.map_err(|e| StoreError::WriteFailed(e.to_string()))?;
+    tx.commit()
+        .map_err(|e| StoreError::WriteFailed(e.to_string()))?
+        .await
+        .map_err(|e| StoreError::WriteFailed(e.to_string()))?;
     db.close();
     Ok(())
 }

@@ -69,15 +69,20 @@ pub async fn derive_vault_key(password: &str, salt: &[u8], iterations: u32) -> R
 
 pub async fn encrypt(key: &CryptoKey, iv: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let params = AesGcmParams::new("AES-GCM", &Uint8Array::from(iv));
-    let out = JsFuture::from(subtle()?.encrypt_with_object_and_u8_array(&params, key, plaintext).map_err(failed("encrypt"))?)
-        .await
-        .map_err(failed("encrypt"))?;
+    let out =
+        JsFuture::from(subtle()?.encrypt_with_object_and_u8_array(&params, key, plaintext).map_err(failed("encrypt"))?)
+            .await
+            .map_err(failed("encrypt"))?;
     Ok(Uint8Array::new(&out).to_vec())
 }
 
 /// Fails with [`CryptoError::WrongPassword`] when the GCM tag does not verify, which is
 /// what a wrong password (a wrong key) looks like.
-pub async fn decrypt(key: &CryptoKey, iv: &[u8], ciphertext: &[u8]) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoError> {
+pub async fn decrypt(
+    key: &CryptoKey,
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Result<zeroize::Zeroizing<Vec<u8>>, CryptoError> {
     let params = AesGcmParams::new("AES-GCM", &Uint8Array::from(iv));
     let promise = subtle()?.decrypt_with_object_and_u8_array(&params, key, ciphertext).map_err(failed("decrypt"))?;
     let out = JsFuture::from(promise).await.map_err(|e| {
@@ -93,4 +98,3 @@ pub async fn decrypt(key: &CryptoKey, iv: &[u8], ciphertext: &[u8]) -> Result<ze
     array.fill(0, 0, array.length());
     Ok(bytes)
 }
-

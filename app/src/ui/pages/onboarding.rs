@@ -274,7 +274,9 @@ where
 #[component]
 fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
     let phrase = RwSignal::new(String::new());
-    let check = Box::new(move || Mnemonic::parse(&phrase.get_untracked()).map(|_| ()).map_err(|e| format!("Recovery phrase: {e}")));
+    let check = Box::new(move || {
+        Mnemonic::parse(&phrase.get_untracked()).map(|_| ()).map_err(|e| format!("Recovery phrase: {e}"))
+    });
     let create = move |password: String| async move {
         let mnemonic = Mnemonic::parse(&phrase.get_untracked()).map_err(|e| e.to_string())?;
         let secrets = VaultSecrets {
@@ -318,7 +320,10 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
         };
         let secrets = VaultSecrets {
             mnemonic: None,
-            accounts: vec![StoredAccount { name: "Imported 1".into(), source: AccountSource::Imported { key: key_hex(&signing_key) } }],
+            accounts: vec![StoredAccount {
+                name: "Imported 1".into(),
+                source: AccountSource::Imported { key: key_hex(&signing_key) },
+            }],
         };
         let vault = vault::create(secrets, &password).await.map_err(|e| e.to_string());
         key.set(String::new());

@@ -49,7 +49,13 @@ pub fn SendPage() -> impl IntoView {
     let review = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
-        match build_request(&app, &to.get_untracked(), &amount.get_untracked(), &max_fee.get_untracked(), &priority.get_untracked()) {
+        match build_request(
+            &app,
+            &to.get_untracked(),
+            &amount.get_untracked(),
+            &max_fee.get_untracked(),
+            &priority.get_untracked(),
+        ) {
             Ok(req) => stage.set(Stage::Review(req)),
             Err(e) => error.set(Some(e)),
         }
@@ -201,7 +207,10 @@ fn build_request(
     max_fee: &str,
     priority: &str,
 ) -> Result<Eip1559Request, String> {
-    let to: Address = to.trim().parse().map_err(|_| "The recipient must be a 0x address of 40 hexadecimal characters.".to_string())?;
+    let to: Address = to
+        .trim()
+        .parse()
+        .map_err(|_| "The recipient must be a 0x address of 40 hexadecimal characters.".to_string())?;
     let value = parse_0g(amount).map_err(|e| format!("Amount: {e}."))?;
     if value.is_zero() {
         return Err("Amount: enter more than 0.".into());
@@ -213,11 +222,22 @@ fn build_request(
     }
     let network = app.chain.network().ok_or("Not connected to a network.")?;
     let account = app.session.selected_account().ok_or("No account selected.")?;
-    let state = app.chain.balances.with_untracked(|b| b.get(&account.address).cloned()).ok_or("The balance is still loading.")?;
-    let state = state.value().cloned().ok_or("This account's balance failed verification; refusing to build a transaction on it.")?;
+    let state = app
+        .chain
+        .balances
+        .with_untracked(|b| b.get(&account.address).cloned())
+        .ok_or("The balance is still loading.")?;
+    let state = state
+        .value()
+        .cloned()
+        .ok_or("This account's balance failed verification; refusing to build a transaction on it.")?;
     let cost = value + U256::from(TRANSFER_GAS) * U256::from(max_fee_per_gas);
     if cost > state.balance {
-        return Err(format!("Not enough funds: this needs up to {} and the account holds {}.", format_0g(cost), format_0g(state.balance)));
+        return Err(format!(
+            "Not enough funds: this needs up to {} and the account holds {}.",
+            format_0g(cost),
+            format_0g(state.balance)
+        ));
     }
     Ok(Eip1559Request {
         chain_id: network.chain_id,

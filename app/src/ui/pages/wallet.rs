@@ -46,7 +46,8 @@ fn BalanceCard() -> impl IntoView {
         });
     };
     let has_faucet = move || {
-        app.chain.connection.get() == Connection::Connected && app.chain.network().is_some_and(|n| n.faucet_url.is_some())
+        app.chain.connection.get() == Connection::Connected
+            && app.chain.network().is_some_and(|n| n.faucet_url.is_some())
     };
     view! {
         <section class="card balance-card" aria-label="Selected account">
@@ -104,7 +105,10 @@ fn AccountsCard() -> impl IntoView {
                 .session
                 .modify(|s| {
                     let index = s.next_hd_index();
-                    s.accounts.push(StoredAccount { name: format!("Account {}", s.accounts.len() + 1), source: AccountSource::Hd { index } });
+                    s.accounts.push(StoredAccount {
+                        name: format!("Account {}", s.accounts.len() + 1),
+                        source: AccountSource::Hd { index },
+                    });
                     Ok(s.accounts.len() - 1)
                 })
                 .await;
@@ -187,7 +191,10 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
                 .modify(move |s| {
                     check_not_duplicate(s, &signing_key).map_err(|e| e.to_string())?;
                     let n = s.accounts.iter().filter(|a| matches!(a.source, AccountSource::Imported { .. })).count();
-                    s.accounts.push(StoredAccount { name: format!("Imported {}", n + 1), source: AccountSource::Imported { key: key_hex(&signing_key) } });
+                    s.accounts.push(StoredAccount {
+                        name: format!("Imported {}", n + 1),
+                        source: AccountSource::Imported { key: key_hex(&signing_key) },
+                    });
                     Ok(s.accounts.len() - 1)
                 })
                 .await;
@@ -372,4 +379,3 @@ fn LightClientCard() -> impl IntoView {
         </section>
     }
 }
-

@@ -1,0 +1,104 @@
+//! Browser-only wallet code in real headless Chromium (wasm-bindgen-test through
+//! chromedriver; `cargo xtask test` runs it). Covers what native tests cannot: WebCrypto
+//! and IndexedDB.
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+use zg_console::wallet::vault::{self, VaultError};
+use zg_console::wallet::vault_format::{AccountSource, StoredAccount, VaultBlob, VaultSecrets, PBKDF2_ITERATIONS};
+use zg_console::wallet::vault_store;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PHRASE: &str = "test test test test test test test test test test test junk";
+const KEY: &str = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const PASSWORD: &str = "correct horse battery";
+
+fn secrets() -> VaultSecrets {
+    VaultSecrets {
+        mnemonic: Some(PHRASE.into()),
+        accounts: vec![
+            StoredAccount { name: "Main".into(), source: AccountSource::Hd { index: 0 } },
+            StoredAccount { name: "Imported".into(), source: AccountSource::Imported { key: KEY.into() } },
+        ],
+    }
+}
+
+async fn fresh() {
+    vault_store::clear().await.expect("IndexedDB is available in Chromium");
+    assert!(!vault::exists().await.unwrap());
+}
+
+#[wasm_bindgen_test]
+async fn vault_round_trips_through_indexeddb() {
+    fresh().await;
+    let created = vault::create(secrets(), PASSWORD).await.unwrap();
+    assert_eq!(created.secrets(), &secrets());
+    assert!(vault::exists().await.unwrap());
+    drop(created);
+
+    let unlocked = vault::unlock(PASSWORD).await.unwrap();
+    assert_eq!(unlocked.secrets(), &secrets());
+    assert_eq!(unlocked.iterations(), PBKDF2_ITERATIONS);
+}
+
+#[wasm_bindgen_test]
+async fn wrong_password_is_refused_and_leaves_the_vault_intact() {
+    fresh().await;
+    vault::create(secrets(), PASSWORD).await.unwrap();
+    let before = vault_store::load().await.unwrap().unwrap();
+
+    let err = vault::unlock("not the password").await.unwrap_err();
+    assert_eq!(err, VaultError::WrongPassword);
+    assert!(!err.to_string().contains("not the password"), "the error never echoes the password");
+
+    assert_eq!(vault_store::load().await.unwrap().unwrap(), before, "the stored blob is unchanged");
+    assert_eq!(vault::unlock(PASSWORD).await.unwrap().secrets(), &secrets(), "the right password still works");
+}
+
+#[wasm_bindgen_test]
+async fn stored_blob_holds_no_plaintext_secret() {
+    fresh().await;
+    vault::create(secrets(), PASSWORD).await.unwrap();
+    let stored = vault_store::load().await.unwrap().unwrap();
+    let blob = VaultBlob::from_json(&stored).expect("a well-formed vault blob");
+    assert_eq!(blob.kdf.iterations, PBKDF2_ITERATIONS);
+    assert!(blob.kdf.iterations >= 600_000);
+    for secret in [PHRASE, "junk", KEY, &KEY[..16], "Imported", PASSWORD] {
+        assert!(!stored.contains(secret), "the stored vault must not contain {secret:?} in clear");
+    }
+    // Nor may localStorage hold anything of it.
+    let local = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    for i in 0..local.length().unwrap() {
+        let key = local.key(i).unwrap().unwrap();
+        let value = local.get_item(&key).unwrap().unwrap_or_default();
+        assert!(!value.contains("junk") && !value.contains(KEY), "localStorage[{key}] holds a secret");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn update_changes_disk_and_memory_together() {
+    fresh().await;
+    let mut open = vault::create(secrets(), PASSWORD).await.unwrap();
+    let before = vault_store::load().await.unwrap().unwrap();
+    open.update(|s| s.accounts[0].name = "Renamed".into()).await.unwrap();
+    let after = vault_store::load().await.unwrap().unwrap();
+    assert_ne!(before, after, "a change re-encrypts with a fresh IV");
+    assert_eq!(vault::unlock(PASSWORD).await.unwrap().secrets().accounts[0].name, "Renamed");
+    assert_eq!(open.secrets().accounts[0].name, "Renamed");
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_vault_says_so_and_is_not_overwritten() {
+    fresh().await;
+    vault::create(secrets(), PASSWORD).await.unwrap();
+    let mut blob = VaultBlob::from_json(&vault_store::load().await.unwrap().unwrap()).unwrap();
+    // Flip one byte of the ciphertext: GCM's tag must catch it.
+    let mut ct = blob.ciphertext().unwrap();
+    ct[0] ^= 1;
+    blob.ciphertext = hex::encode(&ct);
+    vault_store::save(&blob).await.unwrap();
+    assert_eq!(vault::unlock(PASSWORD).await.unwrap_err(), VaultError::WrongPassword);
+    assert_eq!(vault_store::load().await.unwrap().unwrap(), blob.to_json());
+}
