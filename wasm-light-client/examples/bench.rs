@@ -22,6 +22,7 @@ fn synthetic_chain(n: u64) -> Vec<Value> {
         json["hash"] = Value::String(hash.to_string());
         out.push(json);
         header.parent_hash = hash;
+        header.base_fee_per_gas = header.next_block_base_fee(alloy_eips::eip1559::BaseFeeParams::ethereum());
     }
     out
 }

@@ -9,6 +9,8 @@ use alloy_consensus::Header;
 use alloy_primitives::B256;
 use serde_json::Value;
 
+use crate::rules::{check_child, ChainRules};
+
 /// A header whose hash was recomputed locally and which links back to the checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedHeader {
@@ -40,6 +42,8 @@ pub enum HeaderError {
     NotConsecutive { number: u64, previous: u64 },
     #[error("no headers to verify")]
     Empty,
+    #[error("block {number} breaks the rule \"{rule}\" ({detail}); the node is serving an invalid chain, use another endpoint")]
+    RuleBroken { number: u64, rule: &'static str, detail: String },
 }
 
 /// Reads an `eth_getBlockBy*` result into a header and recomputes its hash.
@@ -90,6 +94,7 @@ pub fn verify_header_chain(trusted: B256, blocks: &[Value]) -> Result<Vec<Verifi
 #[derive(Debug, Clone)]
 pub struct HeaderChain {
     headers: std::collections::VecDeque<VerifiedHeader>,
+    rules: ChainRules,
 }
 
 impl HeaderChain {
@@ -97,7 +102,11 @@ impl HeaderChain {
 
     /// Starts from a header the caller already trusts (the checkpoint).
     pub fn new(checkpoint: VerifiedHeader) -> Self {
-        Self { headers: std::collections::VecDeque::from([checkpoint]) }
+        Self::with_rules(checkpoint, ChainRules::default())
+    }
+
+    pub fn with_rules(checkpoint: VerifiedHeader, rules: ChainRules) -> Self {
+        Self { headers: std::collections::VecDeque::from([checkpoint]), rules }
     }
 
     pub fn tip(&self) -> &VerifiedHeader {
@@ -130,6 +139,11 @@ impl HeaderChain {
                 expected: tip.hash,
             });
         }
+        check_child(&self.rules, &tip.header, &next.header).map_err(|v| HeaderError::RuleBroken {
+            number: next.header.number,
+            rule: v.rule,
+            detail: v.detail,
+        })?;
         self.headers.push_back(VerifiedHeader { hash: next.hash, header: next.header });
         if self.headers.len() > Self::WINDOW {
             self.headers.pop_front();

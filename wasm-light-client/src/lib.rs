@@ -13,6 +13,7 @@ pub mod account;
 pub mod consensus;
 pub mod header;
 pub mod provider;
+pub mod rules;
 mod serde_hex;
 
 #[cfg(target_arch = "wasm32")]
@@ -22,3 +23,4 @@ pub use account::{verify_account_proof, AccountProofResponse, AccountState, Proo
 pub use consensus::{CheckpointOnly, ConsensusVerifier};
 pub use header::{verify_header_chain, HeaderChain, HeaderError, VerifiedHeader};
 pub use provider::{JsonRpcTransport, SyncError, TransportError, Verified, VerifiedProvider};
+pub use rules::{BaseFeeRule, ChainRules};

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::account::{verify_account_proof, AccountProofResponse, AccountState, ProofError};
 use crate::consensus::ConsensusVerifier;
 use crate::header::{parse_rpc_header, HeaderChain, HeaderError, VerifiedHeader};
+use crate::rules::ChainRules;
 
 /// How many headers one batched request asks for while syncing.
 const SYNC_BATCH: u64 = 100;
@@ -79,12 +80,19 @@ pub struct VerifiedProvider<T, C> {
     transport: T,
     consensus: C,
     checkpoint: B256,
+    rules: ChainRules,
     chain: RefCell<Option<HeaderChain>>,
 }
 
 impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
     pub fn new(transport: T, consensus: C, checkpoint: B256) -> Self {
-        Self { transport, consensus, checkpoint, chain: RefCell::new(None) }
+        Self { transport, consensus, checkpoint, rules: ChainRules::default(), chain: RefCell::new(None) }
+    }
+
+    /// The header rules of the network (default: [`ChainRules::devnet`]).
+    pub fn with_rules(mut self, rules: ChainRules) -> Self {
+        self.rules = rules;
+        self
     }
 
     pub fn checkpoint(&self) -> B256 {
@@ -124,7 +132,7 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                 .into());
             }
             let start = VerifiedHeader { hash: parsed.hash, header: parsed.header };
-            self.chain.borrow_mut().get_or_insert_with(|| HeaderChain::new(start));
+            self.chain.borrow_mut().get_or_insert_with(|| HeaderChain::with_rules(start, self.rules));
         }
 
         let head = self.transport.request("eth_blockNumber", json!([])).await?;

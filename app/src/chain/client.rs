@@ -8,7 +8,7 @@
 use alloy_primitives::{Address, B256, U256};
 use serde_json::{json, Value};
 use wasm_light_client::{
-    AccountState, CheckpointOnly, JsonRpcTransport, SyncError, TransportError, Verified, VerifiedHeader,
+    AccountState, ChainRules, CheckpointOnly, JsonRpcTransport, SyncError, TransportError, Verified, VerifiedHeader,
     VerifiedProvider,
 };
 
@@ -59,7 +59,8 @@ impl ChainClient {
         // Without a checkpoint the provider can never sync; it stays, unused, so the
         // transport has one owner.
         let checkpoint = network.checkpoint.map(|c| c.hash).unwrap_or(B256::ZERO);
-        Ok(Self { provider: VerifiedProvider::new(transport, CheckpointOnly, checkpoint), network })
+        let rules = if network.id == "devnet" { ChainRules::devnet() } else { ChainRules::zero_g() };
+        Ok(Self { provider: VerifiedProvider::new(transport, CheckpointOnly, checkpoint).with_rules(rules), network })
     }
 
     pub fn network(&self) -> &Network {

@@ -102,7 +102,7 @@ pub fn custom_network(rpc_url: &str, chain_id: &str, checkpoint: Option<Checkpoi
     let chain_id = chain_id.trim().parse().map_err(|_| NetworkError::BadChainId)?;
     Ok(Network {
         id: "custom".into(),
-        name: format!("Custom ({chain_id})"),
+        name: "Custom network".into(),
         chain_id,
         rpc_url: rpc_url.into(),
         explorer: None,

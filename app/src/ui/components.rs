@@ -7,12 +7,14 @@ use wasm_light_client::{AccountState, Verified};
 use crate::format::{format_units, short_address, UNIT};
 
 /// A shortened address with a copy button (the full address is in the title).
+/// The copy click does not bubble, so copying inside a selectable row does not select it.
 #[component]
 pub fn AddressView(address: Address) -> impl IntoView {
     let full = address.to_checksum(None);
     let copied = RwSignal::new(false);
     let text = full.clone();
-    let copy = move |_| {
+    let copy = move |ev: leptos::ev::MouseEvent| {
+        ev.stop_propagation();
         if let Some(w) = web_sys::window() {
             let _ = w.navigator().clipboard().write_text(&text);
             copied.set(true);
@@ -20,14 +22,18 @@ pub fn AddressView(address: Address) -> impl IntoView {
         }
     };
     view! {
-        <span class="address mono" title=full.clone() data-address=full.clone()>{short_address(&address)}</span>
-        <button
-            type="button"
-            class="copy-btn"
-            class:copied=move || copied.get()
-            aria-label=move || if copied.get() { "Copied" } else { "Copy address" }
-            on:click=copy
-        ></button>
+        <span class="address-line">
+            <span class="address mono" title=full.clone() data-address=full.clone()>{short_address(&address)}</span>
+            <button
+                type="button"
+                class="copy-btn"
+                class:copied=move || copied.get()
+                title=move || if copied.get() { "Copied" } else { "Copy full address" }
+                aria-label=move || if copied.get() { "Copied" } else { "Copy address" }
+                on:click=copy
+                on:keydown=|ev| ev.stop_propagation()
+            ></button>
+        </span>
     }
 }
 
@@ -40,9 +46,11 @@ pub fn Amount(wei: U256, #[prop(default = 6)] decimals: usize) -> impl IntoView 
 }
 
 /// The light client's verdict on a value: proven at a block, unverified (why), or
-/// rejected (why; the value itself is withheld by the caller).
+/// rejected (why; the value itself is withheld by the caller). The reason is always in
+/// the title; `compact` badges, whose reason is shown nowhere else, also carry it for
+/// screen readers.
 #[component]
-pub fn ProofBadge<T: 'static>(verdict: Verified<T>) -> impl IntoView {
+pub fn ProofBadge<T: 'static>(verdict: Verified<T>, #[prop(optional)] compact: bool) -> impl IntoView {
     match verdict {
         Verified::Proven { block, .. } => view! {
             <span class="badge badge-verified" data-testid="proof-badge" data-state="verified"
@@ -51,40 +59,80 @@ pub fn ProofBadge<T: 'static>(verdict: Verified<T>) -> impl IntoView {
             </span>
         }
         .into_any(),
-        Verified::Unverified { reason, .. } => view! {
-            <span class="badge badge-unverified" data-testid="proof-badge" data-state="unverified" title=reason.clone()>
-                "Unverified"
-            </span>
+        Verified::Unverified { reason, .. } => {
+            let label = format!("Unverified: {reason}");
+            view! {
+                <span class="badge badge-unverified" data-testid="proof-badge" data-state="unverified"
+                    title=label.clone() aria-label=compact.then(|| label.clone())>
+                    "Unverified"
+                </span>
+            }
+            .into_any()
         }
-        .into_any(),
-        Verified::Rejected { reason } => view! {
-            <span class="badge badge-rejected" data-testid="proof-badge" data-state="rejected" title=reason.clone()>
-                "Proof failed"
-            </span>
+        Verified::Rejected { reason } => {
+            let label = format!("Proof failed, value withheld: {reason}");
+            view! {
+                <span class="badge badge-rejected" data-testid="proof-badge" data-state="rejected"
+                    title=label.clone() aria-label=compact.then(|| label.clone())>
+                    "Proof failed"
+                </span>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }
 
-/// A balance with its badge; a rejected balance shows no number at all.
+/// A balance with its proof badge; a rejected balance shows no number at all.
+/// `big` is the balance card's layout: the amount, then the badge and the account's
+/// proven nonce, then (when not proven) the reason in words.
 #[component]
 pub fn BalanceView(verdict: Option<Verified<AccountState>>, #[prop(optional)] big: bool) -> impl IntoView {
-    let Some(verdict) = verdict else {
-        return view! { <span class="skeleton" style="width:6rem;display:inline-block">"\u{a0}"</span> }.into_any();
-    };
-    let value = verdict.value().map(|a| a.balance);
-    let class = if big { "balance-value" } else { "account-balance" };
-    view! {
-        <span class=class data-testid="balance">
-            {match value {
-                Some(wei) => view! { <Amount wei=wei /> }.into_any(),
-                None => view! { <span class="muted">"hidden"</span> }.into_any(),
-            }}
-        </span>
-        " "
-        <ProofBadge verdict=verdict />
+    match (verdict, big) {
+        (None, false) => {
+            view! { <span class="skeleton skeleton-amount" aria-label="Loading balance">"\u{a0}"</span> }.into_any()
+        }
+        (None, true) => view! {
+            <div class="balance-value"><span class="skeleton" aria-label="Loading balance">"\u{a0}"</span></div>
+            <div class="balance-meta"><span class="skeleton skeleton-badge">"\u{a0}"</span></div>
+        }
+        .into_any(),
+        (Some(verdict), false) => view! {
+            <span class="account-balance" data-testid="balance">{amount_or_withheld(&verdict)}</span>
+            <ProofBadge verdict=verdict compact=true />
+        }
+        .into_any(),
+        (Some(verdict), true) => view! { <BigBalance verdict=verdict /> }.into_any(),
     }
-    .into_any()
+}
+
+#[component]
+fn BigBalance(verdict: Verified<AccountState>) -> impl IntoView {
+    let nonce = verdict.value().map(|s| s.nonce);
+    let reason = match &verdict {
+        Verified::Proven { .. } => None,
+        Verified::Unverified { reason, .. } => {
+            Some(("balance-reason", format!("Not proven in this browser: {reason}")))
+        }
+        Verified::Rejected { reason } => Some((
+            "balance-reason balance-reason-rejected",
+            format!("Balance withheld because its proof failed: {reason}"),
+        )),
+    };
+    view! {
+        <div class="balance-value" data-testid="balance">{amount_or_withheld(&verdict)}</div>
+        <div class="balance-meta">
+            <ProofBadge verdict=verdict />
+            {nonce.map(|n| view! { <span>{format!("{n} transaction{} sent", if n == 1 { "" } else { "s" })}</span> })}
+        </div>
+        {reason.map(|(class, text)| view! { <p class=class data-testid="balance-reason">{text}</p> })}
+    }
+}
+
+fn amount_or_withheld(verdict: &Verified<AccountState>) -> AnyView {
+    match verdict.value() {
+        Some(state) => view! { <Amount wei=state.balance /> }.into_any(),
+        None => view! { <span class="withheld">"withheld"</span> }.into_any(),
+    }
 }
 
 #[component]

@@ -200,7 +200,8 @@ fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
 }
 
 /// The "choose a password" step shared by every onboarding flow. `create` builds and
-/// stores the vault; on success the app opens it.
+/// stores the vault; on success the app opens it. `nested` forms follow other fields on
+/// the same card, so their title is a section heading rather than the page's.
 #[component]
 fn NewPasswordForm<F, Fut>(
     title: &'static str,
@@ -208,6 +209,7 @@ fn NewPasswordForm<F, Fut>(
     on_back: impl Fn() + 'static,
     create: F,
     #[prop(optional)] extra_check: Option<Box<dyn Fn() -> Result<(), String>>>,
+    #[prop(optional)] nested: bool,
 ) -> impl IntoView
 where
     F: Fn(String) -> Fut + Copy + 'static,
@@ -246,8 +248,12 @@ where
         });
     };
     view! {
-        <form class="stack" on:submit=submit>
-            <h1 class="page-title">{title}</h1>
+        <form class="stack" class:form-section=nested on:submit=submit>
+            {if nested {
+                view! { <h2 class="section-title">{title}</h2> }.into_any()
+            } else {
+                view! { <h1 class="page-title">{title}</h1> }.into_any()
+            }}
             <p class="muted">"This password encrypts the wallet stored in this browser. It cannot be recovered, but your recovery phrase or key can always restore the wallet."</p>
             <div class="field">
                 <label for="new-password">"New password"</label>
@@ -299,7 +305,7 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
                             bind:value=phrase></textarea>
                     </div>
                     <NewPasswordForm title="Choose a password" submit_label="Restore wallet"
-                        on_back=move || flow.set(Flow::Welcome) create=create extra_check=check />
+                        on_back=move || flow.set(Flow::Welcome) create=create extra_check=check nested=true />
                 </div>
             </div>
         </div>
@@ -347,7 +353,7 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
                         </div>
                     </Show>
                     <NewPasswordForm title="Choose a wallet password" submit_label="Import"
-                        on_back=move || flow.set(Flow::Welcome) create=create />
+                        on_back=move || flow.set(Flow::Welcome) create=create nested=true />
                 </div>
             </div>
         </div>

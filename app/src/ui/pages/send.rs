@@ -101,10 +101,15 @@ pub fn SendPage() -> impl IntoView {
                 Stage::Form => view! {
                     <form class="stack" on:submit=review aria-label="Send">
                         <div class="field">
-                            <label>"From"</label>
+                            <span class="label">"From"</span>
                             {move || app.session.selected_account().map(|a| view! {
-                                <div class="row"><strong>{a.name.clone()}</strong><AddressView address=a.address /></div>
-                                <div class="muted">"Available: "<BalanceView verdict=app.chain.balances.with(|b| b.get(&a.address).cloned()) /></div>
+                                <div class="from-account">
+                                    <div class="account-id"><span class="account-name">{a.name.clone()}</span><AddressView address=a.address /></div>
+                                    <div class="from-balance">
+                                        <span class="muted">"Available"</span>
+                                        <BalanceView verdict=app.chain.balances.with(|b| b.get(&a.address).cloned()) />
+                                    </div>
+                                </div>
                             })}
                         </div>
                         <div class="field">
@@ -180,8 +185,10 @@ pub fn SendPage() -> impl IntoView {
                         <div class="muted mono">{format!("Transaction {}", short_hash(&hash.to_string()))}</div>
                         <p class="muted">"The balances below are re-proven by the light client once it has verified that block."</p>
                         {move || app.session.selected_account().map(|a| view! {
-                            <div class="row"><strong>{a.name.clone()}</strong><span class="spacer"></span>
-                                <BalanceView verdict=app.chain.balances.with(|b| b.get(&a.address).cloned()) /></div>
+                            <div class="from-account">
+                                <div class="account-id"><span class="account-name">{a.name.clone()}</span><AddressView address=a.address /></div>
+                                <div class="from-balance"><BalanceView verdict=app.chain.balances.with(|b| b.get(&a.address).cloned()) /></div>
+                            </div>
                         })}
                         <div class="row">
                             <span class="spacer"></span>

@@ -36,10 +36,20 @@ fn CustomNetworkCard() -> impl IntoView {
             Ok(network) => {
                 error.set(None);
                 app.update_settings(|s| {
-                    s.custom = Some(network.clone());
+                    // A checkpoint belongs to the endpoint's chain: a new endpoint starts without one.
+                    let same_endpoint = s
+                        .custom
+                        .as_ref()
+                        .is_some_and(|c| c.rpc_url == network.rpc_url && c.chain_id == network.chain_id);
+                    if !same_endpoint {
+                        s.checkpoints.remove("custom");
+                    }
+                    s.custom = Some(network);
                     s.network = "custom".into();
                 });
-                app.chain.connect(app, network);
+                if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
+                    app.chain.connect(app, network);
+                }
                 app.toasts.info("Connecting to the custom network…");
             }
             Err(e) => error.set(Some(e.to_string())),

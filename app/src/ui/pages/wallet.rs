@@ -51,24 +51,24 @@ fn BalanceCard() -> impl IntoView {
     };
     view! {
         <section class="card balance-card" aria-label="Selected account">
+            <div class="balance-head">
+                {move || app.session.selected_account().map(|a| view! {
+                    <span class="account-avatar" style=avatar_style(&a.address)></span>
+                    <div class="balance-account">
+                        <div class="account-name" data-testid="selected-name">{a.name.clone()}</div>
+                        <AddressView address=a.address />
+                    </div>
+                })}
+                <button class="btn btn-ghost btn-sm refresh-btn" on:click=move |_| app.chain.refresh_balances(app)
+                    disabled=move || app.chain.refreshing.get()>
+                    {move || if app.chain.refreshing.get() { "Refreshing…" } else { "Refresh" }}
+                </button>
+            </div>
             {move || app.session.selected_account().map(|a| {
                 let verdict = app.chain.balances.with(|b| b.get(&a.address).cloned());
-                let nonce = verdict.as_ref().and_then(|v| v.value().map(|s| s.nonce));
-                view! {
-                    <div class="row">
-                        <span class="account-avatar" style=avatar_style(&a.address)></span>
-                        <div>
-                            <div class="account-name" data-testid="selected-name">{a.name.clone()}</div>
-                            <AddressView address=a.address />
-                        </div>
-                    </div>
-                    <div data-testid="selected-balance"><BalanceView verdict=verdict big=true /></div>
-                    <div class="balance-meta muted">
-                        {nonce.map(|n| format!("{n} transaction{} sent", if n == 1 { "" } else { "s" }))}
-                    </div>
-                }
+                view! { <div class="balance-body" data-testid="selected-balance"><BalanceView verdict=verdict big=true /></div> }
             })}
-            <div class="row">
+            <div class="balance-actions">
                 <button class="btn btn-primary" on:click=move |_| app.page.set(Page::Send)>"Send"</button>
                 <Show when=has_faucet>
                     <button class="btn btn-secondary" on:click=faucet disabled=move || faucet_busy.get() aria-busy=move || faucet_busy.get().to_string()>
@@ -76,10 +76,6 @@ fn BalanceCard() -> impl IntoView {
                         {format!("Get 10 test {UNIT}")}
                     </button>
                 </Show>
-                <span class="spacer"></span>
-                <button class="btn btn-ghost btn-sm" on:click=move |_| app.chain.refresh_balances(app) disabled=move || app.chain.refreshing.get()>
-                    {move || if app.chain.refreshing.get() { "Refreshing…" } else { "Refresh" }}
-                </button>
             </div>
         </section>
     }
@@ -126,13 +122,17 @@ fn AccountsCard() -> impl IntoView {
         <section class="card">
             <div class="card-header">
                 <h2 class="card-title">"Accounts"</h2>
-                <span class="spacer"></span>
-                <Show when=move || app.session.has_mnemonic.get()>
-                    <button class="btn btn-secondary btn-sm" on:click=add disabled=move || busy.get()>"Add account"</button>
-                </Show>
-                <button class="btn btn-ghost btn-sm" on:click=move |_| panel.set(Panel::Import)>"Import"</button>
-                <button class="btn btn-ghost btn-sm" on:click=move |_| panel.set(Panel::Rename)>"Rename"</button>
-                <button class="btn btn-ghost btn-sm" on:click=move |_| panel.set(Panel::Export)>"Export key file"</button>
+                <div class="toolbar">
+                    <Show when=move || app.session.has_mnemonic.get()>
+                        <button class="btn btn-secondary btn-sm" on:click=add disabled=move || busy.get()>"Add account"</button>
+                    </Show>
+                    <button class="btn btn-ghost btn-sm" aria-expanded=move || (panel.get() == Panel::Import).to_string()
+                        on:click=move |_| panel.set(Panel::Import)>"Import"</button>
+                    <button class="btn btn-ghost btn-sm" aria-expanded=move || (panel.get() == Panel::Rename).to_string()
+                        on:click=move |_| panel.set(Panel::Rename)>"Rename"</button>
+                    <button class="btn btn-ghost btn-sm" aria-expanded=move || (panel.get() == Panel::Export).to_string()
+                        on:click=move |_| panel.set(Panel::Export)>"Export key file"</button>
+                </div>
             </div>
             <div class="account-list" role="listbox" aria-label="Accounts">
                 {move || app.session.accounts.get().into_iter().enumerate().map(|(i, a)| {
@@ -142,14 +142,19 @@ fn AccountsCard() -> impl IntoView {
                         <div class="account-row" class:selected=selected role="option" tabindex="0"
                             aria-selected=move || selected().to_string()
                             on:click=move |_| app.session.selected.set(i)
-                            on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " { app.session.selected.set(i) }>
+                            on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " {
+                                ev.prevent_default();
+                                app.session.selected.set(i)
+                            }>
                             <span class="account-avatar" style=avatar_style(&a.address)></span>
-                            <div>
-                                <div class="account-name">{a.name.clone()}</div>
-                                <AddressView address=a.address />
-                                <div class="muted mono" style="font-size:var(--fs-xs)">{a.origin.clone()}</div>
+                            <div class="account-main">
+                                <div class="account-id">
+                                    <span class="account-name">{a.name.clone()}</span>
+                                    <AddressView address=a.address />
+                                </div>
+                                <div class="account-origin">{a.origin.clone()}</div>
                             </div>
-                            <div><BalanceView verdict=verdict /></div>
+                            <div class="account-value"><BalanceView verdict=verdict /></div>
                         </div>
                     }
                 }).collect_view()}
@@ -358,24 +363,28 @@ fn LightClientCard() -> impl IntoView {
     view! {
         <section class="card" aria-label="Light client">
             <div class="card-header"><h2 class="card-title">"Light client"</h2></div>
-            <dl class="kv">
-                <dt>"Network"</dt>
-                <dd>{move || app.chain.network().map(|n| format!("{} (chain {})", n.name, n.chain_id)).unwrap_or_else(|| "—".into())}</dd>
-                <dt>"Trusted checkpoint"</dt>
-                <dd class="mono">{move || match app.chain.network().map(|n| n.checkpoint) {
-                    Some(Some(c)) => format!("block {} · {}", c.number, short_hash(&c.hash.to_string())),
-                    Some(None) => "none: values are unverified (set one in Settings)".into(),
-                    None => "—".into(),
-                }}</dd>
-                <dt>"Verified head"</dt>
-                <dd class="mono" data-testid="verified-head">{move || app.chain.tip.get().map(|(n, h)| format!("block {n} · {}", short_hash(&h.to_string()))).unwrap_or_else(|| "not yet".into())}</dd>
-                <dt>"Consensus"</dt>
-                <dd>"checkpoint only: headers are linked by hash back to the checkpoint"</dd>
-            </dl>
-            {move || match app.chain.connection.get() {
-                Connection::Failed(e) => Some(view! { <ErrorAlert message=Signal::derive(move || Some(e.clone())) /> }),
-                _ => None,
-            }}
+            <div class="card-body stack">
+                <dl class="kv">
+                    <dt>"Network"</dt>
+                    <dd>{move || app.chain.network().map(|n| format!("{} (chain {})", n.name, n.chain_id)).unwrap_or_else(|| "—".into())}</dd>
+                    <dt>"Trusted checkpoint"</dt>
+                    <dd>{move || match app.chain.network().map(|n| n.checkpoint) {
+                        Some(Some(c)) => view! {
+                            <span class="mono">{format!("block {} · {}", c.number, short_hash(&c.hash.to_string()))}</span>
+                        }.into_any(),
+                        Some(None) => view! { <span class="text-warn">"none: values are unverified (set one in Settings)"</span> }.into_any(),
+                        None => "—".into_any(),
+                    }}</dd>
+                    <dt>"Verified head"</dt>
+                    <dd class="mono" data-testid="verified-head">{move || app.chain.tip.get().map(|(n, h)| format!("block {n} · {}", short_hash(&h.to_string()))).unwrap_or_else(|| "not yet".into())}</dd>
+                    <dt>"Consensus"</dt>
+                    <dd>"checkpoint only: headers are linked by hash back to the checkpoint"</dd>
+                </dl>
+                {move || match app.chain.connection.get() {
+                    Connection::Failed(e) => Some(view! { <ErrorAlert message=Signal::derive(move || Some(e.clone())) /> }),
+                    _ => None,
+                }}
+            </div>
         </section>
     }
 }

@@ -1,0 +1,284 @@
+// The light client's promise, checked in real Chromium: a value shown as verified was
+// proven, and a forged value is never shown. The app talks to the devnet through a
+// JSON-RPC proxy (tamper-proxy.mjs) that lies on command: an inflated balance with honest
+// proofs, a header whose state root was swapped, a wrong chain id.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForVerifiedBalance } from './harness.mjs';
+import { INFLATE_BY, startTamperProxy } from './tamper-proxy.mjs';
+
+const PASSWORD = 'correct horse battery';
+const PHRASE = 'test test test test test test test test test test test junk';
+const DEV_ADDRESS = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+const LYING_CHAIN_ID = 4242;
+
+let devnet, browser, closeBrowser, proxy;
+/** The profile journeys 1–4, 5b and 6 share (one user clicking on). */
+let main;
+
+before(async () => {
+  devnet = await startDevnet();
+  proxy = await startTamperProxy(devnet.rpcUrl);
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+
+after(async () => {
+  await closeBrowser?.();
+  await proxy?.close();
+  await devnet?.stop();
+});
+
+/** The app's own amount format (format_units with 6 decimals): "10,000", "9,999.5". */
+function formatUnits(wei, decimals = 6) {
+  const s = wei.toString().padStart(19, '0');
+  const int = s.slice(0, -18).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const frac = s.slice(-18).slice(0, decimals).replace(/0+$/, '');
+  return frac ? `${int}.${frac}` : int;
+}
+
+/** The dev account's balance straight from anvil (no proxy, no app). */
+async function realBalance() {
+  const r = await fetch(devnet.rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_getBalance', params: [DEV_ADDRESS, 'latest'] }),
+  });
+  return BigInt((await r.json()).result);
+}
+
+async function restoreDevWallet(page) {
+  await page.goto(devnet.appUrl);
+  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill(PHRASE);
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Restore wallet' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  assert.equal(await selectedAddress(page), DEV_ADDRESS);
+}
+
+async function goTo(page, name) {
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+}
+
+async function useCustomNetwork(page, url, chainId = '31337') {
+  await goTo(page, 'Settings');
+  const form = page.getByRole('form', { name: 'Custom network' });
+  await form.getByLabel('RPC URL').fill(url);
+  await form.getByLabel('Chain id').fill(chainId);
+  await form.getByRole('button', { name: 'Use this network' }).click();
+}
+
+async function saveCheckpoint(page, number, hash) {
+  await goTo(page, 'Settings');
+  const form = page.getByRole('form', { name: 'Checkpoint' });
+  await form.getByLabel('Block number').fill(String(number));
+  await form.getByLabel('Block hash').fill(hash);
+  await form.getByRole('button', { name: 'Save checkpoint' }).click();
+}
+
+const badge = (page) => page.locator('[data-testid="selected-balance"] [data-testid="proof-badge"]');
+const verifiedAnywhere = (page) => page.locator('[data-state="verified"]').count();
+
+/**
+ * Records, inside the page, every moment any of `needles` is in the page's text or
+ * markup: a MutationObserver checks after each DOM change, so even a value rendered for
+ * a single frame is caught. `seen()` returns what was caught.
+ */
+async function watchFor(page, needles) {
+  await page.evaluate((needles) => {
+    window.__forgedSeen = [];
+    const check = () => {
+      const text = document.body.innerText;
+      const html = document.documentElement.outerHTML;
+      for (const n of needles) {
+        if (text.includes(n) || html.includes(n)) window.__forgedSeen.push({ needle: n, at: Date.now(), text: text.slice(0, 2000) });
+      }
+    };
+    window.__forgedObserver?.disconnect();
+    window.__forgedObserver = new MutationObserver(check);
+    window.__forgedObserver.observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
+    check();
+  }, needles);
+  return {
+    seen: () => page.evaluate(() => window.__forgedSeen),
+    stop: () => page.evaluate(() => window.__forgedObserver?.disconnect()),
+  };
+}
+
+test('1. the dev account restored from its phrase is proven on the devnet', async () => {
+  main = await newProfile(browser);
+  const { page } = main;
+  await restoreDevWallet(page);
+  const want = `${formatUnits(await realBalance())} 0G`;
+  assert.equal(await waitForVerifiedBalance(page, want), want);
+  assert.match(await badge(page).textContent(), /^Verified at block \d+$/);
+  await shot(page, 'v1-restored-verified-devnet');
+});
+
+test('2. a custom network (honest proxy, no checkpoint) shows the balance as unverified', async () => {
+  const { page } = main;
+  const before = proxy.stats.calls.eth_chainId ?? 0;
+  await useCustomNetwork(page, proxy.url);
+  await goTo(page, 'Wallet');
+  const card = page.locator('[data-testid="selected-balance"]');
+  await card.locator('[data-state="unverified"]').waitFor({ timeout: 30_000 });
+  assert.ok((proxy.stats.calls.eth_chainId ?? 0) > before, 'the app connected through the proxy');
+  assert.equal(await page.locator('#network-select').inputValue(), 'custom');
+  // The value is still shown, labelled, with the reason in the badge's title.
+  const want = `${formatUnits(await realBalance())} 0G`;
+  assert.equal((await card.locator('.amount').textContent()).trim(), want);
+  assert.equal((await badge(page).textContent()).trim(), 'Unverified');
+  assert.match(await badge(page).getAttribute('title'), /checkpoint/i);
+  assert.equal(await verifiedAnywhere(page), 0, 'nothing claims to be verified without a checkpoint');
+  await shot(page, 'v2-custom-network-unverified');
+});
+
+test('3. with the devnet checkpoint saved, the balance is verified through the proxy', async () => {
+  const { page } = main;
+  const proofsBefore = proxy.stats.calls.eth_getProof ?? 0;
+  await saveCheckpoint(page, devnet.checkpoint.number, devnet.checkpoint.hash);
+  await goTo(page, 'Wallet');
+  const want = `${formatUnits(await realBalance())} 0G`;
+  assert.equal(await waitForVerifiedBalance(page, want), want);
+  assert.ok((proxy.stats.calls.eth_getProof ?? 0) > proofsBefore, 'the proof came through the proxy');
+  assert.equal(await page.locator('#network-select').inputValue(), 'custom');
+  const lightClient = page.getByRole('region', { name: 'Light client' });
+  assert.match(await lightClient.textContent(), /chain 31337/);
+  assert.match(await lightClient.textContent(), /block 0 ·/);
+  await shot(page, 'v3-checkpoint-verified-via-proxy');
+});
+
+test('4. an inflated balance with honest proofs is rejected and never displayed', async () => {
+  const { page } = main;
+  const real = await realBalance();
+  const forged = real + INFLATE_BY;
+  const forgedText = formatUnits(forged);
+  assert.notEqual(forgedText, formatUnits(real));
+  // The forged amount in every form it could take on the page; the real amount as a
+  // control that the watcher sees what is on screen.
+  const realText = formatUnits(real);
+  const forgedForms = [forgedText, forged.toString(), `0x${forged.toString(16)}`];
+  const watch = await watchFor(page, [realText, ...forgedForms]);
+  const forgedSeen = async () => (await watch.seen()).filter((s) => forgedForms.includes(s.needle));
+  assert.ok((await watch.seen()).some((s) => s.needle === realText), 'the watcher sees the verified real amount');
+  const tamperedBefore = proxy.stats.tampered.eth_getProof ?? 0;
+
+  proxy.lies.inflateBalance = true;
+  // Poll from outside as well, through the whole transition and a few refreshes after it.
+  const samples = [];
+  const deadline = Date.now() + 30_000;
+  let rejectedAt = null;
+  while (Date.now() < deadline) {
+    const text = await page.evaluate(() => document.body.innerText);
+    samples.push(text);
+    assert.ok(!text.includes(forgedText), `the forged amount ${forgedText} 0G is on the page:\n${text}`);
+    const state = await page.evaluate(() =>
+      document.querySelector('[data-testid="selected-balance"] [data-testid="proof-badge"]')?.dataset.state ?? null);
+    if (state === 'rejected' && rejectedAt === null) rejectedAt = Date.now();
+    // Keep watching for three more refresh periods once rejected.
+    if (rejectedAt !== null && Date.now() - rejectedAt > 12_000) break;
+    await page.waitForTimeout(100);
+  }
+  assert.ok(rejectedAt !== null, `the badge never became rejected; it is ${await badge(page).getAttribute('data-state')}`);
+  assert.ok((proxy.stats.tampered.eth_getProof ?? 0) > tamperedBefore, 'the proxy did serve inflated proofs');
+  assert.equal(await badge(page).getAttribute('data-state'), 'rejected', 'still rejected on later refreshes');
+  assert.equal((await badge(page).textContent()).trim(), 'Proof failed');
+  assert.match(await badge(page).getAttribute('title'), /proof for account .* does not match state root/i);
+
+  // The real balance is not passed off as verified either: the number is withheld.
+  const card = page.locator('[data-testid="selected-balance"]');
+  assert.equal(await card.locator('.amount').count(), 0, 'no amount is shown for a rejected balance');
+  assert.match(await card.textContent(), /hidden/);
+  assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
+  const seen = await forgedSeen();
+  assert.deepEqual(seen, [], `the forged amount was rendered at some point: ${JSON.stringify(seen).slice(0, 2000)}`);
+  assert.ok(samples.length > 50, `polled the page ${samples.length} times`);
+  await shot(page, 'v4-inflated-balance-rejected');
+
+  // Honest again: the next refresh proves the real balance.
+  proxy.lies.inflateBalance = false;
+  const want = `${formatUnits(real)} 0G`;
+  assert.equal(await waitForVerifiedBalance(page, want, 20_000), want);
+  assert.deepEqual(await forgedSeen(), []);
+  await watch.stop();
+  await shot(page, 'v4b-honest-again-verified');
+});
+
+test('5. a header with a swapped state root is refused on a fresh profile', async () => {
+  const fresh = await newProfile(browser);
+  const { page } = fresh;
+  try {
+    await restoreDevWallet(page);
+    await useCustomNetwork(page, proxy.url);
+    await goTo(page, 'Wallet');
+    await page.locator('[data-testid="selected-balance"] [data-state="unverified"]').waitFor({ timeout: 30_000 });
+
+    proxy.lies.forgeHeader = true;
+    const forgedBefore = proxy.stats.tampered.eth_getBlockByNumber ?? 0;
+    await saveCheckpoint(page, devnet.checkpoint.number, devnet.checkpoint.hash);
+    await goTo(page, 'Wallet');
+    const error = page.getByTestId('connection-error');
+    await error.waitFor({ timeout: 30_000 });
+    const text = await error.textContent();
+    assert.match(text, /header hashes to 0x[0-9a-f]{64}|not the hash of block|forged header/i, text);
+    assert.match(text, /block \d+/, text);
+    await badge(page).and(page.locator('[data-state="rejected"]')).waitFor({ timeout: 20_000 });
+    assert.match(await badge(page).getAttribute('title'), /could not verify the chain/i);
+    assert.ok((proxy.stats.tampered.eth_getBlockByNumber ?? 0) > forgedBefore, 'the proxy did serve forged headers');
+    // A few refreshes later: still nothing verified, the error still up.
+    await page.waitForTimeout(9_000);
+    assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
+    assert.equal(await page.locator('[data-testid="selected-balance"] .amount').count(), 0);
+    assert.ok(await error.isVisible());
+    await shot(page, 'v5-forged-header-fresh-profile');
+  } finally {
+    proxy.honest();
+    await fresh.context.close();
+  }
+});
+
+test('5b. a forged header met while already synced stops verification', async () => {
+  const { page } = main;
+  await waitForVerifiedBalance(page);
+  proxy.lies.forgeHeader = true;
+  try {
+    const error = page.getByTestId('connection-error');
+    await error.waitFor({ timeout: 20_000 });
+    const text = await error.textContent();
+    assert.match(text, /header hashes to 0x[0-9a-f]{64}|not the hash of block|forged header/i, text);
+    await badge(page).and(page.locator('[data-state="rejected"]')).waitFor({ timeout: 20_000 });
+    assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
+    await shot(page, 'v5b-forged-header-live');
+  } finally {
+    proxy.honest();
+  }
+});
+
+test('6. an endpoint reporting another chain id is refused with both ids', async () => {
+  const { page } = main;
+  proxy.lies.chainId = LYING_CHAIN_ID;
+  try {
+    // Re-connect to the same custom network (the form keeps its values).
+    await goTo(page, 'Settings');
+    const form = page.getByRole('form', { name: 'Custom network' });
+    assert.equal(await form.getByLabel('RPC URL').inputValue(), proxy.url);
+    assert.equal(await form.getByLabel('Chain id').inputValue(), '31337');
+    await form.getByRole('button', { name: 'Use this network' }).click();
+    const error = page.locator('[data-testid="connection-error"]');
+    await error.filter({ hasText: String(LYING_CHAIN_ID) }).waitFor({ timeout: 20_000 });
+    const text = await error.textContent();
+    assert.ok(text.includes(String(LYING_CHAIN_ID)) && text.includes('31337'), text);
+    assert.match(text, /chain/i);
+    await shot(page, 'v6-wrong-chain-id-settings');
+    await goTo(page, 'Wallet');
+    await page.waitForTimeout(5_000);
+    assert.ok(await error.isVisible());
+    assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
+    assert.equal(await page.locator('[data-testid="selected-balance"] .amount').count(), 0, 'no balance from that endpoint');
+    await shot(page, 'v6-wrong-chain-id-wallet');
+  } finally {
+    proxy.honest();
+  }
+});
