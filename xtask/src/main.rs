@@ -6,6 +6,7 @@
 
 mod bench;
 mod build_app;
+mod build_lc;
 mod demo;
 mod setup;
 mod test;
@@ -19,6 +20,7 @@ cargo xtask <task>
   setup   install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages
           (add --browser for Chromium + chromedriver)
   build   build the app into dist/ (trunk, release, offline) and report the wasm size
+  build-lc  build the light client's wasm-bindgen package into wasm-light-client/pkg/
   demo    build, start the devnet (anvil + faucet) and serve the app; Ctrl-C stops all
   test    every layer: native cargo test, wasm tests in headless Chromium, e2e against a
           fresh devnet; one summary, non-zero exit on any failure
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let result = match task {
         "setup" => setup::run(setup::Needs { browser: rest.iter().any(|a| a == "--browser") }),
         "build" => build_app::run().map(|_| ()),
+        "build-lc" => build_lc::run(),
         "demo" => demo::run(rest),
         "test" => test::run(rest),
         "bench" => bench::run(),

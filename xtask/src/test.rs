@@ -2,8 +2,9 @@
 //!
 //! 1. native `cargo test` for the whole workspace (pure logic, devnet, live light client)
 //! 2. wasm-bindgen tests of the browser-only code in headless Chromium
-//! 3. a release build of the app with trunk
-//! 4. the e2e journeys (Playwright + Chromium) against a fresh devnet per test file
+//! 3. the light client's JS package, loaded and exercised in Node
+//! 4. a release build of the app with trunk
+//! 5. the e2e journeys (Playwright + Chromium) against a fresh devnet per test file
 //!
 //! A failing step does not stop the later ones, so one run shows every failure.
 
@@ -36,6 +37,12 @@ pub fn run(args: &[String]) -> Result {
                     .env("CHROMEDRIVER", CHROMEDRIVER)
                     .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
             )
+        });
+    }
+    if only("lc-pkg") {
+        step("lc-pkg", &|| {
+            crate::build_lc::build()?;
+            exec(cmd("node").args(["--test", "wasm-light-client/tests/js/"]))
         });
     }
     if only("e2e") {

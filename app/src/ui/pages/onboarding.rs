@@ -342,8 +342,10 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
                 <div class="stack">
                     <h1 class="page-title">"Import an account"</h1>
                     <div class="tabs" role="tablist">
-                        <button type="button" role="tab" class="tab" class:active=move || !use_file.get() on:click=move |_| use_file.set(false)>"Private key"</button>
-                        <button type="button" role="tab" class="tab" class:active=move || use_file.get() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
+                        <button type="button" role="tab" class="tab" class:active=move || !use_file.get()
+                            aria-selected=move || (!use_file.get()).to_string() on:click=move |_| use_file.set(false)>"Private key"</button>
+                        <button type="button" role="tab" class="tab" class:active=move || use_file.get()
+                            aria-selected=move || use_file.get().to_string() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
                     </div>
                     <Show when=move || !use_file.get() fallback=move || view! { <KeyFileFields json=file_json password=file_password /> }>
                         <div class="field">

@@ -184,7 +184,7 @@ fn DangerCard() -> impl IntoView {
         });
     };
     view! {
-        <form class="card stack" on:submit=forget aria-label="Forget this wallet">
+        <form class="card card-danger stack" on:submit=forget aria-label="Forget this wallet">
             <h2 class="card-title">"Forget this wallet"</h2>
             <p class="muted">"Removes the encrypted wallet from this browser. Only your recovery phrase or exported key files can bring it back."</p>
             <div class="field">

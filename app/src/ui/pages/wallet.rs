@@ -219,9 +219,12 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
     };
     view! {
         <form class="card-footer stack" on:submit=submit aria-label="Import an account">
+            <h3 class="section-title">"Import an account"</h3>
             <div class="tabs" role="tablist">
-                <button type="button" role="tab" class="tab" class:active=move || !use_file.get() on:click=move |_| use_file.set(false)>"Private key"</button>
-                <button type="button" role="tab" class="tab" class:active=move || use_file.get() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
+                <button type="button" role="tab" class="tab" class:active=move || !use_file.get()
+                    aria-selected=move || (!use_file.get()).to_string() on:click=move |_| use_file.set(false)>"Private key"</button>
+                <button type="button" role="tab" class="tab" class:active=move || use_file.get()
+                    aria-selected=move || use_file.get().to_string() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
             </div>
             <Show when=move || !use_file.get() fallback=move || view! { <KeyFileFields json=json password=password /> }>
                 <div class="field">
@@ -269,6 +272,7 @@ fn RenamePanel(panel: RwSignal<Panel>) -> impl IntoView {
     };
     view! {
         <form class="card-footer stack" on:submit=submit aria-label="Rename account">
+            <h3 class="section-title">"Rename the selected account"</h3>
             <div class="field">
                 <label for="rename-account">"Account name"</label>
                 <input id="rename-account" maxlength="40" bind:value=name />
@@ -320,6 +324,7 @@ fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
     };
     view! {
         <form class="card-footer stack" on:submit=submit aria-label="Export key file">
+            <h3 class="section-title">"Export the selected account"</h3>
             <p class="muted">"Saves the selected account as an encrypted Web3 key file (version 3), readable by other Ethereum wallets."</p>
             <div class="grid-2">
                 <div class="field">

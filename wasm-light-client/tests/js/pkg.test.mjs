@@ -1,0 +1,35 @@
+// The light client's JS package (`cargo xtask build-lc`) as another tool would use it:
+// loaded in Node with initSync, fed real anvil fixtures and forgeries.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pkg = join(here, '../../pkg');
+const lc = await import(join(pkg, 'wasm_light_client.js'));
+lc.initSync({ module: readFileSync(join(pkg, 'wasm_light_client_bg.wasm')) });
+
+const headers = readFileSync(join(here, '../fixtures/anvil-headers.json'), 'utf8');
+const proofs = JSON.parse(readFileSync(join(here, '../fixtures/anvil-proofs.json'), 'utf8'));
+
+test('verifyHeaderChain counts verified headers and throws with the block on forgery', () => {
+  const blocks = JSON.parse(headers);
+  assert.equal(lc.verifyHeaderChain(headers, blocks[0].hash), blocks.length);
+  blocks[2].stateRoot = '0x' + '11'.repeat(32);
+  assert.throws(() => lc.verifyHeaderChain(JSON.stringify(blocks), blocks[0].hash), /block 2/);
+  assert.throws(() => lc.verifyHeaderChain('not json', blocks[0].hash), /JSON/);
+  assert.throws(() => lc.verifyHeaderChain(headers, '0x1234'), /trustedHash/);
+});
+
+test('verifyAccountProof returns proven values and refuses lies', () => {
+  const contract = proofs.proofs[2];
+  const account = lc.verifyAccountProof(JSON.stringify(contract), proofs.stateRoot);
+  assert.equal(account.address.toLowerCase(), contract.address.toLowerCase());
+  assert.equal(account.balance, BigInt(contract.balance).toString());
+  assert.equal(account.storage.length, 3);
+  assert.equal(account.storage[0].value, '42');
+  const lie = { ...proofs.proofs[0], balance: '0x1' };
+  assert.throws(() => lc.verifyAccountProof(JSON.stringify(lie), proofs.stateRoot), /does not match state root/);
+});
