@@ -69,6 +69,8 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
   await shot(page, '05-send-review');
   await page.getByRole('button', { name: 'Sign and send' }).click();
   await page.getByTestId('tx-status').filter({ hasText: 'Included in block' }).waitFor({ timeout: 60_000 });
+  // The receipt is proven from the block's transactions and receipts roots, not taken on trust.
+  await page.getByTestId('tx-status').locator('[data-state="verified"]').waitFor();
   await shot(page, '06-send-done');
 
   // Both balances proven: the sender paid 2.5 plus a fee, the receiver has exactly 2.5.

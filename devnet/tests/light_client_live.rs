@@ -135,6 +135,16 @@ fn accounts_are_proven_with_the_balance_anvil_reports() {
         Verified::Proven { value, .. } => assert_eq!(value.balance, U256::from(10u128.pow(19))),
         other => panic!("the faucet's recipient was not proven: {other:?}"),
     }
+
+    // And the faucet transaction itself: found by hash in its block, receipt proven.
+    let hash: B256 = tx["txHash"].as_str().unwrap().parse().unwrap();
+    match pollster::block_on(provider.receipt(hash)).unwrap() {
+        Some(Verified::Proven { value, block }) => {
+            assert_eq!(block, mined_in);
+            assert!(value.success);
+        }
+        other => panic!("the faucet transaction's receipt was not proven: {other:?}"),
+    }
 }
 
 #[test]

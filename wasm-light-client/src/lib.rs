@@ -12,6 +12,7 @@
 pub mod account;
 pub mod consensus;
 pub mod header;
+pub mod inclusion;
 pub mod provider;
 pub mod rules;
 mod serde_hex;
@@ -22,5 +23,6 @@ pub mod wasm;
 pub use account::{verify_account_proof, AccountProofResponse, AccountState, ProofError};
 pub use consensus::{CheckpointOnly, ConsensusVerifier};
 pub use header::{verify_header_chain, HeaderChain, HeaderError, VerifiedHeader};
+pub use inclusion::{prove_receipt, InclusionError, ProvenReceipt};
 pub use provider::{JsonRpcTransport, SyncError, TransportError, Verified, VerifiedProvider};
 pub use rules::{BaseFeeRule, ChainRules};

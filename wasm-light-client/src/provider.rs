@@ -9,12 +9,13 @@
 
 use std::cell::RefCell;
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::{Address, Bytes, B256};
 use serde_json::{json, Value};
 
 use crate::account::{verify_account_proof, AccountProofResponse, AccountState, ProofError};
 use crate::consensus::ConsensusVerifier;
 use crate::header::{parse_rpc_header, HeaderChain, HeaderError, VerifiedHeader};
+use crate::inclusion::{parse_receipts, prove_receipt, ProvenReceipt};
 use crate::rules::ChainRules;
 
 /// How many headers one batched request asks for while syncing.
@@ -198,6 +199,47 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             Ok(account) => Verified::Proven { value: account, block: tip.number() },
             Err(e) => Verified::Rejected { reason: e.to_string() },
         }
+    }
+
+    /// A transaction's receipt, proven through the transactions and receipts roots of a
+    /// verified header. `Ok(None)` while the node knows no receipt (still pending).
+    pub async fn receipt(&self, tx_hash: B256) -> Result<Option<Verified<ProvenReceipt>>, SyncError> {
+        let hint = self.transport.request("eth_getTransactionReceipt", json!([tx_hash])).await?;
+        if hint.is_null() {
+            return Ok(None);
+        }
+        // Only the block number is taken from the node's receipt, as a place to look.
+        let block =
+            hint.get("blockNumber").and_then(Value::as_str).and_then(|s| crate::serde_hex::parse_u64(s).ok()).ok_or(
+                SyncError::BadAnswer { method: "eth_getTransactionReceipt", detail: "no block number".into() },
+            )?;
+        if self.tip().is_none_or(|t| t.number() < block) {
+            self.sync().await?;
+        }
+        let Some(header) = self.chain.borrow().as_ref().and_then(|c| c.get(block).cloned()) else {
+            return Ok(Some(Verified::Rejected {
+                reason: format!("block {block} is not among the verified headers (ahead of the verified head, or older than its window)"),
+            }));
+        };
+        let tag = format!("0x{block:x}");
+        let receipts = self.transport.request("eth_getBlockReceipts", json!([tag])).await?;
+        let receipts = match receipts.as_array().map(|r| parse_receipts(r)) {
+            Some(Ok(r)) => r,
+            Some(Err(e)) => return Ok(Some(Verified::Rejected { reason: e.to_string() })),
+            None => return Ok(Some(Verified::Rejected { reason: "eth_getBlockReceipts gave no list".into() })),
+        };
+        let calls = (0..receipts.len())
+            .map(|i| ("eth_getRawTransactionByBlockNumberAndIndex", json!([tag, format!("0x{i:x}")])))
+            .collect();
+        let raw: Result<Vec<Bytes>, _> =
+            self.transport.batch(calls).await?.into_iter().map(serde_json::from_value).collect();
+        let Ok(raw) = raw else {
+            return Ok(Some(Verified::Rejected { reason: "the node's raw transactions are malformed".into() }));
+        };
+        Ok(Some(match prove_receipt(&header.header, &raw, &receipts, tx_hash) {
+            Ok(r) => Verified::Proven { block: r.block, value: r },
+            Err(e) => Verified::Rejected { reason: e.to_string() },
+        }))
     }
 
     /// Endpoints without `eth_getProof` still answer balance and nonce; show those as

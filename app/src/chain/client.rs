@@ -154,19 +154,28 @@ impl ChainClient {
         Ok(reported)
     }
 
-    /// Polls for the receipt until `timeout_s`. The receipt is the node's word; the
-    /// balances shown afterwards are proven separately.
-    pub async fn wait_for_inclusion(&self, hash: B256, timeout_s: u32) -> Result<Inclusion, ChainError> {
-        let polls = timeout_s * 2;
-        for _ in 0..polls {
-            let receipt = self.transport().request("eth_getTransactionReceipt", json!([hash])).await?;
-            if !receipt.is_null() {
-                let block = receipt
-                    .get("blockNumber")
-                    .and_then(parse_u256)
-                    .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
-                let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
-                return Ok(Inclusion { block: block.saturating_to(), success });
+    /// Polls until the transaction is in a block, then proves its receipt through the
+    /// verified header's transactions and receipts roots. Without a checkpoint the
+    /// node's receipt is returned as unverified.
+    pub async fn wait_for_inclusion(&self, hash: B256, timeout_s: u32) -> Result<Verified<Inclusion>, ChainError> {
+        for _ in 0..timeout_s * 2 {
+            if self.network.checkpoint.is_some() {
+                if let Some(verdict) = self.provider.receipt(hash).await? {
+                    return Ok(verdict.map(|r| Inclusion { block: r.block, success: r.success }));
+                }
+            } else {
+                let receipt = self.transport().request("eth_getTransactionReceipt", json!([hash])).await?;
+                if !receipt.is_null() {
+                    let block = receipt
+                        .get("blockNumber")
+                        .and_then(parse_u256)
+                        .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
+                    let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
+                    return Ok(Verified::Unverified {
+                        value: Inclusion { block: block.saturating_to(), success },
+                        reason: "no checkpoint is set for this network, so the receipt is the node's word".into(),
+                    });
+                }
             }
             gloo::timers::future::TimeoutFuture::new(500).await;
         }

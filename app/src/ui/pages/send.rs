@@ -5,17 +5,19 @@ use alloy_primitives::{Address, Bytes, B256, U256};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::chain::client::Inclusion;
 use crate::format::{format_0g, format_gwei, parse_0g, parse_gwei, short_hash};
-use crate::ui::components::{AddressView, BalanceView, ErrorAlert, Spinner};
+use crate::ui::components::{AddressView, BalanceView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{use_app, Page};
 use crate::wallet::signer::{sign_eip1559, suggest_fees, Eip1559Request, TRANSFER_GAS};
+use wasm_light_client::Verified;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Stage {
     Form,
     Review(Eip1559Request),
     Sending { hash: Option<B256>, note: &'static str },
-    Done { hash: B256, block: u64, success: bool },
+    Done { hash: B256, inclusion: Verified<Inclusion> },
 }
 
 #[component]
@@ -81,8 +83,8 @@ pub fn SendPage() -> impl IntoView {
             }
             .await;
             match result {
-                Ok((hash, inc)) => {
-                    stage.set(Stage::Done { hash, block: inc.block, success: inc.success });
+                Ok((hash, inclusion)) => {
+                    stage.set(Stage::Done { hash, inclusion });
                     app.chain.refresh_balances(app);
                 }
                 Err(e) => {
@@ -177,11 +179,9 @@ pub fn SendPage() -> impl IntoView {
                         {hash.map(|h| view! { <div class="muted mono">{format!("Transaction {}", short_hash(&h.to_string()))}</div> })}
                     </div>
                 }.into_any(),
-                Stage::Done { hash, block, success } => view! {
+                Stage::Done { hash, inclusion } => view! {
                     <div class="stack">
-                        <div class="tx-status" data-state=if success { "confirmed" } else { "failed" } role="status" data-testid="tx-status">
-                            {if success { format!("Included in block {block}") } else { format!("Included in block {block}, but it failed (reverted)") }}
-                        </div>
+                        <InclusionStatus inclusion=inclusion />
                         <div class="muted mono">{format!("Transaction {}", short_hash(&hash.to_string()))}</div>
                         <p class="muted">"The balances below are re-proven by the light client once it has verified that block."</p>
                         {move || app.session.selected_account().map(|a| view! {
@@ -198,6 +198,30 @@ pub fn SendPage() -> impl IntoView {
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+/// Where the transaction landed, with the light client's verdict on its receipt.
+#[component]
+fn InclusionStatus(inclusion: Verified<Inclusion>) -> impl IntoView {
+    let (state, text) = match inclusion.value() {
+        Some(Inclusion { block, success: true }) => ("confirmed", format!("Included in block {block}")),
+        Some(Inclusion { block, success: false }) => {
+            ("failed", format!("Included in block {block}, but it failed (reverted)"))
+        }
+        None => {
+            ("failed", "The node reports the transaction as included, but its receipt failed verification".to_string())
+        }
+    };
+    let reason = match &inclusion {
+        Verified::Rejected { reason } | Verified::Unverified { reason, .. } => Some(reason.clone()),
+        Verified::Proven { .. } => None,
+    };
+    view! {
+        <div class="tx-status" data-state=state role="status" data-testid="tx-status">
+            {text}" "<ProofBadge verdict=inclusion />
+        </div>
+        {reason.map(|r| view! { <p class="muted">{r}</p> })}
     }
 }
 

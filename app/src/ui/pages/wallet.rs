@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_light_client::Verified;
 
 use super::onboarding::KeyFileFields;
 use crate::format::{short_hash, UNIT};
@@ -38,7 +39,15 @@ fn BalanceCard() -> impl IntoView {
             }
             .await;
             match result {
-                Ok(inc) => app.toasts.success(&format!("Faucet funds arrived in block {}", inc.block)),
+                Ok(Verified::Proven { value, .. }) => {
+                    app.toasts.success(&format!("Faucet funds arrived in block {} (receipt verified)", value.block))
+                }
+                Ok(Verified::Unverified { value, .. }) => {
+                    app.toasts.info(&format!("Faucet funds arrived in block {} (receipt unverified)", value.block))
+                }
+                Ok(Verified::Rejected { reason }) => {
+                    app.toasts.error(&format!("The faucet's receipt failed verification: {reason}"))
+                }
                 Err(e) => app.toasts.error(&e.to_string()),
             }
             faucet_busy.set(false);

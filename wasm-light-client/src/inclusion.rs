@@ -1,0 +1,161 @@
+//! Transaction inclusion proven from a verified header: the block's raw transactions
+//! must rebuild its `transactionsRoot`, its receipts must rebuild its `receiptsRoot`, and
+//! only then is a receipt (status, gas, logs) believed.
+//!
+//! The node's receipt fields that are not in the consensus encoding (transactionHash,
+//! blockNumber, gasUsed per tx…) are never used: the transaction is located by hashing
+//! the raw transactions ourselves.
+
+use alloy_consensus::{Eip658Value, Header, ReceiptEnvelope, TxReceipt};
+use alloy_eips::eip2718::Encodable2718;
+use alloy_primitives::{keccak256, Bytes, Log, B256};
+use alloy_trie::root::{ordered_trie_root_encoded, ordered_trie_root_with_encoder};
+use serde_json::Value;
+
+/// A transaction's outcome, proven against a verified header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvenReceipt {
+    pub block: u64,
+    pub index: usize,
+    pub success: bool,
+    pub cumulative_gas_used: u64,
+    pub logs: Vec<Log>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InclusionError {
+    #[error("the node's block data is malformed ({0}); use another endpoint")]
+    Malformed(String),
+    #[error("block {block}: the transactions the node sent do not rebuild the verified transactions root; it omitted, added or altered one")]
+    TransactionsRoot { block: u64 },
+    #[error("block {block}: the receipts the node sent do not rebuild the verified receipts root; their status or logs cannot be trusted")]
+    ReceiptsRoot { block: u64 },
+    #[error("block {block} has {transactions} transactions but the node sent {receipts} receipts")]
+    CountMismatch { block: u64, transactions: usize, receipts: usize },
+    #[error("transaction {0} is not in block {1}")]
+    NotInBlock(B256, u64),
+}
+
+pub fn parse_receipts(receipts: &[Value]) -> Result<Vec<ReceiptEnvelope<Log>>, InclusionError> {
+    receipts
+        .iter()
+        .map(|r| serde_json::from_value(r.clone()).map_err(|e| InclusionError::Malformed(format!("receipt: {e}"))))
+        .collect()
+}
+
+/// Proves where `tx_hash` sits in the block of `header`, and its receipt.
+pub fn prove_receipt(
+    header: &Header,
+    raw_transactions: &[Bytes],
+    receipts: &[ReceiptEnvelope<Log>],
+    tx_hash: B256,
+) -> Result<ProvenReceipt, InclusionError> {
+    let block = header.number;
+    if ordered_trie_root_encoded(raw_transactions) != header.transactions_root {
+        return Err(InclusionError::TransactionsRoot { block });
+    }
+    if receipts.len() != raw_transactions.len() {
+        return Err(InclusionError::CountMismatch {
+            block,
+            transactions: raw_transactions.len(),
+            receipts: receipts.len(),
+        });
+    }
+    if ordered_trie_root_with_encoder(receipts, |r, buf| r.encode_2718(buf)) != header.receipts_root {
+        return Err(InclusionError::ReceiptsRoot { block });
+    }
+    let index = raw_transactions
+        .iter()
+        .position(|raw| keccak256(raw) == tx_hash)
+        .ok_or(InclusionError::NotInBlock(tx_hash, block))?;
+    let receipt = &receipts[index];
+    Ok(ProvenReceipt {
+        block,
+        index,
+        success: matches!(receipt.status_or_post_state(), Eip658Value::Eip658(true) | Eip658Value::PostState(_)),
+        cumulative_gas_used: receipt.cumulative_gas_used(),
+        logs: receipt.logs().to_vec(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixture {
+        header: Header,
+        raw: Vec<Bytes>,
+        receipts: Vec<Value>,
+        hashes: Vec<B256>,
+    }
+
+    fn fixture() -> Fixture {
+        let v: Value = serde_json::from_str(include_str!("../tests/fixtures/anvil-block-receipts.json")).unwrap();
+        Fixture {
+            header: serde_json::from_value(v["block"].clone()).unwrap(),
+            raw: serde_json::from_value(v["rawTransactions"].clone()).unwrap(),
+            receipts: v["receipts"].as_array().unwrap().clone(),
+            hashes: serde_json::from_value(v["transactionHashes"].clone()).unwrap(),
+        }
+    }
+
+    #[test]
+    fn every_transaction_of_a_real_block_is_proven_with_its_logs() {
+        let f = fixture();
+        let receipts = parse_receipts(&f.receipts).unwrap();
+        for (i, hash) in f.hashes.iter().enumerate() {
+            let proven = prove_receipt(&f.header, &f.raw, &receipts, *hash).unwrap();
+            assert_eq!(proven.index, i);
+            assert!(proven.success);
+        }
+        let with_log = prove_receipt(&f.header, &f.raw, &receipts, f.hashes[1]).unwrap();
+        assert_eq!(with_log.logs.len(), 1);
+        assert_eq!(with_log.logs[0].topics()[0], B256::with_last_byte(7));
+    }
+
+    #[test]
+    fn a_dropped_or_altered_transaction_breaks_the_transactions_root() {
+        let f = fixture();
+        let receipts = parse_receipts(&f.receipts).unwrap();
+        let dropped = &f.raw[..2];
+        assert!(matches!(
+            prove_receipt(&f.header, dropped, &receipts, f.hashes[0]),
+            Err(InclusionError::TransactionsRoot { .. })
+        ));
+        let mut altered = f.raw.clone();
+        let mut bytes = altered[0].to_vec();
+        *bytes.last_mut().unwrap() ^= 1;
+        altered[0] = bytes.into();
+        assert!(matches!(
+            prove_receipt(&f.header, &altered, &receipts, f.hashes[0]),
+            Err(InclusionError::TransactionsRoot { .. })
+        ));
+    }
+
+    #[test]
+    fn a_forged_status_or_log_breaks_the_receipts_root() {
+        let f = fixture();
+        let mut forged = f.receipts.clone();
+        forged[0]["status"] = Value::String("0x0".into());
+        let receipts = parse_receipts(&forged).unwrap();
+        assert!(matches!(
+            prove_receipt(&f.header, &f.raw, &receipts, f.hashes[0]),
+            Err(InclusionError::ReceiptsRoot { .. })
+        ));
+        let mut forged = f.receipts.clone();
+        forged[1]["logs"][0]["data"] = Value::String("0x01".into());
+        let receipts = parse_receipts(&forged).unwrap();
+        assert!(matches!(
+            prove_receipt(&f.header, &f.raw, &receipts, f.hashes[1]),
+            Err(InclusionError::ReceiptsRoot { .. })
+        ));
+    }
+
+    #[test]
+    fn a_transaction_from_elsewhere_is_not_in_the_block() {
+        let f = fixture();
+        let receipts = parse_receipts(&f.receipts).unwrap();
+        let err = prove_receipt(&f.header, &f.raw, &receipts, B256::repeat_byte(9)).unwrap_err();
+        assert!(matches!(err, InclusionError::NotInBlock(..)));
+    }
+}
