@@ -7,7 +7,11 @@
 //! come with a proof of absence.
 
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
-use alloy_trie::{nybbles::Nibbles, proof::verify_proof, TrieAccount, EMPTY_ROOT_HASH, KECCAK_EMPTY};
+use alloy_trie::{
+    nybbles::Nibbles,
+    proof::{verify_proof, ProofVerificationError},
+    TrieAccount, EMPTY_ROOT_HASH, KECCAK_EMPTY,
+};
 use serde::{Deserialize, Deserializer};
 
 /// An `eth_getProof` result as a node sends it (EIP-1186).
@@ -72,7 +76,7 @@ pub fn verify_account_proof(state_root: B256, response: &AccountProofResponse) -
         && account.code_hash == KECCAK_EMPTY;
     let expected = (!absent).then(|| alloy_rlp::encode(account));
     verify_proof(state_root, Nibbles::unpack(keccak256(response.address)), expected, &response.account_proof)
-        .map_err(|e| ProofError::Account { address: response.address, state_root, reason: e.to_string() })?;
+        .map_err(|e| ProofError::Account { address: response.address, state_root, reason: describe(&e) })?;
 
     let storage = response
         .storage_proof
@@ -106,7 +110,19 @@ fn verify_storage_slot(address: Address, storage_root: B256, slot: &StorageProof
     }
     let key = Nibbles::unpack(keccak256(B256::from(slot.key)));
     let expected = (!slot.value.is_zero()).then(|| alloy_rlp::encode(slot.value));
-    verify_proof(storage_root, key, expected, &slot.proof).map_err(|e| fail(e.to_string()))
+    verify_proof(storage_root, key, expected, &slot.proof).map_err(|e| fail(describe(&e)))
+}
+
+/// Why a proof failed, without the values involved: alloy-trie's own message quotes the
+/// node's claimed (forged) value, and a forged value must never reach the screen.
+fn describe(e: &ProofVerificationError) -> String {
+    match e {
+        ProofVerificationError::RootMismatch { .. } => "the proof's nodes do not hash to the trusted root".into(),
+        ProofVerificationError::ValueMismatch { .. } => "the proof holds a different value than the node claims".into(),
+        ProofVerificationError::UnexpectedEmptyRoot => "the proof claims an empty trie under a non-empty root".into(),
+        ProofVerificationError::Rlp(_) => "a proof node is not valid RLP".into(),
+        _ => "the proof is invalid".into(),
+    }
 }
 
 fn quantity_u256<'de, D: Deserializer<'de>>(d: D) -> Result<U256, D::Error> {
@@ -178,6 +194,10 @@ mod tests {
         resp.balance += U256::from(1);
         let err = verify_account_proof(f.state_root, &resp).unwrap_err();
         assert!(matches!(err, ProofError::Account { .. }), "{err}");
+        // The forged value is not quoted, in any encoding: the UI shows this text.
+        let forged = alloy_rlp::encode(resp.balance);
+        assert!(!err.to_string().contains(&alloy_primitives::hex::encode(&forged[1..])), "{err}");
+        assert!(!err.to_string().contains(&resp.balance.to_string()), "{err}");
     }
 
     #[test]

@@ -110,13 +110,10 @@ fn BigBalance(verdict: Verified<AccountState>) -> impl IntoView {
     let nonce = verdict.value().map(|s| s.nonce);
     let reason = match &verdict {
         Verified::Proven { .. } => None,
-        Verified::Unverified { reason, .. } => {
-            Some(("balance-reason", format!("Not proven in this browser: {reason}")))
+        Verified::Unverified { reason, .. } => Some(("proof-reason", format!("Not proven in this browser: {reason}"))),
+        Verified::Rejected { reason } => {
+            Some(("proof-reason proof-reason-rejected", format!("Balance withheld because its proof failed: {reason}")))
         }
-        Verified::Rejected { reason } => Some((
-            "balance-reason balance-reason-rejected",
-            format!("Balance withheld because its proof failed: {reason}"),
-        )),
     };
     view! {
         <div class="balance-value" data-testid="balance">{amount_or_withheld(&verdict)}</div>

@@ -214,14 +214,15 @@ fn InclusionStatus(inclusion: Verified<Inclusion>) -> impl IntoView {
         }
     };
     let reason = match &inclusion {
-        Verified::Rejected { reason } | Verified::Unverified { reason, .. } => Some(reason.clone()),
+        Verified::Rejected { reason } => Some(("proof-reason proof-reason-rejected", reason.clone())),
+        Verified::Unverified { reason, .. } => Some(("proof-reason", reason.clone())),
         Verified::Proven { .. } => None,
     };
     view! {
         <div class="tx-status" data-state=state role="status" data-testid="tx-status">
             {text}" "<ProofBadge verdict=inclusion />
         </div>
-        {reason.map(|r| view! { <p class="muted">{r}</p> })}
+        {reason.map(|(class, r)| view! { <p class=class>{r}</p> })}
     }
 }
 
