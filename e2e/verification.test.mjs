@@ -190,7 +190,7 @@ test('4. an inflated balance with honest proofs is rejected and never displayed'
   // The real balance is not passed off as verified either: the number is withheld.
   const card = page.locator('[data-testid="selected-balance"]');
   assert.equal(await card.locator('.amount').count(), 0, 'no amount is shown for a rejected balance');
-  assert.match(await card.textContent(), /hidden/);
+  assert.match(await card.textContent(), /withheld/);
   assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
   const seen = await forgedSeen();
   assert.deepEqual(seen, [], `the forged amount was rendered at some point: ${JSON.stringify(seen).slice(0, 2000)}`);
