@@ -121,7 +121,6 @@ fn describe(e: &ProofVerificationError) -> String {
         ProofVerificationError::ValueMismatch { .. } => "the proof holds a different value than the node claims".into(),
         ProofVerificationError::UnexpectedEmptyRoot => "the proof claims an empty trie under a non-empty root".into(),
         ProofVerificationError::Rlp(_) => "a proof node is not valid RLP".into(),
-        _ => "the proof is invalid".into(),
     }
 }
 
