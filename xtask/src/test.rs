@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every layer, one summary.
 //!
+//! 0. `cargo fmt --check` and clippy (native and wasm32) with warnings as errors
 //! 1. native `cargo test` for the whole workspace (pure logic, devnet, live light client)
 //! 2. wasm-bindgen tests of the browser-only code in headless Chromium
 //! 3. the light client's JS package, loaded and exercised in Node
@@ -26,6 +27,13 @@ pub fn run(args: &[String]) -> Result {
         results.push((name, r, t.elapsed().as_secs_f64()));
     };
 
+    if only("lint") {
+        step("lint", &|| {
+            exec(cmd("cargo").args(["fmt", "--all", "--check"]))?;
+            exec(cmd("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+            exec(cmd("cargo").args(["clippy", "-p", "app", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings"]))
+        });
+    }
     if only("native") {
         step("native", &|| exec(cmd("cargo").args(["test", "--workspace", "--all-targets"])));
     }
