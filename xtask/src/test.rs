@@ -31,7 +31,17 @@ pub fn run(args: &[String]) -> Result {
         step("lint", &|| {
             exec(cmd("cargo").args(["fmt", "--all", "--check"]))?;
             exec(cmd("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
-            exec(cmd("cargo").args(["clippy", "-p", "app", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings"]))
+            exec(cmd("cargo").args([
+                "clippy",
+                "-p",
+                "app",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
         });
     }
     if only("native") {

@@ -1,6 +1,7 @@
 //! First run: create a wallet (phrase shown once, confirmed, password), restore one from
 //! a recovery phrase, or start from an imported private key or key file.
 
+use k256::ecdsa::SigningKey;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -314,16 +315,9 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
 
 #[component]
 fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
-    let key = RwSignal::new(String::new());
-    let file_json = RwSignal::new(String::new());
-    let file_password = RwSignal::new(String::new());
-    let use_file = RwSignal::new(false);
+    let source = KeySource::new();
     let create = move |password: String| async move {
-        let signing_key = if use_file.get_untracked() {
-            decrypt_v3(&file_json.get_untracked(), &file_password.get_untracked()).map_err(|e| e.to_string())?
-        } else {
-            parse_private_key(&key.get_untracked()).map_err(|e| e.to_string())?
-        };
+        let signing_key = source.read()?;
         let secrets = VaultSecrets {
             mnemonic: None,
             accounts: vec![StoredAccount {
@@ -332,8 +326,7 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
             }],
         };
         let vault = vault::create(secrets, &password).await.map_err(|e| e.to_string());
-        key.set(String::new());
-        file_password.set(String::new());
+        source.clear();
         vault
     };
     view! {
@@ -341,24 +334,75 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
             <div class="card">
                 <div class="stack">
                     <h1 class="page-title">"Import an account"</h1>
-                    <div class="tabs" role="tablist">
-                        <button type="button" role="tab" class="tab" class:active=move || !use_file.get()
-                            aria-selected=move || (!use_file.get()).to_string() on:click=move |_| use_file.set(false)>"Private key"</button>
-                        <button type="button" role="tab" class="tab" class:active=move || use_file.get()
-                            aria-selected=move || use_file.get().to_string() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
-                    </div>
-                    <Show when=move || !use_file.get() fallback=move || view! { <KeyFileFields json=file_json password=file_password /> }>
-                        <div class="field">
-                            <label for="import-key">"Private key"</label>
-                            <input id="import-key" type="password" autocomplete="off" spellcheck="false" bind:value=key />
-                            <span class="hint">"64 hexadecimal characters. It is encrypted with your password and never leaves this browser."</span>
-                        </div>
-                    </Show>
+                    <KeySourceFields source=source key_input_id="import-key" />
                     <NewPasswordForm title="Choose a wallet password" submit_label="Import"
                         on_back=move || flow.set(Flow::Welcome) create=create nested=true />
                 </div>
             </div>
         </div>
+    }
+}
+
+/// One key to import, as the user gives it: a pasted private key, or a Web3 Secret
+/// Storage (v3) key file with its password.
+#[derive(Clone, Copy)]
+pub struct KeySource {
+    use_file: RwSignal<bool>,
+    key: RwSignal<String>,
+    json: RwSignal<String>,
+    password: RwSignal<String>,
+}
+
+impl KeySource {
+    pub fn new() -> Self {
+        Self {
+            use_file: RwSignal::new(false),
+            key: RwSignal::new(String::new()),
+            json: RwSignal::new(String::new()),
+            password: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The key, or a message saying what is wrong with the input (never the input itself).
+    pub fn read(&self) -> Result<SigningKey, String> {
+        if self.use_file.get_untracked() {
+            decrypt_v3(&self.json.get_untracked(), &self.password.get_untracked()).map_err(|e| e.to_string())
+        } else {
+            parse_private_key(&self.key.get_untracked()).map_err(|e| e.to_string())
+        }
+    }
+
+    /// Forgets the typed secrets once they are in the vault.
+    pub fn clear(&self) {
+        self.key.set(String::new());
+        self.password.set(String::new());
+    }
+}
+
+impl Default for KeySource {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The private-key / key-file switch and its fields.
+#[component]
+pub fn KeySourceFields(source: KeySource, key_input_id: &'static str) -> impl IntoView {
+    let use_file = source.use_file;
+    view! {
+        <div class="tabs" role="tablist">
+            <button type="button" role="tab" class="tab" class:active=move || !use_file.get()
+                aria-selected=move || (!use_file.get()).to_string() on:click=move |_| use_file.set(false)>"Private key"</button>
+            <button type="button" role="tab" class="tab" class:active=move || use_file.get()
+                aria-selected=move || use_file.get().to_string() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
+        </div>
+        <Show when=move || !use_file.get() fallback=move || view! { <KeyFileFields json=source.json password=source.password /> }>
+            <div class="field">
+                <label for=key_input_id>"Private key"</label>
+                <input id=key_input_id type="password" autocomplete="off" spellcheck="false" bind:value=source.key />
+                <span class="hint">"64 hexadecimal characters. It is encrypted with your password and never leaves this browser."</span>
+            </div>
+        </Show>
     }
 }
 

@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
-use super::onboarding::KeyFileFields;
+use super::onboarding::{KeySource, KeySourceFields};
 use crate::format::{short_hash, UNIT};
 use crate::ui::components::{avatar_style, AddressView, BalanceView, ErrorAlert, Spinner};
 use crate::ui::state::{use_app, Connection, Page};
-use crate::wallet::accounts::{check_not_duplicate, key_hex, parse_private_key};
-use crate::wallet::keystore::{decrypt_v3, encrypt_v3, KdfParams};
+use crate::wallet::accounts::{check_not_duplicate, key_hex};
+use crate::wallet::keystore::{encrypt_v3, KdfParams};
 use crate::wallet::vault_format::{AccountSource, StoredAccount};
 
 #[component]
@@ -181,20 +181,12 @@ fn AccountsCard() -> impl IntoView {
 #[component]
 fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
     let app = use_app();
-    let use_file = RwSignal::new(false);
-    let key = RwSignal::new(String::new());
-    let json = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
+    let source = KeySource::new();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let parsed = if use_file.get_untracked() {
-            decrypt_v3(&json.get_untracked(), &password.get_untracked()).map_err(|e| e.to_string())
-        } else {
-            parse_private_key(&key.get_untracked()).map_err(|e| e.to_string())
-        };
-        let signing_key = match parsed {
+        let signing_key = match source.read() {
             Ok(k) => k,
             Err(e) => return error.set(Some(e)),
         };
@@ -215,8 +207,7 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(i) => {
-                    key.set(String::new());
-                    password.set(String::new());
+                    source.clear();
                     app.session.selected.set(i);
                     app.toasts.success("Account imported");
                     panel.set(Panel::None);
@@ -229,18 +220,7 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
     view! {
         <form class="card-footer stack" on:submit=submit aria-label="Import an account">
             <h3 class="section-title">"Import an account"</h3>
-            <div class="tabs" role="tablist">
-                <button type="button" role="tab" class="tab" class:active=move || !use_file.get()
-                    aria-selected=move || (!use_file.get()).to_string() on:click=move |_| use_file.set(false)>"Private key"</button>
-                <button type="button" role="tab" class="tab" class:active=move || use_file.get()
-                    aria-selected=move || use_file.get().to_string() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
-            </div>
-            <Show when=move || !use_file.get() fallback=move || view! { <KeyFileFields json=json password=password /> }>
-                <div class="field">
-                    <label for="add-import-key">"Private key"</label>
-                    <input id="add-import-key" type="password" autocomplete="off" spellcheck="false" bind:value=key />
-                </div>
-            </Show>
+            <KeySourceFields source=source key_input_id="add-import-key" />
             <ErrorAlert message=error />
             <div class="row">
                 <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>"Cancel"</button>
