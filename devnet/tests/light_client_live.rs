@@ -136,6 +136,12 @@ fn accounts_are_proven_with_the_balance_anvil_reports() {
         other => panic!("the faucet's recipient was not proven: {other:?}"),
     }
 
+    // An account without code has the empty code proven; the node cannot slip code in.
+    match pollster::block_on(provider.code(dev0)) {
+        Verified::Proven { value, .. } => assert!(value.is_empty()),
+        other => panic!("dev account #0's (empty) code was not proven: {other:?}"),
+    }
+
     // And the faucet transaction itself: found by hash in its block, receipt proven.
     let hash: B256 = tx["txHash"].as_str().unwrap().parse().unwrap();
     match pollster::block_on(provider.receipt(hash)).unwrap() {

@@ -57,6 +57,10 @@ pub enum ProofError {
     Malformed(String),
     #[error("the proof for account {address} does not match state root {state_root}: the node's balance, nonce or code for it cannot be trusted ({reason})")]
     Account { address: Address, state_root: B256, reason: String },
+    #[error(
+        "the code the node sent for {address} does not hash to the proven code hash {code_hash}; it cannot be trusted"
+    )]
+    Code { address: Address, code_hash: B256 },
     #[error("the proof for slot {slot} of {address} does not match its storage root {storage_root}: the value cannot be trusted ({reason})")]
     Storage { address: Address, slot: U256, storage_root: B256, reason: String },
 }
@@ -92,6 +96,15 @@ pub fn verify_account_proof(state_root: B256, response: &AccountProofResponse) -
         storage_root: response.storage_hash,
         storage,
     })
+}
+
+/// Checks contract code against the code hash an account proof established.
+pub fn verify_code(account: &AccountState, code: &[u8]) -> Result<(), ProofError> {
+    if keccak256(code) == account.code_hash {
+        Ok(())
+    } else {
+        Err(ProofError::Code { address: account.address, code_hash: account.code_hash })
+    }
 }
 
 fn verify_storage_slot(address: Address, storage_root: B256, slot: &StorageProofResponse) -> Result<(), ProofError> {
@@ -245,6 +258,17 @@ mod tests {
         let mut lie = anvil_form;
         lie.storage_proof[0].value = U256::from(5);
         assert!(verify_account_proof(f.state_root, &lie).is_err());
+    }
+
+    #[test]
+    fn code_is_checked_against_the_proven_hash() {
+        let f = fixture();
+        let contract = verify_account_proof(f.state_root, &parse(&f.proofs[2])).unwrap();
+        // The fixture contract's runtime code is the single byte 0x00.
+        verify_code(&contract, &[0x00]).unwrap();
+        assert!(matches!(verify_code(&contract, &[0x01]), Err(ProofError::Code { .. })));
+        let eoa = verify_account_proof(f.state_root, &parse(&f.proofs[1])).unwrap();
+        verify_code(&eoa, &[]).unwrap();
     }
 
     #[test]

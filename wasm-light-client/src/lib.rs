@@ -20,7 +20,7 @@ mod serde_hex;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use account::{verify_account_proof, AccountProofResponse, AccountState, ProofError};
+pub use account::{verify_account_proof, verify_code, AccountProofResponse, AccountState, ProofError};
 pub use consensus::{CheckpointOnly, ConsensusVerifier};
 pub use header::{verify_header_chain, HeaderChain, HeaderError, VerifiedHeader};
 pub use inclusion::{prove_receipt, InclusionError, ProvenReceipt};

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use alloy_primitives::{Address, Bytes, B256};
 use serde_json::{json, Value};
 
-use crate::account::{verify_account_proof, AccountProofResponse, AccountState, ProofError};
+use crate::account::{verify_account_proof, verify_code, AccountProofResponse, AccountState, ProofError};
 use crate::consensus::ConsensusVerifier;
 use crate::header::{parse_rpc_header, HeaderChain, HeaderError, VerifiedHeader};
 use crate::inclusion::{parse_receipts, prove_receipt, ProvenReceipt};
@@ -197,6 +197,27 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         }
         match verify_account_proof(tip.state_root(), &response) {
             Ok(account) => Verified::Proven { value: account, block: tip.number() },
+            Err(e) => Verified::Rejected { reason: e.to_string() },
+        }
+    }
+
+    /// The code at `address` at the verified tip, checked against its proven code hash.
+    pub async fn code(&self, address: Address) -> Verified<Bytes> {
+        let (account, block) = match self.account(address).await {
+            Verified::Proven { value, block } => (value, block),
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                return Verified::Rejected { reason: format!("the account could not be proven: {reason}") }
+            }
+        };
+        let answer = match self.transport.request("eth_getCode", json!([address, format!("0x{block:x}")])).await {
+            Ok(v) => v,
+            Err(e) => return Verified::Rejected { reason: e.to_string() },
+        };
+        let Ok(code) = serde_json::from_value::<Bytes>(answer) else {
+            return Verified::Rejected { reason: "eth_getCode did not answer hex bytes".into() };
+        };
+        match verify_code(&account, &code) {
+            Ok(()) => Verified::Proven { value: code, block },
             Err(e) => Verified::Rejected { reason: e.to_string() },
         }
     }
