@@ -5,5 +5,6 @@
 
 pub mod chain;
 pub mod format;
+pub mod local_db;
 pub mod ui;
 pub mod wallet;

@@ -102,3 +102,18 @@ async fn a_damaged_vault_says_so_and_is_not_overwritten() {
     assert_eq!(vault::unlock(PASSWORD).await.unwrap_err(), VaultError::WrongPassword);
     assert_eq!(vault_store::load().await.unwrap().unwrap(), blob.to_json());
 }
+
+#[wasm_bindgen_test]
+async fn verified_heads_are_kept_per_network_beside_the_vault() {
+    use alloy_primitives::B256;
+    use zg_console::chain::checkpoint_store::{self, StoredHead};
+
+    fresh().await;
+    vault::create(secrets(), PASSWORD).await.unwrap();
+    let head = StoredHead { root: B256::repeat_byte(1), number: 1234, hash: B256::repeat_byte(2) };
+    checkpoint_store::save("devnet-test", &head).await;
+    assert_eq!(checkpoint_store::load("devnet-test").await, Some(head));
+    assert_eq!(checkpoint_store::load("no-such-network").await, None);
+    // The vault in the same database is untouched.
+    assert_eq!(vault::unlock(PASSWORD).await.unwrap().secrets(), &secrets());
+}

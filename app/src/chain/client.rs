@@ -12,7 +12,8 @@ use wasm_light_client::{
     VerifiedProvider,
 };
 
-use super::networks::{check_chain_id, Network, NetworkError};
+use super::checkpoint_store::{self, StoredHead};
+use super::networks::{check_chain_id, Checkpoint, Network, NetworkError};
 use super::rpc::FetchTransport;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -40,7 +41,12 @@ pub enum ChainError {
 pub struct ChainClient {
     network: Network,
     provider: VerifiedProvider<FetchTransport, CheckpointOnly>,
+    /// The last head written to the checkpoint store.
+    saved_head: std::cell::Cell<u64>,
 }
+
+/// Persist the verified head at most this often (in blocks): it only saves re-verification.
+const SAVE_EVERY: u64 = 64;
 
 /// Where a transaction stands after broadcast.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,9 +64,16 @@ impl ChainClient {
         check_chain_id(&network, id.ok_or(ChainError::BadAnswer("eth_chainId"))?)?;
         // Without a checkpoint the provider can never sync; it stays, unused, so the
         // transport has one owner.
-        let checkpoint = network.checkpoint.map(|c| c.hash).unwrap_or(B256::ZERO);
+        let start = match network.checkpoint {
+            Some(configured) => checkpoint_store::start_from(configured, checkpoint_store::load(&network.id).await),
+            None => Checkpoint { number: 0, hash: B256::ZERO },
+        };
         let rules = if network.id == "devnet" { ChainRules::devnet() } else { ChainRules::zero_g() };
-        Ok(Self { provider: VerifiedProvider::new(transport, CheckpointOnly, checkpoint).with_rules(rules), network })
+        Ok(Self {
+            provider: VerifiedProvider::new(transport, CheckpointOnly, start.hash).with_rules(rules),
+            saved_head: std::cell::Cell::new(start.number),
+            network,
+        })
     }
 
     pub fn network(&self) -> &Network {
@@ -77,10 +90,16 @@ impl ChainClient {
 
     /// Verifies headers from the checkpoint (or the last verified tip) to the head.
     pub async fn sync(&self) -> Result<Option<VerifiedHeader>, ChainError> {
-        if self.network.checkpoint.is_none() {
+        let Some(configured) = self.network.checkpoint else {
             return Ok(None);
+        };
+        let tip = self.provider.sync().await?;
+        if tip.number() >= self.saved_head.get() + SAVE_EVERY {
+            self.saved_head.set(tip.number());
+            let head = StoredHead { root: configured.hash, number: tip.number(), hash: tip.hash };
+            checkpoint_store::save(&self.network.id, &head).await;
         }
-        Ok(Some(self.provider.sync().await?))
+        Ok(Some(tip))
     }
 
     /// Balance and nonce of `address`: proven at the verified tip, or labelled.
@@ -88,7 +107,7 @@ impl ChainClient {
         if self.network.checkpoint.is_none() {
             return self.unverified_account(address, "no checkpoint is set for this network, so the light client cannot prove values; add one in Settings").await;
         }
-        if let Err(e) = self.provider.sync().await {
+        if let Err(e) = self.sync().await {
             return Verified::Rejected { reason: format!("the light client could not verify the chain: {e}") };
         }
         self.provider.account(address).await

@@ -4,14 +4,13 @@
 //! go through a single readwrite transaction, so a failed write leaves the previous vault
 //! in place.
 
-use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
+use idb::{Database, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::vault_format::VaultBlob;
 
-const DB_NAME: &str = "zg-console";
-const DB_VERSION: u32 = 1;
-const STORE: &str = "vault";
+use crate::local_db::VAULT_STORE as STORE;
+
 const KEY: &str = "main";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,16 +24,7 @@ pub enum StoreError {
 }
 
 async fn open() -> Result<Database, StoreError> {
-    let factory = Factory::new().map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    let mut request = factory.open(DB_NAME, Some(DB_VERSION)).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-    request.on_upgrade_needed(|event| {
-        if let Ok(db) = event.database() {
-            if !db.store_names().iter().any(|s| s == STORE) {
-                let _ = db.create_object_store(STORE, ObjectStoreParams::new());
-            }
-        }
-    });
-    request.await.map_err(|e| StoreError::Unavailable(e.to_string()))
+    crate::local_db::open().await.map_err(StoreError::Unavailable)
 }
 
 /// The stored vault JSON, if any. Not parsed here: the caller reports damage.
