@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use alloy_primitives::{Address, B256, U256};
 use common::{agent, fresh_address, http, Devnet, DEV_ACCOUNT_0};
 use serde_json::{json, Value};
-use wasm_light_client::{CheckpointOnly, JsonRpcTransport, TransportError, Verified, VerifiedProvider};
+use wasm_light_client::{jsonrpc, CheckpointOnly, JsonRpcTransport, TransportError, Verified, VerifiedProvider};
 
 /// JSON-RPC over blocking HTTP. The futures it returns complete on first poll, which is
 /// all `pollster::block_on` needs.
@@ -28,38 +28,13 @@ impl UreqTransport {
     }
 }
 
-fn result_of(answer: &Value) -> Result<Value, TransportError> {
-    match answer.get("error") {
-        Some(error) => Err(TransportError(format!("the node answered error {error}"))),
-        None => answer.get("result").cloned().ok_or_else(|| TransportError(format!("no result in {answer}"))),
-    }
-}
-
 impl JsonRpcTransport for UreqTransport {
     async fn request(&self, method: &str, params: Value) -> Result<Value, TransportError> {
-        result_of(&self.post(json!({"jsonrpc": "2.0", "id": 0, "method": method, "params": params}))?)
+        jsonrpc::result_of(self.post(jsonrpc::request_body(method, params))?)
     }
 
     async fn batch(&self, calls: Vec<(&'static str, Value)>) -> Result<Vec<Value>, TransportError> {
-        let body: Vec<Value> = calls
-            .iter()
-            .enumerate()
-            .map(|(id, (method, params))| json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
-            .collect();
-        let answers = self.post(Value::Array(body))?;
-        let answers =
-            answers.as_array().ok_or_else(|| TransportError(format!("a batch answer must be an array: {answers}")))?;
-        // Batch answers may come in any order; the ids put them back.
-        let mut results = vec![None; calls.len()];
-        for answer in answers {
-            let id = answer["id"].as_u64().and_then(|id| usize::try_from(id).ok()).filter(|id| *id < calls.len());
-            let id = id.ok_or_else(|| TransportError(format!("batch answer with an unknown id: {answer}")))?;
-            results[id] = Some(result_of(answer)?);
-        }
-        results
-            .into_iter()
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| TransportError("the batch answer is missing some calls".into()))
+        jsonrpc::batch_results(calls.len(), self.post(jsonrpc::batch_body(&calls))?)
     }
 }
 

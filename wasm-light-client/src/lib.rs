@@ -13,6 +13,7 @@ pub mod account;
 pub mod consensus;
 pub mod header;
 pub mod inclusion;
+pub mod jsonrpc;
 pub mod provider;
 pub mod rules;
 mod serde_hex;

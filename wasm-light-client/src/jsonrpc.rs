@@ -1,0 +1,80 @@
+//! The JSON-RPC 2.0 wire format, shared by every transport (fetch in the browser, plain
+//! HTTP in native tests): building requests and reading answers, batches included.
+//! Moving bytes is the transport's job; nothing here does I/O.
+
+use serde_json::{json, Value};
+
+use crate::provider::TransportError;
+
+pub fn request_body(method: &str, params: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": 0, "method": method, "params": params})
+}
+
+/// A batch whose ids are the calls' positions, so [`batch_results`] can reorder answers.
+pub fn batch_body(calls: &[(&'static str, Value)]) -> Value {
+    calls
+        .iter()
+        .enumerate()
+        .map(|(id, (method, params))| json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+        .collect()
+}
+
+/// The `result` of one answer, or its `error` as a readable message.
+pub fn result_of(mut answer: Value) -> Result<Value, TransportError> {
+    if let Some(err) = answer.get("error").filter(|e| !e.is_null()) {
+        let code = err.get("code").and_then(Value::as_i64).unwrap_or_default();
+        let message = err.get("message").and_then(Value::as_str).unwrap_or("unknown error");
+        return Err(TransportError(format!("the node refused: {message} (code {code})")));
+    }
+    answer.get_mut("result").map(Value::take).ok_or_else(|| TransportError("the node's answer has no result".into()))
+}
+
+/// The results of a [`batch_body`] of `expected` calls, in call order. Nodes may answer a
+/// batch in any order; an unknown, repeated or missing id is an error.
+pub fn batch_results(expected: usize, answers: Value) -> Result<Vec<Value>, TransportError> {
+    let Value::Array(answers) = answers else {
+        return Err(TransportError("the node does not support batched requests".into()));
+    };
+    let mut out: Vec<Option<Value>> = vec![None; expected];
+    for answer in answers {
+        let slot = answer.get("id").and_then(Value::as_u64).and_then(|i| out.get_mut(usize::try_from(i).ok()?));
+        match slot {
+            Some(slot @ None) => *slot = Some(result_of(answer)?),
+            _ => return Err(TransportError("the node's batch answer has an unknown or repeated id".into())),
+        }
+    }
+    out.into_iter()
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| TransportError("the node's batch answer is missing results".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_answers_are_put_back_in_call_order() {
+        let answers = json!([{"id": 1, "result": "b"}, {"id": 0, "result": "a"}]);
+        assert_eq!(batch_results(2, answers).unwrap(), vec![json!("a"), json!("b")]);
+    }
+
+    #[test]
+    fn missing_repeated_unknown_ids_and_errors_are_refused() {
+        assert!(batch_results(2, json!([{"id": 0, "result": 1}])).is_err());
+        assert!(batch_results(1, json!([{"id": 0, "result": 1}, {"id": 0, "result": 2}])).is_err());
+        assert!(batch_results(1, json!([{"id": 7, "result": 1}])).is_err());
+        assert!(batch_results(1, json!({"id": 0, "result": 1})).is_err());
+        let err = batch_results(1, json!([{"id": 0, "error": {"code": -32000, "message": "nope"}}])).unwrap_err();
+        assert!(err.0.contains("nope") && err.0.contains("-32000"), "{err}");
+    }
+
+    #[test]
+    fn bodies_carry_method_params_and_position_ids() {
+        let b = batch_body(&[("eth_chainId", json!([])), ("eth_blockNumber", json!([]))]);
+        assert_eq!(b[1]["id"], 1);
+        assert_eq!(b[1]["method"], "eth_blockNumber");
+        assert_eq!(request_body("eth_chainId", json!([]))["jsonrpc"], "2.0");
+        assert_eq!(result_of(json!({"result": null})).unwrap(), Value::Null);
+        assert!(result_of(json!({})).is_err());
+    }
+}
