@@ -16,6 +16,8 @@ pub fn build() -> Result {
         "--lib",
         "-p",
         "wasm-light-client",
+        "--features",
+        "js",
         "--target",
         "wasm32-unknown-unknown",
     ]))?;

@@ -1,0 +1,70 @@
+// createVerifiedProvider (EIP-1193) in Node against a real anvil, honest and lying.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTamperProxy } from '../../../e2e/tamper-proxy.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../../..');
+const pkg = join(here, '../../pkg');
+const lc = await import(join(pkg, 'wasm_light_client.js'));
+lc.initSync({ module: readFileSync(join(pkg, 'wasm_light_client_bg.wasm')) });
+
+const DEV0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+let anvil, url, checkpoint, proxy;
+
+async function rpc(method, params = []) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
+  const body = await res.json();
+  if (body.error) throw new Error(JSON.stringify(body.error));
+  return body.result;
+}
+
+before(async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  anvil = spawn(join(root, 'node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil'), ['--port', String(port), '--silent'], { stdio: 'ignore' });
+  url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try { await rpc('eth_chainId'); break; } catch (e) { if (i > 150) throw e; await new Promise((r) => setTimeout(r, 100)); }
+  }
+  await rpc('evm_mine');
+  checkpoint = (await rpc('eth_getBlockByNumber', ['0x0', false])).hash;
+  proxy = await startTamperProxy(url);
+});
+
+after(async () => {
+  await proxy?.close();
+  anvil?.kill();
+});
+
+test('answers are proven and equal what the honest node reports', async () => {
+  const provider = lc.createVerifiedProvider({ rpc: url, checkpoint });
+  const head = await provider.request({ method: 'eth_blockNumber' });
+  const balance = await provider.request({ method: 'eth_getBalance', params: [DEV0, 'latest'] });
+  assert.equal(balance, await rpc('eth_getBalance', [DEV0, head]));
+  assert.equal(await provider.request({ method: 'eth_getTransactionCount', params: [DEV0] }), '0x0');
+  assert.equal(await provider.request({ method: 'eth_getCode', params: [DEV0] }), '0x');
+  assert.equal(await provider.request({ method: 'eth_chainId' }), '0x7a69');
+});
+
+test('unverifiable methods and old blocks are refused, not passed through', async () => {
+  const provider = lc.createVerifiedProvider({ rpc: url, checkpoint });
+  await assert.rejects(provider.request({ method: 'eth_sendTransaction', params: [] }), (e) => e.code === 4200);
+  await assert.rejects(provider.request({ method: 'eth_getBalance', params: [DEV0, '0x0'] }), /verified head/);
+  assert.throws(() => lc.createVerifiedProvider({ rpc: url, checkpoint: '0x12' }), /checkpoint/);
+});
+
+test('a lying node is caught: inflated balance and a wrong checkpoint', async () => {
+  const provider = lc.createVerifiedProvider({ rpc: proxy.url, checkpoint });
+  proxy.lies.inflateBalance = true;
+  try {
+    await assert.rejects(provider.request({ method: 'eth_getBalance', params: [DEV0, 'latest'] }), /does not match state root/);
+  } finally {
+    proxy.lies.inflateBalance = false;
+  }
+  const wrong = lc.createVerifiedProvider({ rpc: url, checkpoint: '0x' + '11'.repeat(32) });
+  await assert.rejects(wrong.request({ method: 'eth_blockNumber' }), /checkpoint/);
+});
