@@ -50,6 +50,11 @@ fn main() {
     let root: B256 = serde_json::from_value(fixture["stateRoot"].clone()).unwrap();
     let proofs: Vec<AccountProofResponse> =
         fixture["proofs"].as_array().unwrap().iter().map(|p| serde_json::from_value(p.clone()).unwrap()).collect();
+    let file: Vec<u8> = (0..64usize << 20).map(|i| (i * 31 + 7) as u8).collect();
+    time("0G storage file root, 64 MiB (one core)", 64.0, "MiB", || {
+        wasm_light_client::storage::file_root(&file).unwrap()
+    });
+
     time("account + storage proofs (anvil fixture)", proofs.len() as f64, "proofs", || {
         proofs.iter().map(|p| verify_account_proof(root, p).unwrap().storage.len()).sum::<usize>()
     });

@@ -17,6 +17,7 @@ pub mod jsonrpc;
 pub mod provider;
 pub mod rules;
 mod serde_hex;
+pub mod storage;
 
 // The JS API is opt-in (`--features js`, as `cargo xtask build-lc` builds it) so that the
 // app, which links this crate as Rust, does not also export it from its own wasm.
