@@ -68,3 +68,18 @@ pub fn verify_account_proof_js(proof_json: &str, state_root: &str) -> Result<JsV
     };
     out.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
 }
+
+/// The 0G Storage root of `bytes` (0x-hex), as 0G's SDK computes it. Throws on an empty file.
+#[wasm_bindgen(js_name = zgStorageRoot)]
+pub fn zg_storage_root(bytes: &[u8]) -> Result<String, JsError> {
+    crate::storage::file_root(bytes).map(|r| r.to_string()).map_err(js_err)
+}
+
+/// The Flow submission nodes of `bytes`: `[{root, height}]`, largest first.
+#[wasm_bindgen(js_name = zgSubmissionNodes)]
+pub fn zg_submission_nodes(bytes: &[u8]) -> Result<JsValue, JsError> {
+    let nodes = crate::storage::submission_nodes(bytes).map_err(js_err)?;
+    let nodes: Vec<_> =
+        nodes.iter().map(|n| serde_json::json!({"root": n.root.to_string(), "height": n.height})).collect();
+    nodes.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+}

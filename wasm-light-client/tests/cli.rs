@@ -80,3 +80,31 @@ fn proofs_verify_and_lies_are_caught() {
     let bad = temp_file("bad-proof.json", r#"{"address":"0x12"}"#);
     assert_eq!(zg_lc(&["verify-proof", bad.to_str().unwrap(), "--state-root", &root]).status.code(), Some(2));
 }
+
+/// The same deterministic content `tests/fixtures/storage/gen-roots.mjs` fed 0G's SDK.
+fn sdk_file(size: usize) -> Vec<u8> {
+    (0..size).map(|i| ((i * 31 + 7) % 251) as u8).collect()
+}
+
+#[test]
+fn root_prints_the_same_root_as_0g_sdk() {
+    let fixture: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("storage/roots.json")).unwrap()).unwrap();
+    for entry in fixture["files"].as_array().unwrap().iter().filter(|f| f["size"].as_u64().unwrap() < 600_000) {
+        let size = entry["size"].as_u64().unwrap() as usize;
+        let path = temp_file(&format!("file-{size}.bin"), "");
+        std::fs::write(&path, sdk_file(size)).unwrap();
+        let out = zg_lc(&["root", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), entry["root"].as_str().unwrap(), "size {size}");
+    }
+}
+
+#[test]
+fn root_refuses_an_empty_or_missing_file() {
+    let empty = temp_file("empty.bin", "");
+    let out = zg_lc(&["root", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+    assert_eq!(zg_lc(&["root", "/no/such/file"]).status.code(), Some(2));
+}

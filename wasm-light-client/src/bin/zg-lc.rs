@@ -2,6 +2,7 @@
 //!
 //!   zg-lc verify-headers FILE --trusted HASH   (FILE: JSON array of eth_getBlockByNumber results)
 //!   zg-lc verify-proof FILE --state-root HASH  (FILE: an eth_getProof result)
+//!   zg-lc root FILE                            (the file's 0G Storage root)
 //!
 //! Exit 0 with a one-line summary when valid, 1 with the reason when verification fails,
 //! 2 on malformed input (unreadable file, not JSON, missing fields, bad hex).
@@ -12,7 +13,8 @@ use alloy_primitives::B256;
 use serde_json::Value;
 use wasm_light_client::{verify_account_proof, verify_header_chain, AccountProofResponse, HeaderError};
 
-const USAGE: &str = "usage:\n  zg-lc verify-headers FILE --trusted HASH\n  zg-lc verify-proof FILE --state-root HASH";
+const USAGE: &str =
+    "usage:\n  zg-lc verify-headers FILE --trusted HASH\n  zg-lc verify-proof FILE --state-root HASH\n  zg-lc root FILE";
 
 enum Failure {
     /// The input is fine but does not verify.
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("verify-headers") => with_file_and_hash(&args, "--trusted", verify_headers),
         Some("verify-proof") => with_file_and_hash(&args, "--state-root", verify_proof),
+        Some("root") => storage_root(&args),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -64,6 +67,24 @@ fn with_file_and_hash(
         .map_err(|_| Failure::Malformed(format!("{flag} {hash:?} is not a 0x-prefixed 32-byte hex hash")))?;
     let text = std::fs::read_to_string(file).map_err(|e| Failure::Malformed(format!("cannot read {file}: {e}")))?;
     check(&text, hash)
+}
+
+/// Hashes the file in slices, so a large file is never held whole in memory.
+fn storage_root(args: &[String]) -> Result<String, Failure> {
+    use std::io::Read;
+    let file = args.get(1).ok_or_else(|| Failure::Malformed(USAGE.into()))?;
+    let mut reader = std::fs::File::open(file).map_err(|e| Failure::Malformed(format!("cannot read {file}: {e}")))?;
+    let mut hasher = wasm_light_client::storage::FileHasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = reader.read(&mut buf).map_err(|e| Failure::Malformed(format!("cannot read {file}: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let tree = hasher.finalize().map_err(|e| Failure::Malformed(e.to_string()))?;
+    Ok(tree.root().to_string())
 }
 
 fn verify_headers(text: &str, trusted: B256) -> Result<String, Failure> {

@@ -33,3 +33,13 @@ test('verifyAccountProof returns proven values and refuses lies', () => {
   const lie = { ...proofs.proofs[0], balance: '0x1' };
   assert.throws(() => lc.verifyAccountProof(JSON.stringify(lie), proofs.stateRoot), /does not match state root/);
 });
+
+test('zgStorageRoot and zgSubmissionNodes equal what 0G\'s SDK computed', () => {
+  const fixture = JSON.parse(readFileSync(join(here, '../fixtures/storage/roots.json'), 'utf8'));
+  for (const f of fixture.files.filter((f) => f.size < 600_000)) {
+    const bytes = Uint8Array.from({ length: f.size }, (_, i) => (i * 31 + 7) % 251);
+    assert.equal(lc.zgStorageRoot(bytes), f.root, `size ${f.size}`);
+    assert.deepEqual(lc.zgSubmissionNodes(bytes), f.nodes, `size ${f.size}`);
+  }
+  assert.throws(() => lc.zgStorageRoot(new Uint8Array()), /empty/i);
+});
