@@ -102,13 +102,11 @@ impl ChainClient {
         Ok(Some(tip))
     }
 
-    /// Balance and nonce of `address`: proven at the verified tip, or labelled.
+    /// Balance and nonce of `address`: proven at the tip of the last [`Self::sync`], or
+    /// labelled. Syncing is the caller's job, once for however many accounts it reads.
     pub async fn account(&self, address: Address) -> Verified<AccountState> {
         if self.network.checkpoint.is_none() {
             return self.unverified_account(address, "no checkpoint is set for this network, so the light client cannot prove values; add one in Settings").await;
-        }
-        if let Err(e) = self.sync().await {
-            return Verified::Rejected { reason: format!("the light client could not verify the chain: {e}") };
         }
         self.provider.account(address).await
     }

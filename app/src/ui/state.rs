@@ -280,14 +280,22 @@ impl ChainState {
         }
         this.refreshing.set(true);
         spawn_local(async move {
-            match client.sync().await {
-                Ok(tip) => this.tip.set(tip.map(|t| (t.number(), t.hash))),
-                Err(e) => this.connection.set(Connection::Failed(e.to_string())),
-            }
+            let synced = client.sync().await;
             let addresses: Vec<Address> = app.session.accounts.get_untracked().iter().map(|a| a.address).collect();
             let mut fresh = HashMap::new();
-            for address in addresses {
-                fresh.insert(address, client.account(address).await);
+            match synced {
+                Ok(tip) => {
+                    this.tip.set(tip.map(|t| (t.number(), t.hash)));
+                    for address in addresses {
+                        fresh.insert(address, client.account(address).await);
+                    }
+                }
+                Err(e) => {
+                    // A chain that no longer verifies proves nothing, not even at an older tip.
+                    let reason = format!("the light client could not verify the chain: {e}");
+                    this.connection.set(Connection::Failed(e.to_string()));
+                    fresh.extend(addresses.into_iter().map(|a| (a, Verified::Rejected { reason: reason.clone() })));
+                }
             }
             // Drop results if the wallet locked or the network changed meanwhile.
             let same_client = this.client().is_some_and(|c| Rc::ptr_eq(&c, &client));
