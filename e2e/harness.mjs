@@ -45,6 +45,78 @@ export async function startDevnet() {
   return { ...ready, stop };
 }
 
+/** The JSON-RPC answer of one call, straight to `url` (anvil itself: no proxy, no app). */
+export async function rpc(url, method, params = []) {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const answer = await r.json();
+  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
+  return answer.result;
+}
+
+/** What zg-tamper's forge-balance and proof-unavailable add to a balance: 1000 0G. */
+export const FORGED_EXTRA_WEI = 1000n * 10n ** 18n;
+
+/**
+ * Starts zg-tamper (the Rust JSON-RPC proxy that lies on command, built next to
+ * zg-devnet) in front of `upstream`. Resolves with its url plus:
+ *   await proxy.set('forge-balance')   // switch the lie; null: honest
+ *   await proxy.state()                // { mutation, classes: [{name, lie}], calls, tampered }
+ *   await proxy.close()
+ */
+export async function startTamperProxy(upstream) {
+  const bin = process.env.ZG_TAMPER_BIN
+    ?? join(dirname(process.env.ZG_DEVNET_BIN ?? join(root, 'target/debug/zg-devnet')), 'zg-tamper');
+  const child = spawn(bin, ['--upstream', upstream, '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const ready = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`zg-tamper not ready after 20 s\n${stderr}`)), 20_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('ZG_TAMPER_READY '));
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line.slice('ZG_TAMPER_READY '.length)));
+      }
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`could not start ${bin} (${e.message}); build it with cargo build -p devnet`));
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`zg-tamper exited early (${code}); build it with cargo build -p devnet\n${stderr}`));
+    });
+  });
+  const control = async (body) => {
+    const r = await fetch(ready.control, body === undefined ? {} : {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = await r.json();
+    if (!r.ok) throw new Error(`zg-tamper refused ${JSON.stringify(body)}: ${answer.error}`);
+    return answer;
+  };
+  const close = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+  return {
+    url: ready.url,
+    set: (mutation, options = {}) => control({ mutation, ...options }),
+    state: () => control(),
+    close,
+  };
+}
+
 /** Headless Chromium with the flags this closed network needs. */
 export async function launchBrowser() {
   const userDataDir = mkdtempSync(join(tmpdir(), 'zg-e2e-'));

@@ -1,15 +1,19 @@
 // The light client's promise, checked in real Chromium: a value shown as verified was
-// proven, and a forged value is never shown. The app talks to the devnet through a
-// JSON-RPC proxy (tamper-proxy.mjs) that lies on command: an inflated balance with honest
-// proofs, a header whose state root was swapped, a wrong chain id.
+// proven, and a forged value is never shown. The app talks to the devnet through
+// zg-tamper (the Rust JSON-RPC proxy in devnet/) that lies on command: an inflated
+// balance with honest proofs, a header whose state root was swapped, a wrong chain id.
+// adversarial.test.mjs walks through every other lie it knows.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForVerifiedBalance } from './harness.mjs';
-import { INFLATE_BY, startTamperProxy } from './tamper-proxy.mjs';
+import {
+  FORGED_EXTRA_WEI, launchBrowser, newProfile, selectedAddress, shot, startDevnet, startTamperProxy,
+  waitForVerifiedBalance,
+} from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
 const DEV_ADDRESS = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+/** What zg-tamper's wrong-chain-id claims. */
 const LYING_CHAIN_ID = 4242;
 
 let devnet, browser, closeBrowser, proxy;
@@ -119,12 +123,12 @@ test('1. the dev account restored from its phrase is proven on the devnet', asyn
 
 test('2. a custom network (honest proxy, no checkpoint) shows the balance as unverified', async () => {
   const { page } = main;
-  const before = proxy.stats.calls.eth_chainId ?? 0;
+  const before = (await proxy.state()).calls.eth_chainId ?? 0;
   await useCustomNetwork(page, proxy.url);
   await goTo(page, 'Wallet');
   const card = page.locator('[data-testid="selected-balance"]');
   await card.locator('[data-state="unverified"]').waitFor({ timeout: 30_000 });
-  assert.ok((proxy.stats.calls.eth_chainId ?? 0) > before, 'the app connected through the proxy');
+  assert.ok(((await proxy.state()).calls.eth_chainId ?? 0) > before, 'the app connected through the proxy');
   assert.equal(await page.locator('#network-select').inputValue(), 'custom');
   // The value is still shown, labelled, with the reason in the badge's title.
   const want = `${formatUnits(await realBalance())} 0G`;
@@ -137,12 +141,12 @@ test('2. a custom network (honest proxy, no checkpoint) shows the balance as unv
 
 test('3. with the devnet checkpoint saved, the balance is verified through the proxy', async () => {
   const { page } = main;
-  const proofsBefore = proxy.stats.calls.eth_getProof ?? 0;
+  const proofsBefore = (await proxy.state()).calls.eth_getProof ?? 0;
   await saveCheckpoint(page, devnet.checkpoint.number, devnet.checkpoint.hash);
   await goTo(page, 'Wallet');
   const want = `${formatUnits(await realBalance())} 0G`;
   assert.equal(await waitForVerifiedBalance(page, want), want);
-  assert.ok((proxy.stats.calls.eth_getProof ?? 0) > proofsBefore, 'the proof came through the proxy');
+  assert.ok(((await proxy.state()).calls.eth_getProof ?? 0) > proofsBefore, 'the proof came through the proxy');
   assert.equal(await page.locator('#network-select').inputValue(), 'custom');
   const lightClient = page.getByRole('region', { name: 'Light client' });
   assert.match(await lightClient.textContent(), /chain 31337/);
@@ -153,7 +157,7 @@ test('3. with the devnet checkpoint saved, the balance is verified through the p
 test('4. an inflated balance with honest proofs is rejected and never displayed', async () => {
   const { page } = main;
   const real = await realBalance();
-  const forged = real + INFLATE_BY;
+  const forged = real + FORGED_EXTRA_WEI;
   const forgedText = formatUnits(forged);
   assert.notEqual(forgedText, formatUnits(real));
   // The forged amount in every form it could take on the page; the real amount as a
@@ -163,9 +167,9 @@ test('4. an inflated balance with honest proofs is rejected and never displayed'
   const watch = await watchFor(page, [realText, ...forgedForms]);
   const forgedSeen = async () => (await watch.seen()).filter((s) => forgedForms.includes(s.needle));
   assert.ok((await watch.seen()).some((s) => s.needle === realText), 'the watcher sees the verified real amount');
-  const tamperedBefore = proxy.stats.tampered.eth_getProof ?? 0;
+  const tamperedBefore = (await proxy.state()).tampered.eth_getProof ?? 0;
 
-  proxy.lies.inflateBalance = true;
+  await proxy.set('forge-balance');
   // Poll from outside as well, through the whole transition and a few refreshes after it.
   const samples = [];
   const deadline = Date.now() + 30_000;
@@ -182,7 +186,7 @@ test('4. an inflated balance with honest proofs is rejected and never displayed'
     await page.waitForTimeout(100);
   }
   assert.ok(rejectedAt !== null, `the badge never became rejected; it is ${await badge(page).getAttribute('data-state')}`);
-  assert.ok((proxy.stats.tampered.eth_getProof ?? 0) > tamperedBefore, 'the proxy did serve inflated proofs');
+  assert.ok(((await proxy.state()).tampered.eth_getProof ?? 0) > tamperedBefore, 'the proxy did serve inflated proofs');
   assert.equal(await badge(page).getAttribute('data-state'), 'rejected', 'still rejected on later refreshes');
   assert.equal((await badge(page).textContent()).trim(), 'Proof failed');
   assert.match(await badge(page).getAttribute('title'), /proof for account .* does not match state root/i);
@@ -198,7 +202,7 @@ test('4. an inflated balance with honest proofs is rejected and never displayed'
   await shot(page, 'v4-inflated-balance-rejected');
 
   // Honest again: the next refresh proves the real balance.
-  proxy.lies.inflateBalance = false;
+  await proxy.set(null);
   const want = `${formatUnits(real)} 0G`;
   assert.equal(await waitForVerifiedBalance(page, want, 20_000), want);
   assert.deepEqual(await forgedSeen(), []);
@@ -215,8 +219,9 @@ test('5. a header with a swapped state root is refused on a fresh profile', asyn
     await goTo(page, 'Wallet');
     await page.locator('[data-testid="selected-balance"] [data-state="unverified"]').waitFor({ timeout: 30_000 });
 
-    proxy.lies.forgeHeader = true;
-    const forgedBefore = proxy.stats.tampered.eth_getBlockByNumber ?? 0;
+    // State roots of the blocks mined from now on are swapped; their claimed hashes kept.
+    await proxy.set('header-field-altered');
+    const forgedBefore = (await proxy.state()).tampered.eth_getBlockByNumber ?? 0;
     await saveCheckpoint(page, devnet.checkpoint.number, devnet.checkpoint.hash);
     await goTo(page, 'Wallet');
     const error = page.getByTestId('connection-error');
@@ -226,7 +231,8 @@ test('5. a header with a swapped state root is refused on a fresh profile', asyn
     assert.match(text, /block \d+/, text);
     await badge(page).and(page.locator('[data-state="rejected"]')).waitFor({ timeout: 20_000 });
     assert.match(await badge(page).getAttribute('title'), /could not verify the chain/i);
-    assert.ok((proxy.stats.tampered.eth_getBlockByNumber ?? 0) > forgedBefore, 'the proxy did serve forged headers');
+    assert.ok(
+      ((await proxy.state()).tampered.eth_getBlockByNumber ?? 0) > forgedBefore, 'the proxy did serve forged headers');
     // A few refreshes later: still nothing verified, the error still up.
     await page.waitForTimeout(9_000);
     assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
@@ -234,7 +240,7 @@ test('5. a header with a swapped state root is refused on a fresh profile', asyn
     assert.ok(await error.isVisible());
     await shot(page, 'v5-forged-header-fresh-profile');
   } finally {
-    proxy.honest();
+    await proxy.set(null);
     await fresh.context.close();
   }
 });
@@ -242,7 +248,7 @@ test('5. a header with a swapped state root is refused on a fresh profile', asyn
 test('5b. a forged header met while already synced stops verification', async () => {
   const { page } = main;
   await waitForVerifiedBalance(page);
-  proxy.lies.forgeHeader = true;
+  await proxy.set('header-field-altered');
   try {
     const error = page.getByTestId('connection-error');
     await error.waitFor({ timeout: 20_000 });
@@ -252,13 +258,13 @@ test('5b. a forged header met while already synced stops verification', async ()
     assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
     await shot(page, 'v5b-forged-header-live');
   } finally {
-    proxy.honest();
+    await proxy.set(null);
   }
 });
 
 test('6. an endpoint reporting another chain id is refused with both ids', async () => {
   const { page } = main;
-  proxy.lies.chainId = LYING_CHAIN_ID;
+  await proxy.set('wrong-chain-id');
   try {
     // Re-connect to the same custom network (the form keeps its values).
     await goTo(page, 'Settings');
@@ -279,6 +285,6 @@ test('6. an endpoint reporting another chain id is refused with both ids', async
     assert.equal(await page.locator('[data-testid="selected-balance"] .amount').count(), 0, 'no balance from that endpoint');
     await shot(page, 'v6-wrong-chain-id-wallet');
   } finally {
-    proxy.honest();
+    await proxy.set(null);
   }
 });

@@ -5,6 +5,8 @@
 
 pub mod chain;
 pub mod format;
+pub mod inft;
 pub mod local_db;
+pub mod storage;
 pub mod ui;
 pub mod wallet;

@@ -4,11 +4,12 @@
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams};
 
 const DB_NAME: &str = "zg-console";
-/// 1: `vault`. 2: `+ checkpoints`.
-const DB_VERSION: u32 = 2;
+/// 1: `vault`. 2: `+ checkpoints`. 3: `+ uploads`.
+const DB_VERSION: u32 = 3;
 pub const VAULT_STORE: &str = "vault";
 pub const CHECKPOINT_STORE: &str = "checkpoints";
-const STORES: [&str; 2] = [VAULT_STORE, CHECKPOINT_STORE];
+pub const UPLOAD_STORE: &str = "uploads";
+const STORES: [&str; 3] = [VAULT_STORE, CHECKPOINT_STORE, UPLOAD_STORE];
 
 /// Opens (creating or upgrading) the database. The error text is the browser's.
 pub async fn open() -> Result<Database, String> {

@@ -6,9 +6,12 @@
 //! before the process exits.
 
 mod anvil;
+mod deploy;
 mod faucet;
 mod http;
 mod static_files;
+#[path = "storage_node/launch.rs"]
+mod storage_launch;
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -34,6 +37,10 @@ enum DevnetError {
     Anvil(#[from] AnvilError),
     #[error(transparent)]
     Dist(#[from] StaticError),
+    #[error(transparent)]
+    Deploy(#[from] crate::deploy::DeployError),
+    #[error(transparent)]
+    Storage(#[from] crate::storage_launch::LaunchError),
     #[error("could not listen on {addr}: {reason}. Pick another --port, or --port 0 for any free one")]
     Bind { addr: SocketAddr, reason: String },
     #[error("could not create the log directory {path}: {source}")]
@@ -64,7 +71,10 @@ fn help() -> String {
         "zg-devnet — the local 0G network for zg-console demos and tests
 
 Starts anvil (a real EVM node, chain id {CHAIN_ID}, 10 funded dev accounts from the
-\"test test … junk\" mnemonic) and serves the built app, /devnet.json and a faucet.
+\"test test … junk\" mnemonic), deploys the contracts from contracts/out/ (Flow and its
+storage market, the wrapped-0G voting token), starts two 0G storage nodes (shards 0/2
+and 1/2, zg-storage-node) and serves the built app, /devnet.json (with the contract
+addresses and storage node URLs) and a faucet.
 
 USAGE: zg-devnet [OPTIONS]
 
@@ -79,8 +89,9 @@ OPTIONS:
 
 When ready it prints `zg-console devnet ready: …` and then one line
 `ZG_DEVNET_READY {{json}}` (the /devnet.json document plus \"appUrl\").
-anvil's output goes to {}/zg-devnet-<pid>/anvil.log, removed on a clean stop and kept
-when anvil fails. Ctrl-C or SIGTERM stops anvil and exits.
+anvil's output goes to {}/zg-devnet-<pid>/anvil.log (the storage nodes' logs and data
+beside it), removed on a clean stop and kept when anvil fails. Ctrl-C or SIGTERM stops
+the storage nodes and anvil and exits.
 ",
         std::env::temp_dir().display()
     )
@@ -148,6 +159,8 @@ struct DevnetInfo {
     checkpoint: Checkpoint,
     faucet: FaucetInfo,
     block_time: f64,
+    contracts: crate::deploy::Deployed,
+    storage_nodes: Vec<crate::storage_launch::NodeInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     app_url: Option<String>,
 }
@@ -194,6 +207,8 @@ fn run(args: Args) -> Result<(), DevnetError> {
     };
     let mut anvil = Anvil::start(config, &stop)?;
     let checkpoint = anvil.genesis_hash()?;
+    let contracts = crate::deploy::deploy_all(anvil.rpc(), &workspace_root().join("contracts/out"))?;
+    let mut storage = crate::storage_launch::start(anvil.rpc().url(), &contracts.flow, &log_dir, &stop)?;
 
     let mut info = DevnetInfo {
         name: "devnet",
@@ -202,6 +217,8 @@ fn run(args: Args) -> Result<(), DevnetError> {
         checkpoint: Checkpoint { number: 0, hash: checkpoint },
         faucet: FaucetInfo { url: "/faucet", amount_wei: AMOUNT_WEI.to_string() },
         block_time: args.block_time,
+        contracts,
+        storage_nodes: storage.infos.clone(),
         app_url: None,
     };
     let devnet_json = serde_json::to_string(&info).expect("DevnetInfo always serialises");
@@ -231,11 +248,15 @@ fn run(args: Args) -> Result<(), DevnetError> {
                 tail: anvil.log_tail(),
             });
         }
+        for line in storage.restart_dead() {
+            eprintln!("zg-devnet: {line}");
+        }
         std::thread::sleep(Duration::from_millis(100));
     };
 
-    // anvil goes first: a faucet call in flight then fails at once instead of holding a
-    // worker until its timeout.
+    // anvil goes first (after the storage nodes that follow it): a faucet call in flight
+    // then fails at once instead of holding a worker until its timeout.
+    drop(storage);
     drop(anvil);
     workers.stop();
     match stopped {

@@ -6,40 +6,12 @@ mod common;
 use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, B256, U256};
-use common::{agent, fresh_address, http, Devnet, DEV_ACCOUNT_0};
+use common::{agent, fresh_address, http, Devnet, UreqTransport, DEV_ACCOUNT_0};
 use serde_json::{json, Value};
-use wasm_light_client::{jsonrpc, CheckpointOnly, JsonRpcTransport, TransportError, Verified, VerifiedProvider};
-
-/// JSON-RPC over blocking HTTP. The futures it returns complete on first poll, which is
-/// all `pollster::block_on` needs.
-struct UreqTransport {
-    url: String,
-}
-
-impl UreqTransport {
-    fn post(&self, body: Value) -> Result<Value, TransportError> {
-        let fail = |e: String| TransportError(format!("{}: {e}", self.url));
-        agent()
-            .post(&self.url)
-            .send_json(body)
-            .map_err(|e| fail(e.to_string()))?
-            .into_json()
-            .map_err(|e| fail(e.to_string()))
-    }
-}
-
-impl JsonRpcTransport for UreqTransport {
-    async fn request(&self, method: &str, params: Value) -> Result<Value, TransportError> {
-        jsonrpc::result_of(self.post(jsonrpc::request_body(method, params))?)
-    }
-
-    async fn batch(&self, calls: Vec<(&'static str, Value)>) -> Result<Vec<Value>, TransportError> {
-        jsonrpc::batch_results(calls.len(), self.post(jsonrpc::batch_body(&calls))?)
-    }
-}
+use wasm_light_client::{CheckpointOnly, Verified, VerifiedProvider};
 
 fn provider(devnet: &Devnet, checkpoint: B256) -> VerifiedProvider<UreqTransport, CheckpointOnly> {
-    VerifiedProvider::new(UreqTransport { url: devnet.rpc_url.clone() }, CheckpointOnly, checkpoint)
+    VerifiedProvider::new(UreqTransport::new(&devnet.rpc_url), CheckpointOnly, checkpoint)
 }
 
 fn devnet_checkpoint(devnet: &Devnet) -> B256 {

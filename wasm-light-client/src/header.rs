@@ -44,6 +44,10 @@ pub enum HeaderError {
     Empty,
     #[error("block {number} breaks the rule \"{rule}\" ({detail}); the node is serving an invalid chain, use another endpoint")]
     RuleBroken { number: u64, rule: &'static str, detail: String },
+    #[error("the node's chain forks from the verified one more than {window} blocks back (below block {oldest}); a reorganisation that deep is not accepted. Use another endpoint or a newer checkpoint")]
+    ReorgTooDeep { oldest: u64, window: usize },
+    #[error("block {number} is not the parent of verified block {child}: it hashes to {computed}, the child names {expected}")]
+    NotAncestor { number: u64, child: u64, computed: B256, expected: B256 },
 }
 
 /// Reads an `eth_getBlockBy*` result into a header and recomputes its hash.
@@ -85,6 +89,38 @@ pub fn verify_header_chain(trusted: B256, blocks: &[Value]) -> Result<Vec<Verifi
         chain.push(parse_rpc_header(block)?)?;
     }
     Ok(chain.into_headers())
+}
+
+/// Verifies headers older than `child`, given newest first: each must hash to the
+/// parent hash its verified child names, and obey the rules as that child's parent.
+/// This is how the client reaches blocks before its checkpoint or window.
+pub fn verify_ancestors(
+    rules: &ChainRules,
+    child: &VerifiedHeader,
+    older: Vec<VerifiedHash>,
+) -> Result<Vec<VerifiedHeader>, HeaderError> {
+    let mut verified: Vec<VerifiedHeader> = Vec::with_capacity(older.len());
+    for parent in older {
+        let below = verified.last().unwrap_or(child);
+        if parent.header.number + 1 != below.number() {
+            return Err(HeaderError::NotConsecutive { number: parent.header.number, previous: below.number() });
+        }
+        if parent.hash != below.header.parent_hash {
+            return Err(HeaderError::NotAncestor {
+                number: parent.header.number,
+                child: below.number(),
+                computed: parent.hash,
+                expected: below.header.parent_hash,
+            });
+        }
+        check_child(rules, &parent.header, &below.header).map_err(|v| HeaderError::RuleBroken {
+            number: below.number(),
+            rule: v.rule,
+            detail: v.detail,
+        })?;
+        verified.push(VerifiedHeader { hash: parent.hash, header: parent.header });
+    }
+    Ok(verified)
 }
 
 /// The verified chain from a checkpoint to the newest header accepted so far.
@@ -149,6 +185,47 @@ impl HeaderChain {
             self.headers.pop_front();
         }
         Ok(())
+    }
+
+    /// The oldest header still held.
+    pub fn oldest(&self) -> &VerifiedHeader {
+        self.headers.front().expect("a HeaderChain is never empty")
+    }
+
+    /// Whether `hash` is the verified header at `number`; `None` when `number` is outside
+    /// the window (nothing can be said about it from here).
+    pub fn is_canonical(&self, number: u64, hash: B256) -> Option<bool> {
+        self.get(number).map(|h| h.hash == hash)
+    }
+
+    /// Replaces everything above the branch's parent with `branch` (ascending, linked,
+    /// rule-checked from a header this chain holds). Returns the headers that left the
+    /// canonical chain, oldest first. On any error the chain is left as it was.
+    ///
+    /// A branch that forks below the window cannot be checked against anything trusted
+    /// and is refused as [`HeaderError::ReorgTooDeep`].
+    pub fn reorganise(&mut self, branch: Vec<VerifiedHash>) -> Result<Vec<VerifiedHeader>, HeaderError> {
+        let first = branch.first().ok_or(HeaderError::Empty)?;
+        let fork = first.header.number.checked_sub(1).ok_or(HeaderError::NotConsecutive { number: 0, previous: 0 })?;
+        let parent = self
+            .get(fork)
+            .cloned()
+            .ok_or(HeaderError::ReorgTooDeep { oldest: self.oldest().number(), window: Self::WINDOW })?;
+        if parent.hash != first.header.parent_hash {
+            return Err(HeaderError::ReorgTooDeep { oldest: self.oldest().number(), window: Self::WINDOW });
+        }
+        // Check the whole branch on a scratch chain first so a bad branch changes nothing.
+        let mut scratch = HeaderChain::with_rules(parent, self.rules);
+        for header in branch {
+            scratch.push(header)?;
+        }
+        let keep = usize::try_from(fork - self.oldest().number()).expect("fork is inside the window") + 1;
+        let dropped: Vec<VerifiedHeader> = self.headers.drain(keep..).collect();
+        self.headers.extend(scratch.headers.into_iter().skip(1));
+        while self.headers.len() > Self::WINDOW {
+            self.headers.pop_front();
+        }
+        Ok(dropped)
     }
 
     fn into_headers(self) -> Vec<VerifiedHeader> {
@@ -240,6 +317,81 @@ mod tests {
         // Re-pushing a known header is harmless.
         chain.push(VerifiedHash { hash: verified[1].hash, header: verified[1].header.clone() }).unwrap();
         assert_eq!(chain.tip(), verified.last().unwrap());
+    }
+
+    fn verified_fixture() -> Vec<VerifiedHeader> {
+        let blocks = fixture();
+        verify_header_chain(hash_of(&blocks[0]), &blocks).unwrap()
+    }
+
+    fn unverified(h: &VerifiedHeader) -> VerifiedHash {
+        VerifiedHash { hash: h.hash, header: h.header.clone() }
+    }
+
+    /// A sibling of `h`: same parent, different contents (as a competing block would be).
+    fn sibling(h: &VerifiedHeader, parent_hash: B256) -> VerifiedHash {
+        let mut header = h.header.clone();
+        header.parent_hash = parent_hash;
+        header.extra_data = alloy_primitives::Bytes::from_static(b"other branch");
+        VerifiedHash { hash: header.hash_slow(), header }
+    }
+
+    #[test]
+    fn reorganise_swaps_the_branch_above_the_fork() {
+        let v = verified_fixture();
+        assert!(v.len() >= 4, "fixture too short");
+        let mut chain = HeaderChain::new(v[0].clone());
+        for h in &v[1..] {
+            chain.push(unverified(h)).unwrap();
+        }
+        let fork = 1;
+        let a = sibling(&v[fork + 1], v[fork].hash);
+        let b = sibling(&v[fork + 2], a.hash);
+        let dropped = chain.reorganise(vec![a.clone(), b.clone()]).unwrap();
+        assert_eq!(
+            dropped.iter().map(|h| h.hash).collect::<Vec<_>>(),
+            v[fork + 1..].iter().map(|h| h.hash).collect::<Vec<_>>()
+        );
+        assert_eq!(chain.tip().hash, b.hash);
+        assert_eq!(chain.is_canonical(v[fork + 1].number(), v[fork + 1].hash), Some(false));
+        assert_eq!(chain.is_canonical(v[fork + 1].number(), a.hash), Some(true));
+        assert_eq!(chain.is_canonical(v[fork].number(), v[fork].hash), Some(true));
+    }
+
+    #[test]
+    fn a_bad_branch_leaves_the_chain_untouched() {
+        let v = verified_fixture();
+        let mut chain = HeaderChain::new(v[0].clone());
+        for h in &v[1..] {
+            chain.push(unverified(h)).unwrap();
+        }
+        let a = sibling(&v[2], v[1].hash);
+        // Second block of the branch does not link to the first.
+        let b = sibling(&v[3], B256::repeat_byte(7));
+        let err = chain.reorganise(vec![a, b]).unwrap_err();
+        assert!(matches!(err, HeaderError::BrokenLink { .. }), "{err}");
+        assert_eq!(chain.tip(), v.last().unwrap());
+        // A branch whose parent the chain never held is too deep to judge.
+        let orphan = sibling(&v[2], B256::repeat_byte(9));
+        assert!(matches!(chain.reorganise(vec![orphan]).unwrap_err(), HeaderError::ReorgTooDeep { .. }));
+        assert_eq!(chain.tip(), v.last().unwrap());
+    }
+
+    #[test]
+    fn ancestors_verify_backwards_by_parent_hash() {
+        let v = verified_fixture();
+        let tip = v.last().unwrap();
+        let older: Vec<VerifiedHash> = v[..v.len() - 1].iter().rev().map(unverified).collect();
+        let got = verify_ancestors(&ChainRules::devnet(), tip, older).unwrap();
+        assert_eq!(got.len(), v.len() - 1);
+        assert_eq!(got.last().unwrap(), &v[0]);
+
+        // A forged ancestor (any field changed) no longer hashes to what its child names.
+        let mut forged: Vec<VerifiedHash> = v[..v.len() - 1].iter().rev().map(unverified).collect();
+        forged[1].header.state_root = B256::repeat_byte(0x11);
+        forged[1].hash = forged[1].header.hash_slow();
+        let err = verify_ancestors(&ChainRules::devnet(), tip, forged).unwrap_err();
+        assert!(matches!(err, HeaderError::NotAncestor { .. }), "{err}");
     }
 
     fn blocks_number(b: &Value) -> u64 {

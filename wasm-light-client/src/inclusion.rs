@@ -16,6 +16,9 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProvenReceipt {
     pub block: u64,
+    /// The hash of the verified header the receipt was proven against, so a caller can
+    /// tell later whether that block is still canonical.
+    pub block_hash: B256,
     pub index: usize,
     pub success: bool,
     pub cumulative_gas_used: u64,
@@ -71,6 +74,7 @@ pub fn prove_receipt(
     let receipt = &receipts[index];
     Ok(ProvenReceipt {
         block,
+        block_hash: header.hash_slow(),
         index,
         success: matches!(receipt.status_or_post_state(), Eip658Value::Eip658(true) | Eip658Value::PostState(_)),
         cumulative_gas_used: receipt.cumulative_gas_used(),

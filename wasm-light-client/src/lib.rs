@@ -10,10 +10,12 @@
 //! steps to a transport.
 
 pub mod account;
+pub mod call;
 pub mod consensus;
 pub mod header;
 pub mod inclusion;
 pub mod jsonrpc;
+pub mod logs;
 pub mod provider;
 pub mod rules;
 mod serde_hex;
@@ -27,8 +29,10 @@ pub mod wasm;
 pub mod wasm_provider;
 
 pub use account::{verify_account_proof, verify_code, AccountProofResponse, AccountState, ProofError};
+pub use call::{CallOutcome, CallRequest, Executed};
 pub use consensus::{CheckpointOnly, ConsensusVerifier};
-pub use header::{verify_header_chain, HeaderChain, HeaderError, VerifiedHeader};
+pub use header::{verify_ancestors, verify_header_chain, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
 pub use inclusion::{prove_receipt, InclusionError, ProvenReceipt};
-pub use provider::{JsonRpcTransport, SyncError, TransportError, Verified, VerifiedProvider};
+pub use logs::{LogFilter, ProvenLog};
+pub use provider::{JsonRpcTransport, Reorg, SyncError, TransportError, Verified, VerifiedProvider};
 pub use rules::{BaseFeeRule, ChainRules};

@@ -7,15 +7,18 @@
 //! The transport is a trait so the same provider runs over `fetch` in the browser and
 //! over plain HTTP in native tests.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet};
 
-use alloy_primitives::{Address, Bytes, B256};
+use alloy_primitives::{Address, Bytes, B256, KECCAK256_EMPTY, U256};
 use serde_json::{json, Value};
 
 use crate::account::{verify_account_proof, verify_code, AccountProofResponse, AccountState, ProofError};
+use crate::call::{run_round, CallOutcome, CallRequest, Executed, ProvenState};
 use crate::consensus::ConsensusVerifier;
-use crate::header::{parse_rpc_header, HeaderChain, HeaderError, VerifiedHeader};
+use crate::header::{parse_rpc_header, verify_ancestors, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
 use crate::inclusion::{parse_receipts, prove_receipt, ProvenReceipt};
+use crate::logs::{prove_block_logs, LogFilter, ProvenLog};
 use crate::rules::ChainRules;
 
 /// How many headers one batched request asks for while syncing.
@@ -33,6 +36,11 @@ pub trait JsonRpcTransport {
 
     /// Several calls in one round trip; results in the order of `calls`.
     async fn batch(&self, calls: Vec<(&'static str, Value)>) -> Result<Vec<Value>, TransportError>;
+
+    /// How the UI names this endpoint when endpoints disagree (its host, say).
+    fn endpoint(&self) -> String {
+        "the node".into()
+    }
 }
 
 /// A chain value together with what the light client could establish about it.
@@ -65,7 +73,7 @@ impl<T> Verified<T> {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SyncError {
-    #[error("could not reach the node: {0}")]
+    #[error("{0}")]
     Transport(#[from] TransportError),
     #[error(transparent)]
     Header(#[from] HeaderError),
@@ -75,6 +83,17 @@ pub enum SyncError {
     BadAnswer { method: &'static str, detail: String },
     #[error("consensus check refused the head: {0}")]
     Consensus(String),
+    #[error("the endpoints disagree about block {block}: {agree} of {asked} agree with the verified header, {needed} must. The head is not moved. {detail}")]
+    Disagreement { block: u64, agree: usize, asked: usize, needed: usize, detail: String },
+}
+
+/// A switch of branch seen while syncing: the blocks above `fork` were replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reorg {
+    pub fork: u64,
+    /// Hashes of the headers that left the canonical chain, oldest first.
+    pub dropped: Vec<B256>,
+    pub new_tip: u64,
 }
 
 pub struct VerifiedProvider<T, C> {
@@ -83,11 +102,58 @@ pub struct VerifiedProvider<T, C> {
     checkpoint: B256,
     rules: ChainRules,
     chain: RefCell<Option<HeaderChain>>,
+    /// Verified headers older than the window, reached by walking parent hashes back.
+    ancestors: RefCell<BTreeMap<u64, VerifiedHeader>>,
+    /// Other endpoints of the same network that must vouch for a new head.
+    witnesses: Vec<T>,
+    /// How many endpoints (this one included) must agree on a head.
+    quorum: usize,
+    last_reorg: RefCell<Option<Reorg>>,
+    chain_id: Cell<Option<u64>>,
 }
+
+/// At most this many old headers are kept from backward walks.
+const ANCESTOR_CACHE: usize = 4096;
+
+/// The widest block range one [`VerifiedProvider::logs`] call reads.
+pub const MAX_LOG_RANGE: u64 = 10_000;
+/// A call that still touches unproven state after this many rounds is refused.
+const CALL_ROUNDS: usize = 16;
+/// Bounds on what a node's access-list hint can make the client prove.
+const MAX_HINT_ACCOUNTS: usize = 64;
+const MAX_HINT_SLOTS: usize = 256;
+/// Blocks whose receipts are fetched in one batched request.
+const RECEIPTS_BATCH: usize = 16;
 
 impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
     pub fn new(transport: T, consensus: C, checkpoint: B256) -> Self {
-        Self { transport, consensus, checkpoint, rules: ChainRules::default(), chain: RefCell::new(None) }
+        Self {
+            transport,
+            consensus,
+            checkpoint,
+            rules: ChainRules::default(),
+            chain: RefCell::new(None),
+            ancestors: RefCell::new(BTreeMap::new()),
+            witnesses: Vec::new(),
+            quorum: 1,
+            last_reorg: RefCell::new(None),
+            chain_id: Cell::new(None),
+        }
+    }
+
+    /// The chain id the EVM reports to contracts; without it the node's `eth_chainId`
+    /// is used.
+    pub fn with_chain_id(self, chain_id: u64) -> Self {
+        self.chain_id.set(Some(chain_id));
+        self
+    }
+
+    /// Other endpoints of the same network. A new head is accepted only when `quorum`
+    /// endpoints, this provider's own included, serve the same header at its height.
+    pub fn with_witnesses(mut self, witnesses: Vec<T>, quorum: usize) -> Self {
+        self.quorum = quorum.clamp(1, witnesses.len() + 1);
+        self.witnesses = witnesses;
+        self
     }
 
     /// The header rules of the network (default: [`ChainRules::devnet`]).
@@ -115,65 +181,220 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         self.chain.borrow().as_ref().map(|c| c.tip().clone())
     }
 
+    /// The newest branch switch seen by [`Self::sync`], if any.
+    pub fn last_reorg(&self) -> Option<Reorg> {
+        self.last_reorg.borrow().clone()
+    }
+
+    /// Whether `hash` is the verified header at `number`: `Some(false)` means a value
+    /// proven at that block was proven on a branch that is no longer canonical.
+    /// `None` when the block is outside what the client holds.
+    pub fn is_canonical(&self, number: u64, hash: B256) -> Option<bool> {
+        if let Some(known) = self.chain.borrow().as_ref().and_then(|c| c.is_canonical(number, hash)) {
+            return Some(known);
+        }
+        self.ancestors.borrow().get(&number).map(|h| h.hash == hash)
+    }
+
     /// Follows the node's head from the current tip (or the checkpoint) and returns the
-    /// new verified tip. Every header on the way is hashed and linked.
+    /// new verified tip. Every header on the way is hashed, linked and rule-checked; a
+    /// switch of branch is followed back to the fork and recorded (see
+    /// [`Self::last_reorg`]). With witnesses, the head is only moved to a height enough
+    /// endpoints agree on.
     pub async fn sync(&self) -> Result<VerifiedHeader, SyncError> {
-        if self.chain.borrow().is_none() {
-            let block = self.transport.request("eth_getBlockByHash", json!([self.checkpoint, false])).await?;
-            if block.is_null() {
-                return Err(SyncError::UnknownCheckpoint(self.checkpoint));
-            }
-            let parsed = parse_rpc_header(&block)?;
-            if parsed.hash != self.checkpoint {
-                return Err(HeaderError::NotCheckpoint {
-                    number: parsed.header.number,
-                    computed: parsed.hash,
-                    trusted: self.checkpoint,
-                }
-                .into());
-            }
-            let start = VerifiedHeader { hash: parsed.hash, header: parsed.header };
-            self.chain.borrow_mut().get_or_insert_with(|| HeaderChain::with_rules(start, self.rules));
+        self.start_chain().await?;
+        let head = block_number(&self.transport).await?;
+        if self.witnesses.is_empty() {
+            self.follow(head).await?;
+        } else {
+            self.follow_with_witnesses(head).await?;
         }
-
-        let head = self.transport.request("eth_blockNumber", json!([])).await?;
-        let head = head
-            .as_str()
-            .and_then(|s| crate::serde_hex::parse_u64(s).ok())
-            .ok_or_else(|| SyncError::BadAnswer { method: "eth_blockNumber", detail: head.to_string() })?;
-
-        loop {
-            let from = self.tip().expect("chain was set above").number() + 1;
-            if from > head {
-                break;
-            }
-            let to = head.min(from + SYNC_BATCH - 1);
-            let calls = (from..=to).map(|n| ("eth_getBlockByNumber", json!([format!("0x{n:x}"), false]))).collect();
-            let blocks = self.transport.batch(calls).await?;
-            // Parse and hash outside the borrow; only linking needs the chain.
-            let parsed = blocks
-                .iter()
-                .map(|b| {
-                    if b.is_null() {
-                        Err(SyncError::BadAnswer {
-                            method: "eth_getBlockByNumber",
-                            detail: "a block below the reported head is missing".into(),
-                        })
-                    } else {
-                        Ok(parse_rpc_header(b)?)
-                    }
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut chain = self.chain.borrow_mut();
-            let chain = chain.as_mut().expect("chain was set above");
-            for header in parsed {
-                chain.push(header)?;
-            }
-        }
-
-        let tip = self.tip().expect("chain was set above");
+        let tip = self.tip().expect("the chain was started above");
         self.consensus.accept_head(&tip).map_err(SyncError::Consensus)?;
         Ok(tip)
+    }
+
+    async fn start_chain(&self) -> Result<(), SyncError> {
+        if self.chain.borrow().is_some() {
+            return Ok(());
+        }
+        let block = self.transport.request("eth_getBlockByHash", json!([self.checkpoint, false])).await?;
+        if block.is_null() {
+            return Err(SyncError::UnknownCheckpoint(self.checkpoint));
+        }
+        let parsed = parse_rpc_header(&block)?;
+        if parsed.hash != self.checkpoint {
+            return Err(HeaderError::NotCheckpoint {
+                number: parsed.header.number,
+                computed: parsed.hash,
+                trusted: self.checkpoint,
+            }
+            .into());
+        }
+        let start = VerifiedHeader { hash: parsed.hash, header: parsed.header };
+        self.chain.borrow_mut().get_or_insert_with(|| HeaderChain::with_rules(start, self.rules));
+        Ok(())
+    }
+
+    /// Moves the verified chain to the node's block `head`. The first header fetched is
+    /// the node's block at the current tip's height: if it differs from the verified
+    /// one, the node has switched branch and the fork is found before going on.
+    async fn follow(&self, head: u64) -> Result<(), SyncError> {
+        loop {
+            let tip = self.tip().expect("the chain was started before following");
+            let from = tip.number().min(head);
+            let to = head.min(tip.number() + SYNC_BATCH);
+            let mut fetched = fetch_headers(&self.transport, from, to).await?;
+            let first = fetched.remove(0);
+            let canonical = self.is_canonical(first.header.number, first.hash);
+            if canonical.is_none() {
+                return Err(SyncError::BadAnswer {
+                    method: "eth_blockNumber",
+                    detail: format!(
+                        "the node's head {head} is far below the verified head {}; it is out of date or replaying old blocks",
+                        tip.number()
+                    ),
+                });
+            }
+            if canonical == Some(true) {
+                if from < tip.number() {
+                    // The node is behind the verified tip (lagging, or replaying an old
+                    // head); nothing it says can move the tip back.
+                    return Ok(());
+                }
+                let mut chain = self.chain.borrow_mut();
+                let chain = chain.as_mut().expect("the chain was started before following");
+                for header in fetched {
+                    chain.push(header)?;
+                }
+            } else {
+                let mut branch = self.branch_back_to_fork(first.header.number).await?;
+                branch.push(first);
+                branch.extend(fetched);
+                let dropped = self.chain.borrow_mut().as_mut().expect("started").reorganise(branch)?;
+                let new_tip = self.tip().expect("started").number();
+                if let Some(fork) = dropped.first().map(|h| h.number() - 1) {
+                    *self.last_reorg.borrow_mut() =
+                        Some(Reorg { fork, dropped: dropped.iter().map(|h| h.hash).collect(), new_tip });
+                }
+            }
+            if self.tip().expect("started").number() >= head {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The node's headers from just above the fork point up to `below - 1`, ascending:
+    /// walks down from `below` until the node's header matches a verified one.
+    async fn branch_back_to_fork(&self, below: u64) -> Result<Vec<VerifiedHash>, SyncError> {
+        const STEP: u64 = 32;
+        let oldest = self.chain.borrow().as_ref().expect("started").oldest().number();
+        let mut branch: Vec<VerifiedHash> = Vec::new();
+        let mut top = below;
+        while top > oldest {
+            let from = top.saturating_sub(STEP).max(oldest);
+            let mut fetched = fetch_headers(&self.transport, from, top - 1).await?;
+            while let Some(header) = fetched.pop() {
+                if self.is_canonical(header.header.number, header.hash) == Some(true) {
+                    branch.reverse();
+                    return Ok(branch);
+                }
+                branch.push(header);
+            }
+            top = from;
+        }
+        Err(HeaderError::ReorgTooDeep { oldest, window: HeaderChain::WINDOW }.into())
+    }
+
+    /// Syncs to the highest block that `quorum` endpoints have reached, then asks every
+    /// witness for its header there. Too few matching hashes: the tip goes back to where
+    /// it was and the disagreement is reported.
+    async fn follow_with_witnesses(&self, own_head: u64) -> Result<(), SyncError> {
+        let mut heads = vec![own_head];
+        for witness in &self.witnesses {
+            if let Ok(head) = block_number(witness).await {
+                heads.push(head);
+            }
+        }
+        heads.sort_unstable_by(|a, b| b.cmp(a));
+        let Some(&target) = heads.get(self.quorum - 1) else {
+            return Err(SyncError::Disagreement {
+                block: own_head,
+                agree: heads.len(),
+                asked: self.witnesses.len() + 1,
+                needed: self.quorum,
+                detail: "Too few endpoints answered; check the network's RPC list".into(),
+            });
+        };
+        let before = self.chain.borrow().clone();
+        let last_reorg = self.last_reorg.borrow().clone();
+        self.follow(target).await?;
+        let tip = self.tip().expect("started");
+        let mut agree = 1;
+        let mut dissent = Vec::new();
+        for witness in &self.witnesses {
+            let answer = witness.request("eth_getBlockByNumber", json!([format!("0x{:x}", tip.number()), false])).await;
+            match answer.map_err(|e| e.to_string()).and_then(|b| parse_rpc_header(&b).map_err(|e| e.to_string())) {
+                Ok(h) if h.hash == tip.hash => agree += 1,
+                Ok(h) => dissent.push(format!("{} serves {} at block {}", witness.endpoint(), h.hash, tip.number())),
+                Err(e) => dissent.push(format!("{}: {e}", witness.endpoint())),
+            }
+        }
+        if agree < self.quorum {
+            *self.chain.borrow_mut() = before;
+            *self.last_reorg.borrow_mut() = last_reorg;
+            return Err(SyncError::Disagreement {
+                block: tip.number(),
+                agree,
+                asked: self.witnesses.len() + 1,
+                needed: self.quorum,
+                detail: format!("{} serves {}; {}", self.transport.endpoint(), tip.hash, dissent.join("; ")),
+            });
+        }
+        Ok(())
+    }
+
+    /// The verified header at `number`: from the window, by syncing forward, or by
+    /// walking parent hashes back from the oldest verified header.
+    pub async fn header(&self, number: u64) -> Result<VerifiedHeader, SyncError> {
+        if self.tip().is_none_or(|t| t.number() < number) {
+            self.sync().await?;
+        }
+        let (oldest, in_window) = {
+            let chain = self.chain.borrow();
+            let chain = chain.as_ref().expect("synced above");
+            if number > chain.tip().number() {
+                return Err(SyncError::BadAnswer {
+                    method: "eth_blockNumber",
+                    detail: format!("block {number} is above the node's head {}", chain.tip().number()),
+                });
+            }
+            (chain.oldest().clone(), chain.get(number).cloned())
+        };
+        if let Some(h) = in_window {
+            return Ok(h);
+        }
+        if let Some(h) = self.ancestors.borrow().get(&number) {
+            return Ok(h.clone());
+        }
+        // Walk down from the nearest verified header above `number`, a batch at a time.
+        let nearest = self.ancestors.borrow().range(number + 1..).next().map(|(_, h)| h.clone());
+        let mut child = nearest.unwrap_or(oldest);
+        while child.number() > number {
+            let from = child.number().saturating_sub(SYNC_BATCH).max(number);
+            let mut fetched = fetch_headers(&self.transport, from, child.number() - 1).await?;
+            fetched.reverse();
+            let verified = verify_ancestors(&self.rules, &child, fetched)?;
+            let mut cache = self.ancestors.borrow_mut();
+            for h in verified {
+                child = h.clone();
+                cache.insert(h.number(), h);
+            }
+            while cache.len() > ANCESTOR_CACHE {
+                cache.pop_last();
+            }
+        }
+        Ok(child)
     }
 
     /// The account at the verified tip, proven with `eth_getProof`.
@@ -234,13 +455,11 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             hint.get("blockNumber").and_then(Value::as_str).and_then(|s| crate::serde_hex::parse_u64(s).ok()).ok_or(
                 SyncError::BadAnswer { method: "eth_getTransactionReceipt", detail: "no block number".into() },
             )?;
-        if self.tip().is_none_or(|t| t.number() < block) {
-            self.sync().await?;
-        }
-        let Some(header) = self.chain.borrow().as_ref().and_then(|c| c.get(block).cloned()) else {
-            return Ok(Some(Verified::Rejected {
-                reason: format!("block {block} is not among the verified headers (ahead of the verified head, or older than its window)"),
-            }));
+        let header = match self.header(block).await {
+            Ok(h) => h,
+            Err(e) => {
+                return Ok(Some(Verified::Rejected { reason: format!("block {block} could not be verified: {e}") }))
+            }
         };
         let tag = format!("0x{block:x}");
         let receipts = self.transport.request("eth_getBlockReceipts", json!([tag])).await?;
@@ -261,6 +480,207 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             Ok(r) => Verified::Proven { block: r.block, value: r },
             Err(e) => Verified::Rejected { reason: e.to_string() },
         }))
+    }
+
+    /// The storage slots of `address` at the verified tip, proven.
+    pub async fn storage(&self, address: Address, slots: &[U256]) -> Verified<Vec<(U256, U256)>> {
+        let Some(tip) = self.tip() else {
+            return Verified::Rejected { reason: "the light client has not synced yet".into() };
+        };
+        let mut state = ProvenState::default();
+        let want = BTreeMap::from([(address, slots.iter().copied().collect::<BTreeSet<_>>())]);
+        if let Err(reason) = self.prove_into(&mut state, &tip, &want, &BTreeSet::new()).await {
+            return Verified::Rejected { reason };
+        }
+        let account = state.account(&address).expect("proven above");
+        let values = slots
+            .iter()
+            .map(|slot| {
+                let value = account.storage.iter().find(|(k, _)| k == slot).map(|(_, v)| *v).unwrap_or_default();
+                (*slot, value)
+            })
+            .collect();
+        Verified::Proven { value: values, block: tip.number() }
+    }
+
+    /// `eth_call` at the verified tip, executed locally over proven state (see
+    /// [`crate::call`]). The node is asked only for proofs, code and an access-list hint.
+    pub async fn call(&self, request: &CallRequest) -> Verified<CallOutcome> {
+        self.execute(request).await.map(|e| e.outcome)
+    }
+
+    /// Like [`Self::call`], with the gas the execution spent: a verified gas estimate.
+    pub async fn execute(&self, request: &CallRequest) -> Verified<Executed> {
+        let Some(tip) = self.tip() else {
+            return Verified::Rejected { reason: "the light client has not synced yet".into() };
+        };
+        let chain_id = match self.chain_id().await {
+            Ok(id) => id,
+            Err(e) => return Verified::Rejected { reason: e.to_string() },
+        };
+        let block_hashes: BTreeMap<u64, B256> = {
+            let chain = self.chain.borrow();
+            let chain = chain.as_ref().expect("a tip implies a chain");
+            (chain.oldest().number()..=chain.tip().number()).filter_map(|n| chain.get(n).map(|h| (n, h.hash))).collect()
+        };
+        let mut want: BTreeMap<Address, BTreeSet<U256>> = BTreeMap::new();
+        want.entry(request.to).or_default();
+        if let Some(from) = request.from {
+            want.entry(from).or_default();
+        }
+        for (address, slots) in self.access_list_hint(request, tip.number()).await {
+            want.entry(address).or_default().extend(slots);
+        }
+        let mut state = ProvenState::default();
+        let mut code = BTreeSet::new();
+        for _ in 0..CALL_ROUNDS {
+            if let Err(reason) = self.prove_into(&mut state, &tip, &want, &code).await {
+                return Verified::Rejected { reason };
+            }
+            match run_round(&tip.header, chain_id, &block_hashes, &state, request) {
+                Ok((executed, missing)) if missing.is_empty() => {
+                    return Verified::Proven { value: executed, block: tip.number() }
+                }
+                Ok((_, missing)) => {
+                    want = missing.slots;
+                    code = missing.code;
+                }
+                Err(e) => return Verified::Rejected { reason: e.to_string() },
+            }
+        }
+        Verified::Rejected {
+            reason: format!(
+                "the call kept touching unproven state after {CALL_ROUNDS} rounds; it is too large to verify here"
+            ),
+        }
+    }
+
+    /// The chain id for the EVM's CHAINID: the configured one, or the node's answer
+    /// (which the app has already checked against the network it expects).
+    async fn chain_id(&self) -> Result<u64, SyncError> {
+        if let Some(id) = self.chain_id.get() {
+            return Ok(id);
+        }
+        let answer = self.transport.request("eth_chainId", json!([])).await?;
+        let id = answer
+            .as_str()
+            .and_then(|s| crate::serde_hex::parse_u64(s).ok())
+            .ok_or_else(|| SyncError::BadAnswer { method: "eth_chainId", detail: answer.to_string() })?;
+        self.chain_id.set(Some(id));
+        Ok(id)
+    }
+
+    /// The node's guess of what a call touches. Only a list of things to prove: a
+    /// missing entry costs a round, a bogus one costs a proof, nothing is believed.
+    async fn access_list_hint(&self, request: &CallRequest, block: u64) -> Vec<(Address, Vec<U256>)> {
+        let mut call = json!({ "to": request.to, "data": request.data, "value": format!("0x{:x}", request.value) });
+        if let Some(from) = request.from {
+            call["from"] = json!(from);
+        }
+        let Ok(answer) = self.transport.request("eth_createAccessList", json!([call, format!("0x{block:x}")])).await
+        else {
+            return Vec::new();
+        };
+        let Some(list) = answer.get("accessList").and_then(Value::as_array) else { return Vec::new() };
+        list.iter()
+            .take(MAX_HINT_ACCOUNTS)
+            .filter_map(|entry| {
+                let address: Address = serde_json::from_value(entry.get("address")?.clone()).ok()?;
+                let keys: Vec<B256> = serde_json::from_value(entry.get("storageKeys")?.clone()).ok()?;
+                Some((address, keys.into_iter().take(MAX_HINT_SLOTS).map(|k| U256::from_be_bytes(k.0)).collect()))
+            })
+            .collect()
+    }
+
+    /// Proves the accounts and slots in `want` (and the code of `code_of`, and of any
+    /// newly proven contract) at `tip`, adding them to `state`.
+    async fn prove_into(
+        &self,
+        state: &mut ProvenState,
+        tip: &VerifiedHeader,
+        want: &BTreeMap<Address, BTreeSet<U256>>,
+        code_of: &BTreeSet<Address>,
+    ) -> Result<(), String> {
+        let tag = format!("0x{:x}", tip.number());
+        if !want.is_empty() {
+            let calls = want
+                .iter()
+                .map(|(address, slots)| {
+                    let keys: Vec<B256> = slots.iter().map(|s| B256::from(*s)).collect();
+                    ("eth_getProof", json!([address, keys, tag]))
+                })
+                .collect();
+            let answers = self.transport.batch(calls).await.map_err(|e| format!("eth_getProof failed: {e}"))?;
+            for ((address, _), answer) in want.iter().zip(answers) {
+                let response: AccountProofResponse =
+                    serde_json::from_value(answer).map_err(|e| ProofError::Malformed(e.to_string()).to_string())?;
+                if response.address != *address {
+                    return Err(format!("asked for {address}, the node proved {}", response.address));
+                }
+                let account = verify_account_proof(tip.state_root(), &response).map_err(|e| e.to_string())?;
+                state.insert_account(account);
+            }
+        }
+        let needs_code: Vec<(Address, B256)> = want
+            .keys()
+            .chain(code_of)
+            .filter_map(|a| state.account(a).map(|acc| (*a, acc.code_hash)))
+            .filter(|(_, hash)| *hash != KECCAK256_EMPTY && !state.has_code(hash))
+            .collect();
+        if !needs_code.is_empty() {
+            let calls = needs_code.iter().map(|(a, _)| ("eth_getCode", json!([a, tag]))).collect();
+            let answers = self.transport.batch(calls).await.map_err(|e| format!("eth_getCode failed: {e}"))?;
+            for ((address, hash), answer) in needs_code.into_iter().zip(answers) {
+                let code: Bytes =
+                    serde_json::from_value(answer).map_err(|_| "eth_getCode did not answer hex bytes".to_string())?;
+                let account = state.account(&address).expect("filtered on a proven account");
+                verify_code(account, &code).map_err(|e| e.to_string())?;
+                state.insert_code(hash, code);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every log of `filter` in blocks `from..=to`, proven complete: blocks whose
+    /// verified bloom rules a match out are skipped, the rest have their receipts
+    /// checked against the verified receipts root. Too wide a range is refused rather
+    /// than left half-read.
+    pub async fn logs(&self, filter: &LogFilter, from: u64, to: u64) -> Result<Verified<Vec<ProvenLog>>, SyncError> {
+        if to < from || to - from >= MAX_LOG_RANGE {
+            return Err(SyncError::BadAnswer {
+                method: "logs",
+                detail: format!("blocks {from}..={to}: ask for 1 to {MAX_LOG_RANGE} blocks at a time"),
+            });
+        }
+        let mut candidates = Vec::new();
+        for number in from..=to {
+            let header = self.header(number).await?;
+            if filter.may_match(&header.header) {
+                candidates.push(header);
+            }
+        }
+        let mut found = Vec::new();
+        for chunk in candidates.chunks(RECEIPTS_BATCH) {
+            let calls =
+                chunk.iter().map(|h| ("eth_getBlockReceipts", json!([format!("0x{:x}", h.number())]))).collect();
+            let answers = self.transport.batch(calls).await?;
+            for (header, answer) in chunk.iter().zip(answers) {
+                let receipts = match answer.as_array().map(|r| parse_receipts(r)) {
+                    Some(Ok(r)) => r,
+                    Some(Err(e)) => return Ok(Verified::Rejected { reason: e.to_string() }),
+                    None => {
+                        return Ok(Verified::Rejected {
+                            reason: format!("the node gave no receipts for block {}", header.number()),
+                        })
+                    }
+                };
+                match prove_block_logs(&header.header, header.hash, &receipts, filter) {
+                    Ok(logs) => found.extend(logs),
+                    Err(e) => return Ok(Verified::Rejected { reason: e.to_string() }),
+                }
+            }
+        }
+        Ok(Verified::Proven { value: found, block: to })
     }
 
     /// Endpoints without `eth_getProof` still answer balance and nonce; show those as
@@ -291,4 +711,37 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             None => Verified::Rejected { reason },
         }
     }
+}
+
+async fn block_number(transport: &impl JsonRpcTransport) -> Result<u64, SyncError> {
+    let head = transport.request("eth_blockNumber", json!([])).await?;
+    head.as_str()
+        .and_then(|s| crate::serde_hex::parse_u64(s).ok())
+        .ok_or_else(|| SyncError::BadAnswer { method: "eth_blockNumber", detail: head.to_string() })
+}
+
+/// The node's headers `from..=to`, each hashed locally; nothing is linked yet.
+async fn fetch_headers(transport: &impl JsonRpcTransport, from: u64, to: u64) -> Result<Vec<VerifiedHash>, SyncError> {
+    let calls = (from..=to).map(|n| ("eth_getBlockByNumber", json!([format!("0x{n:x}"), false]))).collect();
+    let blocks = transport.batch(calls).await?;
+    blocks
+        .iter()
+        .zip(from..=to)
+        .map(|(b, n)| {
+            if b.is_null() {
+                return Err(SyncError::BadAnswer {
+                    method: "eth_getBlockByNumber",
+                    detail: format!("block {n}, at or below the reported head, is missing"),
+                });
+            }
+            let parsed = parse_rpc_header(b)?;
+            if parsed.header.number != n {
+                return Err(SyncError::BadAnswer {
+                    method: "eth_getBlockByNumber",
+                    detail: format!("asked for block {n}, got block {}", parsed.header.number),
+                });
+            }
+            Ok(parsed)
+        })
+        .collect()
 }

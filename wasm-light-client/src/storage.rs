@@ -334,6 +334,26 @@ impl FileTree {
     }
 }
 
+impl FileTree {
+    /// Builds the tree from segment work done elsewhere (Web Workers, a GPU): the roots of
+    /// the file's complete 1024-chunk segments in order, and the hashes of the chunks after
+    /// them (fewer than 1024, the last chunk zero-filled). Padding is then applied by
+    /// [`FileHasher::finalize`] itself, so the result equals [`FileTree::new`] on the same
+    /// bytes. `None` for an empty file or counts that do not fit `size`.
+    pub fn from_segment_roots(size: u64, segment_roots: Vec<B256>, tail_leaves: Vec<B256>) -> Option<FileTree> {
+        let chunks = num_chunks(size);
+        let full = chunks / SEGMENT_CHUNKS as u64;
+        if size == 0
+            || segment_roots.len() as u64 != full
+            || tail_leaves.len() as u64 != chunks - full * SEGMENT_CHUNKS as u64
+        {
+            return None;
+        }
+        let hasher = FileHasher { size, partial: Vec::new(), leaves: tail_leaves, segment_roots };
+        hasher.finalize().ok()
+    }
+}
+
 /// The root of a file held in memory.
 pub fn file_root(data: &[u8]) -> Result<B256, StorageError> {
     Ok(FileTree::new(data)?.root())
@@ -349,10 +369,9 @@ pub fn segment_proof(data: &[u8], index: u64) -> Result<SegmentProof, StorageErr
     FileTree::new(data)?.segment_proof(index)
 }
 
-/// Segment `index` as 0G sends it on the wire: up to 256 KiB, the last segment cut after its
-/// last chunk with data (that chunk zero-filled to 256 bytes).
-pub fn segment_data(data: &[u8], index: u64) -> Result<Vec<u8>, StorageError> {
-    let size = data.len() as u64;
+/// The bytes of a `size`-byte file that segment `index` covers, as `(start, end)`: a
+/// caller reading the file in slices fetches exactly these, then zero-fills to the chunk.
+pub fn segment_data_range(size: u64, index: u64) -> Result<(u64, u64), StorageError> {
     if size == 0 {
         return Err(StorageError::Empty);
     }
@@ -360,9 +379,15 @@ pub fn segment_data(data: &[u8], index: u64) -> Result<Vec<u8>, StorageError> {
     if index >= segments {
         return Err(StorageError::SegmentOutOfRange { index, segments });
     }
-    let start = index as usize * SEGMENT_SIZE;
-    let end = (start + SEGMENT_SIZE).min(data.len());
-    let mut bytes = data[start..end].to_vec();
+    let start = index * SEGMENT_SIZE as u64;
+    Ok((start, (start + SEGMENT_SIZE as u64).min(size)))
+}
+
+/// Segment `index` as 0G sends it on the wire: up to 256 KiB, the last segment cut after its
+/// last chunk with data (that chunk zero-filled to 256 bytes).
+pub fn segment_data(data: &[u8], index: u64) -> Result<Vec<u8>, StorageError> {
+    let (start, end) = segment_data_range(data.len() as u64, index)?;
+    let mut bytes = data[start as usize..end as usize].to_vec();
     bytes.resize(bytes.len().div_ceil(CHUNK_SIZE) * CHUNK_SIZE, 0);
     Ok(bytes)
 }
@@ -620,6 +645,71 @@ mod tests {
         assert_eq!(FileHasher::new().finalize(), Err(StorageError::Empty));
         let proof = SegmentProof { lemma: vec![B256::ZERO], path: vec![] };
         assert_eq!(verify_segment(B256::ZERO, 0, &[], &proof, 0), Err(StorageError::Empty));
+    }
+
+    /// Segment roots and tail leaves computed independently of `FileHasher`, as a worker does:
+    /// a segment is complete when it has 1024 chunks, even if its last chunk is zero-filled.
+    fn split_work(data: &[u8]) -> (Vec<B256>, Vec<B256>) {
+        let mut roots = Vec::new();
+        let mut tail = Vec::new();
+        for segment in data.chunks(SEGMENT_SIZE) {
+            let leaves: Vec<B256> = chunk_leaves(segment).collect();
+            if leaves.len() == SEGMENT_CHUNKS {
+                roots.push(merkle_root(&leaves).unwrap());
+            } else {
+                tail = leaves;
+            }
+        }
+        (roots, tail)
+    }
+
+    /// Every padding boundary: chunk counts around each power of two (where the padding
+    /// multiple changes), around multiples of the padding unit, around segment boundaries,
+    /// and files that end in whole padding-only segments (from 16385 chunks). Larger counts
+    /// get one size each: debug-build keccak is slow and the tree shape depends on the count.
+    #[test]
+    fn tree_from_segment_roots_equals_the_whole_file_tree() {
+        let mut chunk_counts: Vec<usize> = vec![1, 2, 3, 15, 16, 17, 31, 33, 1000, 2047, 2048, 2049];
+        for p in 5..=11 {
+            let pow = 1usize << p;
+            chunk_counts.extend([pow - 1, pow, pow + 1, pow + pow / 16, pow + pow / 16 + 1]);
+        }
+        chunk_counts.sort_unstable();
+        chunk_counts.dedup();
+        let mut sizes = Vec::new();
+        for c in chunk_counts {
+            if c <= SEGMENT_CHUNKS + 1 {
+                sizes.extend([c * CHUNK_SIZE - CHUNK_SIZE + 1, c * CHUNK_SIZE - 1, c * CHUNK_SIZE]);
+            } else {
+                sizes.push(c * CHUNK_SIZE - 100);
+            }
+        }
+        for c in [3073, 4095, 4097, 4353, 8193, 16385, 17409] {
+            sizes.push(c * CHUNK_SIZE - 100);
+        }
+        let largest = *sizes.iter().max().unwrap();
+        let all = content(largest);
+        for size in sizes {
+            let data = &all[..size];
+            let expected = FileTree::new(data).unwrap();
+            let (roots, tail) = split_work(data);
+            let built = FileTree::from_segment_roots(size as u64, roots, tail).unwrap();
+            assert_eq!(built, expected, "a {size}-byte file");
+            assert_eq!(built.submission_nodes(), expected.submission_nodes(), "a {size}-byte file");
+        }
+    }
+
+    #[test]
+    fn tree_from_segment_roots_refuses_counts_that_do_not_fit() {
+        let data = content(2 * SEGMENT_SIZE + 300);
+        let (roots, tail) = split_work(&data);
+        assert_eq!(tail.len(), 2);
+        let size = data.len() as u64;
+        assert!(FileTree::from_segment_roots(size, roots.clone(), tail.clone()).is_some());
+        assert!(FileTree::from_segment_roots(size, roots[..1].to_vec(), tail.clone()).is_none());
+        assert!(FileTree::from_segment_roots(size, roots.clone(), tail[..1].to_vec()).is_none());
+        assert!(FileTree::from_segment_roots(size + 256, roots, tail).is_none());
+        assert!(FileTree::from_segment_roots(0, Vec::new(), Vec::new()).is_none());
     }
 
     #[test]

@@ -2,13 +2,15 @@
 //! page or Node script whose answers come from the light client (wasm32 only).
 //!
 //! It answers only what it can prove, at the verified head: `eth_chainId`,
-//! `eth_blockNumber`, `eth_getBalance`, `eth_getTransactionCount`, `eth_getCode`. Every
-//! other method is refused with EIP-1193's 4200 (unsupported) rather than passed through,
-//! so a caller never mistakes a node's word for a proven value.
+//! `eth_blockNumber`, `eth_getBalance`, `eth_getTransactionCount`, `eth_getCode`,
+//! `eth_getStorageAt`, `eth_call` (run locally over proven state) and `eth_getLogs` (one
+//! address, proven complete through blooms and receipts roots). Every other method is
+//! refused with EIP-1193's 4200 (unsupported) rather than passed through, so a caller
+//! never mistakes a node's word for a proven value.
 
 use std::rc::Rc;
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 use js_sys::{Function, Promise, Reflect, JSON};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -16,39 +18,91 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::{jsonrpc, ChainRules, CheckpointOnly, JsonRpcTransport, TransportError, Verified, VerifiedProvider};
+use crate::{
+    jsonrpc, CallOutcome, CallRequest, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, TransportError,
+    Verified, VerifiedProvider,
+};
 
 /// JSON-RPC over the global `fetch` (browsers and Node 18+ alike).
 struct GlobalFetch {
     url: String,
 }
 
+/// Long enough for a slow public node, short enough that a caller never hangs.
+const TIMEOUT_MS: u32 = 20_000;
+/// No JSON-RPC answer this client asks for is larger; a bigger one is refused unread.
+const MAX_BODY: usize = 16 << 20;
+
 impl GlobalFetch {
     async fn post(&self, body: &Value) -> Result<Value, TransportError> {
         let fail = |what: &str| TransportError(format!("{}: {what}", self.url));
         let global = js_sys::global();
-        let fetch: Function = Reflect::get(&global, &"fetch".into())
-            .ok()
-            .and_then(|f| f.dyn_into().ok())
-            .ok_or_else(|| fail("no fetch"))?;
+        let get_fn = |target: &JsValue, name: &str| -> Option<Function> {
+            Reflect::get(target, &name.into()).ok().and_then(|f| f.dyn_into().ok())
+        };
+        let fetch = get_fn(&global, "fetch").ok_or_else(|| fail("no fetch in this environment"))?;
+        // One deadline over the whole exchange, body included: the AbortController's signal
+        // cancels both the request and a body that stalls half way.
+        let controller = get_fn(&global, "AbortController")
+            .and_then(|ctor| Reflect::construct(&ctor, &js_sys::Array::new()).ok())
+            .ok_or_else(|| fail("no AbortController in this environment"))?;
+        let signal = Reflect::get(&controller, &"signal".into()).map_err(|_| fail("no abort signal"))?;
+        let abort = get_fn(&controller, "abort").ok_or_else(|| fail("no abort()"))?.bind0(&controller);
+        let set_timeout = get_fn(&global, "setTimeout").ok_or_else(|| fail("no setTimeout"))?;
+        let timer = set_timeout.call2(&global, &abort, &TIMEOUT_MS.into()).map_err(|_| fail("setTimeout failed"))?;
+        let clear = move || {
+            if let Some(clear) = get_fn(&js_sys::global(), "clearTimeout") {
+                let _ = clear.call1(&js_sys::global(), &timer);
+            }
+        };
+        let timed_out = || Reflect::get(&signal, &"aborted".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+
         let init = JSON::parse(
             &json!({"method": "POST", "headers": {"content-type": "application/json"}, "body": body.to_string()})
                 .to_string(),
         )
         .map_err(|_| fail("bad request"))?;
-        let response = JsFuture::from(Promise::from(
-            fetch.call2(&global, &self.url.clone().into(), &init).map_err(|_| fail("fetch failed"))?,
-        ))
-        .await
-        .map_err(|_| fail("unreachable"))?;
-        let text: Function = Reflect::get(&response, &"text".into())
-            .ok()
-            .and_then(|f| f.dyn_into().ok())
-            .ok_or_else(|| fail("no body"))?;
-        let text = JsFuture::from(Promise::from(text.call0(&response).map_err(|_| fail("no body"))?))
+        let _ = Reflect::set(&init, &"signal".into(), &signal);
+        let result = async {
+            let response = JsFuture::from(Promise::from(
+                fetch.call2(&global, &self.url.clone().into(), &init).map_err(|_| fail("fetch failed"))?,
+            ))
             .await
-            .map_err(|_| fail("body unreadable"))?;
-        serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|_| fail("answer is not JSON"))
+            .map_err(|_| {
+                if timed_out() {
+                    fail(&format!("no answer within {} s; try again or use another RPC", TIMEOUT_MS / 1000))
+                } else {
+                    fail("unreachable; check the URL and that the node is running")
+                }
+            })?;
+            let declared = Reflect::get(&response, &"headers".into())
+                .ok()
+                .and_then(|h| get_fn(&h, "get").and_then(|g| g.call1(&h, &"content-length".into()).ok()))
+                .and_then(|v| v.as_string())
+                .and_then(|v| v.parse::<usize>().ok());
+            if declared.is_some_and(|n| n > MAX_BODY) {
+                return Err(fail("sent an answer larger than 16 MiB; use another RPC"));
+            }
+            let text = get_fn(&response, "text").ok_or_else(|| fail("no body"))?;
+            let text = JsFuture::from(Promise::from(text.call0(&response).map_err(|_| fail("no body"))?))
+                .await
+                .map_err(|_| {
+                    if timed_out() {
+                        fail(&format!("stopped answering within {} s; try again or use another RPC", TIMEOUT_MS / 1000))
+                    } else {
+                        fail("the answer could not be read")
+                    }
+                })?
+                .as_string()
+                .unwrap_or_default();
+            if text.len() > MAX_BODY {
+                return Err(fail("sent an answer larger than 16 MiB; use another RPC"));
+            }
+            serde_json::from_str(&text).map_err(|_| fail("sent something that is not JSON"))
+        }
+        .await;
+        clear();
+        result
     }
 }
 
@@ -128,6 +182,58 @@ fn address_and_head(params: &[Value], tip: u64) -> Result<Address, JsValue> {
     }
 }
 
+fn param(params: &[Value], i: usize) -> Result<Value, JsValue> {
+    Ok(params.get(i).cloned().unwrap_or(Value::Null))
+}
+
+/// `eth_call`'s `[{from?, to, data | input, value?}, block?]`, at the verified head only.
+fn call_request(params: &[Value], tip: u64) -> Result<CallRequest, JsValue> {
+    #[derive(Deserialize)]
+    struct Tx {
+        from: Option<Address>,
+        to: Address,
+        data: Option<Bytes>,
+        input: Option<Bytes>,
+        value: Option<U256>,
+    }
+    let tx: Tx = serde_json::from_value(param(params, 0)?)
+        .map_err(|e| rpc_error(-32602, format!("eth_call needs {{to, data}}: {e}")))?;
+    address_and_head(&[json!(tx.to), param(params, 1)?], tip)?;
+    Ok(CallRequest {
+        from: tx.from,
+        to: tx.to,
+        data: tx.input.or(tx.data).unwrap_or_default(),
+        value: tx.value.unwrap_or_default(),
+    })
+}
+
+/// `eth_getLogs`' filter: one `address`, positional `topics` (null or one hash each),
+/// `fromBlock`/`toBlock` as numbers or "latest".
+fn log_filter(params: &[Value], tip: u64) -> Result<(LogFilter, u64, u64), JsValue> {
+    let filter = param(params, 0)?;
+    let address: Address = serde_json::from_value(filter.get("address").cloned().unwrap_or(Value::Null))
+        .map_err(|_| rpc_error(-32602, "eth_getLogs here needs exactly one contract address"))?;
+    let mut out = LogFilter::new(address);
+    if let Some(topics) = filter.get("topics").and_then(Value::as_array) {
+        for (i, t) in topics.iter().enumerate() {
+            if t.is_null() {
+                continue;
+            }
+            let topic: B256 = serde_json::from_value(t.clone())
+                .map_err(|_| rpc_error(-32602, "each topic must be null or one 32-byte hash"))?;
+            out = out.topic(i, topic);
+        }
+    }
+    let block = |key: &str, default: u64| -> Result<u64, JsValue> {
+        match filter.get(key).and_then(Value::as_str) {
+            None | Some("latest") => Ok(default),
+            Some("earliest") => Ok(0),
+            Some(tag) => crate::serde_hex::parse_u64(tag).map_err(|_| rpc_error(-32602, format!("bad {key}: {tag}"))),
+        }
+    };
+    Ok((out, block("fromBlock", tip)?, block("toBlock", tip)?))
+}
+
 #[wasm_bindgen(js_class = VerifiedProvider)]
 impl JsVerifiedProvider {
     /// EIP-1193 `request({method, params})`: a promise of the proven result.
@@ -156,6 +262,45 @@ impl JsVerifiedProvider {
                 "eth_getCode" => {
                     let address = address_and_head(&args.params, tip.number())?;
                     to_js(json!(proven(inner.code(address).await)?))
+                }
+                "eth_getStorageAt" => {
+                    let address = address_and_head(&[param(&args.params, 0)?, param(&args.params, 2)?], tip.number())?;
+                    let slot: U256 = serde_json::from_value(param(&args.params, 1)?)
+                        .map_err(|_| rpc_error(-32602, "the second parameter must be a storage slot"))?;
+                    let values = proven(inner.storage(address, &[slot]).await)?;
+                    to_js(json!(B256::from(values[0].1)))
+                }
+                "eth_call" => {
+                    let request = call_request(&args.params, tip.number())?;
+                    match proven(inner.call(&request).await)? {
+                        CallOutcome::Success(out) => to_js(json!(out)),
+                        CallOutcome::Revert(data) => {
+                            let e = rpc_error(3, "execution reverted");
+                            let _ = Reflect::set(&e, &"data".into(), &json!(data).as_str().unwrap_or("0x").into());
+                            Err(e)
+                        }
+                        CallOutcome::Halt(reason) => Err(rpc_error(-32000, format!("execution halted: {reason}"))),
+                    }
+                }
+                "eth_getLogs" => {
+                    let (filter, from, to) = log_filter(&args.params, tip.number())?;
+                    let logs = inner.logs(&filter, from, to).await.map_err(|e| rpc_error(-32000, e.to_string()))?;
+                    let logs: Vec<Value> = proven(logs)?
+                        .into_iter()
+                        .map(|l| {
+                            json!({
+                                "address": l.log.address,
+                                "topics": l.log.topics(),
+                                "data": l.log.data.data,
+                                "blockNumber": format!("0x{:x}", l.block),
+                                "blockHash": l.block_hash,
+                                "transactionIndex": format!("0x{:x}", l.transaction_index),
+                                "logIndex": format!("0x{:x}", l.log_index),
+                                "removed": false,
+                            })
+                        })
+                        .collect();
+                    to_js(json!(logs))
                 }
                 other => Err(rpc_error(
                     4200,

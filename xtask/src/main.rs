@@ -2,12 +2,13 @@
 //! no shell scripts to drift. Every task installs what it needs first (see `setup`),
 //! so a fresh machine with Rust and Node needs nothing else.
 //!
-//! Tasks: setup, build, demo, test, bench. `cargo xtask help` lists them.
+//! Tasks: setup, build, demo, test, bench, fuzz. `cargo xtask help` lists them.
 
 mod bench;
 mod build_app;
 mod build_lc;
 mod demo;
+mod fuzz;
 mod setup;
 mod test;
 mod util;
@@ -24,7 +25,12 @@ cargo xtask <task>
   demo    build, start the devnet (anvil + faucet) and serve the app; Ctrl-C stops all
   test    every layer: native cargo test, wasm tests in headless Chromium, e2e against a
           fresh devnet; one summary, non-zero exit on any failure
-  bench   print performance figures of the verification core
+  bench   performance figures: the verification core natively (criterion), as wasm in
+          headless Chromium, and the JavaScript reference libraries on the same data
+          (--native-only, --browser-only to rerun a part; --opt-level L to build both
+          halves at another opt-level than the release profile's z)
+  fuzz [SECONDS]  run each cargo-fuzz target of wasm-light-client/fuzz for SECONDS (60)
+          on nightly; fails on any crash
 ";
 
 fn main() -> ExitCode {
@@ -37,7 +43,8 @@ fn main() -> ExitCode {
         "build-lc" => build_lc::run(),
         "demo" => demo::run(rest),
         "test" => test::run(rest),
-        "bench" => bench::run(),
+        "bench" => bench::run(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

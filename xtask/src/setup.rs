@@ -19,6 +19,7 @@ pub struct Needs {
 pub fn run(needs: Needs) -> Result {
     wasm_target()?;
     npm_packages()?;
+    contracts()?;
     cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
     // wasm-bindgen-cli's own lock pins a crate the registry no longer serves: no --locked.
     cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &wasm_bindgen_version()?, &[])?;
@@ -50,6 +51,12 @@ fn npm_packages() -> Result {
     exec(cmd("npm").args(["ci", "--no-audit", "--no-fund"])).map_err(|e| {
         format!("{e}\n  npm packages are needed (anvil, wasm-opt, playwright-core): is Node 20+ installed?")
     })
+}
+
+/// Compiles contracts/ with the pinned solc-js into contracts/out/ (skipped when
+/// unchanged); the devnet deploys from there and tests read the artifacts.
+pub fn contracts() -> Result {
+    exec(cmd("node").arg(root().join("contracts/build.mjs")))
 }
 
 fn cargo_tool(bin: &str, package: &str, version: &str, extra: &[&str]) -> Result {

@@ -5,7 +5,8 @@
 //! 2. wasm-bindgen tests of the browser-only code in headless Chromium
 //! 3. the light client's JS package, loaded and exercised in Node
 //! 4. a release build of the app with trunk
-//! 5. the e2e journeys (Playwright + Chromium) against a fresh devnet per test file
+//! 5. the e2e journeys (Playwright + Chromium) against a fresh devnet per test file, and
+//!    0G's TypeScript SDK uploading to and downloading from the devnet's storage nodes
 //!
 //! A failing step does not stop the later ones, so one run shows every failure.
 
@@ -60,6 +61,8 @@ pub fn run(args: &[String]) -> Result {
     if only("lc-pkg") {
         step("lc-pkg", &|| {
             crate::build_lc::build()?;
+            // The JS tests put zg-tamper (built with the devnet) between the package and anvil.
+            exec(cmd("cargo").args(["build", "--quiet", "-p", "devnet"]))?;
             exec(cmd("node").args(["--test", "wasm-light-client/tests/js/"]))
         });
     }
@@ -68,8 +71,9 @@ pub fn run(args: &[String]) -> Result {
         step("e2e", &|| {
             exec(cmd("cargo").args(["build", "--quiet", "-p", "devnet"]))?;
             exec(
+                // e2e journeys, then 0G's own SDK against the devnet's Flow and storage nodes.
                 cmd("node")
-                    .args(["--test", "--test-concurrency=1", "e2e/"])
+                    .args(["--test", "--test-concurrency=1", "e2e/", "devnet/tests/js/"])
                     .env("ZG_CHROMIUM", CHROMIUM)
                     .env("ZG_DEVNET_BIN", crate::util::root().join("target/debug/zg-devnet")),
             )

@@ -5,11 +5,11 @@
 //! checkpoint, values come back as [`Verified::Unverified`] with that reason; a failed
 //! proof comes back as [`Verified::Rejected`] and its value is never returned.
 
-use alloy_primitives::{Address, B256, U256};
+use alloy_primitives::{Address, Bytes, Log, B256, U256};
 use serde_json::{json, Value};
 use wasm_light_client::{
-    AccountState, ChainRules, CheckpointOnly, JsonRpcTransport, SyncError, TransportError, Verified, VerifiedHeader,
-    VerifiedProvider,
+    AccountState, CallOutcome, CallRequest, ChainRules, CheckpointOnly, Executed, JsonRpcTransport, Reorg, SyncError,
+    TransportError, Verified, VerifiedHeader, VerifiedProvider,
 };
 
 use super::checkpoint_store::{self, StoredHead};
@@ -34,6 +34,16 @@ pub enum ChainError {
     NotIncluded(u32),
     #[error("this network has no faucet")]
     NoFaucet,
+    #[error(
+        "the light client has no checkpoint for this network, so {0} cannot be verified; add a checkpoint in Settings"
+    )]
+    NeedsCheckpoint(&'static str),
+    #[error("the transaction would fail: {0}. Nothing was sent")]
+    WouldFail(String),
+    #[error("the contract would refuse it (revert data 0x{}). Nothing was sent", hex::encode(.0))]
+    WouldRevert(Bytes),
+    #[error("{0}")]
+    NotProven(String),
     #[error("the faucet refused: {0}")]
     Faucet(String),
 }
@@ -52,7 +62,10 @@ const SAVE_EVERY: u64 = 64;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inclusion {
     pub block: u64,
+    pub block_hash: B256,
     pub success: bool,
+    /// The receipt's logs (proven with it when the inclusion is).
+    pub logs: Vec<Log>,
 }
 
 impl ChainClient {
@@ -69,11 +82,12 @@ impl ChainClient {
             None => Checkpoint { number: 0, hash: B256::ZERO },
         };
         let rules = if network.id == "devnet" { ChainRules::devnet() } else { ChainRules::zero_g() };
-        Ok(Self {
-            provider: VerifiedProvider::new(transport, CheckpointOnly, start.hash).with_rules(rules),
-            saved_head: std::cell::Cell::new(start.number),
-            network,
-        })
+        let witnesses = network.witness_urls.iter().map(|u| FetchTransport::new(u.clone())).collect();
+        let provider = VerifiedProvider::new(transport, CheckpointOnly, start.hash)
+            .with_rules(rules)
+            .with_chain_id(network.chain_id)
+            .with_witnesses(witnesses, network.quorum());
+        Ok(Self { provider, saved_head: std::cell::Cell::new(start.number), network })
     }
 
     pub fn network(&self) -> &Network {
@@ -86,6 +100,17 @@ impl ChainClient {
 
     pub fn tip(&self) -> Option<VerifiedHeader> {
         self.provider.tip()
+    }
+
+    /// Whether a value proven at block `number` with hash `hash` is still on the
+    /// canonical chain (`None`: too old or too new to tell).
+    pub fn is_canonical(&self, number: u64, hash: B256) -> Option<bool> {
+        self.provider.is_canonical(number, hash)
+    }
+
+    /// The newest chain reorganisation the light client followed.
+    pub fn last_reorg(&self) -> Option<Reorg> {
+        self.provider.last_reorg()
     }
 
     /// Verifies headers from the checkpoint (or the last verified tip) to the head.
@@ -136,6 +161,89 @@ impl ChainClient {
         }
     }
 
+    /// A contract read, executed locally over state proven at the verified tip.
+    pub async fn call(&self, to: Address, data: Bytes) -> Verified<CallOutcome> {
+        if self.network.checkpoint.is_none() {
+            return Verified::Rejected { reason: ChainError::NeedsCheckpoint("contract reads").to_string() };
+        }
+        self.provider.call(&CallRequest { from: None, to, data, value: U256::ZERO }).await
+    }
+
+    /// A read whose successful output is needed as a value: reverts and unproven
+    /// answers become errors that say why.
+    pub async fn read(&self, to: Address, data: Bytes) -> Result<(Bytes, u64), ChainError> {
+        match self.call(to, data).await {
+            Verified::Proven { value: CallOutcome::Success(out), block } => Ok((out, block)),
+            Verified::Proven { value: CallOutcome::Revert(_), .. } => {
+                Err(ChainError::NotProven(format!("the contract at {to} refused the read (reverted)")))
+            }
+            Verified::Proven { value: CallOutcome::Halt(why), .. } => {
+                Err(ChainError::NotProven(format!("the read from {to} halted: {why}")))
+            }
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => Err(ChainError::NotProven(reason)),
+        }
+    }
+
+    /// Signs and broadcasts a contract call from `key`'s account. Nonce, balance and the
+    /// outcome are checked first on proven state: the call is executed locally at the
+    /// verified tip, and a call that would revert is not sent. Returns the hash.
+    pub async fn send_call(
+        &self,
+        key: &k256::ecdsa::SigningKey,
+        to: Address,
+        value: U256,
+        data: Bytes,
+    ) -> Result<B256, ChainError> {
+        if self.network.checkpoint.is_none() {
+            return Err(ChainError::NeedsCheckpoint("the transaction's effect"));
+        }
+        let from = crate::wallet::signer::address_of(key);
+        self.sync().await?;
+        let account = match self.provider.account(from).await {
+            Verified::Proven { value, .. } => value,
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                return Err(ChainError::NotProven(format!("your account could not be proven: {reason}")))
+            }
+        };
+        let request = CallRequest { from: Some(from), to, data: data.clone(), value };
+        let gas_spent = match self.provider.execute(&request).await {
+            Verified::Proven { value: Executed { outcome: CallOutcome::Success(_), gas_spent }, .. } => gas_spent,
+            Verified::Proven { value: Executed { outcome: CallOutcome::Revert(out), .. }, .. } => {
+                return Err(ChainError::WouldRevert(out))
+            }
+            Verified::Proven { value: Executed { outcome: CallOutcome::Halt(why), .. }, .. } => {
+                return Err(ChainError::WouldFail(why))
+            }
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                return Err(ChainError::NotProven(format!("the call could not be simulated on proven state: {reason}")))
+            }
+        };
+        // Headroom for the 63/64 rule and for state moving between simulation and inclusion.
+        let gas_limit = gas_spent + gas_spent / 4 + 20_000;
+        let (base_fee, priority) = self.fee_inputs().await?;
+        let (max_fee_per_gas, max_priority_fee_per_gas) = crate::wallet::signer::suggest_fees(base_fee, priority);
+        let most = value + U256::from(gas_limit) * U256::from(max_fee_per_gas);
+        if most > account.balance {
+            return Err(ChainError::WouldFail(format!(
+                "not enough funds: this needs up to {} and the account holds {}",
+                crate::format::format_0g(most),
+                crate::format::format_0g(account.balance)
+            )));
+        }
+        let tx = crate::wallet::signer::Eip1559Request {
+            chain_id: self.network.chain_id,
+            nonce: account.nonce,
+            to,
+            value,
+            gas_limit,
+            max_fee_per_gas,
+            max_priority_fee_per_gas,
+            input: data,
+        };
+        let signed = crate::wallet::signer::sign_eip1559(key, &tx);
+        self.send_raw(&signed.raw, signed.hash).await
+    }
+
     /// Base fee of the newest verified block (or the node's latest, unverified) and the
     /// node's suggested priority fee (1 gwei if it has none).
     pub async fn fee_inputs(&self) -> Result<(u128, u128), ChainError> {
@@ -178,7 +286,12 @@ impl ChainClient {
         for _ in 0..timeout_s * 2 {
             if self.network.checkpoint.is_some() {
                 if let Some(verdict) = self.provider.receipt(hash).await? {
-                    return Ok(verdict.map(|r| Inclusion { block: r.block, success: r.success }));
+                    return Ok(verdict.map(|r| Inclusion {
+                        block: r.block,
+                        block_hash: r.block_hash,
+                        success: r.success,
+                        logs: r.logs,
+                    }));
                 }
             } else {
                 let receipt = self.transport().request("eth_getTransactionReceipt", json!([hash])).await?;
@@ -188,8 +301,12 @@ impl ChainClient {
                         .and_then(parse_u256)
                         .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
                     let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
+                    let block_hash = receipt
+                        .get("blockHash")
+                        .and_then(|h| serde_json::from_value(h.clone()).ok())
+                        .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
                     return Ok(Verified::Unverified {
-                        value: Inclusion { block: block.saturating_to(), success },
+                        value: Inclusion { block: block.saturating_to(), block_hash, success, logs: vec![] },
                         reason: "no checkpoint is set for this network, so the receipt is the node's word".into(),
                     });
                 }

@@ -1,7 +1,7 @@
 //! The networks zg-console knows, and the checks that an endpoint really serves the one
 //! the user picked. Pure data and rules; fetching lives in `rpc`.
 
-use alloy_primitives::B256;
+use alloy_primitives::{Address, B256};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,11 +12,40 @@ pub struct Network {
     pub name: String,
     pub chain_id: u64,
     pub rpc_url: String,
+    /// Further endpoints of the same chain. A new head is accepted only when a majority
+    /// of all endpoints serve the same header at its height.
+    #[serde(default)]
+    pub witness_urls: Vec<String>,
     pub explorer: Option<String>,
     /// The light client's root of trust. Without one, values are shown unverified.
     pub checkpoint: Option<Checkpoint>,
     /// Devnet only: where the faucet listens.
     pub faucet_url: Option<String>,
+    /// 0G Storage on this network, where the app knows it.
+    #[serde(default)]
+    pub storage: Option<StorageConfig>,
+    /// The project's contracts on this network, where deployed.
+    #[serde(default)]
+    pub contracts: Contracts,
+}
+
+/// Where 0G Storage lives on a network: the Flow contract that announces files and the
+/// storage nodes' JSON-RPC endpoints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageConfig {
+    pub flow: Address,
+    pub nodes: Vec<String>,
+    /// The block the Flow contract was created in (where log scans start).
+    #[serde(default)]
+    pub first_block: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Contracts {
+    #[serde(rename = "wrappedZG")]
+    pub wrapped_zg: Option<Address>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +60,8 @@ pub enum NetworkError {
     WrongChain { name: String, expected: u64, got: u64 },
     #[error("the RPC URL must start with http:// or https://")]
     BadUrl,
+    #[error("witness endpoint \"{0}\" must start with http:// or https://")]
+    BadWitnessUrl(String),
     #[error("enter a chain id (a whole number)")]
     BadChainId,
 }
@@ -48,18 +79,27 @@ pub fn public_networks() -> Vec<Network> {
             name: "0G Galileo testnet".into(),
             chain_id: GALILEO_CHAIN_ID,
             rpc_url: "https://evmrpc-testnet.0g.ai".into(),
+            // Ankr's public Galileo endpoint (listed in Ankr's docs): an operator other than 0G.
+            witness_urls: vec!["https://rpc.ankr.com/0g_galileo_testnet_evm".into()],
             explorer: Some("https://chainscan-galileo.0g.ai".into()),
             checkpoint: None,
             faucet_url: None,
+            storage: None,
+            contracts: Contracts::default(),
         },
         Network {
             id: "mainnet".into(),
             name: "0G mainnet".into(),
             chain_id: MAINNET_CHAIN_ID,
             rpc_url: "https://evmrpc.0g.ai".into(),
+            // No second operator's endpoint is confirmed for mainnet from here; users add
+            // theirs in Settings (a custom network takes several).
+            witness_urls: vec![],
             explorer: Some("https://chainscan.0g.ai".into()),
             checkpoint: None,
             faucet_url: None,
+            storage: None,
+            contracts: Contracts::default(),
         },
     ]
 }
@@ -72,6 +112,24 @@ pub struct DevnetConfig {
     pub rpc_url: String,
     pub checkpoint: Checkpoint,
     pub faucet: Option<FaucetConfig>,
+    pub contracts: Option<DevnetContracts>,
+    #[serde(default)]
+    pub storage_nodes: Vec<DevnetStorageNode>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevnetContracts {
+    pub flow: Address,
+    #[serde(rename = "wrappedZG")]
+    pub wrapped_zg: Option<Address>,
+    #[serde(default)]
+    pub first_block: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DevnetStorageNode {
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -86,18 +144,37 @@ impl DevnetConfig {
             name: "Local devnet".into(),
             chain_id: self.chain_id,
             rpc_url: self.rpc_url.clone(),
+            witness_urls: vec![],
             explorer: None,
             checkpoint: Some(self.checkpoint),
             faucet_url: self.faucet.as_ref().map(|f| f.url.clone()),
+            storage: self.contracts.as_ref().map(|c| StorageConfig {
+                flow: c.flow,
+                nodes: self.storage_nodes.iter().map(|n| n.url.clone()).collect(),
+                first_block: c.first_block,
+            }),
+            contracts: Contracts { wrapped_zg: self.contracts.as_ref().and_then(|c| c.wrapped_zg) },
         }
     }
 }
 
-/// A user-defined network from the settings form.
-pub fn custom_network(rpc_url: &str, chain_id: &str, checkpoint: Option<Checkpoint>) -> Result<Network, NetworkError> {
+/// A user-defined network from the settings form. `witnesses` holds further endpoints,
+/// separated by spaces, commas or new lines.
+pub fn custom_network(
+    rpc_url: &str,
+    witnesses: &str,
+    chain_id: &str,
+    checkpoint: Option<Checkpoint>,
+) -> Result<Network, NetworkError> {
+    let valid = |url: &str| url.starts_with("http://") || url.starts_with("https://");
     let rpc_url = rpc_url.trim();
-    if !(rpc_url.starts_with("http://") || rpc_url.starts_with("https://")) {
+    if !valid(rpc_url) {
         return Err(NetworkError::BadUrl);
+    }
+    let witness_urls: Vec<String> =
+        witnesses.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).map(String::from).collect();
+    if let Some(bad) = witness_urls.iter().find(|w| !valid(w)) {
+        return Err(NetworkError::BadWitnessUrl(bad.clone()));
     }
     let chain_id = chain_id.trim().parse().map_err(|_| NetworkError::BadChainId)?;
     Ok(Network {
@@ -105,10 +182,21 @@ pub fn custom_network(rpc_url: &str, chain_id: &str, checkpoint: Option<Checkpoi
         name: "Custom network".into(),
         chain_id,
         rpc_url: rpc_url.into(),
+        witness_urls,
         explorer: None,
         checkpoint,
         faucet_url: None,
+        storage: None,
+        contracts: Contracts::default(),
     })
+}
+
+impl Network {
+    /// How many endpoints must agree on a head: a majority of all of them.
+    pub fn quorum(&self) -> usize {
+        let endpoints = self.witness_urls.len() + 1;
+        endpoints / 2 + 1
+    }
 }
 
 /// The endpoint's `eth_chainId` must be the network's.
@@ -140,20 +228,41 @@ mod tests {
 
     #[test]
     fn custom_network_validates_input() {
-        assert_eq!(custom_network("ftp://x", "1", None), Err(NetworkError::BadUrl));
-        assert_eq!(custom_network("http://127.0.0.1:8545", "abc", None), Err(NetworkError::BadChainId));
-        assert_eq!(custom_network(" http://127.0.0.1:8545 ", "31337", None).unwrap().chain_id, 31337);
+        assert_eq!(custom_network("ftp://x", "", "1", None), Err(NetworkError::BadUrl));
+        assert_eq!(custom_network("http://127.0.0.1:8545", "", "abc", None), Err(NetworkError::BadChainId));
+        let n = custom_network(" http://127.0.0.1:8545 ", "", "31337", None).unwrap();
+        assert_eq!((n.chain_id, n.quorum()), (31337, 1));
+        assert_eq!(
+            custom_network("http://a", "http://b nope", "1", None),
+            Err(NetworkError::BadWitnessUrl("nope".into()))
+        );
+    }
+
+    #[test]
+    fn a_majority_of_endpoints_must_agree() {
+        let n = custom_network("http://a", "http://b,\nhttp://c", "1", None).unwrap();
+        assert_eq!(n.witness_urls, vec!["http://b", "http://c"]);
+        assert_eq!(n.quorum(), 2);
+        let two = custom_network("http://a", "http://b", "1", None).unwrap();
+        assert_eq!(two.quorum(), 2, "with two endpoints both must agree");
     }
 
     #[test]
     fn devnet_json_from_zg_devnet_parses() {
         let json = r#"{"name":"devnet","chainId":31337,"rpcUrl":"http://127.0.0.1:8545",
             "checkpoint":{"number":0,"hash":"0x1111111111111111111111111111111111111111111111111111111111111111"},
-            "faucet":{"url":"/faucet","amountWei":"10000000000000000000"},"blockTime":0.4}"#;
+            "faucet":{"url":"/faucet","amountWei":"10000000000000000000"},"blockTime":0.4,
+            "contracts":{"flow":"0x5fbdb2315678afecb367f032d93f642f64180aa3","market":"0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
+              "wrappedZG":"0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0","pricePerSectorWei":"1000000000","firstBlock":2},
+            "storageNodes":[{"url":"http://127.0.0.1:5678","shardId":0,"numShard":2}]}"#;
         let cfg: DevnetConfig = serde_json::from_str(json).unwrap();
         let n = cfg.network();
         assert_eq!(n.chain_id, 31337);
         assert_eq!(n.faucet_url.as_deref(), Some("/faucet"));
         assert_eq!(n.checkpoint.unwrap().number, 0);
+        let storage = n.storage.unwrap();
+        assert_eq!(storage.nodes, vec!["http://127.0.0.1:5678"]);
+        assert_eq!(storage.first_block, 2);
+        assert!(n.contracts.wrapped_zg.is_some());
     }
 }

@@ -1,16 +1,26 @@
-//! JSON-RPC over the browser's `fetch`, with a timeout. Implements the light client's
-//! [`JsonRpcTransport`]; knows nothing about proofs.
+//! JSON-RPC over the browser's `fetch`, with a timeout and a size cap. Implements the
+//! light client's [`JsonRpcTransport`]; knows nothing about proofs.
 
-use gloo::net::http::Request;
+use gloo::net::http::{Request, Response};
 use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_light_client::{jsonrpc, JsonRpcTransport, TransportError};
 
 /// Long enough for a slow public node, short enough that the UI never hangs.
 const TIMEOUT_MS: u32 = 20_000;
+/// Far above any answer the app asks for (a batch of 100 headers is ~100 KiB), far below
+/// what would hurt the tab.
+const MAX_BODY: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct FetchTransport {
     url: String,
+}
+
+/// Why reading a body stopped.
+enum BodyError {
+    TooLarge,
+    Failed(String),
 }
 
 impl FetchTransport {
@@ -25,8 +35,22 @@ impl FetchTransport {
     async fn post(&self, body: &Value) -> Result<Value, TransportError> {
         let controller = web_sys::AbortController::new().map_err(|_| TransportError("fetch is unavailable".into()))?;
         let signal = controller.signal();
+        // Aborting also fails a body read in progress, so this one timer bounds the whole
+        // exchange: a node that sends headers and then stalls is cut off too.
         let timeout = gloo::timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort());
         let host = host_of(&self.url);
+        let late = || {
+            TransportError(format!(
+                "{host} did not answer within {} s; try again or use another RPC",
+                TIMEOUT_MS / 1000
+            ))
+        };
+        let too_large = || {
+            TransportError(format!(
+                "{host} sent an answer larger than {} MiB, which no JSON-RPC answer needs; use another RPC",
+                MAX_BODY / (1024 * 1024)
+            ))
+        };
         let response = Request::post(&self.url)
             .abort_signal(Some(&signal))
             .json(body)
@@ -35,21 +59,66 @@ impl FetchTransport {
             .await
             .map_err(|e| {
                 if signal.aborted() {
-                    TransportError(format!(
-                        "{host} did not answer within {} s; try again or use another RPC",
-                        TIMEOUT_MS / 1000
-                    ))
+                    late()
                 } else {
                     TransportError(format!(
                         "{host} is unreachable ({e}); check the RPC URL and that the node is running"
                     ))
                 }
             })?;
-        drop(timeout);
         if !response.ok() {
             return Err(TransportError(format!("{host} answered HTTP {}", response.status())));
         }
-        response.json().await.map_err(|e| TransportError(format!("{host} sent something that is not JSON: {e}")))
+        let announced = response.headers().get("content-length").and_then(|l| l.trim().parse::<u64>().ok());
+        if announced.is_some_and(|length| length > MAX_BODY as u64) {
+            return Err(too_large());
+        }
+        let bytes = read_capped(&response, MAX_BODY).await.map_err(|e| match e {
+            BodyError::TooLarge => too_large(),
+            BodyError::Failed(_) if signal.aborted() => late(),
+            BodyError::Failed(e) => TransportError(format!("{host} broke off its answer ({e}); try again")),
+        })?;
+        drop(timeout);
+        serde_json::from_slice(&bytes)
+            .map_err(|e| TransportError(format!("{host} sent something that is not JSON: {e}")))
+    }
+}
+
+/// The response body, read chunk by chunk so that reading stops (and the download is
+/// cancelled) as soon as it passes `cap`, whatever Content-Length claimed or omitted.
+async fn read_capped(response: &Response, cap: usize) -> Result<Vec<u8>, BodyError> {
+    let failed = |e: JsValue| BodyError::Failed(e.as_string().unwrap_or_else(|| format!("{e:?}")));
+    let Some(stream) = response.body() else { return Ok(Vec::new()) };
+    let reader = stream.get_reader();
+    // The reader's methods are called by name: web-sys types them only behind features
+    // this crate does not enable.
+    let method = |name: &str| -> Result<js_sys::Function, BodyError> {
+        js_sys::Reflect::get(&reader, &JsValue::from_str(name))
+            .map_err(failed)?
+            .dyn_into::<js_sys::Function>()
+            .map_err(|_| BodyError::Failed(format!("the body reader has no {name}()")))
+    };
+    let read = method("read")?;
+    let mut out = Vec::new();
+    loop {
+        let promise = read.call0(&reader).map_err(failed)?.dyn_into::<js_sys::Promise>().map_err(failed)?;
+        let chunk = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(failed)?;
+        let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done")).map_err(failed)?;
+        if done.as_bool() != Some(false) {
+            return Ok(out);
+        }
+        let value = js_sys::Reflect::get(&chunk, &JsValue::from_str("value")).map_err(failed)?;
+        let bytes = js_sys::Uint8Array::new(&value);
+        let start = out.len();
+        if start + bytes.length() as usize > cap {
+            // Stops the download; whether cancelling succeeds changes nothing for us.
+            if let Ok(cancel) = method("cancel") {
+                let _ = cancel.call0(&reader);
+            }
+            return Err(BodyError::TooLarge);
+        }
+        out.resize(start + bytes.length() as usize, 0);
+        bytes.copy_to(&mut out[start..]);
     }
 }
 
@@ -58,6 +127,10 @@ fn host_of(url: &str) -> String {
 }
 
 impl JsonRpcTransport for FetchTransport {
+    fn endpoint(&self) -> String {
+        host_of(&self.url)
+    }
+
     async fn request(&self, method: &str, params: Value) -> Result<Value, TransportError> {
         jsonrpc::result_of(self.post(&jsonrpc::request_body(method, params)).await?)
     }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::pages::{send::SendPage, settings::SettingsPage, wallet::WalletPage};
+use super::pages::{send::SendPage, settings::SettingsPage, storage::StoragePage, wallet::WalletPage};
 use super::state::{use_app, Connection, Page};
 
 #[component]
@@ -29,6 +29,7 @@ pub fn Shell() -> impl IntoView {
                 <nav class="nav" aria-label="Main">
                     {nav(Page::Wallet, "Wallet", "◎")}
                     {nav(Page::Send, "Send", "↗")}
+                    {nav(Page::Storage, "Storage", "▤")}
                     {nav(Page::Settings, "Settings", "⚙")}
                 </nav>
             </aside>
@@ -45,6 +46,7 @@ pub fn Shell() -> impl IntoView {
                 {move || match app.page.get() {
                     Page::Wallet => view! { <WalletPage /> }.into_any(),
                     Page::Send => view! { <SendPage /> }.into_any(),
+                    Page::Storage => view! { <StoragePage /> }.into_any(),
                     Page::Settings => view! { <SettingsPage /> }.into_any(),
                 }}
             </main>

@@ -11,7 +11,7 @@ use alloy_primitives::{Address, B256};
 use k256::ecdsa::SigningKey;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_light_client::{AccountState, Verified};
+use wasm_light_client::{AccountState, Reorg, Verified};
 
 use super::settings::Settings;
 use crate::chain::client::ChainClient;
@@ -33,6 +33,7 @@ pub enum Phase {
 pub enum Page {
     Wallet,
     Send,
+    Storage,
     Settings,
 }
 
@@ -198,6 +199,8 @@ pub struct ChainState {
     pub tip: RwSignal<Option<(u64, B256)>>,
     pub balances: RwSignal<HashMap<Address, Verified<AccountState>>>,
     pub refreshing: RwSignal<bool>,
+    /// The last reorganisation already announced to the user.
+    reorg_seen: RwSignal<Option<Reorg>>,
 }
 
 impl ChainState {
@@ -210,6 +213,7 @@ impl ChainState {
             tip: RwSignal::new(None),
             balances: RwSignal::new(HashMap::new()),
             refreshing: RwSignal::new(false),
+            reorg_seen: RwSignal::new(None),
         }
     }
 
@@ -285,7 +289,21 @@ impl ChainState {
             let mut fresh = HashMap::new();
             match synced {
                 Ok(tip) => {
+                    if let Some(reorg) =
+                        client.last_reorg().filter(|r| this.reorg_seen.get_untracked().as_ref() != Some(r))
+                    {
+                        app.toasts.warning(&format!(
+                                "The chain reorganised above block {}: {} block(s) were replaced. Values are re-proven on the new branch.",
+                                reorg.fork,
+                                reorg.dropped.len()
+                        ));
+                        this.reorg_seen.set(Some(reorg));
+                    }
                     this.tip.set(tip.map(|t| (t.number(), t.hash)));
+                    // A sync that failed earlier (a lying or unreachable node) is over.
+                    if this.connection.get_untracked() != Connection::Connected {
+                        this.connection.set(Connection::Connected);
+                    }
                     for address in addresses {
                         fresh.insert(address, client.account(address).await);
                     }
@@ -339,6 +357,10 @@ impl Toasts {
 
     pub fn success(&self, text: &str) {
         self.push("toast-success", text)
+    }
+
+    pub fn warning(&self, text: &str) {
+        self.push("toast-warning", text)
     }
 
     pub fn error(&self, text: &str) {

@@ -246,3 +246,125 @@ pub fn http(request: ureq::Request, body: Option<&str>) -> (u16, String, Option<
     let content_type = response.header("Content-Type").map(str::to_owned);
     (status, response.into_string().unwrap(), content_type)
 }
+
+/// A running `zg-tamper` in front of `upstream`; killed when dropped.
+pub struct Tamper {
+    child: Child,
+    pub url: String,
+}
+
+impl Tamper {
+    pub fn start(upstream: &str) -> Tamper {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_zg-tamper"))
+            .args(["--upstream", upstream, "--port", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting zg-tamper");
+        let (tx, rx) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if let Some(json) = line.strip_prefix("ZG_TAMPER_READY ") {
+                    let _ = tx.send(json.to_owned());
+                }
+            }
+        });
+        let Ok(ready) = rx.recv_timeout(Duration::from_secs(20)) else {
+            let _ = child.kill();
+            panic!("zg-tamper printed no ZG_TAMPER_READY line within 20 s");
+        };
+        let ready: Value = serde_json::from_str(&ready).expect("the ready line carries JSON");
+        Tamper { child, url: ready["url"].as_str().expect("url in the ready line").to_owned() }
+    }
+
+    /// Switches the lie (`None`: honest) and returns the proxy's state.
+    pub fn set(&self, mutation: Option<&str>) -> Value {
+        let (status, body, _) =
+            http(agent().post(&format!("{}/__tamper", self.url)), Some(&json!({ "mutation": mutation }).to_string()));
+        assert_eq!(status, 200, "switching zg-tamper to {mutation:?}: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    pub fn state(&self) -> Value {
+        agent().get(&format!("{}/__tamper", self.url)).call().unwrap().into_json().unwrap()
+    }
+
+    /// How many answers to `method` were tampered with so far.
+    pub fn tampered(&self, method: &str) -> u64 {
+        self.state()["tampered"][method].as_u64().unwrap_or(0)
+    }
+}
+
+impl Drop for Tamper {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The largest answer the transport reads, as the app's `FetchTransport`.
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// JSON-RPC over blocking HTTP for `VerifiedProvider`, behaving as the app's fetch
+/// transport does: one deadline for the whole exchange, body included, and a size cap.
+/// The futures it returns complete on first poll, which is all `pollster::block_on` needs.
+pub struct UreqTransport {
+    url: String,
+    agent: ureq::Agent,
+    timeout: Duration,
+}
+
+impl UreqTransport {
+    pub fn new(url: &str) -> UreqTransport {
+        UreqTransport::with_timeout(url, Duration::from_secs(15))
+    }
+
+    pub fn with_timeout(url: &str, timeout: Duration) -> UreqTransport {
+        let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(timeout).build();
+        UreqTransport { url: url.to_owned(), agent, timeout }
+    }
+
+    fn post(&self, body: Value) -> Result<Value, wasm_light_client::TransportError> {
+        use std::io::Read as _;
+        let fail = |e: String| wasm_light_client::TransportError(format!("{}: {e}", self.url));
+        let late =
+            || fail(format!("did not answer within {} s; try again or use another RPC", self.timeout.as_secs_f32()));
+        let response = match self.agent.post(&self.url).send_json(body) {
+            Ok(r) => r,
+            Err(ureq::Error::Status(code, _)) => return Err(fail(format!("answered HTTP {code}"))),
+            Err(ureq::Error::Transport(t))
+                if t.kind() == ureq::ErrorKind::Io && t.to_string().contains("timed out") =>
+            {
+                return Err(late())
+            }
+            Err(e) => return Err(fail(format!("is unreachable ({e})"))),
+        };
+        let mut bytes = Vec::new();
+        match response.into_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut bytes) {
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
+                return Err(late())
+            }
+            Err(e) => return Err(fail(format!("broke off its answer ({e})"))),
+        }
+        if bytes.len() > MAX_BODY {
+            return Err(fail(
+                "sent an answer larger than 16 MiB, which no JSON-RPC answer needs; use another RPC".into(),
+            ));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| fail(format!("sent something that is not JSON ({e})")))
+    }
+}
+
+impl wasm_light_client::JsonRpcTransport for UreqTransport {
+    async fn request(&self, method: &str, params: Value) -> Result<Value, wasm_light_client::TransportError> {
+        wasm_light_client::jsonrpc::result_of(self.post(wasm_light_client::jsonrpc::request_body(method, params))?)
+    }
+
+    async fn batch(&self, calls: Vec<(&'static str, Value)>) -> Result<Vec<Value>, wasm_light_client::TransportError> {
+        let body = wasm_light_client::jsonrpc::batch_body(&calls);
+        wasm_light_client::jsonrpc::batch_results(calls.len(), self.post(body)?)
+    }
+}

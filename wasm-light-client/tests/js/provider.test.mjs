@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startTamperProxy } from '../../../e2e/tamper-proxy.mjs';
+import { startTamperProxy } from '../../../e2e/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../../..');
@@ -59,12 +59,54 @@ test('unverifiable methods and old blocks are refused, not passed through', asyn
 
 test('a lying node is caught: inflated balance and a wrong checkpoint', async () => {
   const provider = lc.createVerifiedProvider({ rpc: proxy.url, checkpoint });
-  proxy.lies.inflateBalance = true;
+  await proxy.set('forge-balance');
   try {
     await assert.rejects(provider.request({ method: 'eth_getBalance', params: [DEV0, 'latest'] }), /does not match state root/);
   } finally {
-    proxy.lies.inflateBalance = false;
+    await proxy.set(null);
   }
   const wrong = lc.createVerifiedProvider({ rpc: url, checkpoint: '0x' + '11'.repeat(32) });
   await assert.rejects(wrong.request({ method: 'eth_blockNumber' }), /checkpoint/);
+});
+
+test('contract reads: eth_call runs locally, storage and logs are proven', async () => {
+  const { Interface, id, zeroPadValue } = await import('ethers');
+  const artifact = JSON.parse(readFileSync(join(root, 'contracts/out/WrappedZG.json'), 'utf8'));
+  const token = new Interface(artifact.abi);
+  const wait = async (hash) => {
+    for (;;) {
+      const r = await rpc('eth_getTransactionReceipt', [hash]);
+      if (r) return r;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  };
+  const deployed = await wait(await rpc('eth_sendTransaction', [{ from: DEV0, data: artifact.bytecode, gas: '0x1000000' }]));
+  const address = deployed.contractAddress;
+  const deposit = await wait(await rpc('eth_sendTransaction', [{ from: DEV0, to: address, data: token.encodeFunctionData('deposit'), value: '0x' + (3n * 10n ** 18n).toString(16) }]));
+  assert.equal(deposit.status, '0x1');
+
+  const provider = lc.createVerifiedProvider({ rpc: url, checkpoint });
+  const data = token.encodeFunctionData('balanceOf', [DEV0]);
+  const proven = await provider.request({ method: 'eth_call', params: [{ to: address, data }, 'latest'] });
+  assert.equal(proven, await rpc('eth_call', [{ to: address, data }, 'latest']));
+  assert.equal(token.decodeFunctionResult('balanceOf', proven)[0], 3n * 10n ** 18n);
+
+  // A revert comes back as EIP-1193's code 3 with the contract's error data.
+  const tooMuch = token.encodeFunctionData('withdraw', [10n ** 20n]);
+  await assert.rejects(
+    provider.request({ method: 'eth_call', params: [{ from: DEV0, to: address, data: tooMuch }] }),
+    (e) => e.code === 3 && token.parseError(e.data).name === 'ERC20InsufficientBalance',
+  );
+
+  // totalSupply sits in slot 2 of OpenZeppelin's ERC20 layout.
+  const slot2 = await provider.request({ method: 'eth_getStorageAt', params: [address, '0x2', 'latest'] });
+  assert.equal(BigInt(slot2), 3n * 10n ** 18n);
+
+  const logs = await provider.request({
+    method: 'eth_getLogs',
+    params: [{ address, topics: [id('Deposit(address,uint256)'), zeroPadValue(DEV0, 32)], fromBlock: '0x0', toBlock: 'latest' }],
+  });
+  assert.equal(logs.length, 1);
+  assert.equal(logs[0].blockHash, deposit.blockHash);
+  assert.equal(BigInt(logs[0].data), 3n * 10n ** 18n);
 });

@@ -4,5 +4,6 @@
 pub mod onboarding;
 pub mod send;
 pub mod settings;
+pub mod storage;
 pub mod unlock;
 pub mod wallet;

@@ -96,6 +96,29 @@ pub fn SendPage() -> impl IntoView {
         });
     };
 
+    // A receipt proven in a block that a reorganisation has since dropped proves
+    // nothing: show that, and find where the transaction landed on the new branch.
+    Effect::new(move |_| {
+        app.chain.tip.track();
+        let Stage::Done { hash, inclusion: Verified::Proven { value, .. } } = stage.get_untracked() else { return };
+        let Some(client) = app.chain.client() else { return };
+        if client.is_canonical(value.block, value.block_hash) != Some(false) {
+            return;
+        }
+        stage.set(Stage::Sending {
+            hash: Some(hash),
+            note: "The block that held this transaction left the canonical chain (a reorganisation). Re-verifying where it landed…",
+        });
+        spawn_local(async move {
+            match client.wait_for_inclusion(hash, 60).await {
+                Ok(inclusion) => stage.set(Stage::Done { hash, inclusion }),
+                Err(e) => {
+                    stage.set(Stage::Done { hash, inclusion: Verified::Rejected { reason: e.to_string() } });
+                }
+            }
+        });
+    });
+
     view! {
         <h1 class="page-title">"Send 0G"</h1>
         <section class="card">
@@ -205,8 +228,8 @@ pub fn SendPage() -> impl IntoView {
 #[component]
 fn InclusionStatus(inclusion: Verified<Inclusion>) -> impl IntoView {
     let (state, text) = match inclusion.value() {
-        Some(Inclusion { block, success: true }) => ("confirmed", format!("Included in block {block}")),
-        Some(Inclusion { block, success: false }) => {
+        Some(Inclusion { block, success: true, .. }) => ("confirmed", format!("Included in block {block}")),
+        Some(Inclusion { block, success: false, .. }) => {
             ("failed", format!("Included in block {block}, but it failed (reverted)"))
         }
         None => {

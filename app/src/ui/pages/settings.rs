@@ -28,11 +28,12 @@ fn CustomNetworkCard() -> impl IntoView {
     let app = use_app();
     let existing = app.settings.get_untracked().custom;
     let url = RwSignal::new(existing.as_ref().map(|n| n.rpc_url.clone()).unwrap_or_default());
+    let witnesses = RwSignal::new(existing.as_ref().map(|n| n.witness_urls.join("\n")).unwrap_or_default());
     let chain_id = RwSignal::new(existing.as_ref().map(|n| n.chain_id.to_string()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match custom_network(&url.get_untracked(), &chain_id.get_untracked(), None) {
+        match custom_network(&url.get_untracked(), &witnesses.get_untracked(), &chain_id.get_untracked(), None) {
             Ok(network) => {
                 error.set(None);
                 app.update_settings(|s| {
@@ -68,6 +69,11 @@ fn CustomNetworkCard() -> impl IntoView {
                     <label for="custom-chain">"Chain id"</label>
                     <input id="custom-chain" inputmode="numeric" bind:value=chain_id />
                 </div>
+            </div>
+            <div class="field">
+                <label for="custom-witnesses">"Witness endpoints (optional)"</label>
+                <textarea id="custom-witnesses" rows="2" placeholder="https://… one per line" bind:value=witnesses></textarea>
+                <span class="hint">"Other operators' endpoints for the same chain. A new block is trusted only when most endpoints serve the same header."</span>
             </div>
             <ErrorAlert message=error />
             <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-primary">"Use this network"</button></div>

@@ -373,6 +373,18 @@ fn LightClientCard() -> impl IntoView {
                     <dd class="mono" data-testid="verified-head">{move || app.chain.tip.get().map(|(n, h)| format!("block {n} · {}", short_hash(&h.to_string()))).unwrap_or_else(|| "not yet".into())}</dd>
                     <dt>"Consensus"</dt>
                     <dd>"checkpoint only: headers are linked by hash back to the checkpoint"</dd>
+                    <dt>"Head agreement"</dt>
+                    <dd data-testid="head-agreement">{move || match app.chain.network() {
+                        Some(n) if n.witness_urls.is_empty() => view! {
+                            <span class="text-warn">"one endpoint: a node serving a private fork would go unnoticed; add witness endpoints in Settings"</span>
+                        }.into_any(),
+                        Some(n) => format!(
+                            "{} of {} endpoints must serve the same header",
+                            n.quorum(),
+                            n.witness_urls.len() + 1
+                        ).into_any(),
+                        None => "—".into_any(),
+                    }}</dd>
                 </dl>
                 {move || match app.chain.connection.get() {
                     Connection::Failed(e) => Some(view! { <ErrorAlert message=Signal::derive(move || Some(e.clone())) /> }),

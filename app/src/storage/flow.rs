@@ -1,0 +1,225 @@
+//! The Flow contract as the client sees it: the `submit` call that announces a file, the
+//! `Submit` event that proves it was announced, and the fee. ABI identical to 0G's
+//! `FixedPriceFlow` (checked against 0G's TypeScript SDK), so the same code pays 0G's
+//! contract on Galileo and the devnet's stand-in.
+
+use alloy_primitives::{Address, Bytes, Log, B256, U256};
+use alloy_sol_types::{sol, SolCall, SolEvent};
+use wasm_light_client::storage::{FileTree, SubmissionNode};
+
+sol! {
+    struct ZgSubmissionNode {
+        bytes32 root;
+        uint256 height;
+    }
+
+    struct ZgSubmissionData {
+        uint256 length;
+        bytes tags;
+        ZgSubmissionNode[] nodes;
+    }
+
+    struct ZgSubmission {
+        ZgSubmissionData data;
+        address submitter;
+    }
+
+    function submit(ZgSubmission submission) external payable returns (uint256 index, bytes32 digest, uint256 startIndex, uint256 length);
+    function market() external view returns (address);
+    function pricePerSector() external view returns (uint256);
+
+    error EmptyFile();
+    error NoNodes();
+    error BadHeight(uint256 index, uint256 height);
+    error HeightsNotDescending(uint256 index);
+    error SectorsMismatch(uint256 expected, uint256 submitted);
+    error FeeTooLow(uint256 required, uint256 sent);
+
+    event Submit(
+        address indexed sender,
+        bytes32 indexed identity,
+        uint256 submissionIndex,
+        uint256 startPos,
+        uint256 length,
+        ZgSubmissionData submission
+    );
+}
+
+/// What a Flow revert means for the user, where it is one of the Flow's own errors.
+pub fn explain_revert(data: &[u8]) -> Option<String> {
+    use alloy_sol_types::SolError;
+    if let Ok(e) = FeeTooLow::abi_decode(data) {
+        return Some(format!(
+            "the storage fee is now {} (you offered {}): the price changed since the quote. Pick the file again for a new quote",
+            crate::format::format_0g(e.required),
+            crate::format::format_0g(e.sent)
+        ));
+    }
+    if EmptyFile::abi_decode(data).is_ok() {
+        return Some("the Flow contract refuses empty files".into());
+    }
+    if let Ok(e) = SectorsMismatch::abi_decode(data) {
+        return Some(format!(
+            "the Flow contract expects {} sectors for this size, the submission has {}; this is a bug in the client",
+            e.expected, e.submitted
+        ));
+    }
+    if NoNodes::abi_decode(data).is_ok()
+        || HeightsNotDescending::abi_decode(data).is_ok()
+        || BadHeight::abi_decode(data).is_ok()
+    {
+        return Some("the Flow contract refused the submission's Merkle subtrees; this is a bug in the client".into());
+    }
+    None
+}
+
+/// Calldata for `market()`.
+pub fn market_call() -> Bytes {
+    marketCall {}.abi_encode().into()
+}
+
+pub fn decode_address(output: &[u8]) -> Option<Address> {
+    marketCall::abi_decode_returns(output).ok()
+}
+
+/// Calldata for the market's `pricePerSector()`.
+pub fn price_call() -> Bytes {
+    pricePerSectorCall {}.abi_encode().into()
+}
+
+pub fn decode_price(output: &[u8]) -> Option<U256> {
+    pricePerSectorCall::abi_decode_returns(output).ok()
+}
+
+/// Sectors (256-byte chunks) the file occupies in the flow once padded.
+pub fn sectors(nodes: &[SubmissionNode]) -> u64 {
+    nodes.iter().map(|n| 1u64 << n.height).sum()
+}
+
+/// What submitting costs: every sector at the market's price.
+pub fn fee(nodes: &[SubmissionNode], price_per_sector: U256) -> U256 {
+    U256::from(sectors(nodes)) * price_per_sector
+}
+
+/// Calldata announcing `tree`'s file, submitted by `submitter`.
+pub fn submit_call(tree: &FileTree, submitter: Address) -> Bytes {
+    let nodes = tree
+        .submission_nodes()
+        .into_iter()
+        .map(|n| ZgSubmissionNode { root: n.root, height: U256::from(n.height) })
+        .collect();
+    let data = ZgSubmissionData { length: U256::from(tree.size()), tags: Bytes::new(), nodes };
+    submitCall { submission: ZgSubmission { data, submitter } }.abi_encode().into()
+}
+
+/// A file announcement read from a proven `Submit` log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announced {
+    pub sender: Address,
+    pub index: u64,
+    /// The flow sector the file starts at (0G's `startEntryIndex`); it decides the shards.
+    pub start_entry: u64,
+    pub size: u64,
+    /// The file root the submission's subtrees add up to.
+    pub root: B256,
+}
+
+/// Reads a `Submit` event emitted by `flow`. The root is recomputed from the event's
+/// subtrees (0G's tree folds its descending power-of-two subtrees from the right), so a
+/// caller can match it with the file it hashed.
+pub fn decode_submit(log: &Log, flow: Address) -> Option<Announced> {
+    if log.address != flow {
+        return None;
+    }
+    let event = Submit::decode_log_data(&log.data).ok()?;
+    let roots: Vec<B256> = event.submission.nodes.iter().map(|n| n.root).collect();
+    Some(Announced {
+        sender: event.sender,
+        index: event.submissionIndex.saturating_to(),
+        start_entry: event.startPos.saturating_to(),
+        size: event.submission.length.saturating_to(),
+        root: fold_subtrees(&roots)?,
+    })
+}
+
+/// The root over descending subtree roots: `H(n0, H(n1, … H(n_{k-2}, n_{k-1})))`.
+pub fn fold_subtrees(roots: &[B256]) -> Option<B256> {
+    let (last, rest) = roots.split_last()?;
+    Some(
+        rest.iter()
+            .rev()
+            .fold(*last, |acc, node| alloy_primitives::keccak256([node.as_slice(), acc.as_slice()].concat())),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::LogData;
+    use wasm_light_client::storage::SEGMENT_SIZE;
+
+    fn file(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i * 31 % 251) as u8).collect()
+    }
+
+    #[test]
+    fn the_subtrees_of_a_submission_fold_back_to_the_file_root() {
+        for len in [1, 300, SEGMENT_SIZE - 1, SEGMENT_SIZE + 1, 3 * SEGMENT_SIZE + 4096, 5 * SEGMENT_SIZE] {
+            let tree = FileTree::new(&file(len)).unwrap();
+            let roots: Vec<B256> = tree.submission_nodes().iter().map(|n| n.root).collect();
+            assert_eq!(fold_subtrees(&roots), Some(tree.root()), "size {len}");
+        }
+    }
+
+    #[test]
+    fn fee_is_sectors_times_price() {
+        let tree = FileTree::new(&file(SEGMENT_SIZE + 1)).unwrap();
+        let nodes = tree.submission_nodes();
+        // 1025 chunks pad to a multiple of 2048/16 = 128: 1152 sectors.
+        assert_eq!(sectors(&nodes), 1152);
+        assert_eq!(fee(&nodes, U256::from(7)), U256::from(1152 * 7));
+    }
+
+    #[test]
+    fn submit_event_round_trips_and_is_tied_to_the_flow_address() {
+        let tree = FileTree::new(&file(2 * SEGMENT_SIZE + 10)).unwrap();
+        let flow = Address::repeat_byte(0xf1);
+        let sender = Address::repeat_byte(0x5e);
+        let nodes = tree
+            .submission_nodes()
+            .into_iter()
+            .map(|n| ZgSubmissionNode { root: n.root, height: U256::from(n.height) })
+            .collect();
+        let event = Submit {
+            sender,
+            identity: B256::repeat_byte(1),
+            submissionIndex: U256::from(4),
+            startPos: U256::from(2048),
+            length: U256::from(1),
+            submission: ZgSubmissionData { length: U256::from(tree.size()), tags: Bytes::new(), nodes },
+        };
+        let log = Log { address: flow, data: event.encode_log_data() };
+        let announced = decode_submit(&log, flow).unwrap();
+        assert_eq!(announced, Announced { sender, index: 4, start_entry: 2048, size: tree.size(), root: tree.root() });
+        assert_eq!(decode_submit(&Log { address: Address::ZERO, data: log.data.clone() }, flow), None);
+        assert_eq!(decode_submit(&Log { address: flow, data: LogData::empty() }, flow), None);
+    }
+
+    #[test]
+    fn flow_reverts_are_explained() {
+        use alloy_sol_types::SolError;
+        let data = FeeTooLow { required: U256::from(10u64.pow(18)), sent: U256::from(5 * 10u64.pow(17)) }.abi_encode();
+        let text = explain_revert(&data).unwrap();
+        assert!(text.contains("1 0G") && text.contains("0.5 0G") && text.contains("new quote"), "{text}");
+        assert!(explain_revert(&EmptyFile {}.abi_encode()).is_some());
+        assert_eq!(explain_revert(&[1, 2, 3, 4]), None);
+    }
+
+    #[test]
+    fn submit_calldata_starts_with_the_sdk_selector() {
+        // 0G's SDK ABI: submit(((uint256,bytes,(bytes32,uint256)[]),address))
+        let selector = alloy_primitives::keccak256("submit(((uint256,bytes,(bytes32,uint256)[]),address))");
+        let data = submit_call(&FileTree::new(&file(10)).unwrap(), Address::ZERO);
+        assert_eq!(&data[..4], &selector[..4]);
+    }
+}

@@ -1,0 +1,16 @@
+//! The 0G Storage client: announce a file on the Flow contract, upload its segments to
+//! the nodes that keep them, download with every segment checked against the root, and
+//! audit that the data is still there.
+//!
+//! Pure rules (`flow`, `wire`, `plan`) have no web dependency; `node`, `client` and
+//! `records` run in the browser.
+
+pub mod flow;
+pub mod hashing;
+pub mod plan;
+pub mod wire;
+
+pub mod node;
+pub mod records;
+pub mod service;
+pub mod source;

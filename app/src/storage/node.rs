@@ -1,0 +1,75 @@
+//! One storage node's JSON-RPC (`zgs_*`) over `fetch`. Thin: answers are parsed into the
+//! wire types and nothing is believed here; proofs are checked by the caller.
+
+use alloy_primitives::B256;
+use serde_json::{json, Value};
+use wasm_light_client::JsonRpcTransport;
+
+use super::plan::NodeInfo;
+use super::wire::{FileInfo, SegmentWithProof, ShardConfig};
+use crate::chain::rpc::FetchTransport;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NodeError {
+    #[error("storage node {node}: {reason}")]
+    Failed { node: String, reason: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct StorageNode {
+    pub info: NodeInfo,
+    transport: FetchTransport,
+}
+
+impl StorageNode {
+    /// Asks the node at `url` which shard it keeps.
+    pub async fn connect(url: &str) -> Result<Self, NodeError> {
+        let transport = FetchTransport::new(url.to_string());
+        let answer = transport.request("zgs_getShardConfig", json!([])).await.map_err(|e| fail(url, e.to_string()))?;
+        let shard: ShardConfig = serde_json::from_value(answer)
+            .map_err(|e| fail(url, format!("zgs_getShardConfig answered something unexpected ({e})")))?;
+        if shard.num_shard == 0 || shard.shard_id >= shard.num_shard {
+            return Err(fail(url, format!("reports an impossible shard {}/{}", shard.shard_id, shard.num_shard)));
+        }
+        Ok(Self { info: NodeInfo { url: url.to_string(), shard }, transport })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.info.url
+    }
+
+    async fn call(&self, method: &str, params: Value) -> Result<Value, NodeError> {
+        self.transport.request(method, params).await.map_err(|e| fail(&self.info.url, e.to_string()))
+    }
+
+    /// `null` until the node has seen the file's Flow submission.
+    pub async fn file_info(&self, root: B256) -> Result<Option<FileInfo>, NodeError> {
+        let answer = self.call("zgs_getFileInfo", json!([root, true])).await?;
+        if answer.is_null() {
+            return Ok(None);
+        }
+        serde_json::from_value(answer)
+            .map(Some)
+            .map_err(|e| fail(&self.info.url, format!("zgs_getFileInfo answered something unexpected ({e})")))
+    }
+
+    pub async fn upload(&self, segments: &[SegmentWithProof]) -> Result<(), NodeError> {
+        self.call("zgs_uploadSegments", json!([segments])).await.map(|_| ())
+    }
+
+    /// The node's answer, unchecked: `None` when it says it has no such segment.
+    pub async fn download(&self, root: B256, index: u64) -> Result<Option<SegmentWithProof>, NodeError> {
+        let answer = self.call("zgs_downloadSegmentWithProof", json!([root, index])).await?;
+        if answer.is_null() {
+            return Ok(None);
+        }
+        serde_json::from_value(answer).map(Some).map_err(|e| {
+            fail(&self.info.url, format!("sent a segment that is not a SegmentWithProof ({e}); it cannot be used"))
+        })
+    }
+}
+
+fn fail(url: &str, reason: String) -> NodeError {
+    let node = url.split("://").nth(1).unwrap_or(url).trim_end_matches('/').to_string();
+    NodeError::Failed { node, reason }
+}

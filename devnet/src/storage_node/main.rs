@@ -1,0 +1,322 @@
+//! zg-storage-node: one shard of a 0G storage network for the devnet.
+//!
+//! Owns the command line, start-up (open the data directory, catch up with the Flow
+//! contract's events, bind the port, print the ready line), the HTTP side of the JSON-RPC
+//! (CORS, batches, body limits) and the loop that follows the chain until a signal.
+
+mod chain;
+mod rpc;
+mod store;
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use alloy_primitives::Address;
+use serde_json::{json, Value};
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+use crate::chain::{Chain, ChainError};
+use crate::rpc::Node;
+use crate::store::{Identity, Store, StoreError};
+
+const POLL: Duration = Duration::from_millis(300);
+const WORKERS: usize = 4;
+/// Room for a batch of 0G's SDK (a few 256 KiB segments, base64) with a wide margin.
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+enum NodeError {
+    #[error("{0}\nRun `zg-storage-node --help` for the options.")]
+    Usage(String),
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not listen on 127.0.0.1:{port}: {reason}. Pick another --port, or --port 0 for any free one")]
+    Bind { port: u16, reason: String },
+    #[error("could not install the signal handler: {0}")]
+    Signals(#[from] ctrlc::Error),
+}
+
+struct Args {
+    rpc: String,
+    flow: Address,
+    data_dir: PathBuf,
+    shard_id: u64,
+    num_shard: u64,
+    port: u16,
+}
+
+const HELP: &str = "zg-storage-node — one shard of a 0G storage network, for zg-devnet
+
+Follows a Flow contract's Submit events and serves 0G's storage node JSON-RPC (zgs_*):
+segments are accepted only for submitted files, with a proof against the file root, and
+only for this node's shard (segment i when i % NUM == ID). Everything acknowledged is on
+disk (fsynced) before the answer, so the node can be killed at any moment and restarted
+on the same --data-dir.
+
+USAGE: zg-storage-node --rpc URL --flow ADDRESS --data-dir DIR [--shard ID/NUM] [--port N]
+
+OPTIONS:
+  --rpc URL          the EVM node's JSON-RPC (zg-devnet's rpcUrl)
+  --flow ADDRESS     the Flow contract (contracts.flow in zg-devnet's ready line)
+  --data-dir DIR     where segments and the chain state are kept (created if missing)
+  --shard ID/NUM     this node's shard; NUM a power of two [default: 0/1]
+  --port N           JSON-RPC port on 127.0.0.1, 0 = any free port [default: 5678]
+  -h, --help         print this help
+
+When serving it prints one line `ZG_STORAGE_NODE_READY {\"url\", \"shardId\", \"numShard\"}`.
+SIGINT or SIGTERM stops it.
+";
+
+fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, NodeError> {
+    let (mut rpc, mut flow, mut data_dir) = (None, None, None);
+    let (mut shard_id, mut num_shard, mut port) = (0, 1, 5678);
+    let mut raw = raw.into_iter();
+    while let Some(arg) = raw.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        if flag == "-h" || flag == "--help" {
+            return Ok(None);
+        }
+        let v = inline.or_else(|| raw.next()).ok_or_else(|| NodeError::Usage(format!("{flag} needs a value")))?;
+        let bad = |what: &str| NodeError::Usage(format!("{flag} {v:?}: expected {what}"));
+        match flag.as_str() {
+            "--rpc" => rpc = Some(v),
+            "--flow" => flow = Some(v.parse::<Address>().map_err(|_| bad("a 0x… contract address"))?),
+            "--data-dir" => data_dir = Some(PathBuf::from(v)),
+            "--port" => port = v.parse().map_err(|_| bad("a port number 0-65535 (0 = any free port)"))?,
+            "--shard" => {
+                let parsed =
+                    v.split_once('/').and_then(|(id, n)| Some((id.trim().parse().ok()?, n.trim().parse().ok()?)));
+                let (id, n): (u64, u64) = parsed.ok_or_else(|| bad("ID/NUM such as 0/2"))?;
+                if !n.is_power_of_two() || id >= n {
+                    return Err(bad("ID/NUM with NUM a power of two and ID below NUM, as 0G requires"));
+                }
+                (shard_id, num_shard) = (id, n);
+            }
+            _ => return Err(NodeError::Usage(format!("unknown argument {arg:?}"))),
+        }
+    }
+    let missing = |what: &str| NodeError::Usage(format!("{what} is required"));
+    Ok(Some(Args {
+        rpc: rpc.ok_or_else(|| missing("--rpc"))?,
+        flow: flow.ok_or_else(|| missing("--flow"))?,
+        data_dir: data_dir.ok_or_else(|| missing("--data-dir"))?,
+        shard_id,
+        num_shard,
+        port,
+    }))
+}
+
+fn run(args: Args) -> Result<(), NodeError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_signal = stop.clone();
+    ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))?;
+
+    let chain = Chain::new(&args.rpc, args.flow);
+    let chain_id = chain.chain_id()?;
+    let first_block = chain.flow_first_block()?;
+    let identity = Identity { flow: args.flow, shard_id: args.shard_id, num_shard: args.num_shard };
+    let store = Store::open(&args.data_dir, identity, first_block)?;
+    let node = Arc::new(Node { store: Mutex::new(store), identity, chain_id });
+    // Catch up before announcing readiness, so a file submitted before start is known at once.
+    sync(&chain, &node.store)?;
+
+    let server = Server::http(("127.0.0.1", args.port))
+        .map_err(|e| NodeError::Bind { port: args.port, reason: e.to_string() })?;
+    let url = format!("http://{}", server.server_addr().to_ip().expect("bound to an IP address"));
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|i| {
+            let (server, node, stop) = (server.clone(), node.clone(), stop.clone());
+            std::thread::Builder::new()
+                .name(format!("rpc-{i}"))
+                .spawn(move || loop {
+                    match server.recv() {
+                        Ok(request) => handle(request, &node),
+                        Err(_) if stop.load(Ordering::SeqCst) => break,
+                        Err(_) => continue,
+                    }
+                })
+                .expect("spawning an RPC worker thread")
+        })
+        .collect();
+
+    let ready = json!({"url": url, "shardId": args.shard_id, "numShard": args.num_shard});
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "zg-storage-node: shard {}/{} serving {url}, data in {}",
+        args.shard_id,
+        args.num_shard,
+        args.data_dir.display()
+    );
+    let _ = writeln!(out, "ZG_STORAGE_NODE_READY {ready}");
+    let _ = out.flush();
+    drop(out);
+
+    // Follows the chain until a signal. A failing EVM node is reported once per outage and
+    // retried: the devnet restarts nothing, but a test may pause anvil.
+    let mut failing = false;
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(POLL);
+        match sync(&chain, &node.store) {
+            Ok(()) if failing => {
+                eprintln!("zg-storage-node: following the chain again");
+                failing = false;
+            }
+            Ok(()) => {}
+            Err(e) if !failing => {
+                eprintln!("zg-storage-node: {e}; retrying every {} ms", POLL.as_millis());
+                failing = true;
+            }
+            Err(_) => {}
+        }
+    }
+    for _ in &workers {
+        server.unblock();
+    }
+    for worker in workers {
+        let _ = worker.join();
+    }
+    Ok(())
+}
+
+/// Scans from the last scanned block to the head and adopts what it found. The store is
+/// locked only to adopt, never while the EVM node is asked; this loop is the only writer of
+/// the scan position, so nothing moves it in between.
+fn sync(chain: &Chain, store: &Mutex<Store>) -> Result<(), NodeError> {
+    let lock = || store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (last, _) = lock().last_block();
+    let head = chain.head()?;
+    if head.number <= last {
+        return Ok(());
+    }
+    let found = chain.submits(last + 1, head.number)?;
+    lock().apply_scan(found, head.number, head.hash)?;
+    Ok(())
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
+}
+
+fn respond(request: Request, status: u16, body: Option<String>) {
+    let response = Response::from_string(body.unwrap_or_default())
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", "application/json"))
+        // The app calls from another origin (its own port).
+        .with_header(header("Access-Control-Allow-Origin", "*"))
+        .with_header(header("Access-Control-Allow-Methods", "POST, OPTIONS"))
+        .with_header(header("Access-Control-Allow-Headers", "Content-Type"))
+        .with_header(header("Access-Control-Max-Age", "600"));
+    // The client may have gone away; there is nobody left to tell.
+    let _ = request.respond(response);
+}
+
+fn rpc_error(id: Value, code: i64, message: &str) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
+}
+
+fn handle(mut request: Request, node: &Node) {
+    match request.method() {
+        Method::Options => return respond(request, 204, None),
+        Method::Post => {}
+        _ => {
+            let body = rpc_error(Value::Null, -32600, "send JSON-RPC 2.0 requests (zgs_* methods) with POST");
+            return respond(request, 405, Some(body.to_string()));
+        }
+    }
+    let mut body = Vec::new();
+    if let Err(e) = request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body) {
+        let answer = rpc_error(Value::Null, -32700, &format!("could not read the request body ({e}); send it again"));
+        return respond(request, 400, Some(answer.to_string()));
+    }
+    if body.len() > MAX_BODY {
+        let answer = rpc_error(Value::Null, -32600, "the request is over 64 MiB: upload fewer segments per call");
+        return respond(request, 413, Some(answer.to_string()));
+    }
+    let answer = match serde_json::from_slice::<Value>(&body) {
+        Err(e) => rpc_error(Value::Null, -32700, &format!("the body is not JSON ({e})")),
+        Ok(Value::Array(calls)) if calls.is_empty() => rpc_error(Value::Null, -32600, "an empty batch"),
+        Ok(Value::Array(calls)) => Value::Array(calls.iter().map(|c| answer_one(node, c)).collect()),
+        Ok(call) => answer_one(node, &call),
+    };
+    respond(request, 200, Some(answer.to_string()));
+}
+
+fn answer_one(node: &Node, call: &Value) -> Value {
+    let id = call.get("id").cloned().unwrap_or(Value::Null);
+    let Some(method) = call.get("method").and_then(Value::as_str) else {
+        return rpc_error(id, -32600, "a JSON-RPC 2.0 request needs a \"method\"");
+    };
+    match rpc::call(node, method, call.get("params").unwrap_or(&Value::Null)) {
+        Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
+        Err(e) => json!({"jsonrpc": "2.0", "id": id, "error": e.to_json()}),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("zg-storage-node: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zg-storage-node: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<Args>, NodeError> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    const FLOW: &str = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+
+    #[test]
+    fn parses_the_options() {
+        let a = parse(&["--rpc", "http://x", "--flow", FLOW, "--data-dir", "d", "--shard=1/4", "--port", "0"])
+            .unwrap()
+            .unwrap();
+        assert_eq!((a.rpc.as_str(), a.shard_id, a.num_shard, a.port), ("http://x", 1, 4, 0));
+        assert_eq!(a.flow, FLOW.parse::<Address>().unwrap());
+        let a = parse(&["--rpc", "r", "--flow", FLOW, "--data-dir", "d"]).unwrap().unwrap();
+        assert_eq!((a.shard_id, a.num_shard, a.port), (0, 1, 5678));
+        assert!(parse(&["--help"]).unwrap().is_none());
+    }
+
+    #[test]
+    fn refuses_bad_options() {
+        let base = ["--rpc", "r", "--flow", FLOW, "--data-dir", "d"];
+        for extra in
+            [&["--shard", "2/2"][..], &["--shard", "0/3"], &["--shard", "1"], &["--port", "x"], &["--nope", "1"]]
+        {
+            let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+            let err = parse(&args).err().unwrap_or_else(|| panic!("{extra:?} was accepted"));
+            assert!(err.to_string().contains("--help"), "{err}");
+        }
+        assert!(parse(&["--rpc", "r", "--data-dir", "d"]).err().unwrap().to_string().contains("--flow is required"));
+        assert!(parse(&["--rpc", "r", "--flow", "0x12", "--data-dir", "d"]).is_err());
+    }
+}

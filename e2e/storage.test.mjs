@@ -1,0 +1,256 @@
+// 0G Storage from the browser, against the devnet's Flow contract and its two sharded
+// storage nodes: upload a multi-segment file through the UI (its root checked against
+// 0G's own SDK), download it byte-identical, audit it, and survive a storage node killed
+// with SIGKILL in the middle of an upload.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ZgFile } from '@0gfoundation/0g-ts-sdk';
+import { Interface } from 'ethers';
+import { launchBrowser, newProfile, rpc, shot, startDevnet } from './harness.mjs';
+
+const PASSWORD = 'correct horse battery';
+const PHRASE = 'test test test test test test test test test test test junk';
+const SEGMENT = 256 * 1024;
+
+let devnet, browser, closeBrowser, dir;
+
+before(async () => {
+  devnet = await startDevnet();
+  ({ browser, close: closeBrowser } = await launchBrowser());
+  dir = mkdtempSync(join(tmpdir(), 'zg-e2e-storage-'));
+});
+
+after(async () => {
+  await closeBrowser?.();
+  await devnet?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A file of random bytes on disk, and its root as 0G's SDK computes it. */
+async function makeFile(name, size) {
+  const path = join(dir, name);
+  writeFileSync(path, randomBytes(size));
+  const file = await ZgFile.fromFilePath(path);
+  const [tree, err] = await file.merkleTree();
+  assert.equal(err, null);
+  await file.close();
+  return { path, root: tree.rootHash(), bytes: readFileSync(path) };
+}
+
+async function openStorage(page) {
+  await page.goto(devnet.appUrl);
+  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill(PHRASE);
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Restore wallet' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Storage' }).click();
+  await page.getByRole('heading', { name: 'Storage', level: 1 }).waitFor();
+  await page.getByTestId('storage-nodes').waitFor();
+}
+
+/** Picks `path` in the upload card and waits for its root and verified fee. */
+async function pick(page, path) {
+  await page.getByLabel('File to upload').setInputFiles(path);
+  await page.getByTestId('upload-root').waitFor({ timeout: 60_000 });
+  return (await page.getByTestId('upload-root').textContent()).trim();
+}
+
+function row(page, root) {
+  return page.locator(`li.upload-row[data-root="${root}"]`);
+}
+
+test('upload a multi-segment file, download it byte-identical, audit it', async () => {
+  const { page, consoleLines } = await newProfile(browser);
+  await openStorage(page);
+  const nodes = await page.getByTestId('storage-nodes').textContent();
+  assert.match(nodes, /shard 0\/2/);
+  assert.match(nodes, /shard 1\/2/);
+
+  // 3 full segments and a partial one: both shards get some.
+  const file = await makeFile('agent-memory.bin', 3 * SEGMENT + 40_000);
+  assert.equal(await pick(page, file.path), file.root, "the app's root is the SDK's root");
+  assert.match(await page.getByTestId('upload-fee').textContent(), /price verified at block \d+/);
+  await shot(page, 'storage-01-quote');
+
+  await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
+  await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });
+  assert.match(await page.getByTestId('upload-status').textContent(), /is stored/);
+  await shot(page, 'storage-02-stored');
+
+  const entry = row(page, file.root);
+  assert.match(await entry.getByTestId('upload-row-status').textContent(), /^stored$/);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    entry.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  const saved = join(dir, 'downloaded.bin');
+  await download.saveAs(saved);
+  assert.ok(readFileSync(saved).equals(file.bytes), 'the download is byte-identical');
+  await entry.getByText('every segment verified against the root').waitFor();
+
+  await entry.getByRole('button', { name: 'Audit' }).click();
+  const verdict = entry.getByText(/^Audit: \d+ of \d+ sampled segments/);
+  await verdict.waitFor({ timeout: 30_000 });
+  const [, ok, asked] = (await verdict.textContent()).match(/Audit: (\d+) of (\d+)/);
+  assert.equal(ok, asked, 'every sampled segment came back with a valid proof');
+  assert.ok(Number(asked) >= 4, 'all four segments were sampled');
+  await shot(page, 'storage-03-audited');
+
+  assert.deepEqual(consoleLines.filter((l) => l.startsWith('pageerror')), []);
+  await page.context().close();
+});
+
+test('a storage node killed with SIGKILL mid-upload: nothing acknowledged is lost, the upload completes', async () => {
+  const { page } = await newProfile(browser);
+  await openStorage(page);
+  const victim = devnet.storageNodes.find((n) => n.shardId === 1);
+  assert.ok(victim?.pid, 'zg-devnet reports its storage nodes with their pids');
+
+  // Big enough that the upload takes a while on loopback.
+  const file = await makeFile('big.bin', 48 * SEGMENT + 1234);
+  await pick(page, file.path);
+  await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
+  const bar = page.getByRole('progressbar', { name: 'Segments uploaded' });
+  await bar.waitFor({ timeout: 60_000 });
+  // Kill the node as soon as some, but not all, segments are acknowledged.
+  for (;;) {
+    const now = Number(await bar.getAttribute('aria-valuenow'));
+    if (now > 0) {
+      assert.ok(now < 100, 'the kill lands mid-upload');
+      process.kill(victim.pid, 'SIGKILL');
+      break;
+    }
+    await page.waitForTimeout(20);
+  }
+  await shot(page, 'storage-04-node-killed');
+
+  // zg-devnet restarts the node on the same data directory. The app either rides it
+  // out on retries or stops with a message saying how to resume; then resuming works.
+  const stored = page.getByTestId('upload-status');
+  const resume = page.getByRole('button', { name: 'Resume upload' });
+  await Promise.race([stored.waitFor({ timeout: 120_000 }), resume.waitFor({ timeout: 120_000 })]);
+  if (!(await stored.isVisible())) {
+    assert.match(await page.getByRole('alert').first().textContent(), /resume the upload/);
+    await resume.click();
+    await stored.waitFor({ timeout: 120_000 });
+  }
+  await shot(page, 'storage-05-resumed');
+
+  const entry = row(page, file.root);
+  await entry.getByRole('button', { name: 'Audit' }).click();
+  const verdict = entry.getByText(/^Audit: \d+ of \d+ sampled segments/);
+  await verdict.waitFor({ timeout: 30_000 });
+  const [, ok, asked] = (await verdict.textContent()).match(/Audit: (\d+) of (\d+)/);
+  assert.equal(ok, asked, 'after the crash every sampled segment is still served with a valid proof');
+  await page.context().close();
+});
+
+test('bad input: an empty file, and a price rise between quote and payment, cost nothing', async () => {
+  const { page } = await newProfile(browser);
+  await openStorage(page);
+
+  const empty = join(dir, 'empty.bin');
+  writeFileSync(empty, '');
+  await page.getByLabel('File to upload').setInputFiles(empty);
+  await page.getByText('This file is empty').waitFor();
+
+  const file = await makeFile('priced.bin', SEGMENT + 7);
+  await pick(page, file.path);
+  const before = await page.getByTestId('upload-fee').textContent();
+
+  // The market's admin (dev account #9, which deployed it) doubles the price.
+  const market = new Interface(['function setPricePerSector(uint256)']);
+  const tx = await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{
+    from: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720',
+    to: devnet.contracts.market,
+    data: market.encodeFunctionData('setPricePerSector', [2n * BigInt(devnet.contracts.pricePerSectorWei)]),
+  }]);
+  for (let i = 0; !(await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [tx])); i++) {
+    assert.ok(i < 100, 'the price change was mined');
+    await page.waitForTimeout(100);
+  }
+  await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'the price changed since the quote' });
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.textContent(), /Nothing was sent and no fee was taken/);
+  await shot(page, 'storage-06-price-rose');
+
+  // A new quote at the new price goes through.
+  await pick(page, file.path);
+  const after = await page.getByTestId('upload-fee').textContent();
+  const price = BigInt(devnet.contracts.pricePerSectorWei);
+  assert.match(before, new RegExp(`× ${price} wei`));
+  assert.match(after, new RegExp(`× ${2n * price} wei`), 'the new quote is at the new, proven price');
+  await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
+  await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });
+  await page.context().close();
+});
+
+/**
+ * Makes every answer of the storage node at `url` lie in the way `lie` says, by rewriting
+ * the node's real JSON-RPC answers as they reach the page (a man in the middle).
+ */
+async function lyingNode(page, url, lie) {
+  await page.route(`${url.replace(/\/$/, "")}/**`, async (route) => {
+    const request = route.request();
+    if (request.method() !== 'POST') return route.continue();
+    const call = request.postDataJSON();
+    const response = await route.fetch();
+    const body = await response.json();
+    if (call.method !== 'zgs_downloadSegmentWithProof' || !body.result) return route.fulfill({ response, json: body });
+    if (lie === 'garbage') return route.fulfill({ response, body: '<html>502 Bad Gateway</html>' });
+    const seg = body.result;
+    if (lie === 'corrupt') {
+      const data = Buffer.from(seg.data, 'base64');
+      data[7] ^= 0xff;
+      seg.data = data.toString('base64');
+    } else if (lie === 'wrong-root') {
+      seg.root = `0x${'ab'.repeat(32)}`;
+    } else if (lie === 'nothing') {
+      body.result = null;
+    }
+    return route.fulfill({ response, json: body });
+  });
+}
+
+test('downloads fall back past nodes that lie or fail, and say so; all liars means a clear error', async () => {
+  const { page } = await newProfile(browser);
+  await openStorage(page);
+  const file = await makeFile('fallback.bin', 2 * SEGMENT + 99);
+  await pick(page, file.path);
+  await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
+  await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });
+  const entry = row(page, file.root);
+
+  // Shard 0 corrupts its segments, shard 1 answers garbage: the full replica serves both.
+  const shard0 = devnet.storageNodes.find((n) => n.numShard === 2 && n.shardId === 0).url;
+  const shard1 = devnet.storageNodes.find((n) => n.numShard === 2 && n.shardId === 1).url;
+  const replica = devnet.storageNodes.find((n) => n.numShard === 1).url;
+  await lyingNode(page, shard0, 'corrupt');
+  await lyingNode(page, shard1, 'garbage');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    entry.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  const saved = join(dir, 'fallback-downloaded.bin');
+  await download.saveAs(saved);
+  assert.ok(readFileSync(saved).equals(file.bytes), 'byte-identical despite two lying nodes');
+  const report = await entry.getByText('Skipped bad answers').textContent();
+  assert.match(report, /proof refused/, 'the corrupted segment is named');
+  assert.match(report, /not JSON/, 'the garbage answer is named');
+  await shot(page, 'storage-07-fallback');
+
+  // The replica now claims a wrong root: no node left with a valid answer for segment 0.
+  await lyingNode(page, replica, 'wrong-root');
+  await entry.getByRole('button', { name: 'Download' }).click();
+  const failure = entry.getByRole('alert').filter({ hasText: 'could not be downloaded from any node' });
+  await failure.waitFor({ timeout: 30_000 });
+  assert.match(await failure.textContent(), /instead|proof refused|not JSON/);
+  await page.context().close();
+});

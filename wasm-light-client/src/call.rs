@@ -1,0 +1,249 @@
+//! `eth_call` executed here, with revm, over state proven against a verified header.
+//!
+//! revm asks for state synchronously while proofs arrive asynchronously, so a call is
+//! run in rounds: the EVM runs over the state proven so far, and every account, slot or
+//! code it touches that is not proven yet is recorded and read as empty. If anything
+//! was missing, those are proven and the call runs again; a round that touches nothing
+//! unproven is the answer. A node's access list can only seed the first round: whatever
+//! it names is proven like everything else, and whatever it leaves out is found by the
+//! EVM itself.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use alloy_consensus::Header;
+use alloy_primitives::{Address, Bytes, TxKind, B256, KECCAK256_EMPTY, U256};
+use revm::bytecode::Bytecode;
+use revm::context::result::{ExecutionResult, Output};
+use revm::context::{BlockEnv, CfgEnv, Context, TxEnv};
+use revm::context_interface::block::BlobExcessGasAndPrice;
+use revm::database_interface::{DBErrorMarker, Database};
+use revm::primitives::hardfork::SpecId;
+use revm::state::AccountInfo;
+use revm::{ExecuteEvm, MainBuilder, MainContext};
+
+use crate::account::AccountState;
+
+/// What to call: the fields of `eth_call`'s transaction object that a read needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CallRequest {
+    pub from: Option<Address>,
+    pub to: Address,
+    pub data: Bytes,
+    pub value: U256,
+}
+
+/// How a call ended. A revert is a proven answer too (the contract said no).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallOutcome {
+    Success(Bytes),
+    Revert(Bytes),
+    Halt(String),
+}
+
+/// A call's outcome and the gas it spent before refunds (what a transaction doing the
+/// same needs, plus headroom for the 63/64 rule on nested calls).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Executed {
+    pub outcome: CallOutcome,
+    pub gas_spent: u64,
+}
+
+/// State the light client has proven at one block: accounts, their slots and code.
+#[derive(Debug, Default, Clone)]
+pub struct ProvenState {
+    accounts: HashMap<Address, AccountState>,
+    code: HashMap<B256, Bytes>,
+}
+
+impl ProvenState {
+    /// Adds a proven account (and whatever slots its proof carried).
+    pub fn insert_account(&mut self, account: AccountState) {
+        match self.accounts.get_mut(&account.address) {
+            Some(known) => {
+                for slot in account.storage {
+                    if !known.storage.iter().any(|(k, _)| *k == slot.0) {
+                        known.storage.push(slot);
+                    }
+                }
+            }
+            None => {
+                self.accounts.insert(account.address, account);
+            }
+        }
+    }
+
+    /// Adds code already checked against a proven code hash.
+    pub fn insert_code(&mut self, code_hash: B256, code: Bytes) {
+        self.code.insert(code_hash, code);
+    }
+
+    pub fn has_code(&self, code_hash: &B256) -> bool {
+        self.code.contains_key(code_hash)
+    }
+
+    pub fn account(&self, address: &Address) -> Option<&AccountState> {
+        self.accounts.get(address)
+    }
+
+    fn slot(&self, address: &Address, key: U256) -> Option<U256> {
+        self.accounts.get(address)?.storage.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+}
+
+/// What a round touched that is not proven yet.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// Accounts to prove, each with the slots wanted from it.
+    pub slots: BTreeMap<Address, BTreeSet<U256>>,
+    /// Accounts (by address) whose code must be fetched and checked.
+    pub code: BTreeSet<Address>,
+}
+
+impl Missing {
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty() && self.code.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    #[error("the call needs block {0}'s hash, which is not among the verified headers")]
+    UnknownBlockHash(u64),
+    #[error("the EVM refused the call: {0}")]
+    Evm(String),
+}
+
+impl DBErrorMarker for CallError {}
+
+/// revm's view of [`ProvenState`]: unproven reads come back empty and are noted.
+struct RoundDb<'a> {
+    state: &'a ProvenState,
+    block_hashes: &'a BTreeMap<u64, B256>,
+    missing: RefCell<Missing>,
+    code_owner: HashMap<B256, Address>,
+}
+
+impl Database for RoundDb<'_> {
+    type Error = CallError;
+
+    fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, CallError> {
+        let Some(account) = self.state.account(&address) else {
+            self.missing.borrow_mut().slots.entry(address).or_default();
+            return Ok(None);
+        };
+        if account.nonce == 0 && account.balance.is_zero() && account.code_hash == KECCAK256_EMPTY {
+            return Ok(None);
+        }
+        self.code_owner.insert(account.code_hash, address);
+        // `code: None` makes revm ask `code_by_hash`, which notes code still to fetch.
+        let code = self.state.code.get(&account.code_hash).map(|c| Bytecode::new_raw(c.clone()));
+        let code = if account.code_hash == KECCAK256_EMPTY { Some(Bytecode::default()) } else { code };
+        Ok(Some(AccountInfo {
+            balance: account.balance,
+            nonce: account.nonce,
+            code_hash: account.code_hash,
+            code,
+            ..Default::default()
+        }))
+    }
+
+    fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, CallError> {
+        if code_hash == KECCAK256_EMPTY {
+            return Ok(Bytecode::default());
+        }
+        match self.state.code.get(&code_hash) {
+            Some(code) => Ok(Bytecode::new_raw(code.clone())),
+            None => {
+                if let Some(owner) = self.code_owner.get(&code_hash) {
+                    self.missing.borrow_mut().code.insert(*owner);
+                }
+                Ok(Bytecode::default())
+            }
+        }
+    }
+
+    fn storage(&mut self, address: Address, index: U256) -> Result<U256, CallError> {
+        match self.state.slot(&address, index) {
+            Some(value) => Ok(value),
+            None => {
+                self.missing.borrow_mut().slots.entry(address).or_default().insert(index);
+                Ok(U256::ZERO)
+            }
+        }
+    }
+
+    fn block_hash(&mut self, number: u64) -> Result<B256, CallError> {
+        self.block_hashes.get(&number).copied().ok_or(CallError::UnknownBlockHash(number))
+    }
+}
+
+/// The fork a header implies from the fields it carries (Prague adds `requestsHash`,
+/// Cancun the blob fields). Enough for reads; a chain's exact fork table is not needed.
+pub fn spec_of(header: &Header) -> SpecId {
+    if header.requests_hash.is_some() {
+        SpecId::PRAGUE
+    } else if header.blob_gas_used.is_some() {
+        SpecId::CANCUN
+    } else if header.withdrawals_root.is_some() {
+        SpecId::SHANGHAI
+    } else {
+        SpecId::LONDON
+    }
+}
+
+/// Runs `request` once over `state` in the environment of `header`. Returns the outcome
+/// and what was missing; the outcome only counts when nothing was.
+pub fn run_round(
+    header: &Header,
+    chain_id: u64,
+    block_hashes: &BTreeMap<u64, B256>,
+    state: &ProvenState,
+    request: &CallRequest,
+) -> Result<(Executed, Missing), CallError> {
+    let spec = spec_of(header);
+    let mut cfg = CfgEnv::new_with_spec(spec);
+    cfg.chain_id = chain_id;
+    // eth_call semantics: no fee, no nonce, no balance requirement for gas.
+    cfg.disable_nonce_check = true;
+    cfg.disable_balance_check = true;
+    cfg.disable_base_fee = true;
+    cfg.disable_fee_charge = true;
+    cfg.disable_eip3607 = true;
+    cfg.tx_gas_limit_cap = Some(u64::MAX);
+    let block = BlockEnv {
+        number: U256::from(header.number),
+        beneficiary: header.beneficiary,
+        timestamp: U256::from(header.timestamp),
+        gas_limit: header.gas_limit,
+        basefee: header.base_fee_per_gas.unwrap_or_default(),
+        difficulty: header.difficulty,
+        prevrandao: Some(header.mix_hash),
+        blob_excess_gas_and_price: header
+            .excess_blob_gas
+            .map(|excess| BlobExcessGasAndPrice::new_with_spec(excess, spec)),
+        ..Default::default()
+    };
+    let tx = TxEnv {
+        caller: request.from.unwrap_or_default(),
+        kind: TxKind::Call(request.to),
+        data: request.data.clone(),
+        value: request.value,
+        gas_limit: header.gas_limit,
+        gas_price: 0,
+        chain_id: Some(chain_id),
+        ..Default::default()
+    };
+    let db = RoundDb { state, block_hashes, missing: RefCell::default(), code_owner: HashMap::new() };
+    let mut evm = Context::mainnet().with_db(db).with_cfg(cfg).with_block(block).build_mainnet();
+    let result = evm.transact(tx).map_err(|e| CallError::Evm(e.to_string()))?;
+    let missing = evm.ctx.journaled_state.database.missing.take();
+    let gas_spent = result.result.gas().total_gas_spent();
+    let outcome = match result.result {
+        ExecutionResult::Success { output: Output::Call(bytes), .. } => CallOutcome::Success(bytes),
+        ExecutionResult::Success { output: Output::Create(bytes, _), .. } => CallOutcome::Success(bytes),
+        ExecutionResult::Revert { output, .. } => CallOutcome::Revert(output),
+        ExecutionResult::Halt { reason, .. } => CallOutcome::Halt(format!("{reason:?}")),
+    };
+    Ok((Executed { outcome, gas_spent }, missing))
+}
