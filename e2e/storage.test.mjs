@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZgFile } from '@0gfoundation/0g-ts-sdk';
@@ -61,6 +61,31 @@ async function pick(page, path) {
   return (await page.getByTestId('upload-root').textContent()).trim();
 }
 
+/**
+ * Holds each segment upload to the node at `url` for `ms` before passing it on, so an
+ * upload takes long enough on loopback for a test to act in the middle of it.
+ */
+async function slowUploads(page, url, ms) {
+  await page.route(`${url.replace(/\/$/, '')}/**`, async (route) => {
+    const call = route.request().method() === 'POST' ? route.request().postDataJSON() : null;
+    if (call?.method === 'zgs_uploadSegments') await new Promise((r) => setTimeout(r, ms));
+    try {
+      await route.continue();
+    } catch {
+      // The page went away (a reload) while the request was held.
+    }
+  });
+}
+
+/** Resolves once the upload has acknowledged some segments but not all. */
+async function midUpload(page) {
+  await page.waitForFunction(() => {
+    const bar = document.querySelector('[role="progressbar"][aria-label="Segments uploaded"]');
+    const now = Number(bar?.getAttribute('aria-valuenow') ?? 0);
+    return now > 0 && now < 100;
+  }, null, { timeout: 90_000, polling: 10 });
+}
+
 function row(page, root) {
   return page.locator(`li.upload-row[data-root="${root}"]`);
 }
@@ -112,22 +137,13 @@ test('a storage node killed with SIGKILL mid-upload: nothing acknowledged is los
   const victim = devnet.storageNodes.find((n) => n.shardId === 1);
   assert.ok(victim?.pid, 'zg-devnet reports its storage nodes with their pids');
 
-  // Big enough that the upload takes a while on loopback.
   const file = await makeFile('big.bin', 48 * SEGMENT + 1234);
+  await slowUploads(page, victim.url, 250);
   await pick(page, file.path);
   await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
-  const bar = page.getByRole('progressbar', { name: 'Segments uploaded' });
-  await bar.waitFor({ timeout: 60_000 });
-  // Kill the node as soon as some, but not all, segments are acknowledged.
-  for (;;) {
-    const now = Number(await bar.getAttribute('aria-valuenow'));
-    if (now > 0) {
-      assert.ok(now < 100, 'the kill lands mid-upload');
-      process.kill(victim.pid, 'SIGKILL');
-      break;
-    }
-    await page.waitForTimeout(20);
-  }
+  // Kill the node once some, but not all, segments are acknowledged.
+  await midUpload(page);
+  process.kill(victim.pid, 'SIGKILL');
   await shot(page, 'storage-04-node-killed');
 
   // zg-devnet restarts the node on the same data directory. The app either rides it
@@ -159,6 +175,13 @@ test('bad input: an empty file, and a price rise between quote and payment, cost
   writeFileSync(empty, '');
   await page.getByLabel('File to upload').setInputFiles(empty);
   await page.getByText('This file is empty').waitFor();
+
+  // 5 GiB, sparse on disk: refused before a byte is read.
+  const huge = join(dir, 'huge.bin');
+  writeFileSync(huge, '');
+  truncateSync(huge, 5 * 1024 ** 3);
+  await page.getByLabel('File to upload').setInputFiles(huge);
+  await page.getByText('takes files up to 4 GiB').waitFor();
 
   const file = await makeFile('priced.bin', SEGMENT + 7);
   await pick(page, file.path);
@@ -196,7 +219,7 @@ test('bad input: an empty file, and a price rise between quote and payment, cost
  * Makes every answer of the storage node at `url` lie in the way `lie` says, by rewriting
  * the node's real JSON-RPC answers as they reach the page (a man in the middle).
  */
-async function lyingNode(page, url, lie) {
+async function lyingNode(page, url, lie, options = {}) {
   await page.route(`${url.replace(/\/$/, "")}/**`, async (route) => {
     const request = route.request();
     if (request.method() !== 'POST') return route.continue();
@@ -210,6 +233,15 @@ async function lyingNode(page, url, lie) {
       const data = Buffer.from(seg.data, 'base64');
       data[7] ^= 0xff;
       seg.data = data.toString('base64');
+    } else if (lie === 'wrong-index') {
+      // Another segment of the same file, with its own valid proof, passed off as this one.
+      const [root, index] = call.params;
+      const other = await fetch(options.replica, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...call, params: [root, (index + 1) % options.segments] }),
+      });
+      body.result = { ...(await other.json()).result, index };
     } else if (lie === 'wrong-root') {
       seg.root = `0x${'ab'.repeat(32)}`;
     } else if (lie === 'nothing') {
@@ -228,23 +260,30 @@ test('downloads fall back past nodes that lie or fail, and say so; all liars mea
   await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });
   const entry = row(page, file.root);
 
-  // Shard 0 corrupts its segments, shard 1 answers garbage: the full replica serves both.
+  // Shard 0 corrupts its segments, or answers with another segment's valid proof; shard 1
+  // answers garbage, or nothing. The full replica serves what they withhold.
   const shard0 = devnet.storageNodes.find((n) => n.numShard === 2 && n.shardId === 0).url;
   const shard1 = devnet.storageNodes.find((n) => n.numShard === 2 && n.shardId === 1).url;
   const replica = devnet.storageNodes.find((n) => n.numShard === 1).url;
-  await lyingNode(page, shard0, 'corrupt');
-  await lyingNode(page, shard1, 'garbage');
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    entry.getByRole('button', { name: 'Download' }).click(),
-  ]);
-  const saved = join(dir, 'fallback-downloaded.bin');
-  await download.saveAs(saved);
-  assert.ok(readFileSync(saved).equals(file.bytes), 'byte-identical despite two lying nodes');
-  const report = await entry.getByText('Skipped bad answers').textContent();
-  assert.match(report, /proof refused/, 'the corrupted segment is named');
-  assert.match(report, /not JSON/, 'the garbage answer is named');
-  await shot(page, 'storage-07-fallback');
+  const rounds = [
+    { lies: ['corrupt', 'garbage'], named: [/proof refused/, /not JSON/] },
+    { lies: ['wrong-index', 'nothing'], named: [/proof refused/, /does not have it/] },
+  ];
+  for (const [n, { lies, named }] of rounds.entries()) {
+    await page.unrouteAll({ behavior: 'wait' });
+    await lyingNode(page, shard0, lies[0], { replica, segments: 3 });
+    await lyingNode(page, shard1, lies[1]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      entry.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    const saved = join(dir, `fallback-downloaded-${n}.bin`);
+    await download.saveAs(saved);
+    assert.ok(readFileSync(saved).equals(file.bytes), `byte-identical despite ${lies.join(' and ')}`);
+    const report = await entry.getByText('Skipped bad answers').textContent();
+    for (const pattern of named) assert.match(report, pattern, `${lies}: the bad answer is named`);
+    if (n === 0) await shot(page, 'storage-07-fallback');
+  }
 
   // The replica now claims a wrong root: no node left with a valid answer for segment 0.
   await lyingNode(page, replica, 'wrong-root');
@@ -252,5 +291,34 @@ test('downloads fall back past nodes that lie or fail, and say so; all liars mea
   const failure = entry.getByRole('alert').filter({ hasText: 'could not be downloaded from any node' });
   await failure.waitFor({ timeout: 30_000 });
   assert.match(await failure.textContent(), /instead|proof refused|not JSON/);
+  await page.context().close();
+});
+
+test('an upload interrupted by a reload resumes from the uploads list without paying twice', async () => {
+  const { page } = await newProfile(browser);
+  await openStorage(page);
+  const file = await makeFile('resume.bin', 40 * SEGMENT + 17);
+  const shard1 = devnet.storageNodes.find((n) => n.numShard === 2 && n.shardId === 1).url;
+  await slowUploads(page, shard1, 250);
+  await pick(page, file.path);
+  await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
+  await midUpload(page);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+  await page.reload();
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Storage' }).click();
+  const entry = row(page, file.root);
+  const status = await entry.getByTestId('upload-row-status').textContent();
+  assert.match(status, /\d+ of 41 segments stored: pick the same file above to resume/);
+  await shot(page, 'storage-08-after-reload');
+
+  const balanceBefore = await rpc(devnet.rpcUrl, 'eth_getBalance', ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', 'latest']);
+  await pick(page, file.path);
+  assert.match(await page.getByTestId('upload-fee').textContent(), /already paid/);
+  await page.getByRole('button', { name: 'Resume upload' }).click();
+  await page.getByTestId('upload-status').waitFor({ timeout: 120_000 });
+  const balanceAfter = await rpc(devnet.rpcUrl, 'eth_getBalance', ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', 'latest']);
+  assert.equal(balanceAfter, balanceBefore, 'resuming sends no transaction');
   await page.context().close();
 });

@@ -1,10 +1,13 @@
 //! Streaming file hashing in real headless Chromium: WebGPU, Web Workers and the main thread
 //! must all give `FileTree::new`'s tree, bit for bit, and each path must really have run.
 //!
-//! Run with the WebGPU flags (SwiftShader, a CPU WebGPU adapter, needs them headless):
-//! `WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver.json CHROMEDRIVER=/usr/bin/chromedriver
-//!  cargo test -p app --target wasm32-unknown-unknown --test hashing`
-//! Throughput figures for 64 MiB: add `--release` and set `ZG_HASH_BENCH=1` when building.
+//! `cargo xtask test wasm` runs it; `app/webdriver.json` passes `--enable-unsafe-webgpu`,
+//! which SwiftShader (a CPU WebGPU adapter) needs headless. By hand:
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown --test hashing`
+//! Throughput figures for 64 MiB (`throughput_64_mib` prints them; add `-- --nocapture`):
+//! build with `ZG_HASH_BENCH=1` and `--release --config 'profile.release.panic="unwind"'`
+//! (tests unwind; with the profile's `abort` cargo builds the libraries twice and the
+//! cdylib's unhashed file names collide), best with its own `CARGO_TARGET_DIR`.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -14,7 +17,7 @@ use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 use wasm_light_client::storage::{FileTree, SEGMENT_SIZE};
-use zg_console::storage::hashing::{self, HashOptions, HashPath, WorkerScript};
+use zg_console::storage::hashing::{self, GpuUse, HashOptions, HashPath, WorkerScript};
 use zg_console::storage::source::FileSource;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -48,7 +51,7 @@ fn file(bytes: &[u8]) -> FileSource {
     FileSource::new(web_sys::File::new_with_u8_array_sequence(&parts, "test.bin").unwrap())
 }
 
-fn options(gpu: bool, workers: usize, script: WorkerScript) -> HashOptions {
+fn options(gpu: GpuUse, workers: usize, script: WorkerScript) -> HashOptions {
     HashOptions { gpu, workers, script }
 }
 
@@ -74,7 +77,7 @@ async fn check_all(options: &HashOptions) -> Vec<HashPath> {
 
 #[wasm_bindgen_test]
 async fn webgpu_gives_the_reference_tree() {
-    let paths = check_all(&options(true, 0, WorkerScript::SameModule)).await;
+    let paths = check_all(&options(GpuUse::Any, 0, WorkerScript::SameModule)).await;
     console_log!("WebGPU path: {:?}", paths.last());
     for (size, path) in SIZES.iter().zip(paths) {
         if *size < SEGMENT_SIZE - 255 {
@@ -85,14 +88,14 @@ async fn webgpu_gives_the_reference_tree() {
         assert!(
             matches!(path, HashPath::WebGpu { .. }),
             "expected WebGPU, got {path:?}. Headless Chromium offers its SwiftShader adapter only with \
-             --enable-unsafe-webgpu: run with WASM_BINDGEN_TEST_WEBDRIVER_JSON=tests/webdriver.json"
+             --enable-unsafe-webgpu: app/webdriver.json must pass it to Chromium"
         );
     }
 }
 
 #[wasm_bindgen_test]
 async fn workers_give_the_reference_tree() {
-    let paths = check_all(&options(false, 2, WorkerScript::SameModule)).await;
+    let paths = check_all(&options(GpuUse::Never, 2, WorkerScript::SameModule)).await;
     for (size, path) in SIZES.iter().zip(paths) {
         // One worker per 1 MiB slice at most.
         let count = if *size > 4 * SEGMENT_SIZE { 2 } else { 1 };
@@ -102,8 +105,29 @@ async fn workers_give_the_reference_tree() {
 
 #[wasm_bindgen_test]
 async fn main_thread_gives_the_reference_tree() {
-    for path in check_all(&options(false, 0, WorkerScript::SameModule)).await {
+    for path in check_all(&options(GpuUse::Never, 0, WorkerScript::SameModule)).await {
         assert!(matches!(path, HashPath::MainThread { .. }), "{path:?}");
+    }
+}
+
+/// By default a software adapter is passed over for the workers, which are faster; the
+/// reason is kept for the UI.
+#[wasm_bindgen_test]
+async fn the_default_skips_a_software_adapter() {
+    let data = content(2 * SEGMENT_SIZE);
+    let (tree, path) =
+        hashing::hash_file_with(&file(&data), &|_| {}, &options(GpuUse::Hardware, 2, WorkerScript::SameModule))
+            .await
+            .unwrap();
+    assert_eq!(tree, FileTree::new(&data).unwrap());
+    match path {
+        HashPath::Workers { gpu_skipped, .. } => {
+            assert!(
+                gpu_skipped.contains("only a software adapter (google swiftshader)"),
+                "{gpu_skipped} (with no adapter at all: app/webdriver.json must pass it to Chromium)"
+            )
+        }
+        other => panic!("expected the workers, got {other:?}"),
     }
 }
 
@@ -113,7 +137,7 @@ async fn main_thread_gives_the_reference_tree() {
 async fn a_worker_that_cannot_load_falls_back_to_the_main_thread() {
     let data = content(3 * SEGMENT_SIZE);
     let (tree, path) =
-        hashing::hash_file_with(&file(&data), &|_| {}, &options(false, 2, WorkerScript::Trunk)).await.unwrap();
+        hashing::hash_file_with(&file(&data), &|_| {}, &options(GpuUse::Never, 2, WorkerScript::Trunk)).await.unwrap();
     assert_eq!(tree, FileTree::new(&data).unwrap());
     match path {
         HashPath::MainThread { why } => {
@@ -153,10 +177,10 @@ async fn throughput_64_mib() {
     };
     let all = hashing::default_workers();
     let runs = [
-        ("main thread", options(false, 0, WorkerScript::SameModule)),
-        ("1 worker", options(false, 1, WorkerScript::SameModule)),
-        ("all workers", options(false, all, WorkerScript::SameModule)),
-        ("WebGPU", options(true, 0, WorkerScript::SameModule)),
+        ("main thread", options(GpuUse::Never, 0, WorkerScript::SameModule)),
+        ("1 worker", options(GpuUse::Never, 1, WorkerScript::SameModule)),
+        ("all workers", options(GpuUse::Never, all, WorkerScript::SameModule)),
+        ("WebGPU", options(GpuUse::Any, 0, WorkerScript::SameModule)),
     ];
     for (label, options) in runs {
         let t0 = now();

@@ -77,18 +77,27 @@ pub struct VerifiedHash {
 }
 
 /// Verifies an ascending run of `eth_getBlockByNumber` results whose first block must
-/// hash to `trusted`. Returns the verified headers, or the first failure.
+/// hash to `trusted`. Returns every verified header (however many, not just a window), or
+/// the first failure.
 pub fn verify_header_chain(trusted: B256, blocks: &[Value]) -> Result<Vec<VerifiedHeader>, HeaderError> {
     let (first, rest) = blocks.split_first().ok_or(HeaderError::Empty)?;
     let first = parse_rpc_header(first)?;
     if first.hash != trusted {
         return Err(HeaderError::NotCheckpoint { number: first.header.number, computed: first.hash, trusted });
     }
-    let mut chain = HeaderChain::new(VerifiedHeader { hash: first.hash, header: first.header });
+    let first = VerifiedHeader { hash: first.hash, header: first.header };
+    let mut verified = vec![first.clone()];
+    let mut chain = HeaderChain::new(first);
     for block in rest {
-        chain.push(parse_rpc_header(block)?)?;
+        let next = parse_rpc_header(block)?;
+        if next.header.number <= chain.tip().number() {
+            // A block given twice is not progress; only a strictly ascending run counts.
+            return Err(HeaderError::NotConsecutive { number: next.header.number, previous: chain.tip().number() });
+        }
+        chain.push(next)?;
+        verified.push(chain.tip().clone());
     }
-    Ok(chain.into_headers())
+    Ok(verified)
 }
 
 /// Verifies headers older than `child`, given newest first: each must hash to the
@@ -226,10 +235,6 @@ impl HeaderChain {
             self.headers.pop_front();
         }
         Ok(dropped)
-    }
-
-    fn into_headers(self) -> Vec<VerifiedHeader> {
-        self.headers.into()
     }
 }
 
@@ -392,6 +397,31 @@ mod tests {
         forged[1].hash = forged[1].header.hash_slow();
         let err = verify_ancestors(&ChainRules::devnet(), tip, forged).unwrap_err();
         assert!(matches!(err, HeaderError::NotAncestor { .. }), "{err}");
+    }
+
+    #[test]
+    fn long_runs_are_counted_whole_not_by_the_window() {
+        let mut blocks = fixture();
+        let mut parent: Header = serde_json::from_value(blocks.last().unwrap().clone()).unwrap();
+        while blocks.len() < HeaderChain::WINDOW + 40 {
+            let mut child = parent.clone();
+            child.number += 1;
+            child.parent_hash = parent.hash_slow();
+            child.gas_used = 0;
+            child.base_fee_per_gas =
+                parent.next_block_base_fee(alloy_eips::eip1559::BaseFeeParams::ethereum()).or(parent.base_fee_per_gas);
+            let mut json = serde_json::to_value(&child).unwrap();
+            json["hash"] = Value::String(child.hash_slow().to_string());
+            blocks.push(json);
+            parent = child;
+        }
+        let verified = verify_header_chain(hash_of(&blocks[0]), &blocks).unwrap();
+        assert_eq!(verified.len(), blocks.len());
+        assert_eq!(verified.last().unwrap().hash, parent.hash_slow());
+        // A repeated block is refused, not silently counted.
+        let mut repeated = blocks[..5].to_vec();
+        repeated.insert(3, blocks[2].clone());
+        assert!(matches!(verify_header_chain(hash_of(&blocks[0]), &repeated), Err(HeaderError::NotConsecutive { .. })));
     }
 
     fn blocks_number(b: &Value) -> u64 {

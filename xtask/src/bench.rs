@@ -123,7 +123,7 @@ pub fn run(args: &[String]) -> Result {
         }
         exec(cmd("node").arg("bench/browser/bench.mjs").env("ZG_BENCH_DIR", &dir).env("ZG_BENCH_PKG", &pkg))?;
     }
-    print_table(&dir, &load_before);
+    print_table(&dir, &load_before, o.opt_level.as_deref());
     let profile = o.opt_level.map_or("the release profile".to_string(), |l| format!("opt-level {l}"));
     match std::fs::metadata(pkg.join("wasm_light_client_bg.wasm")) {
         Ok(m) => println!("light client package measured ({profile}): {} wasm", human_bytes(m.len())),
@@ -200,11 +200,12 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     Some(a? / b?)
 }
 
-fn print_table(dir: &Path, load_before: &str) {
+fn print_table(dir: &Path, load_before: &str, opt_level: Option<&str>) {
     let native = read(dir, "native.json");
     let browser = read(dir, "browser.json");
-    println!("\nwasm-light-client: native (criterion median, release profile) vs wasm and the JavaScript");
-    println!("reference libraries in the same page of headless Chromium (median of timed batches)\n");
+    let profile = opt_level.map_or("release profile".to_string(), |l| format!("release profile at opt-level {l}"));
+    println!("\nwasm-light-client: native (criterion median) vs wasm, both built with the {profile}, and the");
+    println!("JavaScript reference libraries in the same page of headless Chromium (median of timed batches)\n");
     println!(
         "{:<38} {:>14} {:>14} {:>26} {:>8} {:>11}",
         "workload", "native", "wasm", "JS anchor", "wasm/JS", "native/wasm"

@@ -52,7 +52,17 @@ pub fn run(args: &[String]) -> Result {
         step("wasm", &|| {
             exec(
                 cmd("cargo")
-                    .args(["test", "-p", "app", "--target", "wasm32-unknown-unknown", "--test", "browser"])
+                    .args([
+                        "test",
+                        "-p",
+                        "app",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                        "--test",
+                        "browser",
+                        "--test",
+                        "hashing",
+                    ])
                     .env("CHROMEDRIVER", CHROMEDRIVER)
                     .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
             )

@@ -91,7 +91,7 @@ pub fn decrypt_metadata(data_key: &[u8; 32], data: &[u8]) -> Result<Zeroizing<Ve
 
 /// Seals `data_key` to `recipient` with a fresh ephemeral key and nonce.
 pub fn seal_key(recipient: &PublicKey, data_key: &[u8; 32]) -> Vec<u8> {
-    let ephemeral = SecretKey::random(&mut rand_core_shim::Os);
+    let ephemeral = SecretKey::random(&mut Os);
     seal_key_with(recipient, &ephemeral, &random(), data_key)
 }
 
@@ -147,6 +147,8 @@ pub fn parse_public_key(bytes: &[u8]) -> Result<PublicKey, EnvelopeError> {
         _ => Err(EnvelopeError::BadPublicKey),
     }
 }
+
+pub use rand_core_shim::Os;
 
 /// `k256` wants a `CryptoRngCore`; this adapts `getrandom` (the browser's
 /// `crypto.getRandomValues` on wasm) without pulling in `rand`.
@@ -216,8 +218,8 @@ mod tests {
 
     #[test]
     fn fresh_seals_differ_and_open_only_for_their_recipient() {
-        let alice = SecretKey::random(&mut rand_core_shim::Os);
-        let bob = SecretKey::random(&mut rand_core_shim::Os);
+        let alice = SecretKey::random(&mut Os);
+        let bob = SecretKey::random(&mut Os);
         let key = new_data_key();
         let one = seal_key(&alice.public_key(), &key);
         let two = seal_key(&alice.public_key(), &key);
@@ -228,7 +230,7 @@ mod tests {
 
     #[test]
     fn any_flipped_bit_is_caught() {
-        let holder = SecretKey::random(&mut rand_core_shim::Os);
+        let holder = SecretKey::random(&mut Os);
         let key = new_data_key();
         let sealed = seal_key(&holder.public_key(), &key);
         for i in 1..sealed.len() {
@@ -248,7 +250,7 @@ mod tests {
 
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
-        let holder = SecretKey::random(&mut rand_core_shim::Os);
+        let holder = SecretKey::random(&mut Os);
         assert!(matches!(open_key(&holder, &[]), Err(EnvelopeError::MalformedKey(_))));
         assert_eq!(open_key(&holder, &[2; SEALED_KEY_LEN]).unwrap_err(), EnvelopeError::UnknownVersion(2));
         assert!(matches!(open_key(&holder, &[1; 10]), Err(EnvelopeError::MalformedKey(_))));

@@ -1,5 +1,7 @@
 //! Intelligent NFTs (ERC-7857): agents as tokens whose metadata only the holder can read.
 //!
-//! `envelope` is the cryptography (pure, tested natively with known answers).
+//! `envelope` is the cryptography (pure, tested natively with known answers); `metadata`
+//! is what an agent's encrypted data holds.
 
 pub mod envelope;
+pub mod metadata;

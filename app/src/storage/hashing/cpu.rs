@@ -64,11 +64,13 @@ mod tests {
         (0..size).map(|i| (i * 131 % 253) as u8).collect()
     }
 
-    /// Slices of one segment and of several, cut the way the pool cuts a file.
+    /// Slices of one segment and of several, cut the way the pool cuts a file (few sizes:
+    /// keccak is unoptimised in debug builds; `storage.rs` covers every padding boundary).
     #[test]
     fn slices_rebuild_the_whole_file_tree() {
-        for size in [1, 255, 256, 257, SEGMENT_SIZE - 1, SEGMENT_SIZE, SEGMENT_SIZE + 1, 3 * SEGMENT_SIZE + 1000] {
+        for size in [1, 257, SEGMENT_SIZE - 1, SEGMENT_SIZE + 1, 2 * SEGMENT_SIZE + 1000] {
             let data = content(size);
+            let expected = FileTree::new(&data).unwrap();
             for slice in [SEGMENT_SIZE, 2 * SEGMENT_SIZE] {
                 let mut roots = Vec::new();
                 let mut tail = Vec::new();
@@ -78,7 +80,7 @@ mod tests {
                     tail = h.tail;
                 }
                 let tree = FileTree::from_segment_roots(size as u64, roots, tail).unwrap();
-                assert_eq!(tree, FileTree::new(&data).unwrap(), "{size} bytes in {slice}-byte slices");
+                assert_eq!(tree, expected, "{size} bytes in {slice}-byte slices");
             }
         }
     }

@@ -18,7 +18,7 @@ use crate::storage::source::FileSource;
 
 /// Segments per dispatch (8 MiB of file).
 const BATCH_SEGMENTS: u64 = 32;
-/// Hash words (u32) per segment in the scratch buffer: two regions of 1024 hashes.
+/// Scratch bytes per segment: two regions of 1024 hashes, written alternately per tree level.
 const SCRATCH_BYTES_PER_SEGMENT: u64 = 2 * SEGMENT_CHUNKS as u64 * 32;
 
 const STORAGE: u32 = 0x80;
@@ -158,8 +158,22 @@ async fn adapter() -> Result<(GpuAdapter, String), String> {
     Ok((adapter, name))
 }
 
-pub(super) async fn hash(source: &FileSource, progress: &dyn Fn(u64)) -> Result<(FileTree, String), Failure> {
+/// Whether the adapter is a software one (SwiftShader, or one the browser calls a fallback).
+fn is_software(adapter: &GpuAdapter, name: &str) -> bool {
+    let flag = |o: &JsValue| Reflect::get(o, &"isFallbackAdapter".into()).ok().is_some_and(|v| v.is_truthy());
+    flag(&adapter.info()) || flag(adapter) || name.to_ascii_lowercase().contains("swiftshader")
+}
+
+/// Hashes on the GPU; with `software` false, a software adapter is refused (the CPU is faster).
+pub(super) async fn hash(
+    source: &FileSource,
+    progress: &dyn Fn(u64),
+    software: bool,
+) -> Result<(FileTree, String), Failure> {
     let (adapter, name) = adapter().await.map_err(Failure::Path)?;
+    if !software && is_software(&adapter, &name) {
+        return Err(Failure::Path(format!("only a software adapter ({name}), slower than the CPU")));
+    }
     let device: GpuDevice = wait(adapter.request_device(), "requestDevice").await?.unchecked_into();
     let result = run(&device, source, progress).await;
     device.destroy_device();

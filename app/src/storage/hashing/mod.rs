@@ -56,10 +56,21 @@ impl fmt::Display for HashPath {
     }
 }
 
+/// When to hash on WebGPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GpuUse {
+    Never,
+    /// Only on a hardware adapter: a software one (Chromium's SwiftShader, which headless
+    /// Chromium offers with `--enable-unsafe-webgpu`) is far slower than the workers.
+    Hardware,
+    /// On any adapter, software included (tests and benches).
+    Any,
+}
+
 /// Which paths to try; [`hash_file`] uses the default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HashOptions {
-    pub gpu: bool,
+    pub gpu: GpuUse,
     /// 0 skips the workers.
     pub workers: usize,
     pub script: WorkerScript,
@@ -67,7 +78,7 @@ pub struct HashOptions {
 
 impl Default for HashOptions {
     fn default() -> Self {
-        Self { gpu: true, workers: default_workers(), script: WorkerScript::Trunk }
+        Self { gpu: GpuUse::Hardware, workers: default_workers(), script: WorkerScript::Trunk }
     }
 }
 
@@ -97,6 +108,7 @@ pub fn last_path() -> Option<HashPath> {
     LAST_PATH.with(|last| last.borrow().clone())
 }
 
+/// [`hash_file`] with a choice of paths (tests and benches force each one in turn).
 pub async fn hash_file_with(
     source: &FileSource,
     progress: &dyn Fn(u64),
@@ -106,17 +118,17 @@ pub async fn hash_file_with(
         return Err(StorageError::Empty.to_string());
     }
     let mut why = Vec::new();
-    if options.gpu && num_chunks(source.size) < SEGMENT_CHUNKS as u64 {
+    if options.gpu == GpuUse::Never {
+        why.push("WebGPU: not requested".into());
+    } else if num_chunks(source.size) < SEGMENT_CHUNKS as u64 {
         why.push("WebGPU: the file is smaller than one segment".into());
-    } else if options.gpu {
-        match gpu_path(source, progress).await {
+    } else {
+        match gpu_path(source, progress, options.gpu == GpuUse::Any).await {
             Ok((tree, adapter)) => return Ok((tree, HashPath::WebGpu { adapter })),
             Err(Failure::File(e)) => return Err(e),
             Err(Failure::Path(reason)) => why.push(format!("WebGPU: {reason}")),
         }
         progress(0);
-    } else {
-        why.push("WebGPU: not requested".into());
     }
     let count = options.workers.min(source.size.div_ceil(WORKER_SLICE) as usize);
     if count > 0 {
@@ -134,12 +146,12 @@ pub async fn hash_file_with(
 }
 
 #[cfg(target_arch = "wasm32")]
-async fn gpu_path(source: &FileSource, progress: &dyn Fn(u64)) -> Result<(FileTree, String), Failure> {
-    gpu::hash(source, progress).await
+async fn gpu_path(source: &FileSource, progress: &dyn Fn(u64), software: bool) -> Result<(FileTree, String), Failure> {
+    gpu::hash(source, progress, software).await
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-async fn gpu_path(_: &FileSource, _: &dyn Fn(u64)) -> Result<(FileTree, String), Failure> {
+async fn gpu_path(_: &FileSource, _: &dyn Fn(u64), _: bool) -> Result<(FileTree, String), Failure> {
     Err(Failure::Path("WebGPU exists only in the browser".into()))
 }
 
