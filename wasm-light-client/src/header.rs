@@ -58,15 +58,50 @@ pub fn parse_rpc_header(block: &Value) -> Result<VerifiedHash, HeaderError> {
     let number_hint = block.get("number").and_then(Value::as_str).unwrap_or("?").to_string();
     let header: Header = serde_json::from_value(block.clone())
         .map_err(|e| HeaderError::Malformed { number: number_hint.clone(), reason: e.to_string() })?;
+    let claimed = match block.get("hash").filter(|v| !v.is_null()) {
+        Some(claimed) => Some(
+            serde_json::from_value(claimed.clone())
+                .map_err(|e| HeaderError::Malformed { number: number_hint, reason: format!("hash: {e}") })?,
+        ),
+        None => None,
+    };
+    hash_and_check(header, claimed)
+}
+
+/// Recomputes the header's hash; a hash the node claimed must equal it.
+fn hash_and_check(header: Header, claimed: Option<B256>) -> Result<VerifiedHash, HeaderError> {
     let computed = header.hash_slow();
-    if let Some(claimed) = block.get("hash").filter(|v| !v.is_null()) {
-        let claimed: B256 = serde_json::from_value(claimed.clone())
-            .map_err(|e| HeaderError::Malformed { number: number_hint, reason: format!("hash: {e}") })?;
-        if claimed != computed {
-            return Err(HeaderError::HashMismatch { number: header.number, claimed, computed });
+    match claimed {
+        Some(claimed) if claimed != computed => {
+            Err(HeaderError::HashMismatch { number: header.number, claimed, computed })
+        }
+        _ => Ok(VerifiedHash { hash: computed, header }),
+    }
+}
+
+/// Reads a JSON array of `eth_getBlockBy*` results straight from text into headers, each
+/// hashed and checked against its claimed hash. Typed parsing avoids building and cloning a
+/// `serde_json::Value` per header (the cost that dominated header throughput in wasm); on
+/// malformed input it falls back to the per-block path, whose errors name the block.
+pub fn parse_rpc_headers_text(text: &str) -> Result<Vec<VerifiedHash>, HeaderError> {
+    #[derive(serde::Deserialize)]
+    struct Claimed {
+        #[serde(default)]
+        hash: Option<B256>,
+    }
+    let typed = serde_json::from_str::<Vec<Header>>(text).ok().zip(serde_json::from_str::<Vec<Claimed>>(text).ok());
+    match typed {
+        Some((headers, claims)) if headers.len() == claims.len() => {
+            headers.into_iter().zip(claims).map(|(h, c)| hash_and_check(h, c.hash)).collect()
+        }
+        _ => {
+            let blocks: Vec<Value> = serde_json::from_str(text).map_err(|e| HeaderError::Malformed {
+                number: "?".into(),
+                reason: format!("not a JSON array of blocks: {e}"),
+            })?;
+            blocks.iter().map(parse_rpc_header).collect()
         }
     }
-    Ok(VerifiedHash { hash: computed, header })
 }
 
 /// A header with its locally computed hash, not yet linked to anything trusted.
@@ -82,14 +117,29 @@ pub struct VerifiedHash {
 pub fn verify_header_chain(trusted: B256, blocks: &[Value]) -> Result<Vec<VerifiedHeader>, HeaderError> {
     let (first, rest) = blocks.split_first().ok_or(HeaderError::Empty)?;
     let first = parse_rpc_header(first)?;
+    verify_linked(trusted, first, rest.iter().map(parse_rpc_header))
+}
+
+/// [`verify_header_chain`] on the JSON text of the array (see [`parse_rpc_headers_text`]).
+pub fn verify_header_chain_text(trusted: B256, text: &str) -> Result<Vec<VerifiedHeader>, HeaderError> {
+    let mut parsed = parse_rpc_headers_text(text)?.into_iter();
+    let first = parsed.next().ok_or(HeaderError::Empty)?;
+    verify_linked(trusted, first, parsed.map(Ok))
+}
+
+fn verify_linked(
+    trusted: B256,
+    first: VerifiedHash,
+    rest: impl Iterator<Item = Result<VerifiedHash, HeaderError>>,
+) -> Result<Vec<VerifiedHeader>, HeaderError> {
     if first.hash != trusted {
         return Err(HeaderError::NotCheckpoint { number: first.header.number, computed: first.hash, trusted });
     }
     let first = VerifiedHeader { hash: first.hash, header: first.header };
     let mut verified = vec![first.clone()];
     let mut chain = HeaderChain::new(first);
-    for block in rest {
-        let next = parse_rpc_header(block)?;
+    for next in rest {
+        let next = next?;
         if next.header.number <= chain.tip().number() {
             // A block given twice is not progress; only a strictly ascending run counts.
             return Err(HeaderError::NotConsecutive { number: next.header.number, previous: chain.tip().number() });
@@ -397,6 +447,25 @@ mod tests {
         forged[1].hash = forged[1].header.hash_slow();
         let err = verify_ancestors(&ChainRules::devnet(), tip, forged).unwrap_err();
         assert!(matches!(err, HeaderError::NotAncestor { .. }), "{err}");
+    }
+
+    #[test]
+    fn text_and_value_paths_agree_and_both_catch_forgeries() {
+        let blocks = fixture();
+        let text = serde_json::to_string(&blocks).unwrap();
+        let trusted = hash_of(&blocks[0]);
+        assert_eq!(verify_header_chain_text(trusted, &text).unwrap(), verify_header_chain(trusted, &blocks).unwrap());
+        let mut forged = blocks.clone();
+        forged[2]["stateRoot"] = Value::String(format!("0x{}", "11".repeat(32)));
+        let err = verify_header_chain_text(trusted, &serde_json::to_string(&forged).unwrap()).unwrap_err();
+        assert!(matches!(err, HeaderError::HashMismatch { .. }), "{err}");
+        // Malformed input still names the block, through the per-block path.
+        let mut broken = blocks;
+        broken[1]["gasLimit"] = Value::String("not a number".into());
+        let err = verify_header_chain_text(trusted, &serde_json::to_string(&broken).unwrap()).unwrap_err();
+        assert!(matches!(&err, HeaderError::Malformed { number, .. } if number != "?"), "{err}");
+        assert!(verify_header_chain_text(trusted, "not json").is_err());
+        assert_eq!(verify_header_chain_text(trusted, "[]").unwrap_err(), HeaderError::Empty);
     }
 
     #[test]

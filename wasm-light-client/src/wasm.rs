@@ -3,10 +3,10 @@
 
 use alloy_primitives::B256;
 use serde::Serialize;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::{verify_account_proof, verify_header_chain, AccountProofResponse};
+use crate::header::verify_header_chain_text;
+use crate::{verify_account_proof, AccountProofResponse};
 
 fn js_err(msg: impl std::fmt::Display) -> JsError {
     JsError::new(&msg.to_string())
@@ -22,9 +22,7 @@ fn parse_hash(s: &str, what: &str) -> Result<B256, JsError> {
 #[wasm_bindgen(js_name = verifyHeaderChain)]
 pub fn verify_header_chain_js(headers_json: &str, trusted_hash: &str) -> Result<u32, JsError> {
     let trusted = parse_hash(trusted_hash, "trustedHash")?;
-    let blocks: Vec<Value> =
-        serde_json::from_str(headers_json).map_err(|e| js_err(format!("headersJson is not a JSON array: {e}")))?;
-    let verified = verify_header_chain(trusted, &blocks).map_err(js_err)?;
+    let verified = verify_header_chain_text(trusted, headers_json).map_err(js_err)?;
     Ok(verified.len() as u32)
 }
 

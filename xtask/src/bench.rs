@@ -7,7 +7,9 @@
 //! 3. browser: `bench/browser/bench.mjs` runs the package and the JavaScript reference
 //!    libraries (@ethereumjs/block, @ethereumjs/mpt, 0G's TypeScript SDK) on the same data in
 //!    one page of headless Chromium;
-//! 4. one table, with the targets of issue 3 (wasm ≥ 10× @ethereumjs/block's headers/s,
+//! 4. storage transfer: upload and download MiB/s against the devnet's storage nodes on
+//!    loopback (`devnet/examples/storage_transfer.rs`), with `--native-only` or by default;
+//! 5. one table, with the targets of issue 3 (wasm ≥ 10× @ethereumjs/block's headers/s,
 //!    ≥ 20× @ethereumjs/mpt's proofs/s, within 2× of native) and issue 4 (storage ≥ 10× the
 //!    SDK on one thread).
 //!
@@ -124,6 +126,9 @@ pub fn run(args: &[String]) -> Result {
         exec(cmd("node").arg("bench/browser/bench.mjs").env("ZG_BENCH_DIR", &dir).env("ZG_BENCH_PKG", &pkg))?;
     }
     print_table(&dir, &load_before, o.opt_level.as_deref());
+    if o.native {
+        storage_transfer()?;
+    }
     let profile = o.opt_level.map_or("the release profile".to_string(), |l| format!("opt-level {l}"));
     match std::fs::metadata(pkg.join("wasm_light_client_bg.wasm")) {
         Ok(m) => println!("light client package measured ({profile}): {} wasm", human_bytes(m.len())),
@@ -136,6 +141,30 @@ pub fn run(args: &[String]) -> Result {
             human_bytes(r.gzip)
         ),
         Err(_) => println!("app wasm: no build in dist/; run `cargo xtask build` for its size"),
+    }
+    Ok(())
+}
+
+/// Upload and download MiB/s against the devnet's storage nodes on loopback
+/// (`devnet/examples/storage_transfer.rs`, which starts its own devnet).
+fn storage_transfer() -> Result {
+    let target = root().join("target/bench-native");
+    exec(
+        cmd("cargo")
+            .args(["build", "--release", "-p", "devnet", "--bins", "--example", "storage_transfer"])
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_PROFILE_RELEASE_PANIC", "unwind"),
+    )?;
+    let program = target.join("release/examples/storage_transfer");
+    let out = crate::util::output(&mut std::process::Command::new(&program))
+        .ok_or_else(|| format!("{} failed; run it by hand to see why", program.display()))?;
+    let last = out.lines().last().unwrap_or_default();
+    match (figure(last, "uploadMiBs"), figure(last, "downloadMiBs")) {
+        (Some(up), Some(down)) => println!(
+            "\n0G storage on loopback (64 MiB, devnet nodes, native client, every segment proven):\n  \
+             upload {up:.1} MiB/s, download {down:.1} MiB/s"
+        ),
+        _ => println!("\nstorage transfer: no figures in {last:?}"),
     }
     Ok(())
 }
