@@ -30,7 +30,8 @@ const SENDER: &str = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 
 fn rpc(url: &str, method: &str, params: Value) -> Value {
     let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-    let answer: Value = ureq::post(url).send_json(body).unwrap_or_else(|e| panic!("{method}: {e}")).into_json().unwrap();
+    let answer: Value =
+        ureq::post(url).send_json(body).unwrap_or_else(|e| panic!("{method}: {e}")).into_json().unwrap();
     if let Some(e) = answer.get("error") {
         panic!("{method}: {e}");
     }
@@ -70,7 +71,9 @@ fn measure(ready: &Value) -> (f64, f64) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| (n["url"].as_str().unwrap().to_owned(), n["shardId"].as_u64().unwrap(), n["numShard"].as_u64().unwrap()))
+        .map(|n| {
+            (n["url"].as_str().unwrap().to_owned(), n["shardId"].as_u64().unwrap(), n["numShard"].as_u64().unwrap())
+        })
         .collect();
 
     let data: Vec<u8> = (0..SIZE).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
