@@ -11,10 +11,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const artifacts = join(root, 'e2e', 'artifacts');
 mkdirSync(artifacts, { recursive: true });
 
-/** Starts zg-devnet on free ports; resolves with its ready JSON plus a stop(). */
-export async function startDevnet() {
+/**
+ * Starts zg-devnet on free ports; resolves with its ready JSON plus a stop(). `dist` is the
+ * app it serves (default: the release build in dist/).
+ */
+export async function startDevnet({ dist = join(root, 'dist') } = {}) {
   const bin = process.env.ZG_DEVNET_BIN ?? join(root, 'target/debug/zg-devnet');
-  const child = spawn(bin, ['--dist', join(root, 'dist'), '--port', '0', '--rpc-port', '0'], {
+  const child = spawn(bin, ['--dist', dist, '--port', '0', '--rpc-port', '0'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -174,9 +174,10 @@ fn wait_ready(child: &mut Child, log_path: &Path, stop: &AtomicBool) -> Result<R
     }
 }
 
-/// Keeps anvil out of zg-devnet's process group and ties its life to zg-devnet's.
+/// Keeps a child (anvil, the storage nodes) out of zg-devnet's process group and ties its
+/// life to zg-devnet's.
 #[cfg(unix)]
-fn isolate_child(command: &mut Command) {
+pub(crate) fn isolate_child(command: &mut Command) {
     use std::os::unix::process::CommandExt;
     // A terminal's Ctrl-C goes to the whole foreground group; anvil in its own group stays
     // up until zg-devnet stops it, so an interrupt is never mistaken for anvil crashing.
@@ -207,7 +208,7 @@ fn isolate_child(command: &mut Command) {
 }
 
 #[cfg(not(unix))]
-fn isolate_child(_command: &mut Command) {}
+pub(crate) fn isolate_child(_command: &mut Command) {}
 
 /// The port in anvil's "Listening on 127.0.0.1:PORT" line, once it is written.
 fn listening_port(log: &Path) -> Option<u16> {

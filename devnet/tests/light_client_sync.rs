@@ -7,45 +7,15 @@ mod common;
 use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, B256, U256};
-use common::{agent, Devnet, DEV_ACCOUNT_0};
+use common::{Devnet, UreqTransport, DEV_ACCOUNT_0};
 use serde_json::{json, Value};
 use wasm_light_client::{
-    jsonrpc, BaseFeeRule, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, SyncError, TransportError, Verified,
+    BaseFeeRule, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, SyncError, TransportError, Verified,
     VerifiedProvider,
 };
 
-struct Http {
-    url: String,
-}
-
-impl Http {
-    fn post(&self, body: Value) -> Result<Value, TransportError> {
-        let fail = |e: String| TransportError(format!("{}: {e}", self.url));
-        agent()
-            .post(&self.url)
-            .send_json(body)
-            .map_err(|e| fail(e.to_string()))?
-            .into_json()
-            .map_err(|e| fail(e.to_string()))
-    }
-}
-
-impl JsonRpcTransport for Http {
-    async fn request(&self, method: &str, params: Value) -> Result<Value, TransportError> {
-        jsonrpc::result_of(self.post(jsonrpc::request_body(method, params))?)
-    }
-
-    async fn batch(&self, calls: Vec<(&'static str, Value)>) -> Result<Vec<Value>, TransportError> {
-        jsonrpc::batch_results(calls.len(), self.post(jsonrpc::batch_body(&calls))?)
-    }
-
-    fn endpoint(&self) -> String {
-        self.url.clone()
-    }
-}
-
 /// An endpoint without `eth_createAccessList`, as many public ones are.
-struct NoHints(Http);
+struct NoHints(UreqTransport);
 
 impl JsonRpcTransport for NoHints {
     async fn request(&self, method: &str, params: Value) -> Result<Value, TransportError> {
@@ -60,8 +30,8 @@ impl JsonRpcTransport for NoHints {
     }
 }
 
-fn http(devnet: &Devnet) -> Http {
-    Http { url: devnet.rpc_url.clone() }
+fn http(devnet: &Devnet) -> UreqTransport {
+    UreqTransport::new(&devnet.rpc_url)
 }
 
 fn block(devnet: &Devnet, number: u64) -> Value {

@@ -198,7 +198,8 @@ impl ChainClient {
             return Err(ChainError::NeedsCheckpoint("the transaction's effect"));
         }
         let from = crate::wallet::signer::address_of(key);
-        self.sync().await?;
+        // Syncs the light client once; the account and the simulation then use that tip.
+        let (base_fee, priority) = self.fee_inputs().await?;
         let account = match self.provider.account(from).await {
             Verified::Proven { value, .. } => value,
             Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
@@ -220,7 +221,6 @@ impl ChainClient {
         };
         // Headroom for the 63/64 rule and for state moving between simulation and inclusion.
         let gas_limit = gas_spent + gas_spent / 4 + 20_000;
-        let (base_fee, priority) = self.fee_inputs().await?;
         let (max_fee_per_gas, max_priority_fee_per_gas) = crate::wallet::signer::suggest_fees(base_fee, priority);
         let most = value + U256::from(gas_limit) * U256::from(max_fee_per_gas);
         if most > account.balance {

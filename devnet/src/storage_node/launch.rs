@@ -78,7 +78,8 @@ impl Spec {
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err);
-        isolate_child(&mut command);
+        // The same tie as anvil's: own process group, killed if zg-devnet dies.
+        crate::anvil::isolate_child(&mut command);
         command.spawn().map_err(|source| LaunchError::Spawn { path: self.program.clone(), source })
     }
 }
@@ -186,38 +187,6 @@ fn ready_line(log: &Path) -> Option<NodeInfo> {
     let line = text.split_inclusive('\n').find_map(|l| l.strip_prefix(READY).filter(|l| l.ends_with('\n')))?;
     serde_json::from_str(line.trim()).ok()
 }
-
-/// The same tie as anvil's (see `anvil.rs`): own process group, so a terminal's Ctrl-C
-/// reaches only zg-devnet, which then stops the nodes; and PR_SET_PDEATHSIG, so the kernel
-/// kills a node if zg-devnet is SIGKILLed. Spawned from the main thread, which lives as long
-/// as the process.
-#[cfg(unix)]
-fn isolate_child(command: &mut Command) {
-    use std::os::unix::process::CommandExt;
-    command.process_group(0);
-
-    #[cfg(target_os = "linux")]
-    {
-        let parent = std::process::id() as libc::pid_t;
-        // SAFETY: runs in the forked child before exec; prctl, getppid and _exit are plain
-        // system calls that allocate nothing and take no locks, and the closure only reads a
-        // copied integer. The parent check catches zg-devnet dying between fork and prctl.
-        unsafe {
-            command.pre_exec(move || {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                if libc::getppid() != parent {
-                    libc::_exit(1);
-                }
-                Ok(())
-            });
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn isolate_child(_command: &mut Command) {}
 
 #[cfg(test)]
 mod tests {

@@ -296,26 +296,7 @@ fn put_segment(node: &Node, segment: SegmentIn, by_seq: Option<&FileTx>) -> Resu
             ),
         ));
     }
-    let segments = num_segments(tx.size);
-    if index >= segments {
-        return Err(invalid(
-            "index",
-            format!("index out of bound: a {}-byte file has segments 0 to {}, not {index}", tx.size, segments - 1),
-        ));
-    }
-    let id = node.identity;
-    if !id.holds(tx.start_entry_index, index) {
-        let shard = id.shard_of(tx.start_entry_index, index);
-        return Err(invalid(
-            "index",
-            format!(
-                "segment {index} belongs to shard {shard}/{n}, and this node is shard {}/{n}; upload it to the node \
-                 whose zgs_getShardConfig answers shardId {shard}",
-                id.shard_id,
-                n = id.num_shard
-            ),
-        ));
-    }
+    check_index(node, &tx, index)?;
     {
         let store = node.store();
         if store.finalized(&tx) {
@@ -368,8 +349,8 @@ fn check_index(node: &Node, tx: &FileTx, index: u64) -> Result<(), ZgsError> {
         return Err(invalid(
             "index",
             format!(
-                "segment {index} is held by shard {shard}/{n}, and this node is shard {}/{n}; ask the node whose \
-                 zgs_getShardConfig answers shardId {shard}",
+                "segment {index} is held by shard {shard}/{n}, and this node is shard {}/{n}; send it to, or ask, \
+                 the node whose zgs_getShardConfig answers shardId {shard}",
                 id.shard_id,
                 n = id.num_shard
             ),

@@ -367,4 +367,8 @@ impl wasm_light_client::JsonRpcTransport for UreqTransport {
         let body = wasm_light_client::jsonrpc::batch_body(&calls);
         wasm_light_client::jsonrpc::batch_results(calls.len(), self.post(body)?)
     }
+
+    fn endpoint(&self) -> String {
+        self.url.clone()
+    }
 }

@@ -15,57 +15,27 @@
 // would send segment 0 to the wrong shard and the SDK's upload would be refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ethers } from 'ethers';
 import { MemData, Uploader, Downloader, StorageNode, getFlowContract } from '@0gfoundation/0g-ts-sdk';
+import { startDevnet as startHarnessDevnet } from '../../../e2e/harness.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // anvil's dev account #3 ("test test … junk"): the faucet uses #0, the deployer #9.
 const DEV_KEY_3 = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
 const SEGMENT = 256 * 1024;
 
+/** A devnet serving a placeholder page: the app is not needed here. */
 async function startDevnet() {
-  const bin = process.env.ZG_DEVNET_BIN ?? join(root, 'target/debug/zg-devnet');
-  // The app is not needed here, only something zg-devnet can serve.
   const dist = mkdtempSync(join(tmpdir(), 'zg-sdk-conformance-'));
   writeFileSync(join(dist, 'index.html'), '<!doctype html><title>sdk conformance</title>');
-  const child = spawn(bin, ['--dist', dist, '--port', '0', '--rpc-port', '0'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const ready = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`zg-devnet not ready after 60 s\n${stderr}`)), 60_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('ZG_DEVNET_READY '));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line.slice('ZG_DEVNET_READY '.length)));
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`zg-devnet exited early (${code}); build it with cargo build -p devnet\n${stderr}`));
-    });
-  });
-  const stop = () =>
-    new Promise((resolve) => {
-      const done = () => {
-        rmSync(dist, { recursive: true, force: true });
-        resolve();
-      };
-      if (child.exitCode !== null) return done();
-      child.once('exit', done);
-      child.kill('SIGTERM');
-    });
-  return { ...ready, stop };
+  const devnet = await startHarnessDevnet({ dist });
+  const stop = async () => {
+    await devnet.stop();
+    rmSync(dist, { recursive: true, force: true });
+  };
+  return { ...devnet, stop };
 }
 
 test("0G's SDK submits to our Flow, uploads to our two shards and downloads the file back", async (t) => {
