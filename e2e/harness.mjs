@@ -160,13 +160,31 @@ export async function selectedAddress(page) {
 /** The selected account's balance text once it is proven ("10 0G"). */
 export async function waitForVerifiedBalance(page, expected, timeout = 30_000) {
   const card = page.locator('[data-testid="selected-balance"]');
-  await card.locator('[data-state="verified"]').waitFor({ timeout });
-  if (expected !== undefined) {
-    await page.waitForFunction(
-      ([sel, want]) => document.querySelector(sel)?.querySelector('.amount')?.textContent.trim() === want,
-      ['[data-testid="selected-balance"]', expected],
-      { timeout },
-    );
+  try {
+    await card.locator('[data-state="verified"]').waitFor({ timeout });
+    if (expected !== undefined) {
+      await page.waitForFunction(
+        ([sel, want]) => document.querySelector(sel)?.querySelector('.amount')?.textContent.trim() === want,
+        ['[data-testid="selected-balance"]', expected],
+        { timeout },
+      );
+    }
+  } catch (e) {
+    // Say what the page showed instead, so a failure in CI can be understood from its log.
+    const shown = await page.evaluate(() => {
+      const card = document.querySelector('[data-testid="selected-balance"]');
+      const badge = card?.querySelector('[data-testid="proof-badge"]');
+      return {
+        badge: badge ? `${badge.dataset.state}: ${badge.title}` : 'no badge',
+        amount: card?.querySelector('.amount')?.textContent.trim() ?? 'no amount',
+        reason: card?.querySelector('[data-testid="balance-reason"]')?.textContent.trim() ?? '',
+        connection: document.querySelector('[data-testid="connection-error"]')?.textContent.trim() ?? '',
+        refresh: document.querySelector('.refresh-btn')?.textContent.trim() ?? 'no refresh button',
+      };
+    }).catch((err) => ({ unreadable: String(err) }));
+    await shot(page, `timeout-verified-balance-${Date.now()}`).catch(() => {});
+    e.message += `\nthe page showed: ${JSON.stringify(shown)}`;
+    throw e;
   }
   return (await card.locator('.amount').textContent()).trim();
 }

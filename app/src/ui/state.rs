@@ -14,11 +14,14 @@ use leptos::task::spawn_local;
 use wasm_light_client::{AccountState, Reorg, Verified};
 
 use super::settings::Settings;
-use crate::chain::client::ChainClient;
+use crate::chain::client::{ChainClient, ChainError};
 use crate::chain::networks::{public_networks, DevnetConfig, Network};
 use crate::wallet::accounts::{self, AccountInfo};
 use crate::wallet::vault::{UnlockedVault, VaultError};
 use crate::wallet::vault_format::VaultSecrets;
+
+/// Connection attempts after the first when the endpoint does not answer (1 s, 2 s, 4 s apart).
+const CONNECT_RETRIES: u32 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -34,6 +37,7 @@ pub enum Page {
     Wallet,
     Send,
     Storage,
+    Agents,
     Settings,
 }
 
@@ -201,6 +205,9 @@ pub struct ChainState {
     pub refreshing: RwSignal<bool>,
     /// The last reorganisation already announced to the user.
     reorg_seen: RwSignal<Option<Reorg>>,
+    /// Counts `connect` calls, so a slow connection to a network the user has since left
+    /// cannot replace the newer one.
+    generation: StoredValue<u64>,
 }
 
 impl ChainState {
@@ -214,6 +221,7 @@ impl ChainState {
             balances: RwSignal::new(HashMap::new()),
             refreshing: RwSignal::new(false),
             reorg_seen: RwSignal::new(None),
+            generation: StoredValue::new(0),
         }
     }
 
@@ -263,8 +271,24 @@ impl ChainState {
         this.client.set_value(None);
         this.tip.set(None);
         this.balances.set(HashMap::new());
+        let generation = this.generation.get_value() + 1;
+        this.generation.set_value(generation);
         spawn_local(async move {
-            match ChainClient::connect(network).await {
+            // A dropped connection is worth retrying; a wrong chain id or a bad answer is not.
+            let mut attempt = 0;
+            let connected = loop {
+                match ChainClient::connect(network.clone()).await {
+                    Err(ChainError::Transport(_)) if attempt < CONNECT_RETRIES => {
+                        attempt += 1;
+                        gloo::timers::future::TimeoutFuture::new(500 << attempt).await;
+                    }
+                    other => break other,
+                }
+            };
+            if this.generation.get_value() != generation {
+                return;
+            }
+            match connected {
                 Ok(client) => {
                     this.client.set_value(Some(Rc::new(client)));
                     this.connection.set(Connection::Connected);
