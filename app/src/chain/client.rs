@@ -8,8 +8,8 @@
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
 use serde_json::{json, Value};
 use wasm_light_client::{
-    AccountState, CallOutcome, CallRequest, ChainRules, CheckpointOnly, Executed, JsonRpcTransport, Reorg, SyncError,
-    TransportError, Verified, VerifiedHeader, VerifiedProvider,
+    AccountState, CallOutcome, CallRequest, ChainRules, CheckpointOnly, Executed, JsonRpcTransport, LogFilter,
+    ProvenLog, Reorg, SyncError, TransportError, Verified, VerifiedHeader, VerifiedProvider,
 };
 
 use super::checkpoint_store::{self, StoredHead};
@@ -182,6 +182,63 @@ impl ChainClient {
             }
             Verified::Unverified { reason, .. } | Verified::Rejected { reason } => Err(ChainError::NotProven(reason)),
         }
+    }
+
+    /// Every log matching `filter` in blocks `from..=to`, proven complete against the
+    /// verified headers; ranges wider than the light client takes at once are read in parts.
+    pub async fn logs(&self, filter: &LogFilter, from: u64, to: u64) -> Result<Verified<Vec<ProvenLog>>, ChainError> {
+        if self.network.checkpoint.is_none() {
+            return Err(ChainError::NeedsCheckpoint("event logs"));
+        }
+        let mut found = Vec::new();
+        let mut start = from;
+        while start <= to {
+            let end = to.min(start + wasm_light_client::provider::MAX_LOG_RANGE - 1);
+            match self.provider.logs(filter, start, end).await? {
+                Verified::Proven { value, .. } => found.extend(value),
+                other => return Ok(other),
+            }
+            start = end + 1;
+        }
+        Ok(Verified::Proven { value: found, block: to })
+    }
+
+    /// Sends everything `key`'s account holds to `to` (an account without code), less the
+    /// most the transfer's gas can cost; returns the hash and the amount sent.
+    pub async fn sweep(&self, key: &k256::ecdsa::SigningKey, to: Address) -> Result<(B256, U256), ChainError> {
+        if self.network.checkpoint.is_none() {
+            return Err(ChainError::NeedsCheckpoint("the balance to sweep"));
+        }
+        const TRANSFER_GAS: u64 = 21_000;
+        let from = crate::wallet::signer::address_of(key);
+        let (base_fee, priority) = self.fee_inputs().await?;
+        let account = match self.provider.account(from).await {
+            Verified::Proven { value, .. } => value,
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                return Err(ChainError::NotProven(format!("the balance to sweep could not be proven: {reason}")))
+            }
+        };
+        let (max_fee_per_gas, max_priority_fee_per_gas) = crate::wallet::signer::suggest_fees(base_fee, priority);
+        let reserve = U256::from(TRANSFER_GAS) * U256::from(max_fee_per_gas);
+        let Some(value) = account.balance.checked_sub(reserve).filter(|v| !v.is_zero()) else {
+            return Err(ChainError::WouldFail(format!(
+                "the account holds {}, not more than the {} the transfer's gas may cost",
+                crate::format::format_0g(account.balance),
+                crate::format::format_0g(reserve)
+            )));
+        };
+        let tx = crate::wallet::signer::Eip1559Request {
+            chain_id: self.network.chain_id,
+            nonce: account.nonce,
+            to,
+            value,
+            gas_limit: TRANSFER_GAS,
+            max_fee_per_gas,
+            max_priority_fee_per_gas,
+            input: Bytes::new(),
+        };
+        let signed = crate::wallet::signer::sign_eip1559(key, &tx);
+        Ok((self.send_raw(&signed.raw, signed.hash).await?, value))
     }
 
     /// Signs and broadcasts a contract call from `key`'s account. Nonce, balance and the

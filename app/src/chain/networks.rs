@@ -46,6 +46,9 @@ pub struct StorageConfig {
 pub struct Contracts {
     #[serde(rename = "wrappedZG")]
     pub wrapped_zg: Option<Address>,
+    /// The ERC-7857 agent NFT (contracts/src/inft/AgentNFT.sol).
+    #[serde(default)]
+    pub agent_nft: Option<Address>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,6 +127,8 @@ pub struct DevnetContracts {
     #[serde(rename = "wrappedZG")]
     pub wrapped_zg: Option<Address>,
     #[serde(default)]
+    pub agent_nft: Option<Address>,
+    #[serde(default)]
     pub first_block: u64,
 }
 
@@ -153,7 +158,10 @@ impl DevnetConfig {
                 nodes: self.storage_nodes.iter().map(|n| n.url.clone()).collect(),
                 first_block: c.first_block,
             }),
-            contracts: Contracts { wrapped_zg: self.contracts.as_ref().and_then(|c| c.wrapped_zg) },
+            contracts: Contracts {
+                wrapped_zg: self.contracts.as_ref().and_then(|c| c.wrapped_zg),
+                agent_nft: self.contracts.as_ref().and_then(|c| c.agent_nft),
+            },
         }
     }
 }

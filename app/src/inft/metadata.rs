@@ -89,6 +89,13 @@ impl AgentMetadata {
         }
     }
 
+    /// The same agent with a fresh key of its own: what a clone gets, so the original's
+    /// funds stay with the original's holder.
+    pub fn with_new_agent_key(mut self) -> Self {
+        self.agent_key = hex::encode(SecretKey::random(&mut envelope::Os).to_bytes());
+        self
+    }
+
     /// The agent's signing key (for its own wallet).
     pub fn agent_key(&self) -> Result<k256::ecdsa::SigningKey, MetadataError> {
         let bytes = Zeroizing::new(hex::decode(&self.agent_key).map_err(|_| MetadataError::BadAgentKey)?);

@@ -1,9 +1,14 @@
 //! Intelligent NFTs (ERC-7857): agents as tokens whose metadata only the holder can read.
 //!
-//! `envelope` is the cryptography (pure, tested natively with known answers); `metadata`
-//! is what an agent's encrypted data holds; `proofs` builds and signs the transfer proofs
-//! the NFT's verifier checks.
+//! Pure, tested natively: `envelope` (the cryptography, with known answers), `metadata`
+//! (what an agent's encrypted data holds), `proofs` (the transfer-proof digests and
+//! signatures), `contract` (the agent NFT's calldata, events and reverts) and `offer` (the
+//! codes a holder and a receiver pass each other). Browser-side: `service`, which drives
+//! storage, the light client and the wallet for the Agents pages.
 
+pub mod contract;
 pub mod envelope;
 pub mod metadata;
+pub mod offer;
 pub mod proofs;
+pub mod service;

@@ -18,6 +18,13 @@ impl FileSource {
         Self { blob: file.into(), name, size }
     }
 
+    /// Bytes made in the page (an encrypted agent, say), uploaded like a picked file.
+    pub fn from_bytes(name: &str, bytes: &[u8]) -> Self {
+        let parts = js_sys::Array::of1(&Uint8Array::from(bytes));
+        let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).expect("a blob from bytes always builds");
+        Self { blob, name: name.to_string(), size: bytes.len() as u64 }
+    }
+
     /// Bytes `start..end` (clamped to the file).
     pub async fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
         let end = end.min(self.size);

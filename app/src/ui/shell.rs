@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::pages::{send::SendPage, settings::SettingsPage, storage::StoragePage, wallet::WalletPage};
+use super::pages::{
+    agents::AgentsPage, send::SendPage, settings::SettingsPage, storage::StoragePage, wallet::WalletPage,
+};
 use super::state::{use_app, Connection, Page};
 
 #[component]
@@ -30,6 +32,7 @@ pub fn Shell() -> impl IntoView {
                     {nav(Page::Wallet, "Wallet", "◎")}
                     {nav(Page::Send, "Send", "↗")}
                     {nav(Page::Storage, "Storage", "▤")}
+                    {nav(Page::Agents, "Agents", "◈")}
                     {nav(Page::Settings, "Settings", "⚙")}
                 </nav>
             </aside>
@@ -47,6 +50,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Wallet => view! { <WalletPage /> }.into_any(),
                     Page::Send => view! { <SendPage /> }.into_any(),
                     Page::Storage => view! { <StoragePage /> }.into_any(),
+                    Page::Agents => view! { <AgentsPage /> }.into_any(),
                     Page::Settings => view! { <SettingsPage /> }.into_any(),
                 }}
             </main>

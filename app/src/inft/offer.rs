@@ -1,0 +1,315 @@
+//! Handing an agent over without a trusted third party, as two codes people pass to each
+//! other (chat, mail, QR): the holder's **offer** and the receiver's **acceptance**.
+//!
+//! 1. The holder re-encrypts the agent under a fresh key, uploads it, seals the key to the
+//!    receiver's public key and signs the ownership proof: that is the offer.
+//! 2. The receiver downloads the new data, checks its root is the offered hash and that the
+//!    sealed key opens it, then signs the access proof: offer + signature is the acceptance.
+//! 3. The holder checks the acceptance and sends `iTransferFrom` (or `iCloneFrom`).
+//!
+//! Codes carry nothing secret: the data key inside is sealed to the receiver. Pure, so the
+//! checks here are tested natively; the browser side lives in `service`.
+
+use alloy_primitives::{eip191_hash_message, Address, Bytes, B256, U256};
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use super::proofs::TransferTerms;
+
+const OFFER_PREFIX: &str = "zg-agent-offer:";
+const ACCEPTANCE_PREFIX: &str = "zg-agent-accept:";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OfferKind {
+    /// The token itself moves to the receiver.
+    Transfer,
+    /// The receiver gets a new token with the same agent; the holder keeps theirs.
+    Clone,
+}
+
+/// What the holder signs away, plus what the receiver needs to check it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub kind: OfferKind,
+    pub chain_id: u64,
+    pub nft: Address,
+    pub token_id: U256,
+    pub from: Address,
+    pub to: Address,
+    /// The receiver's compressed secp256k1 public key the data key is sealed to.
+    pub receiver_key: Bytes,
+    pub old_data_hash: B256,
+    /// 0G Storage root of the re-encrypted agent, already fully uploaded.
+    pub new_data_hash: B256,
+    pub new_size: u64,
+    pub sealed_key: Bytes,
+    pub owner_nonce: Bytes,
+    /// Unix seconds after which the verifier refuses the proofs.
+    pub deadline: u64,
+    pub owner_signature: Bytes,
+}
+
+/// The offer with the receiver's access proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acceptance {
+    pub offer: Offer,
+    pub access_nonce: Bytes,
+    pub access_signature: Bytes,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OfferError {
+    #[error("this is not a zg-console {0} code; paste the whole code, starting with \"{1}\"")]
+    NotACode(&'static str, &'static str),
+    #[error("the {0} code is damaged ({1}); ask for it again")]
+    Damaged(&'static str, String),
+    #[error("this offer is for chain {offered}, but you are connected to chain {connected}; switch network first")]
+    WrongChain { offered: u64, connected: u64 },
+    #[error("this offer is for another agent contract ({offered}) than this network's ({expected})")]
+    WrongContract { offered: Address, expected: Address },
+    #[error("this offer is addressed to {to}, not to your selected account {you}; select that account")]
+    NotForYou { to: Address, you: Address },
+    #[error("the offer seals the agent to a different public key than your account's; ask the holder to use the key shown on your Agents page")]
+    WrongKey,
+    #[error("the offer is not signed by the agent's holder {from}; do not accept it")]
+    NotSignedByHolder { from: Address },
+    #[error("the acceptance is not signed by the receiver {to} (signed by {signer}); ask them to accept again")]
+    NotSignedByReceiver { to: Address, signer: Address },
+    #[error("the offer expired; ask the holder for a new one")]
+    Expired,
+}
+
+impl Offer {
+    /// What both proofs commit to, with the given proof's nonce.
+    pub fn terms(&self, nonce: Bytes) -> TransferTerms {
+        TransferTerms {
+            chain_id: self.chain_id,
+            nft: self.nft,
+            token_id: self.token_id,
+            from: self.from,
+            to: self.to,
+            old_data_hash: self.old_data_hash,
+            new_data_hash: self.new_data_hash,
+            sealed_key: self.sealed_key.clone(),
+            encrypted_pub_key: self.receiver_key.clone(),
+            nonce,
+            deadline: U256::from(self.deadline),
+        }
+    }
+
+    pub fn to_code(&self) -> String {
+        encode(OFFER_PREFIX, self)
+    }
+
+    pub fn from_code(code: &str) -> Result<Self, OfferError> {
+        decode(code, OFFER_PREFIX, "offer")
+    }
+
+    /// The checks a receiver makes before downloading anything: the offer is for this
+    /// chain, contract, account and key, signed by the holder it names, and still valid.
+    /// (That `from` still holds the token and the data is the token's is checked on chain.)
+    pub fn check_for(
+        &self,
+        chain_id: u64,
+        nft: Address,
+        me: Address,
+        my_key: &[u8],
+        now_s: u64,
+    ) -> Result<(), OfferError> {
+        if self.chain_id != chain_id {
+            return Err(OfferError::WrongChain { offered: self.chain_id, connected: chain_id });
+        }
+        if self.nft != nft {
+            return Err(OfferError::WrongContract { offered: self.nft, expected: nft });
+        }
+        if self.to != me {
+            return Err(OfferError::NotForYou { to: self.to, you: me });
+        }
+        if self.receiver_key.as_ref() != my_key {
+            return Err(OfferError::WrongKey);
+        }
+        let digest = self.terms(self.owner_nonce.clone()).ownership_digest();
+        if signer_of(digest, &self.owner_signature) != Some(self.from) {
+            return Err(OfferError::NotSignedByHolder { from: self.from });
+        }
+        if now_s > self.deadline {
+            return Err(OfferError::Expired);
+        }
+        Ok(())
+    }
+}
+
+impl Acceptance {
+    pub fn to_code(&self) -> String {
+        encode(ACCEPTANCE_PREFIX, self)
+    }
+
+    pub fn from_code(code: &str) -> Result<Self, OfferError> {
+        decode(code, ACCEPTANCE_PREFIX, "acceptance")
+    }
+
+    /// The holder's check before sending: the offer inside is one this holder signed, and
+    /// the receiver it names signed the access proof.
+    pub fn check(&self, now_s: u64) -> Result<(), OfferError> {
+        let offer = &self.offer;
+        let owner_digest = offer.terms(offer.owner_nonce.clone()).ownership_digest();
+        if signer_of(owner_digest, &offer.owner_signature) != Some(offer.from) {
+            return Err(OfferError::NotSignedByHolder { from: offer.from });
+        }
+        let access_digest = offer.terms(self.access_nonce.clone()).access_digest();
+        let signer = signer_of(access_digest, &self.access_signature).unwrap_or(Address::ZERO);
+        if signer != offer.to {
+            return Err(OfferError::NotSignedByReceiver { to: offer.to, signer });
+        }
+        if now_s > offer.deadline {
+            return Err(OfferError::Expired);
+        }
+        Ok(())
+    }
+}
+
+/// The address whose key made `signature` (r ‖ s ‖ v, EIP-191) over `digest`.
+pub fn signer_of(digest: B256, signature: &[u8]) -> Option<Address> {
+    let signature = alloy_primitives::Signature::try_from(signature).ok()?;
+    signature.recover_address_from_prehash(&eip191_hash_message(digest)).ok()
+}
+
+fn encode<T: Serialize>(prefix: &str, value: &T) -> String {
+    let json = serde_json::to_vec(value).expect("offers always serialise");
+    format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(code: &str, prefix: &'static str, what: &'static str) -> Result<T, OfferError> {
+    let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let body = compact.strip_prefix(prefix).ok_or(OfferError::NotACode(what, prefix))?;
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|_| OfferError::Damaged(what, "not base64".into()))?;
+    serde_json::from_slice(&json).map_err(|e| OfferError::Damaged(what, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inft::proofs::sign_digest;
+    use alloy_primitives::address;
+    use k256::ecdsa::SigningKey;
+
+    const NFT: Address = address!("00000000000000000000000000000000000000aa");
+
+    fn key(byte: u8) -> SigningKey {
+        SigningKey::from_slice(&[byte; 32]).unwrap()
+    }
+
+    fn compressed(key: &SigningKey) -> Bytes {
+        Bytes::copy_from_slice(&key.verifying_key().to_encoded_point(true).to_bytes())
+    }
+
+    fn offer(holder: &SigningKey, receiver: &SigningKey) -> Offer {
+        let mut offer = Offer {
+            kind: OfferKind::Transfer,
+            chain_id: 31337,
+            nft: NFT,
+            token_id: U256::from(1),
+            from: crate::wallet::signer::address_of(holder),
+            to: crate::wallet::signer::address_of(receiver),
+            receiver_key: compressed(receiver),
+            old_data_hash: B256::repeat_byte(1),
+            new_data_hash: B256::repeat_byte(2),
+            new_size: 900,
+            sealed_key: Bytes::from_static(&[9; 78]),
+            owner_nonce: Bytes::from_static(&[5; 16]),
+            deadline: 2_000,
+            owner_signature: Bytes::new(),
+        };
+        offer.owner_signature = sign_digest(holder, offer.terms(offer.owner_nonce.clone()).ownership_digest());
+        offer
+    }
+
+    fn accept(offer: Offer, signer: &SigningKey) -> Acceptance {
+        let access_nonce = Bytes::from_static(&[6; 16]);
+        let access_signature = sign_digest(signer, offer.terms(access_nonce.clone()).access_digest());
+        Acceptance { offer, access_nonce, access_signature }
+    }
+
+    #[test]
+    fn an_honest_offer_round_trips_and_passes_the_receivers_checks() {
+        let (a, b) = (key(1), key(2));
+        let o = offer(&a, &b);
+        let code = o.to_code();
+        assert!(code.starts_with(OFFER_PREFIX));
+        // Pasted with line breaks, as a chat window might wrap it.
+        let wrapped: String =
+            code.chars().enumerate().flat_map(|(i, c)| (i % 40 == 0).then_some('\n').into_iter().chain([c])).collect();
+        let back = Offer::from_code(&wrapped).unwrap();
+        assert_eq!(back, o);
+        back.check_for(31337, NFT, o.to, &compressed(&b), 1_000).unwrap();
+    }
+
+    #[test]
+    fn the_receiver_refuses_offers_that_are_not_for_it_or_not_from_the_holder() {
+        let (a, b, c) = (key(1), key(2), key(3));
+        let o = offer(&a, &b);
+        let me = o.to;
+        assert_eq!(
+            o.check_for(1, NFT, me, &compressed(&b), 0),
+            Err(OfferError::WrongChain { offered: 31337, connected: 1 })
+        );
+        assert!(matches!(
+            o.check_for(31337, Address::ZERO, me, &compressed(&b), 0),
+            Err(OfferError::WrongContract { .. })
+        ));
+        let other = crate::wallet::signer::address_of(&c);
+        assert_eq!(
+            o.check_for(31337, NFT, other, &compressed(&c), 0),
+            Err(OfferError::NotForYou { to: me, you: other })
+        );
+        assert_eq!(o.check_for(31337, NFT, me, &compressed(&c), 0), Err(OfferError::WrongKey));
+        assert_eq!(o.check_for(31337, NFT, me, &compressed(&b), 2_001), Err(OfferError::Expired));
+
+        // Anything changed after signing (here: where the data lives) breaks the holder's signature.
+        let mut forged = o.clone();
+        forged.new_data_hash = B256::repeat_byte(7);
+        assert_eq!(
+            forged.check_for(31337, NFT, me, &compressed(&b), 0),
+            Err(OfferError::NotSignedByHolder { from: o.from })
+        );
+        // Signed by someone else than the holder it names.
+        let mut stranger = o.clone();
+        stranger.owner_signature = sign_digest(&c, o.terms(o.owner_nonce.clone()).ownership_digest());
+        assert_eq!(
+            stranger.check_for(31337, NFT, me, &compressed(&b), 0),
+            Err(OfferError::NotSignedByHolder { from: o.from })
+        );
+    }
+
+    #[test]
+    fn the_holder_checks_the_acceptance_names_the_right_signer() {
+        let (a, b, c) = (key(1), key(2), key(3));
+        let o = offer(&a, &b);
+        let good = accept(o.clone(), &b);
+        Acceptance::from_code(&good.to_code()).unwrap().check(1_000).unwrap();
+
+        let by_stranger = accept(o.clone(), &c);
+        assert_eq!(
+            by_stranger.check(1_000),
+            Err(OfferError::NotSignedByReceiver { to: o.to, signer: crate::wallet::signer::address_of(&c) })
+        );
+        let mut altered = good.clone();
+        altered.offer.sealed_key = Bytes::from_static(&[8; 78]);
+        assert!(matches!(altered.check(1_000), Err(OfferError::NotSignedByHolder { .. })));
+        assert_eq!(good.check(2_001), Err(OfferError::Expired));
+    }
+
+    #[test]
+    fn garbage_codes_get_clear_errors() {
+        assert!(matches!(Offer::from_code("hello"), Err(OfferError::NotACode("offer", _))));
+        assert!(matches!(Offer::from_code("zg-agent-offer:!!!"), Err(OfferError::Damaged("offer", _))));
+        let truncated = &offer(&key(1), &key(2)).to_code()[..60];
+        assert!(matches!(Offer::from_code(truncated), Err(OfferError::Damaged("offer", _))));
+        // An acceptance is not an offer, and the message says which is expected.
+        let acceptance = accept(offer(&key(1), &key(2)), &key(2)).to_code();
+        assert!(Offer::from_code(&acceptance).unwrap_err().to_string().contains("zg-agent-offer:"));
+    }
+}

@@ -1,0 +1,523 @@
+//! The agent service the Agents pages call: it joins the wallet's keys, 0G Storage and the
+//! light client into the steps a holder takes. Every chain value it returns (owner, data
+//! hash, sealed key, authorized users) was proven by the light client; every byte it
+//! downloads was checked against the token's data hash before it is decrypted.
+//!
+//! Order of writes keeps the invariant "a token only points at data that is fully stored":
+//! data is encrypted, uploaded and acknowledged by every node keeping it before the
+//! transaction that points the token at it is signed.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use alloy_primitives::{Address, Bytes, B256, U256};
+use k256::ecdsa::SigningKey;
+use k256::{PublicKey, SecretKey};
+use wasm_light_client::storage::FileTree;
+use wasm_light_client::{CallOutcome, LogFilter, ProvenLog, Verified};
+
+use super::contract;
+use super::envelope;
+use super::metadata::{AgentMetadata, MetadataError};
+use super::offer::{Acceptance, Offer, OfferError, OfferKind};
+use super::proofs::sign_digest;
+use crate::chain::client::{ChainClient, ChainError, Inclusion};
+use crate::storage::plan::Placement;
+use crate::storage::records::{self, UploadRecord};
+use crate::storage::service::{StorageError, StorageService};
+use crate::storage::source::FileSource;
+use crate::wallet::signer::address_of;
+
+/// How long an offer stays valid: long enough to pass a code between people.
+const OFFER_LIFETIME_S: u64 = 24 * 3600;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgentError {
+    #[error("this network has no agent contract; agents need the local devnet (run `cargo xtask demo`)")]
+    NoContract,
+    #[error("storing the agent's data failed: {0}. The agent on chain is unchanged; try again")]
+    Storage(String),
+    #[error("reading the agent's data failed: {0}")]
+    Download(String),
+    #[error("{0}")]
+    Chain(String),
+    #[error("the agent contract would refuse this: {0}. Nothing was sent")]
+    Refused(String),
+    #[error("the transaction reverted in block {0}; nothing changed. Check the agent's state and try again")]
+    Reverted(u64),
+    #[error("not proven by the light client: {0}")]
+    NotProven(String),
+    #[error(transparent)]
+    Offer(#[from] OfferError),
+    #[error("the agent's data cannot be opened with your key: {0}")]
+    Metadata(#[from] MetadataError),
+    #[error("agent #{token} is held by {owner}, not by {you}")]
+    NotHolder { token: U256, owner: Address, you: Address },
+    #[error("no data key for agent #{0} is sealed to you; only its holder can read it")]
+    NoSealedKey(U256),
+    #[error("agent #{token} is held by {owner}: its data is sealed to them, and your key cannot open it")]
+    SealedToHolder { token: U256, owner: Address },
+    #[error("agent #{token} now holds other data than the offer was made for; ask for a new offer")]
+    StaleOffer { token: U256 },
+}
+
+impl From<ChainError> for AgentError {
+    fn from(e: ChainError) -> Self {
+        match e {
+            ChainError::WouldRevert(data) => AgentError::Refused(
+                contract::explain_revert(&data).unwrap_or_else(|| format!("revert data 0x{}", hex::encode(&data))),
+            ),
+            other => AgentError::Chain(other.to_string()),
+        }
+    }
+}
+
+impl From<StorageError> for AgentError {
+    fn from(e: StorageError) -> Self {
+        AgentError::Storage(e.to_string())
+    }
+}
+
+/// An agent as its holder sees it: proven on chain, decrypted from storage.
+#[derive(Clone)]
+pub struct OpenedAgent {
+    pub token: U256,
+    pub owner: Address,
+    pub data_hash: B256,
+    /// The block the owner and data hash were proven at.
+    pub block: u64,
+    pub metadata: AgentMetadata,
+}
+
+impl OpenedAgent {
+    pub fn agent_address(&self) -> Option<Address> {
+        self.metadata.agent_key().ok().map(|k| address_of(&k))
+    }
+}
+
+/// One step of a long operation, for the progress view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Encrypting,
+    Hashing,
+    Paying,
+    Uploading { done: u64, total: u64 },
+    Signing,
+    Confirming,
+}
+
+impl Step {
+    pub fn label(&self) -> String {
+        match self {
+            Step::Encrypting => "Encrypting the agent's data in this browser…".into(),
+            Step::Hashing => "Computing its 0G Storage root…".into(),
+            Step::Paying => "Paying for storage and announcing the data…".into(),
+            Step::Uploading { done, total } => format!("Uploading to the storage nodes ({done}/{total} segments)…"),
+            Step::Signing => "Signing and sending the transaction…".into(),
+            Step::Confirming => "Waiting for the transaction and proving its receipt…".into(),
+        }
+    }
+}
+
+/// A log filter's topics (`None`: any), the key of the scan cache.
+type Topics = Vec<Option<B256>>;
+
+pub struct AgentService {
+    chain: std::rc::Rc<ChainClient>,
+    storage: StorageService,
+    nft: Address,
+    /// Where log scans start (the devnet's first contract block).
+    first_block: u64,
+    /// Proven logs per filter, and the block they were scanned up to, so each refresh only
+    /// reads new blocks.
+    scanned: RefCell<HashMap<Topics, (u64, Vec<ProvenLog>)>>,
+}
+
+impl AgentService {
+    pub async fn connect(chain: std::rc::Rc<ChainClient>) -> Result<Self, AgentError> {
+        let network = chain.network().clone();
+        let nft = network.contracts.agent_nft.ok_or(AgentError::NoContract)?;
+        let first_block = network.storage.as_ref().map_or(0, |s| s.first_block);
+        let storage = StorageService::connect(network.storage).await?;
+        Ok(Self { chain, storage, nft, first_block, scanned: RefCell::new(HashMap::new()) })
+    }
+
+    pub fn nft(&self) -> Address {
+        self.nft
+    }
+
+    pub fn chain(&self) -> &ChainClient {
+        &self.chain
+    }
+
+    /// The compressed public key others seal agents to (shown so a sender can paste it).
+    pub fn public_key(key: &SigningKey) -> Bytes {
+        Bytes::copy_from_slice(&key.verifying_key().to_encoded_point(true).to_bytes())
+    }
+
+    /// Encrypts a new agent for `key`'s account, stores it and mints its token.
+    pub async fn create(
+        &self,
+        key: &SigningKey,
+        metadata: &AgentMetadata,
+        step: &dyn Fn(Step),
+    ) -> Result<(U256, Inclusion), AgentError> {
+        step(Step::Encrypting);
+        let sealed = metadata.seal(&PublicKey::from(key.verifying_key()));
+        let (root, _) = self.store(key, &sealed.ciphertext, &metadata.name, step).await?;
+        step(Step::Signing);
+        let me = address_of(key);
+        let included = self.send(key, contract::mint_call(root, me, sealed.sealed_key.into())).await?;
+        step(Step::Confirming);
+        let token = included
+            .logs
+            .iter()
+            .filter_map(|l| contract::decode_transfer(l, self.nft))
+            .find(|(from, to, _)| from.is_zero() && *to == me)
+            .map(|(_, _, token)| token)
+            .ok_or_else(|| AgentError::Chain("the mint's receipt has no Transfer of a new token to you".into()))?;
+        Ok((token, included))
+    }
+
+    /// Re-encrypts the edited agent under a fresh key, stores it, then points the token at it.
+    pub async fn save(
+        &self,
+        key: &SigningKey,
+        token: U256,
+        metadata: &AgentMetadata,
+        step: &dyn Fn(Step),
+    ) -> Result<Inclusion, AgentError> {
+        self.require_holder(token, address_of(key)).await?;
+        step(Step::Encrypting);
+        let sealed = metadata.seal(&PublicKey::from(key.verifying_key()));
+        let (root, _) = self.store(key, &sealed.ciphertext, &metadata.name, step).await?;
+        step(Step::Signing);
+        self.send(key, contract::update_call(token, root, sealed.sealed_key.into())).await
+    }
+
+    /// The tokens `owner` holds: every token a proven `Transfer` brought it, kept if a
+    /// proven `ownerOf` still names it. Returns them with the block they were proven at.
+    pub async fn owned(&self, owner: Address) -> Result<(Vec<U256>, u64), AgentError> {
+        let received = self.scan(vec![Some(contract::transfer_topic()), None, Some(owner.into_word())]).await?;
+        let mut tokens: Vec<U256> =
+            received.iter().filter_map(|l| contract::decode_transfer(&l.log, self.nft)).map(|(_, _, t)| t).collect();
+        tokens.sort();
+        tokens.dedup();
+        let mut held = Vec::new();
+        let mut block = 0;
+        for token in tokens {
+            let (holder, at) = self.owner_of(token).await?;
+            block = block.max(at);
+            if holder == Some(owner) {
+                held.push(token);
+            }
+        }
+        Ok((held, block))
+    }
+
+    /// Proves the token's holder and data, downloads the data (checked against its
+    /// hash) and opens it with the data key sealed to `key`'s account.
+    pub async fn open(&self, key: &SigningKey, token: U256) -> Result<OpenedAgent, AgentError> {
+        let me = address_of(key);
+        let (owner, block) = self.owner_of(token).await?;
+        let owner = owner.ok_or(AgentError::NotProven(format!("there is no agent #{token}")))?;
+        let data_hash = self.data_hash(token).await?;
+        let ciphertext = self.fetch(data_hash).await?;
+        let published =
+            self.scan(vec![Some(contract::sealed_key_topic()), Some(me.into_word()), Some(B256::from(token))]).await?;
+        // The newest key sealed to this account is the one for the token's current data
+        // if this account holds it; an older one (held before a transfer) opens nothing.
+        let sealed = published.iter().rev().find_map(|l| contract::decode_sealed_key(&l.log, self.nft));
+        let opened = match sealed {
+            Some((_, _, sealed)) => AgentMetadata::open(&ciphertext, &sealed, &secret_of(key)),
+            None => {
+                return Err(if owner == me {
+                    AgentError::NoSealedKey(token)
+                } else {
+                    AgentError::SealedToHolder { token, owner }
+                })
+            }
+        };
+        match opened {
+            Ok(metadata) => Ok(OpenedAgent { token, owner, data_hash, block, metadata }),
+            // A former holder still has a key for the data it held; the new data is sealed
+            // to the new holder, and that key does not open it.
+            Err(_) if owner != me => Err(AgentError::SealedToHolder { token, owner }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Makes an offer of `agent` to the holder of `receiver_key`: the agent is re-encrypted
+    /// for the receiver under a fresh key (a clone also gets a fresh agent key, so the two
+    /// agents' funds stay apart), uploaded, and the ownership proof signed.
+    pub async fn offer(
+        &self,
+        key: &SigningKey,
+        agent: &OpenedAgent,
+        kind: OfferKind,
+        receiver_key: &[u8],
+        step: &dyn Fn(Step),
+    ) -> Result<Offer, AgentError> {
+        let receiver = envelope::parse_public_key(receiver_key)
+            .map_err(|_| AgentError::Chain("that is not a public key; ask the receiver for the key on their Agents page (0x02… or 0x03…, 33 bytes)".into()))?;
+        let me = address_of(key);
+        self.require_holder(agent.token, me).await?;
+        if self.data_hash(agent.token).await? != agent.data_hash {
+            return Err(AgentError::StaleOffer { token: agent.token });
+        }
+        let mut metadata = agent.metadata.clone();
+        if kind == OfferKind::Clone {
+            metadata = metadata.with_new_agent_key();
+        }
+        step(Step::Encrypting);
+        let sealed = metadata.seal(&receiver);
+        let (root, size) = self.store(key, &sealed.ciphertext, &metadata.name, step).await?;
+        let receiver_key = Bytes::copy_from_slice(&receiver.to_sec1_bytes());
+        let mut offer = Offer {
+            kind,
+            chain_id: self.chain.network().chain_id,
+            nft: self.nft,
+            token_id: agent.token,
+            from: me,
+            to: Address::from_public_key(&k256::ecdsa::VerifyingKey::from(&receiver)),
+            receiver_key,
+            old_data_hash: agent.data_hash,
+            new_data_hash: root,
+            new_size: size,
+            sealed_key: sealed.sealed_key.into(),
+            owner_nonce: random_nonce(),
+            deadline: now_s() + OFFER_LIFETIME_S,
+            owner_signature: Bytes::new(),
+        };
+        offer.owner_signature = sign_digest(key, offer.terms(offer.owner_nonce.clone()).ownership_digest());
+        Ok(offer)
+    }
+
+    /// The receiver's checks of an offer: addressed to `key`'s account, signed by the
+    /// holder, who still holds the token with the data it was made for; the new data is
+    /// downloaded, checked against its hash and opened. Returns what the receiver gets.
+    pub async fn inspect(&self, key: &SigningKey, offer: &Offer) -> Result<AgentMetadata, AgentError> {
+        let me = address_of(key);
+        offer.check_for(self.chain.network().chain_id, self.nft, me, &Self::public_key(key), now_s())?;
+        self.require_holder(offer.token_id, offer.from).await?;
+        if self.data_hash(offer.token_id).await? != offer.old_data_hash {
+            return Err(AgentError::StaleOffer { token: offer.token_id });
+        }
+        let ciphertext = self.fetch(offer.new_data_hash).await?;
+        Ok(AgentMetadata::open(&ciphertext, &offer.sealed_key, &secret_of(key))?)
+    }
+
+    /// After [`Self::inspect`]: the receiver's signed access proof.
+    pub fn accept(key: &SigningKey, offer: Offer) -> Acceptance {
+        let access_nonce = random_nonce();
+        let access_signature = sign_digest(key, offer.terms(access_nonce.clone()).access_digest());
+        Acceptance { offer, access_nonce, access_signature }
+    }
+
+    /// The holder completes a transfer or clone the receiver accepted. Returns the
+    /// inclusion and, for a clone, the new token.
+    pub async fn complete(
+        &self,
+        key: &SigningKey,
+        acceptance: &Acceptance,
+    ) -> Result<(Inclusion, Option<U256>), AgentError> {
+        acceptance.check(now_s())?;
+        let offer = &acceptance.offer;
+        self.require_holder(offer.token_id, address_of(key)).await?;
+        if offer.from != address_of(key) {
+            return Err(AgentError::Offer(OfferError::NotSignedByHolder { from: offer.from }));
+        }
+        if self.data_hash(offer.token_id).await? != offer.old_data_hash {
+            return Err(AgentError::StaleOffer { token: offer.token_id });
+        }
+        let terms = offer.terms(Bytes::new());
+        let proof = contract::validity_proof(
+            &terms,
+            offer.owner_nonce.clone(),
+            offer.owner_signature.clone(),
+            acceptance.access_nonce.clone(),
+            acceptance.access_signature.clone(),
+        );
+        let call = match offer.kind {
+            OfferKind::Transfer => contract::transfer_call(&terms, proof),
+            OfferKind::Clone => contract::clone_call(&terms, proof),
+        };
+        let included = self.send(key, call).await?;
+        let new_token = (offer.kind == OfferKind::Clone)
+            .then(|| {
+                included
+                    .logs
+                    .iter()
+                    .filter_map(|l| contract::decode_transfer(l, self.nft))
+                    .find(|(from, to, _)| from.is_zero() && *to == offer.to)
+                    .map(|(_, _, t)| t)
+            })
+            .flatten();
+        Ok((included, new_token))
+    }
+
+    /// Who the holder authorized to use the agent, proven at the verified tip.
+    pub async fn authorized(&self, token: U256) -> Result<(Vec<Address>, u64), AgentError> {
+        let (out, block) = self.chain.read(self.nft, contract::authorized_users_call(token)).await?;
+        let users = contract::decode_authorized_users(&out)
+            .ok_or(AgentError::NotProven("authorizedUsersOf gave an answer that does not decode".into()))?;
+        Ok((users, block))
+    }
+
+    pub async fn authorize(&self, key: &SigningKey, token: U256, user: Address) -> Result<Inclusion, AgentError> {
+        self.send(key, contract::authorize_call(token, user)).await
+    }
+
+    pub async fn revoke(&self, key: &SigningKey, token: U256, user: Address) -> Result<Inclusion, AgentError> {
+        self.send(key, contract::revoke_call(token, user)).await
+    }
+
+    /// Moves the agent's own funds to `to`.
+    pub async fn sweep(&self, agent: &OpenedAgent, to: Address) -> Result<(U256, Inclusion), AgentError> {
+        let agent_key = agent.metadata.agent_key()?;
+        let (hash, amount) = self.chain.sweep(&agent_key, to).await?;
+        Ok((amount, self.included(hash).await?))
+    }
+
+    async fn owner_of(&self, token: U256) -> Result<(Option<Address>, u64), AgentError> {
+        match self.chain.call(self.nft, contract::owner_call(token)).await {
+            Verified::Proven { value: CallOutcome::Success(out), block } => Ok((contract::decode_owner(&out), block)),
+            // ownerOf reverts for a token that does not exist (or was never minted).
+            Verified::Proven { value: CallOutcome::Revert(_), block } => Ok((None, block)),
+            Verified::Proven { value: CallOutcome::Halt(why), .. } => Err(AgentError::NotProven(why)),
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => Err(AgentError::NotProven(reason)),
+        }
+    }
+
+    async fn require_holder(&self, token: U256, who: Address) -> Result<(), AgentError> {
+        match self.owner_of(token).await? {
+            (Some(owner), _) if owner == who => Ok(()),
+            (Some(owner), _) => Err(AgentError::NotHolder { token, owner, you: who }),
+            (None, _) => Err(AgentError::NotProven(format!("there is no agent #{token}"))),
+        }
+    }
+
+    async fn data_hash(&self, token: U256) -> Result<B256, AgentError> {
+        let (out, _) = self.chain.read(self.nft, contract::data_call(token)).await?;
+        contract::decode_data_hash(&out)
+            .ok_or(AgentError::NotProven(format!("agent #{token} does not hold exactly one data item")))
+    }
+
+    /// Proven logs of the agent NFT matching `topics`, from the first contract block to
+    /// the verified tip; only blocks not read before are scanned.
+    async fn scan(&self, topics: Topics) -> Result<Vec<ProvenLog>, AgentError> {
+        self.chain.sync().await?;
+        let tip = self.chain.tip().ok_or(AgentError::NotProven("the light client has no verified tip".into()))?;
+        let (from, mut logs) = match self.scanned.borrow().get(&topics) {
+            Some((to, logs)) => (to + 1, logs.clone()),
+            None => (self.first_block, Vec::new()),
+        };
+        if from <= tip.number() {
+            let mut filter = LogFilter::new(self.nft);
+            for (i, t) in topics.iter().enumerate() {
+                if let Some(t) = t {
+                    filter = filter.topic(i, *t);
+                }
+            }
+            match self.chain.logs(&filter, from, tip.number()).await? {
+                Verified::Proven { value, .. } => logs.extend(value),
+                Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                    return Err(AgentError::NotProven(reason))
+                }
+            }
+            // A reorg may have replaced scanned blocks: keep only logs still canonical.
+            logs.retain(|l| self.chain.is_canonical(l.block, l.block_hash) != Some(false));
+            self.scanned.borrow_mut().insert(topics, (tip.number(), logs.clone()));
+        }
+        Ok(logs)
+    }
+
+    /// Uploads `bytes` to 0G Storage (paid from `key`'s account) and returns its root and
+    /// size once every node keeping a segment has acknowledged it.
+    async fn store(
+        &self,
+        key: &SigningKey,
+        bytes: &[u8],
+        label: &str,
+        step: &dyn Fn(Step),
+    ) -> Result<(B256, u64), AgentError> {
+        let source = FileSource::from_bytes(&format!("agent {label} (encrypted)"), bytes);
+        step(Step::Hashing);
+        let tree: FileTree = StorageService::hash(&source, &|_| {}).await?;
+        let quote = self.storage.quote(&self.chain, &tree).await?;
+        step(Step::Paying);
+        let submitted = self.storage.submit(&self.chain, key, &tree, &quote).await?;
+        let mut record = UploadRecord {
+            network: self.chain.network().id.clone(),
+            root: tree.root(),
+            name: source.name.clone(),
+            size: source.size,
+            tx_hash: Some(submitted.tx_hash),
+            submitted_block: Some(submitted.block),
+            start_entry: Some(submitted.placement.start_entry),
+            acknowledged: vec![],
+            segments: wasm_light_client::storage::num_segments(tree.size()),
+            created_ms: now_s() * 1000,
+        };
+        records::save(&record).await.map_err(StorageError::Record)?;
+        self.storage.wait_until_known(tree.root()).await?;
+        let total = record.segments;
+        step(Step::Uploading { done: 0, total });
+        self.storage
+            .upload(&source, &tree, &mut record, &|p| {
+                if let crate::storage::service::Progress::Uploading { done, total } = p {
+                    step(Step::Uploading { done, total });
+                }
+            })
+            .await?;
+        Ok((tree.root(), tree.size()))
+    }
+
+    /// Downloads the data at `root`, each segment checked against it.
+    async fn fetch(&self, root: B256) -> Result<Vec<u8>, AgentError> {
+        let (at, size): (Placement, u64) =
+            self.storage.locate(root).await.map_err(|e| AgentError::Download(e.to_string()))?;
+        let got =
+            self.storage.download(root, size, at, &|_| {}).await.map_err(|e| AgentError::Download(e.to_string()))?;
+        Ok(got.bytes)
+    }
+
+    /// Signs and sends `data` to the agent NFT, then proves the receipt.
+    async fn send(&self, key: &SigningKey, data: Bytes) -> Result<Inclusion, AgentError> {
+        let hash = self.chain.send_call(key, self.nft, U256::ZERO, data).await?;
+        self.included(hash).await
+    }
+
+    async fn included(&self, hash: B256) -> Result<Inclusion, AgentError> {
+        match self.chain.wait_for_inclusion(hash, 60).await? {
+            Verified::Proven { value, .. } if value.success => Ok(value),
+            Verified::Proven { value, .. } => Err(AgentError::Reverted(value.block)),
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                Err(AgentError::NotProven(format!("the transaction's receipt: {reason}")))
+            }
+        }
+    }
+}
+
+fn secret_of(key: &SigningKey) -> SecretKey {
+    SecretKey::from(key.as_nonzero_scalar())
+}
+
+fn random_nonce() -> Bytes {
+    let mut nonce = [0u8; 16];
+    getrandom::getrandom(&mut nonce).expect("the platform's CSPRNG");
+    Bytes::copy_from_slice(&nonce)
+}
+
+fn now_s() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
+/// Parses a pasted public key (hex, with or without 0x) into its SEC1 bytes.
+pub fn parse_pasted_key(text: &str) -> Result<PublicKey, AgentError> {
+    let bytes = hex::decode(text.trim().trim_start_matches("0x"))
+        .map_err(|_| AgentError::Chain("a public key is hex: 0x02… or 0x03… (33 bytes)".into()))?;
+    envelope::parse_public_key(&bytes).map_err(|_| {
+        AgentError::Chain("that is not a secp256k1 public key; copy it again from the receiver's Agents page".into())
+    })
+}

@@ -1,0 +1,770 @@
+//! The Agents pages: the agents the selected account holds (found from proven Transfer
+//! events, each confirmed by a proven `ownerOf`), creating one, receiving one from an
+//! offer code, completing a handover, and one agent's page (view, edit, its wallet,
+//! who may use it, transfer or clone).
+
+use std::rc::Rc;
+
+use alloy_primitives::{Address, U256};
+use k256::ecdsa::SigningKey;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_light_client::Verified;
+
+use crate::format::{format_0g, short_hash};
+use crate::inft::metadata::AgentMetadata;
+use crate::inft::offer::{Acceptance, Offer, OfferKind};
+use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent, Step};
+use crate::ui::components::{AddressView, BalanceView, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::state::{use_app, AppState, Connection};
+
+type Service = StoredValue<Option<Rc<AgentService>>, LocalStorage>;
+
+/// The agents list once read: its rows and the block ownership was proven at.
+type Listing = Option<Result<(Vec<Row>, u64), String>>;
+
+/// One row of "Your agents": the token, and its name once its data is opened.
+#[derive(Clone)]
+struct Row {
+    token: U256,
+    name: Result<String, String>,
+}
+
+fn key_of(app: &AppState) -> Result<SigningKey, String> {
+    app.session.signing_key(app.session.selected.get_untracked())
+}
+
+fn me(app: &AppState) -> Option<Address> {
+    app.session.selected_account().map(|a| a.address)
+}
+
+#[component]
+pub fn AgentsPage() -> impl IntoView {
+    let app = use_app();
+    let service: Service = StoredValue::new_local(None);
+    let status = RwSignal::new(None::<Result<(), String>>);
+    let selected = RwSignal::new(None::<U256>);
+    let rows = RwSignal::new(Listing::None);
+
+    let reload = move || {
+        let Some(svc) = service.get_value() else { return };
+        let Some(owner) = me(&app) else { return };
+        let key = key_of(&app);
+        spawn_local(async move {
+            let listed = match svc.owned(owner).await {
+                Ok((tokens, block)) => {
+                    let mut list = Vec::new();
+                    for token in tokens {
+                        let name = match &key {
+                            Ok(k) => {
+                                svc.open(k, token).await.map(|a| a.metadata.name.clone()).map_err(|e| e.to_string())
+                            }
+                            Err(e) => Err(e.clone()),
+                        };
+                        list.push(Row { token, name });
+                    }
+                    Ok((list, block))
+                }
+                Err(e) => Err(e.to_string()),
+            };
+            rows.set(Some(listed));
+        });
+    };
+
+    // (Re)connect whenever the chain connection is (re)made, and list again when the
+    // selected account changes.
+    Effect::new(move || {
+        if app.chain.connection.get() != Connection::Connected {
+            return;
+        }
+        let Some(chain) = app.chain.client() else { return };
+        status.set(None);
+        spawn_local(async move {
+            match AgentService::connect(chain).await {
+                Ok(svc) => {
+                    service.set_value(Some(Rc::new(svc)));
+                    status.set(Some(Ok(())));
+                    reload();
+                }
+                Err(e) => status.set(Some(Err(e.to_string()))),
+            }
+        });
+    });
+    Effect::new(move || {
+        app.session.selected.track();
+        rows.set(None);
+        selected.set(None);
+        reload();
+    });
+
+    view! {
+        {move || match selected.get() {
+            Some(token) => view! {
+                <AgentDetail service token back=Callback::new(move |_| { selected.set(None); reload(); }) />
+            }.into_any(),
+            None => view! {
+                <h1 class="page-title">"Agents"</h1>
+                <div class="stack">
+                    {move || match status.get() {
+                        None => view! { <p class="muted"><Spinner />" Connecting to the agent contract and storage nodes…"</p> }.into_any(),
+                        Some(Ok(())) => ().into_any(),
+                        Some(Err(e)) => view! { <div class="alert alert-warn" role="alert" data-testid="agents-unavailable">{e}</div> }.into_any(),
+                    }}
+                    <AgentList rows selected reload=Callback::new(move |_| reload()) />
+                    <CreateAgentCard service on_created=Callback::new(move |token| { reload(); selected.set(Some(token)); }) />
+                    <ReceiveCard service />
+                    <CompleteCard service on_done=Callback::new(move |_| reload()) />
+                </div>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn AgentList(rows: RwSignal<Listing>, selected: RwSignal<Option<U256>>, reload: Callback<()>) -> impl IntoView {
+    let lookup = RwSignal::new(String::new());
+    view! {
+        <section class="card" aria-label="Your agents">
+            <div class="row">
+                <h2 class="card-title">"Your agents"</h2>
+                <span class="spacer"></span>
+                {move || match rows.get() {
+                    Some(Ok((_, block))) => view! { <ProofBadge verdict=Verified::Proven { value: (), block } /> }.into_any(),
+                    _ => ().into_any(),
+                }}
+                <button class="btn btn-ghost btn-sm" on:click=move |_| reload.run(())>"Refresh"</button>
+            </div>
+            <form class="row" aria-label="Look up an agent" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                match lookup.get_untracked().trim().trim_start_matches('#').parse::<U256>() {
+                    Ok(token) => selected.set(Some(token)),
+                    Err(_) => lookup.set(String::new()),
+                }
+            }>
+                <input class="grow" aria-label="Agent number" inputmode="numeric" placeholder="Agent number, e.g. 1" bind:value=lookup />
+                <button type="submit" class="btn btn-ghost btn-sm">"Look up"</button>
+            </form>
+            {move || match rows.get() {
+                None => view! { <p class="muted"><Spinner />" Finding your agents in proven Transfer events…"</p> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e}</div> }.into_any(),
+                Some(Ok((list, _))) if list.is_empty() => view! {
+                    <p class="muted" data-testid="no-agents">"You hold no agents on this network yet. Create one below, or receive one with an offer code."</p>
+                }.into_any(),
+                Some(Ok((list, _))) => view! {
+                    <ul class="agent-list" data-testid="agent-list">
+                        {list.into_iter().map(|row| {
+                            let token = row.token;
+                            let (name, problem) = match row.name {
+                                Ok(n) => (n, None),
+                                Err(e) => ("(cannot open)".to_string(), Some(e)),
+                            };
+                            view! {
+                                <li class="agent-row" data-token=token.to_string()>
+                                    <span class="agent-id mono">{format!("#{token}")}</span>
+                                    <span class="agent-name">{name}</span>
+                                    {problem.map(|p| view! { <span class="hint text-warn">{p}</span> })}
+                                    <span class="spacer"></span>
+                                    <button class="btn btn-sm" on:click=move |_| selected.set(Some(token))>"Open"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// A running operation's current step, or its outcome.
+fn progress_view(busy: RwSignal<Option<String>>) -> impl IntoView {
+    move || {
+        busy.get().map(
+            |label| view! { <p class="muted" data-testid="agent-progress" role="status"><Spinner />" "{label}</p> },
+        )
+    }
+}
+
+fn step_reporter(busy: RwSignal<Option<String>>) -> impl Fn(Step) {
+    move |s: Step| busy.set(Some(s.label()))
+}
+
+#[component]
+fn CreateAgentCard(service: Service, on_created: Callback<U256>) -> impl IntoView {
+    let app = use_app();
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let model = RwSignal::new(String::new());
+    let prompt = RwSignal::new(String::new());
+    let tools = RwSignal::new(String::new());
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        if name.get_untracked().trim().is_empty() {
+            return error.set(Some("Give the agent a name.".into()));
+        }
+        let Some(svc) = service.get_value() else {
+            return error.set(Some("Not connected to the agent contract yet.".into()));
+        };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        let metadata = AgentMetadata::new(
+            &name.get_untracked(),
+            &description.get_untracked(),
+            &model.get_untracked(),
+            &prompt.get_untracked(),
+            split_tools(&tools.get_untracked()),
+        );
+        spawn_local(async move {
+            let result = svc.create(&key, &metadata, &step_reporter(busy)).await;
+            drop(key);
+            busy.set(None);
+            match result {
+                Ok((token, included)) => {
+                    app.toasts.success(&format!(
+                        "Agent #{token} \"{}\" minted in block {} (receipt verified)",
+                        metadata.name, included.block
+                    ));
+                    for field in [name, description, model, prompt, tools] {
+                        field.set(String::new());
+                    }
+                    on_created.run(token);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    view! {
+        <section class="card">
+            <h2 class="card-title">"Create an agent"</h2>
+            <p class="muted">"Its settings, memory and its own wallet key are encrypted in this browser; only the holder of the token can read them. The ciphertext goes to 0G Storage and its root goes on chain."</p>
+            <form class="stack" aria-label="Create agent" on:submit=create>
+                <div class="grid-2">
+                    <div class="field">
+                        <label for="agent-name">"Name"</label>
+                        <input id="agent-name" autocomplete="off" bind:value=name />
+                    </div>
+                    <div class="field">
+                        <label for="agent-model">"Model"</label>
+                        <input id="agent-model" autocomplete="off" placeholder="e.g. qwen2.5-7b-instruct" bind:value=model />
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="agent-description">"Description"</label>
+                    <input id="agent-description" autocomplete="off" bind:value=description />
+                </div>
+                <div class="field">
+                    <label for="agent-prompt">"System prompt"</label>
+                    <textarea id="agent-prompt" rows="3" bind:value=prompt></textarea>
+                </div>
+                <div class="field">
+                    <label for="agent-tools">"Tools"</label>
+                    <input id="agent-tools" autocomplete="off" placeholder="comma separated, e.g. search, calculator" bind:value=tools />
+                </div>
+                {progress_view(busy)}
+                <ErrorAlert message=error />
+                <div class="row">
+                    <span class="spacer"></span>
+                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>"Create agent"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+fn split_tools(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect()
+}
+
+/// The receiver's side: the public key to give the holder, and checking and accepting an offer.
+#[component]
+fn ReceiveCard(service: Service) -> impl IntoView {
+    let app = use_app();
+    let code = RwSignal::new(String::new());
+    let checked = RwSignal::new(None::<(Offer, String, String)>);
+    let acceptance = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let public_key = move || {
+        app.session.selected.track();
+        key_of(&app).map(|k| format!("0x{}", hex::encode(AgentService::public_key(&k)))).unwrap_or_default()
+    };
+
+    let check = move |_| {
+        error.set(None);
+        checked.set(None);
+        acceptance.set(None);
+        let offer = match Offer::from_code(&code.get_untracked()) {
+            Ok(o) => o,
+            Err(e) => return error.set(Some(e.to_string())),
+        };
+        let Some(svc) = service.get_value() else {
+            return error.set(Some("Not connected to the agent contract yet.".into()));
+        };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        busy.set(Some("Checking the offer on chain, downloading the agent and opening it with your key…".into()));
+        spawn_local(async move {
+            let result = svc.inspect(&key, &offer).await;
+            busy.set(None);
+            match result {
+                Ok(meta) => checked.set(Some((offer, meta.name.clone(), meta.model.clone()))),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let accept = move |_| {
+        let Some((offer, _, _)) = checked.get_untracked() else { return };
+        match key_of(&app) {
+            Ok(key) => acceptance.set(Some(AgentService::accept(&key, offer).to_code())),
+            Err(e) => error.set(Some(e)),
+        }
+    };
+
+    view! {
+        <section class="card" aria-label="Receive an agent">
+            <h2 class="card-title">"Receive an agent"</h2>
+            <div class="field">
+                <span class="label">"Your public key"</span>
+                <span class="hint">"Give this to an agent's holder: they seal the agent to it."</span>
+                <code class="mono wrap" data-testid="my-public-key">{public_key}</code>
+            </div>
+            <div class="field">
+                <label for="offer-code">"Offer code"</label>
+                <textarea id="offer-code" rows="3" class="mono" spellcheck="false" placeholder="zg-agent-offer:…" bind:value=code></textarea>
+            </div>
+            {progress_view(busy)}
+            <ErrorAlert message=error />
+            <div class="row">
+                <span class="spacer"></span>
+                <button class="btn" on:click=check disabled=move || busy.get().is_some()>"Check offer"</button>
+            </div>
+            {move || checked.get().map(|(offer, name, model)| view! {
+                <div class="stack offer-preview" data-testid="offer-preview">
+                    <div class="alert alert-success">
+                        {format!("You can open this agent: \"{name}\" ({model}). Its data matches the offered root, and {} holds agent #{} (verified).",
+                            offer.from, offer.token_id)}
+                    </div>
+                    <dl class="kv">
+                        <dt>"Kind"</dt><dd>{match offer.kind { OfferKind::Transfer => "Transfer: the token comes to you", OfferKind::Clone => "Clone: a new token for you; the holder keeps theirs" }}</dd>
+                        <dt>"New data root"</dt><dd class="mono">{short_hash(&offer.new_data_hash.to_string())}</dd>
+                    </dl>
+                    <div class="row">
+                        <span class="spacer"></span>
+                        <button class="btn btn-primary" on:click=accept>"Accept and sign"</button>
+                    </div>
+                </div>
+            })}
+            {move || acceptance.get().map(|code| view! {
+                <div class="field">
+                    <label for="acceptance-code">"Acceptance code: send it back to the holder"</label>
+                    <textarea id="acceptance-code" rows="3" class="mono" readonly data-testid="acceptance-code">{code}</textarea>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// The holder's last step: the receiver's acceptance in, the transaction out.
+#[component]
+fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
+    let app = use_app();
+    let code = RwSignal::new(String::new());
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let complete = move |_| {
+        error.set(None);
+        let acceptance = match Acceptance::from_code(&code.get_untracked()) {
+            Ok(a) => a,
+            Err(e) => return error.set(Some(e.to_string())),
+        };
+        let Some(svc) = service.get_value() else {
+            return error.set(Some("Not connected to the agent contract yet.".into()));
+        };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        busy.set(Some("Checking the acceptance and sending the transfer…".into()));
+        spawn_local(async move {
+            let result = svc.complete(&key, &acceptance).await;
+            busy.set(None);
+            let offer = &acceptance.offer;
+            match result {
+                Ok((included, new_token)) => {
+                    let what = match new_token {
+                        Some(t) => format!("Agent #{} cloned to {} as #{t}", offer.token_id, offer.to),
+                        None => format!("Agent #{} transferred to {}", offer.token_id, offer.to),
+                    };
+                    app.toasts.success(&format!("{what} in block {} (receipt verified)", included.block));
+                    code.set(String::new());
+                    on_done.run(());
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-label="Complete a handover">
+            <h2 class="card-title">"Complete a transfer or clone"</h2>
+            <p class="muted">"Paste the acceptance code the receiver sent back. It is checked against your own offer before anything is sent."</p>
+            <div class="field">
+                <label for="complete-code">"Acceptance code"</label>
+                <textarea id="complete-code" rows="3" class="mono" spellcheck="false" placeholder="zg-agent-accept:…" bind:value=code></textarea>
+            </div>
+            {progress_view(busy)}
+            <ErrorAlert message=error />
+            <div class="row">
+                <span class="spacer"></span>
+                <button class="btn btn-primary" on:click=complete disabled=move || busy.get().is_some()>"Complete"</button>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn AgentDetail(service: Service, token: U256, back: Callback<()>) -> impl IntoView {
+    let app = use_app();
+    let agent = RwSignal::new(None::<Result<OpenedAgent, String>>);
+    let load = move || {
+        let Some(svc) = service.get_value() else { return };
+        let key = key_of(&app);
+        spawn_local(async move {
+            let opened = match key {
+                Ok(k) => svc.open(&k, token).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            };
+            agent.set(Some(opened));
+        });
+    };
+    load();
+
+    view! {
+        <div class="row">
+            <button class="btn btn-ghost btn-sm" on:click=move |_| back.run(())>"← Agents"</button>
+        </div>
+        {move || match agent.get() {
+            None => view! { <p class="muted"><Spinner />{format!(" Proving agent #{token} and opening its data…")}</p> }.into_any(),
+            Some(Err(e)) => view! {
+                <h1 class="page-title">{format!("Agent #{token}")}</h1>
+                <div class="alert alert-error" role="alert" data-testid="agent-error">{e}</div>
+            }.into_any(),
+            Some(Ok(opened)) => view! {
+                <AgentView service opened reload=Callback::new(move |_| load()) />
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn AgentView(service: Service, opened: OpenedAgent, reload: Callback<()>) -> impl IntoView {
+    let token = opened.token;
+    let meta = opened.metadata.clone();
+    view! {
+        <h1 class="page-title" data-testid="agent-title">{format!("{} · agent #{token}", meta.name)}</h1>
+        <div class="stack">
+            <section class="card" aria-label="Agent">
+                <div class="row">
+                    <h2 class="card-title">"Agent"</h2>
+                    <span class="spacer"></span>
+                    <ProofBadge verdict=Verified::Proven { value: (), block: opened.block } />
+                </div>
+                <dl class="kv">
+                    <dt>"Holder"</dt><dd><AddressView address=opened.owner /></dd>
+                    <dt>"Data root"</dt><dd class="mono" title=opened.data_hash.to_string()>{short_hash(&opened.data_hash.to_string())}</dd>
+                    <dt>"Description"</dt><dd data-testid="agent-description">{meta.description.clone()}</dd>
+                    <dt>"Model"</dt><dd data-testid="agent-model">{meta.model.clone()}</dd>
+                    <dt>"System prompt"</dt><dd class="pre" data-testid="agent-prompt">{meta.system_prompt.clone()}</dd>
+                    <dt>"Tools"</dt><dd>{if meta.tools.is_empty() { "none".to_string() } else { meta.tools.join(", ") }}</dd>
+                    <dt>"Memory"</dt><dd>{format!("{} entries", meta.memory.len())}</dd>
+                </dl>
+            </section>
+            <EditCard service opened=opened.clone() reload />
+            <AgentWalletCard service opened=opened.clone() />
+            <AuthorizedCard service token />
+            <OfferCard service opened />
+        </div>
+    }
+}
+
+#[component]
+fn EditCard(service: Service, opened: OpenedAgent, reload: Callback<()>) -> impl IntoView {
+    let app = use_app();
+    let meta = opened.metadata.clone();
+    let description = RwSignal::new(meta.description.clone());
+    let model = RwSignal::new(meta.model.clone());
+    let prompt = RwSignal::new(meta.system_prompt.clone());
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let original = StoredValue::new(meta);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let Some(svc) = service.get_value() else { return };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        let mut edited = original.get_value();
+        edited.description = description.get_untracked().trim().to_string();
+        edited.model = model.get_untracked().trim().to_string();
+        edited.system_prompt = prompt.get_untracked();
+        spawn_local(async move {
+            let result = svc.save(&key, opened.token, &edited, &step_reporter(busy)).await;
+            busy.set(None);
+            match result {
+                Ok(included) => {
+                    app.toasts.success(&format!(
+                        "Agent #{} updated in block {} (receipt verified)",
+                        opened.token, included.block
+                    ));
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2 class="card-title">"Edit"</h2>
+            <form class="stack" aria-label="Edit agent" on:submit=save>
+                <div class="grid-2">
+                    <div class="field">
+                        <label for="edit-description">"Description"</label>
+                        <input id="edit-description" bind:value=description />
+                    </div>
+                    <div class="field">
+                        <label for="edit-model">"Model"</label>
+                        <input id="edit-model" bind:value=model />
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="edit-prompt">"System prompt"</label>
+                    <textarea id="edit-prompt" rows="3" bind:value=prompt></textarea>
+                </div>
+                <p class="hint">"Saving re-encrypts the agent under a fresh key and uploads it; the token points at the new data only once every storage node has it."</p>
+                {progress_view(busy)}
+                <ErrorAlert message=error />
+                <div class="row">
+                    <span class="spacer"></span>
+                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>"Save changes"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+/// The agent's own account: its proven balance, and moving it to the holder.
+#[component]
+fn AgentWalletCard(service: Service, opened: OpenedAgent) -> impl IntoView {
+    let app = use_app();
+    let address = opened.agent_address();
+    let balance = RwSignal::new(None);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let refresh = move || {
+        let (Some(chain), Some(address)) = (app.chain.client(), address) else { return };
+        spawn_local(async move {
+            let _ = chain.sync().await;
+            balance.set(Some(chain.account(address).await));
+        });
+    };
+    refresh();
+    let opened = StoredValue::new(opened);
+    let sweep = move |_| {
+        error.set(None);
+        let (Some(svc), Some(to)) = (service.get_value(), me(&app)) else { return };
+        busy.set(Some("Sending the agent's funds to you…".into()));
+        spawn_local(async move {
+            let result = svc.sweep(&opened.get_value(), to).await;
+            busy.set(None);
+            match result {
+                Ok((amount, included)) => {
+                    app.toasts.success(&format!(
+                        "Swept {} to you in block {} (receipt verified)",
+                        format_0g(amount),
+                        included.block
+                    ));
+                    refresh();
+                    app.chain.refresh_balances(app);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-label="Agent wallet">
+            <h2 class="card-title">"The agent's wallet"</h2>
+            <p class="muted">"The agent has a key of its own, inside its encrypted data: whoever holds the token controls what it earns."</p>
+            {address.map(|a| view! {
+                <dl class="kv">
+                    <dt>"Address"</dt><dd data-testid="agent-address"><AddressView address=a /></dd>
+                    <dt>"Balance"</dt><dd data-testid="agent-balance">{move || view! { <BalanceView verdict=balance.get() /> }}</dd>
+                </dl>
+            })}
+            {progress_view(busy)}
+            <ErrorAlert message=error />
+            <div class="row">
+                <button class="btn btn-ghost btn-sm" on:click=move |_| refresh()>"Refresh"</button>
+                <span class="spacer"></span>
+                <button class="btn" on:click=sweep disabled=move || busy.get().is_some()>"Sweep to me"</button>
+            </div>
+        </section>
+    }
+}
+
+/// Who may use the agent: proven list, authorize and revoke.
+#[component]
+fn AuthorizedCard(service: Service, token: U256) -> impl IntoView {
+    let app = use_app();
+    let users = RwSignal::new(None::<Result<(Vec<Address>, u64), String>>);
+    let user = RwSignal::new(String::new());
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let load = move || {
+        let Some(svc) = service.get_value() else { return };
+        spawn_local(async move { users.set(Some(svc.authorized(token).await.map_err(|e| e.to_string()))) });
+    };
+    load();
+    let act = move |revoke: Option<Address>| {
+        error.set(None);
+        let target = match revoke {
+            Some(a) => a,
+            None => match user.get_untracked().trim().parse::<Address>() {
+                Ok(a) => a,
+                Err(_) => return error.set(Some("That is not an address (0x followed by 40 hex digits).".into())),
+            },
+        };
+        let Some(svc) = service.get_value() else { return };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        busy.set(Some(if revoke.is_some() { "Revoking…" } else { "Authorizing…" }.into()));
+        spawn_local(async move {
+            let result = match revoke {
+                Some(a) => svc.revoke(&key, token, a).await,
+                None => svc.authorize(&key, token, target).await,
+            };
+            busy.set(None);
+            match result {
+                Ok(included) => {
+                    app.toasts.success(&format!(
+                        "{} {target} in block {} (receipt verified)",
+                        if revoke.is_some() { "Revoked" } else { "Authorized" },
+                        included.block
+                    ));
+                    user.set(String::new());
+                    load();
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-label="Authorized users">
+            <div class="row">
+                <h2 class="card-title">"Who may use it"</h2>
+                <span class="spacer"></span>
+                {move || match users.get() {
+                    Some(Ok((_, block))) => view! { <ProofBadge verdict=Verified::Proven { value: (), block } /> }.into_any(),
+                    _ => ().into_any(),
+                }}
+            </div>
+            <p class="muted">"Authorized users may run the agent; they cannot read its data or move it. The list is cleared when the agent changes hands."</p>
+            {move || match users.get() {
+                None => view! { <p class="muted"><Spinner />" Reading the list through the light client…"</p> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e}</div> }.into_any(),
+                Some(Ok((list, _))) if list.is_empty() => view! { <p class="muted" data-testid="authorized-users">"Nobody else."</p> }.into_any(),
+                Some(Ok((list, _))) => view! {
+                    <ul class="plain-list" data-testid="authorized-users">
+                        {list.into_iter().map(|a| view! {
+                            <li class="row" data-user=a.to_checksum(None)>
+                                <AddressView address=a />
+                                <span class="spacer"></span>
+                                <button class="btn btn-ghost btn-sm" on:click=move |_| act(Some(a))>"Revoke"</button>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            <div class="row">
+                <input class="mono grow" aria-label="Address to authorize" placeholder="0x…" bind:value=user />
+                <button class="btn" on:click=move |_| act(None) disabled=move || busy.get().is_some()>"Authorize"</button>
+            </div>
+            {progress_view(busy)}
+            <ErrorAlert message=error />
+        </section>
+    }
+}
+
+/// The holder's first step of a transfer or clone: the offer code.
+#[component]
+fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView {
+    let app = use_app();
+    let receiver = RwSignal::new(String::new());
+    let clone = RwSignal::new(false);
+    let offer = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let opened = StoredValue::new(opened);
+    let make = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        offer.set(None);
+        let receiver_key = match parse_pasted_key(&receiver.get_untracked()) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e.to_string())),
+        };
+        let Some(svc) = service.get_value() else { return };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        let kind = if clone.get_untracked() { OfferKind::Clone } else { OfferKind::Transfer };
+        spawn_local(async move {
+            let result =
+                svc.offer(&key, &opened.get_value(), kind, &receiver_key.to_sec1_bytes(), &step_reporter(busy)).await;
+            busy.set(None);
+            match result {
+                Ok(o) => offer.set(Some(o.to_code())),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-label="Transfer or clone">
+            <h2 class="card-title">"Transfer or clone"</h2>
+            <p class="muted">"The agent is re-encrypted for the receiver under a fresh key and uploaded; you sign an offer. The receiver checks they can open it and sends back an acceptance code, which you paste under \"Complete a transfer or clone\" on the Agents page. A clone gets its own new wallet key."</p>
+            <form class="stack" aria-label="Offer" on:submit=make>
+                <div class="field">
+                    <label for="receiver-key">"Receiver's public key"</label>
+                    <input id="receiver-key" class="mono" autocomplete="off" spellcheck="false" placeholder="0x02… (from their Agents page)" bind:value=receiver />
+                </div>
+                <label class="check">
+                    <input type="checkbox" bind:checked=clone />
+                    " Clone instead: the receiver gets a copy, you keep this agent"
+                </label>
+                {progress_view(busy)}
+                <ErrorAlert message=error />
+                <div class="row">
+                    <span class="spacer"></span>
+                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>"Create offer"</button>
+                </div>
+            </form>
+            {move || offer.get().map(|code| view! {
+                <div class="field">
+                    <label for="offer-out">"Offer code: send it to the receiver"</label>
+                    <textarea id="offer-out" rows="3" class="mono" readonly data-testid="offer-code">{code}</textarea>
+                </div>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,301 @@
+// Intelligent NFTs (ERC-7857) as new users meet them, with separate browser profiles (each
+// its own IndexedDB, so its own wallet): A mints an agent, reloads and reads it back, edits
+// it, transfers it to B through offer and acceptance codes; B reads it and sweeps the
+// agent's funds; A can no longer read it; A clones another agent to B and authorizes C.
+// Everything runs against the devnet's real anvil, AgentNFT and storage nodes.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet } from './harness.mjs';
+
+const PASSWORD = 'correct horse battery';
+// A: the dev phrase (account #0 is funded). B: another well-known phrase, never funded: B
+// pays for nothing (the holder sends the handover, the agent pays for its own sweep).
+const PHRASE_A = 'test test test test test test test test test test test junk';
+const PHRASE_B = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+// C only needs an address to be authorized.
+const C = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+// anvil's dev account #5, which pays the agent: unlocked on anvil, so eth_sendTransaction works.
+const FUNDER = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc';
+
+let devnet, browser, closeBrowser, a, b;
+
+before(async () => {
+  devnet = await startDevnet();
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+
+after(async () => {
+  for (const p of [a, b]) {
+    if (p && p.consoleLines.some((l) => /agent_key/i.test(l))) {
+      throw new Error('a console line looks like it carries a secret');
+    }
+  }
+  await closeBrowser?.();
+  await devnet?.stop();
+});
+
+async function restore(page, phrase) {
+  await page.goto(devnet.appUrl);
+  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill(phrase);
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Restore wallet' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+}
+
+async function openAgents(page) {
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Agents' }).click();
+  await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+}
+
+/** Waits for the agents list to settle and returns the {token: name} it shows. */
+async function listedAgents(page) {
+  const card = page.getByRole('region', { name: 'Your agents' });
+  await card.getByTestId('agent-list').or(card.getByTestId('no-agents')).waitFor({ timeout: 60_000 });
+  const rows = await card.locator('li.agent-row').evaluateAll((lis) =>
+    lis.map((li) => [li.dataset.token, li.querySelector('.agent-name').textContent.trim()]));
+  return Object.fromEntries(rows);
+}
+
+/**
+ * Waits for a toast matching `pattern`; fails at once, with its text, if an error alert
+ * shows in `scope` instead.
+ */
+async function toast(page, pattern, scope = page.locator('main'), timeout = 120_000) {
+  const t = page.locator('.toast-region [role="status"]').filter({ hasText: pattern }).first();
+  const failed = scope.locator('.alert-error[role="alert"]').first();
+  await t.or(failed).waitFor({ timeout });
+  if (!(await t.isVisible())) assert.fail(`instead of ${pattern}: ${await failed.textContent()}`);
+  return (await t.textContent()).trim();
+}
+
+async function createAgent(page, { name, description, model, prompt, tools }) {
+  const form = page.getByRole('form', { name: 'Create agent' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Model').fill(model);
+  await form.getByLabel('Description').fill(description);
+  await form.getByLabel('System prompt').fill(prompt);
+  await form.getByLabel('Tools').fill(tools);
+  await form.getByRole('button', { name: 'Create agent' }).click();
+  const said = await toast(page, /minted in block \d+ \(receipt verified\)/, form);
+  const token = said.match(/Agent #(\d+)/)[1];
+  await page.getByTestId('agent-title').filter({ hasText: `${name} · agent #${token}` }).waitFor({ timeout: 60_000 });
+  return token;
+}
+
+/** On an open agent's page: makes an offer to `receiverKey`, returns the offer code. */
+async function makeOffer(page, receiverKey, { clone = false } = {}) {
+  const form = page.getByRole('form', { name: 'Offer' });
+  await form.getByLabel("Receiver's public key").fill(receiverKey);
+  if (clone) await form.getByLabel(/Clone instead/).check();
+  await form.getByRole('button', { name: 'Create offer' }).click();
+  await page.getByTestId('offer-code').waitFor({ timeout: 120_000 });
+  return page.getByTestId('offer-code').inputValue();
+}
+
+/** On the Agents page: checks the offer, accepts it, returns the acceptance code. */
+async function acceptOffer(page, code) {
+  const card = page.getByRole('region', { name: 'Receive an agent' });
+  await card.getByLabel('Offer code').fill(code);
+  await card.getByRole('button', { name: 'Check offer' }).click();
+  await card.getByTestId('offer-preview').waitFor({ timeout: 60_000 });
+  const preview = await card.getByTestId('offer-preview').textContent();
+  await card.getByRole('button', { name: 'Accept and sign' }).click();
+  await card.getByTestId('acceptance-code').waitFor();
+  return { preview, acceptance: await card.getByTestId('acceptance-code').inputValue() };
+}
+
+async function complete(page, acceptance) {
+  const card = page.getByRole('region', { name: 'Complete a handover' });
+  await card.getByLabel('Acceptance code').fill(acceptance);
+  await card.getByRole('button', { name: 'Complete' }).click();
+}
+
+async function openAgent(page, token) {
+  await page.locator(`li.agent-row[data-token="${token}"]`).getByRole('button', { name: 'Open' }).click();
+  await page.getByTestId('agent-title').waitFor({ timeout: 60_000 });
+}
+
+const ADA = {
+  name: 'Ada',
+  description: 'Answers questions about 0G storage',
+  model: 'qwen2.5-7b-instruct',
+  prompt: 'You are Ada. Be brief and cite block numbers.',
+  tools: 'search, calculator',
+};
+
+let adaToken, agentAddress, bKey, bAddress, offerCode;
+
+test('A mints an agent, reloads, and reads it back from storage', async () => {
+  a = await newProfile(browser);
+  await restore(a.page, PHRASE_A);
+  await openAgents(a.page);
+  assert.deepEqual(await listedAgents(a.page), {}, 'a fresh devnet has no agents');
+  await shot(a.page, 'inft-01-agents-empty');
+
+  adaToken = await createAgent(a.page, ADA);
+  assert.equal(await a.page.getByTestId('agent-prompt').textContent(), ADA.prompt);
+  agentAddress = await a.page.getByTestId('agent-address').locator('[data-address]').getAttribute('data-address');
+  assert.match(agentAddress, /^0x[0-9a-fA-F]{40}$/);
+  await shot(a.page, 'inft-02-agent-minted');
+
+  // Reload: the agent is found again from proven events and opened with the unlocked key.
+  await a.page.reload();
+  await a.page.getByLabel('Password').fill(PASSWORD);
+  await a.page.getByRole('button', { name: 'Unlock' }).click();
+  await a.page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await openAgents(a.page);
+  assert.deepEqual(await listedAgents(a.page), { [adaToken]: 'Ada' });
+  assert.match(await a.page.getByRole('region', { name: 'Your agents' }).getByTestId('proof-badge').textContent(),
+    /Verified at block \d+/);
+  await openAgent(a.page, adaToken);
+  assert.equal(await a.page.getByTestId('agent-model').textContent(), ADA.model);
+  assert.equal(await a.page.getByTestId('agent-address').locator('[data-address]').getAttribute('data-address'),
+    agentAddress, 'the agent keeps its own key');
+});
+
+test('A edits the agent: re-encrypted, re-uploaded, the token points at the new data', async () => {
+  const { page } = a;
+  const rootBefore = await page.locator('.kv dd.mono[title]').first().getAttribute('title');
+  const form = page.getByRole('form', { name: 'Edit agent' });
+  await form.getByLabel('Description').fill('Answers questions about 0G storage and compute');
+  await form.getByRole('button', { name: 'Save changes' }).click();
+  await toast(page, new RegExp(`Agent #${adaToken} updated in block \\d+ \\(receipt verified\\)`), form);
+  await page.getByTestId('agent-description').filter({ hasText: 'storage and compute' }).waitFor({ timeout: 60_000 });
+  const rootAfter = await page.locator('.kv dd.mono[title]').first().getAttribute('title');
+  assert.notEqual(rootAfter, rootBefore, 'a fresh key gives new ciphertext and a new root');
+});
+
+test('the agent earns funds; its balance is proven', async () => {
+  const { page } = a;
+  await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: agentAddress, value: '0x1bc16d674ec80000' }]);
+  const card = page.getByRole('region', { name: 'Agent wallet' });
+  for (let i = 0; i < 20; i++) {
+    await card.getByRole('button', { name: 'Refresh' }).click();
+    const text = await card.getByTestId('agent-balance').textContent();
+    if (/^2 0G/.test(text.trim())) break;
+    await page.waitForTimeout(500);
+  }
+  assert.match(await card.getByTestId('agent-balance').textContent(), /^2 0G/);
+  assert.equal(await card.getByTestId('agent-balance').getByTestId('proof-badge').getAttribute('data-state'), 'verified');
+  await shot(page, 'inft-03-agent-page');
+});
+
+test('A offers the agent to B; B checks it opens, accepts; A completes the transfer', async () => {
+  b = await newProfile(browser);
+  await restore(b.page, PHRASE_B);
+  bAddress = await selectedAddress(b.page);
+  await openAgents(b.page);
+  assert.deepEqual(await listedAgents(b.page), {});
+  bKey = (await b.page.getByTestId('my-public-key').textContent()).trim();
+  assert.match(bKey, /^0x0[23][0-9a-f]{64}$/);
+
+  offerCode = await makeOffer(a.page, bKey);
+  assert.match(offerCode, /^zg-agent-offer:/);
+  assert.ok(!offerCode.includes(agentAddress.slice(2).toLowerCase()), 'the offer carries nothing readable of the agent');
+  await shot(a.page, 'inft-04-offer');
+
+  const { preview, acceptance } = await acceptOffer(b.page, offerCode);
+  assert.match(preview, /You can open this agent: "Ada" \(qwen2\.5-7b-instruct\)/);
+  assert.match(preview, /Transfer: the token comes to you/);
+  await shot(b.page, 'inft-05-offer-checked');
+
+  await a.page.locator('button', { hasText: '← Agents' }).click();
+  await complete(a.page, acceptance);
+  await toast(a.page, new RegExp(`Agent #${adaToken} transferred to 0x[0-9a-fA-F]{40} in block \\d+ \\(receipt verified\\)`));
+  assert.deepEqual(await listedAgents(a.page), {}, 'A no longer lists it');
+
+  // The same acceptance cannot be replayed: A no longer holds the agent.
+  await complete(a.page, acceptance);
+  await a.page.getByRole('region', { name: 'Complete a handover' }).getByRole('alert')
+    .filter({ hasText: `agent #${adaToken} is held by` }).waitFor();
+});
+
+test('B reads the agent and sweeps its funds; A cannot read it any more', async () => {
+  const { page } = b;
+  await page.getByRole('region', { name: 'Your agents' }).getByRole('button', { name: 'Refresh' }).click();
+  await page.locator(`li.agent-row[data-token="${adaToken}"]`).waitFor({ timeout: 60_000 });
+  assert.deepEqual(await listedAgents(page), { [adaToken]: 'Ada' });
+  await openAgent(page, adaToken);
+  assert.equal(await page.getByTestId('agent-prompt').textContent(), ADA.prompt);
+  assert.equal(await page.getByTestId('agent-address').locator('[data-address]').getAttribute('data-address'),
+    agentAddress, 'B controls the same agent wallet');
+  await shot(page, 'inft-06-b-holds-agent');
+
+  const card = page.getByRole('region', { name: 'Agent wallet' });
+  await card.getByRole('button', { name: 'Sweep to me' }).click();
+  const said = await toast(page, /Swept .* to you in block \d+ \(receipt verified\)/, card);
+  assert.match(said, /Swept 1\.99/);
+  await page.locator('button', { hasText: '← Agents' }).click();
+  const bBalance = BigInt(await rpc(devnet.rpcUrl, 'eth_getBalance', [bAddress, 'latest']));
+  assert.ok(bBalance > 19n * 10n ** 17n, `B received the agent's funds (${bBalance})`);
+
+  // A looks the agent up by number: the holder is B, and A's old key opens nothing.
+  await a.page.getByRole('form', { name: 'Look up an agent' }).getByLabel('Agent number').fill(adaToken);
+  await a.page.getByRole('form', { name: 'Look up an agent' }).getByRole('button', { name: 'Look up' }).click();
+  const refusal = await a.page.getByTestId('agent-error').textContent({ timeout: 60_000 });
+  assert.match(refusal, new RegExp(`agent #${adaToken} is held by ${bAddress}: its data is sealed to them, and your key cannot open it`));
+  await shot(a.page, 'inft-07-a-cannot-read');
+  await a.page.locator('button', { hasText: '← Agents' }).click();
+});
+
+test('bad codes get clear errors and change nothing', async () => {
+  const card = b.page.getByRole('region', { name: 'Receive an agent' });
+  await card.getByLabel('Offer code').fill('zg-agent-offer:not-really');
+  await card.getByRole('button', { name: 'Check offer' }).click();
+  await card.getByRole('alert').filter({ hasText: 'the offer code is damaged' }).waitFor();
+  // The offer already used: A no longer holds the agent, so B is told it is out of date.
+  await card.getByLabel('Offer code').fill(offerCode);
+  await card.getByRole('button', { name: 'Check offer' }).click();
+  await card.getByRole('alert').filter({ hasText: 'not by' }).waitFor({ timeout: 60_000 });
+  // An offer addressed to someone else: A's profile tries B's offer.
+  const aCard = a.page.getByRole('region', { name: 'Receive an agent' });
+  await aCard.getByLabel('Offer code').fill(offerCode);
+  await aCard.getByRole('button', { name: 'Check offer' }).click();
+  await aCard.getByRole('alert').filter({ hasText: 'not to your selected account' }).waitFor();
+});
+
+test('A clones another agent to B and authorizes C on it', async () => {
+  await a.page.reload();
+  await a.page.getByLabel('Password').fill(PASSWORD);
+  await a.page.getByRole('button', { name: 'Unlock' }).click();
+  await a.page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await openAgents(a.page);
+  const cleo = await createAgent(a.page, {
+    name: 'Cleo', description: 'Summarises governance proposals', model: 'llama-3-8b',
+    prompt: 'You are Cleo.', tools: '',
+  });
+  const cleoWallet = await a.page.getByTestId('agent-address').locator('[data-address]').getAttribute('data-address');
+
+  // Authorize C: the list is read through the light client and shown verified.
+  const auth = a.page.getByRole('region', { name: 'Authorized users' });
+  await auth.getByLabel('Address to authorize').fill(C);
+  await auth.getByRole('button', { name: 'Authorize' }).click();
+  await toast(a.page, new RegExp(`Authorized ${C} in block \\d+`), auth);
+  await auth.locator(`[data-user="${C}"]`).waitFor({ timeout: 30_000 });
+  assert.equal(await auth.getByTestId('proof-badge').getAttribute('data-state'), 'verified');
+  await shot(a.page, 'inft-08-authorized');
+
+  const code = await makeOffer(a.page, bKey, { clone: true });
+  await openAgents(b.page);
+  const { preview, acceptance } = await acceptOffer(b.page, code);
+  assert.match(preview, /"Cleo"/);
+  assert.match(preview, /Clone: a new token for you/);
+  await a.page.locator('button', { hasText: '← Agents' }).click();
+  await complete(a.page, acceptance);
+  const said = await toast(a.page, new RegExp(`Agent #${cleo} cloned to 0x[0-9a-fA-F]{40} as #(\\d+)`));
+  const copy = said.match(/ as #(\d+)/)[1];
+  assert.deepEqual(await listedAgents(a.page), { [cleo]: 'Cleo' }, 'A keeps the original');
+
+  await b.page.getByRole('region', { name: 'Your agents' }).getByRole('button', { name: 'Refresh' }).click();
+  await b.page.locator(`li.agent-row[data-token="${copy}"]`).waitFor({ timeout: 60_000 });
+  assert.deepEqual(await listedAgents(b.page), { [adaToken]: 'Ada', [copy]: 'Cleo' });
+  await openAgent(b.page, copy);
+  const copyWallet = await b.page.getByTestId('agent-address').locator('[data-address]').getAttribute('data-address');
+  assert.notEqual(copyWallet, cleoWallet, "a clone gets its own wallet key, so the original's funds stay apart");
+  assert.equal(await b.page.getByTestId('agent-prompt').textContent(), 'You are Cleo.');
+  assert.match(await b.page.getByRole('region', { name: 'Authorized users' }).getByTestId('authorized-users').textContent(),
+    /Nobody else/, "the original's authorizations do not come with a clone");
+  await shot(b.page, 'inft-09-b-clone');
+});
