@@ -18,6 +18,36 @@ pub const DEPLOYER: &str = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
 /// The devnet's storage price: 1 gwei per 256-byte sector (4096 gwei per MiB).
 pub const PRICE_PER_SECTOR_WEI: u64 = 1_000_000_000;
 
+/// Governance on the devnet: short enough to demo a proposal end to end (blocks are 0.4 s).
+/// A 0G deployment would pass days: e.g. a 7-day period is ~1.5 M blocks.
+pub mod governance {
+    /// Blocks between a proposal and its snapshot (voting starts after it).
+    pub const VOTING_DELAY_BLOCKS: u64 = 1;
+    /// Blocks voting stays open: 150 blocks, about a minute.
+    pub const VOTING_PERIOD_BLOCKS: u64 = 150;
+    /// Quorum in per mille of wrapped 0G's total supply at the snapshot (Cosmos' 33.4%).
+    pub const QUORUM_PER_MILLE: u64 = 334;
+    /// The minimum proposal deposit: 1 0G, in wei.
+    pub const PROPOSAL_DEPOSIT_WEI: u64 = 1_000_000_000_000_000_000;
+    /// Seconds a passed proposal waits in the timelock.
+    pub const TIMELOCK_DELAY_SECS: u64 = 10;
+}
+
+/// The staking stand-in on the devnet.
+pub mod staking {
+    /// Blocks an undelegation waits before it can be paid (about 10 s).
+    pub const WITHDRAWAL_DELAY_BLOCKS: u64 = 25;
+    pub const MAX_VALIDATORS: u64 = 100;
+    /// The validators registered at start-up: (moniker, pubkey byte, commission in ppm,
+    /// self-delegation in 0G). The deployer operates them.
+    pub const VALIDATORS: [(&str, u8, u32, u64); 2] =
+        [("zg-devnet-alpha", 0xa1, 50_000, 1000), ("zg-devnet-beta", 0xb2, 100_000, 500)];
+    /// Rewards paid into the first validator at start-up, so shares are worth more than 1 0G.
+    pub const INITIAL_REWARD_WEI: u64 = 1_000_000_000_000_000_000;
+    /// The withdrawal fee every devnet validator asks, in gwei.
+    pub const WITHDRAWAL_FEE_GWEI: u64 = 1;
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DeployError {
     #[error("{path}: {reason}. Run `cargo xtask setup` (or `node contracts/build.mjs`) to compile the contracts")]
@@ -42,6 +72,13 @@ pub struct Deployed {
     pub inft_verifier: String,
     /// The block the Flow contract was created in: where log scans can start.
     pub first_block: u64,
+    /// The Cosmos-style governor over wrapped 0G votes, and the timelock that executes
+    /// (and holds the treasury of) passed proposals.
+    pub governor: String,
+    pub timelock: String,
+    /// The staking registry (stand-in for 0G's `IStakingContract`); validators from
+    /// `getValidators()`.
+    pub staking: String,
 }
 
 pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> {
@@ -52,6 +89,7 @@ pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> 
     let wrapped = deploy(rpc, artifacts, "WrappedZG", &[])?;
     let verifier = deploy(rpc, artifacts, "SignatureVerifier", &[])?;
     let agent_nft = deploy(rpc, artifacts, "AgentNFT", &[word_address(&verifier.address)])?;
+    let (governor, timelock, staking) = deploy_governance_and_staking(rpc, artifacts, &wrapped.address)?;
     Ok(Deployed {
         flow: flow.address,
         market: market.address,
@@ -60,7 +98,115 @@ pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> 
         agent_nft: agent_nft.address,
         inft_verifier: verifier.address,
         first_block: flow.block,
+        governor,
+        timelock,
+        staking,
     })
+}
+
+alloy_sol_types::sol! {
+    struct Description { string moniker; string identity; string website; string securityContact; string details; }
+    function grantRole(bytes32 role, address account);
+    function renounceRole(bytes32 role, address callerConfirmation);
+    function createAndInitializeValidatorIfNecessary(
+        Description description, uint32 commissionRate, uint96 withdrawalFeeInGwei, bytes pubkey, bytes signature
+    ) returns (address);
+    function getValidator(bytes pubkey) returns (address);
+    function distributeRewards();
+}
+
+/// Governance and staking, in three rounds of transactions sent together (one block
+/// each rather than one per transaction): the timelock and the staking registry; the
+/// governor and the validators; the timelock's roles (the governor alone proposes and
+/// cancels, the deployer gives up the admin role it held for this wiring) and a first
+/// reward. Returns (governor, timelock, staking).
+fn deploy_governance_and_staking(
+    rpc: &Rpc,
+    artifacts: &Path,
+    token: &str,
+) -> Result<(String, String, String), DeployError> {
+    use alloy_sol_types::SolCall;
+    const ONE_0G: u128 = 1_000_000_000_000_000_000;
+
+    let round = send_all(
+        rpc,
+        vec![
+            (
+                "ZgTimelock",
+                creation_tx(
+                    artifacts,
+                    "ZgTimelock",
+                    &[word_u64(governance::TIMELOCK_DELAY_SECS), word_address(DEPLOYER)],
+                )?,
+            ),
+            (
+                "ZgStaking",
+                creation_tx(
+                    artifacts,
+                    "ZgStaking",
+                    &[word_u64(staking::WITHDRAWAL_DELAY_BLOCKS), word_u64(staking::MAX_VALIDATORS)],
+                )?,
+            ),
+        ],
+    )?;
+    let timelock = created("ZgTimelock", &round[0])?.address;
+    let registry = created("ZgStaking", &round[1])?.address;
+
+    let governor_args = [
+        word_address(token),
+        word_address(&timelock),
+        word_u64(governance::VOTING_DELAY_BLOCKS),
+        word_u64(governance::VOTING_PERIOD_BLOCKS),
+        word_u64(governance::QUORUM_PER_MILLE),
+        word_u64(governance::PROPOSAL_DEPOSIT_WEI),
+    ];
+    let mut txs = vec![("ZgGovernor", creation_tx(artifacts, "ZgGovernor", &governor_args)?)];
+    for (moniker, key_byte, commission, self_stake) in staking::VALIDATORS {
+        let create = createAndInitializeValidatorIfNecessaryCall {
+            description: Description {
+                moniker: moniker.into(),
+                identity: String::new(),
+                website: String::new(),
+                securityContact: String::new(),
+                details: "A zg-devnet validator (staking stand-in: no consensus behind it)".into(),
+            },
+            commissionRate: commission,
+            withdrawalFeeInGwei: alloy_primitives::Uint::from(staking::WITHDRAWAL_FEE_GWEI),
+            pubkey: vec![key_byte; 48].into(),
+            signature: alloy_primitives::Bytes::new(),
+        };
+        let value = u128::from(self_stake) * ONE_0G;
+        let tx = json!({"from": DEPLOYER, "to": registry, "data": hex(&create.abi_encode()), "value": format!("0x{value:x}")});
+        txs.push(("ZgStaking validator", tx));
+    }
+    let round = send_all(rpc, txs)?;
+    let governor = created("ZgGovernor", &round[0])?.address;
+
+    let gov: alloy_primitives::Address = governor.parse().expect("anvil returns addresses");
+    let deployer: alloy_primitives::Address = DEPLOYER.parse().expect("a valid address");
+    let first_pubkey = vec![staking::VALIDATORS[0].1; 48].into();
+    let call =
+        json!([{"to": registry, "data": hex(&getValidatorCall { pubkey: first_pubkey }.abi_encode())}, "latest"]);
+    let answer = rpc.call("eth_call", call).map_err(|source| DeployError::Node { contract: "ZgStaking", source })?;
+    let word = answer.as_str().unwrap_or_default();
+    let first_validator = format!("0x{}", word.get(word.len().saturating_sub(40)..).unwrap_or_default());
+    let mut txs: Vec<(&'static str, Value)> = [
+        grantRoleCall { role: alloy_primitives::keccak256("PROPOSER_ROLE"), account: gov }.abi_encode(),
+        grantRoleCall { role: alloy_primitives::keccak256("CANCELLER_ROLE"), account: gov }.abi_encode(),
+        renounceRoleCall { role: alloy_primitives::B256::ZERO, callerConfirmation: deployer }.abi_encode(),
+    ]
+    .into_iter()
+    .map(|data| ("ZgTimelock roles", json!({"from": DEPLOYER, "to": timelock, "data": hex(&data)})))
+    .collect();
+    txs.push((
+        "ZgValidator rewards",
+        json!({
+            "from": DEPLOYER, "to": first_validator, "data": hex(&distributeRewardsCall {}.abi_encode()),
+            "value": format!("0x{:x}", staking::INITIAL_REWARD_WEI),
+        }),
+    ));
+    send_all(rpc, txs)?;
+    Ok((governor, timelock, registry))
 }
 
 struct Created {
@@ -69,6 +215,13 @@ struct Created {
 }
 
 fn deploy(rpc: &Rpc, artifacts: &Path, name: &'static str, args: &[[u8; 32]]) -> Result<Created, DeployError> {
+    let mut tx = creation_tx(artifacts, name, args)?;
+    tx["gas"] = json!("0x1c9c380");
+    created(name, &send(rpc, name, tx)?)
+}
+
+/// The transaction creating contract `name` with constructor `args` (gas left to the node).
+fn creation_tx(artifacts: &Path, name: &'static str, args: &[[u8; 32]]) -> Result<Value, DeployError> {
     let path = artifacts.join(format!("{name}.json"));
     let fail = |reason: String| DeployError::Artifact { path: path.clone(), reason };
     let text = std::fs::read_to_string(&path).map_err(|e| fail(e.to_string()))?;
@@ -78,7 +231,10 @@ fn deploy(rpc: &Rpc, artifacts: &Path, name: &'static str, args: &[[u8; 32]]) ->
     for word in args {
         data.push_str(&hex(word)[2..]);
     }
-    let receipt = send(rpc, name, json!({"from": DEPLOYER, "data": data, "gas": "0x1c9c380"}))?;
+    Ok(json!({"from": DEPLOYER, "data": data}))
+}
+
+fn created(name: &'static str, receipt: &Value) -> Result<Created, DeployError> {
     let address = receipt["contractAddress"]
         .as_str()
         .ok_or_else(|| DeployError::Failed { contract: name, detail: "no contract address".into() })?;
@@ -89,6 +245,22 @@ fn deploy(rpc: &Rpc, artifacts: &Path, name: &'static str, args: &[[u8; 32]]) ->
 /// Sends a transaction from the deployer and waits until it is mined successfully.
 fn send(rpc: &Rpc, contract: &'static str, tx: Value) -> Result<Value, DeployError> {
     let hash = rpc.call("eth_sendTransaction", json!([tx])).map_err(|source| DeployError::Node { contract, source })?;
+    wait_mined(rpc, contract, &hash)
+}
+
+/// Sends transactions that do not depend on each other, then waits for all of them: the
+/// node numbers them in order and mines them together. Receipts in the order given.
+fn send_all(rpc: &Rpc, txs: Vec<(&'static str, Value)>) -> Result<Vec<Value>, DeployError> {
+    let mut hashes = Vec::with_capacity(txs.len());
+    for (contract, tx) in txs {
+        let hash =
+            rpc.call("eth_sendTransaction", json!([tx])).map_err(|source| DeployError::Node { contract, source })?;
+        hashes.push((contract, hash));
+    }
+    hashes.into_iter().map(|(contract, hash)| wait_mined(rpc, contract, &hash)).collect()
+}
+
+fn wait_mined(rpc: &Rpc, contract: &'static str, hash: &Value) -> Result<Value, DeployError> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let receipt = rpc
