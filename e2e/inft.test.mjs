@@ -155,6 +155,31 @@ test('A mints an agent, reloads, and reads it back from storage', async () => {
     agentAddress, 'the agent keeps its own key');
 });
 
+test('an upload that fails half way mints nothing and says so', async () => {
+  const { page } = a;
+  await page.locator('button', { hasText: '← Agents' }).click();
+  const before = await listedAgents(page);
+  // Every storage node refuses segment uploads: the data never gets fully stored.
+  const urls = devnet.storageNodes.map((n) => n.url.replace(/\/$/, ''));
+  const refuse = async (route) => {
+    const call = route.request().method() === 'POST' ? route.request().postDataJSON() : null;
+    if (call?.method === 'zgs_uploadSegments') return route.fulfill({ status: 503, body: 'disk full' });
+    return route.continue();
+  };
+  for (const url of urls) await page.route(`${url}/**`, refuse);
+  const form = page.getByRole('form', { name: 'Create agent' });
+  await form.getByLabel('Name').fill('Orphan');
+  await form.getByRole('button', { name: 'Create agent' }).click();
+  const alert = form.getByRole('alert');
+  await alert.waitFor({ timeout: 120_000 });
+  assert.match(await alert.textContent(), /^storing the agent's data failed: .*The agent on chain is unchanged; try again$/);
+  await shot(page, 'inft-02b-upload-failed');
+  for (const url of urls) await page.unroute(`${url}/**`, refuse);
+  await page.getByRole('region', { name: 'Your agents' }).getByRole('button', { name: 'Refresh' }).click();
+  assert.deepEqual(await listedAgents(page), before, 'no token points at data that is not stored');
+  await openAgent(page, adaToken);
+});
+
 test('A edits the agent: re-encrypted, re-uploaded, the token points at the new data', async () => {
   const { page } = a;
   const rootBefore = await page.locator('.kv dd.mono[title]').first().getAttribute('title');
@@ -276,6 +301,10 @@ test('A clones another agent to B and authorizes C on it', async () => {
   await auth.locator(`[data-user="${C}"]`).waitFor({ timeout: 30_000 });
   assert.equal(await auth.getByTestId('proof-badge').getAttribute('data-state'), 'verified');
   await shot(a.page, 'inft-08-authorized');
+  // A transaction that would revert is explained, and not sent.
+  await auth.getByLabel('Address to authorize').fill(C);
+  await auth.getByRole('button', { name: 'Authorize' }).click();
+  await auth.getByRole('alert').filter({ hasText: `${C} is already authorized to use this agent. Nothing was sent` }).waitFor();
 
   const code = await makeOffer(a.page, bKey, { clone: true });
   await openAgents(b.page);

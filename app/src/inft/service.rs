@@ -198,13 +198,14 @@ impl AgentService {
     /// The tokens `owner` holds: every token a proven `Transfer` brought it, kept if a
     /// proven `ownerOf` still names it. Returns them with the block they were proven at.
     pub async fn owned(&self, owner: Address) -> Result<(Vec<U256>, u64), AgentError> {
-        let received = self.scan(vec![Some(contract::transfer_topic()), None, Some(owner.into_word())]).await?;
+        let (received, scanned_to) =
+            self.scan_to(vec![Some(contract::transfer_topic()), None, Some(owner.into_word())]).await?;
         let mut tokens: Vec<U256> =
             received.iter().filter_map(|l| contract::decode_transfer(&l.log, self.nft)).map(|(_, _, t)| t).collect();
         tokens.sort();
         tokens.dedup();
         let mut held = Vec::new();
-        let mut block = 0;
+        let mut block = scanned_to;
         for token in tokens {
             let (holder, at) = self.owner_of(token).await?;
             block = block.max(at);
@@ -406,6 +407,11 @@ impl AgentService {
     /// Proven logs of the agent NFT matching `topics`, from the first contract block to
     /// the verified tip; only blocks not read before are scanned.
     async fn scan(&self, topics: Topics) -> Result<Vec<ProvenLog>, AgentError> {
+        Ok(self.scan_to(topics).await?.0)
+    }
+
+    /// [`Self::scan`], and the block the logs are proven complete up to.
+    async fn scan_to(&self, topics: Topics) -> Result<(Vec<ProvenLog>, u64), AgentError> {
         self.chain.sync().await?;
         let tip = self.chain.tip().ok_or(AgentError::NotProven("the light client has no verified tip".into()))?;
         let (from, mut logs) = match self.scanned.borrow().get(&topics) {
@@ -429,7 +435,7 @@ impl AgentService {
             logs.retain(|l| self.chain.is_canonical(l.block, l.block_hash) != Some(false));
             self.scanned.borrow_mut().insert(topics, (tip.number(), logs.clone()));
         }
-        Ok(logs)
+        Ok((logs, tip.number()))
     }
 
     /// Uploads `bytes` to 0G Storage (paid from `key`'s account) and returns its root and

@@ -37,6 +37,24 @@ pub fn AddressView(address: Address) -> impl IntoView {
     }
 }
 
+/// A button that copies `text` (a code or key to pass to someone) and says so.
+#[component]
+pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] label: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text.get_untracked());
+            copied.set(true);
+            gloo::timers::callback::Timeout::new(1500, move || copied.set(false)).forget();
+        }
+    };
+    view! {
+        <button type="button" class="btn btn-ghost btn-sm" on:click=copy>
+            {move || if copied.get() { "Copied".to_string() } else { label.clone() }}
+        </button>
+    }
+}
+
 /// "12.5 0G" with the unit styled apart.
 #[component]
 pub fn Amount(wei: U256, #[prop(default = 6)] decimals: usize) -> impl IntoView {

@@ -15,7 +15,7 @@ use crate::format::{format_0g, short_hash};
 use crate::inft::metadata::AgentMetadata;
 use crate::inft::offer::{Acceptance, Offer, OfferKind};
 use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent, Step};
-use crate::ui::components::{AddressView, BalanceView, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::components::{AddressView, BalanceView, CopyButton, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{use_app, AppState, Connection};
 
 type Service = StoredValue<Option<Rc<AgentService>>, LocalStorage>;
@@ -334,7 +334,10 @@ fn ReceiveCard(service: Service) -> impl IntoView {
             <div class="field">
                 <span class="label">"Your public key"</span>
                 <span class="hint">"Give this to an agent's holder: they seal the agent to it."</span>
-                <code class="mono wrap" data-testid="my-public-key">{public_key}</code>
+                <div class="row">
+                    <code class="mono wrap grow" data-testid="my-public-key">{public_key}</code>
+                    <CopyButton text=Signal::derive(public_key) label="Copy key" />
+                </div>
             </div>
             <div class="field">
                 <label for="offer-code">"Offer code"</label>
@@ -365,7 +368,8 @@ fn ReceiveCard(service: Service) -> impl IntoView {
             {move || acceptance.get().map(|code| view! {
                 <div class="field">
                     <label for="acceptance-code">"Acceptance code: send it back to the holder"</label>
-                    <textarea id="acceptance-code" rows="3" class="mono" readonly data-testid="acceptance-code">{code}</textarea>
+                    <textarea id="acceptance-code" rows="3" class="mono" readonly data-testid="acceptance-code">{code.clone()}</textarea>
+                    <div class="row"><span class="spacer"></span><CopyButton text=code label="Copy acceptance code" /></div>
                 </div>
             })}
         </section>
@@ -762,7 +766,8 @@ fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView {
             {move || offer.get().map(|code| view! {
                 <div class="field">
                     <label for="offer-out">"Offer code: send it to the receiver"</label>
-                    <textarea id="offer-out" rows="3" class="mono" readonly data-testid="offer-code">{code}</textarea>
+                    <textarea id="offer-out" rows="3" class="mono" readonly data-testid="offer-code">{code.clone()}</textarea>
+                    <div class="row"><span class="spacer"></span><CopyButton text=code label="Copy offer code" /></div>
                 </div>
             })}
         </section>
