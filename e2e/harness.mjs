@@ -28,7 +28,8 @@ export async function startDevnet({ dist = join(root, 'dist') } = {}) {
     const timer = setTimeout(() => reject(new Error(`zg-devnet not ready after 60 s\n${stderr}`)), 60_000);
     child.stdout.on('data', (d) => {
       out += d;
-      const line = out.split('\n').find((l) => l.startsWith('ZG_DEVNET_READY '));
+      // Only whole lines: the ready line is long and may arrive in several chunks.
+      const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('ZG_DEVNET_READY '));
       if (line) {
         clearTimeout(timer);
         resolve(JSON.parse(line.slice('ZG_DEVNET_READY '.length)));

@@ -5,6 +5,7 @@
 
 pub mod chain;
 pub mod format;
+pub mod governance;
 pub mod inft;
 pub mod local_db;
 pub mod storage;

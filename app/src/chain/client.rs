@@ -46,6 +46,8 @@ pub enum ChainError {
     NotProven(String),
     #[error("the faucet refused: {0}")]
     Faucet(String),
+    #[error("the transaction reverted in block {0}; nothing changed. Check the state and try again")]
+    Reverted(u64),
 }
 
 pub struct ChainClient {
@@ -299,6 +301,30 @@ impl ChainClient {
         };
         let signed = crate::wallet::signer::sign_eip1559(key, &tx);
         self.send_raw(&signed.raw, signed.hash).await
+    }
+
+    /// [`Self::send_call`], then waits for the transaction's receipt and proves it: the
+    /// returned inclusion succeeded, in a verified block.
+    pub async fn transact(
+        &self,
+        key: &k256::ecdsa::SigningKey,
+        to: Address,
+        value: U256,
+        data: Bytes,
+    ) -> Result<Inclusion, ChainError> {
+        let hash = self.send_call(key, to, value, data).await?;
+        self.proven_success(hash).await
+    }
+
+    /// Waits for `hash` and proves its receipt; a revert or an unproven receipt is an error.
+    pub async fn proven_success(&self, hash: B256) -> Result<Inclusion, ChainError> {
+        match self.wait_for_inclusion(hash, 60).await? {
+            Verified::Proven { value, .. } if value.success => Ok(value),
+            Verified::Proven { value, .. } => Err(ChainError::Reverted(value.block)),
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                Err(ChainError::NotProven(format!("the transaction's receipt: {reason}")))
+            }
+        }
     }
 
     /// Base fee of the newest verified block (or the node's latest, unverified) and the

@@ -49,6 +49,14 @@ pub struct Contracts {
     /// The ERC-7857 agent NFT (contracts/src/inft/AgentNFT.sol).
     #[serde(default)]
     pub agent_nft: Option<Address>,
+    /// The four-option governor (contracts/src/governance/ZgGovernor.sol) and its timelock.
+    #[serde(default)]
+    pub governor: Option<Address>,
+    #[serde(default)]
+    pub timelock: Option<Address>,
+    /// The staking registry (contracts/src/staking/ZgStaking.sol, 0G's interface).
+    #[serde(default)]
+    pub staking: Option<Address>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +137,12 @@ pub struct DevnetContracts {
     #[serde(default)]
     pub agent_nft: Option<Address>,
     #[serde(default)]
+    pub governor: Option<Address>,
+    #[serde(default)]
+    pub timelock: Option<Address>,
+    #[serde(default)]
+    pub staking: Option<Address>,
+    #[serde(default)]
     pub first_block: u64,
 }
 
@@ -161,6 +175,9 @@ impl DevnetConfig {
             contracts: Contracts {
                 wrapped_zg: self.contracts.as_ref().and_then(|c| c.wrapped_zg),
                 agent_nft: self.contracts.as_ref().and_then(|c| c.agent_nft),
+                governor: self.contracts.as_ref().and_then(|c| c.governor),
+                timelock: self.contracts.as_ref().and_then(|c| c.timelock),
+                staking: self.contracts.as_ref().and_then(|c| c.staking),
             },
         }
     }

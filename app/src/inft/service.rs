@@ -43,8 +43,6 @@ pub enum AgentError {
     Chain(String),
     #[error("the agent contract would refuse this: {0}. Nothing was sent")]
     Refused(String),
-    #[error("the transaction reverted in block {0}; nothing changed. Check the agent's state and try again")]
-    Reverted(u64),
     #[error("not proven by the light client: {0}")]
     NotProven(String),
     #[error(transparent)]
@@ -377,7 +375,7 @@ impl AgentService {
     pub async fn sweep(&self, agent: &OpenedAgent, to: Address) -> Result<(U256, Inclusion), AgentError> {
         let agent_key = agent.metadata.agent_key()?;
         let (hash, amount) = self.chain.sweep(&agent_key, to).await?;
-        Ok((amount, self.included(hash).await?))
+        Ok((amount, self.chain.proven_success(hash).await?))
     }
 
     async fn owner_of(&self, token: U256) -> Result<(Option<Address>, u64), AgentError> {
@@ -490,18 +488,7 @@ impl AgentService {
 
     /// Signs and sends `data` to the agent NFT, then proves the receipt.
     async fn send(&self, key: &SigningKey, data: Bytes) -> Result<Inclusion, AgentError> {
-        let hash = self.chain.send_call(key, self.nft, U256::ZERO, data).await?;
-        self.included(hash).await
-    }
-
-    async fn included(&self, hash: B256) -> Result<Inclusion, AgentError> {
-        match self.chain.wait_for_inclusion(hash, 60).await? {
-            Verified::Proven { value, .. } if value.success => Ok(value),
-            Verified::Proven { value, .. } => Err(AgentError::Reverted(value.block)),
-            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
-                Err(AgentError::NotProven(format!("the transaction's receipt: {reason}")))
-            }
-        }
+        Ok(self.chain.transact(key, self.nft, U256::ZERO, data).await?)
     }
 }
 

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use super::pages::{
-    agents::AgentsPage, send::SendPage, settings::SettingsPage, storage::StoragePage, wallet::WalletPage,
+    agents::AgentsPage, governance::GovernancePage, send::SendPage, settings::SettingsPage, storage::StoragePage,
+    wallet::WalletPage,
 };
 use super::state::{use_app, Connection, Page};
 
@@ -33,6 +34,7 @@ pub fn Shell() -> impl IntoView {
                     {nav(Page::Send, "Send", "↗")}
                     {nav(Page::Storage, "Storage", "▤")}
                     {nav(Page::Agents, "Agents", "◈")}
+                    {nav(Page::Governance, "Governance", "⚖")}
                     {nav(Page::Settings, "Settings", "⚙")}
                 </nav>
             </aside>
@@ -51,6 +53,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Send => view! { <SendPage /> }.into_any(),
                     Page::Storage => view! { <StoragePage /> }.into_any(),
                     Page::Agents => view! { <AgentsPage /> }.into_any(),
+                    Page::Governance => view! { <GovernancePage /> }.into_any(),
                     Page::Settings => view! { <SettingsPage /> }.into_any(),
                 }}
             </main>

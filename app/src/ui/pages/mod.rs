@@ -2,6 +2,7 @@
 //! they hold only form state of their own.
 
 pub mod agents;
+pub mod governance;
 pub mod onboarding;
 pub mod send;
 pub mod settings;

@@ -1,0 +1,458 @@
+//! The governance contracts as the client sees them (contracts/src/governance/ZgGovernor.sol
+//! and contracts/src/WrappedZG.sol): calldata, decoders, proposal states, and what their
+//! reverts mean for the user. Pure, so it is tested natively.
+
+use alloy_primitives::{keccak256, Address, Bytes, Log, B256, U256};
+use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
+
+sol! {
+    // WrappedZG: native 0G wrapped 1:1, with ERC20Votes checkpoints and delegation.
+    function deposit() external payable;
+    function withdraw(uint256 amount) external;
+    function balanceOf(address account) external view returns (uint256);
+    function getVotes(address account) external view returns (uint256);
+    function delegates(address account) external view returns (address);
+    function delegate(address delegatee) external;
+    function totalSupply() external view returns (uint256);
+
+    // ZgGovernor (OpenZeppelin Governor + GovernorCountingVeto + deposits).
+    function proposeWithDeposit(address[] targets, uint256[] values, bytes[] calldatas, string description) external payable returns (uint256);
+    function castVoteWithReason(uint256 proposalId, uint8 support, string reason) external returns (uint256);
+    function queue(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) external returns (uint256);
+    function execute(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) external payable returns (uint256);
+    function settleDeposit(uint256 proposalId) external;
+    function proposalCount() external view returns (uint256);
+    function proposalIdAt(uint256 index) external view returns (uint256);
+    function state(uint256 proposalId) external view returns (uint8);
+    function proposalVotes(uint256 proposalId) external view returns (uint256 noVotes, uint256 yesVotes, uint256 abstainVotes, uint256 noWithVetoVotes);
+    function proposalSnapshot(uint256 proposalId) external view returns (uint256);
+    function proposalDeadline(uint256 proposalId) external view returns (uint256);
+    function proposalEta(uint256 proposalId) external view returns (uint256);
+    function quorum(uint256 timepoint) external view returns (uint256);
+    function proposalDeposit() external view returns (uint256);
+    function isVetoed(uint256 proposalId) external view returns (bool);
+    function voteOf(uint256 proposalId, address account) external view returns (bool voted, uint8 support);
+    function deposits(uint256 proposalId) external view returns (address depositor, bool settled, uint256 amount);
+    function setProposalDeposit(uint256 newDeposit) external;
+
+    event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description);
+
+    error GovernorDepositTooSmall(uint256 required, uint256 sent);
+    error GovernorDepositNotFinal(uint256 proposalId, uint8 state);
+    error GovernorDepositAlreadySettled(uint256 proposalId);
+    error GovernorUnexpectedProposalState(uint256 proposalId, uint8 current, bytes32 expectedStates);
+    error GovernorAlreadyCastVote(address voter);
+    error GovernorInvalidVoteType();
+    error GovernorNonexistentProposal(uint256 proposalId);
+    error GovernorInsufficientProposerVotes(address proposer, uint256 votes, uint256 threshold);
+    error GovernorInvalidProposalLength(uint256 targets, uint256 calldatas, uint256 values);
+    error TimelockUnexpectedOperationState(bytes32 operationId, bytes32 expectedStates);
+    error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
+}
+
+/// The four options, with the governor's support values (OpenZeppelin's 0/1/2 kept, so
+/// ordinary Governor tooling still reads Yes/No/Abstain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vote {
+    No = 0,
+    Yes = 1,
+    Abstain = 2,
+    NoWithVeto = 3,
+}
+
+impl Vote {
+    pub const ALL: [Vote; 4] = [Vote::Yes, Vote::No, Vote::Abstain, Vote::NoWithVeto];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Vote::Yes => "Yes",
+            Vote::No => "No",
+            Vote::Abstain => "Abstain",
+            Vote::NoWithVeto => "No with veto",
+        }
+    }
+
+    pub fn from_support(support: u8) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| *v as u8 == support)
+    }
+}
+
+/// OpenZeppelin's `ProposalState`, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalState {
+    Pending,
+    Active,
+    Canceled,
+    Defeated,
+    Succeeded,
+    Queued,
+    Expired,
+    Executed,
+}
+
+impl ProposalState {
+    pub fn from_u8(v: u8) -> Option<Self> {
+        use ProposalState::*;
+        [Pending, Active, Canceled, Defeated, Succeeded, Queued, Expired, Executed].get(usize::from(v)).copied()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProposalState::Pending => "Pending",
+            ProposalState::Active => "Voting",
+            ProposalState::Canceled => "Canceled",
+            ProposalState::Defeated => "Defeated",
+            ProposalState::Succeeded => "Passed",
+            ProposalState::Queued => "Queued",
+            ProposalState::Expired => "Expired",
+            ProposalState::Executed => "Executed",
+        }
+    }
+
+    /// Whether the deposit can be settled (returned, or burned if vetoed).
+    pub fn is_final(self) -> bool {
+        !matches!(self, ProposalState::Pending | ProposalState::Active)
+    }
+}
+
+/// A proposal's tally in voting power at its snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub yes: U256,
+    pub no: U256,
+    pub abstain: U256,
+    pub no_with_veto: U256,
+}
+
+impl Tally {
+    pub fn total(&self) -> U256 {
+        self.yes + self.no + self.abstain + self.no_with_veto
+    }
+
+    pub fn of(&self, vote: Vote) -> U256 {
+        match vote {
+            Vote::Yes => self.yes,
+            Vote::No => self.no,
+            Vote::Abstain => self.abstain,
+            Vote::NoWithVeto => self.no_with_veto,
+        }
+    }
+
+    /// The governor's rules, for explaining the outcome: passes with more than half of the
+    /// non-abstain votes; vetoed with more than a third of all votes (once quorum is met).
+    pub fn passes(&self) -> bool {
+        U256::from(2) * self.yes > self.yes + self.no + self.no_with_veto && !self.vetoed()
+    }
+
+    pub fn vetoed(&self) -> bool {
+        U256::from(3) * self.no_with_veto > self.total()
+    }
+}
+
+/// A created proposal, from its `ProposalCreated` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub id: U256,
+    pub proposer: Address,
+    pub targets: Vec<Address>,
+    pub values: Vec<U256>,
+    pub calldatas: Vec<Bytes>,
+    pub vote_start: u64,
+    pub vote_end: u64,
+    pub description: String,
+}
+
+impl Proposal {
+    /// The first line of the description (its title, by the convention this app writes).
+    pub fn title(&self) -> &str {
+        self.description.lines().next().unwrap_or("").trim_start_matches('#').trim()
+    }
+
+    pub fn description_hash(&self) -> B256 {
+        keccak256(self.description.as_bytes())
+    }
+}
+
+pub fn decode_proposal_created(log: &Log, governor: Address) -> Option<Proposal> {
+    if log.address != governor {
+        return None;
+    }
+    let e = ProposalCreated::decode_log_data(&log.data).ok()?;
+    Some(Proposal {
+        id: e.proposalId,
+        proposer: e.proposer,
+        targets: e.targets,
+        values: e.values,
+        calldatas: e.calldatas,
+        vote_start: e.voteStart.saturating_to(),
+        vote_end: e.voteEnd.saturating_to(),
+        description: e.description,
+    })
+}
+
+pub fn proposal_created_topic() -> B256 {
+    ProposalCreated::SIGNATURE_HASH
+}
+
+/// What one action of a proposal does, in words, decoded from its calldata where it is a
+/// call this app knows.
+pub fn describe_action(target: Address, value: U256, calldata: &[u8], governor: Address) -> String {
+    let pay = (!value.is_zero()).then(|| format!("send {} to {target}", crate::format::format_0g(value)));
+    if calldata.is_empty() {
+        return pay.unwrap_or_else(|| format!("call {target} with no data"));
+    }
+    let call = if target == governor {
+        setProposalDepositCall::abi_decode(calldata)
+            .ok()
+            .map(|c| format!("set the proposal deposit to {}", crate::format::format_0g(c.newDeposit)))
+    } else {
+        None
+    };
+    let call = call.unwrap_or_else(|| {
+        let selector = calldata.get(..4).map(hex::encode).unwrap_or_default();
+        format!("call {target} (selector 0x{selector}, {} bytes of arguments)", calldata.len().saturating_sub(4))
+    });
+    match pay {
+        Some(pay) => format!("{pay} and {call}"),
+        None => call,
+    }
+}
+
+pub fn deposit_call() -> Bytes {
+    depositCall {}.abi_encode().into()
+}
+
+pub fn withdraw_call(amount: U256) -> Bytes {
+    withdrawCall { amount }.abi_encode().into()
+}
+
+pub fn balance_call(account: Address) -> Bytes {
+    balanceOfCall { account }.abi_encode().into()
+}
+
+pub fn votes_call(account: Address) -> Bytes {
+    getVotesCall { account }.abi_encode().into()
+}
+
+pub fn delegates_call(account: Address) -> Bytes {
+    delegatesCall { account }.abi_encode().into()
+}
+
+pub fn delegate_call(delegatee: Address) -> Bytes {
+    delegateCall { delegatee }.abi_encode().into()
+}
+
+pub fn propose_call(targets: Vec<Address>, values: Vec<U256>, calldatas: Vec<Bytes>, description: String) -> Bytes {
+    proposeWithDepositCall { targets, values, calldatas, description }.abi_encode().into()
+}
+
+pub fn vote_call(id: U256, vote: Vote, reason: String) -> Bytes {
+    castVoteWithReasonCall { proposalId: id, support: vote as u8, reason }.abi_encode().into()
+}
+
+pub fn queue_call(p: &Proposal) -> Bytes {
+    queueCall {
+        targets: p.targets.clone(),
+        values: p.values.clone(),
+        calldatas: p.calldatas.clone(),
+        descriptionHash: p.description_hash(),
+    }
+    .abi_encode()
+    .into()
+}
+
+pub fn execute_call(p: &Proposal) -> Bytes {
+    executeCall {
+        targets: p.targets.clone(),
+        values: p.values.clone(),
+        calldatas: p.calldatas.clone(),
+        descriptionHash: p.description_hash(),
+    }
+    .abi_encode()
+    .into()
+}
+
+pub fn settle_call(id: U256) -> Bytes {
+    settleDepositCall { proposalId: id }.abi_encode().into()
+}
+
+pub fn proposal_count_call() -> Bytes {
+    proposalCountCall {}.abi_encode().into()
+}
+
+pub fn state_call(id: U256) -> Bytes {
+    stateCall { proposalId: id }.abi_encode().into()
+}
+
+pub fn tally_call(id: U256) -> Bytes {
+    proposalVotesCall { proposalId: id }.abi_encode().into()
+}
+
+pub fn deposit_info_call(id: U256) -> Bytes {
+    depositsCall { proposalId: id }.abi_encode().into()
+}
+
+pub fn vote_of_call(id: U256, account: Address) -> Bytes {
+    voteOfCall { proposalId: id, account }.abi_encode().into()
+}
+
+pub fn quorum_call(timepoint: u64) -> Bytes {
+    quorumCall { timepoint: U256::from(timepoint) }.abi_encode().into()
+}
+
+pub fn proposal_deposit_call() -> Bytes {
+    proposalDepositCall {}.abi_encode().into()
+}
+
+pub fn eta_call(id: U256) -> Bytes {
+    proposalEtaCall { proposalId: id }.abi_encode().into()
+}
+
+pub fn decode_u256(output: &[u8]) -> Option<U256> {
+    <alloy_sol_types::sol_data::Uint<256> as alloy_sol_types::SolType>::abi_decode(output).ok()
+}
+
+pub fn decode_address(output: &[u8]) -> Option<Address> {
+    <alloy_sol_types::sol_data::Address as alloy_sol_types::SolType>::abi_decode(output).ok()
+}
+
+pub fn decode_state(output: &[u8]) -> Option<ProposalState> {
+    ProposalState::from_u8(stateCall::abi_decode_returns(output).ok()?)
+}
+
+pub fn decode_tally(output: &[u8]) -> Option<Tally> {
+    let r = proposalVotesCall::abi_decode_returns(output).ok()?;
+    Some(Tally { yes: r.yesVotes, no: r.noVotes, abstain: r.abstainVotes, no_with_veto: r.noWithVetoVotes })
+}
+
+/// (depositor, amount, settled).
+pub fn decode_deposit_info(output: &[u8]) -> Option<(Address, U256, bool)> {
+    let r = depositsCall::abi_decode_returns(output).ok()?;
+    Some((r.depositor, r.amount, r.settled))
+}
+
+pub fn decode_vote_of(output: &[u8]) -> Option<Option<Vote>> {
+    let r = voteOfCall::abi_decode_returns(output).ok()?;
+    Some(if r.voted { Some(Vote::from_support(r.support)?) } else { None })
+}
+
+/// What a governor, timelock or token revert means for the user.
+pub fn explain_revert(data: &[u8]) -> Option<String> {
+    if let Ok(e) = GovernorDepositTooSmall::abi_decode(data) {
+        return Some(format!(
+            "a proposal needs a deposit of at least {} (offered {})",
+            crate::format::format_0g(e.required),
+            crate::format::format_0g(e.sent)
+        ));
+    }
+    if let Ok(e) = GovernorUnexpectedProposalState::abi_decode(data) {
+        let state = ProposalState::from_u8(e.current).map_or("unknown", |s| s.label());
+        return Some(format!("the proposal is {state} now, so this step is not open"));
+    }
+    if GovernorInvalidVoteType::abi_decode(data).is_ok() {
+        return Some("that is not one of the four options".into());
+    }
+    if GovernorDepositNotFinal::abi_decode(data).is_ok() {
+        return Some("the deposit is settled once voting has ended".into());
+    }
+    if GovernorDepositAlreadySettled::abi_decode(data).is_ok() {
+        return Some("this proposal's deposit was already settled".into());
+    }
+    if GovernorNonexistentProposal::abi_decode(data).is_ok() {
+        return Some("there is no such proposal".into());
+    }
+    if GovernorInvalidProposalLength::abi_decode(data).is_ok() {
+        return Some("a proposal needs at least one action".into());
+    }
+    if TimelockUnexpectedOperationState::abi_decode(data).is_ok() {
+        return Some("the timelock is not ready for this step yet (queue it, then wait out the delay)".into());
+    }
+    if let Ok(e) = ERC20InsufficientBalance::abi_decode(data) {
+        return Some(format!(
+            "you hold {} wrapped 0G, less than the {} asked",
+            crate::format::format_0g(e.balance),
+            crate::format::format_0g(e.needed)
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::address;
+
+    const GOV: Address = address!("00000000000000000000000000000000000000aa");
+
+    fn tally(yes: u64, no: u64, abstain: u64, veto: u64) -> Tally {
+        Tally { yes: U256::from(yes), no: U256::from(no), abstain: U256::from(abstain), no_with_veto: U256::from(veto) }
+    }
+
+    #[test]
+    fn tally_rules_match_the_governor_at_their_edges() {
+        assert!(tally(51, 49, 0, 0).passes());
+        assert!(!tally(50, 50, 0, 0).passes(), "a tie fails");
+        assert!(!tally(50, 40, 100, 10).passes(), "exactly half of the non-abstain votes fails");
+        assert!(tally(51, 40, 100, 10).passes(), "abstain does not count against");
+        assert!(!tally(2, 0, 1, 1).vetoed(), "exactly a third is not a veto");
+        assert!(tally(2, 0, 0, 2).vetoed());
+        assert!(!tally(10, 0, 0, 6).passes(), "a vetoed proposal fails even with a Yes majority");
+    }
+
+    #[test]
+    fn states_and_votes_follow_the_contract_encoding() {
+        assert_eq!(ProposalState::from_u8(1), Some(ProposalState::Active));
+        assert_eq!(ProposalState::from_u8(7), Some(ProposalState::Executed));
+        assert_eq!(ProposalState::from_u8(8), None);
+        assert_eq!(Vote::from_support(3), Some(Vote::NoWithVeto));
+        assert_eq!(Vote::from_support(0), Some(Vote::No));
+        assert_eq!(Vote::from_support(4), None);
+        let call = castVoteWithReasonCall::abi_decode(&vote_call(U256::from(9), Vote::NoWithVeto, "too risky".into()))
+            .unwrap();
+        assert_eq!(call.support, 3);
+        assert_eq!(call.reason, "too risky");
+    }
+
+    #[test]
+    fn proposal_created_decodes_and_hashes_its_description() {
+        let event = ProposalCreated {
+            proposalId: U256::from(77),
+            proposer: address!("0000000000000000000000000000000000000001"),
+            targets: vec![address!("0000000000000000000000000000000000000002")],
+            values: vec![U256::from(10).pow(U256::from(18))],
+            signatures: vec![String::new()],
+            calldatas: vec![Bytes::new()],
+            voteStart: U256::from(5),
+            voteEnd: U256::from(155),
+            description: "# Fund the docs\nPay the writer.".into(),
+        };
+        let log = Log { address: GOV, data: event.encode_log_data() };
+        let p = decode_proposal_created(&log, GOV).unwrap();
+        assert_eq!(p.title(), "Fund the docs");
+        assert_eq!(p.description_hash(), keccak256("# Fund the docs\nPay the writer."));
+        assert_eq!((p.vote_start, p.vote_end), (5, 155));
+        assert!(decode_proposal_created(&log, Address::ZERO).is_none());
+    }
+
+    #[test]
+    fn actions_are_described_in_words() {
+        let to = address!("0000000000000000000000000000000000000002");
+        let one = U256::from(10).pow(U256::from(18));
+        assert!(describe_action(to, one, &[], GOV).starts_with("send 1 0G to 0x"));
+        let set = setProposalDepositCall { newDeposit: one * U256::from(2) }.abi_encode();
+        assert_eq!(describe_action(GOV, U256::ZERO, &set, GOV), "set the proposal deposit to 2 0G");
+        assert!(describe_action(to, U256::ZERO, &[0xde, 0xad, 0xbe, 0xef, 0], GOV).contains("selector 0xdeadbeef"));
+    }
+
+    #[test]
+    fn reverts_are_explained() {
+        let data =
+            GovernorDepositTooSmall { required: U256::from(10).pow(U256::from(18)), sent: U256::ZERO }.abi_encode();
+        assert!(explain_revert(&data).unwrap().contains("deposit of at least 1 0G"));
+        let data =
+            GovernorUnexpectedProposalState { proposalId: U256::from(1), current: 3, expectedStates: B256::ZERO }
+                .abi_encode();
+        assert_eq!(explain_revert(&data).unwrap(), "the proposal is Defeated now, so this step is not open");
+        assert_eq!(explain_revert(&[1, 2, 3, 4]), None);
+    }
+}

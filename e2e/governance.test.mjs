@@ -1,0 +1,216 @@
+// Governance with three voters, each in their own browser profile: wrap 0G for votes,
+// delegate (one voter moves its delegation before the snapshot and the tallies follow),
+// one proposal passes and its action executes through the timelock, another is vetoed
+// and its deposit burned. The tallies on screen carry the verified badge and equal the
+// contract's own answer.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Interface } from 'ethers';
+import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet } from './harness.mjs';
+
+const PASSWORD = 'correct horse battery';
+const PHRASE = 'test test test test test test test test test test test junk';
+const FUNDER = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'; // anvil dev #5, unlocked
+const WRITER = '0x00000000000000000000000000000000000D0C5a';
+const BURN = '0x000000000000000000000000000000000000dEaD';
+const ONE = 10n ** 18n;
+const governorAbi = new Interface([
+  'function proposalVotes(uint256) view returns (uint256 no, uint256 yes, uint256 abstain, uint256 noWithVeto)',
+  'function proposalCount() view returns (uint256)',
+  'function proposalIdAt(uint256) view returns (uint256)',
+]);
+
+let devnet, browser, closeBrowser;
+const voters = {};
+
+before(async () => {
+  devnet = await startDevnet();
+  ({ browser, close: closeBrowser } = await launchBrowser());
+});
+
+after(async () => {
+  await closeBrowser?.();
+  await devnet?.stop();
+});
+
+/** A profile with the dev phrase restored, on its `index`-th account (0-based). */
+async function voter(index) {
+  const profile = await newProfile(browser);
+  const { page } = profile;
+  await page.goto(devnet.appUrl);
+  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill(PHRASE);
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Restore wallet' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  for (let i = 1; i <= index; i++) {
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.locator('[data-testid="selected-name"]', { hasText: `Account ${i + 1}` }).waitFor();
+  }
+  profile.address = await selectedAddress(page);
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Governance' }).click();
+  await page.getByRole('heading', { name: 'Governance', level: 1 }).waitFor();
+  await page.getByTestId('governance-power').waitFor({ timeout: 60_000 });
+  return profile;
+}
+
+async function toast(page, pattern, timeout = 90_000) {
+  const t = page.locator('.toast-region [role="status"]').filter({ hasText: pattern }).first();
+  const failed = page.locator('main .alert-error[role="alert"]').first();
+  await t.or(failed).waitFor({ timeout });
+  if (!(await t.isVisible())) assert.fail(`instead of ${pattern}: ${await failed.textContent()}`);
+  return (await t.textContent()).trim();
+}
+
+async function powerField(page, id, want) {
+  const field = page.getByTestId('governance-power').getByTestId(id);
+  await page.waitForFunction(([id, want]) =>
+    document.querySelector(`[data-testid="governance-power"] [data-testid="${id}"]`)?.textContent.trim() === want,
+  [id, want], { timeout: 60_000 }).catch(async () => assert.fail(`${id}: wanted ${want}, shows ${await field.textContent()}`));
+}
+
+async function wrap(page, amount) {
+  const card = page.getByRole('region', { name: 'Voting power' });
+  await card.getByLabel('Amount to wrap or unwrap').fill(String(amount));
+  await card.getByRole('button', { name: 'Wrap', exact: true }).click();
+  await toast(page, new RegExp(`Wrapped ${amount} 0G in block \\d+`));
+  await powerField(page, 'wrapped', `${amount} 0G`);
+}
+
+async function delegate(page, to) {
+  const card = page.getByRole('region', { name: 'Voting power' });
+  if (to) {
+    await card.getByLabel('Delegate to address').fill(to);
+    await card.getByRole('button', { name: 'Delegate', exact: true }).click();
+  } else {
+    await card.getByRole('button', { name: 'Delegate to myself' }).click();
+  }
+  await toast(page, /Delegated to 0x[0-9a-fA-F]{40} in block \d+/);
+}
+
+function proposalCard(page, title) {
+  return page.locator('article.proposal').filter({ has: page.getByRole('heading', { name: title }) });
+}
+
+async function propose(page, title, amount) {
+  const form = page.getByRole('form', { name: 'New proposal' });
+  await form.getByLabel('Title').fill(title);
+  await form.getByLabel('Description').fill(`Pays ${amount} 0G to the docs writer.`);
+  await form.getByLabel('Pay to').fill(WRITER);
+  await form.getByLabel('Amount').fill(String(amount));
+  assert.equal(await form.getByLabel('Deposit').inputValue(), '1', 'the minimum deposit is proposed');
+  await form.getByRole('button', { name: 'Submit proposal' }).click();
+  await toast(page, /Proposal submitted in block \d+/);
+  await proposalCard(page, title).waitFor({ timeout: 30_000 });
+}
+
+async function waitForState(page, title, state, timeout) {
+  await proposalCard(page, title).and(page.locator(`[data-state="${state}"]`)).waitFor({ timeout });
+}
+
+/** The tally on screen (wei strings per option) and the contract's, asked directly. */
+async function tallies(page, title) {
+  const card = proposalCard(page, title);
+  const shown = {};
+  for (const [k, label] of [['0', 'no'], ['1', 'yes'], ['2', 'abstain'], ['3', 'noWithVeto']]) {
+    shown[label] = (await card.getByTestId(`tally-${k}`).textContent()).trim();
+  }
+  const id = BigInt(await card.getAttribute('data-id'));
+  const out = await rpc(devnet.rpcUrl, 'eth_call', [{ to: devnet.contracts.governor, data: governorAbi.encodeFunctionData('proposalVotes', [id]) }, 'latest']);
+  const [no, yes, abstain, noWithVeto] = governorAbi.decodeFunctionResult('proposalVotes', out);
+  const contract = Object.fromEntries(Object.entries({ no, yes, abstain, noWithVeto }).map(([k, v]) => [k, `${v / ONE} 0G`]));
+  return { shown, contract, badge: await card.getByTestId('proof-badge').getAttribute('data-state') };
+}
+
+async function balance(address) {
+  return BigInt(await rpc(devnet.rpcUrl, 'eth_getBalance', [address, 'latest']));
+}
+
+test('three voters wrap 0G; one moves its delegation before the snapshot and the power follows', async () => {
+  voters.a = await voter(0);
+  voters.b = await voter(1);
+  voters.c = await voter(2);
+  const { a, b, c } = voters;
+  assert.equal(await a.page.getByTestId('no-proposals').textContent(), 'No proposals yet.');
+  await wrap(a.page, 300);
+  await wrap(b.page, 100);
+  await wrap(c.page, 250);
+  await delegate(a.page);
+  await delegate(c.page);
+  // B first votes with its own power, then hands it to A: A's votes follow.
+  await delegate(b.page);
+  await powerField(b.page, 'votes', '100 0G');
+  await delegate(b.page, a.address);
+  await powerField(b.page, 'votes', '0 0G');
+  await powerField(a.page, 'votes', '400 0G');
+  await powerField(c.page, 'votes', '250 0G');
+  await shot(a.page, 'gov-01-power');
+});
+
+test('a proposal passes and its action executes; another is vetoed and its deposit burned', async () => {
+  const { a, c } = voters;
+  // The treasury is the timelock: fund it so a passed proposal can pay.
+  await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: devnet.contracts.timelock, value: '0x' + (5n * ONE).toString(16) }]);
+  const writerBefore = await balance(WRITER);
+  const burnedBefore = await balance(BURN);
+
+  await propose(a.page, 'Pay the docs writer', 1);
+  await propose(a.page, 'Drain the treasury', 4);
+  for (const title of ['Pay the docs writer', 'Drain the treasury']) {
+    await waitForState(a.page, title, 'Voting', 30_000);
+    await waitForState(c.page, title, 'Voting', 30_000);
+  }
+
+  const vote = async (page, title, option) => {
+    const card = proposalCard(page, title);
+    await card.getByRole('button', { name: `Vote ${option}`, exact: true }).click();
+    await toast(page, new RegExp(`Voted ${option} on proposal`));
+  };
+  await vote(a.page, 'Pay the docs writer', 'Yes');
+  await vote(c.page, 'Pay the docs writer', 'No');
+  await vote(a.page, 'Drain the treasury', 'Yes');
+  await proposalCard(c.page, 'Drain the treasury').getByLabel('Reason (optional)').fill('it empties the treasury');
+  await vote(c.page, 'Drain the treasury', 'No with veto');
+
+  // The tallies on screen are verified and equal the contract's; A votes with B's delegated power.
+  await a.page.getByRole('region', { name: 'Proposals' }).getByRole('button', { name: 'Refresh' }).click();
+  await a.page.waitForFunction(() => [...document.querySelectorAll('article.proposal [data-testid="tally-3"]')]
+    .some((e) => e.textContent.trim() === '250 0G'), null, { timeout: 30_000 });
+  const passing = await tallies(a.page, 'Pay the docs writer');
+  assert.deepEqual(passing.shown, passing.contract);
+  assert.deepEqual(passing.shown, { no: '250 0G', yes: '400 0G', abstain: '0 0G', noWithVeto: '0 0G' });
+  assert.equal(passing.badge, 'verified');
+  const vetoed = await tallies(a.page, 'Drain the treasury');
+  assert.deepEqual(vetoed.shown, vetoed.contract);
+  assert.deepEqual(vetoed.shown, { no: '0 0G', yes: '400 0G', abstain: '0 0G', noWithVeto: '250 0G' });
+  assert.equal(vetoed.badge, 'verified');
+  await shot(a.page, 'gov-02-voting');
+
+  // Voting lasts 150 blocks (about a minute on the devnet).
+  await waitForState(a.page, 'Pay the docs writer', 'Passed', 120_000);
+  await waitForState(a.page, 'Drain the treasury', 'Defeated', 30_000);
+  await shot(a.page, 'gov-03-ended');
+
+  const passed = proposalCard(a.page, 'Pay the docs writer');
+  await passed.getByRole('button', { name: 'Queue' }).click();
+  await toast(a.page, /Queued proposal/);
+  await waitForState(a.page, 'Pay the docs writer', 'Queued', 30_000);
+  // Too early: the timelock refuses, and says so before anything is sent.
+  await passed.getByRole('button', { name: 'Execute' }).click();
+  await passed.getByRole('alert').filter({ hasText: 'the timelock is not ready' }).waitFor({ timeout: 30_000 });
+  // After the 10 s delay it runs, and the writer is paid.
+  await a.page.waitForTimeout(11_000);
+  await passed.getByRole('button', { name: 'Execute' }).click();
+  await toast(a.page, /Executed proposal/);
+  await waitForState(a.page, 'Pay the docs writer', 'Executed', 30_000);
+  assert.equal(await balance(WRITER) - writerBefore, ONE, 'the action paid 1 0G from the treasury');
+
+  const defeated = proposalCard(a.page, 'Drain the treasury');
+  await defeated.getByRole('button', { name: 'Burn the deposit (vetoed)' }).click();
+  await toast(a.page, /Settled the deposit/);
+  await defeated.getByTestId('deposit-settled').filter({ hasText: 'burned: vetoed' }).waitFor({ timeout: 30_000 });
+  assert.equal(await balance(BURN) - burnedBefore, ONE, 'the vetoed deposit went to the burn address');
+  assert.equal(await balance(WRITER) - writerBefore, ONE, 'the vetoed action never ran');
+  await shot(a.page, 'gov-04-settled');
+});
