@@ -48,6 +48,16 @@ pub mod staking {
     pub const WITHDRAWAL_FEE_GWEI: u64 = 1;
 }
 
+/// 0G Compute on the devnet (contracts/src/compute/).
+pub mod compute {
+    /// Seconds a sub-account refund waits before `retrieveFund` can move it back to the
+    /// ledger (0G's mainnet uses hours; two minutes lets a demo show the whole cycle).
+    pub const REFUND_LOCK_SECS: u64 = 120;
+    /// The name `transferFund`/`retrieveFund` take for the inference serving contract.
+    pub const SERVICE_TYPE: &str = "inference";
+    pub const SERVICE_VERSION: &str = "v1.0";
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DeployError {
     #[error("{path}: {reason}. Run `cargo xtask setup` (or `node contracts/build.mjs`) to compile the contracts")]
@@ -79,6 +89,10 @@ pub struct Deployed {
     /// The staking registry (stand-in for 0G's `IStakingContract`); validators from
     /// `getValidators()`.
     pub staking: String,
+    /// 0G Compute: the ledger users fund, and the inference registry holding their
+    /// per-provider sub-accounts (registered in the ledger as "inference-v1.0").
+    pub ledger: String,
+    pub inference_serving: String,
 }
 
 pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> {
@@ -90,6 +104,7 @@ pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> 
     let verifier = deploy(rpc, artifacts, "SignatureVerifier", &[])?;
     let agent_nft = deploy(rpc, artifacts, "AgentNFT", &[word_address(&verifier.address)])?;
     let (governor, timelock, staking) = deploy_governance_and_staking(rpc, artifacts, &wrapped.address)?;
+    let (ledger, inference_serving) = deploy_compute(rpc, artifacts)?;
     Ok(Deployed {
         flow: flow.address,
         market: market.address,
@@ -101,7 +116,45 @@ pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> 
         governor,
         timelock,
         staking,
+        ledger,
+        inference_serving,
     })
+}
+
+alloy_sol_types::sol! {
+    function registerService(string serviceType, string version, address serviceAddress, string description);
+    function acknowledgeTEESignerByOwner(address provider);
+}
+
+/// The 0G Compute ledger and inference registry, the registry registered in the ledger.
+/// Returns (ledger, inferenceServing).
+fn deploy_compute(rpc: &Rpc, artifacts: &Path) -> Result<(String, String), DeployError> {
+    use alloy_sol_types::SolCall;
+    let ledger = deploy(rpc, artifacts, "LedgerManager", &[])?;
+    let serving = deploy(
+        rpc,
+        artifacts,
+        "InferenceServing",
+        &[word_u64(compute::REFUND_LOCK_SECS), word_address(&ledger.address)],
+    )?;
+    let register = registerServiceCall {
+        serviceType: compute::SERVICE_TYPE.into(),
+        version: compute::SERVICE_VERSION.into(),
+        serviceAddress: serving.address.parse().expect("anvil returns addresses"),
+        description: "zg-devnet inference serving (0G's InferenceServing interface)".into(),
+    };
+    let tx = json!({"from": DEPLOYER, "to": ledger.address, "data": hex(&register.abi_encode())});
+    send(rpc, "LedgerManager.registerService", tx)?;
+    Ok((ledger.address, serving.address))
+}
+
+/// Acknowledges a provider's TEE signer as the registry's owner (0G's
+/// `acknowledgeTEESignerByOwner`), once the provider has registered its service.
+pub fn acknowledge_tee_signer(rpc: &Rpc, serving: &str, provider: &str) -> Result<(), DeployError> {
+    use alloy_sol_types::SolCall;
+    let call = acknowledgeTEESignerByOwnerCall { provider: provider.parse().expect("a valid provider address") };
+    let tx = json!({"from": DEPLOYER, "to": serving, "data": hex(&call.abi_encode())});
+    send(rpc, "InferenceServing.acknowledgeTEESignerByOwner", tx).map(|_| ())
 }
 
 alloy_sol_types::sol! {

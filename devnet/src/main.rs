@@ -6,6 +6,8 @@
 //! before the process exits.
 
 mod anvil;
+#[path = "compute_provider/launch.rs"]
+mod compute_launch;
 mod deploy;
 mod faucet;
 mod http;
@@ -41,6 +43,8 @@ enum DevnetError {
     Deploy(#[from] crate::deploy::DeployError),
     #[error(transparent)]
     Storage(#[from] crate::storage_launch::LaunchError),
+    #[error(transparent)]
+    Compute(#[from] crate::compute_launch::ComputeLaunchError),
     #[error("could not listen on {addr}: {reason}. Pick another --port, or --port 0 for any free one")]
     Bind { addr: SocketAddr, reason: String },
     #[error("could not create the log directory {path}: {source}")]
@@ -72,9 +76,11 @@ fn help() -> String {
 
 Starts anvil (a real EVM node, chain id {CHAIN_ID}, 10 funded dev accounts from the
 \"test test … junk\" mnemonic), deploys the contracts from contracts/out/ (Flow and its
-storage market, the wrapped-0G voting token), starts two 0G storage nodes (shards 0/2
-and 1/2, zg-storage-node) and serves the built app, /devnet.json (with the contract
-addresses and storage node URLs) and a faucet.
+storage market, the wrapped-0G voting token, 0G Compute's ledger and inference registry),
+starts two 0G storage nodes (shards 0/2 and 1/2, zg-storage-node) and a 0G Compute
+provider (zg-compute-provider, its TEE signer acknowledged) and serves the built app,
+/devnet.json (with the contract addresses, storage node and compute provider URLs) and
+a faucet.
 
 USAGE: zg-devnet [OPTIONS]
 
@@ -161,6 +167,7 @@ struct DevnetInfo {
     block_time: f64,
     contracts: crate::deploy::Deployed,
     storage_nodes: Vec<crate::storage_launch::NodeInfo>,
+    compute_providers: Vec<crate::compute_launch::ProviderInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     app_url: Option<String>,
 }
@@ -209,6 +216,10 @@ fn run(args: Args) -> Result<(), DevnetError> {
     let checkpoint = anvil.genesis_hash()?;
     let contracts = crate::deploy::deploy_all(anvil.rpc(), &workspace_root().join("contracts/out"))?;
     let mut storage = crate::storage_launch::start(anvil.rpc().url(), &contracts.flow, &log_dir, &stop)?;
+    let mut compute = crate::compute_launch::start(anvil.rpc().url(), &contracts.inference_serving, &log_dir, &stop)?;
+    for provider in &compute.infos {
+        crate::deploy::acknowledge_tee_signer(anvil.rpc(), &contracts.inference_serving, &provider.address)?;
+    }
 
     let mut info = DevnetInfo {
         name: "devnet",
@@ -219,6 +230,7 @@ fn run(args: Args) -> Result<(), DevnetError> {
         block_time: args.block_time,
         contracts,
         storage_nodes: storage.infos.clone(),
+        compute_providers: compute.infos.clone(),
         app_url: None,
     };
     let devnet_json = serde_json::to_string(&info).expect("DevnetInfo always serialises");
@@ -248,7 +260,7 @@ fn run(args: Args) -> Result<(), DevnetError> {
                 tail: anvil.log_tail(),
             });
         }
-        for line in storage.restart_dead() {
+        for line in storage.restart_dead().into_iter().chain(compute.restart_dead()) {
             eprintln!("zg-devnet: {line}");
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -256,6 +268,7 @@ fn run(args: Args) -> Result<(), DevnetError> {
 
     // anvil goes first (after the storage nodes that follow it): a faucet call in flight
     // then fails at once instead of holding a worker until its timeout.
+    drop(compute);
     drop(storage);
     drop(anvil);
     workers.stop();

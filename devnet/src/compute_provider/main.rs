@@ -1,0 +1,721 @@
+//! zg-compute-provider: a 0G Compute inference provider for the devnet.
+//!
+//! Owns the command line, start-up (the TEE signer key, the port, registering the service
+//! in `InferenceServing` with the provider's stake, the ready line), the HTTP side of 0G's
+//! provider API and the settlement loop:
+//! - `POST /v1/proxy/chat/completions` — OpenAI-compatible, streaming or not (`chat.rs`),
+//!   authenticated by 0G's `app-sk-` session tokens (`auth.rs`), paid from the user's
+//!   sub-account (`billing.rs`), answered by real transformer inference (`zg_model`);
+//! - `GET /v1/proxy/signature/{chatId}` — `{text, signature, signing_address,
+//!   signing_algo}` for a completed answer (`signer.rs`);
+//! - `GET /v1/proxy/models`, `GET /v1/proxy/attestation/report` (no TEE: the report names
+//!   the signer and says so);
+//! - `POST /__admin/settle`, `GET /__admin/state`, `POST /__admin/fault` — devnet-only
+//!   controls for tests (settle now; make the provider down or slow).
+//!
+//! An answer is charged only once it was completely written to the client; its fee is
+//! settled on chain with `settleFeesWithTEE` every `--settle-interval` seconds, or when
+//! asked. The provider never answers with text it did not generate.
+
+mod auth;
+mod billing;
+mod chain;
+mod chat;
+mod signer;
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use alloy_primitives::{Address, U256};
+use serde_json::{json, Value};
+use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+
+use crate::billing::{Billing, Prices};
+use crate::chain::{abi, Chain, ChainError};
+use crate::signer::TeeSigner;
+
+const WORKERS: usize = 4;
+const MAX_BODY: usize = 1024 * 1024;
+/// Answers whose signatures are kept for `GET /v1/proxy/signature/{chatId}`.
+const SIGNATURES_KEPT: usize = 10_000;
+/// The stake `addOrUpdateService` takes on first registration (0G's `MIN_PROVIDER_STAKE`).
+const STAKE_WEI: u128 = 100_000_000_000_000_000_000;
+const SERVICE_TYPE: &str = "chatbot";
+const VERIFIABILITY: &str = "TeeML";
+/// 0G's SDK parses `additionalInfo` as JSON (it looks for `TargetSeparated`).
+const ADDITIONAL_INFO: &str = r#"{"TargetSeparated":false,"devnet":"zg-devnet provider: real inference on a small model; no TEE, the signer key is kept on disk"}"#;
+
+#[derive(Debug, thiserror::Error)]
+enum ProviderError {
+    #[error("{0}\nRun `zg-compute-provider --help` for the options.")]
+    Usage(String),
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    #[error("the TEE signer key at {path}: {source}")]
+    SignerKey { path: PathBuf, source: std::io::Error },
+    #[error("could not listen on 127.0.0.1:{port}: {reason}. Pick another --port, or --port 0 for any free one")]
+    Bind { port: u16, reason: String },
+    #[error("could not install the signal handler: {0}")]
+    Signals(#[from] ctrlc::Error),
+}
+
+struct Args {
+    rpc: String,
+    serving: Address,
+    provider: Address,
+    data_dir: PathBuf,
+    port: u16,
+    input_price: u128,
+    output_price: u128,
+    settle_interval: Duration,
+}
+
+const HELP: &str = "zg-compute-provider — a 0G Compute inference provider, for zg-devnet
+
+Registers (or updates) its service in the InferenceServing contract from the provider
+address (which the EVM node must hold unlocked: an anvil dev account), with a TEE signer
+key kept in --data-dir, then serves 0G's provider API on 127.0.0.1: OpenAI-compatible
+POST /v1/proxy/chat/completions (streaming with server-sent events) for holders of a
+funded sub-account and a valid `app-sk-` session token, and GET /v1/proxy/signature/ID.
+Fees are settled on chain with settleFeesWithTEE.
+
+USAGE: zg-compute-provider --rpc URL --serving ADDRESS --provider ADDRESS --data-dir DIR [OPTIONS]
+
+OPTIONS:
+  --rpc URL               the EVM node's JSON-RPC (zg-devnet's rpcUrl)
+  --serving ADDRESS       the InferenceServing contract
+  --provider ADDRESS      the provider's account (unlocked in the node)
+  --data-dir DIR          where the TEE signer key is kept (created if missing)
+  --port N                HTTP port on 127.0.0.1, 0 = any free port [default: 0]
+  --input-price WEI       price per prompt token [default: 1000000000000]
+  --output-price WEI      price per answer token [default: 2000000000000]
+  --settle-interval SECS  how often owed fees are settled on chain [default: 30]
+  -h, --help              print this help
+
+When serving it prints one line
+`ZG_COMPUTE_PROVIDER_READY {\"url\", \"address\", \"model\", \"signer\"}`.
+SIGINT or SIGTERM stops it.
+";
+
+fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, ProviderError> {
+    let (mut rpc, mut serving, mut provider, mut data_dir) = (None, None, None, None);
+    let mut args = (0u16, 1_000_000_000_000u128, 2_000_000_000_000u128, 30u64);
+    let mut raw = raw.into_iter();
+    while let Some(arg) = raw.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        if flag == "-h" || flag == "--help" {
+            return Ok(None);
+        }
+        let v = inline.or_else(|| raw.next()).ok_or_else(|| ProviderError::Usage(format!("{flag} needs a value")))?;
+        let bad = |what: &str| ProviderError::Usage(format!("{flag} {v:?}: expected {what}"));
+        match flag.as_str() {
+            "--rpc" => rpc = Some(v),
+            "--serving" => serving = Some(v.parse::<Address>().map_err(|_| bad("a 0x… contract address"))?),
+            "--provider" => provider = Some(v.parse::<Address>().map_err(|_| bad("a 0x… address"))?),
+            "--data-dir" => data_dir = Some(PathBuf::from(v)),
+            "--port" => args.0 = v.parse().map_err(|_| bad("a port number 0-65535 (0 = any free port)"))?,
+            "--input-price" => args.1 = v.parse().map_err(|_| bad("a whole number of wei"))?,
+            "--output-price" => args.2 = v.parse().map_err(|_| bad("a whole number of wei"))?,
+            "--settle-interval" => {
+                args.3 = v.parse().ok().filter(|s| *s > 0).ok_or_else(|| bad("a positive number of seconds"))?
+            }
+            _ => return Err(ProviderError::Usage(format!("unknown argument {arg:?}"))),
+        }
+    }
+    let missing = |what: &str| ProviderError::Usage(format!("{what} is required"));
+    Ok(Some(Args {
+        rpc: rpc.ok_or_else(|| missing("--rpc"))?,
+        serving: serving.ok_or_else(|| missing("--serving"))?,
+        provider: provider.ok_or_else(|| missing("--provider"))?,
+        data_dir: data_dir.ok_or_else(|| missing("--data-dir"))?,
+        port: args.0,
+        input_price: args.1,
+        output_price: args.2,
+        settle_interval: Duration::from_secs(args.3),
+    }))
+}
+
+/// The model, loaded on a thread of its own so start-up does not wait for it.
+struct ModelSlot {
+    state: Mutex<Option<Result<Arc<zg_model::Model>, String>>>,
+    ready: Condvar,
+}
+
+impl ModelSlot {
+    fn load() -> Arc<ModelSlot> {
+        let slot = Arc::new(ModelSlot { state: Mutex::new(None), ready: Condvar::new() });
+        let loading = slot.clone();
+        std::thread::spawn(move || {
+            let loaded = std::panic::catch_unwind(zg_model::Model::devnet)
+                .map(Arc::new)
+                .map_err(|_| "the model's weights could not be loaded; see the provider's log".to_owned());
+            if let Err(e) = &loaded {
+                eprintln!("zg-compute-provider: {e}");
+            }
+            *lock(&loading.state) = Some(loaded);
+            loading.ready.notify_all();
+        });
+        slot
+    }
+
+    fn get(&self) -> Result<Arc<zg_model::Model>, String> {
+        let mut state = lock(&self.state);
+        loop {
+            if let Some(loaded) = state.as_ref() {
+                return loaded.clone();
+            }
+            state = self.ready.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+/// Devnet fault injection (`POST /__admin/fault`).
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase", default)]
+struct Faults {
+    /// Every proxy request answers 503.
+    down: bool,
+    /// Milliseconds before an answer starts.
+    stall_ms: u64,
+    /// Milliseconds added after each generated piece.
+    delay_ms: u64,
+}
+
+/// Chat id → (signed text, signature), and the ids oldest first for eviction.
+type Signatures = (HashMap<String, (String, String)>, VecDeque<String>);
+
+struct Provider {
+    chain: Chain,
+    chain_id: u64,
+    url: String,
+    signer: TeeSigner,
+    model: Arc<ModelSlot>,
+    prices: Prices,
+    billing: Mutex<Billing>,
+    signatures: Mutex<Signatures>,
+    faults: Mutex<Faults>,
+    settling: Mutex<()>,
+    answers: AtomicU64,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn now() -> Duration {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
+}
+
+fn run(args: Args) -> Result<(), ProviderError> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let on_signal = stop.clone();
+    ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))?;
+
+    let chain = Chain::new(&args.rpc, args.serving, args.provider);
+    let chain_id = chain.chain_id()?;
+    std::fs::create_dir_all(&args.data_dir)
+        .map_err(|source| ProviderError::SignerKey { path: args.data_dir.clone(), source })?;
+    let key_path = args.data_dir.join("tee-signer.key");
+    let signer =
+        TeeSigner::load_or_create(&key_path).map_err(|source| ProviderError::SignerKey { path: key_path, source })?;
+    let model = ModelSlot::load();
+
+    let server = Server::http(("127.0.0.1", args.port))
+        .map_err(|e| ProviderError::Bind { port: args.port, reason: e.to_string() })?;
+    let url = format!("http://{}", server.server_addr().to_ip().expect("bound to an IP address"));
+    let params = abi::ServiceParams {
+        serviceType: SERVICE_TYPE.into(),
+        url: url.clone(),
+        model: zg_model::MODEL_NAME.into(),
+        verifiability: VERIFIABILITY.into(),
+        inputPrice: U256::from(args.input_price),
+        outputPrice: U256::from(args.output_price),
+        additionalInfo: ADDITIONAL_INFO.into(),
+        teeSignerAddress: signer.address,
+    };
+    chain.register(params, U256::from(STAKE_WEI))?;
+
+    let provider = Arc::new(Provider {
+        chain,
+        chain_id,
+        url: url.clone(),
+        prices: Prices { input: args.input_price, output: args.output_price },
+        signer,
+        model,
+        billing: Mutex::new(Billing::default()),
+        signatures: Mutex::new((HashMap::new(), VecDeque::new())),
+        faults: Mutex::new(Faults::default()),
+        settling: Mutex::new(()),
+        answers: AtomicU64::new(0),
+    });
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|i| {
+            let (server, provider, stop) = (server.clone(), provider.clone(), stop.clone());
+            std::thread::Builder::new()
+                .name(format!("http-{i}"))
+                .spawn(move || loop {
+                    match server.recv() {
+                        Ok(request) => handle(request, &provider),
+                        Err(_) if stop.load(Ordering::SeqCst) => break,
+                        Err(_) => continue,
+                    }
+                })
+                .expect("spawning an HTTP worker thread")
+        })
+        .collect();
+
+    let ready = json!({
+        "url": url, "address": provider.chain.provider, "model": zg_model::MODEL_NAME,
+        "signer": provider.signer.address,
+    });
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "zg-compute-provider: serving {url} for provider {}", provider.chain.provider);
+    let _ = writeln!(out, "ZG_COMPUTE_PROVIDER_READY {ready}");
+    let _ = out.flush();
+    drop(out);
+
+    let mut next_settlement = Instant::now() + args.settle_interval;
+    while !stop.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(100));
+        if Instant::now() >= next_settlement {
+            next_settlement = Instant::now() + args.settle_interval;
+            if let Err(e) = provider.settle() {
+                eprintln!("zg-compute-provider: settlement failed, retrying later: {e}");
+            }
+        }
+    }
+    for _ in &workers {
+        server.unblock();
+    }
+    for worker in workers {
+        let _ = worker.join();
+    }
+    Ok(())
+}
+
+const STATUS_NAMES: [&str; 6] =
+    ["SUCCESS", "PARTIAL", "PROVIDER_MISMATCH", "NO_TEE_SIGNER", "INVALID_NONCE", "INVALID_SIGNATURE"];
+
+impl Provider {
+    /// Settles every owed fee now, in batches of up to 50 users; returns one entry per
+    /// user tried.
+    fn settle(&self) -> Result<Vec<Value>, ChainError> {
+        let _one_at_a_time = lock(&self.settling);
+        let due = lock(&self.billing).snapshot();
+        let mut report = Vec::new();
+        for batch in due.chunks(50) {
+            let mut entries = Vec::new();
+            let mut sent = Vec::new();
+            for d in batch {
+                let account = match self.chain.account(d.user) {
+                    Ok(account) => account,
+                    Err(e) if e.is_missing_account() => {
+                        // The sub-account is gone (the user withdrew everything): nothing to take.
+                        lock(&self.billing).settled(d);
+                        report.push(json!({"user": d.user, "amount": d.amount.to_string(), "status": "NO_ACCOUNT"}));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                let settlement = abi::TEESettlement {
+                    requestsHash: d.requests_hash,
+                    nonce: account.nonce + U256::from(1),
+                    provider: self.chain.provider,
+                    user: d.user,
+                    totalFee: U256::from(d.amount),
+                };
+                let signature = self.signer.sign_settlement(self.chain_id, self.chain.serving, &settlement);
+                entries.push(abi::TEESettlementData {
+                    user: d.user,
+                    provider: self.chain.provider,
+                    totalFee: settlement.totalFee,
+                    requestsHash: settlement.requestsHash,
+                    nonce: settlement.nonce,
+                    signature,
+                });
+                sent.push(d.clone());
+            }
+            if entries.is_empty() {
+                continue;
+            }
+            let results = self.chain.settle(entries)?;
+            for (d, (_, status, unsettled)) in sent.iter().zip(results) {
+                // Paid in full or in part: done (a partial remainder is more than the
+                // sub-account holds). Otherwise keep it for the next round.
+                if status <= 1 {
+                    lock(&self.billing).settled(d);
+                }
+                report.push(json!({
+                    "user": d.user, "amount": d.amount.to_string(), "answers": d.answers,
+                    "status": STATUS_NAMES.get(usize::from(status)).copied().unwrap_or("UNKNOWN"),
+                    "unsettled": unsettled.to_string(),
+                }));
+            }
+        }
+        Ok(report)
+    }
+
+    fn store_signature(&self, id: &str, text: String, signature: String) {
+        let mut kept = lock(&self.signatures);
+        kept.0.insert(id.to_owned(), (text, signature));
+        kept.1.push_back(id.to_owned());
+        while kept.1.len() > SIGNATURES_KEPT {
+            if let Some(old) = kept.1.pop_front() {
+                kept.0.remove(&old);
+            }
+        }
+    }
+
+    fn forget_signature(&self, id: &str) {
+        lock(&self.signatures).0.remove(id);
+    }
+
+    fn new_chat_id(&self) -> String {
+        let n = self.answers.fetch_add(1, Ordering::SeqCst);
+        let seed = format!("{}:{}:{n}:{}", std::process::id(), now().as_nanos(), self.signer.address);
+        let hash = alloy_primitives::keccak256(seed.as_bytes());
+        format!("chatcmpl-{}", alloy_primitives::hex::encode(&hash[..12]))
+    }
+}
+
+// ---- HTTP ----
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are valid")
+}
+
+const CORS: [(&str, &str); 5] = [
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Content-Type, Authorization"),
+    ("Access-Control-Expose-Headers", "ZG-Res-Key"),
+    ("Access-Control-Max-Age", "600"),
+];
+
+fn respond_json(request: Request, status: u16, body: &Value, extra: &[(&str, &str)]) -> bool {
+    let mut response = Response::from_string(body.to_string())
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", "application/json"))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"));
+    for (name, value) in CORS.iter().chain(extra) {
+        response = response.with_header(header(name, value));
+    }
+    request.respond(response).is_ok()
+}
+
+/// OpenAI's error shape, so OpenAI clients show `message`.
+fn error_body(kind: &str, message: &str) -> Value {
+    json!({"error": {"message": message, "type": kind, "code": kind}})
+}
+
+fn fail(request: Request, status: u16, kind: &str, message: &str) {
+    respond_json(request, status, &error_body(kind, message), &[]);
+}
+
+fn handle(mut request: Request, provider: &Provider) {
+    let path = request.url().split(['?', '#']).next().unwrap_or("").to_owned();
+    let method = request.method().clone();
+    if method == Method::Options {
+        let mut response = Response::empty(204);
+        for (name, value) in CORS {
+            response = response.with_header(header(name, value));
+        }
+        let _ = request.respond(response);
+        return;
+    }
+    let proxy = path.starts_with("/v1/proxy/");
+    if proxy && lock(&provider.faults).down {
+        return fail(request, 503, "provider_down", "the provider is down (devnet fault injection); try again later");
+    }
+    match (method, path.as_str()) {
+        (Method::Post, "/v1/proxy/chat/completions") => {
+            let mut body = Vec::new();
+            if let Err(e) = request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body) {
+                return fail(request, 400, "bad_request", &format!("could not read the request body ({e})"));
+            }
+            if body.len() > MAX_BODY {
+                return fail(request, 413, "bad_request", "the request body is over 1 MiB");
+            }
+            chat_completion(request, provider, body)
+        }
+        (Method::Get, p) if p.starts_with("/v1/proxy/signature/") => {
+            let id = &p["/v1/proxy/signature/".len()..];
+            let found = lock(&provider.signatures).0.get(id).cloned();
+            match found {
+                Some((text, signature)) => {
+                    let body = json!({
+                        "text": text, "signature": signature,
+                        "signing_address": provider.signer.address, "signing_algo": "ecdsa",
+                    });
+                    respond_json(request, 200, &body, &[]);
+                }
+                None => fail(request, 404, "not_found", "no completed answer has this chat id"),
+            }
+        }
+        (Method::Get, "/v1/proxy/models") => {
+            let body = json!({"object": "list", "data": [{"id": zg_model::MODEL_NAME, "object": "model", "owned_by": provider.chain.provider}]});
+            respond_json(request, 200, &body, &[]);
+        }
+        (Method::Get, "/v1/proxy/attestation/report") => {
+            let body = json!({
+                "signing_address": provider.signer.address, "signing_algo": "ecdsa",
+                "nvidia_payload": "", "intel_quote": "",
+                "note": "zg-devnet: no TEE here, so there is no attestation; the signer is acknowledged on chain by the devnet",
+            });
+            respond_json(request, 200, &body, &[]);
+        }
+        (Method::Post, "/__admin/settle") => match provider.settle() {
+            Ok(report) => {
+                respond_json(request, 200, &json!({"settled": report}), &[]);
+            }
+            Err(e) => fail(request, 502, "settlement_failed", &e.to_string()),
+        },
+        (Method::Get, "/__admin/state") => {
+            let billing = lock(&provider.billing);
+            let owed: Vec<Value> = billing
+                .snapshot()
+                .iter()
+                .map(|d| json!({"user": d.user, "amount": d.amount.to_string(), "answers": d.answers}))
+                .collect();
+            let body = json!({
+                "url": provider.url, "owed": owed, "totalOwed": billing.total_unsettled().to_string(),
+                "faults": *lock(&provider.faults),
+            });
+            drop(billing);
+            respond_json(request, 200, &body, &[]);
+        }
+        (Method::Post, "/__admin/fault") => {
+            let mut body = Vec::new();
+            let _ = request.as_reader().take(64 * 1024).read_to_end(&mut body);
+            match serde_json::from_slice::<Faults>(&body) {
+                Ok(faults) => {
+                    *lock(&provider.faults) = faults.clone();
+                    respond_json(request, 200, &json!({"faults": faults}), &[]);
+                }
+                Err(e) => fail(request, 400, "bad_request", &format!("expected {{down, stallMs, delayMs}}: {e}")),
+            }
+        }
+        _ => fail(request, 404, "not_found", "no such endpoint; see POST /v1/proxy/chat/completions"),
+    }
+}
+
+/// Everything a request must pass before inference starts; `Err` is (status, kind, message).
+fn admit(
+    request: &Request,
+    provider: &Provider,
+    chat: &chat::ChatRequest,
+    model: &zg_model::Model,
+) -> Result<(Address, usize, u128), (u16, &'static str, String)> {
+    let authorization = request.headers().iter().find(|h| h.field.equiv("Authorization")).map(|h| h.value.as_str());
+    let now_ms = i64::try_from(now().as_millis()).unwrap_or(i64::MAX);
+    let authorized = auth::verify(authorization, provider.chain.provider, now_ms)
+        .map_err(|e| (401, "unauthorized", e.to_string()))?;
+    let unreachable = |e: ChainError| (502, "chain_unavailable", format!("could not read the chain: {e}"));
+    let service = provider.chain.service().map_err(unreachable)?;
+    if !service.teeSignerAcknowledged {
+        return Err((503, "signer_not_acknowledged", "service not acknowledge the tee signer".into()));
+    }
+    let account = match provider.chain.account(authorized.user) {
+        Ok(account) => account,
+        Err(e) if e.is_missing_account() => {
+            return Err((
+                402,
+                "insufficient_balance",
+                format!(
+                    "no sub-account of {} with provider {}: open a ledger and transfer funds to this provider first \
+                     (LedgerManager.transferFund(provider, \"inference-v1.0\", amount))",
+                    authorized.user, provider.chain.provider
+                ),
+            ))
+        }
+        Err(e) => return Err(unreachable(e)),
+    };
+    auth::check_revocation(&authorized.token, account.generation, account.revokedBitmap)
+        .map_err(|e| (401, "unauthorized", e.to_string()))?;
+    if !account.acknowledged {
+        return Err((403, "not_acknowledged", "user not acknowledge the provider: acknowledgeTEESigner first".into()));
+    }
+    let prompt_tokens = model.encode(&chat.prompt).len();
+    if prompt_tokens > chat::MAX_PROMPT_TOKENS {
+        let limit = chat::MAX_PROMPT_TOKENS;
+        return Err((400, "bad_request", format!("the prompt is {prompt_tokens} tokens; at most {limit} are served")));
+    }
+    let worst = provider.prices.fee(prompt_tokens, chat.max_tokens);
+    let available = account.balance.saturating_sub(account.pendingRefund);
+    let available = u128::try_from(available).unwrap_or(u128::MAX);
+    lock(&provider.billing)
+        .reserve(authorized.user, worst, available)
+        .map_err(|e| (402, "insufficient_balance", e.to_string()))?;
+    Ok((authorized.user, prompt_tokens, worst))
+}
+
+fn chat_completion(request: Request, provider: &Provider, body: Vec<u8>) {
+    let chat = match chat::parse(&body) {
+        Ok(chat) => chat,
+        Err(e) => return fail(request, 400, "bad_request", &e),
+    };
+    if let Some(asked) = chat.model.as_deref().filter(|m| !m.is_empty() && *m != zg_model::MODEL_NAME) {
+        let message = format!("this provider serves {:?}, not {asked:?}", zg_model::MODEL_NAME);
+        return fail(request, 404, "model_not_found", &message);
+    }
+    let model = match provider.model.get() {
+        Ok(model) => model,
+        Err(e) => return fail(request, 503, "model_unavailable", &e),
+    };
+    let (user, prompt_tokens, reserved) = match admit(&request, provider, &chat, &model) {
+        Ok(admitted) => admitted,
+        Err((status, kind, message)) => return fail(request, status, kind, &message),
+    };
+    let faults = lock(&provider.faults).clone();
+    if faults.stall_ms > 0 {
+        std::thread::sleep(Duration::from_millis(faults.stall_ms));
+    }
+    let id = provider.new_chat_id();
+    let answer = chat::Answer { id: &id, created: now().as_secs(), model: zg_model::MODEL_NAME };
+    let seed =
+        chat.seed.unwrap_or_else(|| u64::from_be_bytes(alloy_primitives::keccak256(&id)[..8].try_into().unwrap()));
+    let delay = Duration::from_millis(faults.delay_ms);
+
+    let delivered = if chat.stream {
+        stream(request, provider, &chat, &model, &answer, &body, prompt_tokens, seed, delay)
+    } else {
+        let generation = model.generate(&chat.prompt, chat.max_tokens, chat.temperature, seed, &mut |_| {
+            if !delay.is_zero() {
+                std::thread::sleep(delay);
+            }
+            true
+        });
+        let finish = chat::finish_reason(generation.completion_tokens, chat.max_tokens);
+        let response = answer.completion(&generation.text, prompt_tokens, generation.completion_tokens, finish);
+        let text = signer::answer_text(&body, response.to_string().as_bytes());
+        provider.store_signature(&id, text.clone(), provider.signer.sign_text(&text));
+        let fee = provider.prices.fee(prompt_tokens, generation.completion_tokens);
+        if respond_json(request, 200, &response, &[("ZG-Res-Key", &id)]) {
+            Some((fee, text))
+        } else {
+            None
+        }
+    };
+    match delivered {
+        Some((fee, text)) => lock(&provider.billing).complete(user, reserved, fee, &text),
+        None => {
+            provider.forget_signature(&id);
+            lock(&provider.billing).release(user, reserved);
+        }
+    }
+}
+
+/// Writes the answer as server-sent events while the model generates it. Returns the fee
+/// and the signed text only if every byte reached the client.
+#[allow(clippy::too_many_arguments)]
+fn stream(
+    request: Request,
+    provider: &Provider,
+    chat: &chat::ChatRequest,
+    model: &zg_model::Model,
+    answer: &chat::Answer<'_>,
+    request_body: &[u8],
+    prompt_tokens: usize,
+    seed: u64,
+    delay: Duration,
+) -> Option<(u128, String)> {
+    let mut head = String::from(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
+         Transfer-Encoding: chunked\r\nX-Content-Type-Options: nosniff\r\n",
+    );
+    for (name, value) in CORS {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("ZG-Res-Key: {}\r\n\r\n", answer.id));
+    let mut writer = request.into_writer();
+    let mut sent = Vec::new();
+    let send = |writer: &mut Box<dyn Write + Send>, event: &str, sent: &mut Vec<u8>| -> bool {
+        sent.extend_from_slice(event.as_bytes());
+        let chunk = format!("{:x}\r\n{event}\r\n", event.len());
+        writer.write_all(chunk.as_bytes()).and_then(|_| writer.flush()).is_ok()
+    };
+    if writer.write_all(head.as_bytes()).is_err() || !send(&mut writer, &answer.first_event(), &mut sent) {
+        return None;
+    }
+    let mut connected = true;
+    let generation = model.generate(&chat.prompt, chat.max_tokens, chat.temperature, seed, &mut |piece| {
+        connected = send(&mut writer, &answer.piece_event(piece), &mut sent);
+        if connected && !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
+        connected
+    });
+    if !connected || generation.stopped_early {
+        return None;
+    }
+    let finish = chat::finish_reason(generation.completion_tokens, chat.max_tokens);
+    let last = answer.last_event(prompt_tokens, generation.completion_tokens, finish);
+    let mut whole = sent.clone();
+    whole.extend_from_slice(last.as_bytes());
+    whole.extend_from_slice(chat::DONE_EVENT.as_bytes());
+    let text = signer::answer_text(request_body, &whole);
+    // Stored before the last bytes go out, so a client that reads [DONE] finds it.
+    provider.store_signature(answer.id, text.clone(), provider.signer.sign_text(&text));
+    let finished = send(&mut writer, &last, &mut sent)
+        && send(&mut writer, chat::DONE_EVENT, &mut sent)
+        && writer.write_all(b"0\r\n\r\n").and_then(|_| writer.flush()).is_ok();
+    finished.then(|| (provider.prices.fee(prompt_tokens, generation.completion_tokens), text))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("zg-compute-provider: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zg-compute-provider: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ADDR: &str = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+
+    fn parse(args: &[&str]) -> Result<Option<Args>, ProviderError> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn parses_the_options() {
+        let base = ["--rpc", "http://x", "--serving", ADDR, "--provider", ADDR, "--data-dir", "d"];
+        let a = parse(&base).unwrap().unwrap();
+        assert_eq!((a.port, a.input_price, a.settle_interval), (0, 1_000_000_000_000, Duration::from_secs(30)));
+        let more: Vec<&str> = base.iter().copied().chain(["--port=9", "--output-price", "7"]).collect();
+        let a = parse(&more).unwrap().unwrap();
+        assert_eq!((a.port, a.output_price), (9, 7));
+        assert!(parse(&["--help"]).unwrap().is_none());
+        for extra in [&["--port", "x"][..], &["--settle-interval", "0"], &["--nope", "1"]] {
+            let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+            assert!(parse(&args).err().unwrap().to_string().contains("--help"));
+        }
+        assert!(parse(&["--rpc", "r"]).err().unwrap().to_string().contains("is required"));
+    }
+}

@@ -1,0 +1,402 @@
+//! zg-compute-provider as zg-devnet runs it: a user with a funded sub-account and a valid
+//! 0G session token gets real model answers (plain and streamed), each signed by the
+//! signer acknowledged on chain, and pays for them after settlement; bad tokens, revoked
+//! tokens, unfunded users and a provider that is down are refused with clear errors; an
+//! answer that did not arrive (client gone mid-stream, or given up on a slow provider)
+//! costs nothing.
+
+mod common;
+
+use std::io::Read;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use alloy_primitives::{eip191_hash_message, keccak256, Address, Signature, U256};
+use alloy_sol_types::{sol, SolCall};
+use base64::Engine;
+use common::Devnet;
+use k256::ecdsa::SigningKey;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+sol! {
+    struct Ledger { address user; uint256 availableBalance; uint256 totalBalance; string additionalInfo; }
+    struct Service {
+        address provider; string serviceType; string url; uint256 inputPrice; uint256 outputPrice;
+        uint256 updatedAt; string model; string verifiability; string additionalInfo;
+        address teeSignerAddress; bool teeSignerAcknowledged;
+    }
+    struct Refund { uint256 index; uint256 amount; uint256 createdAt; bool processed; }
+    struct Account {
+        address user; address provider; uint256 nonce; uint256 balance; uint256 pendingRefund;
+        Refund[] refunds; string additionalInfo; bool acknowledged; uint256 validRefundsLength;
+        uint256 generation; uint256 revokedBitmap;
+    }
+    function addLedger(string additionalInfo) payable returns (uint256, uint256);
+    function transferFund(address provider, string serviceName, uint256 amount);
+    function retrieveFund(address[] providers, string serviceName);
+    function getLedger(address user) returns (Ledger);
+    function getService(address provider) returns (Service);
+    function getAccount(address user, address provider) returns (Account);
+    function revokeToken(address provider, uint8 tokenId);
+    function revokeAllTokens(address provider);
+}
+
+/// anvil's dev keys #1–#3 ("test test … junk"): the users.
+const KEYS: [&str; 3] = [
+    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+];
+const ONE_0G: u128 = 1_000_000_000_000_000_000;
+const SERVICE: &str = "inference-v1.0";
+
+struct User {
+    key: SigningKey,
+    address: Address,
+}
+
+fn user(i: usize) -> User {
+    let key = SigningKey::from_slice(&alloy_primitives::hex::decode(KEYS[i]).unwrap()).unwrap();
+    let point = key.verifying_key().to_encoded_point(false);
+    let address = Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..]);
+    User { key, address }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+/// An `Authorization` value made the way 0G's SDK makes it: EIP-191 signature of the
+/// keccak256 of the token JSON, `app-sk-` + base64(json + "|" + signature).
+fn token_as(
+    signer: &SigningKey,
+    claimed: Address,
+    provider: Address,
+    expires_at: i64,
+    token_id: u8,
+    generation: u64,
+) -> String {
+    let json = format!(
+        r#"{{"address":"{claimed}","provider":"{provider}","timestamp":{},"expiresAt":{expires_at},"nonce":"{}","generation":{generation},"tokenId":{token_id}}}"#,
+        now_ms(),
+        now_ms()
+    );
+    let digest = eip191_hash_message(keccak256(json.as_bytes()));
+    let (sig, recovery) = signer.sign_prehash_recoverable(digest.as_slice()).unwrap();
+    let signature = [sig.to_bytes().as_slice(), &[27 + recovery.to_byte()]].concat();
+    let payload = format!("{json}|0x{}", alloy_primitives::hex::encode(signature));
+    format!("Bearer app-sk-{}", base64::engine::general_purpose::STANDARD.encode(payload))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    alloy_primitives::hex::encode(Sha256::digest(bytes))
+}
+
+struct Net<'a> {
+    devnet: &'a Devnet,
+    url: String,
+    provider: Address,
+    signer: Address,
+    ledger: Address,
+    serving: Address,
+}
+
+impl<'a> Net<'a> {
+    fn new(devnet: &'a Devnet) -> Net<'a> {
+        let p = &devnet.ready["computeProviders"][0];
+        let c = &devnet.ready["contracts"];
+        Net {
+            devnet,
+            url: p["url"].as_str().unwrap().to_owned(),
+            provider: p["address"].as_str().unwrap().parse().unwrap(),
+            signer: p["signer"].as_str().unwrap().parse().unwrap(),
+            ledger: c["ledger"].as_str().unwrap().parse().unwrap(),
+            serving: c["inferenceServing"].as_str().unwrap().parse().unwrap(),
+        }
+    }
+
+    fn send(&self, from: Address, to: Address, data: Vec<u8>, value: u128) {
+        let tx = json!({"from": from, "to": to, "data": format!("0x{}", alloy_primitives::hex::encode(data)),
+            "value": format!("0x{value:x}"), "gas": "0x1000000"});
+        let hash = self.devnet.rpc("eth_sendTransaction", json!([tx]));
+        let receipt = self.devnet.wait_receipt(hash.as_str().unwrap());
+        assert_eq!(receipt["status"], "0x1", "{receipt}");
+    }
+
+    fn view<C: SolCall>(&self, to: Address, call: C) -> C::Return {
+        let data = format!("0x{}", alloy_primitives::hex::encode(call.abi_encode()));
+        let out = self.devnet.rpc("eth_call", json!([{"to": to, "data": data}, "latest"]));
+        C::abi_decode_returns(&alloy_primitives::hex::decode(out.as_str().unwrap()).unwrap()).unwrap()
+    }
+
+    /// A ledger of 5 0G with `sub` 0G moved to the devnet's provider.
+    fn fund(&self, who: &User, sub: u128) {
+        self.send(who.address, self.ledger, addLedgerCall { additionalInfo: String::new() }.abi_encode(), 5 * ONE_0G);
+        let call = transferFundCall { provider: self.provider, serviceName: SERVICE.into(), amount: U256::from(sub) };
+        self.send(who.address, self.ledger, call.abi_encode(), 0);
+    }
+
+    fn token(&self, who: &User, token_id: u8, generation: u64) -> String {
+        token_as(&who.key, who.address, self.provider, now_ms() + 3_600_000, token_id, generation)
+    }
+
+    fn account(&self, who: &User) -> Account {
+        self.view(self.serving, getAccountCall { user: who.address, provider: self.provider })
+    }
+
+    /// `(status, body, ZG-Res-Key)` of a chat request.
+    fn chat(&self, auth: Option<&str>, body: &Value) -> (u16, String, Option<String>) {
+        let mut request = common::agent().post(&format!("{}/v1/proxy/chat/completions", self.url));
+        if let Some(auth) = auth {
+            request = request.set("Authorization", auth);
+        }
+        let response = match request.set("Content-Type", "application/json").send_string(&body.to_string()) {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("chat request failed: {e}"),
+        };
+        let key = response.header("ZG-Res-Key").map(str::to_owned);
+        let status = response.status();
+        (status, response.into_string().unwrap(), key)
+    }
+
+    /// A refused chat: its status and error message.
+    fn refused(&self, auth: Option<&str>, body: &Value) -> (u16, String) {
+        let (status, text, key) = self.chat(auth, body);
+        assert!(key.is_none());
+        let error: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"));
+        (status, error["error"]["message"].as_str().unwrap_or_else(|| panic!("no message: {text}")).to_owned())
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        let (status, body, _) = common::http(common::agent().get(&format!("{}{path}", self.url)), None);
+        (status, serde_json::from_str(&body).unwrap())
+    }
+
+    fn admin(&self, path: &str, body: Value) -> Value {
+        let (status, text, _) =
+            common::http(common::agent().post(&format!("{}{path}", self.url)), Some(&body.to_string()));
+        assert_eq!(status, 200, "{text}");
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// Fees the provider holds for `who`, not yet settled.
+    fn owed(&self, who: &User) -> u128 {
+        let (_, state) = self.get("/__admin/state");
+        let owed = state["owed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["user"].as_str().unwrap().parse::<Address>().unwrap() == who.address);
+        owed.map_or(0, |o| o["amount"].as_str().unwrap().parse().unwrap())
+    }
+
+    fn prices(&self) -> (u128, u128) {
+        let s = self.view(self.serving, getServiceCall { provider: self.provider });
+        (s.inputPrice.to(), s.outputPrice.to())
+    }
+}
+
+fn ask(content: &str, extra: Value) -> Value {
+    let mut body = json!({"model": "zg-tiny-lm-v1", "messages": [{"role": "user", "content": content}]});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
+/// What the devnet's model says to `prompt` (the provider's template applied).
+fn expected(prompt: &str, max: usize, temperature: f32, seed: u64) -> zg_model::Generation {
+    zg_model::Model::devnet().generate(prompt, max, temperature, seed, &mut |_| true)
+}
+
+#[test]
+fn a_funded_user_gets_real_signed_answers_and_pays_for_them_after_settlement() {
+    let devnet = Devnet::start();
+    let net = Net::new(&devnet);
+    let alice = user(0);
+    net.fund(&alice, 2 * ONE_0G);
+    let auth = net.token(&alice, 0, 0);
+    let service = net.view(net.serving, getServiceCall { provider: net.provider });
+    assert_eq!((service.teeSignerAddress, service.teeSignerAcknowledged), (net.signer, true));
+    assert_eq!(service.url, net.url);
+    let (input_price, output_price) = net.prices();
+
+    // Not streamed: the model's own greedy answer to the documented prompt.
+    let body = ask("Tell me about the wallet.", json!({"max_tokens": 24, "temperature": 0}));
+    let (status, text, key) = net.chat(Some(&auth), &body);
+    assert_eq!(status, 200, "{text}");
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    let id = answer["id"].as_str().unwrap();
+    assert_eq!(key.as_deref(), Some(id));
+    let prompt = "User: Tell me about the wallet.\nAssistant:";
+    let want = expected(prompt, 24, 0.0, 0);
+    assert!(!want.text.is_empty());
+    assert_eq!(answer["choices"][0]["message"]["content"], want.text.as_str());
+    assert_eq!(answer["choices"][0]["finish_reason"], "length");
+    assert_eq!(answer["usage"]["prompt_tokens"], want.prompt_tokens);
+    assert_eq!(answer["usage"]["completion_tokens"], 24);
+    let fee_one = input_price * want.prompt_tokens as u128 + output_price * 24;
+
+    // Its signature: over sha256(request):sha256(answer), by the acknowledged signer.
+    let (status, signed) = net.get(&format!("/v1/proxy/signature/{id}?model=zg-tiny-lm-v1"));
+    assert_eq!(status, 200, "{signed}");
+    let signed_text = signed["text"].as_str().unwrap();
+    assert_eq!(signed_text, format!("{}:{}", sha256_hex(body.to_string().as_bytes()), sha256_hex(text.as_bytes())));
+    let sig = alloy_primitives::hex::decode(signed["signature"].as_str().unwrap()).unwrap();
+    let recovered = Signature::try_from(sig.as_slice())
+        .unwrap()
+        .recover_address_from_prehash(&eip191_hash_message(signed_text.as_bytes()))
+        .unwrap();
+    assert_eq!(recovered, service.teeSignerAddress);
+    assert_eq!(net.get("/v1/proxy/signature/chatcmpl-unknown").0, 404);
+
+    // Streamed: server-sent events carrying the sampled answer piece by piece.
+    let body = ask("What is 0G storage?", json!({"max_tokens": 16, "temperature": 0.5, "seed": 7, "stream": true}));
+    let (status, stream, key) = net.chat(Some(&auth), &body);
+    assert_eq!(status, 200, "{stream}");
+    let events: Vec<&str> = stream.split("\n\n").filter(|e| !e.is_empty()).collect();
+    assert_eq!(events.last(), Some(&"data: [DONE]"));
+    let chunks: Vec<Value> = events[..events.len() - 1]
+        .iter()
+        .map(|e| serde_json::from_str(e.strip_prefix("data: ").unwrap()).unwrap())
+        .collect();
+    assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
+    assert!(chunks.iter().all(|c| c["id"].as_str() == key.as_deref() && c["object"] == "chat.completion.chunk"));
+    let content: String = chunks.iter().filter_map(|c| c["choices"][0]["delta"]["content"].as_str()).collect();
+    let want = expected("User: What is 0G storage?\nAssistant:", 16, 0.5, 7);
+    assert_eq!(content, want.text);
+    let last = chunks.last().unwrap();
+    assert_eq!(last["usage"]["completion_tokens"], 16);
+    assert_eq!(last["choices"][0]["finish_reason"], "length");
+    let fee_two = input_price * want.prompt_tokens as u128 + output_price * 16;
+    let (_, signed) = net.get(&format!("/v1/proxy/signature/{}", key.unwrap()));
+    assert_eq!(signed["text"].as_str().unwrap().split(':').nth(1), Some(sha256_hex(stream.as_bytes()).as_str()));
+
+    // Owed until settled, then paid from the sub-account (the periodic settlement may
+    // have come first; the chain says the same either way).
+    assert!(net.owed(&alice) == fee_one + fee_two || net.owed(&alice) == 0);
+    let report = net.admin("/__admin/settle", json!({}));
+    assert!(report["settled"].as_array().unwrap().iter().all(|s| s["status"] == "SUCCESS"), "{report}");
+    assert_eq!(net.owed(&alice), 0);
+    let account = net.account(&alice);
+    assert_eq!(account.balance, U256::from(2 * ONE_0G - fee_one - fee_two));
+    assert!(account.nonce >= U256::from(1));
+    let ledger = net.view(net.ledger, getLedgerCall { user: alice.address });
+    assert_eq!(ledger.totalBalance, U256::from(5 * ONE_0G - fee_one - fee_two));
+}
+
+#[test]
+fn bad_tokens_unfunded_users_and_a_provider_that_is_down_are_refused_clearly() {
+    let devnet = Devnet::start();
+    let net = Net::new(&devnet);
+    let (bob, carol) = (user(1), user(2));
+    net.fund(&bob, ONE_0G);
+    let body = ask("Hello", json!({"max_tokens": 4}));
+
+    let (status, message) = net.refused(None, &body);
+    assert_eq!(status, 401);
+    assert!(message.contains("Authorization"), "{message}");
+    let expired = token_as(&bob.key, bob.address, net.provider, now_ms() - 1000, 0, 0);
+    assert_eq!(net.refused(Some(&expired), &body), (401, "session token expired".to_owned()));
+    let forged = token_as(&carol.key, bob.address, net.provider, now_ms() + 60_000, 0, 0);
+    let (status, message) = net.refused(Some(&forged), &body);
+    assert_eq!(status, 401);
+    assert!(message.contains("signature verification failed"), "{message}");
+    let elsewhere = token_as(&bob.key, bob.address, Address::repeat_byte(7), now_ms() + 60_000, 0, 0);
+    assert_eq!(net.refused(Some(&elsewhere), &body), (401, "session token is for different provider".to_owned()));
+    let garbled = format!("{}x", net.token(&bob, 0, 0));
+    assert_eq!(net.refused(Some(&garbled), &body).0, 401);
+
+    // A valid token but no sub-account with this provider.
+    let (status, message) = net.refused(Some(&net.token(&carol, 0, 0)), &body);
+    assert_eq!(status, 402);
+    assert!(message.contains("no sub-account"), "{message}");
+
+    // Revocation, one token or all of them, read from the chain.
+    let (status, text, _) = net.chat(Some(&net.token(&bob, 4, 0)), &body);
+    assert_eq!(status, 200, "{text}");
+    net.send(bob.address, net.serving, revokeTokenCall { provider: net.provider, tokenId: 5 }.abi_encode(), 0);
+    let (status, message) = net.refused(Some(&net.token(&bob, 5, 0)), &body);
+    assert_eq!(status, 401);
+    assert!(message.contains("revoked"), "{message}");
+    assert_eq!(net.chat(Some(&net.token(&bob, 4, 0)), &body).0, 200);
+    net.send(bob.address, net.serving, revokeAllTokensCall { provider: net.provider }.abi_encode(), 0);
+    let (status, message) = net.refused(Some(&net.token(&bob, 4, 0)), &body);
+    assert_eq!(status, 401);
+    assert!(message.contains("revoked"), "{message}");
+    let current = net.token(&bob, 4, 1);
+    assert_eq!(net.chat(Some(&current), &body).0, 200);
+
+    // Bad requests.
+    assert_eq!(net.refused(Some(&current), &json!({"messages": []})).0, 400);
+    assert_eq!(net.refused(Some(&current), &ask("x", json!({"max_tokens": 100000}))).0, 400);
+    assert_eq!(net.refused(Some(&current), &ask("x", json!({"model": "gpt-4"}))).0, 404);
+
+    // Everything in the sub-account asked back: nothing left to pay with.
+    let call = retrieveFundCall { providers: vec![net.provider], serviceName: SERVICE.into() };
+    net.send(bob.address, net.ledger, call.abi_encode(), 0);
+    let (status, message) = net.refused(Some(&current), &body);
+    assert_eq!(status, 402);
+    assert!(message.contains("insufficient balance"), "{message}");
+
+    // Down: every proxy endpoint answers 503 until it is back.
+    net.admin("/__admin/fault", json!({"down": true}));
+    let (status, message) = net.refused(Some(&current), &body);
+    assert_eq!(status, 503);
+    assert!(message.contains("down"), "{message}");
+    assert_eq!(net.get("/v1/proxy/models").0, 503);
+    net.admin("/__admin/fault", json!({}));
+    let (status, models) = net.get("/v1/proxy/models");
+    assert_eq!((status, models["data"][0]["id"].as_str()), (200, Some("zg-tiny-lm-v1")));
+}
+
+#[test]
+fn an_answer_that_does_not_arrive_costs_nothing() {
+    let devnet = Devnet::start();
+    let net = Net::new(&devnet);
+    let dave = user(2);
+    net.fund(&dave, ONE_0G);
+    let auth = net.token(&dave, 0, 0);
+    let before = net.account(&dave).balance;
+
+    // The client reads the first pieces of a slow stream and hangs up.
+    net.admin("/__admin/fault", json!({"delayMs": 200}));
+    let body = ask("Tell me a long story.", json!({"max_tokens": 200, "stream": true}));
+    let response = common::agent()
+        .post(&format!("{}/v1/proxy/chat/completions", net.url))
+        .set("Authorization", &auth)
+        .send_string(&body.to_string())
+        .unwrap();
+    let id = response.header("ZG-Res-Key").unwrap().to_owned();
+    let mut reader = response.into_reader();
+    let mut first = [0u8; 300];
+    reader.read_exact(&mut first).unwrap();
+    assert!(String::from_utf8_lossy(&first).starts_with("data: {"));
+    drop(reader);
+
+    // A slow provider the client gives up on.
+    net.admin("/__admin/fault", json!({"stallMs": 2500}));
+    let impatient = ureq::AgentBuilder::new().timeout(Duration::from_millis(800)).build();
+    let gave_up = impatient
+        .post(&format!("{}/v1/proxy/chat/completions", net.url))
+        .set("Authorization", &auth)
+        .send_string(&ask("Hello?", json!({"max_tokens": 8, "stream": true})).to_string());
+    assert!(gave_up.is_err(), "the client should have timed out");
+
+    // Both server threads notice when they next write; neither answer is owed or signed.
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(net.owed(&dave), 0);
+    assert_eq!(net.get(&format!("/v1/proxy/signature/{id}")).0, 404);
+
+    // A complete answer is charged, exactly.
+    net.admin("/__admin/fault", json!({}));
+    let (status, stream, _) = net.chat(Some(&auth), &ask("Hello!", json!({"max_tokens": 8, "stream": true})));
+    assert_eq!(status, 200, "{stream}");
+    let (input_price, output_price) = net.prices();
+    let prompt_tokens = zg_model::Model::devnet().encode("User: Hello!\nAssistant:").len() as u128;
+    let fee = input_price * prompt_tokens + output_price * 8;
+    assert!(net.owed(&dave) == fee || net.owed(&dave) == 0);
+    net.admin("/__admin/settle", json!({}));
+    assert_eq!(net.account(&dave).balance, before - U256::from(fee));
+}
