@@ -214,3 +214,40 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   assert.equal(await balance(WRITER) - writerBefore, ONE, 'the vetoed action never ran');
   await shot(a.page, 'gov-04-settled');
 });
+
+test('a holder delegates to a validator, undelegates, and withdraws after the delay', async () => {
+  const { c } = voters;
+  const { page } = c;
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Staking' }).click();
+  await page.getByRole('heading', { name: 'Staking', level: 1 }).waitFor();
+  const alpha = page.locator('article[data-validator="zg-devnet-alpha"]');
+  await alpha.waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator('article[data-validator]').count(), 2, 'both devnet validators are listed');
+  assert.equal(await page.getByRole('region', { name: 'Validators' }).getByTestId('proof-badge').getAttribute('data-state'), 'verified');
+  assert.equal((await alpha.getByTestId('my-stake').textContent()).trim(), 'none');
+
+  await alpha.getByLabel('Amount to delegate').fill('10');
+  await alpha.getByRole('button', { name: 'Delegate' }).click();
+  await toast(page, /Delegate with zg-devnet-alpha: block \d+ \(receipt verified\)/);
+  await alpha.getByTestId('my-stake').filter({ hasText: /^(9\.9\d*|10) 0G \(\d+ shares\)$/ }).waitFor({ timeout: 30_000 });
+  await shot(page, 'staking-01-delegated');
+
+  await alpha.getByRole('button', { name: 'Undelegate all' }).click();
+  await toast(page, /Undelegate with zg-devnet-alpha/);
+  await alpha.getByTestId('pending').filter({ hasText: / at block \d+$/ }).waitFor({ timeout: 30_000 });
+  const before = await balance(c.address);
+  // The devnet's withdrawal delay is 25 blocks (about 10 s).
+  for (let i = 0; i < 30; i++) {
+    await page.getByRole('region', { name: 'Validators' }).getByRole('button', { name: 'Refresh' }).click();
+    if (/ready$/.test((await alpha.getByTestId('pending').textContent().catch(() => '')) ?? '')) break;
+    await page.waitForTimeout(1_000);
+  }
+  await alpha.getByTestId('pending').filter({ hasText: /ready$/ }).waitFor({ timeout: 10_000 });
+  await alpha.getByRole('button', { name: 'Withdraw matured' }).click();
+  await toast(page, /Withdraw with zg-devnet-alpha/);
+  assert.ok(await balance(c.address) > before + 9n * ONE, 'the undelegated 0G came back');
+  await page.getByRole('region', { name: 'Validators' }).getByRole('button', { name: 'Refresh' }).click();
+  await alpha.getByTestId('pending').waitFor({ state: 'detached', timeout: 30_000 })
+    .catch(async (e) => { await shot(page, 'staking-debug'); throw e; });
+  await shot(page, 'staking-02-withdrawn');
+});

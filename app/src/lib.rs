@@ -8,6 +8,7 @@ pub mod format;
 pub mod governance;
 pub mod inft;
 pub mod local_db;
+pub mod staking;
 pub mod storage;
 pub mod ui;
 pub mod wallet;

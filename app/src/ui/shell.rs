@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::pages::{
-    agents::AgentsPage, governance::GovernancePage, send::SendPage, settings::SettingsPage, storage::StoragePage,
-    wallet::WalletPage,
+    agents::AgentsPage, governance::GovernancePage, send::SendPage, settings::SettingsPage, staking::StakingPage,
+    storage::StoragePage, wallet::WalletPage,
 };
 use super::state::{use_app, Connection, Page};
 
@@ -35,6 +35,7 @@ pub fn Shell() -> impl IntoView {
                     {nav(Page::Storage, "Storage", "▤")}
                     {nav(Page::Agents, "Agents", "◈")}
                     {nav(Page::Governance, "Governance", "⚖")}
+                    {nav(Page::Staking, "Staking", "⛁")}
                     {nav(Page::Settings, "Settings", "⚙")}
                 </nav>
             </aside>
@@ -54,6 +55,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Storage => view! { <StoragePage /> }.into_any(),
                     Page::Agents => view! { <AgentsPage /> }.into_any(),
                     Page::Governance => view! { <GovernancePage /> }.into_any(),
+                    Page::Staking => view! { <StakingPage /> }.into_any(),
                     Page::Settings => view! { <SettingsPage /> }.into_any(),
                 }}
             </main>

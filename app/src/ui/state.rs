@@ -39,6 +39,7 @@ pub enum Page {
     Storage,
     Agents,
     Governance,
+    Staking,
     Settings,
 }
 

@@ -6,6 +6,7 @@ pub mod governance;
 pub mod onboarding;
 pub mod send;
 pub mod settings;
+pub mod staking;
 pub mod storage;
 pub mod unlock;
 pub mod wallet;
