@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Interface } from 'ethers';
-import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet } from './harness.mjs';
+import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, startTamperProxy } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -250,4 +250,51 @@ test('a holder delegates to a validator, undelegates, and withdraws after the de
   await alpha.getByTestId('pending').waitFor({ state: 'detached', timeout: 30_000 })
     .catch(async (e) => { await shot(page, 'staking-debug'); throw e; });
   await shot(page, 'staking-02-withdrawn');
+});
+
+test('a node that misreports a tally is caught: the tally is withheld, never shown', async () => {
+  const { a } = voters;
+  const { page } = a;
+  // Put zg-tamper between this browser and anvil: the app keeps the devnet's settings,
+  // and every JSON-RPC request it makes goes through the proxy.
+  const proxy = await startTamperProxy(devnet.rpcUrl);
+  const viaProxy = async (route) => {
+    try {
+      await route.fulfill({ response: await route.fetch({ url: proxy.url }) });
+    } catch {
+      // Unrouted (or the page moved on) while this request was in flight.
+    }
+  };
+  const isRpc = (url) => url.href.replace(/\/$/, '') === devnet.rpcUrl.replace(/\/$/, '');
+  await page.route(isRpc, viaProxy);
+  try {
+    const proposals = page.getByRole('region', { name: 'Proposals' });
+    await proposals.getByRole('button', { name: 'Refresh' }).click();
+    await proposalCard(page, 'Pay the docs writer').getByTestId('tally').waitFor({ timeout: 30_000 });
+    for (let i = 0; ((await proxy.state()).calls.eth_getProof ?? 0) === 0; i++) {
+      assert.ok(i < 60, 'the proofs come through the proxy');
+      await page.waitForTimeout(500);
+    }
+    const honest = await tallies(page, 'Pay the docs writer');
+    assert.deepEqual(honest.shown, honest.contract);
+
+    await proxy.set('forge-storage-value');
+    await proposals.getByRole('button', { name: 'Refresh' }).click();
+    const refusal = proposals.getByRole('alert').filter({ hasText: 'not proven by the light client' });
+    await refusal.waitFor({ timeout: 60_000 });
+    assert.match(await refusal.textContent(), /does not match its storage root/);
+    assert.equal(await page.locator('[data-testid^="tally-"]').count(), 0, 'no tally is on screen while the node lies');
+    assert.ok(((await proxy.state()).tampered.eth_getProof ?? 0) > 0, 'the lie was told');
+    await shot(page, 'gov-05-forged-tally-withheld');
+
+    await proxy.set(null);
+    await proposals.getByRole('button', { name: 'Refresh' }).click();
+    await proposalCard(page, 'Pay the docs writer').getByTestId('tally').waitFor({ timeout: 60_000 });
+    const again = await tallies(page, 'Pay the docs writer');
+    assert.deepEqual(again.shown, again.contract);
+    assert.equal(again.badge, 'verified');
+  } finally {
+    await page.unroute(isRpc, viaProxy);
+    await proxy.close();
+  }
 });

@@ -82,7 +82,7 @@ export async function startTamperProxy(upstream) {
     const timer = setTimeout(() => reject(new Error(`zg-tamper not ready after 20 s\n${stderr}`)), 20_000);
     child.stdout.on('data', (d) => {
       out += d;
-      const line = out.split('\n').find((l) => l.startsWith('ZG_TAMPER_READY '));
+      const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('ZG_TAMPER_READY '));
       if (line) {
         clearTimeout(timer);
         resolve(JSON.parse(line.slice('ZG_TAMPER_READY '.length)));
