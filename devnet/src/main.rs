@@ -6,6 +6,7 @@
 //! before the process exits.
 
 mod anvil;
+mod child_log;
 #[path = "compute_provider/launch.rs"]
 mod compute_launch;
 mod deploy;

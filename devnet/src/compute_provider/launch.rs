@@ -3,8 +3,7 @@
 //! for its ready line, restarts it on its old port and data directory if it dies, and makes
 //! sure it never outlives zg-devnet, as `storage_node/launch.rs` does for storage nodes.
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -144,7 +143,11 @@ pub fn start(
             break ProviderInfo { pid: child.id(), ..info };
         }
         if let Some(status) = child.try_wait().ok().flatten() {
-            return Err(ComputeLaunchError::ExitedEarly { status, log: spec.log.clone(), tail: read_text(&spec.log) });
+            return Err(ComputeLaunchError::ExitedEarly {
+                status,
+                log: spec.log.clone(),
+                tail: crate::child_log::text(&spec.log),
+            });
         }
         if Instant::now() > deadline {
             let _ = child.kill();
@@ -156,17 +159,8 @@ pub fn start(
     Ok(ComputeProviders { child, spec, infos: vec![info] })
 }
 
-fn read_text(path: &Path) -> String {
-    let mut text = String::new();
-    let _ = File::open(path).and_then(|mut f| f.read_to_string(&mut text));
-    text
-}
-
 fn ready_line(log: &Path) -> Option<ProviderInfo> {
-    let text = read_text(log);
-    // Only a complete line counts: the provider may be halfway through writing it.
-    let line = text.split_inclusive('\n').find_map(|l| l.strip_prefix(READY).filter(|l| l.ends_with('\n')))?;
-    serde_json::from_str(line.trim()).ok()
+    crate::child_log::ready_line(log, READY)
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 //! one `zg-storage-node` per shard against the devnet's anvil and Flow contract, waits for
 //! their ready lines, and makes sure none outlives zg-devnet, as `anvil.rs` does for anvil.
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -162,7 +161,12 @@ pub fn start(rpc_url: &str, flow: &str, dir: &Path, stop: &AtomicBool) -> Result
             *info = ready_line(log).map(|i| NodeInfo { pid: child.id(), ..i });
             if info.is_none() {
                 if let Some(status) = child.try_wait().ok().flatten() {
-                    return Err(LaunchError::ExitedEarly { shard, status, log: log.clone(), tail: read_text(log) });
+                    return Err(LaunchError::ExitedEarly {
+                        shard,
+                        status,
+                        log: log.clone(),
+                        tail: crate::child_log::text(log),
+                    });
                 }
                 if Instant::now() > deadline {
                     return Err(LaunchError::NotReady { shard, log: log.clone() });
@@ -175,17 +179,8 @@ pub fn start(rpc_url: &str, flow: &str, dir: &Path, stop: &AtomicBool) -> Result
     Ok(nodes)
 }
 
-fn read_text(path: &Path) -> String {
-    let mut text = String::new();
-    let _ = File::open(path).and_then(|mut f| f.read_to_string(&mut text));
-    text
-}
-
 fn ready_line(log: &Path) -> Option<NodeInfo> {
-    let text = read_text(log);
-    // Only a complete line counts: the node may be halfway through writing it.
-    let line = text.split_inclusive('\n').find_map(|l| l.strip_prefix(READY).filter(|l| l.ends_with('\n')))?;
-    serde_json::from_str(line.trim()).ok()
+    crate::child_log::ready_line(log, READY)
 }
 
 #[cfg(test)]
