@@ -8,8 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   FORGED_EXTRA_WEI, launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, startTamperProxy,
-  waitForVerifiedBalance,
-} from './harness.mjs';
+  waitForVerifiedBalance, restoreWallet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -177,13 +176,7 @@ test('the walk covers every class zg-tamper knows', async () => {
 test('the dev wallet is verified through the honest proxy', async () => {
   profile = await newProfile(browser);
   const { page } = profile;
-  await page.goto(devnet.appUrl);
-  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
-  await page.getByLabel('Recovery phrase').fill(PHRASE);
-  await page.getByLabel('New password').fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Restore wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await restoreWallet(page, devnet.appUrl, PHRASE, PASSWORD);
   assert.equal(await selectedAddress(page), DEV_ADDRESS);
 
   await useCustomNetwork(page);

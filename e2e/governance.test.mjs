@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Interface } from 'ethers';
-import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, startTamperProxy } from './harness.mjs';
+import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, startTamperProxy, restoreWallet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -37,13 +37,7 @@ after(async () => {
 async function voter(index) {
   const profile = await newProfile(browser);
   const { page } = profile;
-  await page.goto(devnet.appUrl);
-  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
-  await page.getByLabel('Recovery phrase').fill(PHRASE);
-  await page.getByLabel('New password').fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Restore wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await restoreWallet(page, devnet.appUrl, PHRASE, PASSWORD);
   for (let i = 1; i <= index; i++) {
     await page.getByRole('button', { name: 'Add account' }).click();
     await page.locator('[data-testid="selected-name"]', { hasText: `Account ${i + 1}` }).waitFor();

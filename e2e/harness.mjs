@@ -139,6 +139,21 @@ export async function launchBrowser() {
   return { browser, close };
 }
 
+/** The standard dev accounts' phrase (account #0 is funded on anvil) and the tests' password. */
+export const DEV_PHRASE = 'test test test test test test test test test test test junk';
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** Opens the app on a fresh profile, restores `phrase` and waits for the Wallet page. */
+export async function restoreWallet(page, appUrl, phrase = DEV_PHRASE, password = TEST_PASSWORD) {
+  await page.goto(appUrl);
+  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
+  await page.getByLabel('Recovery phrase').fill(phrase);
+  await page.getByLabel('New password').fill(password);
+  await page.getByLabel('Confirm password').fill(password);
+  await page.getByRole('button', { name: 'Restore wallet' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+}
+
 /** A fresh browser profile (its own IndexedDB) with console errors collected. */
 export async function newProfile(browser, { width = 1280, height = 900 } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });

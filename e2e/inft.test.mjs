@@ -5,7 +5,7 @@
 // Everything runs against the devnet's real anvil, AgentNFT and storage nodes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet } from './harness.mjs';
+import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, restoreWallet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 // A: the dev phrase (account #0 is funded). B: another well-known phrase, never funded: B
@@ -33,16 +33,6 @@ after(async () => {
   await closeBrowser?.();
   await devnet?.stop();
 });
-
-async function restore(page, phrase) {
-  await page.goto(devnet.appUrl);
-  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
-  await page.getByLabel('Recovery phrase').fill(phrase);
-  await page.getByLabel('New password').fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Restore wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
-}
 
 async function openAgents(page) {
   await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Agents' }).click();
@@ -129,7 +119,7 @@ let adaToken, agentAddress, bKey, bAddress, offerCode;
 
 test('A mints an agent, reloads, and reads it back from storage', async () => {
   a = await newProfile(browser);
-  await restore(a.page, PHRASE_A);
+  await restoreWallet(a.page, devnet.appUrl, PHRASE_A, PASSWORD);
   await openAgents(a.page);
   assert.deepEqual(await listedAgents(a.page), {}, 'a fresh devnet has no agents');
   await shot(a.page, 'inft-01-agents-empty');
@@ -209,7 +199,7 @@ test('the agent earns funds; its balance is proven', async () => {
 
 test('A offers the agent to B; B checks it opens, accepts; A completes the transfer', async () => {
   b = await newProfile(browser);
-  await restore(b.page, PHRASE_B);
+  await restoreWallet(b.page, devnet.appUrl, PHRASE_B, PASSWORD);
   bAddress = await selectedAddress(b.page);
   await openAgents(b.page);
   assert.deepEqual(await listedAgents(b.page), {});

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZgFile } from '@0gfoundation/0g-ts-sdk';
 import { Interface } from 'ethers';
-import { launchBrowser, newProfile, rpc, shot, startDevnet } from './harness.mjs';
+import { launchBrowser, newProfile, rpc, shot, startDevnet, restoreWallet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -42,13 +42,7 @@ async function makeFile(name, size) {
 }
 
 async function openStorage(page) {
-  await page.goto(devnet.appUrl);
-  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
-  await page.getByLabel('Recovery phrase').fill(PHRASE);
-  await page.getByLabel('New password').fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Restore wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await restoreWallet(page, devnet.appUrl, PHRASE, PASSWORD);
   await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Storage' }).click();
   await page.getByRole('heading', { name: 'Storage', level: 1 }).waitFor();
   await page.getByTestId('storage-nodes').waitFor();

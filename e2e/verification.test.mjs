@@ -7,8 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   FORGED_EXTRA_WEI, launchBrowser, newProfile, selectedAddress, shot, startDevnet, startTamperProxy,
-  waitForVerifiedBalance,
-} from './harness.mjs';
+  waitForVerifiedBalance, restoreWallet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -51,13 +50,7 @@ async function realBalance() {
 }
 
 async function restoreDevWallet(page) {
-  await page.goto(devnet.appUrl);
-  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
-  await page.getByLabel('Recovery phrase').fill(PHRASE);
-  await page.getByLabel('New password').fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Restore wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await restoreWallet(page, devnet.appUrl, PHRASE, PASSWORD);
   assert.equal(await selectedAddress(page), DEV_ADDRESS);
 }
 

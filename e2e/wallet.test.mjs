@@ -2,7 +2,7 @@
 // create → faucet → send → reload/unlock (wrong password first) → import a known phrase.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForVerifiedBalance } from './harness.mjs';
+import { launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForVerifiedBalance, restoreWallet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 let devnet, browser, closeBrowser;
@@ -111,13 +111,7 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
 
 test('importing a known recovery phrase gives its known first address, proven', async () => {
   const { page } = await newProfile(browser, { width: 390, height: 844 });
-  await page.goto(devnet.appUrl);
-  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
-  await page.getByLabel('Recovery phrase').fill('test test test test test test test test test test test junk');
-  await page.getByLabel('New password').fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Restore wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await restoreWallet(page, devnet.appUrl, 'test test test test test test test test test test test junk', PASSWORD);
   assert.equal(await selectedAddress(page), '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266');
   const balance = await waitForVerifiedBalance(page);
   assert.match(balance, /^9,9\d\d(\.\d+)? 0G$/, `the faucet's dev account holds just under 10,000 0G: ${balance}`);
