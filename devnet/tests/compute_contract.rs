@@ -148,17 +148,11 @@ impl<'a> Compute<'a> {
     }
 
     fn send(&self, from: &str, to: Address, data: &[u8], value: U256) -> Value {
-        let tx =
-            json!({"from": from, "to": to, "data": hex(data), "value": format!("0x{value:x}"), "gas": "0x1000000"});
-        let hash = self.devnet.rpc("eth_sendTransaction", json!([tx]));
-        let receipt = self.devnet.wait_receipt(hash.as_str().unwrap());
-        assert_eq!(receipt["status"], "0x1", "{receipt}");
-        receipt
+        self.devnet.transact(from, to, data, value)
     }
 
     fn view<C: SolCall>(&self, to: Address, call: C) -> C::Return {
-        let out = self.devnet.rpc("eth_call", json!([{"to": to, "data": hex(&call.abi_encode())}, "latest"]));
-        C::abi_decode_returns(&alloy_primitives::hex::decode(out.as_str().unwrap()).unwrap()).unwrap()
+        self.devnet.view(to, call)
     }
 
     /// What the call returns when `from` sends it, without sending it.

@@ -6,8 +6,8 @@
 mod common;
 
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
-use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue};
-use common::{rpc, Devnet};
+use alloy_sol_types::{SolCall, SolError, SolValue};
+use common::{decode_logs, rpc, Devnet};
 use serde_json::{json, Value};
 
 /// anvil's dev accounts #1–#6 ("test test … junk"); #0 is the faucet's, #9 the deployer's.
@@ -152,22 +152,16 @@ impl<'a> Gov<'a> {
 
     /// Sends a transaction from an unlocked dev account; returns the successful receipt.
     fn send(&self, from: &str, to: Address, data: &[u8], value: U256) -> Value {
-        let tx =
-            json!({"from": from, "to": to, "data": hex(data), "value": format!("0x{value:x}"), "gas": "0x1000000"});
-        let hash = self.devnet.rpc("eth_sendTransaction", json!([tx]));
-        let receipt = self.devnet.wait_receipt(hash.as_str().unwrap());
-        assert_eq!(receipt["status"], "0x1", "{receipt}");
-        receipt
+        self.devnet.transact(from, to, data, value)
     }
 
     fn view<C: SolCall>(&self, to: Address, call: C) -> C::Return {
-        self.view_at(to, call, "latest")
+        self.devnet.view(to, call)
     }
 
     /// A view call on the state (and clock) of block `at`.
     fn view_at<C: SolCall>(&self, to: Address, call: C, at: &str) -> C::Return {
-        let out = self.devnet.rpc("eth_call", json!([{"to": to, "data": hex(&call.abi_encode())}, at]));
-        C::abi_decode_returns(&alloy_primitives::hex::decode(out.as_str().unwrap()).unwrap()).unwrap()
+        self.devnet.view_at(to, call, at)
     }
 
     /// The error a call would revert with (anvil executes it exactly as a transaction).
@@ -294,23 +288,6 @@ impl<'a> Gov<'a> {
         }
         .abi_encode()
     }
-}
-
-/// The events `E` that `from` emitted in `receipt`.
-fn decode_logs<E: SolEvent>(receipt: &Value, from: Address) -> Vec<E> {
-    receipt["logs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|l| l["address"].as_str().unwrap().parse::<Address>().unwrap() == from)
-        .filter(|l| l["topics"][0] == json!(E::SIGNATURE_HASH))
-        .map(|l| {
-            let topics: Vec<B256> =
-                l["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().parse().unwrap()).collect();
-            let data = alloy_primitives::hex::decode(l["data"].as_str().unwrap()).unwrap();
-            E::decode_raw_log(topics, &data).unwrap()
-        })
-        .collect()
 }
 
 #[test]

@@ -4,9 +4,9 @@
 
 mod common;
 
-use alloy_primitives::{Address, Bytes, B256, U256};
-use alloy_sol_types::{SolCall, SolError, SolEvent};
-use common::{rpc, Devnet};
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::{SolCall, SolError};
+use common::{decode_logs, rpc, Devnet};
 use serde_json::{json, Value};
 
 /// anvil's dev accounts #1–#4 ("test test … junk"); #9 is the deployer's.
@@ -117,17 +117,11 @@ struct Chain<'a> {
 
 impl Chain<'_> {
     fn send(&self, from: &str, to: Address, data: &[u8], value: U256) -> Value {
-        let tx =
-            json!({"from": from, "to": to, "data": hex(data), "value": format!("0x{value:x}"), "gas": "0x1000000"});
-        let hash = self.devnet.rpc("eth_sendTransaction", json!([tx]));
-        let receipt = self.devnet.wait_receipt(hash.as_str().unwrap());
-        assert_eq!(receipt["status"], "0x1", "{receipt}");
-        receipt
+        self.devnet.transact(from, to, data, value)
     }
 
     fn view<C: SolCall>(&self, to: Address, call: C) -> C::Return {
-        let out = self.devnet.rpc("eth_call", json!([{"to": to, "data": hex(&call.abi_encode())}, "latest"]));
-        C::abi_decode_returns(&alloy_primitives::hex::decode(out.as_str().unwrap()).unwrap()).unwrap()
+        self.devnet.view(to, call)
     }
 
     fn reverts<E: SolError>(&self, from: &str, to: Address, data: &[u8], value: U256) -> E {
@@ -166,22 +160,6 @@ impl Chain<'_> {
 
 fn chain(devnet: &Devnet) -> Chain<'_> {
     Chain { devnet, registry: devnet.ready["contracts"]["staking"].as_str().unwrap().parse().unwrap() }
-}
-
-fn decode_logs<E: SolEvent>(receipt: &Value, from: Address) -> Vec<E> {
-    receipt["logs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|l| l["address"].as_str().unwrap().parse::<Address>().unwrap() == from)
-        .filter(|l| l["topics"][0] == json!(E::SIGNATURE_HASH))
-        .map(|l| {
-            let topics: Vec<B256> =
-                l["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().parse().unwrap()).collect();
-            let data = alloy_primitives::hex::decode(l["data"].as_str().unwrap()).unwrap();
-            E::decode_raw_log(topics, &data).unwrap()
-        })
-        .collect()
 }
 
 #[test]

@@ -11,6 +11,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::{SolCall, SolEvent};
 use serde_json::{json, Value};
 
 /// The tiny wasm module the dist directory holds: just the header.
@@ -183,6 +185,28 @@ impl Devnet {
     }
 
     /// Polls until `tx` is mined and returns its receipt.
+    /// Sends a transaction from an account anvil holds unlocked (a dev account) and
+    /// returns its receipt, which must show success.
+    pub fn transact(&self, from: impl serde::Serialize, to: Address, data: &[u8], value: U256) -> Value {
+        let tx =
+            json!({"from": from, "to": to, "data": hex0x(data), "value": format!("0x{value:x}"), "gas": "0x1000000"});
+        let hash = self.rpc("eth_sendTransaction", json!([tx]));
+        let receipt = self.wait_receipt(hash.as_str().unwrap());
+        assert_eq!(receipt["status"], "0x1", "{receipt}");
+        receipt
+    }
+
+    /// A view call's decoded return value on the latest state.
+    pub fn view<C: SolCall>(&self, to: Address, call: C) -> C::Return {
+        self.view_at(to, call, "latest")
+    }
+
+    /// A view call's decoded return value on the state (and clock) of block `at`.
+    pub fn view_at<C: SolCall>(&self, to: Address, call: C, at: &str) -> C::Return {
+        let out = self.rpc("eth_call", json!([{"to": to, "data": hex0x(&call.abi_encode())}, at]));
+        C::abi_decode_returns(&alloy_primitives::hex::decode(out.as_str().unwrap()).unwrap()).unwrap()
+    }
+
     pub fn wait_receipt(&self, tx: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -371,4 +395,26 @@ impl wasm_light_client::JsonRpcTransport for UreqTransport {
     fn endpoint(&self) -> String {
         self.url.clone()
     }
+}
+
+/// `0x`-prefixed lowercase hex, as JSON-RPC wants data.
+pub fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", alloy_primitives::hex::encode(bytes))
+}
+
+/// The events `E` that `from` emitted in `receipt`.
+pub fn decode_logs<E: SolEvent>(receipt: &Value, from: Address) -> Vec<E> {
+    receipt["logs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["address"].as_str().unwrap().parse::<Address>().unwrap() == from)
+        .filter(|l| l["topics"][0] == json!(E::SIGNATURE_HASH))
+        .map(|l| {
+            let topics: Vec<B256> =
+                l["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().parse().unwrap()).collect();
+            let data = alloy_primitives::hex::decode(l["data"].as_str().unwrap()).unwrap();
+            E::decode_raw_log(topics, &data).unwrap()
+        })
+        .collect()
 }
