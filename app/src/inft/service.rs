@@ -41,6 +41,9 @@ pub enum AgentError {
     Download(String),
     #[error("{0}")]
     Chain(String),
+    /// Something the user typed or pasted is not what it should be.
+    #[error("{0}")]
+    Input(String),
     #[error("the agent contract would refuse this: {0}. Nothing was sent")]
     Refused(String),
     #[error("not proven by the light client: {0}")]
@@ -258,7 +261,7 @@ impl AgentService {
         step: &dyn Fn(Step),
     ) -> Result<Offer, AgentError> {
         let receiver = envelope::parse_public_key(receiver_key)
-            .map_err(|_| AgentError::Chain("that is not a public key; ask the receiver for the key on their Agents page (0x02… or 0x03…, 33 bytes)".into()))?;
+            .map_err(|_| AgentError::Input("that is not a public key; ask the receiver for the key on their Agents page (0x02… or 0x03…, 33 bytes)".into()))?;
         let me = address_of(key);
         self.require_holder(agent.token, me).await?;
         if self.data_hash(agent.token).await? != agent.data_hash {
@@ -509,8 +512,8 @@ fn now_s() -> u64 {
 /// Parses a pasted public key (hex, with or without 0x) into its SEC1 bytes.
 pub fn parse_pasted_key(text: &str) -> Result<PublicKey, AgentError> {
     let bytes = hex::decode(text.trim().trim_start_matches("0x"))
-        .map_err(|_| AgentError::Chain("a public key is hex: 0x02… or 0x03… (33 bytes)".into()))?;
+        .map_err(|_| AgentError::Input("a public key is hex: 0x02… or 0x03… (33 bytes)".into()))?;
     envelope::parse_public_key(&bytes).map_err(|_| {
-        AgentError::Chain("that is not a secp256k1 public key; copy it again from the receiver's Agents page".into())
+        AgentError::Input("that is not a secp256k1 public key; copy it again from the receiver's Agents page".into())
     })
 }
