@@ -4,6 +4,7 @@
 //! (`wasm-light-client`) → JSON-RPC over fetch (`chain::rpc`) → node.
 
 pub mod chain;
+pub mod compute;
 pub mod format;
 pub mod governance;
 pub mod inft;

@@ -57,6 +57,11 @@ pub struct Contracts {
     /// The staking registry (contracts/src/staking/ZgStaking.sol, 0G's interface).
     #[serde(default)]
     pub staking: Option<Address>,
+    /// 0G Compute: the ledger (LedgerManager) and the inference registry (InferenceServing).
+    #[serde(default)]
+    pub ledger: Option<Address>,
+    #[serde(default)]
+    pub inference_serving: Option<Address>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,6 +148,10 @@ pub struct DevnetContracts {
     #[serde(default)]
     pub staking: Option<Address>,
     #[serde(default)]
+    pub ledger: Option<Address>,
+    #[serde(default)]
+    pub inference_serving: Option<Address>,
+    #[serde(default)]
     pub first_block: u64,
 }
 
@@ -178,6 +187,8 @@ impl DevnetConfig {
                 governor: self.contracts.as_ref().and_then(|c| c.governor),
                 timelock: self.contracts.as_ref().and_then(|c| c.timelock),
                 staking: self.contracts.as_ref().and_then(|c| c.staking),
+                ledger: self.contracts.as_ref().and_then(|c| c.ledger),
+                inference_serving: self.contracts.as_ref().and_then(|c| c.inference_serving),
             },
         }
     }

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::pages::{
-    agents::AgentsPage, governance::GovernancePage, send::SendPage, settings::SettingsPage, staking::StakingPage,
-    storage::StoragePage, wallet::WalletPage,
+    agents::AgentsPage, compute::ComputePage, governance::GovernancePage, send::SendPage, settings::SettingsPage,
+    staking::StakingPage, storage::StoragePage, wallet::WalletPage,
 };
 use super::state::{use_app, Connection, Page};
 
@@ -34,6 +34,7 @@ pub fn Shell() -> impl IntoView {
                     {nav(Page::Send, "Send", "↗")}
                     {nav(Page::Storage, "Storage", "▤")}
                     {nav(Page::Agents, "Agents", "◈")}
+                    {nav(Page::Compute, "Compute", "⚡")}
                     {nav(Page::Governance, "Governance", "⚖")}
                     {nav(Page::Staking, "Staking", "⛁")}
                     {nav(Page::Settings, "Settings", "⚙")}
@@ -54,6 +55,7 @@ pub fn Shell() -> impl IntoView {
                     Page::Send => view! { <SendPage /> }.into_any(),
                     Page::Storage => view! { <StoragePage /> }.into_any(),
                     Page::Agents => view! { <AgentsPage /> }.into_any(),
+                    Page::Compute => view! { <ComputePage /> }.into_any(),
                     Page::Governance => view! { <GovernancePage /> }.into_any(),
                     Page::Staking => view! { <StakingPage /> }.into_any(),
                     Page::Settings => view! { <SettingsPage /> }.into_any(),

@@ -38,6 +38,7 @@ pub enum Page {
     Send,
     Storage,
     Agents,
+    Compute,
     Governance,
     Staking,
     Settings,

@@ -11,8 +11,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
+use crate::compute::chat as compute_chat;
+use crate::compute::service::{AnswerCheck, ComputeService};
 use crate::format::{format_0g, short_hash};
-use crate::inft::metadata::AgentMetadata;
+use crate::inft::metadata::{AgentMetadata, MemoryEntry};
 use crate::inft::offer::{Acceptance, Offer, OfferKind};
 use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent, Step};
 use crate::ui::components::{AddressView, BalanceView, CopyButton, ErrorAlert, ProofBadge, Spinner};
@@ -490,6 +492,7 @@ fn AgentView(service: Service, opened: OpenedAgent, reload: Callback<()>) -> imp
                     <dt>"Memory"</dt><dd>{format!("{} entries", meta.memory.len())}</dd>
                 </dl>
             </section>
+            <AgentConsoleCard service opened=opened.clone() reload />
             <EditCard service opened=opened.clone() reload />
             <AgentWalletCard service opened=opened.clone() />
             <AuthorizedCard service token />
@@ -772,4 +775,229 @@ fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// Where a console answer came from.
+#[derive(Clone)]
+enum ConsoleSource {
+    /// A 0G Compute provider: its cost and whether its signature checked out.
+    Provider { cost: U256, tokens: (u64, u64), check: AnswerCheck },
+    /// zg-model run in this browser (CPU, wasm).
+    Local { tokens: (usize, usize) },
+}
+
+#[derive(Clone)]
+struct ConsoleAnswer {
+    question: String,
+    text: String,
+    source: ConsoleSource,
+}
+
+/// Chat with the agent: its system prompt and recent memory go with each message, to a
+/// 0G Compute provider (answer, cost, signature check) or to the model run locally;
+/// "Save to memory" appends the exchange to the agent's encrypted metadata.
+#[component]
+fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>) -> impl IntoView {
+    let app = use_app();
+    let compute: StoredValue<Option<Rc<ComputeService>>, LocalStorage> = StoredValue::new_local(None);
+    let providers = RwSignal::new(Vec::<(Address, String)>::new());
+    let chosen = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let answer = RwSignal::new(None::<ConsoleAnswer>);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<String>);
+    let meta = StoredValue::new(opened.metadata.clone());
+    let token = opened.token;
+    if let Some(chain) = app.chain.client() {
+        match ComputeService::new(chain) {
+            Ok(svc) => {
+                let svc = Rc::new(svc);
+                compute.set_value(Some(svc.clone()));
+                spawn_local(async move {
+                    match svc.services().await {
+                        Ok(list) => {
+                            let list: Vec<_> = list.value.into_iter().map(|s| (s.provider, s.model)).collect();
+                            if let Some((first, _)) = list.first() {
+                                chosen.set(first.to_string());
+                            }
+                            providers.set(list);
+                        }
+                        Err(e) => note.set(Some(format!("Providers could not be read: {e}"))),
+                    }
+                });
+            }
+            Err(e) => note.set(Some(format!("{e}. Run locally still works."))),
+        }
+    }
+    let conversation = move || {
+        let text = message.get_untracked().trim().to_string();
+        if text.is_empty() {
+            error.set(Some("Write a message first".into()));
+            return None;
+        }
+        let m = meta.get_value();
+        Some((text.clone(), compute_chat::messages(&m.system_prompt, &m.memory, &text)))
+    };
+    let send = move |_| {
+        error.set(None);
+        let Some((question, messages)) = conversation() else { return };
+        let Some(svc) = compute.get_value() else {
+            return error.set(Some("0G Compute is not available on this network; Run locally still works".into()));
+        };
+        let Ok(provider) = chosen.get_untracked().parse::<Address>() else {
+            return error.set(Some("No compute provider is registered".into()));
+        };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        busy.set(Some("Asking the provider, then checking its signature…".into()));
+        answer.set(None);
+        spawn_local(async move {
+            let result = svc.chat(&key, provider, &messages).await;
+            busy.set(None);
+            match result {
+                Ok(a) => answer.set(Some(ConsoleAnswer {
+                    question,
+                    text: a.text,
+                    source: ConsoleSource::Provider {
+                        cost: a.cost,
+                        tokens: (a.prompt_tokens, a.completion_tokens),
+                        check: a.check,
+                    },
+                })),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let run_local = move |_| {
+        error.set(None);
+        let Some((question, messages)) = conversation() else { return };
+        let prompt = compute_chat::prompt(&messages);
+        let model = local_model();
+        let generation = model.generate(
+            &prompt,
+            compute_chat::MAX_TOKENS,
+            compute_chat::TEMPERATURE,
+            js_sys::Date::now() as u64,
+            &mut |_| true,
+        );
+        answer.set(Some(ConsoleAnswer {
+            question,
+            text: generation.text,
+            source: ConsoleSource::Local { tokens: (generation.prompt_tokens, generation.completion_tokens) },
+        }));
+    };
+    let save_memory = move |_| {
+        error.set(None);
+        let (Some(svc), Some(a)) = (service.get_value(), answer.get_untracked()) else { return };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        let mut edited = meta.get_value();
+        let now = js_sys::Date::now() as u64;
+        edited.memory.push(MemoryEntry { at_ms: now, role: "user".into(), text: a.question.clone() });
+        edited.memory.push(MemoryEntry { at_ms: now, role: "agent".into(), text: a.text.clone() });
+        spawn_local(async move {
+            let result = svc.save(&key, token, &edited, &step_reporter(busy)).await;
+            busy.set(None);
+            match result {
+                Ok(included) => {
+                    app.toasts.success(&format!(
+                        "Saved to agent #{token}'s memory in block {} (receipt verified)",
+                        included.block
+                    ));
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let memory = opened.metadata.memory.clone();
+    view! {
+        <section class="card" aria-label="Agent console">
+            <div class="stack">
+            <h2 class="card-title">"Console"</h2>
+            <p class="hint">{format!("The agent's system prompt and its last {} memory entries go with each message. ", compute_chat::MEMORY_WINDOW)}{crate::ui::pages::compute::model_description()}</p>
+            <div class="field">
+                <label for="console-provider">"Provider"</label>
+                <select id="console-provider" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
+                    {move || providers.get().into_iter().map(|(address, model)| {
+                        view! { <option value=address.to_string()>{format!("{model} · {}", crate::format::short_address(&address))}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="console-message">"Message"</label>
+                <textarea id="console-message" rows="2" bind:value=message></textarea>
+            </div>
+            <div class="row">
+                <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>"Send"</button>
+                <button class="btn btn-ghost" on:click=run_local disabled=move || busy.get().is_some()>"Run locally"</button>
+            </div>
+            {move || note.get().map(|n| view! { <p class="muted" data-testid="console-note">{n}</p> })}
+            {progress_view(busy)}
+            <ErrorAlert message=error />
+            {move || answer.get().map(|a| {
+                let badge = match &a.source {
+                    ConsoleSource::Provider { check: AnswerCheck::Verified { signer }, .. } => view! {
+                        <span class="badge badge-verified" data-testid="answer-verified" title=format!("signed by {signer}, the signer the registry acknowledges")>"Verified answer"</span>
+                    }.into_any(),
+                    ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => view! {
+                        <span class="badge badge-unverified" data-testid="answer-unverified" title=reason.clone()>"UNVERIFIED answer"</span>
+                    }.into_any(),
+                    ConsoleSource::Local { .. } => view! {
+                        <span class="badge badge-neutral" data-testid="answer-local">"local (CPU, wasm)"</span>
+                    }.into_any(),
+                };
+                // An answer whose signature failed is not kept in the agent's memory.
+                let savable = !matches!(a.source, ConsoleSource::Provider { check: AnswerCheck::Unverified { .. }, .. });
+                let details = match &a.source {
+                    ConsoleSource::Provider { cost, tokens, .. } => format!("Cost {} ({} prompt + {} answer tokens)", format_0g(*cost), tokens.0, tokens.1),
+                    ConsoleSource::Local { tokens } => format!("Run in this browser: {} prompt + {} answer tokens, nothing paid", tokens.0, tokens.1),
+                };
+                view! {
+                    <div class="stack" data-testid="console-answer">
+                        <div class="row">{badge}<span class="spacer"></span><span class="muted" data-testid="answer-cost">{details}</span></div>
+                        {match &a.source {
+                            ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => Some(view! {
+                                <div class="alert alert-warn" role="alert" data-testid="answer-unverified-reason">{format!("Not verified: {reason}. Do not rely on this answer.")}</div>
+                            }),
+                            _ => None,
+                        }}
+                        <p class="pre" data-testid="answer-text">{a.text.clone()}</p>
+                        {savable.then(|| view! {
+                            <div class="row">
+                                <span class="spacer"></span>
+                                <button class="btn btn-secondary" on:click=save_memory disabled=move || busy.get().is_some()>"Save to memory"</button>
+                            </div>
+                        })}
+                    </div>
+                }
+            })}
+            <h3 class="card-title">"Memory"</h3>
+            {if memory.is_empty() {
+                view! { <p class="muted" data-testid="memory-empty">"No memory yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="stack" data-testid="memory">
+                        {memory.into_iter().map(|m| view! {
+                            <li data-testid="memory-entry"><strong>{format!("{}: ", m.role)}</strong>{m.text}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            </div>
+        </section>
+    }
+}
+
+/// The model for local runs, loaded once.
+fn local_model() -> Rc<zg_model::Model> {
+    thread_local! {
+        static MODEL: Rc<zg_model::Model> = Rc::new(zg_model::Model::devnet());
+    }
+    MODEL.with(Rc::clone)
 }

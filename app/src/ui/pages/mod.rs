@@ -2,6 +2,7 @@
 //! they hold only form state of their own.
 
 pub mod agents;
+pub mod compute;
 pub mod governance;
 pub mod onboarding;
 pub mod send;

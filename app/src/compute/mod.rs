@@ -1,0 +1,17 @@
+//! 0G Compute: inference providers registered on chain, paid from the user's ledger and
+//! per-provider sub-accounts, answering OpenAI-style chats whose every answer is signed
+//! by the provider's acknowledged TEE signer.
+//!
+//! Pure (native tests): `contract` (LedgerManager / InferenceServing calls, decoders,
+//! reverts in words), `token` (0G's `app-sk-` session tokens), `answer` (the signed text
+//! and its check), `chat` (the request body and the provider's prompt template).
+//! Browser: `service` (`ComputeService`: proven reads, proven transactions, chat over
+//! fetch with the signature verified). Never shows an answer as verified unless the
+//! signature over our own request and response bytes recovers to the signer the registry
+//! acknowledges.
+
+pub mod answer;
+pub mod chat;
+pub mod contract;
+pub mod service;
+pub mod token;
