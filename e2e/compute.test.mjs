@@ -7,7 +7,7 @@
 // LedgerManager, InferenceServing, storage nodes and zg-compute-provider.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newProfile, shot, startDevnet, restoreWallet } from './harness.mjs';
+import { launchBrowser, newProfile, shot, startDevnet, restoreWallet, toast } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -30,14 +30,6 @@ after(async () => {
 async function nav(page, name) {
   await page.locator('nav[aria-label="Main"]').getByRole('link', { name }).click();
   await page.getByRole('heading', { name, level: 1 }).waitFor();
-}
-
-async function toast(page, pattern, scope = page.locator('main'), timeout = 120_000) {
-  const t = page.locator('.toast-region [role="status"]').filter({ hasText: pattern }).first();
-  const failed = scope.locator('.alert-error[role="alert"]').first();
-  await t.or(failed).waitFor({ timeout });
-  if (!(await t.isVisible())) assert.fail(`instead of ${pattern}: ${await failed.textContent()}`);
-  return (await t.textContent()).trim();
 }
 
 function providerRow(page) {

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Interface } from 'ethers';
-import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, startTamperProxy, restoreWallet } from './harness.mjs';
+import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, startTamperProxy, restoreWallet, toast } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -47,14 +47,6 @@ async function voter(index) {
   await page.getByRole('heading', { name: 'Governance', level: 1 }).waitFor();
   await page.getByTestId('governance-power').waitFor({ timeout: 60_000 });
   return profile;
-}
-
-async function toast(page, pattern, timeout = 90_000) {
-  const t = page.locator('.toast-region [role="status"]').filter({ hasText: pattern }).first();
-  const failed = page.locator('main .alert-error[role="alert"]').first();
-  await t.or(failed).waitFor({ timeout });
-  if (!(await t.isVisible())) assert.fail(`instead of ${pattern}: ${await failed.textContent()}`);
-  return (await t.textContent()).trim();
 }
 
 async function powerField(page, id, want) {

@@ -154,6 +154,18 @@ export async function restoreWallet(page, appUrl, phrase = DEV_PHRASE, password 
   await page.getByRole('heading', { name: 'Wallet' }).waitFor();
 }
 
+/**
+ * Waits for a toast matching `pattern` and returns its text; fails at once, with the
+ * error's text, if an error alert shows in `scope` (default: the whole main area) instead.
+ */
+export async function toast(page, pattern, scope = page.locator('main'), timeout = 120_000) {
+  const shown = page.locator('.toast-region [role="status"]').filter({ hasText: pattern }).first();
+  const failed = scope.locator('.alert-error[role="alert"]').first();
+  await shown.or(failed).waitFor({ timeout });
+  if (!(await shown.isVisible())) throw new Error(`instead of ${pattern}: ${await failed.textContent()}`);
+  return (await shown.textContent()).trim();
+}
+
 /** A fresh browser profile (its own IndexedDB) with console errors collected. */
 export async function newProfile(browser, { width = 1280, height = 900 } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });

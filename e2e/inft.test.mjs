@@ -5,7 +5,7 @@
 // Everything runs against the devnet's real anvil, AgentNFT and storage nodes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, restoreWallet } from './harness.mjs';
+import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, restoreWallet, toast } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 // A: the dev phrase (account #0 is funded). B: another well-known phrase, never funded: B
@@ -46,18 +46,6 @@ async function listedAgents(page) {
   const rows = await card.locator('li.agent-row').evaluateAll((lis) =>
     lis.map((li) => [li.dataset.token, li.querySelector('.agent-name').textContent.trim()]));
   return Object.fromEntries(rows);
-}
-
-/**
- * Waits for a toast matching `pattern`; fails at once, with its text, if an error alert
- * shows in `scope` instead.
- */
-async function toast(page, pattern, scope = page.locator('main'), timeout = 120_000) {
-  const t = page.locator('.toast-region [role="status"]').filter({ hasText: pattern }).first();
-  const failed = scope.locator('.alert-error[role="alert"]').first();
-  await t.or(failed).waitFor({ timeout });
-  if (!(await t.isVisible())) assert.fail(`instead of ${pattern}: ${await failed.textContent()}`);
-  return (await t.textContent()).trim();
 }
 
 async function createAgent(page, { name, description, model, prompt, tools }) {
