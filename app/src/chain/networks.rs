@@ -44,7 +44,7 @@ pub struct StorageConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Contracts {
-    #[serde(rename = "wrappedZG")]
+    #[serde(default, rename = "wrappedZG")]
     pub wrapped_zg: Option<Address>,
     /// The ERC-7857 agent NFT (contracts/src/inft/AgentNFT.sol).
     #[serde(default)]
@@ -137,22 +137,11 @@ pub struct DevnetConfig {
 #[serde(rename_all = "camelCase")]
 pub struct DevnetContracts {
     pub flow: Address,
-    #[serde(rename = "wrappedZG")]
-    pub wrapped_zg: Option<Address>,
-    #[serde(default)]
-    pub agent_nft: Option<Address>,
-    #[serde(default)]
-    pub governor: Option<Address>,
-    #[serde(default)]
-    pub timelock: Option<Address>,
-    #[serde(default)]
-    pub staking: Option<Address>,
-    #[serde(default)]
-    pub ledger: Option<Address>,
-    #[serde(default)]
-    pub inference_serving: Option<Address>,
     #[serde(default)]
     pub first_block: u64,
+    /// Everything else in devnet.json's `contracts`, by the same names as [`Contracts`].
+    #[serde(flatten)]
+    pub deployed: Contracts,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -181,15 +170,7 @@ impl DevnetConfig {
                 nodes: self.storage_nodes.iter().map(|n| n.url.clone()).collect(),
                 first_block: c.first_block,
             }),
-            contracts: Contracts {
-                wrapped_zg: self.contracts.as_ref().and_then(|c| c.wrapped_zg),
-                agent_nft: self.contracts.as_ref().and_then(|c| c.agent_nft),
-                governor: self.contracts.as_ref().and_then(|c| c.governor),
-                timelock: self.contracts.as_ref().and_then(|c| c.timelock),
-                staking: self.contracts.as_ref().and_then(|c| c.staking),
-                ledger: self.contracts.as_ref().and_then(|c| c.ledger),
-                inference_serving: self.contracts.as_ref().and_then(|c| c.inference_serving),
-            },
+            contracts: self.contracts.as_ref().map(|c| c.deployed.clone()).unwrap_or_default(),
         }
     }
 }
@@ -289,7 +270,9 @@ mod tests {
             "checkpoint":{"number":0,"hash":"0x1111111111111111111111111111111111111111111111111111111111111111"},
             "faucet":{"url":"/faucet","amountWei":"10000000000000000000"},"blockTime":0.4,
             "contracts":{"flow":"0x5fbdb2315678afecb367f032d93f642f64180aa3","market":"0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
-              "wrappedZG":"0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0","pricePerSectorWei":"1000000000","firstBlock":2},
+              "wrappedZG":"0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0","pricePerSectorWei":"1000000000","firstBlock":2,
+              "agentNft":"0x00000000000000000000000000000000000000a1","governor":"0x00000000000000000000000000000000000000a2",
+              "inferenceServing":"0x00000000000000000000000000000000000000a3"},
             "storageNodes":[{"url":"http://127.0.0.1:5678","shardId":0,"numShard":2}]}"#;
         let cfg: DevnetConfig = serde_json::from_str(json).unwrap();
         let n = cfg.network();
@@ -300,5 +283,10 @@ mod tests {
         assert_eq!(storage.nodes, vec!["http://127.0.0.1:5678"]);
         assert_eq!(storage.first_block, 2);
         assert!(n.contracts.wrapped_zg.is_some());
+        let short = |a: Option<Address>| a.map(|a| a[19]);
+        assert_eq!(short(n.contracts.agent_nft), Some(0xa1));
+        assert_eq!(short(n.contracts.governor), Some(0xa2));
+        assert_eq!(short(n.contracts.inference_serving), Some(0xa3));
+        assert_eq!(n.contracts.staking, None, "a contract the devnet did not list stays unset");
     }
 }
