@@ -224,7 +224,12 @@ fn ProviderRow(
                 <dt>"Prices"</dt><dd data-testid="provider-prices">{format!("input {}, output {}", price_text(s.inputPrice), price_text(s.outputPrice))}</dd>
                 <dt>"Signer"</dt><dd><AddressView address=s.teeSignerAddress /></dd>
                 <dt>"Acknowledged"</dt><dd data-testid="provider-ack">{if s.teeSignerAcknowledged { "yes: the registry acknowledges this signer" } else { "no: its answers cannot be verified" }}</dd>
-                <dt>"Verifiability"</dt><dd>{if s.verifiability.is_empty() { "none stated".to_string() } else { s.verifiability.clone() }}</dd>
+                <dt>"Verifiability"</dt><dd data-testid="verifiability">{if s.verifiability.is_empty() {
+                    "none stated".to_string()
+                } else {
+                    // The registry's word: this app checks the signer, not a TEE attestation.
+                    format!("{} (as registered; no attestation checked here)", s.verifiability)
+                }}</dd>
                 <dt>"Your sub-account"</dt><dd data-testid="sub-account">{sub}</dd>
             </dl>
             {has_ledger.then(|| view! {
