@@ -394,3 +394,29 @@ impl Toasts {
         self.push("toast-error", text)
     }
 }
+
+/// Makes a page's service from the chain client each time the connection is (re)made and
+/// then runs `ready`; on a network without the service's contracts, the reason goes to
+/// `unavailable`.
+pub fn on_connect<S: 'static, E: std::fmt::Display + 'static>(
+    app: AppState,
+    service: StoredValue<Option<Rc<S>>, LocalStorage>,
+    unavailable: RwSignal<Option<String>>,
+    make: fn(Rc<ChainClient>) -> Result<S, E>,
+    ready: impl Fn() + 'static,
+) {
+    Effect::new(move || {
+        if app.chain.connection.get() != Connection::Connected {
+            return;
+        }
+        let Some(chain) = app.chain.client() else { return };
+        match make(chain) {
+            Ok(svc) => {
+                service.set_value(Some(Rc::new(svc)));
+                unavailable.set(None);
+                ready();
+            }
+            Err(e) => unavailable.set(Some(e.to_string())),
+        }
+    });
+}

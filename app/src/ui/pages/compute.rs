@@ -14,7 +14,7 @@ use crate::compute::contract::{min_ledger_text, Service};
 use crate::compute::service::{ComputeService, Overview, ProviderView};
 use crate::format::{format_0g, parse_0g};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{use_app, AppState, Connection};
+use crate::ui::state::{on_connect, use_app, AppState};
 
 pub type ComputeHandle = StoredValue<Option<Rc<ComputeService>>, LocalStorage>;
 type Loaded = Option<Result<Overview, String>>;
@@ -46,19 +46,7 @@ pub fn ComputePage() -> impl IntoView {
         let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
         spawn_local(async move { loaded.set(Some(svc.overview(account).await.map_err(|e| e.to_string()))) });
     };
-    Effect::new(move || {
-        if app.chain.connection.get() != Connection::Connected {
-            return;
-        }
-        let Some(chain) = app.chain.client() else { return };
-        match ComputeService::new(chain) {
-            Ok(svc) => {
-                service.set_value(Some(Rc::new(svc)));
-                reload();
-            }
-            Err(e) => unavailable.set(Some(e.to_string())),
-        }
-    });
+    on_connect(app, service, unavailable, ComputeService::new, reload);
     Effect::new(move || {
         app.session.selected.track();
         loaded.set(None);

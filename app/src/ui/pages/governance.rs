@@ -13,7 +13,7 @@ use crate::format::{format_0g, parse_0g};
 use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceError, GovernanceService, NewProposal, Power, ProposalView};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{use_app, AppState, Connection};
+use crate::ui::state::{on_connect, use_app, AppState};
 
 type Service = StoredValue<Option<Rc<GovernanceService>>, LocalStorage>;
 type Proposals = Option<Result<(Vec<ProposalView>, u64), String>>;
@@ -47,20 +47,7 @@ pub fn GovernancePage() -> impl IntoView {
         });
     };
 
-    Effect::new(move || {
-        if app.chain.connection.get() != Connection::Connected {
-            return;
-        }
-        let Some(chain) = app.chain.client() else { return };
-        match GovernanceService::new(chain) {
-            Ok(svc) => {
-                service.set_value(Some(Rc::new(svc)));
-                unavailable.set(None);
-                reload();
-            }
-            Err(e) => unavailable.set(Some(e.to_string())),
-        }
-    });
+    on_connect(app, service, unavailable, GovernanceService::new, reload);
     Effect::new(move || {
         app.session.selected.track();
         power.set(None);

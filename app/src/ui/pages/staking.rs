@@ -12,7 +12,7 @@ use crate::format::{format_0g, parse_0g};
 use crate::staking::contract::commission_percent;
 use crate::staking::service::{StakingError, StakingService, ValidatorView};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{use_app, AppState, Connection};
+use crate::ui::state::{on_connect, use_app, AppState};
 
 type Service = StoredValue<Option<Rc<StakingService>>, LocalStorage>;
 type Validators = Option<Result<Vec<ValidatorView>, String>>;
@@ -31,19 +31,7 @@ pub fn StakingPage() -> impl IntoView {
         let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
         spawn_local(async move { validators.set(Some(svc.validators(account).await.map_err(|e| e.to_string()))) });
     };
-    Effect::new(move || {
-        if app.chain.connection.get() != Connection::Connected {
-            return;
-        }
-        let Some(chain) = app.chain.client() else { return };
-        match StakingService::new(chain) {
-            Ok(svc) => {
-                service.set_value(Some(Rc::new(svc)));
-                reload();
-            }
-            Err(e) => unavailable.set(Some(e.to_string())),
-        }
-    });
+    on_connect(app, service, unavailable, StakingService::new, reload);
     Effect::new(move || {
         app.session.selected.track();
         validators.set(None);
