@@ -2,12 +2,15 @@
 // proven), the user opens a ledger and funds a provider; an agent chats through the
 // provider (answer, cost, signature verified against the acknowledged signer), saves the
 // exchange to its encrypted memory, which is still there after a reload; the same prompt
-// runs locally in the browser. Faults: chatting before funding says to fund the provider;
-// a provider that is down says so. Everything runs against the devnet's real anvil,
-// LedgerManager, InferenceServing, storage nodes and zg-compute-provider.
+// runs locally in the browser. Answers stream in. Faults: chatting before funding says to
+// fund the provider; a provider that is down says so; a stream cut half way and a provider
+// that goes silent are reported and cost nothing. Revoking session tokens kills a captured
+// token; a sub-account's balance comes back through the refund lock to the ledger and the
+// wallet. Everything runs against the devnet's real anvil, LedgerManager, InferenceServing,
+// storage nodes and zg-compute-provider.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newProfile, shot, startDevnet, restoreWallet, toast } from './harness.mjs';
+import { launchBrowser, newProfile, rpc, shot, startDevnet, restoreWallet, toast } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -71,7 +74,7 @@ test('the Compute page proves the registry; the user opens a ledger', async () =
   const ledger = page.getByRole('region', { name: 'Ledger' });
   await ledger.getByLabel('Ledger amount').fill('5');
   await ledger.getByRole('button', { name: 'Create ledger' }).click();
-  await toast(page, /Ledger created with 5 0G: block \d+ \(receipt verified\)/, ledger);
+  await toast(page, /Ledger created with 5 0G in block \d+ \(receipt verified\)/, ledger);
   await page.getByTestId('ledger-available').filter({ hasText: /^5 0G/ }).waitFor({ timeout: 60_000 });
   assert.equal(await page.getByRole('region', { name: 'Ledger' }).getByTestId('proof-badge').getAttribute('data-state'), 'verified');
 });
@@ -105,7 +108,7 @@ test('the user funds the provider; the agent chats, the answer is verified and c
   await row.waitFor({ timeout: 60_000 });
   await row.getByLabel('Amount to fund the provider').fill('2');
   await row.getByRole('button', { name: 'Fund provider' }).click();
-  await toast(page, /Moved 2 0G to the provider: block \d+ \(receipt verified\)/, row);
+  await toast(page, /Moved 2 0G to the provider in block \d+ \(receipt verified\)/, row);
   await providerRow(page).getByTestId('sub-account').filter({ hasText: /^2 0G/ }).waitFor({ timeout: 60_000 });
   await page.getByTestId('ledger-available').filter({ hasText: /^3 0G/ }).waitFor({ timeout: 60_000 });
   await shot(page, 'compute-03-funded');
@@ -174,11 +177,34 @@ test('after a reload the memory holds the exchange; a local run is labelled loca
   await shot(page, 'compute-06-local');
 });
 
+/** The devnet provider's admin controls (fault injection, settle now, billing state). */
+function admin(path, body) {
+  const url = `${provider.url.replace(/\/$/, '')}/__admin/${path}`;
+  return body === undefined
+    ? fetch(url)
+    : fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+}
+const fault = (body) => admin('fault', body);
+
+/** Settles what the provider is owed, then returns the sub-account's proven balance text. */
+async function settledSubAccount(page) {
+  assert.equal((await admin('settle', {})).status, 200);
+  const settledBy = parseInt(await rpc(devnet.rpcUrl, 'eth_blockNumber'), 16);
+  await nav(page, 'Compute');
+  // Read only an overview proven at or after the settlement's block.
+  for (let i = 0; ; i++) {
+    const row = providerRow(page);
+    await row.waitFor({ timeout: 60_000 });
+    const block = parseInt((await row.getByTestId('proof-badge').textContent()).match(/block (\d+)/)[1], 10);
+    if (block >= settledBy) return (await row.getByTestId('sub-account').textContent()).trim();
+    assert.ok(i < 20, `the Compute page stays behind block ${settledBy}`);
+    await new Promise((r) => setTimeout(r, 500));
+    await page.getByRole('region', { name: 'Providers' }).getByRole('button', { name: 'Refresh' }).click();
+  }
+}
+
 test('a provider that is down is reported as down, and nothing is shown as answered', async () => {
   const { page } = a;
-  const fault = (body) => fetch(`${provider.url.replace(/\/$/, '')}/__admin/fault`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
   assert.equal((await fault({ down: true })).status, 200);
   try {
     const card = await send(page, 'Are you there?');
@@ -190,4 +216,123 @@ test('a provider that is down is reported as down, and nothing is shown as answe
   } finally {
     await fault({ down: false });
   }
+});
+
+test('a stream cut half way shows what arrived, marked, and costs nothing', async () => {
+  const { page } = a;
+  const before = await settledSubAccount(page);
+  await openAgent(page, agentToken);
+  assert.equal((await fault({ cutAfterPieces: 3 })).status, 200);
+  try {
+    const card = await send(page, 'What is 0G?');
+    const alert = card.locator('.alert-error[role="alert"]');
+    await alert.waitFor({ timeout: 60_000 });
+    assert.match(await alert.textContent(), /the answer was cut off after \d+ characters \(the connection failed.*\); nothing is charged/);
+    await card.getByTestId('answer-cut').waitFor();
+    assert.ok((await card.getByTestId('answer-streaming').textContent()).length > 0, 'the pieces that arrived stay visible');
+    assert.equal(await card.getByTestId('answer-verified').count(), 0, 'never badged verified');
+    assert.equal(await card.getByRole('button', { name: 'Save to memory' }).count(), 0, 'a cut answer cannot be saved');
+    await shot(page, 'compute-08-stream-cut');
+  } finally {
+    await fault({});
+  }
+  const state = await (await admin('state')).json();
+  assert.equal(state.totalOwed, '0', 'the provider bills nothing for the cut answer');
+  assert.equal(await settledSubAccount(page), before, 'the sub-account paid nothing');
+});
+
+test('a provider that goes silent is given up on after the deadline, at no cost', async () => {
+  const { page } = a;
+  await openAgent(page, agentToken);
+  assert.equal((await fault({ stallMs: 25_000 })).status, 200);
+  try {
+    const card = await send(page, 'Hello?');
+    const alert = card.locator('.alert-error[role="alert"]');
+    await alert.waitFor({ timeout: 60_000 });
+    assert.match(await alert.textContent(), /the provider sent nothing for 20 s, so the app gave up; nothing is charged/);
+    assert.equal(await card.getByTestId('console-answer').count(), 0);
+    await shot(page, 'compute-09-silent-provider');
+  } finally {
+    await fault({});
+  }
+  // The stalled request finds the page gone when it wakes, and bills nothing.
+  await new Promise((r) => setTimeout(r, 6_000));
+  assert.equal((await (await admin('state')).json()).totalOwed, '0');
+});
+
+test('revoking session tokens kills a captured token; the next message still works', async () => {
+  const { page } = a;
+  await openAgent(page, agentToken);
+  const url = `${provider.url.replace(/\/$/, '')}/v1/proxy/chat/completions`;
+  let captured;
+  const capture = async (route) => {
+    captured = { authorization: route.request().headers().authorization, body: route.request().postData() };
+    await route.continue();
+  };
+  await page.route(url, capture);
+  let card = await send(page, 'What is storage?');
+  await card.getByTestId('answer-verified').waitFor({ timeout: 60_000 });
+  await page.unroute(url, capture);
+  assert.match(captured.authorization, /^Bearer app-sk-/);
+  const replay = () => fetch(url, {
+    method: 'POST', headers: { Authorization: captured.authorization, 'Content-Type': 'application/json' }, body: captured.body,
+  });
+  const accepted = await replay();
+  assert.equal(accepted.status, 200, 'before revocation the captured token is good');
+  await accepted.text();
+
+  await nav(page, 'Compute');
+  const row = providerRow(page);
+  await row.getByTestId('token-generation').filter({ hasText: /^0$/ }).waitFor({ timeout: 60_000 });
+  await row.getByRole('button', { name: 'Revoke session tokens' }).click();
+  await toast(page, /Revoked every session token for this provider in block \d+ \(receipt verified\)/, row);
+  await providerRow(page).getByTestId('token-generation').filter({ hasText: /^1$/ }).waitFor({ timeout: 60_000 });
+
+  const refused = await replay();
+  assert.equal(refused.status, 401);
+  assert.match((await refused.json()).error.message, /revoked/);
+
+  await openAgent(page, agentToken);
+  card = await send(page, 'What is storage?');
+  await card.getByTestId('answer-verified').waitFor({ timeout: 60_000 });
+  await shot(page, 'compute-10-after-revocation');
+});
+
+test("a provider's balance comes back through the refund lock, then to the wallet", async () => {
+  const { page } = a;
+  await settledSubAccount(page);
+  let row = providerRow(page);
+  const available = async () => parseFloat(await page.getByTestId('ledger-available').textContent());
+  const ledgerBefore = await available();
+  await row.getByRole('button', { name: 'Retrieve' }).click();
+  await toast(page, /Asked the provider's balance back in block \d+ \(receipt verified\)/, row);
+  row = providerRow(page);
+  await row.getByTestId('refunds').filter({ hasText: /locked for about 2 min more/ }).waitFor({ timeout: 60_000 });
+  const locked = parseFloat(await row.getByTestId('refunds').textContent());
+  assert.ok(locked > 1 && locked <= 2, `most of the 2 0G funded is pending (${locked})`);
+  await shot(page, 'compute-11-refund-locked');
+
+  // The devnet's lock is 120 s of chain time: let the chain's clock pass it.
+  await rpc(devnet.rpcUrl, 'evm_increaseTime', [125]);
+  await rpc(devnet.rpcUrl, 'evm_mine', []);
+  await row.getByRole('button', { name: 'Retrieve' }).waitFor();
+  await page.getByRole('region', { name: 'Providers' }).getByRole('button', { name: 'Refresh' }).click();
+  row = providerRow(page);
+  await row.getByTestId('refunds').filter({ hasText: /ready: Retrieve moves it to your ledger/ }).waitFor({ timeout: 60_000 });
+  await row.getByRole('button', { name: 'Retrieve' }).click();
+  await toast(page, /Asked the provider's balance back in block \d+/, row);
+  await page.waitForFunction(([before, amount]) => {
+    const text = document.querySelector('[data-testid="ledger-available"]')?.textContent ?? '';
+    return Math.abs(parseFloat(text) - (before + amount)) < 2e-6; // each figure is cut to 6 decimals
+  }, [ledgerBefore, locked], { timeout: 60_000 });
+
+  const ledger = page.getByRole('region', { name: 'Ledger' });
+  await ledger.getByLabel('Ledger amount').fill('1');
+  await ledger.getByRole('button', { name: 'Withdraw to wallet' }).click();
+  await toast(page, /Withdrew 1 0G to your wallet in block \d+ \(receipt verified\)/, ledger);
+  await page.waitForFunction((want) => {
+    const text = document.querySelector('[data-testid="ledger-available"]')?.textContent ?? '';
+    return Math.abs(parseFloat(text) - want) < 2e-6;
+  }, ledgerBefore + locked - 1, { timeout: 60_000 });
+  await shot(page, 'compute-12-refunded');
 });

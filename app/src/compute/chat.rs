@@ -46,9 +46,10 @@ pub fn messages(system_prompt: &str, memory: &[MemoryEntry], user: &str) -> Vec<
 }
 
 /// The request body, exactly as sent (its bytes are what the provider's signature covers).
+/// Answers are streamed, so the user sees them form.
 pub fn request_body(model: &str, messages: &[Message]) -> String {
     let messages: Vec<_> = messages.iter().map(|m| json!({"role": m.role, "content": m.content})).collect();
-    json!({"model": model, "messages": messages, "max_tokens": MAX_TOKENS, "temperature": TEMPERATURE, "stream": false})
+    json!({"model": model, "messages": messages, "max_tokens": MAX_TOKENS, "temperature": TEMPERATURE, "stream": true})
         .to_string()
 }
 
@@ -72,19 +73,35 @@ pub struct Completion {
     pub completion_tokens: u64,
 }
 
+/// Reads a streamed answer (`text/event-stream` of `chat.completion.chunk`s, then
+/// `data: [DONE]`) as its bytes arrive, in whatever pieces the network cuts them into.
+/// Keeps every byte: the provider's signature covers the whole body.
+#[derive(Debug, Default)]
+pub struct StreamReader {
+    body: Vec<u8>,
+    /// Where the next unread event starts in `body`.
+    read: usize,
+    id: Option<String>,
+    text: String,
+    usage: Option<(u64, u64)>,
+    done: bool,
+}
+
 #[derive(Deserialize)]
-struct RawCompletion {
+struct RawChunk {
     id: String,
-    choices: Vec<RawChoice>,
-    usage: RawUsage,
+    #[serde(default)]
+    choices: Vec<RawDelta>,
+    usage: Option<RawUsage>,
 }
 #[derive(Deserialize)]
-struct RawChoice {
-    message: RawMessage,
+struct RawDelta {
+    #[serde(default)]
+    delta: RawDeltaContent,
 }
-#[derive(Deserialize)]
-struct RawMessage {
-    content: String,
+#[derive(Deserialize, Default)]
+struct RawDeltaContent {
+    content: Option<String>,
 }
 #[derive(Deserialize)]
 struct RawUsage {
@@ -92,16 +109,96 @@ struct RawUsage {
     completion_tokens: u64,
 }
 
-/// Reads a `chat.completion` body.
-pub fn parse_completion(body: &[u8]) -> Result<Completion, String> {
-    let raw: RawCompletion = serde_json::from_slice(body).map_err(|e| format!("not a chat completion: {e}"))?;
-    let text = raw.choices.into_iter().next().map(|c| c.message.content).ok_or("the answer has no choices")?;
-    Ok(Completion {
-        id: raw.id,
-        text,
-        prompt_tokens: raw.usage.prompt_tokens,
-        completion_tokens: raw.usage.completion_tokens,
-    })
+impl StreamReader {
+    /// Takes the next bytes of the body; returns the answer text they completed (empty
+    /// until a whole event has arrived).
+    pub fn push(&mut self, bytes: &[u8]) -> Result<String, String> {
+        self.body.extend_from_slice(bytes);
+        let mut new_text = String::new();
+        while let Some(end) = find_event_end(&self.body[self.read..]) {
+            let (event, skip) = end;
+            let event = String::from_utf8(self.body[self.read..self.read + event].to_vec())
+                .map_err(|_| "an event is not UTF-8".to_string())?;
+            self.read += skip;
+            if let Some(text) = self.event(&event)? {
+                new_text.push_str(&text);
+            }
+        }
+        Ok(new_text)
+    }
+
+    /// One event's `data:` lines (joined by newlines, as the SSE standard says); other
+    /// fields and comments are ignored.
+    fn event(&mut self, event: &str) -> Result<Option<String>, String> {
+        let data: Vec<&str> =
+            event.lines().filter_map(|l| l.strip_prefix("data:")).map(|d| d.strip_prefix(' ').unwrap_or(d)).collect();
+        if data.is_empty() {
+            return Ok(None);
+        }
+        let data = data.join("\n");
+        if self.done {
+            return Err("the provider sent more after [DONE]".into());
+        }
+        if data == "[DONE]" {
+            self.done = true;
+            return Ok(None);
+        }
+        let chunk: RawChunk = serde_json::from_str(&data).map_err(|e| format!("not a chat.completion.chunk: {e}"))?;
+        match &self.id {
+            Some(id) if *id != chunk.id => return Err("the stream mixes two answers".into()),
+            Some(_) => {}
+            None => self.id = Some(chunk.id),
+        }
+        if let Some(u) = chunk.usage {
+            self.usage = Some((u.prompt_tokens, u.completion_tokens));
+        }
+        let text: String = chunk.choices.into_iter().filter_map(|c| c.delta.content).collect();
+        self.text.push_str(&text);
+        Ok(Some(text))
+    }
+
+    /// The text so far (all of it, once finished).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Every byte received, exactly.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The answer, once the body has ended: only a stream that reached `[DONE]` with its
+    /// usage is a whole answer.
+    pub fn finish(&self) -> Result<Completion, StreamCut> {
+        match (&self.id, self.usage, self.done) {
+            (Some(id), Some((prompt_tokens, completion_tokens)), true) => {
+                Ok(Completion { id: id.clone(), text: self.text.clone(), prompt_tokens, completion_tokens })
+            }
+            _ => Err(StreamCut { received: self.text.clone() }),
+        }
+    }
+}
+
+/// A streamed answer that ended before `[DONE]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamCut {
+    /// The text that did arrive.
+    pub received: String,
+}
+
+/// The length of the first whole event in `bytes` and how many bytes to skip past its
+/// blank line (`\n\n`, `\r\n\r\n` or `\r\r`), if one has arrived.
+fn find_event_end(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    while i < bytes.len() {
+        for sep in [&b"\r\n\r\n"[..], b"\n\n", b"\r\r"] {
+            if bytes[i..].starts_with(sep) {
+                return Some((i, i + sep.len()));
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The `message` of an OpenAI error body, if it is one.
@@ -124,15 +221,79 @@ mod tests {
         assert_eq!(prompt(&m), "System: Be brief.\nUser: Hello\nAssistant: Hi\nUser: What is 0G?\nAssistant:");
         let body: serde_json::Value = serde_json::from_str(&request_body("zg-tiny-lm-v1", &m)).unwrap();
         assert_eq!(body["messages"][2]["role"], "assistant");
-        assert_eq!(body["stream"], false);
+        assert_eq!(body["stream"], true);
+    }
+
+    /// The provider's events (devnet/src/compute_provider/chat.rs), as bytes.
+    fn provider_stream() -> Vec<u8> {
+        let chunk = |delta: &str, extra: &str| {
+            format!(
+                r#"data: {{"id":"chatcmpl-7","object":"chat.completion.chunk","choices":[{{"index":0,"delta":{delta},"finish_reason":null}}]{extra}}}"#
+            ) + "\n\n"
+        };
+        [
+            chunk(r#"{"role":"assistant","content":""}"#, ""),
+            chunk(r#"{"content":"Hel"}"#, ""),
+            chunk(r#"{"content":"lo é"}"#, ""),
+            chunk("{}", r#","usage":{"prompt_tokens":9,"completion_tokens":4,"total_tokens":13}"#),
+            "data: [DONE]\n\n".to_string(),
+        ]
+        .concat()
+        .into_bytes()
     }
 
     #[test]
-    fn reads_answers_and_errors() {
-        let body = br#"{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#;
-        let c = parse_completion(body).unwrap();
-        assert_eq!((c.id.as_str(), c.text.as_str(), c.prompt_tokens, c.completion_tokens), ("chatcmpl-1", "hi", 3, 2));
+    fn reads_a_stream_in_any_cut() {
+        let body = provider_stream();
+        // Every split point, including inside "é" and inside "\n\n".
+        for cut in 0..body.len() {
+            let mut reader = StreamReader::default();
+            let mut shown = reader.push(&body[..cut]).unwrap();
+            shown += &reader.push(&body[cut..]).unwrap();
+            assert_eq!(shown, "Hello é");
+            let c = reader.finish().unwrap();
+            assert_eq!(
+                (c.id.as_str(), c.text.as_str(), c.prompt_tokens, c.completion_tokens),
+                ("chatcmpl-7", "Hello é", 9, 4)
+            );
+            assert_eq!(reader.body(), &body[..], "every byte is kept for the signature check");
+        }
+        // CRLF line ends and comments are read too.
+        let mut reader = StreamReader::default();
+        let crlf = String::from_utf8(body.clone()).unwrap().replace("\n\n", "\r\n\r\n");
+        assert_eq!(reader.push(format!(": keep-alive\r\n\r\n{crlf}").as_bytes()).unwrap(), "Hello é");
+        assert!(reader.finish().is_ok());
+    }
+
+    #[test]
+    fn a_stream_without_done_is_cut() {
+        let body = provider_stream();
+        let without_done = &body[..body.len() - "data: [DONE]\n\n".len()];
+        let mut reader = StreamReader::default();
+        reader.push(without_done).unwrap();
+        assert_eq!(reader.finish(), Err(StreamCut { received: "Hello é".into() }));
+        // Cut in the middle of an event: the half event is not shown.
+        let mut reader = StreamReader::default();
+        let half = body.windows(5).position(|w| w == b"lo \xc3\xa9").unwrap();
+        assert_eq!(reader.push(&body[..half]).unwrap(), "Hel");
+        assert_eq!(reader.finish(), Err(StreamCut { received: "Hel".into() }));
+    }
+
+    #[test]
+    fn refuses_streams_that_are_not_one_answer() {
+        let mut reader = StreamReader::default();
+        assert!(reader.push(b"data: {\"nope\":1}\n\n").unwrap_err().contains("chat.completion.chunk"));
+        let mut reader = StreamReader::default();
+        let two = "data: {\"id\":\"a\",\"choices\":[]}\n\ndata: {\"id\":\"b\",\"choices\":[]}\n\n";
+        assert!(reader.push(two.as_bytes()).unwrap_err().contains("two answers"));
+        let mut reader = StreamReader::default();
+        let after = "data: [DONE]\n\ndata: [DONE]\n\n";
+        assert!(reader.push(after.as_bytes()).unwrap_err().contains("after [DONE]"));
+    }
+
+    #[test]
+    fn reads_errors() {
         assert_eq!(error_message(br#"{"error":{"message":"no","type":"x"}}"#).as_deref(), Some("no"));
-        assert!(parse_completion(b"{}").is_err());
+        assert_eq!(error_message(b"{}"), None);
     }
 }

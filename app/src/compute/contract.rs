@@ -50,6 +50,9 @@ sol! {
     function depositFund() external payable;
     function transferFund(address provider, string memory serviceName, uint256 amount) external;
     function refund(uint256 amount) external;
+    function retrieveFund(address[] memory providers, string memory serviceName) external;
+    function revokeAllTokens(address provider) external;
+    function lockTime() external view returns (uint256);
 
     error LedgerNotExists(address user);
     error LedgerExists(address user);
@@ -59,6 +62,7 @@ sol! {
     error AccountExists(address user, address provider);
     error ServiceNotExist(address provider);
     error ProviderCannotBeUser();
+    error TooManyRefunds(address user, address provider);
 }
 
 /// The name `transferFund` takes for the inference serving contract (0G's
@@ -107,6 +111,23 @@ pub fn transfer_call(provider: Address, amount: U256) -> Bytes {
 pub fn refund_call(amount: U256) -> Bytes {
     refundCall { amount }.abi_encode().into()
 }
+/// Asks for the sub-account's balance with `provider` back (it reaches the ledger after
+/// the serving contract's lock time), and moves refunds whose lock time has passed into
+/// the ledger's available balance. The same call does both, as 0G's SDK uses it.
+pub fn retrieve_call(provider: Address) -> Bytes {
+    retrieveFundCall { providers: vec![provider], serviceName: INFERENCE_SERVICE_NAME.into() }.abi_encode().into()
+}
+/// Kills every session token made so far for `provider` (tokens carry the sub-account's
+/// generation, and this bumps it).
+pub fn revoke_all_tokens_call(provider: Address) -> Bytes {
+    revokeAllTokensCall { provider }.abi_encode().into()
+}
+pub fn lock_time_call() -> Bytes {
+    lockTimeCall {}.abi_encode().into()
+}
+pub fn decode_lock_time(out: &[u8]) -> Option<U256> {
+    lockTimeCall::abi_decode_returns(out).ok()
+}
 
 /// Whether a read's revert says "no such ledger" / "no such sub-account" (an empty
 /// state, not a failure).
@@ -148,10 +169,41 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
     if let Ok(e) = ServiceNotExist::abi_decode(data) {
         return Some(format!("{} is not a registered provider", e.provider));
     }
+    if TooManyRefunds::abi_decode(data).is_ok() {
+        return Some(
+            "too many refunds are pending with this provider; wait for the lock time to pass, then retrieve again"
+                .into(),
+        );
+    }
     if ProviderCannotBeUser::abi_decode(data).is_ok() {
         return Some("a provider cannot be its own user".into());
     }
     None
+}
+
+/// A sub-account's pending refunds at time `now` (seconds, the chain's clock): what the
+/// next retrieve moves to the ledger, what is still locked, and when the last lock ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PendingRefunds {
+    pub ready: U256,
+    pub locked: U256,
+    pub unlocks_at: Option<u64>,
+}
+
+pub fn pending_refunds(account: &Account, lock_time: U256, now: u64) -> PendingRefunds {
+    let valid = usize::try_from(account.validRefundsLength).unwrap_or(usize::MAX);
+    let mut out = PendingRefunds::default();
+    for r in account.refunds.iter().take(valid).filter(|r| !r.processed) {
+        let unlocks = r.createdAt.saturating_add(lock_time);
+        if unlocks <= U256::from(now) {
+            out.ready += r.amount;
+        } else {
+            out.locked += r.amount;
+            let at = u64::try_from(unlocks).unwrap_or(u64::MAX);
+            out.unlocks_at = Some(out.unlocks_at.map_or(at, |t| t.max(at)));
+        }
+    }
+    out
 }
 
 /// The minimum a new ledger needs, for messages.
@@ -170,6 +222,9 @@ mod tests {
         assert_eq!(depositFundCall::SELECTOR.to_vec(), k("depositFund()"));
         assert_eq!(transferFundCall::SELECTOR.to_vec(), k("transferFund(address,string,uint256)"));
         assert_eq!(refundCall::SELECTOR.to_vec(), k("refund(uint256)"));
+        assert_eq!(retrieveFundCall::SELECTOR.to_vec(), k("retrieveFund(address[],string)"));
+        assert_eq!(revokeAllTokensCall::SELECTOR.to_vec(), k("revokeAllTokens(address)"));
+        assert_eq!(lockTimeCall::SELECTOR.to_vec(), k("lockTime()"));
         assert_eq!(getLedgerCall::SELECTOR.to_vec(), k("getLedger(address)"));
         assert_eq!(getAccountCall::SELECTOR.to_vec(), k("getAccount(address,address)"));
         assert_eq!(getAllServicesCall::SELECTOR.to_vec(), k("getAllServices(uint256,uint256)"));
@@ -186,6 +241,43 @@ mod tests {
         assert!(is_missing(&LedgerNotExists { user: Address::ZERO }.abi_encode()));
         assert!(!is_missing(&LedgerExists { user: Address::ZERO }.abi_encode()));
         assert_eq!(explain_revert(&[1, 2, 3]), None);
+    }
+
+    #[test]
+    fn refunds_unlock_after_the_lock_time() {
+        let refund = |amount: u64, at: u64, processed: bool| Refund {
+            index: U256::ZERO,
+            amount: U256::from(amount),
+            createdAt: U256::from(at),
+            processed,
+        };
+        let account = Account {
+            user: Address::ZERO,
+            provider: Address::ZERO,
+            nonce: U256::ZERO,
+            balance: U256::from(100),
+            pendingRefund: U256::from(7),
+            // The last one is past validRefundsLength: not pending.
+            refunds: vec![refund(2, 1_000, false), refund(5, 1_100, false), refund(9, 900, true), refund(4, 1, false)],
+            additionalInfo: String::new(),
+            acknowledged: true,
+            validRefundsLength: U256::from(3),
+            generation: U256::ZERO,
+            revokedBitmap: U256::ZERO,
+        };
+        let lock = U256::from(120);
+        assert_eq!(
+            pending_refunds(&account, lock, 1_119),
+            PendingRefunds { ready: U256::ZERO, locked: U256::from(7), unlocks_at: Some(1_220) }
+        );
+        assert_eq!(
+            pending_refunds(&account, lock, 1_120),
+            PendingRefunds { ready: U256::from(2), locked: U256::from(5), unlocks_at: Some(1_220) }
+        );
+        assert_eq!(
+            pending_refunds(&account, lock, 1_220),
+            PendingRefunds { ready: U256::from(7), ..Default::default() }
+        );
     }
 
     #[test]

@@ -16,8 +16,9 @@ use super::contract::{self, Account, Ledger, Service};
 use super::token;
 use crate::chain::client::{ChainClient, ChainError, Inclusion};
 
-/// How long a provider may take to answer (or to serve a signature).
-pub const CHAT_TIMEOUT_MS: u32 = 60_000;
+/// How long a provider may stay silent: before its first byte, between two pieces of a
+/// streamed answer, or when serving a signature.
+pub const IDLE_TIMEOUT_MS: u32 = 20_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ComputeError {
@@ -31,9 +32,11 @@ pub enum ComputeError {
     NotProven(String),
     #[error("the provider at {url} did not answer ({reason}); it may be down, try again later")]
     ProviderDown { url: String, reason: String },
-    #[error("the provider did not answer within {0} s; try again later")]
+    #[error("the provider sent nothing for {0} s, so the app gave up; nothing is charged for an answer that did not arrive. Try again later")]
     Timeout(u32),
-    #[error("the provider refused the session token: {0}")]
+    #[error("the answer was cut off after {received_chars} characters ({reason}); nothing is charged for an answer that did not arrive whole. Ask again")]
+    StreamCut { received_chars: usize, reason: String },
+    #[error("the provider refused the session token: {0}. A fresh token is made for each message; if it says expired, check this computer's clock")]
     Unauthorized(String),
     #[error("your sub-account with this provider cannot pay for this answer: fund the provider first (Compute page → Fund provider). The provider said: {0}")]
     InsufficientBalance(String),
@@ -175,12 +178,15 @@ impl ComputeService {
         Ok(self.chain.transact(key, self.ledger, U256::ZERO, contract::transfer_call(provider, amount)).await?)
     }
 
-    /// Asks `provider` (as the proven registry describes it) and checks the signed answer.
+    /// Asks `provider` (as the proven registry describes it), streaming the answer's text
+    /// to `on_text` as it arrives, then checks the signature over the whole exchange. An
+    /// answer that does not arrive whole is an error (the provider charges nothing for it).
     pub async fn chat(
         &self,
         key: &SigningKey,
         provider: Address,
         messages: &[Message],
+        on_text: &dyn Fn(&str),
     ) -> Result<ChatAnswer, ComputeError> {
         let _ = self.chain.sync().await;
         let service = self.service(provider).await?.value;
@@ -197,8 +203,18 @@ impl ComputeService {
         let body = chat::request_body(&service.model, messages);
         let base = service.url.trim_end_matches('/').to_string();
         let url = format!("{base}/v1/proxy/chat/completions");
-        let (status, response) = http(&url, Some((&authorization, &body))).await?;
+
+        let watchdog = Watchdog::new(IDLE_TIMEOUT_MS)?;
+        let request = gloo::net::http::Request::post(&url)
+            .header("Authorization", &authorization)
+            .header("Content-Type", "application/json")
+            .abort_signal(Some(&watchdog.signal()))
+            .body(body.clone())
+            .map_err(|e| ComputeError::Malformed(e.to_string()))?;
+        let response = request.send().await.map_err(|e| watchdog.explain(&base, e.to_string()))?;
+        let status = response.status();
         if status != 200 {
+            let response = response.binary().await.map_err(|e| watchdog.explain(&base, e.to_string()))?;
             let message = chat::error_message(&response)
                 .unwrap_or_else(|| String::from_utf8_lossy(&response).chars().take(200).collect());
             return Err(match status {
@@ -208,10 +224,14 @@ impl ComputeService {
                 _ => ComputeError::Refusal { status, message },
             });
         }
-        let completion = chat::parse_completion(&response).map_err(ComputeError::Malformed)?;
+        let stream = read_stream(&response, &watchdog, on_text).await?;
+        let completion = stream.finish().map_err(|cut| ComputeError::StreamCut {
+            received_chars: cut.received.chars().count(),
+            reason: "the stream ended before [DONE]".into(),
+        })?;
         let cost = contract::fee(&service, completion.prompt_tokens, completion.completion_tokens);
-        let check = match http(&format!("{base}/v1/proxy/signature/{}", completion.id), None).await {
-            Ok((200, sig)) => check_signature(body.as_bytes(), &response, &sig, &service),
+        let check = match http_get(&format!("{base}/v1/proxy/signature/{}", completion.id)).await {
+            Ok((200, sig)) => check_signature(body.as_bytes(), stream.body(), &sig, &service),
             Ok((status, other)) => AnswerCheck::Unverified {
                 reason: format!(
                     "the provider served no signature ({status}: {})",
@@ -228,6 +248,130 @@ impl ComputeService {
             check,
             chat_id: completion.id,
         })
+    }
+
+    /// The serving contract's refund lock time, in seconds, proven.
+    pub async fn lock_time(&self) -> Result<u64, ComputeError> {
+        let (out, _) = self.chain.read(self.serving, contract::lock_time_call()).await?;
+        let lock = contract::decode_lock_time(&out)
+            .ok_or_else(|| ComputeError::NotProven("lockTime did not decode".into()))?;
+        Ok(u64::try_from(lock).unwrap_or(u64::MAX))
+    }
+
+    /// Asks for the sub-account's balance with `provider` back, and moves refunds whose
+    /// lock time has passed into the ledger (0G's `retrieveFund`).
+    pub async fn retrieve(&self, key: &SigningKey, provider: Address) -> Result<Inclusion, ComputeError> {
+        Ok(self.chain.transact(key, self.ledger, U256::ZERO, contract::retrieve_call(provider)).await?)
+    }
+
+    /// Pays `amount` of the ledger's available balance back to the wallet.
+    pub async fn withdraw(&self, key: &SigningKey, amount: U256) -> Result<Inclusion, ComputeError> {
+        Ok(self.chain.transact(key, self.ledger, U256::ZERO, contract::refund_call(amount)).await?)
+    }
+
+    /// Makes every session token issued so far for `provider` worthless (a leaked token
+    /// can no longer spend the sub-account); the next message gets a token of the new
+    /// generation.
+    pub async fn revoke_tokens(&self, key: &SigningKey, provider: Address) -> Result<Inclusion, ComputeError> {
+        Ok(self.chain.transact(key, self.serving, U256::ZERO, contract::revoke_all_tokens_call(provider)).await?)
+    }
+}
+
+/// Reads a streamed answer's body to its end, passing new text on as it forms.
+async fn read_stream(
+    response: &gloo::net::http::Response,
+    watchdog: &Watchdog,
+    on_text: &dyn Fn(&str),
+) -> Result<chat::StreamReader, ComputeError> {
+    use wasm_bindgen::JsCast;
+    let mut stream = chat::StreamReader::default();
+    let body = response.body().ok_or_else(|| ComputeError::Malformed("the answer has no body".into()))?;
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    loop {
+        watchdog.feed();
+        let read = wasm_bindgen_futures::JsFuture::from(reader.read()).await;
+        let chunk = match read {
+            Ok(chunk) => chunk,
+            Err(_) if watchdog.fired() => {
+                return Err(ComputeError::StreamCut {
+                    received_chars: stream.text().chars().count(),
+                    reason: format!("the provider went silent for {} s", IDLE_TIMEOUT_MS / 1000),
+                });
+            }
+            Err(e) => {
+                return Err(ComputeError::StreamCut {
+                    received_chars: stream.text().chars().count(),
+                    reason: format!("the connection failed: {}", js_error_text(&e)),
+                })
+            }
+        };
+        let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        if done {
+            watchdog.stop();
+            return Ok(stream);
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).unwrap_or_default();
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        let text = stream.push(&bytes).map_err(ComputeError::Malformed)?;
+        if !text.is_empty() {
+            on_text(&text);
+        }
+    }
+}
+
+fn js_error_text(e: &wasm_bindgen::JsValue) -> String {
+    js_sys::Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .unwrap_or_else(|| "network error".into())
+}
+
+/// Aborts a request when the provider stays silent for `ms`: armed by `feed` each time
+/// bytes arrive.
+struct Watchdog {
+    controller: web_sys::AbortController,
+    timer: std::cell::RefCell<Option<gloo::timers::callback::Timeout>>,
+    fired: Rc<std::cell::Cell<bool>>,
+    ms: u32,
+}
+
+impl Watchdog {
+    fn new(ms: u32) -> Result<Self, ComputeError> {
+        let controller =
+            web_sys::AbortController::new().map_err(|_| ComputeError::Chain("no AbortController".into()))?;
+        let watchdog = Self { controller, timer: Default::default(), fired: Default::default(), ms };
+        watchdog.feed();
+        Ok(watchdog)
+    }
+
+    fn signal(&self) -> web_sys::AbortSignal {
+        self.controller.signal()
+    }
+
+    fn feed(&self) {
+        let (controller, fired) = (self.controller.clone(), self.fired.clone());
+        // Replacing the old timeout cancels it.
+        *self.timer.borrow_mut() = Some(gloo::timers::callback::Timeout::new(self.ms, move || {
+            fired.set(true);
+            controller.abort();
+        }));
+    }
+
+    fn stop(&self) {
+        self.timer.borrow_mut().take();
+    }
+
+    fn fired(&self) -> bool {
+        self.fired.get()
+    }
+
+    /// A failed request: timed out, or the provider is unreachable.
+    fn explain(&self, base: &str, reason: String) -> ComputeError {
+        if self.fired() {
+            ComputeError::Timeout(self.ms / 1000)
+        } else {
+            ComputeError::ProviderDown { url: base.into(), reason }
+        }
     }
 }
 
@@ -253,39 +397,18 @@ fn check_signature(request: &[u8], response: &[u8], body: &[u8], service: &Servi
     }
 }
 
-/// One HTTP exchange with a deadline: POST `(authorization, json)` or GET. Returns the
-/// status and the exact body bytes.
-async fn http(url: &str, post: Option<(&str, &str)>) -> Result<(u16, Vec<u8>), ComputeError> {
-    let controller = web_sys::AbortController::new().map_err(|_| ComputeError::Chain("no AbortController".into()))?;
-    let signal = controller.signal();
-    let timed_out = Rc::new(std::cell::Cell::new(false));
-    let flag = timed_out.clone();
-    let _timer = gloo::timers::callback::Timeout::new(CHAT_TIMEOUT_MS, move || {
-        flag.set(true);
-        controller.abort();
-    });
-    let down = |e: gloo::net::Error| {
-        if timed_out.get() {
-            ComputeError::Timeout(CHAT_TIMEOUT_MS / 1000)
-        } else {
-            ComputeError::ProviderDown { url: url.split("/v1/").next().unwrap_or(url).into(), reason: e.to_string() }
-        }
-    };
-    let request = match post {
-        Some((authorization, json)) => gloo::net::http::Request::post(url)
-            .header("Authorization", authorization)
-            .header("Content-Type", "application/json")
-            .abort_signal(Some(&signal))
-            .body(json.to_string())
-            .map_err(|e| ComputeError::Malformed(e.to_string()))?,
-        None => gloo::net::http::Request::get(url)
-            .abort_signal(Some(&signal))
-            .build()
-            .map_err(|e| ComputeError::Malformed(e.to_string()))?,
-    };
-    let response = request.send().await.map_err(down)?;
+/// A GET with the idle deadline. Returns the status and the exact body bytes.
+async fn http_get(url: &str) -> Result<(u16, Vec<u8>), ComputeError> {
+    let watchdog = Watchdog::new(IDLE_TIMEOUT_MS)?;
+    let base = url.split("/v1/").next().unwrap_or(url);
+    let response = gloo::net::http::Request::get(url)
+        .abort_signal(Some(&watchdog.signal()))
+        .send()
+        .await
+        .map_err(|e| watchdog.explain(base, e.to_string()))?;
     let status = response.status();
-    let bytes = response.binary().await.map_err(down)?;
+    let bytes = response.binary().await.map_err(|e| watchdog.explain(base, e.to_string()))?;
+    watchdog.stop();
     Ok((status, bytes))
 }
 
@@ -303,6 +426,10 @@ pub struct Overview {
     pub providers: Vec<ProviderView>,
     pub ledger: Option<Ledger>,
     pub block: u64,
+    /// Seconds a requested refund stays locked in the serving contract.
+    pub lock_time: u64,
+    /// The verified tip's timestamp: the clock refunds unlock by.
+    pub now: u64,
 }
 
 impl ComputeService {
@@ -314,6 +441,8 @@ impl ComputeService {
             let account = self.account(me, service.provider).await?.value;
             providers.push(ProviderView { service, account });
         }
-        Ok(Overview { providers, ledger: ledger.value, block: services.block.max(ledger.block) })
+        let lock_time = self.lock_time().await?;
+        let now = self.chain.tip().map(|t| t.header.timestamp).unwrap_or_default();
+        Ok(Overview { providers, ledger: ledger.value, block: services.block.max(ledger.block), lock_time, now })
     }
 }

@@ -7,6 +7,7 @@ pub mod pages;
 pub mod settings;
 pub mod shell;
 pub mod state;
+pub mod tx;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -187,6 +187,9 @@ struct Faults {
     stall_ms: u64,
     /// Milliseconds added after each generated piece.
     delay_ms: u64,
+    /// Streamed answers drop the connection after this many pieces (0: never), the way
+    /// a failing network cuts them.
+    cut_after_pieces: u64,
 }
 
 /// Chat id → (signed text, signature), and the ids oldest first for eviction.
@@ -502,7 +505,12 @@ fn handle(mut request: Request, provider: &Provider) {
                     *lock(&provider.faults) = faults.clone();
                     respond_json(request, 200, &json!({"faults": faults}), &[]);
                 }
-                Err(e) => fail(request, 400, "bad_request", &format!("expected {{down, stallMs, delayMs}}: {e}")),
+                Err(e) => fail(
+                    request,
+                    400,
+                    "bad_request",
+                    &format!("expected {{down, stallMs, delayMs, cutAfterPieces}}: {e}"),
+                ),
             }
         }
         _ => fail(request, 404, "not_found", "no such endpoint; see POST /v1/proxy/chat/completions"),
@@ -587,7 +595,7 @@ fn chat_completion(request: Request, provider: &Provider, body: Vec<u8>) {
     let delay = Duration::from_millis(faults.delay_ms);
 
     let delivered = if chat.stream {
-        stream(request, provider, &chat, &model, &answer, &body, prompt_tokens, seed, delay)
+        stream(request, provider, &chat, &model, &answer, &body, prompt_tokens, seed, &faults)
     } else {
         let generation = model.generate(&chat.prompt, chat.max_tokens, chat.temperature, seed, &mut |_| {
             if !delay.is_zero() {
@@ -627,8 +635,9 @@ fn stream(
     request_body: &[u8],
     prompt_tokens: usize,
     seed: u64,
-    delay: Duration,
+    faults: &Faults,
 ) -> Option<(u128, String)> {
+    let delay = Duration::from_millis(faults.delay_ms);
     let mut head = String::from(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
          Transfer-Encoding: chunked\r\nX-Content-Type-Options: nosniff\r\n",
@@ -648,7 +657,13 @@ fn stream(
         return None;
     }
     let mut connected = true;
+    let mut pieces = 0;
     let generation = model.generate(&chat.prompt, chat.max_tokens, chat.temperature, seed, &mut |piece| {
+        if faults.cut_after_pieces > 0 && pieces == faults.cut_after_pieces {
+            connected = false;
+            return false;
+        }
+        pieces += 1;
         connected = send(&mut writer, &answer.piece_event(piece), &mut sent);
         if connected && !delay.is_zero() {
             std::thread::sleep(delay);

@@ -807,6 +807,8 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
     let busy = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let note = RwSignal::new(None::<String>);
+    // A provider's answer as it streams in; left on screen, marked, if it is cut off.
+    let partial = RwSignal::new(None::<String>);
     let meta = StoredValue::new(opened.metadata.clone());
     let token = opened.token;
     if let Some(chain) = app.chain.client() {
@@ -852,11 +854,19 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
             Ok(k) => k,
             Err(e) => return error.set(Some(e)),
         };
-        busy.set(Some("Asking the provider, then checking its signature…".into()));
+        busy.set(Some("Asking the provider…".into()));
         answer.set(None);
+        partial.set(Some(String::new()));
         spawn_local(async move {
-            let result = svc.chat(&key, provider, &messages).await;
+            let on_text = move |text: &str| {
+                busy.set(Some("Receiving the answer; its signature is checked when it is whole…".into()));
+                partial.update(|p| p.get_or_insert_with(String::new).push_str(text));
+            };
+            let result = svc.chat(&key, provider, &messages, &on_text).await;
             busy.set(None);
+            if result.is_ok() || partial.get_untracked().is_some_and(|p| p.is_empty()) {
+                partial.set(None);
+            }
             match result {
                 Ok(a) => answer.set(Some(ConsoleAnswer {
                     question,
@@ -940,6 +950,17 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
             {move || note.get().map(|n| view! { <p class="muted" data-testid="console-note">{n}</p> })}
             {progress_view(busy)}
             <ErrorAlert message=error />
+            {move || partial.get().map(|text| {
+                let cut = busy.get().is_none();
+                view! {
+                    <div class="stack" data-testid="answer-partial">
+                        {cut.then(|| view! {
+                            <span class="badge badge-unverified" data-testid="answer-cut">"Cut off: not verified, not charged, not saved"</span>
+                        })}
+                        <p class="pre" class:muted=cut data-testid="answer-streaming">{text}</p>
+                    </div>
+                }
+            })}
             {move || answer.get().map(|a| {
                 let badge = match &a.source {
                     ConsoleSource::Provider { check: AnswerCheck::Verified { signer }, .. } => view! {

@@ -1,20 +1,22 @@
 //! The Compute page: 0G Compute providers from the on-chain registry (model, prices, signer
 //! and whether the registry acknowledges it), the account's ledger (create with a first
-//! deposit, deposit more) and its sub-account per provider ("Fund provider"). Every value
-//! is read by a verified call; every transaction's receipt is proven.
+//! deposit, deposit more, withdraw to the wallet) and its sub-account per provider (fund
+//! it, retrieve its balance through the lock time, revoke every session token made for
+//! it). Every value is read by a verified call; every transaction's receipt is proven.
 
 use std::rc::Rc;
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U256};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
-use crate::compute::contract::{min_ledger_text, Service};
+use crate::compute::contract::{min_ledger_text, pending_refunds, Service};
 use crate::compute::service::{ComputeService, Overview, ProviderView};
 use crate::format::{format_0g, parse_0g};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{on_connect, use_app, AppState};
+use crate::ui::tx::{run_tx, TxView};
 
 pub type ComputeHandle = StoredValue<Option<Rc<ComputeService>>, LocalStorage>;
 type Loaded = Option<Result<Overview, String>>;
@@ -74,9 +76,7 @@ pub fn ComputePage() -> impl IntoView {
                 <p class="hint" data-testid="model-description">{model_description()}</p>
                 <div class="stack">
                     {move || overview.get().map(|o| {
-                        let block = o.block;
-                        let has_ledger = o.ledger.is_some();
-                        o.providers.into_iter().map(|p| view! { <ProviderRow service p block has_ledger reload=reload_cb /> }).collect_view()
+                        o.providers.clone().into_iter().map(|p| view! { <ProviderRow service p overview=o.clone() reload=reload_cb /> }).collect_view()
                     })}
                     {move || overview.get().filter(|o| o.providers.is_empty()).map(|_| view! { <p class="muted">"No provider is registered."</p> })}
                 </div>
@@ -90,38 +90,38 @@ fn LedgerCard(service: ComputeHandle, overview: Overview, reload: Callback<()>) 
     let app = use_app();
     let exists = overview.ledger.is_some();
     let amount = RwSignal::new(if exists { String::new() } else { "3".to_string() });
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let submit = move |_| {
-        error.set(None);
-        let Some(svc) = service.get_value() else { return };
-        let key = match app.session.signing_key(app.session.selected.get_untracked()) {
-            Ok(k) => k,
-            Err(e) => return error.set(Some(e)),
+    let tx = TxView::new();
+    // The amount stays typed until its transaction is proven, so a failure loses nothing.
+    let cleared = Callback::new(move |_| {
+        amount.set(String::new());
+        reload.run(());
+    });
+    let parse_amount = move || match parse_0g(&amount.get_untracked()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            tx.error.set(Some(e.to_string()));
+            None
+        }
+    };
+    let put_in = move |_| {
+        let Some(value) = parse_amount() else { return };
+        let (label, done) = if exists {
+            ("Depositing…", format!("Deposited {}", format_0g(value)))
+        } else {
+            ("Creating the ledger…", format!("Ledger created with {}", format_0g(value)))
         };
-        let value = match parse_0g(&amount.get_untracked()) {
-            Ok(a) => a,
-            Err(e) => return error.set(Some(e.to_string())),
-        };
-        busy.set(true);
-        spawn_local(async move {
-            let result = if exists { svc.deposit(&key, value).await } else { svc.create_ledger(&key, value).await };
-            busy.set(false);
-            match result {
-                Ok(included) => {
-                    app.toasts.success(&format!(
-                        "{} {}: block {} (receipt verified)",
-                        if exists { "Deposited" } else { "Ledger created with" },
-                        format_0g(value),
-                        included.block
-                    ));
-                    amount.set(String::new());
-                    reload.run(());
-                    app.chain.refresh_balances(app);
-                }
-                Err(e) => error.set(Some(e.to_string())),
+        run_tx(app, service, tx, label, done, cleared, move |s, k| async move {
+            if exists {
+                s.deposit(&k, value).await
+            } else {
+                s.create_ledger(&k, value).await
             }
         });
+    };
+    let withdraw = move |_| {
+        let Some(value) = parse_amount() else { return };
+        let done = format!("Withdrew {} to your wallet", format_0g(value));
+        run_tx(app, service, tx, "Withdrawing…", done, cleared, move |s, k| async move { s.withdraw(&k, value).await });
     };
     view! {
         <section class="card" aria-label="Ledger">
@@ -136,6 +136,7 @@ fn LedgerCard(service: ComputeHandle, overview: Overview, reload: Callback<()>) 
                         <dt>"Available"</dt><dd data-testid="ledger-available">{format_0g(l.availableBalance)}</dd>
                         <dt>"Total"</dt><dd data-testid="ledger-total">{format_0g(l.totalBalance)}</dd>
                     </dl>
+                    <p class="hint">{format!("Withdraw pays the available balance back to your wallet; the ledger must keep at least {} or be emptied. Money with a provider comes back through Retrieve, after a {} lock.", min_ledger_text(), duration_text(overview.lock_time))}</p>
                 }.into_any(),
                 None => view! {
                     <p class="muted" data-testid="no-ledger">{format!("You have no ledger yet. Create one with a first deposit of at least {}; you then fund each provider you use from it.", min_ledger_text())}</p>
@@ -143,68 +144,85 @@ fn LedgerCard(service: ComputeHandle, overview: Overview, reload: Callback<()>) 
             }}
             <div class="row">
                 <input class="grow" aria-label="Ledger amount" inputmode="decimal" placeholder="Amount of 0G" bind:value=amount />
-                <button class="btn btn-primary" on:click=submit disabled=move || busy.get()>
+                <button class="btn btn-primary" on:click=put_in disabled=move || tx.busy.get().is_some()>
                     {if exists { "Deposit" } else { "Create ledger" }}
                 </button>
+                {exists.then(|| view! {
+                    <button class="btn btn-secondary" on:click=withdraw disabled=move || tx.busy.get().is_some()>"Withdraw to wallet"</button>
+                })}
             </div>
-            {move || busy.get().then(|| view! { <p class="muted" role="status"><Spinner />" Sending, then proving the receipt…"</p> })}
-            <ErrorAlert message=error />
+            {tx.busy_view()}
+            <ErrorAlert message=tx.error />
         </section>
     }
 }
 
+/// "2 min", "45 s": lock times and waits.
+fn duration_text(secs: u64) -> String {
+    match secs {
+        0..=89 => format!("{secs} s"),
+        90..=5399 => format!("{} min", (secs + 30) / 60),
+        _ => format!("{} h", (secs + 1800) / 3600),
+    }
+}
+
 #[component]
-fn ProviderRow(
-    service: ComputeHandle,
-    p: ProviderView,
-    block: u64,
-    has_ledger: bool,
-    reload: Callback<()>,
-) -> impl IntoView {
+fn ProviderRow(service: ComputeHandle, p: ProviderView, overview: Overview, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
     let amount = RwSignal::new("1".to_string());
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let tx = TxView::new();
     let s: Service = p.service.clone();
     let provider = s.provider;
+    let has_ledger = overview.ledger.is_some();
     let fund = move |_| {
-        error.set(None);
-        let Some(svc) = service.get_value() else { return };
-        let key = match app.session.signing_key(app.session.selected.get_untracked()) {
-            Ok(k) => k,
-            Err(e) => return error.set(Some(e)),
-        };
         let value = match parse_0g(&amount.get_untracked()) {
             Ok(a) => a,
-            Err(e) => return error.set(Some(e.to_string())),
+            Err(e) => return tx.error.set(Some(e.to_string())),
         };
-        busy.set(true);
-        spawn_local(async move {
-            let result = svc.fund_provider(&key, provider, value).await;
-            busy.set(false);
-            match result {
-                Ok(included) => {
-                    app.toasts.success(&format!(
-                        "Moved {} to the provider: block {} (receipt verified)",
-                        format_0g(value),
-                        included.block
-                    ));
-                    reload.run(());
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
+        let done = format!("Moved {} to the provider", format_0g(value));
+        run_tx(app, service, tx, "Funding the provider…", done, reload, move |s, k| async move {
+            s.fund_provider(&k, provider, value).await
         });
     };
+    let retrieve =
+        move |_| {
+            let done = "Asked the provider's balance back".to_string();
+            run_tx(app, service, tx, "Retrieving…", done, reload, move |s, k| async move {
+                s.retrieve(&k, provider).await
+            });
+        };
+    let revoke = move |_| {
+        let done = "Revoked every session token for this provider".to_string();
+        run_tx(app, service, tx, "Revoking tokens…", done, reload, move |s, k| async move {
+            s.revoke_tokens(&k, provider).await
+        });
+    };
+    let refunds = p.account.as_ref().map(|a| pending_refunds(a, U256::from(overview.lock_time), overview.now));
     let sub = match &p.account {
         Some(a) => format!("{} (pending refund {})", format_0g(a.balance), format_0g(a.pendingRefund)),
         None => "none yet".into(),
     };
+    let refund_text = refunds.filter(|r| !r.ready.is_zero() || !r.locked.is_zero()).map(|r| {
+        let mut parts = Vec::new();
+        if !r.ready.is_zero() {
+            parts.push(format!("{} ready: Retrieve moves it to your ledger", format_0g(r.ready)));
+        }
+        if let (false, Some(at)) = (r.locked.is_zero(), r.unlocks_at) {
+            parts.push(format!(
+                "{} locked for about {} more",
+                format_0g(r.locked),
+                duration_text(at.saturating_sub(overview.now))
+            ));
+        }
+        parts.join("; ")
+    });
+    let generation = p.account.as_ref().map(|a| a.generation.to_string());
     view! {
         <article class="proposal" data-provider=provider.to_string() data-testid="provider">
             <div class="row">
                 <h3 class="proposal-title" data-testid="provider-model">{s.model.clone()}</h3>
                 <span class="spacer"></span>
-                <ProofBadge verdict=Verified::Proven { value: (), block } />
+                <ProofBadge verdict=Verified::Proven { value: (), block: overview.block } />
             </div>
             <dl class="kv">
                 <dt>"Provider"</dt><dd><AddressView address=provider /></dd>
@@ -219,15 +237,25 @@ fn ProviderRow(
                     format!("{} (as registered; no attestation checked here)", s.verifiability)
                 }}</dd>
                 <dt>"Your sub-account"</dt><dd data-testid="sub-account">{sub}</dd>
+                {refund_text.map(|t| view! { <dt>"Refunds"</dt><dd data-testid="refunds">{t}</dd> })}
+                {generation.map(|g| view! { <dt>"Token generation"</dt><dd data-testid="token-generation" title="Session tokens carry this number; revoking raises it, so every older token stops working">{g}</dd> })}
             </dl>
             {has_ledger.then(|| view! {
                 <div class="row">
                     <input class="grow" aria-label="Amount to fund the provider" inputmode="decimal" placeholder="Amount of 0G" bind:value=amount />
-                    <button class="btn btn-primary" on:click=fund disabled=move || busy.get()>"Fund provider"</button>
+                    <button class="btn btn-primary" on:click=fund disabled=move || tx.busy.get().is_some()>"Fund provider"</button>
                 </div>
             })}
-            {move || busy.get().then(|| view! { <p class="muted" role="status"><Spinner />" Sending, then proving the receipt…"</p> })}
-            <ErrorAlert message=error />
+            {p.account.is_some().then(|| view! {
+                <div class="row">
+                    <button class="btn btn-secondary" on:click=retrieve disabled=move || tx.busy.get().is_some()
+                        title="Asks this provider's unspent balance back; it reaches your ledger after the lock time, when you retrieve again">"Retrieve"</button>
+                    <button class="btn btn-ghost" on:click=revoke disabled=move || tx.busy.get().is_some()
+                        title="Makes every session token made so far for this provider worthless, e.g. if one leaked">"Revoke session tokens"</button>
+                </div>
+            })}
+            {tx.busy_view()}
+            <ErrorAlert message=tx.error />
         </article>
     }
 }

@@ -11,9 +11,10 @@ use wasm_light_client::Verified;
 
 use crate::format::{format_0g, parse_0g};
 use crate::governance::contract::{self, ProposalState, Vote};
-use crate::governance::service::{GovernanceError, GovernanceService, NewProposal, Power, ProposalView};
+use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{on_connect, use_app, AppState};
+use crate::ui::tx::{run_tx, TxView};
 
 type Service = StoredValue<Option<Rc<GovernanceService>>, LocalStorage>;
 type Proposals = Option<Result<(Vec<ProposalView>, u64), String>>;
@@ -66,58 +67,6 @@ pub fn GovernancePage() -> impl IntoView {
             <ProposeCard service reload=Callback::new(move |_| reload()) />
         </div>
     }
-}
-
-/// Where a card shows a running transaction and its error.
-#[derive(Clone, Copy)]
-struct TxView {
-    busy: RwSignal<Option<String>>,
-    error: RwSignal<Option<String>>,
-}
-
-impl TxView {
-    fn new() -> Self {
-        Self { busy: RwSignal::new(None), error: RwSignal::new(None) }
-    }
-}
-
-/// Runs one transaction from the selected account, with a busy label, a toast on success
-/// and the error shown where the user acted.
-fn run_tx<F, Fut>(
-    app: AppState,
-    service: Service,
-    tx: TxView,
-    label: &str,
-    done: String,
-    reload: Callback<()>,
-    action: F,
-) where
-    F: FnOnce(Rc<GovernanceService>, k256::ecdsa::SigningKey) -> Fut + 'static,
-    Fut: std::future::Future<Output = Result<crate::chain::client::Inclusion, GovernanceError>>,
-{
-    let TxView { busy, error } = tx;
-    error.set(None);
-    let Some(svc) = service.get_value() else { return error.set(Some("Not connected to the governor yet.".into())) };
-    let key = match app.session.signing_key(app.session.selected.get_untracked()) {
-        Ok(k) => k,
-        Err(e) => return error.set(Some(e)),
-    };
-    busy.set(Some(label.to_string()));
-    spawn_local(async move {
-        let result = action(svc, key).await;
-        busy.set(None);
-        match result {
-            Ok(included) => {
-                app.toasts.success(&format!("{done} in block {} (receipt verified)", included.block));
-                reload.run(());
-            }
-            Err(e) => error.set(Some(e.to_string())),
-        }
-    });
-}
-
-fn busy_view(busy: RwSignal<Option<String>>) -> impl IntoView {
-    move || busy.get().map(|l| view! { <p class="muted" role="status"><Spinner />" "{l}</p> })
 }
 
 #[component]
@@ -202,7 +151,7 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
                 <button class="btn" on:click=move |_| delegate(None) disabled=move || busy.get().is_some()>"Delegate"</button>
                 <button class="btn btn-ghost" on:click=move |_| delegate(me(&app)) disabled=move || busy.get().is_some()>"Delegate to myself"</button>
             </div>
-            {busy_view(busy)}
+            {tx.busy_view()}
             <ErrorAlert message=error />
         </section>
     }
@@ -374,7 +323,7 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
                 })}
                 {(view.deposit_settled).then(|| view! { <span class="muted" data-testid="deposit-settled">{format!("Deposit of {} settled{}", format_0g(view.deposit), if tally.vetoed() && state == ProposalState::Defeated { " (burned: vetoed)" } else { "" })}</span> })}
             </div>
-            {busy_view(busy)}
+            {tx.busy_view()}
             <ErrorAlert message=error />
         </article>
     }
@@ -468,7 +417,7 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
                         <span class="input-suffix">"0G"</span>
                     </div>
                 </div>
-                {busy_view(busy)}
+                {tx.busy_view()}
                 <ErrorAlert message=error />
                 <div class="row">
                     <span class="spacer"></span>
