@@ -155,7 +155,7 @@ test('an answer altered on the way is shown UNVERIFIED, with the reason', async 
   }
 });
 
-test('after a reload the memory holds the exchange; a local run is labelled local', async () => {
+test('after a reload the memory holds the exchange; local runs say whether WebGPU or the CPU ran them', async () => {
   const { page } = a;
   await page.reload();
   await page.getByLabel('Password').fill(PASSWORD);
@@ -169,12 +169,28 @@ test('after a reload the memory holds the exchange; a local run is labelled loca
   assert.match(entries[1], /^agent: /);
   await shot(page, 'compute-05-memory');
 
+  // With an adapter (SwiftShader here), a local run takes WebGPU and says which adapter.
   await card.getByLabel('Message').fill('Tell me about storage.');
   await card.getByRole('button', { name: 'Run locally' }).click();
-  await card.getByTestId('answer-local').waitFor({ timeout: 60_000 });
-  assert.equal((await card.getByTestId('answer-local').textContent()).trim(), 'local (CPU, wasm)');
+  const badge = card.getByTestId('answer-local');
+  await badge.waitFor({ timeout: 60_000 });
+  assert.equal(await badge.getAttribute('data-backend'), 'webgpu');
+  assert.match((await badge.textContent()).trim(), /^local · WebGPU · \S+/);
+  assert.match(await badge.getAttribute('title'), /software adapter/);
+  assert.match(await card.getByTestId('answer-cost').textContent(), /64 answer tokens, \d+ tokens\/s, first token after \d+ ms, nothing paid/);
+  assert.equal(await card.getByTestId('answer-why-cpu').count(), 0);
+  assert.ok((await card.getByTestId('answer-text').textContent()).length > 0);
+  await shot(page, 'compute-06-local-webgpu');
+
+  // The CPU, by choice.
+  await card.getByLabel('Run locally on').selectOption('cpu');
+  await card.getByRole('button', { name: 'Run locally' }).click();
+  await card.locator('[data-testid="answer-local"][data-backend="cpu"]').waitFor({ timeout: 60_000 });
+  assert.equal((await card.getByTestId('answer-local').textContent()).trim(), 'local · CPU, wasm');
   assert.match(await card.getByTestId('answer-cost').textContent(), /nothing paid/);
-  await shot(page, 'compute-06-local');
+  // A local answer can be kept in memory like a provider's.
+  assert.equal(await card.getByRole('button', { name: 'Save to memory' }).count(), 1);
+  await shot(page, 'compute-06-local-cpu');
 });
 
 /** The devnet provider's admin controls (fault injection, settle now, billing state). */
@@ -185,6 +201,25 @@ function admin(path, body) {
     : fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 const fault = (body) => admin('fault', body);
+
+test("a slow provider's answer streams in, piece by piece, before it is checked", async () => {
+  const { page } = a;
+  await openAgent(page, agentToken);
+  assert.equal((await fault({ delayMs: 120 })).status, 200);
+  try {
+    const card = await send(page, 'What is 0G?');
+    // Some text is on screen while the answer is still arriving (no badge yet).
+    await page.waitForFunction(() => {
+      const partial = document.querySelector('[data-testid="answer-streaming"]');
+      return partial && partial.textContent.length > 0 && !document.querySelector('[data-testid="console-answer"]');
+    }, null, { timeout: 60_000 });
+    await shot(page, 'compute-04c-streaming');
+    await card.getByTestId('answer-verified').waitFor({ timeout: 60_000 });
+    assert.equal(await card.getByTestId('answer-partial').count(), 0, 'the whole answer replaces the streamed pieces');
+  } finally {
+    await fault({});
+  }
+});
 
 /** Settles what the provider is owed, then returns the sub-account's proven balance text. */
 async function settledSubAccount(page) {
@@ -335,4 +370,25 @@ test("a provider's balance comes back through the refund lock, then to the walle
     return Math.abs(parseFloat(text) - want) < 2e-6;
   }, ledgerBefore + locked - 1, { timeout: 60_000 });
   await shot(page, 'compute-12-refunded');
+});
+
+test('in a browser without WebGPU a local run takes the CPU and says why', async () => {
+  const { page } = a;
+  // What a browser without WebGPU exposes: no navigator.gpu at all.
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+  });
+  await page.reload();
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.gpu), undefined);
+  await openAgent(page, agentToken);
+  const card = page.getByRole('region', { name: 'Agent console' });
+  await card.getByLabel('Message').fill('Tell me about storage.');
+  await card.getByRole('button', { name: 'Run locally' }).click();
+  await card.locator('[data-testid="answer-local"][data-backend="cpu"]').waitFor({ timeout: 60_000 });
+  assert.equal((await card.getByTestId('answer-local').textContent()).trim(), 'local · CPU, wasm');
+  assert.equal((await card.getByTestId('answer-why-cpu').textContent()).trim(), 'Ran on the CPU: this browser has no navigator.gpu.');
+  await shot(page, 'compute-08-local-no-webgpu');
 });

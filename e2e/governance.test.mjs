@@ -214,7 +214,7 @@ test('a holder delegates to a validator, undelegates, and withdraws after the de
 
   await alpha.getByLabel('Amount to delegate').fill('10');
   await alpha.getByRole('button', { name: 'Delegate' }).click();
-  await toast(page, /Delegate with zg-devnet-alpha: block \d+ \(receipt verified\)/);
+  await toast(page, /Delegate with zg-devnet-alpha in block \d+ \(receipt verified\)/);
   await alpha.getByTestId('my-stake').filter({ hasText: /^(9\.9\d*|10) 0G \(\d+ shares\)$/ }).waitFor({ timeout: 30_000 });
   await shot(page, 'staking-01-delegated');
 

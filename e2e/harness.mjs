@@ -127,7 +127,9 @@ export async function launchBrowser() {
   const browser = await chromium.launch({
     executablePath: process.env.ZG_CHROMIUM ?? '/usr/bin/chromium',
     args: [
-      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      // --enable-unsafe-webgpu: headless Chromium then offers SwiftShader's WebGPU adapter,
+      // so the agent console's local runs take their WebGPU path.
+      '--headless=new', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--disable-dev-shm-usage',
     ],

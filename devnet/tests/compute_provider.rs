@@ -8,13 +8,12 @@
 mod common;
 
 use std::io::Read;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use alloy_primitives::{eip191_hash_message, keccak256, Address, Signature, U256};
+use alloy_primitives::{eip191_hash_message, Address, Signature, U256};
 use alloy_sol_types::{sol, SolCall};
-use base64::Engine;
+use common::compute::{self, now_ms, token_as, user, User, ONE_0G, SERVICE};
 use common::Devnet;
-use k256::ecdsa::SigningKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -31,61 +30,12 @@ sol! {
         Refund[] refunds; string additionalInfo; bool acknowledged; uint256 validRefundsLength;
         uint256 generation; uint256 revokedBitmap;
     }
-    function addLedger(string additionalInfo) payable returns (uint256, uint256);
-    function transferFund(address provider, string serviceName, uint256 amount);
     function retrieveFund(address[] providers, string serviceName);
     function getLedger(address user) returns (Ledger);
     function getService(address provider) returns (Service);
     function getAccount(address user, address provider) returns (Account);
     function revokeToken(address provider, uint8 tokenId);
     function revokeAllTokens(address provider);
-}
-
-/// anvil's dev keys #1–#3 ("test test … junk"): the users.
-const KEYS: [&str; 3] = [
-    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-    "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-    "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-];
-const ONE_0G: u128 = 1_000_000_000_000_000_000;
-const SERVICE: &str = "inference-v1.0";
-
-struct User {
-    key: SigningKey,
-    address: Address,
-}
-
-fn user(i: usize) -> User {
-    let key = SigningKey::from_slice(&alloy_primitives::hex::decode(KEYS[i]).unwrap()).unwrap();
-    let point = key.verifying_key().to_encoded_point(false);
-    let address = Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..]);
-    User { key, address }
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64
-}
-
-/// An `Authorization` value made the way 0G's SDK makes it: EIP-191 signature of the
-/// keccak256 of the token JSON, `app-sk-` + base64(json + "|" + signature).
-fn token_as(
-    signer: &SigningKey,
-    claimed: Address,
-    provider: Address,
-    expires_at: i64,
-    token_id: u8,
-    generation: u64,
-) -> String {
-    let json = format!(
-        r#"{{"address":"{claimed}","provider":"{provider}","timestamp":{},"expiresAt":{expires_at},"nonce":"{}","generation":{generation},"tokenId":{token_id}}}"#,
-        now_ms(),
-        now_ms()
-    );
-    let digest = eip191_hash_message(keccak256(json.as_bytes()));
-    let (sig, recovery) = signer.sign_prehash_recoverable(digest.as_slice()).unwrap();
-    let signature = [sig.to_bytes().as_slice(), &[27 + recovery.to_byte()]].concat();
-    let payload = format!("{json}|0x{}", alloy_primitives::hex::encode(signature));
-    format!("Bearer app-sk-{}", base64::engine::general_purpose::STANDARD.encode(payload))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -131,9 +81,7 @@ impl<'a> Net<'a> {
 
     /// A ledger of 5 0G with `sub` 0G moved to the devnet's provider.
     fn fund(&self, who: &User, sub: u128) {
-        self.send(who.address, self.ledger, addLedgerCall { additionalInfo: String::new() }.abi_encode(), 5 * ONE_0G);
-        let call = transferFundCall { provider: self.provider, serviceName: SERVICE.into(), amount: U256::from(sub) };
-        self.send(who.address, self.ledger, call.abi_encode(), 0);
+        compute::fund(self.devnet, who, self.provider, sub);
     }
 
     fn token(&self, who: &User, token_id: u8, generation: u64) -> String {

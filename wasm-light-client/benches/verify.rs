@@ -3,8 +3,8 @@
 //! JavaScript reference libraries.
 //!
 //! - headers: JSON text in (an `eth_getBlockByNumber` array), verified chain out
-//!   (`verify_header_chain`: parse, keccak256(rlp), hash links, the devnet rules). The chain
-//!   is the four captured anvil headers followed by children of the last one, each a copy of
+//!   (`verify_header_chain_text`, as the wasm export runs it: parse, keccak256(rlp), hash
+//!   links, the devnet rules). The chain is the four captured anvil headers followed by children of the last one, each a copy of
 //!   its JSON with the number, parent hash, state root and base fee updated and the hash
 //!   recomputed, so every header is what a node would serve and every link verifies.
 //! - proofs: each captured `eth_getProof` answer as JSON text → `verify_account_proof`
@@ -26,7 +26,8 @@ use alloy_eips::eip1559::BaseFeeParams;
 use alloy_primitives::{keccak256, B256};
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
 use serde_json::{json, Value};
-use wasm_light_client::{storage, verify_account_proof, verify_header_chain, AccountProofResponse};
+use wasm_light_client::header::verify_header_chain_text;
+use wasm_light_client::{storage, verify_account_proof, AccountProofResponse};
 
 /// Headers in the measured chain (the captured ones included): one `HeaderChain` window, so
 /// every verified header is also returned (and the wasm export's count is the chain length).
@@ -75,9 +76,9 @@ fn file_content(size: usize) -> Vec<u8> {
     (0..size).map(|i| ((i * 31 + 7) % 251) as u8).collect()
 }
 
+/// The same path as the wasm export `verifyHeaderChain`: the JSON text straight to headers.
 fn verify_headers(text: &str, trusted: B256) -> usize {
-    let blocks: Vec<Value> = serde_json::from_str(text).expect("headers JSON");
-    let chain = verify_header_chain(trusted, &blocks).expect("the bench chain verifies");
+    let chain = verify_header_chain_text(trusted, text).expect("the bench chain verifies");
     chain.last().map_or(0, |h| h.number() as usize + 1)
 }
 

@@ -9,14 +9,19 @@
 //!    one page of headless Chromium;
 //! 4. storage transfer: upload and download MiB/s against the devnet's storage nodes on
 //!    loopback (`devnet/examples/storage_transfer.rs`), with `--native-only` or by default;
-//! 5. one table, with the targets of issue 3 (wasm ≥ 10× @ethereumjs/block's headers/s,
+//! 5. 0G Compute: tokens/s of `zg-model` run locally in headless Chromium, on the CPU (wasm)
+//!    and on WebGPU (SwiftShader there: a CPU emulation, so its figure says nothing about a
+//!    real GPU) — `app/tests/local_inference_bench.rs` — and first-token latency and tokens/s
+//!    streamed through the devnet's provider on loopback (`devnet/benches/compute_latency.rs`);
+//! 6. one table, with the targets of issue 3 (wasm ≥ 10× @ethereumjs/block's headers/s,
 //!    ≥ 20× @ethereumjs/mpt's proofs/s, within 2× of native) and issue 4 (storage ≥ 10× the
 //!    SDK on one thread).
 //!
 //! `--browser-only` reruns steps 2-4 with the last native figures (e.g. when another build
 //! was competing for the CPU); `--native-only` runs step 1 alone. `--opt-level L` builds both
 //! halves at that opt-level instead of the release profile's (`z`, for a small app), to weigh
-//! speed against size; its figures go to `target/zg-bench/opt-level-L/`.
+//! speed against size; its figures go to `target/zg-bench/opt-level-L/`. `--compute-only`
+//! runs step 5 alone.
 
 use std::path::{Path, PathBuf};
 
@@ -63,20 +68,27 @@ struct Options {
     browser: bool,
     /// Build both halves at this opt-level instead of the release profile's.
     opt_level: Option<String>,
+    /// The light client's and storage's workloads (all but step 5).
+    verification: bool,
 }
 
 fn parse(args: &[String]) -> Result<Options> {
-    let mut o = Options { native: true, browser: true, opt_level: None };
+    let mut o = Options { native: true, browser: true, opt_level: None, verification: true };
     let mut args = args.iter();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--browser-only" => o.native = false,
             "--native-only" => o.browser = false,
+            "--compute-only" => o.verification = false,
             "--opt-level" => match args.next().map(String::as_str) {
                 Some(l @ ("0" | "1" | "2" | "3" | "s" | "z")) => o.opt_level = Some(l.to_string()),
                 other => return Err(format!("--opt-level takes 0-3, s or z, not {other:?}")),
             },
-            other => return Err(format!("unknown option {other:?}: use --native-only, --browser-only, --opt-level L")),
+            other => {
+                return Err(format!(
+                    "unknown option {other:?}: use --native-only, --browser-only, --compute-only, --opt-level L"
+                ))
+            }
         }
     }
     Ok(o)
@@ -95,6 +107,9 @@ pub fn run(args: &[String]) -> Result {
         Err(_) => format!("profile.release.opt-level=\"{l}\""),
     });
     let load_before = load_average();
+    if !o.verification {
+        return compute(o.native, o.browser);
+    }
     if o.native {
         // Its own target directory and panic=unwind throughout: the bench profile builds the
         // library with unwind for the bench and with the release profile's abort for the zg-lc
@@ -129,6 +144,7 @@ pub fn run(args: &[String]) -> Result {
     if o.native {
         storage_transfer()?;
     }
+    compute(o.native, o.browser)?;
     let profile = o.opt_level.map_or("the release profile".to_string(), |l| format!("opt-level {l}"));
     match std::fs::metadata(pkg.join("wasm_light_client_bg.wasm")) {
         Ok(m) => println!("light client package measured ({profile}): {} wasm", human_bytes(m.len())),
@@ -165,6 +181,69 @@ fn storage_transfer() -> Result {
              upload {up:.1} MiB/s, download {down:.1} MiB/s"
         ),
         _ => println!("\nstorage transfer: no figures in {last:?}"),
+    }
+    Ok(())
+}
+
+/// Step 5: local inference in the browser (`browser`) and through the devnet's provider
+/// (`native`).
+fn compute(native: bool, browser: bool) -> Result {
+    let mut lines = Vec::new();
+    if browser {
+        // Its own target directory: a release build of the app's tests, unwinding (tests
+        // need it; see app/tests/hashing.rs).
+        let mut c = cmd("cargo");
+        c.args(["test", "--release", "-p", "app", "--target", "wasm32-unknown-unknown"])
+            .args(["--test", "local_inference_bench", "--", "--nocapture"])
+            .env("CARGO_TARGET_DIR", root().join("target/bench-wasm-app"))
+            .env("CARGO_PROFILE_RELEASE_PANIC", "unwind")
+            .env("CHROMEDRIVER", crate::setup::CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
+        println!("$ {}", crate::util::describe(&c));
+        let out = c.output().map_err(|e| format!("could not run the local inference bench: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            return Err(format!("the local inference bench failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr)));
+        }
+        for line in text.lines().filter_map(|l| l.trim().strip_prefix("ZG_LOCAL_BENCH ")) {
+            let backend = line.split("\"adapter\": \"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("?");
+            lines.push(format!(
+                "  local, {backend:<28} {:>8} tokens/s   first token {:>7.1} ms",
+                rate(figure(line, "tokensPerSec")),
+                figure(line, "firstTokenMs").unwrap_or(f64::NAN)
+            ));
+        }
+    }
+    if native {
+        let mut c = cmd("cargo");
+        c.args(["bench", "-p", "devnet", "--bench", "compute_latency"])
+            .env("CARGO_TARGET_DIR", root().join("target/bench-native"))
+            .env("CARGO_PROFILE_RELEASE_PANIC", "unwind");
+        println!("$ {}", crate::util::describe(&c));
+        let out = c.output().map_err(|e| format!("could not run the compute latency bench: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            return Err(format!("the compute latency bench failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr)));
+        }
+        if let Some(line) = text.lines().find_map(|l| l.trim().strip_prefix("ZG_COMPUTE_BENCH ")) {
+            lines.push(format!(
+                "  devnet provider, streamed       {:>8} tokens/s   first token {:>7.1} ms",
+                rate(figure(line, "tokensPerSec")),
+                figure(line, "firstTokenMs").unwrap_or(f64::NAN)
+            ));
+        }
+    }
+    println!(
+        "\n0G Compute: zg-model (133k parameters), greedy 256 tokens locally; 64 streamed tokens from the provider"
+    );
+    println!(
+        "over loopback (its own model run plus SSE, token check and billing). SwiftShader is a CPU emulation of a GPU."
+    );
+    for l in &lines {
+        println!("{l}");
+    }
+    if lines.is_empty() {
+        println!("  no figures");
     }
     Ok(())
 }

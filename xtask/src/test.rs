@@ -62,6 +62,8 @@ pub fn run(args: &[String]) -> Result {
                         "browser",
                         "--test",
                         "hashing",
+                        "--test",
+                        "local_inference",
                     ])
                     .env("CHROMEDRIVER", CHROMEDRIVER)
                     .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),

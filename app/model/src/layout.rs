@@ -1,4 +1,5 @@
-//! Where each weight tensor lives inside the model's single flat `Vec<f32>`.
+//! Where each weight tensor lives inside the model's single flat `Vec<f32>` (public, for
+//! backends that upload [`Model::params`](crate::Model::params) and index it themselves).
 //!
 //! Keeping every parameter in one buffer makes serialisation, the optimiser and
 //! gradient accumulation one loop each. The order below *is* the file format's
@@ -7,13 +8,14 @@
 use crate::Config;
 
 /// The MLP's hidden width is this many times `d_model` (GPT-2's choice).
-pub(crate) const MLP_RATIO: usize = 4;
+pub const MLP_RATIO: usize = 4;
 
 /// A tensor's place in the flat parameter buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Span {
-    pub(crate) start: usize,
-    pub(crate) len: usize,
+pub struct Span {
+    /// Index of the first f32 in the flat parameter buffer.
+    pub start: usize,
+    pub len: usize,
 }
 
 impl Span {
@@ -35,36 +37,36 @@ pub(crate) fn pair_mut(p: &mut [f32], a: Span, b: Span) -> (&mut [f32], &mut [f3
 
 /// One transformer block's tensors. Matrices are `[in][out]`, row-major.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct BlockLayout {
-    pub(crate) ln1_g: Span,
-    pub(crate) ln1_b: Span,
+pub struct BlockLayout {
+    pub ln1_g: Span,
+    pub ln1_b: Span,
     /// `[d][3d]`: query, key and value projections side by side.
-    pub(crate) w_qkv: Span,
-    pub(crate) b_qkv: Span,
+    pub w_qkv: Span,
+    pub b_qkv: Span,
     /// `[d][d]`: attention output projection.
-    pub(crate) w_o: Span,
-    pub(crate) b_o: Span,
-    pub(crate) ln2_g: Span,
-    pub(crate) ln2_b: Span,
+    pub w_o: Span,
+    pub b_o: Span,
+    pub ln2_g: Span,
+    pub ln2_b: Span,
     /// `[d][4d]`
-    pub(crate) w_fc: Span,
-    pub(crate) b_fc: Span,
+    pub w_fc: Span,
+    pub b_fc: Span,
     /// `[4d][d]`
-    pub(crate) w_fc2: Span,
-    pub(crate) b_fc2: Span,
+    pub w_fc2: Span,
+    pub b_fc2: Span,
 }
 
 /// The whole model. The LM head is tied to the token embedding `wte`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Layout {
+pub struct Layout {
     /// `[vocab][d]`
-    pub(crate) wte: Span,
+    pub wte: Span,
     /// `[context][d]`
-    pub(crate) wpe: Span,
-    pub(crate) blocks: Vec<BlockLayout>,
-    pub(crate) lnf_g: Span,
-    pub(crate) lnf_b: Span,
-    pub(crate) total: usize,
+    pub wpe: Span,
+    pub blocks: Vec<BlockLayout>,
+    pub lnf_g: Span,
+    pub lnf_b: Span,
+    pub total: usize,
 }
 
 impl Layout {

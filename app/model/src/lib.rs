@@ -26,6 +26,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod decoding;
 mod format;
 mod layout;
 mod ops;
@@ -34,10 +35,11 @@ mod tokenizer;
 mod train;
 mod transformer;
 
-use layout::Layout;
-use rng::SplitMix64;
 use transformer::KvCache;
 
+pub use decoding::{Decoding, Next};
+pub use layout::{BlockLayout, Layout, Span, MLP_RATIO};
+pub use ops::LN_EPS;
 pub use tokenizer::BYTE_VOCAB;
 pub use train::{train, TrainOptions, TrainReport};
 
@@ -150,6 +152,20 @@ pub enum ModelError {
     NonFiniteWeight { index: usize },
     #[error("training corpus has {len} bytes; at least {need} are needed")]
     CorpusTooShort { len: usize, need: usize },
+}
+
+/// The KV cache of one generation on the CPU (see [`Model::feed`]).
+pub struct Cache(KvCache);
+
+impl Cache {
+    /// Positions filled so far.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.len() == 0
+    }
 }
 
 /// A transformer with its weights. Cheap to share behind an `Arc`; every method takes
@@ -266,58 +282,60 @@ impl Model {
         seed: u64,
         on_token: &mut dyn FnMut(&str) -> bool,
     ) -> Generation {
-        let mut history = self.encode(prompt);
-        let prompt_tokens = history.len();
-        let mut out = Generation { text: String::new(), prompt_tokens, completion_tokens: 0, stopped_early: false };
-        if max_new_tokens == 0 {
-            return out;
-        }
-        if history.is_empty() {
-            history.push(u32::from(b'\n'));
-        }
-        let context = self.config.context;
-        let mut cache = KvCache::new(&self.config);
-        let start = history.len().saturating_sub(context);
-        let mut logits = self.prefill(&mut cache, &history[start..]);
-        let mut rng = SplitMix64::new(seed);
-        let mut stream = tokenizer::Utf8Stream::default();
+        let mut decoding = Decoding::new(self, prompt, max_new_tokens, temperature, seed);
+        let mut cache = self.new_cache();
         loop {
-            let next = pick(&logits, temperature, &mut rng);
-            out.completion_tokens += 1;
-            let piece = stream.push(next);
-            if !piece.is_empty() {
-                out.text.push_str(&piece);
-                if !on_token(&piece) {
-                    out.stopped_early = out.completion_tokens < max_new_tokens;
-                    return out;
-                }
-            }
-            if out.completion_tokens == max_new_tokens {
+            let logits = match decoding.next() {
+                Next::Done => break,
+                Next::Prefill(tokens) => self.prefill(&mut cache, tokens),
+                Next::Step(token) => self.feed(&mut cache, token),
+            };
+            let piece = decoding.push_logits(&logits);
+            if !piece.is_empty() && !on_token(&piece) {
+                decoding.stop();
                 break;
             }
-            history.push(next);
-            logits = if cache.len() == context {
-                cache.clear();
-                let keep = (context / 2).max(1);
-                self.prefill(&mut cache, &history[history.len() - keep..])
-            } else {
-                cache.step(&self.config, &self.layout, &self.params, next)
-            };
         }
-        let rest = stream.finish();
+        let (out, rest) = decoding.finish();
         if !rest.is_empty() {
-            out.text.push_str(&rest);
             on_token(&rest);
         }
         out
     }
 
-    fn prefill(&self, cache: &mut KvCache, tokens: &[u32]) -> Vec<f32> {
+    /// An empty KV cache for [`Model::feed`] and [`Model::prefill`].
+    pub fn new_cache(&self) -> Cache {
+        Cache(KvCache::new(&self.config))
+    }
+
+    /// Feeds one token at the cache's next position and returns the logits (`vocab`) for
+    /// the token after it. Tokens above 255 are read as 255.
+    ///
+    /// # Panics
+    /// If the cache is full (`cache.len() == context`).
+    pub fn feed(&self, cache: &mut Cache, token: u32) -> Vec<f32> {
+        cache.0.step(&self.config, &self.layout, &self.params, token.min(BYTE_VOCAB as u32 - 1))
+    }
+
+    /// Clears the cache, feeds `tokens` (at most `context`, at least one) and returns the
+    /// logits after the last: what [`Next::Prefill`] asks for.
+    pub fn prefill(&self, cache: &mut Cache, tokens: &[u32]) -> Vec<f32> {
+        cache.0.clear();
         let mut logits = Vec::new();
         for &t in tokens {
-            logits = cache.step(&self.config, &self.layout, &self.params, t.min(BYTE_VOCAB as u32 - 1));
+            logits = self.feed(cache, t);
         }
         logits
+    }
+
+    /// Where each tensor lives in [`Model::params`].
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Every parameter, flat, in [`Layout`] order (what a GPU backend uploads).
+    pub fn params(&self) -> &[f32] {
+        &self.params
     }
 
     /// Logits (`vocab` of them) for the token after `tokens`, from one full, uncached
@@ -341,31 +359,6 @@ impl Model {
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
         format::from_bytes(bytes)
     }
-}
-
-/// Greedy argmax (lowest index on ties) or a temperature sample.
-fn pick(logits: &[f32], temperature: f32, rng: &mut SplitMix64) -> u32 {
-    let sampled = temperature.is_finite() && temperature > 0.0;
-    if !sampled {
-        let mut best = 0;
-        for (i, &l) in logits.iter().enumerate() {
-            if l > logits[best] {
-                best = i;
-            }
-        }
-        return best as u32;
-    }
-    let mut probs: Vec<f32> = logits.iter().map(|l| l / temperature).collect();
-    ops::softmax_in_place(&mut probs);
-    let r = rng.next_f32();
-    let mut acc = 0.0f32;
-    for (i, p) in probs.iter().enumerate() {
-        acc += p;
-        if r < acc {
-            return i as u32;
-        }
-    }
-    (probs.len() - 1) as u32
 }
 
 fn group_thousands(n: usize) -> String {

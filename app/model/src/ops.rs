@@ -4,7 +4,7 @@
 //! native and wasm32 compute the same thing.
 
 /// Epsilon inside layer normalisation's square root.
-pub(crate) const LN_EPS: f32 = 1e-5;
+pub const LN_EPS: f32 = 1e-5;
 
 /// √(2/π), for the tanh approximation of GELU.
 const GELU_C: f32 = 0.797_884_6;

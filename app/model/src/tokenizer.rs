@@ -22,7 +22,7 @@ pub(crate) fn decode(tokens: &[u32]) -> String {
 
 /// Turns a stream of byte tokens into text pieces as soon as they form complete
 /// characters, so a streamed answer never shows half a multi-byte character.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Utf8Stream {
     pending: Vec<u8>,
 }

@@ -1,6 +1,6 @@
 //! The public API as the provider service and the browser app use it.
 
-use zg_model::{Config, Generation, Model, ModelError, Provenance, CORPUS};
+use zg_model::{Config, Decoding, Generation, Model, ModelError, Next, Provenance, CORPUS};
 
 fn argmax(logits: &[f32]) -> u32 {
     let mut best = 0;
@@ -135,6 +135,36 @@ fn cached_generation_equals_recomputing_from_scratch() {
             assert_eq!(argmax(&model.next_token_logits(&tokens)), g, "step {i}");
             tokens.push(g);
         }
+    }
+}
+
+/// `Decoding` driven by another backend (here: uncached full forward passes, as a GPU
+/// backend drives it with its own) gives exactly `generate`'s text, window slides included.
+#[test]
+fn decoding_driven_by_another_backend_equals_generate() {
+    let model = small(); // context 32: 70 tokens slide the window three times
+    for (temperature, seed) in [(0.0, 0), (0.9, 7)] {
+        let expected = model.generate("The agent", 70, temperature, seed, &mut |_| true);
+        let mut decoding = Decoding::new(&model, "The agent", 70, temperature, seed);
+        let mut window: Vec<u32> = Vec::new();
+        let (mut prefills, mut streamed) = (0, String::new());
+        loop {
+            match decoding.next() {
+                Next::Done => break,
+                Next::Prefill(tokens) => {
+                    prefills += 1;
+                    window = tokens.to_vec();
+                }
+                Next::Step(token) => window.push(token),
+            }
+            assert!(window.len() <= 32);
+            let logits = model.next_token_logits(&window);
+            streamed.push_str(&decoding.push_logits(&logits));
+        }
+        let (out, rest) = decoding.finish();
+        assert_eq!(out, expected);
+        assert_eq!(streamed + &rest, expected.text);
+        assert_eq!(prefills, 4, "the prompt, then three slides");
     }
 }
 

@@ -13,5 +13,8 @@
 pub mod answer;
 pub mod chat;
 pub mod contract;
+#[cfg(target_arch = "wasm32")]
+pub mod gpu;
+pub mod local;
 pub mod service;
 pub mod token;

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
 use crate::compute::chat as compute_chat;
+use crate::compute::local::{self, LocalAnswer, LocalEvent, Prefer};
 use crate::compute::service::{AnswerCheck, ComputeService};
 use crate::format::{format_0g, short_hash};
 use crate::inft::metadata::{AgentMetadata, MemoryEntry};
@@ -782,8 +783,8 @@ fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView {
 enum ConsoleSource {
     /// A 0G Compute provider: its cost and whether its signature checked out.
     Provider { cost: U256, tokens: (u64, u64), check: AnswerCheck },
-    /// zg-model run in this browser (CPU, wasm).
-    Local { tokens: (usize, usize) },
+    /// zg-model run in this browser, on WebGPU or the CPU.
+    Local(LocalAnswer),
 }
 
 #[derive(Clone)]
@@ -881,24 +882,50 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
             }
         });
     };
-    let run_local = move |_| {
+    // Local runs: WebGPU when the browser has an adapter (or the CPU, by choice or when a
+    // GPU run failed and the user takes the offer).
+    let local_on = RwSignal::new(String::from("auto"));
+    let cpu_offer = RwSignal::new(false);
+    let run_local_on = move |prefer: Prefer| {
         error.set(None);
+        cpu_offer.set(false);
         let Some((question, messages)) = conversation() else { return };
         let prompt = compute_chat::prompt(&messages);
-        let model = local_model();
-        let generation = model.generate(
-            &prompt,
-            compute_chat::MAX_TOKENS,
-            compute_chat::TEMPERATURE,
-            js_sys::Date::now() as u64,
-            &mut |_| true,
-        );
-        answer.set(Some(ConsoleAnswer {
-            question,
-            text: generation.text,
-            source: ConsoleSource::Local { tokens: (generation.prompt_tokens, generation.completion_tokens) },
-        }));
+        busy.set(Some("Starting the local model…".into()));
+        answer.set(None);
+        partial.set(Some(String::new()));
+        spawn_local(async move {
+            let mut on_event = move |event: LocalEvent<'_>| {
+                match event {
+                    LocalEvent::Started(backend) => busy.set(Some(format!("Running locally on {backend}…"))),
+                    LocalEvent::Text(text) => partial.update(|p| p.get_or_insert_with(String::new).push_str(text)),
+                }
+                true
+            };
+            let seed = js_sys::Date::now() as u64;
+            let result = local::generate(
+                &prompt,
+                compute_chat::MAX_TOKENS,
+                compute_chat::TEMPERATURE,
+                seed,
+                prefer,
+                &mut on_event,
+            )
+            .await;
+            busy.set(None);
+            partial.set(None);
+            match result {
+                Ok(a) => {
+                    answer.set(Some(ConsoleAnswer { question, text: a.text.clone(), source: ConsoleSource::Local(a) }))
+                }
+                Err(e) => {
+                    cpu_offer.set(e.offers_cpu());
+                    error.set(Some(e.to_string()));
+                }
+            }
+        });
     };
+    let run_local = move |_| run_local_on(if local_on.get_untracked() == "cpu" { Prefer::Cpu } else { Prefer::Auto });
     let save_memory = move |_| {
         error.set(None);
         let (Some(svc), Some(a)) = (service.get_value(), answer.get_untracked()) else { return };
@@ -946,7 +973,14 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
             <div class="row">
                 <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>"Send"</button>
                 <button class="btn btn-ghost" on:click=run_local disabled=move || busy.get().is_some()>"Run locally"</button>
+                <select aria-label="Run locally on" data-testid="local-backend" on:change=move |ev| local_on.set(event_target_value(&ev)) prop:value=move || local_on.get()>
+                    <option value="auto">"on WebGPU when available"</option>
+                    <option value="cpu">"on the CPU (wasm)"</option>
+                </select>
             </div>
+            {move || cpu_offer.get().then(|| view! {
+                <button class="btn btn-secondary" on:click=move |_| run_local_on(Prefer::Cpu) disabled=move || busy.get().is_some()>"Run on the CPU instead"</button>
+            })}
             {move || note.get().map(|n| view! { <p class="muted" data-testid="console-note">{n}</p> })}
             {progress_view(busy)}
             <ErrorAlert message=error />
@@ -969,15 +1003,31 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
                     ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => view! {
                         <span class="badge badge-unverified" data-testid="answer-unverified" title=reason.clone()>"UNVERIFIED answer"</span>
                     }.into_any(),
-                    ConsoleSource::Local { .. } => view! {
-                        <span class="badge badge-neutral" data-testid="answer-local">"local (CPU, wasm)"</span>
-                    }.into_any(),
+                    ConsoleSource::Local(local) => {
+                        let kind = match local.backend { local::Backend::WebGpu { .. } => "webgpu", local::Backend::Cpu => "cpu" };
+                        let title = match &local.backend {
+                            local::Backend::WebGpu { description, software, .. } => format!("{description}{}", if *software { " (a software adapter: the GPU is emulated on the CPU)" } else { "" }),
+                            local::Backend::Cpu => "zg-model compiled to wasm, on this page's thread".into(),
+                        };
+                        view! {
+                            <span class="badge badge-neutral" data-testid="answer-local" data-backend=kind title=title>{format!("local · {}", local.backend)}</span>
+                        }.into_any()
+                    }
                 };
                 // An answer whose signature failed is not kept in the agent's memory.
                 let savable = !matches!(a.source, ConsoleSource::Provider { check: AnswerCheck::Unverified { .. }, .. });
                 let details = match &a.source {
                     ConsoleSource::Provider { cost, tokens, .. } => format!("Cost {} ({} prompt + {} answer tokens)", format_0g(*cost), tokens.0, tokens.1),
-                    ConsoleSource::Local { tokens } => format!("Run in this browser: {} prompt + {} answer tokens, nothing paid", tokens.0, tokens.1),
+                    ConsoleSource::Local(local) => format!(
+                        "Run in this browser: {} prompt + {} answer tokens, {}, nothing paid",
+                        local.prompt_tokens,
+                        local.completion_tokens,
+                        local.speed(),
+                    ),
+                };
+                let why_cpu = match &a.source {
+                    ConsoleSource::Local(local) => local.why_cpu.clone(),
+                    _ => None,
                 };
                 view! {
                     <div class="stack" data-testid="console-answer">
@@ -988,6 +1038,7 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
                             }),
                             _ => None,
                         }}
+                        {why_cpu.map(|why| view! { <p class="muted" data-testid="answer-why-cpu">{format!("Ran on the CPU: {why}.")}</p> })}
                         <p class="pre" data-testid="answer-text">{a.text.clone()}</p>
                         {savable.then(|| view! {
                             <div class="row">
@@ -1013,12 +1064,4 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
             </div>
         </section>
     }
-}
-
-/// The model for local runs, loaded once.
-fn local_model() -> Rc<zg_model::Model> {
-    thread_local! {
-        static MODEL: Rc<zg_model::Model> = Rc::new(zg_model::Model::devnet());
-    }
-    MODEL.with(Rc::clone)
 }

@@ -77,12 +77,21 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
     let tx = TxView::new();
     let TxView { busy, error } = tx;
     let parse_amount = move || parse_0g(&amount.get_untracked()).map_err(|e| e.to_string());
+    // The amount stays typed until its transaction is proven, so a failure loses nothing.
+    let cleared = Callback::new(move |_| {
+        amount.set(String::new());
+        reload.run(());
+    });
     let wrap = move |_| match parse_amount() {
-        Ok(v) => {
-            run_tx(app, service, tx, "Wrapping…", format!("Wrapped {}", format_0g(v)), reload, move |s, k| async move {
-                s.wrap(&k, v).await
-            })
-        }
+        Ok(v) => run_tx(
+            app,
+            service,
+            tx,
+            "Wrapping…",
+            format!("Wrapped {}", format_0g(v)),
+            cleared,
+            move |s, k| async move { s.wrap(&k, v).await },
+        ),
         Err(e) => error.set(Some(e)),
     };
     let unwrap = move |_| match parse_amount() {
@@ -92,7 +101,7 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
             tx,
             "Unwrapping…",
             format!("Unwrapped {}", format_0g(v)),
-            reload,
+            cleared,
             move |s, k| async move { s.unwrap(&k, v).await },
         ),
         Err(e) => error.set(Some(e)),

@@ -10,9 +10,10 @@ use wasm_light_client::Verified;
 
 use crate::format::{format_0g, parse_0g};
 use crate::staking::contract::commission_percent;
-use crate::staking::service::{StakingError, StakingService, ValidatorView};
+use crate::staking::service::{StakingService, ValidatorView};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{on_connect, use_app, AppState};
+use crate::ui::tx::{run_tx, TxView};
 
 type Service = StoredValue<Option<Rc<StakingService>>, LocalStorage>;
 type Validators = Option<Result<Vec<ValidatorView>, String>>;
@@ -56,7 +57,7 @@ pub fn StakingPage() -> impl IntoView {
                     Some(Ok(_)) => ().into_any(),
                 }}
                 <div class="stack">
-                    <For each=move || list.get() key=|v| format!("{v:?}") let:v>
+                    <For each=move || list.get() key=row_key let:v>
                         <ValidatorRow service v reload=Callback::new(move |_| reload()) />
                     </For>
                 </div>
@@ -65,21 +66,27 @@ pub fn StakingPage() -> impl IntoView {
     }
 }
 
+/// A row is re-made only when what it shows changes, not at every new block, so an
+/// amount being typed survives the periodic refresh.
+fn row_key(v: &ValidatorView) -> String {
+    let ready: Vec<bool> = v.pending.iter().map(|(at, _)| *at <= v.block).collect();
+    format!("{:?} {ready:?}", ValidatorView { block: 0, ..v.clone() })
+}
+
 #[component]
 fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
     let amount = RwSignal::new(String::new());
-    let busy = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
+    let tx = TxView::new();
+    let TxView { busy, error } = tx;
     let tip = v.block;
     let validator = StoredValue::new(v.clone());
+    // The amount stays typed until its transaction is proven, so a failure loses nothing.
+    let cleared = Callback::new(move |_| {
+        amount.set(String::new());
+        reload.run(());
+    });
     let act = move |what: &'static str| {
-        error.set(None);
-        let Some(svc) = service.get_value() else { return };
-        let key = match app.session.signing_key(app.session.selected.get_untracked()) {
-            Ok(k) => k,
-            Err(e) => return error.set(Some(e)),
-        };
         let v = validator.get_value();
         let value = if what == "delegate" {
             match parse_0g(&amount.get_untracked()) {
@@ -89,27 +96,12 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
         } else {
             None
         };
-        busy.set(Some(format!("{}…", capitalise(what))));
-        spawn_local(async move {
-            let result: Result<_, StakingError> = match (what, value) {
+        let done = format!("{} with {}", capitalise(what), v.moniker);
+        run_tx(app, service, tx, &format!("{}…", capitalise(what)), done, cleared, move |svc, key| async move {
+            match (what, value) {
                 ("delegate", Some(a)) => svc.delegate(&key, v.address, a).await,
                 ("undelegate", _) => svc.undelegate(&key, &v, v.my_shares).await,
                 _ => svc.withdraw(&key, v.address).await,
-            };
-            busy.set(None);
-            match result {
-                Ok(included) => {
-                    app.toasts.success(&format!(
-                        "{} with {}: block {} (receipt verified)",
-                        capitalise(what),
-                        v.moniker,
-                        included.block
-                    ));
-                    amount.set(String::new());
-                    reload.run(());
-                    app.chain.refresh_balances(app);
-                }
-                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };
@@ -139,7 +131,7 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
                 {has_stake.then(|| view! { <button class="btn" on:click=move |_| act("undelegate") disabled=move || busy.get().is_some()>"Undelegate all"</button> })}
                 {has_pending.then(|| view! { <button class="btn" on:click=move |_| act("withdraw") disabled=move || busy.get().is_some()>"Withdraw matured"</button> })}
             </div>
-            {move || busy.get().map(|l| view! { <p class="muted" role="status"><Spinner />" "{l}</p> })}
+            {tx.busy_view()}
             <ErrorAlert message=error />
         </article>
     }

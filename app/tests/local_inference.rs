@@ -1,0 +1,169 @@
+//! zg-model in real headless Chromium: the WebGPU forward pass (`compute::gpu`) must give
+//! the CPU's logits to float tolerance, position after position, and a local run must say
+//! which backend it used.
+//!
+//! `cargo xtask test wasm` runs it; `app/webdriver.json` passes `--enable-unsafe-webgpu`,
+//! with which headless Chromium offers SwiftShader (a CPU emulation of a GPU), so the
+//! kernels really run. By hand:
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown --test local_inference`
+//!
+//! The speed of both paths is measured by `local_inference_bench.rs`, from `cargo xtask bench`.
+
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::*;
+use zg_console::compute::gpu::GpuModel;
+use zg_console::compute::local::{self, Backend, LocalError, LocalEvent, Prefer};
+use zg_model::{Config, Model};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Largest |gpu - cpu| over the logits, relative to the logits' own scale (at least 1).
+fn max_relative_diff(gpu: &[f32], cpu: &[f32]) -> f32 {
+    assert_eq!(gpu.len(), cpu.len());
+    let scale = cpu.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+    gpu.iter().zip(cpu).fold(0.0f32, |m, (g, c)| m.max((g - c).abs())) / scale
+}
+
+fn argmax(logits: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &l) in logits.iter().enumerate() {
+        if l > logits[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Measured on SwiftShader: 7.7e-7 for the devnet model, 1.8e-7 for the odd shape (the
+/// kernels sum in the CPU's order; `exp`, `tanh` and `sqrt` differ in the last bits). The bound leaves room for real GPUs' fused
+/// multiply-adds without letting a wrong offset or a missed residual through (those give
+/// differences of order 1).
+const TOLERANCE: f32 = 1e-3;
+
+/// Feeds the same tokens to both backends — a prefill, then single steps — and checks every
+/// position's logits agree.
+async fn agree(model: &Model, prompt: &str, steps: usize) -> f32 {
+    let gpu = GpuModel::open(model).await.unwrap_or_else(|e| {
+        panic!("no WebGPU engine: {e}. app/webdriver.json must pass --enable-unsafe-webgpu to Chromium")
+    });
+    let mut cache = model.new_cache();
+    let tokens = model.encode(prompt);
+    let mut cpu = model.prefill(&mut cache, &tokens);
+    let mut on_gpu = gpu.prefill(&tokens).await.unwrap();
+    let mut worst = max_relative_diff(&on_gpu, &cpu);
+    assert!(worst < TOLERANCE, "after the prompt: {worst}");
+    for step in 0..steps {
+        let next = argmax(&cpu) as u32;
+        assert_eq!(argmax(&on_gpu) as u32, next, "step {step}: the backends pick different tokens");
+        cpu = model.feed(&mut cache, next);
+        on_gpu = gpu.step(next).await.unwrap();
+        let diff = max_relative_diff(&on_gpu, &cpu);
+        assert!(diff < TOLERANCE, "step {step}: {diff}");
+        worst = worst.max(diff);
+    }
+    assert_eq!(gpu.len(), tokens.len() + steps);
+    worst
+}
+
+#[wasm_bindgen_test]
+async fn webgpu_logits_agree_with_the_cpu() {
+    let model = local::model();
+    let worst = agree(&model, "The agent keeps its memory on 0G Storage.", 40).await;
+    console_log!("devnet model: largest relative logit difference {worst:e}");
+}
+
+/// A head dimension that is not a multiple of 8 takes the dot products' tail paths, and a
+/// width that is not a multiple of 64 leaves idle threads in every workgroup.
+#[wasm_bindgen_test]
+async fn webgpu_agrees_on_an_odd_shape() {
+    let config = Config { vocab: 256, d_model: 36, layers: 3, heads: 3, context: 48 };
+    let model = Model::seeded(config, 11).unwrap();
+    let worst = agree(&model, "odd", 44).await;
+    console_log!("odd shape: largest relative logit difference {worst:e}");
+}
+
+#[wasm_bindgen_test]
+async fn a_gpu_prefill_past_the_context_is_refused() {
+    let model = local::model();
+    let gpu = GpuModel::open(&model).await.unwrap();
+    let too_long = vec![65u32; model.config().context + 1];
+    let e = gpu.prefill(&too_long).await.unwrap_err();
+    assert!(matches!(e, LocalError::Gpu(_)), "{e:?}");
+    assert!(gpu.prefill(&[]).await.is_err());
+}
+
+/// The runs the console makes: Auto picks the adapter and says so; greedy text equals the
+/// CPU's, the context window sliding twice on the way (300 tokens, context 256, a prompt of
+/// 150).
+#[wasm_bindgen_test]
+async fn a_local_run_on_webgpu_says_so_and_writes_the_cpus_text() {
+    let prompt = "The wallet proves every balance it shows. ".repeat(4);
+    let mut started = Vec::new();
+    let mut streamed = String::new();
+    let gpu = local::generate(&prompt, 300, 0.0, 0, Prefer::Auto, &mut |e| {
+        match e {
+            LocalEvent::Started(b) => started.push(b.clone()),
+            LocalEvent::Text(t) => streamed.push_str(t),
+        }
+        true
+    })
+    .await
+    .unwrap();
+    match &gpu.backend {
+        Backend::WebGpu { adapter, software, .. } => {
+            console_log!("ran on {} ({adapter}, software: {software})", gpu.backend);
+            assert!(*software, "headless Chromium's adapter is SwiftShader");
+        }
+        Backend::Cpu => panic!("Auto ran on the CPU: {:?}", gpu.why_cpu),
+    }
+    assert_eq!(started, vec![gpu.backend.clone()]);
+    assert_eq!(gpu.why_cpu, None);
+    assert_eq!(streamed, gpu.text);
+    assert_eq!(gpu.completion_tokens, 300);
+
+    let cpu = local::generate(&prompt, 300, 0.0, 0, Prefer::Cpu, &mut |_| true).await.unwrap();
+    assert_eq!(cpu.backend, Backend::Cpu);
+    assert_eq!(cpu.why_cpu, None, "the CPU was asked for");
+    assert_eq!(gpu.text, cpu.text);
+    let native = local::model().generate(&prompt, 300, 0.0, 0, &mut |_| true);
+    assert_eq!(cpu.text, native.text);
+}
+
+#[wasm_bindgen_test]
+async fn a_sampled_local_run_is_the_same_on_both_backends() {
+    let run = |prefer| async move { local::generate("0G is", 64, 0.8, 42, prefer, &mut |_| true).await.unwrap() };
+    let (gpu, cpu) = (run(Prefer::WebGpu).await, run(Prefer::Cpu).await);
+    assert!(matches!(gpu.backend, Backend::WebGpu { .. }));
+    assert_eq!(gpu.text, cpu.text);
+}
+
+#[wasm_bindgen_test]
+async fn one_local_run_at_a_time() {
+    let (mut on_first, mut on_second) = (|_: LocalEvent<'_>| true, |_: LocalEvent<'_>| true);
+    // A GPU run waits on every readback, so the second call comes while it is running (a
+    // short CPU run finishes before it first yields).
+    let first = local::generate("one", 32, 0.0, 0, Prefer::WebGpu, &mut on_first);
+    let second = local::generate("two", 32, 0.0, 0, Prefer::Cpu, &mut on_second);
+    let (a, b) = futures::join!(first, second);
+    assert!(a.is_ok());
+    assert_eq!(b.unwrap_err(), LocalError::Busy);
+    // The flag is cleared afterwards.
+    assert!(local::generate("three", 4, 0.0, 0, Prefer::Cpu, &mut |_| true).await.is_ok());
+}
+
+#[wasm_bindgen_test]
+async fn stopping_a_run_early_keeps_what_was_written() {
+    let mut pieces = 0;
+    let answer = local::generate("The agent", 64, 0.0, 0, Prefer::Auto, &mut |e| {
+        if matches!(e, LocalEvent::Text(_)) {
+            pieces += 1;
+        }
+        pieces < 5
+    })
+    .await
+    .unwrap();
+    assert!(answer.stopped_early);
+    assert!(answer.completion_tokens < 64);
+    assert!(!answer.text.is_empty());
+}
