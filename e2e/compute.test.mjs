@@ -155,7 +155,7 @@ test('an answer altered on the way is shown UNVERIFIED, with the reason', async 
   }
 });
 
-test('after a reload the memory holds the exchange; local runs say whether WebGPU or the CPU ran them', async () => {
+test('after a reload the memory holds the exchange; local runs say whether WebGPU or the CPU ran them, and why', async () => {
   const { page } = a;
   await page.reload();
   await page.getByLabel('Password').fill(PASSWORD);
@@ -169,28 +169,29 @@ test('after a reload the memory holds the exchange; local runs say whether WebGP
   assert.match(entries[1], /^agent: /);
   await shot(page, 'compute-05-memory');
 
-  // With an adapter (SwiftShader here), a local run takes WebGPU and says which adapter.
+  // Headless Chromium's only WebGPU adapter is SwiftShader, a GPU emulated on the CPU: the
+  // default leaves it for the CPU path and says why.
   await card.getByLabel('Message').fill('Tell me about storage.');
-  await card.getByRole('button', { name: 'Run locally' }).click();
-  const badge = card.getByTestId('answer-local');
-  await badge.waitFor({ timeout: 60_000 });
-  assert.equal(await badge.getAttribute('data-backend'), 'webgpu');
-  assert.match((await badge.textContent()).trim(), /^local · WebGPU · \S+/);
-  assert.match(await badge.getAttribute('title'), /software adapter/);
-  assert.match(await card.getByTestId('answer-cost').textContent(), /64 answer tokens, \d+ tokens\/s, first token after \d+ ms, nothing paid/);
-  assert.equal(await card.getByTestId('answer-why-cpu').count(), 0);
-  assert.ok((await card.getByTestId('answer-text').textContent()).length > 0);
-  await shot(page, 'compute-06-local-webgpu');
-
-  // The CPU, by choice.
-  await card.getByLabel('Run locally on').selectOption('cpu');
   await card.getByRole('button', { name: 'Run locally' }).click();
   await card.locator('[data-testid="answer-local"][data-backend="cpu"]').waitFor({ timeout: 60_000 });
   assert.equal((await card.getByTestId('answer-local').textContent()).trim(), 'local · CPU, wasm');
-  assert.match(await card.getByTestId('answer-cost').textContent(), /nothing paid/);
+  assert.match(await card.getByTestId('answer-why-cpu').textContent(), /^Ran on the CPU: the only WebGPU adapter is a software one \(\S+\)/);
+  assert.match(await card.getByTestId('answer-cost').textContent(), /64 answer tokens, \d+ tokens\/s, first token after \d+ ms, nothing paid/);
+  assert.ok((await card.getByTestId('answer-text').textContent()).length > 0);
   // A local answer can be kept in memory like a provider's.
   assert.equal(await card.getByRole('button', { name: 'Save to memory' }).count(), 1);
   await shot(page, 'compute-06-local-cpu');
+
+  // Asked for, the software adapter runs the model on WebGPU, and the badge names it.
+  await card.getByLabel('Run locally on').selectOption('webgpu');
+  await card.getByRole('button', { name: 'Run locally' }).click();
+  const badge = card.locator('[data-testid="answer-local"][data-backend="webgpu"]');
+  await badge.waitFor({ timeout: 60_000 });
+  assert.match((await badge.textContent()).trim(), /^local · WebGPU · \S+/);
+  assert.match(await badge.getAttribute('title'), /software adapter/);
+  assert.equal(await card.getByTestId('answer-why-cpu').count(), 0);
+  assert.match(await card.getByTestId('answer-cost').textContent(), /nothing paid/);
+  await shot(page, 'compute-06-local-webgpu');
 });
 
 /** The devnet provider's admin controls (fault injection, settle now, billing state). */

@@ -44,7 +44,7 @@ const TOLERANCE: f32 = 1e-3;
 /// Feeds the same tokens to both backends — a prefill, then single steps — and checks every
 /// position's logits agree.
 async fn agree(model: &Model, prompt: &str, steps: usize) -> f32 {
-    let gpu = GpuModel::open(model).await.unwrap_or_else(|e| {
+    let gpu = GpuModel::open(model, true).await.unwrap_or_else(|e| {
         panic!("no WebGPU engine: {e}. app/webdriver.json must pass --enable-unsafe-webgpu to Chromium")
     });
     let mut cache = model.new_cache();
@@ -86,22 +86,37 @@ async fn webgpu_agrees_on_an_odd_shape() {
 #[wasm_bindgen_test]
 async fn a_gpu_prefill_past_the_context_is_refused() {
     let model = local::model();
-    let gpu = GpuModel::open(&model).await.unwrap();
+    let gpu = GpuModel::open(&model, true).await.unwrap();
     let too_long = vec![65u32; model.config().context + 1];
     let e = gpu.prefill(&too_long).await.unwrap_err();
     assert!(matches!(e, LocalError::Gpu(_)), "{e:?}");
     assert!(gpu.prefill(&[]).await.is_err());
 }
 
-/// The runs the console makes: Auto picks the adapter and says so; greedy text equals the
-/// CPU's, the context window sliding twice on the way (300 tokens, context 256, a prompt of
-/// 150).
+/// Headless Chromium's only adapter is SwiftShader: Auto leaves it for the CPU and says why.
+#[wasm_bindgen_test]
+async fn auto_passes_over_a_software_adapter_and_says_why() {
+    let answer = local::generate("0G", 8, 0.0, 0, Prefer::Auto, &mut |_| true).await.unwrap();
+    assert_eq!(answer.backend, Backend::Cpu);
+    let why = answer.why_cpu.expect("the reason the GPU was not used");
+    assert!(why.contains("software one (swiftshader)"), "{why}");
+    // Asked for, the software adapter is used.
+    let gpu = local::generate("0G", 8, 0.0, 0, Prefer::WebGpu, &mut |_| true).await.unwrap();
+    assert!(matches!(gpu.backend, Backend::WebGpu { software: true, .. }), "{:?}", gpu.backend);
+    assert_eq!(gpu.text, answer.text);
+    // And the engine kept for the page still refuses Auto.
+    let again = local::generate("0G", 8, 0.0, 0, Prefer::Auto, &mut |_| true).await.unwrap();
+    assert_eq!(again.backend, Backend::Cpu);
+}
+
+/// The runs the console makes on WebGPU: it says so, and greedy text equals the CPU's, the
+/// context window sliding twice on the way (300 tokens, context 256, a prompt of 168).
 #[wasm_bindgen_test]
 async fn a_local_run_on_webgpu_says_so_and_writes_the_cpus_text() {
     let prompt = "The wallet proves every balance it shows. ".repeat(4);
     let mut started = Vec::new();
     let mut streamed = String::new();
-    let gpu = local::generate(&prompt, 300, 0.0, 0, Prefer::Auto, &mut |e| {
+    let gpu = local::generate(&prompt, 300, 0.0, 0, Prefer::WebGpu, &mut |e| {
         match e {
             LocalEvent::Started(b) => started.push(b.clone()),
             LocalEvent::Text(t) => streamed.push_str(t),
@@ -115,7 +130,7 @@ async fn a_local_run_on_webgpu_says_so_and_writes_the_cpus_text() {
             console_log!("ran on {} ({adapter}, software: {software})", gpu.backend);
             assert!(*software, "headless Chromium's adapter is SwiftShader");
         }
-        Backend::Cpu => panic!("Auto ran on the CPU: {:?}", gpu.why_cpu),
+        Backend::Cpu => panic!("WebGpu ran on the CPU: {:?}", gpu.why_cpu),
     }
     assert_eq!(started, vec![gpu.backend.clone()]);
     assert_eq!(gpu.why_cpu, None);
@@ -155,7 +170,7 @@ async fn one_local_run_at_a_time() {
 #[wasm_bindgen_test]
 async fn stopping_a_run_early_keeps_what_was_written() {
     let mut pieces = 0;
-    let answer = local::generate("The agent", 64, 0.0, 0, Prefer::Auto, &mut |e| {
+    let answer = local::generate("The agent", 64, 0.0, 0, Prefer::WebGpu, &mut |e| {
         if matches!(e, LocalEvent::Text(_)) {
             pieces += 1;
         }

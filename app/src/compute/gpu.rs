@@ -303,14 +303,18 @@ impl Drop for GpuModel {
 thread_local!(static SHARED: RefCell<Option<Rc<GpuModel>>> = const { RefCell::new(None) });
 
 /// The page's engine for `model`: made on first use (adapter, device, weights uploaded),
-/// then reused. A lost device is replaced by a fresh one on the next call.
-pub async fn shared(model: &Model) -> Result<Rc<GpuModel>, LocalError> {
+/// then reused. A lost device is replaced by a fresh one on the next call. Without
+/// `allow_software`, a software adapter is [`LocalError::NoAdapter`].
+pub async fn shared(model: &Model, allow_software: bool) -> Result<Rc<GpuModel>, LocalError> {
     if let Some(gpu) = SHARED.with(|s| s.borrow().clone()) {
         if gpu.lost.borrow().is_none() {
+            if let (Backend::WebGpu { adapter, software: true, .. }, false) = (&gpu.backend, allow_software) {
+                return Err(software_only(adapter));
+            }
             return Ok(gpu);
         }
     }
-    let gpu = Rc::new(GpuModel::open(model).await?);
+    let gpu = Rc::new(GpuModel::open(model, allow_software).await?);
     SHARED.with(|s| *s.borrow_mut() = Some(gpu.clone()));
     Ok(gpu)
 }
@@ -320,10 +324,17 @@ pub fn forget() {
     SHARED.with(|s| s.borrow_mut().take());
 }
 
+fn software_only(adapter: &str) -> LocalError {
+    LocalError::NoAdapter(format!(
+        "the only WebGPU adapter is a software one ({adapter}), which emulates a GPU on the CPU and is slower than running on the CPU directly"
+    ))
+}
+
 impl GpuModel {
     /// Opens the adapter and a device, checks the model fits its limits, compiles the
-    /// kernels and uploads the weights.
-    pub async fn open(model: &Model) -> Result<GpuModel, LocalError> {
+    /// kernels and uploads the weights. A software adapter is refused unless
+    /// `allow_software`.
+    pub async fn open(model: &Model, allow_software: bool) -> Result<GpuModel, LocalError> {
         let navigator = web_sys::window().ok_or_else(|| LocalError::NoAdapter("no window".into()))?.navigator();
         let gpu = field(&navigator, "gpu");
         if gpu.is_undefined() || gpu.is_null() {
@@ -337,6 +348,9 @@ impl GpuModel {
         }
         let adapter: GpuAdapter = adapter.unchecked_into();
         let (short, full, software) = adapter_names(&adapter);
+        if software && !allow_software {
+            return Err(software_only(&short));
+        }
         let limits = limits_of(&adapter);
         let config = *model.config();
         fits(&config, &limits, &short)?;

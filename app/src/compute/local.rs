@@ -6,7 +6,7 @@
 //! context window, sampling and UTF-8 streaming are zg-model's own; they differ only in the
 //! logits (float rounding: see `app/tests/local_inference.rs` for the measured agreement).
 //! The answer says which backend ran ([`Backend`]). With [`Prefer::Auto`], a browser with no
-//! adapter runs on the CPU (labelled, [`LocalAnswer::why_cpu`] says why); any other WebGPU
+//! hardware adapter runs on the CPU (labelled, [`LocalAnswer::why_cpu`] says why); any other WebGPU
 //! failure (a model too large for the adapter's limits, a lost device) is a [`LocalError`]
 //! whose message says what to do, and [`LocalError::offers_cpu`] tells the page to offer
 //! the CPU instead.
@@ -42,11 +42,12 @@ impl fmt::Display for Backend {
 /// Which backend to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Prefer {
-    /// WebGPU when an adapter exists, else the CPU.
+    /// WebGPU on a hardware adapter, else the CPU (a software adapter such as SwiftShader
+    /// emulates a GPU on the CPU and is slower than the CPU path: `cargo xtask bench`).
     Auto,
     /// The CPU, whatever the browser offers.
     Cpu,
-    /// WebGPU only: no adapter is an error (tests and benches).
+    /// WebGPU on any adapter, software included; no adapter is an error.
     WebGpu,
 }
 
@@ -228,7 +229,7 @@ async fn engine(model: &Rc<Model>, prefer: Prefer) -> Result<(Engine, Backend, O
     }
     #[cfg(target_arch = "wasm32")]
     {
-        match super::gpu::shared(model).await {
+        match super::gpu::shared(model, prefer == Prefer::WebGpu).await {
             Ok(gpu) => {
                 let backend = gpu.backend();
                 Ok((Engine::Gpu(gpu), backend, None))

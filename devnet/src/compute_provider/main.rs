@@ -670,6 +670,13 @@ fn stream(
         }
         connected
     });
+    if faults.cut_after_pieces > 0 && pieces == faults.cut_after_pieces {
+        // Dropping the writer would leave tiny_http's keep-alive connection open, so the
+        // client would see silence, not a cut. Bytes that break the chunked framing fail
+        // the client's read at once, as a connection cut half way does.
+        let _ = writer.write_all(b"zz\r\n").and_then(|_| writer.flush());
+        return None;
+    }
     if !connected || generation.stopped_early {
         return None;
     }

@@ -925,7 +925,13 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
             }
         });
     };
-    let run_local = move |_| run_local_on(if local_on.get_untracked() == "cpu" { Prefer::Cpu } else { Prefer::Auto });
+    let run_local = move |_| {
+        run_local_on(match local_on.get_untracked().as_str() {
+            "cpu" => Prefer::Cpu,
+            "webgpu" => Prefer::WebGpu,
+            _ => Prefer::Auto,
+        })
+    };
     let save_memory = move |_| {
         error.set(None);
         let (Some(svc), Some(a)) = (service.get_value(), answer.get_untracked()) else { return };
@@ -973,10 +979,13 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
             <div class="row">
                 <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>"Send"</button>
                 <button class="btn btn-ghost" on:click=run_local disabled=move || busy.get().is_some()>"Run locally"</button>
+                <div class="field field-inline">
                 <select aria-label="Run locally on" data-testid="local-backend" on:change=move |ev| local_on.set(event_target_value(&ev)) prop:value=move || local_on.get()>
-                    <option value="auto">"on WebGPU when available"</option>
+                    <option value="auto">"on a GPU when there is one"</option>
+                    <option value="webgpu">"on WebGPU, software adapters too"</option>
                     <option value="cpu">"on the CPU (wasm)"</option>
                 </select>
+                </div>
             </div>
             {move || cpu_offer.get().then(|| view! {
                 <button class="btn btn-secondary" on:click=move |_| run_local_on(Prefer::Cpu) disabled=move || busy.get().is_some()>"Run on the CPU instead"</button>
