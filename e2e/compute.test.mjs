@@ -390,6 +390,6 @@ test('in a browser without WebGPU a local run takes the CPU and says why', async
   await card.getByRole('button', { name: 'Run locally' }).click();
   await card.locator('[data-testid="answer-local"][data-backend="cpu"]').waitFor({ timeout: 60_000 });
   assert.equal((await card.getByTestId('answer-local').textContent()).trim(), 'local · CPU, wasm');
-  assert.equal((await card.getByTestId('answer-why-cpu').textContent()).trim(), 'Ran on the CPU: this browser has no navigator.gpu.');
+  assert.equal((await card.getByTestId('answer-why-cpu').textContent()).trim(), 'Ran on the CPU: this browser has no WebGPU (navigator.gpu is missing).');
   await shot(page, 'compute-08-local-no-webgpu');
 });

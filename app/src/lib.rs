@@ -13,3 +13,5 @@ pub mod staking;
 pub mod storage;
 pub mod ui;
 pub mod wallet;
+#[cfg(target_arch = "wasm32")]
+pub mod webgpu;

@@ -182,3 +182,26 @@ async fn stopping_a_run_early_keeps_what_was_written() {
     assert!(answer.completion_tokens < 64);
     assert!(!answer.text.is_empty());
 }
+
+/// A model whose attention needs more workgroup memory than any WebGPU adapter gives (Dawn
+/// caps it at 32 KiB; context 8192 needs 33,032 bytes) is refused before anything is
+/// uploaded, with the reason and the offer of the CPU.
+#[wasm_bindgen_test]
+async fn a_model_too_large_for_the_adapter_is_refused_with_the_cpu_offered() {
+    let config = Config { vocab: 256, d_model: 8, layers: 1, heads: 1, context: 8192 };
+    let model = Model::seeded(config, 3).unwrap();
+    let e = match GpuModel::open(&model, true).await {
+        Ok(_) => panic!("an 8192-token context fitted the adapter's workgroup memory"),
+        Err(e) => e,
+    };
+    match &e {
+        LocalError::TooLarge { what, need, limit, .. } => {
+            assert!(what.contains("workgroup memory"), "{what}");
+            assert_eq!(*need, 4 * (8192 + 66));
+            assert!(need > limit);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.offers_cpu());
+    assert!(e.to_string().contains("Run it on the CPU instead"), "{e}");
+}

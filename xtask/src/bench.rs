@@ -199,12 +199,7 @@ fn compute(native: bool, browser: bool) -> Result {
             .env("CARGO_PROFILE_RELEASE_PANIC", "unwind")
             .env("CHROMEDRIVER", crate::setup::CHROMEDRIVER)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
-        println!("$ {}", crate::util::describe(&c));
-        let out = c.output().map_err(|e| format!("could not run the local inference bench: {e}"))?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() {
-            return Err(format!("the local inference bench failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr)));
-        }
+        let text = stdout_of(&mut c, "the local inference bench")?;
         for line in text.lines().filter_map(|l| l.trim().strip_prefix("ZG_LOCAL_BENCH ")) {
             let backend = line.split("\"adapter\": \"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("?");
             lines.push(format!(
@@ -219,12 +214,7 @@ fn compute(native: bool, browser: bool) -> Result {
         c.args(["bench", "-p", "devnet", "--bench", "compute_latency"])
             .env("CARGO_TARGET_DIR", root().join("target/bench-native"))
             .env("CARGO_PROFILE_RELEASE_PANIC", "unwind");
-        println!("$ {}", crate::util::describe(&c));
-        let out = c.output().map_err(|e| format!("could not run the compute latency bench: {e}"))?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() {
-            return Err(format!("the compute latency bench failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr)));
-        }
+        let text = stdout_of(&mut c, "the compute latency bench")?;
         if let Some(line) = text.lines().find_map(|l| l.trim().strip_prefix("ZG_COMPUTE_BENCH ")) {
             lines.push(format!(
                 "  devnet provider, streamed       {:>8} tokens/s   first token {:>7.1} ms",
@@ -246,6 +236,18 @@ fn compute(native: bool, browser: bool) -> Result {
         println!("  no figures");
     }
     Ok(())
+}
+
+/// Runs `c` and returns its standard output, or an error carrying both outputs.
+fn stdout_of(c: &mut std::process::Command, what: &str) -> Result<String> {
+    println!("$ {}", crate::util::describe(c));
+    let out = c.output().map_err(|e| format!("could not run {what}: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(format!("{what} failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr)))
+    }
 }
 
 /// `build-lc` with a profile override, into `out` (its own target directory, so the shipped

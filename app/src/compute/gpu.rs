@@ -11,131 +11,26 @@
 //! The position and token of each pass come from a second dynamic uniform (one slot per
 //! position), so nothing but those slots is written between tokens.
 //!
-//! web-sys 0.3's WebGPU bindings still need `--cfg=web_sys_unstable_apis` (a RUSTFLAGS
-//! change for the whole build), so, as `storage::hashing::gpu` does, the few calls used
-//! here are declared below.
+//! The WebGPU calls are `crate::webgpu`'s.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, ArrayBuffer, Float32Array, Object, Promise, Reflect};
+use js_sys::{Array, Float32Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use zg_model::Model;
 
 use super::local::{fits, gpu_sizes, ActsLayout, Backend, GpuLimits, LocalError};
+use crate::webgpu::{
+    field, message, obj, GpuAdapter, GpuBuffer, GpuDevice, GpuPipeline, COMPUTE, COPY_DST, COPY_SRC, MAP_READ,
+    MAP_READ_USAGE, STORAGE, UNIFORM,
+};
 
-const STORAGE: u32 = 0x80;
-const UNIFORM: u32 = 0x40;
-const COPY_SRC: u32 = 0x04;
-const COPY_DST: u32 = 0x08;
-const MAP_READ_USAGE: u32 = 0x01;
-const MAP_READ: u32 = 0x01;
-const COMPUTE: u32 = 0x4;
 /// Dynamic uniform offsets must be multiples of `minUniformBufferOffsetAlignment` (≤ 256).
 const SLOT: u32 = 256;
 const WORKGROUP: u32 = 64;
-
-#[wasm_bindgen]
-extern "C" {
-    type Gpu;
-    #[wasm_bindgen(method, js_name = requestAdapter)]
-    fn request_adapter(this: &Gpu) -> Promise;
-
-    type GpuAdapter;
-    #[wasm_bindgen(method, js_name = requestDevice)]
-    fn request_device(this: &GpuAdapter, descriptor: &Object) -> Promise;
-    #[wasm_bindgen(method, getter)]
-    fn info(this: &GpuAdapter) -> JsValue;
-    #[wasm_bindgen(method, getter)]
-    fn limits(this: &GpuAdapter) -> JsValue;
-
-    type GpuDevice;
-    #[wasm_bindgen(method, getter)]
-    fn queue(this: &GpuDevice) -> GpuQueue;
-    #[wasm_bindgen(method, getter)]
-    fn lost(this: &GpuDevice) -> Promise;
-    #[wasm_bindgen(method, js_name = createShaderModule)]
-    fn create_shader_module(this: &GpuDevice, descriptor: &Object) -> JsValue;
-    #[wasm_bindgen(method, js_name = createComputePipelineAsync)]
-    fn create_compute_pipeline_async(this: &GpuDevice, descriptor: &Object) -> Promise;
-    #[wasm_bindgen(method, catch, js_name = createBuffer)]
-    fn create_buffer(this: &GpuDevice, descriptor: &Object) -> Result<GpuBuffer, JsValue>;
-    #[wasm_bindgen(method, js_name = createBindGroup)]
-    fn create_bind_group(this: &GpuDevice, descriptor: &Object) -> JsValue;
-    #[wasm_bindgen(method, js_name = createBindGroupLayout)]
-    fn create_bind_group_layout(this: &GpuDevice, descriptor: &Object) -> JsValue;
-    #[wasm_bindgen(method, js_name = createPipelineLayout)]
-    fn create_pipeline_layout(this: &GpuDevice, descriptor: &Object) -> JsValue;
-    #[wasm_bindgen(method, js_name = createCommandEncoder)]
-    fn create_command_encoder(this: &GpuDevice) -> GpuCommandEncoder;
-    #[wasm_bindgen(method, js_name = pushErrorScope)]
-    fn push_error_scope(this: &GpuDevice, filter: &str);
-    #[wasm_bindgen(method, js_name = popErrorScope)]
-    fn pop_error_scope(this: &GpuDevice) -> Promise;
-    #[wasm_bindgen(method, js_name = destroy)]
-    fn destroy_device(this: &GpuDevice);
-
-    type GpuQueue;
-    #[wasm_bindgen(method, catch, js_name = writeBuffer)]
-    fn write_buffer(this: &GpuQueue, buffer: &GpuBuffer, offset: f64, data: &[u8]) -> Result<(), JsValue>;
-    #[wasm_bindgen(method)]
-    fn submit(this: &GpuQueue, commands: &Array);
-
-    type GpuBuffer;
-    #[wasm_bindgen(method, js_name = mapAsync)]
-    fn map_async(this: &GpuBuffer, mode: u32, offset: f64, size: f64) -> Promise;
-    #[wasm_bindgen(method, catch, js_name = getMappedRange)]
-    fn get_mapped_range(this: &GpuBuffer, offset: f64, size: f64) -> Result<ArrayBuffer, JsValue>;
-    #[wasm_bindgen(method)]
-    fn unmap(this: &GpuBuffer);
-
-    type GpuCommandEncoder;
-    #[wasm_bindgen(method, js_name = beginComputePass)]
-    fn begin_compute_pass(this: &GpuCommandEncoder) -> GpuComputePass;
-    #[wasm_bindgen(method, js_name = copyBufferToBuffer)]
-    fn copy_buffer_to_buffer(
-        this: &GpuCommandEncoder,
-        src: &GpuBuffer,
-        src_offset: f64,
-        dst: &GpuBuffer,
-        dst_offset: f64,
-        size: f64,
-    );
-    #[wasm_bindgen(method)]
-    fn finish(this: &GpuCommandEncoder) -> JsValue;
-
-    type GpuComputePass;
-    #[wasm_bindgen(method, js_name = setPipeline)]
-    fn set_pipeline(this: &GpuComputePass, pipeline: &JsValue);
-    #[wasm_bindgen(method, js_name = setBindGroup)]
-    fn set_bind_group(this: &GpuComputePass, index: u32, group: &JsValue, dynamic_offsets: &Array);
-    #[wasm_bindgen(method, js_name = dispatchWorkgroups)]
-    fn dispatch_workgroups(this: &GpuComputePass, x: u32);
-    #[wasm_bindgen(method)]
-    fn end(this: &GpuComputePass);
-}
-
-fn obj(entries: &[(&str, JsValue)]) -> Object {
-    let o = Object::new();
-    for (k, v) in entries {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
-    }
-    o
-}
-
-fn message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "an unknown WebGPU error".into())
-}
-
-fn field(o: &JsValue, k: &str) -> JsValue {
-    Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED)
-}
 
 fn gpu_error(what: &str) -> impl Fn(JsValue) -> LocalError + '_ {
     move |e| LocalError::Gpu(format!("{what}: {}", message(&e)))
@@ -250,21 +145,6 @@ fn le_bytes<T: Copy>(values: &[T], to: fn(T) -> [u8; 4]) -> Vec<u8> {
     values.iter().flat_map(|&v| to(v)).collect()
 }
 
-/// The adapter's names: (short, full, software).
-fn adapter_names(adapter: &GpuAdapter) -> (String, String, bool) {
-    let info = adapter.info();
-    let text = |k: &str| field(&info, k).as_string().unwrap_or_default();
-    let (vendor, architecture, description) = (text("vendor"), text("architecture"), text("description"));
-    let full: Vec<&str> =
-        [vendor.as_str(), architecture.as_str(), description.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
-    let full = if full.is_empty() { "unnamed adapter".to_string() } else { full.join(" ") };
-    let short = [&architecture, &description, &vendor].into_iter().find(|s| !s.is_empty()).cloned();
-    let software = field(&info, "isFallbackAdapter").is_truthy()
-        || field(adapter, "isFallbackAdapter").is_truthy()
-        || full.to_ascii_lowercase().contains("swiftshader");
-    (short.unwrap_or_else(|| "unnamed adapter".into()), full, software)
-}
-
 fn limits_of(adapter: &GpuAdapter) -> GpuLimits {
     let limits = adapter.limits();
     let n = |k: &str, default: u64| field(&limits, k).as_f64().map_or(default, |v| v as u64);
@@ -278,7 +158,7 @@ fn limits_of(adapter: &GpuAdapter) -> GpuLimits {
 /// The model on one WebGPU device.
 pub struct GpuModel {
     device: GpuDevice,
-    pipelines: Vec<(Kernel, JsValue)>,
+    pipelines: Vec<(Kernel, GpuPipeline)>,
     group: JsValue,
     acts: GpuBuffer,
     slots: GpuBuffer,
@@ -335,19 +215,8 @@ impl GpuModel {
     /// kernels and uploads the weights. A software adapter is refused unless
     /// `allow_software`.
     pub async fn open(model: &Model, allow_software: bool) -> Result<GpuModel, LocalError> {
-        let navigator = web_sys::window().ok_or_else(|| LocalError::NoAdapter("no window".into()))?.navigator();
-        let gpu = field(&navigator, "gpu");
-        if gpu.is_undefined() || gpu.is_null() {
-            return Err(LocalError::NoAdapter("this browser has no navigator.gpu".into()));
-        }
-        let adapter = JsFuture::from(gpu.unchecked_into::<Gpu>().request_adapter())
-            .await
-            .map_err(|e| LocalError::NoAdapter(format!("requestAdapter failed: {}", message(&e))))?;
-        if adapter.is_null() || adapter.is_undefined() {
-            return Err(LocalError::NoAdapter("navigator.gpu offers no adapter".into()));
-        }
-        let adapter: GpuAdapter = adapter.unchecked_into();
-        let (short, full, software) = adapter_names(&adapter);
+        let crate::webgpu::Adapter { adapter, name: full, short, software } =
+            crate::webgpu::adapter().await.map_err(LocalError::NoAdapter)?;
         if software && !allow_software {
             return Err(software_only(&short));
         }
@@ -423,7 +292,7 @@ impl GpuModel {
             )
             .await
             .map_err(|e| LocalError::Gpu(format!("the {entry_point} kernel did not compile: {}", message(&e))))?;
-            pipelines.push((kernel, pipeline));
+            pipelines.push((kernel, pipeline.unchecked_into()));
         }
 
         let buffer = |size: u64, usage: u32| {
@@ -537,7 +406,7 @@ impl GpuModel {
             for (j, d) in self.dispatches.iter().enumerate() {
                 pass.set_pipeline(pipeline(d.kernel));
                 let offsets = Array::of2(&((j as u32 * SLOT) as f64).into(), &slot.into());
-                pass.set_bind_group(0, &self.group, &offsets);
+                pass.set_bind_group_with_offsets(0, &self.group, &offsets);
                 pass.dispatch_workgroups(d.workgroups);
             }
         }

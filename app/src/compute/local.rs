@@ -199,6 +199,7 @@ fn now_ms() -> f64 {
 }
 
 /// The CPU yields to the event loop at least this often, so the page stays responsive.
+#[cfg(target_arch = "wasm32")]
 const YIELD_EVERY_MS: f64 = 12.0;
 
 enum Engine {

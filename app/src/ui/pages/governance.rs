@@ -82,30 +82,22 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
         amount.set(String::new());
         reload.run(());
     });
-    let wrap = move |_| match parse_amount() {
-        Ok(v) => run_tx(
-            app,
-            service,
-            tx,
-            "Wrapping…",
-            format!("Wrapped {}", format_0g(v)),
-            cleared,
-            move |s, k| async move { s.wrap(&k, v).await },
-        ),
+    // Wrapping 0G into voting power, or back.
+    let convert = move |wrap: bool| match parse_amount() {
+        Ok(v) => {
+            let (doing, done) = if wrap { ("Wrapping…", "Wrapped") } else { ("Unwrapping…", "Unwrapped") };
+            run_tx(app, service, tx, doing, format!("{done} {}", format_0g(v)), cleared, move |s, k| async move {
+                if wrap {
+                    s.wrap(&k, v).await
+                } else {
+                    s.unwrap(&k, v).await
+                }
+            })
+        }
         Err(e) => error.set(Some(e)),
     };
-    let unwrap = move |_| match parse_amount() {
-        Ok(v) => run_tx(
-            app,
-            service,
-            tx,
-            "Unwrapping…",
-            format!("Unwrapped {}", format_0g(v)),
-            cleared,
-            move |s, k| async move { s.unwrap(&k, v).await },
-        ),
-        Err(e) => error.set(Some(e)),
-    };
+    let wrap = move |_| convert(true);
+    let unwrap = move |_| convert(false);
     let delegate = move |to: Option<Address>| {
         let to = match to {
             Some(a) => a,
