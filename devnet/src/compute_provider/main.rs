@@ -673,7 +673,10 @@ fn stream(
     if faults.cut_after_pieces > 0 && pieces == faults.cut_after_pieces {
         // Dropping the writer would leave tiny_http's keep-alive connection open, so the
         // client would see silence, not a cut. Bytes that break the chunked framing fail
-        // the client's read at once, as a connection cut half way does.
+        // the client's read at once, as a connection cut half way does. They go out a
+        // moment after the pieces: a browser that reads both in one go drops the pieces
+        // with the broken chunk, and the user would not see what did arrive.
+        std::thread::sleep(Duration::from_millis(300));
         let _ = writer.write_all(b"zz\r\n").and_then(|_| writer.flush());
         return None;
     }
