@@ -158,7 +158,8 @@ fn limits_of(adapter: &GpuAdapter) -> GpuLimits {
 /// The model on one WebGPU device.
 pub struct GpuModel {
     device: GpuDevice,
-    pipelines: Vec<(Kernel, GpuPipeline)>,
+    /// In `KERNELS` order, so `Kernel as usize` indexes it.
+    pipelines: Vec<GpuPipeline>,
     group: JsValue,
     acts: GpuBuffer,
     slots: GpuBuffer,
@@ -292,7 +293,8 @@ impl GpuModel {
             )
             .await
             .map_err(|e| LocalError::Gpu(format!("the {entry_point} kernel did not compile: {}", message(&e))))?;
-            pipelines.push((kernel, pipeline.unchecked_into()));
+            debug_assert_eq!(kernel as usize, pipelines.len());
+            pipelines.push(pipeline.unchecked_into());
         }
 
         let buffer = |size: u64, usage: u32| {
@@ -399,12 +401,10 @@ impl GpuModel {
             .map_err(gpu_error("writing the token"))?;
         let encoder = self.device.create_command_encoder();
         let pass = encoder.begin_compute_pass();
-        let pipeline =
-            |k: Kernel| &self.pipelines.iter().find(|(kernel, _)| *kernel == k).expect("every kernel built").1;
         for i in 0..tokens.len() {
             let slot = ((first + i) as u32 * SLOT) as f64;
             for (j, d) in self.dispatches.iter().enumerate() {
-                pass.set_pipeline(pipeline(d.kernel));
+                pass.set_pipeline(&self.pipelines[d.kernel as usize]);
                 let offsets = Array::of2(&((j as u32 * SLOT) as f64).into(), &slot.into());
                 pass.set_bind_group_with_offsets(0, &self.group, &offsets);
                 pass.dispatch_workgroups(d.workgroups);

@@ -27,10 +27,9 @@ fn me(app: &AppState) -> Option<Address> {
 
 /// The honest description of the model the devnet's providers and the browser run.
 pub fn model_description() -> String {
-    thread_local! {
-        static TEXT: String = zg_model::Model::devnet().description();
-    }
-    TEXT.with(Clone::clone)
+    // The model local runs use, already loaded: decoding the bundled weights again for a
+    // line of text would double the work.
+    crate::compute::local::model().description()
 }
 
 /// Price per token, in 0G.
