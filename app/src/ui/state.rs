@@ -196,6 +196,35 @@ pub enum Connection {
     Failed(String),
 }
 
+/// Tickets for loads that can overlap (a refresh clicked while the last one still runs,
+/// a reload after a transfer racing the one before it): only the newest ticket may
+/// publish its result, so an older load that finishes late cannot put stale data back.
+#[derive(Clone, Copy)]
+pub struct Latest(StoredValue<u64>);
+
+impl Latest {
+    pub fn new() -> Self {
+        Self(StoredValue::new(0))
+    }
+
+    /// Starts a load; every earlier ticket stops being current.
+    pub fn ticket(&self) -> u64 {
+        let next = self.0.get_value() + 1;
+        self.0.set_value(next);
+        next
+    }
+
+    pub fn is_current(&self, ticket: u64) -> bool {
+        self.0.get_value() == ticket
+    }
+}
+
+impl Default for Latest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct ChainState {
     pub networks: RwSignal<Vec<Network>>,
@@ -208,9 +237,8 @@ pub struct ChainState {
     pub refreshing: RwSignal<bool>,
     /// The last reorganisation already announced to the user.
     reorg_seen: RwSignal<Option<Reorg>>,
-    /// Counts `connect` calls, so a slow connection to a network the user has since left
-    /// cannot replace the newer one.
-    generation: StoredValue<u64>,
+    /// So a slow connection to a network the user has since left cannot replace the newer one.
+    connecting: Latest,
 }
 
 impl ChainState {
@@ -224,7 +252,7 @@ impl ChainState {
             balances: RwSignal::new(HashMap::new()),
             refreshing: RwSignal::new(false),
             reorg_seen: RwSignal::new(None),
-            generation: StoredValue::new(0),
+            connecting: Latest::new(),
         }
     }
 
@@ -274,8 +302,7 @@ impl ChainState {
         this.client.set_value(None);
         this.tip.set(None);
         this.balances.set(HashMap::new());
-        let generation = this.generation.get_value() + 1;
-        this.generation.set_value(generation);
+        let ticket = this.connecting.ticket();
         spawn_local(async move {
             // A dropped connection is worth retrying; a wrong chain id or a bad answer is not.
             let mut attempt = 0;
@@ -288,7 +315,7 @@ impl ChainState {
                     other => break other,
                 }
             };
-            if this.generation.get_value() != generation {
+            if !this.connecting.is_current(ticket) {
                 return;
             }
             match connected {

@@ -19,7 +19,7 @@ use crate::inft::metadata::{AgentMetadata, MemoryEntry};
 use crate::inft::offer::{Acceptance, Offer, OfferKind};
 use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent, Step};
 use crate::ui::components::{AddressView, BalanceView, CopyButton, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{use_app, AppState, Connection};
+use crate::ui::state::{use_app, AppState, Connection, Latest};
 
 type Service = StoredValue<Option<Rc<AgentService>>, LocalStorage>;
 
@@ -48,11 +48,16 @@ pub fn AgentsPage() -> impl IntoView {
     let status = RwSignal::new(None::<Result<(), String>>);
     let selected = RwSignal::new(None::<U256>);
     let rows = RwSignal::new(Listing::None);
+    let listing = Latest::new();
 
+    // A reload follows every change (a transfer, a mint, another account): the list
+    // on screen is out of date until it finishes, so it is cleared, not left standing.
     let reload = move || {
         let Some(svc) = service.get_value() else { return };
         let Some(owner) = me(&app) else { return };
         let key = key_of(&app);
+        let ticket = listing.ticket();
+        rows.set(None);
         spawn_local(async move {
             let listed = match svc.owned(owner).await {
                 Ok((tokens, block)) => {
@@ -70,7 +75,9 @@ pub fn AgentsPage() -> impl IntoView {
                 }
                 Err(e) => Err(e.to_string()),
             };
-            rows.set(Some(listed));
+            if listing.is_current(ticket) {
+                rows.set(Some(listed));
+            }
         });
     };
 
@@ -577,11 +584,16 @@ fn AgentWalletCard(service: Service, opened: OpenedAgent) -> impl IntoView {
     let balance = RwSignal::new(None);
     let busy = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
+    let reading = Latest::new();
     let refresh = move || {
         let (Some(chain), Some(address)) = (app.chain.client(), address) else { return };
+        let ticket = reading.ticket();
         spawn_local(async move {
             let _ = chain.sync().await;
-            balance.set(Some(chain.account(address).await));
+            let read = chain.account(address).await;
+            if reading.is_current(ticket) {
+                balance.set(Some(read));
+            }
         });
     };
     refresh();

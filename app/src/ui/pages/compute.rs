@@ -15,7 +15,7 @@ use crate::compute::contract::{min_ledger_text, pending_refunds, Service};
 use crate::compute::service::{ComputeService, Overview, ProviderView};
 use crate::format::{format_0g, parse_0g};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{on_connect, use_app, AppState};
+use crate::ui::state::{on_connect, use_app, AppState, Latest};
 use crate::ui::tx::{run_tx, TxView};
 
 pub type ComputeHandle = StoredValue<Option<Rc<ComputeService>>, LocalStorage>;
@@ -43,9 +43,18 @@ pub fn ComputePage() -> impl IntoView {
     let service: ComputeHandle = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
     let loaded = RwSignal::new(Loaded::None);
+    // Only the newest load publishes: one for the account the user just left must not
+    // land over the new account's overview.
+    let loading = Latest::new();
     let reload = move || {
         let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
-        spawn_local(async move { loaded.set(Some(svc.overview(account).await.map_err(|e| e.to_string()))) });
+        let ticket = loading.ticket();
+        spawn_local(async move {
+            let read = svc.overview(account).await.map_err(|e| e.to_string());
+            if loading.is_current(ticket) {
+                loaded.set(Some(read));
+            }
+        });
     };
     on_connect(app, service, unavailable, ComputeService::new, reload);
     Effect::new(move || {

@@ -13,7 +13,7 @@ use crate::format::{format_0g, parse_0g};
 use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{on_connect, use_app, AppState};
+use crate::ui::state::{on_connect, use_app, AppState, Latest};
 use crate::ui::tx::{run_tx, TxView};
 
 type Service = StoredValue<Option<Rc<GovernanceService>>, LocalStorage>;
@@ -33,18 +33,26 @@ pub fn GovernancePage() -> impl IntoView {
     let unavailable = RwSignal::new(None::<String>);
     let power = RwSignal::new(None::<Result<Power, String>>);
     let proposals = RwSignal::new(Proposals::None);
-    let loading = StoredValue::new(false);
+    // Only the newest load publishes (one for the account the user just left must not
+    // land over the new account's votes); the timer skips a beat while one is running.
+    let loading = Latest::new();
+    let running = StoredValue::new(false);
 
     let reload = move || {
         let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
-        if loading.get_value() {
-            return;
-        }
-        loading.set_value(true);
+        let ticket = loading.ticket();
+        running.set_value(true);
         spawn_local(async move {
-            power.set(Some(svc.power(account).await.map_err(|e| e.to_string())));
-            proposals.set(Some(svc.proposals(account).await.map_err(|e| e.to_string())));
-            loading.set_value(false);
+            let read = svc.power(account).await.map_err(|e| e.to_string());
+            if !loading.is_current(ticket) {
+                return;
+            }
+            power.set(Some(read));
+            let read = svc.proposals(account).await.map_err(|e| e.to_string());
+            if loading.is_current(ticket) {
+                proposals.set(Some(read));
+                running.set_value(false);
+            }
         });
     };
 
@@ -56,7 +64,11 @@ pub fn GovernancePage() -> impl IntoView {
         reload();
     });
     // Owned by the page: dropped (and so cancelled) when the page goes away.
-    StoredValue::new_local(gloo::timers::callback::Interval::new(REFRESH_MS, reload));
+    StoredValue::new_local(gloo::timers::callback::Interval::new(REFRESH_MS, move || {
+        if !running.get_value() {
+            reload();
+        }
+    }));
 
     view! {
         <h1 class="page-title">"Governance"</h1>

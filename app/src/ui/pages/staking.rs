@@ -12,7 +12,7 @@ use crate::format::{format_0g, parse_0g};
 use crate::staking::contract::commission_percent;
 use crate::staking::service::{StakingService, ValidatorView};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{on_connect, use_app, AppState};
+use crate::ui::state::{on_connect, use_app, AppState, Latest};
 use crate::ui::tx::{run_tx, TxView};
 
 type Service = StoredValue<Option<Rc<StakingService>>, LocalStorage>;
@@ -28,9 +28,18 @@ pub fn StakingPage() -> impl IntoView {
     let service: Service = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
     let validators = RwSignal::new(Validators::None);
+    // Only the newest load publishes: one for the account the user just left must not
+    // land over the new account's stakes.
+    let loading = Latest::new();
     let reload = move || {
         let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
-        spawn_local(async move { validators.set(Some(svc.validators(account).await.map_err(|e| e.to_string()))) });
+        let ticket = loading.ticket();
+        spawn_local(async move {
+            let read = svc.validators(account).await.map_err(|e| e.to_string());
+            if loading.is_current(ticket) {
+                validators.set(Some(read));
+            }
+        });
     };
     on_connect(app, service, unavailable, StakingService::new, reload);
     Effect::new(move || {
