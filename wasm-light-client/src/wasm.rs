@@ -116,4 +116,3 @@ pub fn zg_submission_nodes(bytes: &[u8]) -> Result<JsValue, JsError> {
         nodes.iter().map(|n| serde_json::json!({"root": n.root.to_string(), "height": n.height})).collect();
     nodes.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
 }
-
