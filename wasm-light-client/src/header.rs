@@ -80,26 +80,108 @@ fn hash_and_check(header: Header, claimed: Option<B256>) -> Result<VerifiedHash,
 }
 
 /// Reads a JSON array of `eth_getBlockBy*` results straight from text into headers, each
-/// hashed and checked against its claimed hash. Typed parsing avoids building and cloning a
-/// `serde_json::Value` per header (the cost that dominated header throughput in wasm); on
-/// malformed input it falls back to the per-block path, whose errors name the block.
+/// hashed and checked against its claimed hash. One typed pass: no `serde_json::Value` per
+/// header (the cost that once dominated header throughput in wasm) and no second pass for
+/// the claimed hashes. On malformed input it falls back to the per-block path, whose
+/// errors name the block.
 pub fn parse_rpc_headers_text(text: &str) -> Result<Vec<VerifiedHash>, HeaderError> {
-    #[derive(serde::Deserialize)]
-    struct Claimed {
-        #[serde(default)]
-        hash: Option<B256>,
-    }
-    let typed = serde_json::from_str::<Vec<Header>>(text).ok().zip(serde_json::from_str::<Vec<Claimed>>(text).ok());
-    match typed {
-        Some((headers, claims)) if headers.len() == claims.len() => {
-            headers.into_iter().zip(claims).map(|(h, c)| hash_and_check(h, c.hash)).collect()
-        }
-        _ => {
+    match serde_json::from_str::<Vec<rpc_block::RpcBlock>>(text) {
+        Ok(blocks) => blocks.into_iter().map(|b| hash_and_check(b.header, b.hash)).collect(),
+        Err(_) => {
             let blocks: Vec<Value> = serde_json::from_str(text).map_err(|e| HeaderError::Malformed {
                 number: "?".into(),
                 reason: format!("not a JSON array of blocks: {e}"),
             })?;
             blocks.iter().map(parse_rpc_header).collect()
+        }
+    }
+}
+
+/// An `eth_getBlockBy*` result read in one pass: its `hash` member is taken out and every
+/// other member goes to alloy's `Header` as it is read. serde's `flatten` would do the
+/// same by buffering every member first, which is the cost this avoids.
+mod rpc_block {
+    use std::borrow::Cow;
+    use std::fmt;
+
+    use alloy_consensus::Header;
+    use alloy_primitives::B256;
+    use serde::de::value::{CowStrDeserializer, MapAccessDeserializer};
+    use serde::de::{DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
+    use serde::Deserialize;
+
+    pub struct RpcBlock {
+        pub header: Header,
+        pub hash: Option<B256>,
+    }
+
+    impl<'de> Deserialize<'de> for RpcBlock {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(BlockVisitor)
+        }
+    }
+
+    struct BlockVisitor;
+
+    impl<'de> Visitor<'de> for BlockVisitor {
+        type Value = RpcBlock;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a block object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RpcBlock, A::Error> {
+            let mut hash = None;
+            let header = Header::deserialize(MapAccessDeserializer::new(WithoutHash { map, hash: &mut hash }))?;
+            Ok(RpcBlock { header, hash })
+        }
+    }
+
+    /// The block's members with `hash` held back (into `hash`) from the header.
+    struct WithoutHash<'h, A> {
+        map: A,
+        hash: &'h mut Option<B256>,
+    }
+
+    impl<'de, A: MapAccess<'de>> MapAccess<'de> for WithoutHash<'_, A> {
+        type Error = A::Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+            while let Some(Key(key)) = self.map.next_key::<Key<'de>>()? {
+                if key == "hash" {
+                    *self.hash = self.map.next_value()?;
+                    continue;
+                }
+                let key: CowStrDeserializer<'_, A::Error> = key.into_deserializer();
+                return seed.deserialize(key).map(Some);
+            }
+            Ok(None)
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+            self.map.next_value_seed(seed)
+        }
+    }
+
+    /// A member name, borrowed from the text unless it had escapes.
+    struct Key<'de>(Cow<'de, str>);
+
+    impl<'de> Deserialize<'de> for Key<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct KeyVisitor;
+            impl<'de> Visitor<'de> for KeyVisitor {
+                type Value = Key<'de>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a member name")
+                }
+                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Borrowed(v)))
+                }
+                fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                    Ok(Key(Cow::Owned(v.to_owned())))
+                }
+            }
+            d.deserialize_str(KeyVisitor)
         }
     }
 }
@@ -466,6 +548,36 @@ mod tests {
         assert!(matches!(&err, HeaderError::Malformed { number, .. } if number != "?"), "{err}");
         assert!(verify_header_chain_text(trusted, "not json").is_err());
         assert_eq!(verify_header_chain_text(trusted, "[]").unwrap_err(), HeaderError::Empty);
+    }
+
+    #[test]
+    fn the_one_pass_reader_checks_claimed_hashes_and_reads_any_spelling() {
+        let blocks = fixture();
+        let trusted = hash_of(&blocks[0]);
+        let expected = verify_header_chain(trusted, &blocks).unwrap();
+        // A claimed hash that is not the header's own is caught, however the header reads.
+        let mut lying = blocks.clone();
+        lying[2]["hash"] = Value::String(format!("0x{}", "22".repeat(32)));
+        let err = verify_header_chain_text(trusted, &serde_json::to_string(&lying).unwrap()).unwrap_err();
+        assert!(matches!(err, HeaderError::HashMismatch { .. }), "{err}");
+        // A block without a claimed hash (absent or null) is hashed all the same.
+        let mut unclaimed = blocks.clone();
+        unclaimed[1].as_object_mut().unwrap().remove("hash");
+        unclaimed[2]["hash"] = Value::Null;
+        assert_eq!(verify_header_chain_text(trusted, &serde_json::to_string(&unclaimed).unwrap()).unwrap(), expected);
+        // Member names written with JSON escapes are the same names.
+        let text = serde_json::to_string(&blocks).unwrap().replacen("\"gasLimit\"", "\"gas\\u004cimit\"", 1).replacen(
+            "\"hash\"",
+            "\"\\u0068ash\"",
+            1,
+        );
+        assert!(text.contains("\\u0068ash") && text.contains("gas\\u004cimit"));
+        assert_eq!(verify_header_chain_text(trusted, &text).unwrap(), expected);
+        let mut lying = blocks;
+        lying[0]["hash"] = Value::String(format!("0x{}", "33".repeat(32)));
+        let text = serde_json::to_string(&lying).unwrap().replacen("\"hash\"", "\"\\u0068ash\"", 1);
+        let err = verify_header_chain_text(trusted, &text).unwrap_err();
+        assert!(matches!(err, HeaderError::HashMismatch { .. }), "an escaped name still claims the hash: {err}");
     }
 
     #[test]
