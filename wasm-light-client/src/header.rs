@@ -164,26 +164,8 @@ mod rpc_block {
     }
 
     /// A member name, borrowed from the text unless it had escapes.
-    struct Key<'de>(Cow<'de, str>);
-
-    impl<'de> Deserialize<'de> for Key<'de> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct KeyVisitor;
-            impl<'de> Visitor<'de> for KeyVisitor {
-                type Value = Key<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("a member name")
-                }
-                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                    Ok(Key(Cow::Borrowed(v)))
-                }
-                fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                    Ok(Key(Cow::Owned(v.to_owned())))
-                }
-            }
-            d.deserialize_str(KeyVisitor)
-        }
-    }
+    #[derive(Deserialize)]
+    struct Key<'a>(#[serde(borrow)] Cow<'a, str>);
 }
 
 /// A header with its locally computed hash, not yet linked to anything trusted.

@@ -5,6 +5,7 @@
 //! reactive signals carry names, addresses and proven values, never keys.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::rc::Rc;
 
 use alloy_primitives::{Address, B256};
@@ -217,6 +218,18 @@ impl Latest {
     pub fn is_current(&self, ticket: u64) -> bool {
         self.0.get_value() == ticket
     }
+
+    /// Runs `load` under a fresh ticket and hands its result to `publish` only if no
+    /// newer load started meanwhile.
+    pub fn load<T: 'static>(self, load: impl Future<Output = T> + 'static, publish: impl FnOnce(T) + 'static) {
+        let ticket = self.ticket();
+        spawn_local(async move {
+            let result = load.await;
+            if self.is_current(ticket) {
+                publish(result);
+            }
+        });
+    }
 }
 
 impl Default for Latest {
@@ -302,11 +315,10 @@ impl ChainState {
         this.client.set_value(None);
         this.tip.set(None);
         this.balances.set(HashMap::new());
-        let ticket = this.connecting.ticket();
-        spawn_local(async move {
-            // A dropped connection is worth retrying; a wrong chain id or a bad answer is not.
+        // A dropped connection is worth retrying; a wrong chain id or a bad answer is not.
+        let connect = async move {
             let mut attempt = 0;
-            let connected = loop {
+            loop {
                 match ChainClient::connect(network.clone()).await {
                     Err(ChainError::Transport(_)) if attempt < CONNECT_RETRIES => {
                         attempt += 1;
@@ -314,18 +326,15 @@ impl ChainState {
                     }
                     other => break other,
                 }
-            };
-            if !this.connecting.is_current(ticket) {
-                return;
             }
-            match connected {
-                Ok(client) => {
-                    this.client.set_value(Some(Rc::new(client)));
-                    this.connection.set(Connection::Connected);
-                    this.refresh_balances(app);
-                }
-                Err(e) => this.connection.set(Connection::Failed(e.to_string())),
+        };
+        this.connecting.load(connect, move |connected| match connected {
+            Ok(client) => {
+                this.client.set_value(Some(Rc::new(client)));
+                this.connection.set(Connection::Connected);
+                this.refresh_balances(app);
             }
+            Err(e) => this.connection.set(Connection::Failed(e.to_string())),
         });
     }
 

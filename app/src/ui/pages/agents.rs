@@ -56,10 +56,9 @@ pub fn AgentsPage() -> impl IntoView {
         let Some(svc) = service.get_value() else { return };
         let Some(owner) = me(&app) else { return };
         let key = key_of(&app);
-        let ticket = listing.ticket();
         rows.set(None);
-        spawn_local(async move {
-            let listed = match svc.owned(owner).await {
+        let load = async move {
+            match svc.owned(owner).await {
                 Ok((tokens, block)) => {
                     let mut list = Vec::new();
                     for token in tokens {
@@ -74,11 +73,9 @@ pub fn AgentsPage() -> impl IntoView {
                     Ok((list, block))
                 }
                 Err(e) => Err(e.to_string()),
-            };
-            if listing.is_current(ticket) {
-                rows.set(Some(listed));
             }
-        });
+        };
+        listing.load(load, move |listed| rows.set(Some(listed)));
     };
 
     // (Re)connect whenever the chain connection is (re)made, and list again when the
@@ -587,14 +584,13 @@ fn AgentWalletCard(service: Service, opened: OpenedAgent) -> impl IntoView {
     let reading = Latest::new();
     let refresh = move || {
         let (Some(chain), Some(address)) = (app.chain.client(), address) else { return };
-        let ticket = reading.ticket();
-        spawn_local(async move {
-            let _ = chain.sync().await;
-            let read = chain.account(address).await;
-            if reading.is_current(ticket) {
-                balance.set(Some(read));
-            }
-        });
+        reading.load(
+            async move {
+                let _ = chain.sync().await;
+                chain.account(address).await
+            },
+            move |read| balance.set(Some(read)),
+        );
     };
     refresh();
     let opened = StoredValue::new(opened);

@@ -8,7 +8,6 @@ use std::rc::Rc;
 
 use alloy_primitives::{Address, U256};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
 use crate::compute::contract::{min_ledger_text, pending_refunds, Service};
@@ -48,12 +47,8 @@ pub fn ComputePage() -> impl IntoView {
     let loading = Latest::new();
     let reload = move || {
         let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
-        let ticket = loading.ticket();
-        spawn_local(async move {
-            let read = svc.overview(account).await.map_err(|e| e.to_string());
-            if loading.is_current(ticket) {
-                loaded.set(Some(read));
-            }
+        loading.load(async move { svc.overview(account).await.map_err(|e| e.to_string()) }, move |read| {
+            loaded.set(Some(read))
         });
     };
     on_connect(app, service, unavailable, ComputeService::new, reload);

@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use alloy_primitives::Address;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
 use crate::format::{format_0g, parse_0g};
@@ -33,12 +32,8 @@ pub fn StakingPage() -> impl IntoView {
     let loading = Latest::new();
     let reload = move || {
         let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
-        let ticket = loading.ticket();
-        spawn_local(async move {
-            let read = svc.validators(account).await.map_err(|e| e.to_string());
-            if loading.is_current(ticket) {
-                validators.set(Some(read));
-            }
+        loading.load(async move { svc.validators(account).await.map_err(|e| e.to_string()) }, move |read| {
+            validators.set(Some(read))
         });
     };
     on_connect(app, service, unavailable, StakingService::new, reload);
