@@ -17,22 +17,57 @@ extern "C" {
     type TextEncoder;
     #[wasm_bindgen(constructor)]
     fn new() -> TextEncoder;
-    #[wasm_bindgen(method)]
-    fn encode(this: &TextEncoder, text: &js_sys::JsString) -> js_sys::Uint8Array;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, text: &js_sys::JsString, dest: &js_sys::Uint8Array) -> EncodeIntoResult;
+
+    type EncodeIntoResult;
+    #[wasm_bindgen(method, getter)]
+    fn read(this: &EncodeIntoResult) -> u32;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeIntoResult) -> u32;
 }
 
 thread_local! {
     static ENCODER: TextEncoder = TextEncoder::new();
 }
 
-/// A JS string's UTF-8 bytes. wasm-bindgen's own `&str` argument copies a string one
-/// character at a time in JavaScript, which was a fifth of `verifyAccountProof`'s time;
-/// the engine's `TextEncoder` and one bulk copy into wasm memory are several times faster.
-fn utf8(text: &js_sys::JsString) -> Vec<u8> {
-    let encoded = ENCODER.with(|e| e.encode(text));
-    let mut bytes = vec![0; encoded.length() as usize];
-    encoded.copy_to(&mut bytes);
-    bytes
+/// A JS string as UTF-8, written by the engine's `TextEncoder.encodeInto` straight into
+/// wasm memory. The alternatives measured slower on a 480 KB header chain in Chromium:
+/// wasm-bindgen's own `&str` argument copies one character at a time in JavaScript
+/// (0.85 ms), and `TextEncoder.encode` plus a copy (1.3 ms, over half of
+/// `verifyHeaderChain`'s time) against 0.22 ms for `encodeInto`.
+fn utf8(text: &js_sys::JsString) -> Result<String, JsError> {
+    let units = text.length();
+    // A node's JSON is nearly always ASCII, one byte per UTF-16 unit: the first pass then
+    // takes it all. Otherwise the rest takes at most 3 bytes per unit (a surrogate pair,
+    // 2 units, is 4), so the second pass always finishes.
+    let mut bytes = Vec::with_capacity(units as usize);
+    let read = encode_into_spare(text, &mut bytes);
+    if read < units {
+        let rest = text.slice(read, units);
+        bytes.reserve(3 * (units - read) as usize);
+        if encode_into_spare(&rest, &mut bytes) < rest.length() {
+            return Err(js_err("the text could not be encoded as UTF-8"));
+        }
+    }
+    String::from_utf8(bytes).map_err(js_err)
+}
+
+/// Encodes as much of `text` as fits into `bytes`' spare capacity and returns how many
+/// UTF-16 units it took.
+fn encode_into_spare(text: &js_sys::JsString, bytes: &mut Vec<u8>) -> u32 {
+    let spare = bytes.spare_capacity_mut();
+    // SAFETY: the view covers `spare`, memory the Vec owns and does not use yet. It lives
+    // only for this call, during which nothing allocates, so wasm memory cannot grow and
+    // detach it.
+    let result = ENCODER.with(|e| unsafe {
+        let view = js_sys::Uint8Array::view_mut_raw(spare.as_mut_ptr().cast(), spare.len());
+        e.encode_into(text, &view)
+    });
+    let written = (result.written() as usize).min(spare.len());
+    // SAFETY: encodeInto initialised the first `written` spare bytes.
+    unsafe { bytes.set_len(bytes.len() + written) };
+    result.read()
 }
 
 fn parse_hash(s: &str, what: &str) -> Result<B256, JsError> {
@@ -48,9 +83,8 @@ pub fn verify_header_chain_js(
     trusted_hash: &str,
 ) -> Result<u32, JsError> {
     let trusted = parse_hash(trusted_hash, "trustedHash")?;
-    let text = utf8(headers_json);
-    let text = std::str::from_utf8(&text).map_err(js_err)?;
-    let verified = verify_header_chain_text(trusted, text).map_err(js_err)?;
+    let text = utf8(headers_json)?;
+    let verified = verify_header_chain_text(trusted, &text).map_err(js_err)?;
     Ok(verified.len() as u32)
 }
 
@@ -80,7 +114,7 @@ pub fn verify_account_proof_js(
     state_root: &str,
 ) -> Result<JsValue, JsError> {
     let root = parse_hash(state_root, "stateRoot")?;
-    let response: AccountProofResponse = serde_json::from_slice(&utf8(proof_json))
+    let response: AccountProofResponse = serde_json::from_str(&utf8(proof_json)?)
         .map_err(|e| js_err(format!("proofJson is not an eth_getProof result: {e}")))?;
     let account = verify_account_proof(root, &response).map_err(js_err)?;
     let out = JsAccount {

@@ -43,3 +43,23 @@ test('zgStorageRoot and zgSubmissionNodes equal what 0G\'s SDK computed', () => 
   }
   assert.throws(() => lc.zgStorageRoot(new Uint8Array()), /empty/i);
 });
+
+test('text beyond ASCII reaches the verifier intact (both passes of the UTF-8 copy)', () => {
+  // Members the verifier ignores, with 2-, 3- and 4-byte characters, first in the text so
+  // the ASCII-sized first pass stops early; and a raw lone surrogate (JSON.stringify would
+  // escape it), which the engine writes as U+FFFD.
+  const note = 'é€🦀'.repeat(50) + '\ud800';
+  const blocks = JSON.parse(headers).map((b) => ({ note, ...b }));
+  const raw = (v) => JSON.stringify(v).replaceAll('\\ud800', '\ud800');
+  assert.ok(raw(blocks).includes('\ud800'));
+  assert.equal(lc.verifyHeaderChain(raw(blocks), blocks[0].hash), blocks.length);
+  blocks[1].stateRoot = '0x' + '22'.repeat(32);
+  assert.throws(() => lc.verifyHeaderChain(raw(blocks), blocks[0].hash), /block 1/);
+  const contract = { note, ...proofs.proofs[2] };
+  assert.equal(lc.verifyAccountProof(JSON.stringify(contract), proofs.stateRoot).storage[0].value, '42');
+  // A lie after the non-ASCII part is still caught.
+  contract.balance = '0x' + (BigInt(contract.balance) + 1n).toString(16);
+  assert.throws(() => lc.verifyAccountProof(JSON.stringify(contract), proofs.stateRoot), /does not match state root/);
+  // The smallest text that needs the second pass.
+  assert.throws(() => lc.verifyHeaderChain('é', blocks[0].hash), /JSON/);
+});
