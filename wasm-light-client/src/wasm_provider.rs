@@ -83,8 +83,9 @@ impl GlobalFetch {
             if declared.is_some_and(|n| n > MAX_BODY) {
                 return Err(fail("sent an answer larger than 16 MiB; use another RPC"));
             }
-            let text = get_fn(&response, "text").ok_or_else(|| fail("no body"))?;
-            let text = JsFuture::from(Promise::from(text.call0(&response).map_err(|_| fail("no body"))?))
+            // The body as bytes: a JS string would have to be transcoded back to UTF-8.
+            let read = get_fn(&response, "arrayBuffer").ok_or_else(|| fail("no body"))?;
+            let body = JsFuture::from(Promise::from(read.call0(&response).map_err(|_| fail("no body"))?))
                 .await
                 .map_err(|_| {
                     if timed_out() {
@@ -92,13 +93,12 @@ impl GlobalFetch {
                     } else {
                         fail("the answer could not be read")
                     }
-                })?
-                .as_string()
-                .unwrap_or_default();
-            if text.len() > MAX_BODY {
+                })?;
+            let body = js_sys::Uint8Array::new(&body);
+            if body.length() as usize > MAX_BODY {
                 return Err(fail("sent an answer larger than 16 MiB; use another RPC"));
             }
-            serde_json::from_str(&text).map_err(|_| fail("sent something that is not JSON"))
+            serde_json::from_slice(&body.to_vec()).map_err(|_| fail("sent something that is not JSON"))
         }
         .await;
         clear();

@@ -65,6 +65,20 @@ test('a lying node is caught: inflated balance and a wrong checkpoint', async ()
   } finally {
     await proxy.set(null);
   }
+  // Broken bodies are refused with what went wrong; the honest node then answers again.
+  for (const [mutation, reason] of [
+    ['truncated-body', /not JSON/],
+    ['non-json-body', /not JSON/],
+    ['oversized-body', /larger than 16 MiB/],
+  ]) {
+    await proxy.set(mutation);
+    try {
+      await assert.rejects(provider.request({ method: 'eth_getBalance', params: [DEV0, 'latest'] }), reason, mutation);
+    } finally {
+      await proxy.set(null);
+    }
+    assert.match(await provider.request({ method: 'eth_getBalance', params: [DEV0, 'latest'] }), /^0x[0-9a-f]+$/);
+  }
   const wrong = lc.createVerifiedProvider({ rpc: url, checkpoint: '0x' + '11'.repeat(32) });
   await assert.rejects(wrong.request({ method: 'eth_blockNumber' }), /checkpoint/);
 });
