@@ -21,6 +21,9 @@ test('verifyHeaderChain counts verified headers and throws with the block on for
   assert.throws(() => lc.verifyHeaderChain(JSON.stringify(blocks), blocks[0].hash), /block 2/);
   assert.throws(() => lc.verifyHeaderChain('not json', blocks[0].hash), /JSON/);
   assert.throws(() => lc.verifyHeaderChain(headers, '0x1234'), /trustedHash/);
+  // Anything but JSON text (say, an already parsed array) is named for what it is.
+  assert.throws(() => lc.verifyHeaderChain(blocks, blocks[0].hash), /headersJson must be JSON text \(a string\), not object/);
+  assert.throws(() => lc.verifyHeaderChain(null, blocks[0].hash), /headersJson must be JSON text \(a string\), not null/);
 });
 
 test('verifyAccountProof returns proven values and refuses lies', () => {
@@ -30,6 +33,8 @@ test('verifyAccountProof returns proven values and refuses lies', () => {
   assert.equal(account.balance, BigInt(contract.balance).toString());
   assert.equal(account.storage.length, 3);
   assert.equal(account.storage[0].value, '42');
+  assert.throws(() => lc.verifyAccountProof(contract, proofs.stateRoot), /proofJson must be JSON text \(a string\), not object/);
+  assert.throws(() => lc.verifyAccountProof(undefined, proofs.stateRoot), /proofJson must be JSON text \(a string\), not undefined/);
   const lie = { ...proofs.proofs[0], balance: '0x1' };
   assert.throws(() => lc.verifyAccountProof(JSON.stringify(lie), proofs.stateRoot), /does not match state root/);
 });
