@@ -42,6 +42,21 @@ pub fn run(args: &[String]) -> Result {
                 "--",
                 "-D",
                 "warnings",
+            ]))?;
+            // The light client's JS bindings exist only for wasm32 with `js`, which no
+            // other build enables.
+            exec(cmd("cargo").args([
+                "clippy",
+                "-p",
+                "wasm-light-client",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--features",
+                "js",
+                "--lib",
+                "--",
+                "-D",
+                "warnings",
             ]))
         });
     }
