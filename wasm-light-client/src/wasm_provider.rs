@@ -18,6 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use crate::body::BodyError;
 use crate::{
     jsonrpc, CallOutcome, CallRequest, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, TransportError,
     Verified, VerifiedProvider,
@@ -30,7 +31,7 @@ struct GlobalFetch {
 
 /// Long enough for a slow public node, short enough that a caller never hangs.
 const TIMEOUT_MS: u32 = 20_000;
-/// No JSON-RPC answer this client asks for is larger; a bigger one is refused unread.
+/// No JSON-RPC answer this client asks for is larger; reading a bigger one stops there.
 const MAX_BODY: usize = 16 << 20;
 
 impl GlobalFetch {
@@ -83,22 +84,14 @@ impl GlobalFetch {
             if declared.is_some_and(|n| n > MAX_BODY) {
                 return Err(fail("sent an answer larger than 16 MiB; use another RPC"));
             }
-            // The body as bytes: a JS string would have to be transcoded back to UTF-8.
-            let read = get_fn(&response, "arrayBuffer").ok_or_else(|| fail("no body"))?;
-            let body = JsFuture::from(Promise::from(read.call0(&response).map_err(|_| fail("no body"))?))
-                .await
-                .map_err(|_| {
-                    if timed_out() {
-                        fail(&format!("stopped answering within {} s; try again or use another RPC", TIMEOUT_MS / 1000))
-                    } else {
-                        fail("the answer could not be read")
-                    }
-                })?;
-            let body = js_sys::Uint8Array::new(&body);
-            if body.length() as usize > MAX_BODY {
-                return Err(fail("sent an answer larger than 16 MiB; use another RPC"));
-            }
-            serde_json::from_slice(&body.to_vec()).map_err(|_| fail("sent something that is not JSON"))
+            let body = crate::body::read_capped(&response, MAX_BODY).await.map_err(|e| match e {
+                BodyError::TooLarge => fail("sent an answer larger than 16 MiB; use another RPC"),
+                BodyError::Failed(_) if timed_out() => {
+                    fail(&format!("stopped answering within {} s; try again or use another RPC", TIMEOUT_MS / 1000))
+                }
+                BodyError::Failed(_) => fail("the answer could not be read"),
+            })?;
+            serde_json::from_slice(&body).map_err(|_| fail("sent something that is not JSON"))
         }
         .await;
         clear();

@@ -1,9 +1,9 @@
 //! JSON-RPC over the browser's `fetch`, with a timeout and a size cap. Implements the
 //! light client's [`JsonRpcTransport`]; knows nothing about proofs.
 
-use gloo::net::http::{Request, Response};
+use gloo::net::http::Request;
 use serde_json::Value;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_light_client::body::{read_capped, BodyError};
 use wasm_light_client::{jsonrpc, JsonRpcTransport, TransportError};
 
 /// Long enough for a slow public node, short enough that the UI never hangs.
@@ -15,12 +15,6 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct FetchTransport {
     url: String,
-}
-
-/// Why reading a body stopped.
-enum BodyError {
-    TooLarge,
-    Failed(String),
 }
 
 impl FetchTransport {
@@ -73,6 +67,7 @@ impl FetchTransport {
         if announced.is_some_and(|length| length > MAX_BODY as u64) {
             return Err(too_large());
         }
+        let response = web_sys::Response::from(response);
         let bytes = read_capped(&response, MAX_BODY).await.map_err(|e| match e {
             BodyError::TooLarge => too_large(),
             BodyError::Failed(_) if signal.aborted() => late(),
@@ -81,44 +76,6 @@ impl FetchTransport {
         drop(timeout);
         serde_json::from_slice(&bytes)
             .map_err(|e| TransportError(format!("{host} sent something that is not JSON: {e}")))
-    }
-}
-
-/// The response body, read chunk by chunk so that reading stops (and the download is
-/// cancelled) as soon as it passes `cap`, whatever Content-Length claimed or omitted.
-async fn read_capped(response: &Response, cap: usize) -> Result<Vec<u8>, BodyError> {
-    let failed = |e: JsValue| BodyError::Failed(e.as_string().unwrap_or_else(|| format!("{e:?}")));
-    let Some(stream) = response.body() else { return Ok(Vec::new()) };
-    let reader = stream.get_reader();
-    // The reader's methods are called by name: web-sys types them only behind features
-    // this crate does not enable.
-    let method = |name: &str| -> Result<js_sys::Function, BodyError> {
-        js_sys::Reflect::get(&reader, &JsValue::from_str(name))
-            .map_err(failed)?
-            .dyn_into::<js_sys::Function>()
-            .map_err(|_| BodyError::Failed(format!("the body reader has no {name}()")))
-    };
-    let read = method("read")?;
-    let mut out = Vec::new();
-    loop {
-        let promise = read.call0(&reader).map_err(failed)?.dyn_into::<js_sys::Promise>().map_err(failed)?;
-        let chunk = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(failed)?;
-        let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done")).map_err(failed)?;
-        if done.as_bool() != Some(false) {
-            return Ok(out);
-        }
-        let value = js_sys::Reflect::get(&chunk, &JsValue::from_str("value")).map_err(failed)?;
-        let bytes = js_sys::Uint8Array::new(&value);
-        let start = out.len();
-        if start + bytes.length() as usize > cap {
-            // Stops the download; whether cancelling succeeds changes nothing for us.
-            if let Ok(cancel) = method("cancel") {
-                let _ = cancel.call0(&reader);
-            }
-            return Err(BodyError::TooLarge);
-        }
-        out.resize(start + bytes.length() as usize, 0);
-        bytes.copy_to(&mut out[start..]);
     }
 }
 
