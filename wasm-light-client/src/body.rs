@@ -1,4 +1,5 @@
-//! A `fetch` response's body read with a size cap (wasm32 only; browsers and Node alike).
+//! A `fetch` response's body read with a size cap (runs in wasm32 only: browsers and Node
+//! alike; it compiles natively because the app's transport that calls it does).
 //!
 //! Content-Length can be absent or false, so the cap is applied to what actually arrives:
 //! reading stops, and the download is cancelled, as soon as the body passes it. A node

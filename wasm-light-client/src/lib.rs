@@ -21,7 +21,6 @@ pub mod rules;
 mod serde_hex;
 pub mod storage;
 
-#[cfg(target_arch = "wasm32")]
 pub mod body;
 // The JS API is opt-in (`--features js`, as `cargo xtask build-lc` builds it) so that the
 // app, which links this crate as Rust, does not also export it from its own wasm.
