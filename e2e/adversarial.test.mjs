@@ -27,6 +27,8 @@ const NOT_JSON = /not JSON/;
  * - reconnect: only checked when connecting (the chain id).
  * - witnessed: consistent in itself, so one endpoint cannot expose it; checked with
  *   anvil itself added as a witness endpoint, which must agree on every new head.
+ * - fees: a lie about fees; the Send page's suggestion stays within the network's limit
+ *   and says the node asked for more.
  */
 const CLASSES = [
   ['forge-balance', { kind: 'rejected', reason: STATE_ROOT }],
@@ -34,6 +36,7 @@ const CLASSES = [
   ['forge-storage-value', { kind: 'unasked' }],
   ['forge-code-hash', { kind: 'rejected', reason: STATE_ROOT }],
   ['forge-code', { kind: 'unasked' }],
+  ['drop-storage-proof', { kind: 'unasked' }],
   ['flip-account-proof-byte', { kind: 'rejected', reason: STATE_ROOT }],
   ['flip-storage-proof-byte', { kind: 'unasked' }],
   ['drop-proof-node', { kind: 'rejected', reason: STATE_ROOT }],
@@ -43,6 +46,7 @@ const CLASSES = [
   // Before fake-reorg: reconnecting starts from the stored verified head (see the report
   // on issue 3), and this walk is about the chain id.
   ['wrong-chain-id', { kind: 'reconnect' }],
+  ['huge-tip', { kind: 'fees' }],
   ['header-field-altered', { kind: 'rejected', reason: /header hashes to 0x[0-9a-f]{64}/ }],
   // If the forged block is the head when the app syncs, it is the tip until its child
   // arrives: the proof against its state root fails first, then the parent link.
@@ -51,6 +55,7 @@ const CLASSES = [
   ['replay-old-head', { kind: 'rejected', reason: /asked for block \d+, got block \d+|cannot follow/ }],
   ['stale-head', { kind: 'harmless' }],
   ['fake-reorg', { kind: 'harmless' }],
+  ['future-timestamp', { kind: 'rejected', reason: /dated \d+ s ahead of this computer's clock/ }],
   ['truncated-body', { kind: 'rejected', reason: NOT_JSON }],
   ['non-json-body', { kind: 'rejected', reason: NOT_JSON }],
   ['oversized-body', { kind: 'rejected', reason: /larger than 16 MiB/ }],
@@ -60,10 +65,15 @@ const CLASSES = [
   ['batch-reordered', { kind: 'harmless' }],
   ['batch-wrong-ids', { kind: 'rejected', reason: /unknown or repeated id/ }],
   ['batch-missing-answer', { kind: 'rejected', reason: /missing results/ }],
-  ['rpc-error', { kind: 'rejected', reason: /internal error \(code -32603\)/ }],
+  ['rpc-error', { kind: 'rejected', reason: /the node refused \(code -32603\): ⟦internal error⟧/ }],
+  ['phishing-error', { kind: 'rejected', reason: /the node refused \(code -32000\): ⟦URGENT: zg-console detected .*…⟧/ }],
   ['proof-unavailable', { kind: 'unverified', reason: /eth_getProof/ }],
   // Last: the witness stays configured from here on.
   ['private-fork', { kind: 'witnessed', reason: /endpoints disagree/ }],
+  // Forged children, then a broken header: the sync is refused whole, so the forged
+  // children (never seen by the witness) do not stay as the tip. Which refusal comes
+  // first depends on how many forged blocks exist when the app syncs.
+  ['fork-then-broken-link', { kind: 'witnessed', reason: /parent hash .* is not the hash of block|endpoints disagree/ }],
 ];
 
 let devnet, proxy, browser, closeBrowser, profile;
@@ -221,7 +231,14 @@ for (const [name, expect] of CLASSES) {
         assert.match(await card(page).locator('[data-testid="balance-reason"]').textContent(),
           /^Balance withheld because its proof failed: /);
         assert.equal(await page.locator('[data-state="verified"]').count(), 0, 'nothing is marked verified');
-        if (['forge-balance', 'header-field-altered', 'stall', 'private-fork'].includes(name)) {
+        if (name === 'phishing-error') {
+          // The node's words are set apart as the node's, and cut short.
+          const words = card(page).getByTestId('node-words');
+          assert.match(await words.textContent(), /^URGENT: zg-console detected/);
+          assert.ok((await words.textContent()).length <= 161, 'the node cannot speak at length');
+          assert.equal(await words.evaluate((e) => e.tagName), 'Q');
+        }
+        if (['forge-balance', 'header-field-altered', 'stall', 'private-fork', 'phishing-error'].includes(name)) {
           await shot(page, `adv-${name}-rejected`);
         }
       } else if (expect.kind === 'unverified') {
@@ -232,6 +249,17 @@ for (const [name, expect] of CLASSES) {
           /^Not proven in this browser: /);
         assert.equal(await page.locator('[data-state="verified"]').count(), 0, 'nothing is marked verified');
         await shot(page, `adv-${name}-unverified`);
+      } else if (expect.kind === 'fees') {
+        await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Send' }).click();
+        await page.getByRole('heading', { name: 'Send 0G', level: 1 }).waitFor();
+        const hint = page.getByTestId('fee-hint');
+        await hint.filter({ hasText: /above this network's limit/ }).waitFor({ timeout: 20_000 });
+        assert.match(await hint.textContent(), /suggested a priority fee of 10000000000000 gwei.*10 gwei is offered instead/);
+        assert.equal(await page.locator('#send-priority').inputValue(), '10');
+        const maxFee = Number(await page.locator('#send-max-fee').inputValue());
+        assert.ok(maxFee <= 100, `the max fee ${maxFee} gwei is within the devnet's limit`);
+        await shot(page, `adv-${name}-send`);
+        await goTo(page, 'Wallet');
       } else if (expect.kind === 'reconnect') {
         await goTo(page, 'Settings');
         await page.getByRole('form', { name: 'Custom network' }).getByRole('button', { name: 'Use this network' }).click();

@@ -119,7 +119,28 @@ test('three voters wrap 0G; one moves its delegation before the snapshot and the
   voters.c = await voter(2);
   const { a, b, c } = voters;
   assert.equal(await a.page.getByTestId('no-proposals').textContent(), 'No proposals yet.');
+
+  // Every transaction is reviewed before it is signed: what it calls, what it sends, the
+  // most it can cost. Rejecting it signs and sends nothing.
+  a.approving = false;
+  const nonce = await rpc(devnet.rpcUrl, 'eth_getTransactionCount', [a.address, 'latest']);
+  const card = a.page.getByRole('region', { name: 'Voting power' });
+  await card.getByLabel('Amount to wrap or unwrap').fill('5');
+  await card.getByRole('button', { name: 'Wrap', exact: true }).click();
+  const dialog = a.page.getByTestId('tx-review');
+  await dialog.waitFor();
+  assert.equal((await dialog.getByTestId('tx-review-what').textContent()).trim(), 'Calls deposit on Wrapped 0G (voting power)');
+  assert.equal((await dialog.getByTestId('tx-review-value').textContent()).trim(), '5 0G');
+  assert.match(await dialog.getByTestId('tx-review-worst').textContent(), /^5\.\d+ 0G$/, 'the value plus the most the gas can cost');
+  assert.match(await dialog.getByTestId('tx-review-fees').textContent(), /gwei \/ [\d.]+ gwei per gas/);
+  await shot(a.page, 'gov-tx-review');
+  await dialog.getByRole('button', { name: 'Reject' }).click();
+  await card.locator('.alert-error').filter({ hasText: 'you declined the transaction; nothing was signed or sent' }).waitFor();
+  assert.equal(await rpc(devnet.rpcUrl, 'eth_getTransactionCount', [a.address, 'latest']), nonce, 'nothing was sent');
+  a.approving = true;
+
   await wrap(a.page, 300);
+  assert.ok(a.reviews.some((r) => /Most it can cost/.test(r)), 'the wrap was reviewed before it was signed');
   await wrap(b.page, 100);
   await wrap(c.page, 250);
   await delegate(a.page);

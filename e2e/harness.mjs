@@ -168,14 +168,39 @@ export async function toast(page, pattern, scope = page.locator('main'), timeout
   return (await shown.textContent()).trim();
 }
 
-/** A fresh browser profile (its own IndexedDB) with console errors collected. */
+/**
+ * A fresh browser profile (its own IndexedDB) with console errors collected.
+ *
+ * The app shows a review before it signs any transaction. The profile confirms each one,
+ * through the dialog's own button, as a user would after reading it, and keeps the
+ * dialog's text in `reviews`; set `profile.approving = false` to answer by hand.
+ */
 export async function newProfile(browser, { width = 1280, height = 900 } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
-  return { context, page, consoleLines };
+  const profile = { context, page, consoleLines, reviews: [], approving: true };
+  confirmReviews(profile);
+  return profile;
+}
+
+async function confirmReviews(profile) {
+  const { page } = profile;
+  const dialog = page.getByTestId('tx-review');
+  while (!page.isClosed()) {
+    try {
+      if (profile.approving && (await dialog.isVisible())) {
+        const text = await dialog.innerText();
+        await dialog.getByRole('button', { name: 'Confirm and sign' }).click({ timeout: 5_000 });
+        profile.reviews.push(text);
+      }
+    } catch {
+      // The page navigated or closed meanwhile; look again.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export async function shot(page, name) {

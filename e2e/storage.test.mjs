@@ -220,6 +220,10 @@ async function lyingNode(page, url, lie, options = {}) {
     const call = request.postDataJSON();
     const response = await route.fetch();
     const body = await response.json();
+    if (lie === 'huge-size' && call.method === 'zgs_getFileInfo' && body.result) {
+      body.result.tx.size = 2 ** 52; // 4 PiB: reserving it would abort the page
+      return route.fulfill({ response, json: body });
+    }
     if (call.method !== 'zgs_downloadSegmentWithProof' || !body.result) return route.fulfill({ response, json: body });
     if (lie === 'garbage') return route.fulfill({ response, body: '<html>502 Bad Gateway</html>' });
     const seg = body.result;
@@ -285,6 +289,28 @@ test('downloads fall back past nodes that lie or fail, and say so; all liars mea
   const failure = entry.getByRole('alert').filter({ hasText: 'could not be downloaded from any node' });
   await failure.waitFor({ timeout: 30_000 });
   assert.match(await failure.textContent(), /instead|proof refused|not JSON/);
+
+  // Every node claims the file is 4 PiB: refused with the reason, and the page lives on.
+  await page.unrouteAll({ behavior: 'wait' });
+  for (const node of devnet.storageNodes) await lyingNode(page, node.url, 'huge-size');
+  const form = page.getByRole('form', { name: 'Download by root' });
+  await form.getByLabel('File root').fill(file.root);
+  await form.getByRole('button', { name: 'Download' }).click();
+  const refused = form.getByRole('alert').filter({ hasText: 'more than this browser client downloads' });
+  await refused.waitFor({ timeout: 30_000 });
+  assert.match(await refused.textContent(), /4503599627370496 bytes.*may be lying: give the size by hand/);
+  // Given the size by hand, the same nodes' segments still verify.
+  await page.unrouteAll({ behavior: 'wait' });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    (async () => {
+      await form.getByLabel('Size in bytes (optional)').fill(String(file.bytes.length));
+      await form.getByRole('button', { name: 'Download' }).click();
+    })(),
+  ]);
+  const saved = join(dir, 'fallback-by-root.bin');
+  await download.saveAs(saved);
+  assert.ok(readFileSync(saved).equals(file.bytes), 'the page still works after the refusal');
   await page.context().close();
 });
 

@@ -66,6 +66,12 @@ pub fn parse_0g(input: &str) -> Result<U256, AmountError> {
 }
 
 /// Gas prices in gwei with up to 3 decimals.
+/// The text with its first letter upper-case: an error message made a sentence.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 pub fn format_gwei(wei: u128) -> String {
     let whole = wei / 1_000_000_000;
     let milli = (wei % 1_000_000_000) / 1_000_000;

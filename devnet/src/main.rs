@@ -240,7 +240,10 @@ fn run(args: Args) -> Result<(), DevnetError> {
     let ready_json = serde_json::to_string(&info).expect("DevnetInfo always serialises");
 
     let files_root = files.root().to_path_buf();
-    let workers = http::serve(server, http::Routes { devnet_json, faucet: Faucet::new(anvil.rpc().clone()), files });
+    let index = std::fs::read_to_string(files.root().join("index.html")).unwrap_or_default();
+    let csp = http::content_security_policy(&index);
+    let workers =
+        http::serve(server, http::Routes { devnet_json, faucet: Faucet::new(anvil.rpc().clone()), files, csp });
 
     let mut out = std::io::stdout().lock();
     // If stdout is gone (the reader quit) there is nobody to tell; keep serving.

@@ -23,8 +23,8 @@ use alloy_primitives::{Address, Bytes, B256, U256};
 use common::{Devnet, Tamper, UreqTransport, DEV_ACCOUNT_0};
 use serde_json::{json, Value};
 use wasm_light_client::{
-    verify_account_proof, AccountProofResponse, AccountState, CheckpointOnly, JsonRpcTransport, ProvenReceipt,
-    SyncError, Verified, VerifiedHeader, VerifiedProvider,
+    AccountState, CheckpointOnly, JsonRpcTransport, ProvenReceipt, SyncError, Verified, VerifiedHeader,
+    VerifiedProvider,
 };
 
 /// Short, so a stalled answer costs the test seconds rather than the app's 20 s.
@@ -70,7 +70,7 @@ struct Env {
     devnet: Devnet,
     tamper: Tamper,
     provider: VerifiedProvider<UreqTransport, CheckpointOnly>,
-    /// Through the proxy too: storage has no provider method, so its probe verifies by hand.
+    /// Through the proxy too, for calls the client itself never makes.
     probe: UreqTransport,
     dev0: Address,
     contract: Address,
@@ -78,13 +78,16 @@ struct Env {
     setup_block: u64,
 }
 
+/// Proven (slot, value) pairs, or why not.
+type Slots = Verified<Vec<(U256, U256)>>;
+
 /// What the client answered while the node lied.
 struct Seen {
     sync: Result<VerifiedHeader, SyncError>,
     account: Verified<AccountState>,
     code: Verified<Bytes>,
-    /// Slot 0 of the contract (42) and of dev account #0 (an empty storage trie).
-    storage: Vec<Result<AccountState, String>>,
+    /// Slot 0 of the contract (42) and of dev account #0 (an empty storage trie), by address.
+    storage: Vec<(Address, Slots)>,
     receipt: Result<Option<Verified<ProvenReceipt>>, SyncError>,
 }
 
@@ -141,17 +144,8 @@ impl Env {
         (balance, nonce)
     }
 
-    fn storage(&self, address: Address) -> Result<AccountState, String> {
-        let tip = self.provider.tip().ok_or("not synced")?;
-        let answer = pollster::block_on(
-            self.probe.request("eth_getProof", json!([address, [B256::ZERO], format!("0x{:x}", tip.number())])),
-        )
-        .map_err(|e| e.to_string())?;
-        let response: AccountProofResponse = serde_json::from_value(answer).map_err(|e| e.to_string())?;
-        if response.address != address {
-            return Err(format!("asked for {address}, the node proved {}", response.address));
-        }
-        verify_account_proof(tip.state_root(), &response).map_err(|e| e.to_string())
+    fn storage(&self, address: Address) -> (Address, Slots) {
+        (address, pollster::block_on(self.provider.storage(address, &[U256::ZERO])))
     }
 
     fn look(&self) -> Seen {
@@ -175,9 +169,11 @@ impl Env {
         if let Verified::Proven { value, .. } = &seen.code {
             assert!(value.is_empty(), "{what}: code was proven for an account without code");
         }
-        for state in seen.storage.iter().flatten() {
-            let want = if state.address == self.contract { SLOT_VALUE } else { 0 };
-            assert_eq!(state.storage, vec![(U256::ZERO, U256::from(want))], "{what}: a false slot was proven");
+        for (address, verdict) in &seen.storage {
+            let want = if *address == self.contract { SLOT_VALUE } else { 0 };
+            if let Verified::Proven { value, .. } = verdict {
+                assert_eq!(value, &vec![(U256::ZERO, U256::from(want))], "{what}: a false slot was proven");
+            }
         }
         if let Ok(Some(Verified::Proven { value, .. })) = &seen.receipt {
             assert!(value.success, "{what}: a failed status was proven for a successful transaction");
@@ -197,7 +193,7 @@ impl Env {
         if let Verified::Rejected { reason } | Verified::Unverified { reason, .. } = &seen.code {
             texts.push(reason.clone());
         }
-        texts.extend(seen.storage.iter().filter_map(|s| s.as_ref().err().cloned()));
+        texts.extend(seen.storage.iter().filter_map(|(_, s)| rejection(s)));
         match &seen.receipt {
             Err(e) => texts.push(e.to_string()),
             Ok(Some(Verified::Rejected { reason } | Verified::Unverified { reason, .. })) => texts.push(reason.clone()),
@@ -219,7 +215,7 @@ impl Env {
                 _ => None,
             },
             Probe::Storage => {
-                let errors: Vec<String> = seen.storage.iter().filter_map(|s| s.as_ref().err().cloned()).collect();
+                let errors: Vec<String> = seen.storage.iter().filter_map(|(_, s)| rejection(s)).collect();
                 (errors.len() == seen.storage.len()).then(|| errors.join(" | "))
             }
             Probe::Receipt => match &seen.receipt {
@@ -235,9 +231,16 @@ impl Env {
             Probe::Sync => seen.sync.is_ok(),
             Probe::Account => matches!(seen.account, Verified::Proven { .. }),
             Probe::Code => matches!(seen.code, Verified::Proven { .. }),
-            Probe::Storage => seen.storage.iter().all(Result::is_ok),
+            Probe::Storage => seen.storage.iter().all(|(_, s)| matches!(s, Verified::Proven { .. })),
             Probe::Receipt => matches!(seen.receipt, Ok(Some(Verified::Proven { .. }))),
         }
+    }
+}
+
+fn rejection<T>(verdict: &Verified<T>) -> Option<String> {
+    match verdict {
+        Verified::Rejected { reason } | Verified::Unverified { reason, .. } => Some(reason.clone()),
+        Verified::Proven { .. } => None,
     }
 }
 
@@ -253,7 +256,8 @@ fn forged_forms(env: &Env) -> Vec<String> {
 }
 
 fn run_class(class: &str, expect: Expect) {
-    let env = Env::start(class == "private-fork");
+    // Classes told to a client with anvil itself as a witness endpoint.
+    let env = Env::start(matches!(class, "private-fork" | "fork-then-broken-link"));
 
     let honest = env.look();
     assert!(honest.sync.is_ok(), "{class}: the honest baseline did not sync: {:?}", honest.sync);
@@ -272,8 +276,10 @@ fn run_class(class: &str, expect: Expect) {
     assert_eq!(state["mutation"], class);
     env.mine(2);
     let lying = env.look();
-    // Asked directly too: nothing in the client asks for the chain id.
+    // Asked directly too: the light client never asks for the chain id or a tip (the app
+    // does, and bounds the tip itself: app/src/chain/fees.rs).
     let _ = pollster::block_on(env.probe.request("eth_chainId", json!([])));
+    let _ = pollster::block_on(env.probe.request("eth_maxPriorityFeePerGas", json!([])));
 
     let tampered: u64 = env.tamper.state()["tampered"].as_object().unwrap().values().filter_map(Value::as_u64).sum();
     assert!(tampered > 0, "{class}: zg-tamper never told its lie, so this test proves nothing");
@@ -282,6 +288,11 @@ fn run_class(class: &str, expect: Expect) {
     for text in Env::refusals(&lying) {
         for form in &forged {
             assert!(!text.contains(form.as_str()), "{class}: a refusal quotes the forged value {form}: {text}");
+        }
+        // A node's own words appear only quoted (⟦…⟧) and short.
+        for quoted in text.split('⟦').skip(1) {
+            let words = quoted.split('⟧').next().unwrap_or_default();
+            assert!(words.chars().count() <= 161, "{class}: a node's words are repeated at length: {text}");
         }
     }
     match expect {
@@ -378,8 +389,14 @@ classes! {
     replay_old_head: "replay-old-head" => Refused { at: Probe::Sync, because: &["asked for block", "cannot follow"] };
     stale_head: "stale-head" => Harmless { at: Probe::Account };
     fake_reorg: "fake-reorg" => Harmless { at: Probe::Account };
+    future_timestamp: "future-timestamp" => Refused { at: Probe::Sync, because: &["ahead of this computer's clock"] };
     private_fork: "private-fork" => Refused { at: Probe::Sync, because: &["endpoints disagree"] };
+    // Told with a witness: forged children the quorum never saw must not stay as the tip
+    // when the header after them breaks.
+    fork_then_broken_link: "fork-then-broken-link" => Refused { at: Probe::Sync, because: &["parent hash"] };
+    drop_storage_proof: "drop-storage-proof" => Refused { at: Probe::Storage, because: &["leaves out the asked-for slot"] };
     wrong_chain_id: "wrong-chain-id" => Harmless { at: Probe::Account };
+    huge_tip: "huge-tip" => Harmless { at: Probe::Account };
     truncated_body: "truncated-body" => Refused { at: Probe::Sync, because: NOT_JSON };
     non_json_body: "non-json-body" => Refused { at: Probe::Sync, because: NOT_JSON };
     oversized_body: "oversized-body" => Refused { at: Probe::Sync, because: &["larger than 16 MiB"] };
@@ -389,7 +406,8 @@ classes! {
     batch_reordered: "batch-reordered" => Harmless { at: Probe::Sync };
     batch_wrong_ids: "batch-wrong-ids" => Refused { at: Probe::Sync, because: &["unknown or repeated id"] };
     batch_missing_answer: "batch-missing-answer" => Refused { at: Probe::Sync, because: &["missing"] };
-    rpc_error: "rpc-error" => Refused { at: Probe::Sync, because: &["internal error"] };
+    rpc_error: "rpc-error" => Refused { at: Probe::Sync, because: &["the node refused (code -32603): ⟦internal error⟧"] };
+    phishing_error: "phishing-error" => Refused { at: Probe::Sync, because: &["the node refused (code -32000): ⟦URGENT: zg-console detected"] };
     proof_unavailable: "proof-unavailable" => Unverified { because: "eth_getProof" };
 }
 

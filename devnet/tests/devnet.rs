@@ -61,7 +61,7 @@ fn faucet_sends_exactly_ten_0g() {
 }
 
 #[test]
-fn faucet_explains_bad_input_and_allows_cors() {
+fn faucet_explains_bad_input_and_serves_only_its_own_origin() {
     let devnet = Devnet::start();
     let url = devnet.url("/faucet");
     let cases = [
@@ -81,11 +81,34 @@ fn faucet_explains_bad_input_and_allows_cors() {
     let (status, _, _) = http(agent().get(&url), None);
     assert_eq!(status, 405);
 
+    // Another site's page may not spend the faucet through a visitor's browser: no CORS
+    // grant, and a cross-origin POST (which a browser sends without asking) is refused.
     let response = agent().request("OPTIONS", &url).set("Origin", "http://localhost:1234").call().unwrap();
     assert_eq!(response.status(), 204);
-    assert_eq!(response.header("Access-Control-Allow-Origin"), Some("*"));
-    assert!(response.header("Access-Control-Allow-Methods").unwrap().contains("POST"));
-    assert!(response.header("Access-Control-Allow-Headers").unwrap().contains("Content-Type"));
+    assert_eq!(response.header("Access-Control-Allow-Origin"), None);
+    let to = fresh_address();
+    let body = json!({ "address": to }).to_string();
+    let (status, answer, _) = http(agent().post(&url).set("Origin", "http://evil.example"), Some(&body));
+    assert_eq!(status, 403, "{answer}");
+    assert!(answer.contains("serves only the app served from here"), "{answer}");
+    // The app's own page (same origin) is served.
+    let own = devnet.url("").trim_end_matches('/').to_string();
+    let (status, answer, _) = http(agent().post(&url).set("Origin", &own), Some(&body));
+    assert_eq!(status, 200, "{answer}");
+}
+
+#[test]
+fn the_apps_pages_carry_a_content_security_policy_and_cannot_be_framed() {
+    let devnet = Devnet::start();
+    let response = agent().get(&devnet.url("/")).call().unwrap();
+    let csp = response.header("Content-Security-Policy").unwrap().to_owned();
+    for directive in
+        ["script-src 'self' 'wasm-unsafe-eval'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'none'"]
+    {
+        assert!(csp.contains(directive), "{directive} missing from {csp}");
+    }
+    assert_eq!(response.header("X-Frame-Options"), Some("DENY"));
+    assert_eq!(response.header("Referrer-Policy"), Some("no-referrer"));
 }
 
 /// Sends `path` byte for byte: HTTP clients normalise `..` away before sending.

@@ -263,3 +263,46 @@ fn eth_call_runs_locally_over_proven_state() {
         other => panic!("slot not proven: {other:?}"),
     }
 }
+
+/// Refuses every head above `limit`, like a consensus check that finds no commit for it.
+struct RefuseAbove(u64);
+
+impl wasm_light_client::ConsensusVerifier for RefuseAbove {
+    fn accept_head(&self, head: &wasm_light_client::VerifiedHeader) -> Result<(), String> {
+        if head.number() > self.0 {
+            Err(format!("no commit for block {}", head.number()))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn describe(&self) -> &'static str {
+        "refuses above a height"
+    }
+}
+
+#[test]
+fn a_head_the_consensus_check_refuses_never_becomes_the_tip() {
+    let devnet = Devnet::start();
+    wait_for_block(&devnet, 3);
+    let limit = head(&devnet);
+    let provider = VerifiedProvider::new(http(&devnet), RefuseAbove(limit), checkpoint(&devnet));
+    // Everything up to the limit is accepted.
+    let accepted = pollster::block_on(provider.sync());
+    if let Ok(tip) = &accepted {
+        assert!(tip.number() <= limit);
+    }
+    wait_for_block(&devnet, limit + 2);
+    let tip_before = provider.tip();
+    let err = pollster::block_on(provider.sync()).unwrap_err();
+    assert!(matches!(&err, SyncError::Consensus(why) if why.contains("no commit for block")), "{err}");
+    // The refused head and the headers below it were not kept: the tip is where it was,
+    // and nothing proven is read against a refused state root.
+    assert_eq!(provider.tip(), tip_before, "a refused sync moved the tip");
+    assert!(provider.tip().is_none_or(|t| t.number() <= limit));
+    if let Some(tip) = provider.tip() {
+        assert!(
+            matches!(pollster::block_on(provider.account(DEV_ACCOUNT_0.parse().unwrap())), Verified::Proven { block, .. } if block == tip.number())
+        );
+    }
+}

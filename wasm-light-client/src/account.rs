@@ -63,10 +63,63 @@ pub enum ProofError {
     Code { address: Address, code_hash: B256 },
     #[error("the proof for slot {slot} of {address} does not match its storage root {storage_root}: the value cannot be trusted ({reason})")]
     Storage { address: Address, slot: U256, storage_root: B256, reason: String },
+    #[error("the node's eth_getProof answer for {address} {problem} slot {slot}, so none of its storage values can be trusted; use another endpoint")]
+    StorageAnswer { address: Address, slot: U256, problem: SlotProblem },
 }
 
-/// Checks `response` against `state_root` and returns only what the proofs establish.
+/// How a node's list of storage proofs differs from the slots that were asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotProblem {
+    /// A slot that was asked for has no proof. Read as zero, it would be a forged zero.
+    LeftOut,
+    /// The same slot is answered twice.
+    Repeated,
+    /// A slot nobody asked for is answered.
+    NotAsked,
+}
+
+impl std::fmt::Display for SlotProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SlotProblem::LeftOut => "leaves out the asked-for",
+            SlotProblem::Repeated => "answers twice",
+            SlotProblem::NotAsked => "answers the unasked",
+        })
+    }
+}
+
+/// Checks an answer to `eth_getProof(address, requested)` against `state_root`: the account
+/// proof, and exactly one storage proof for each slot in `requested` and for no other. A
+/// node that leaves a slot out must not have it read as zero, so the answer is refused.
+pub fn verify_requested_proof(
+    state_root: B256,
+    response: &AccountProofResponse,
+    requested: &[U256],
+) -> Result<AccountState, ProofError> {
+    let problem =
+        |slot: U256, problem: SlotProblem| ProofError::StorageAnswer { address: response.address, slot, problem };
+    let answered: std::collections::BTreeSet<U256> = response.storage_proof.iter().map(|s| s.key).collect();
+    if let Some(slot) = requested.iter().find(|s| !answered.contains(s)) {
+        return Err(problem(*slot, SlotProblem::LeftOut));
+    }
+    if let Some(slot) = response.storage_proof.iter().map(|s| s.key).find(|k| !requested.contains(k)) {
+        return Err(problem(slot, SlotProblem::NotAsked));
+    }
+    verify_account_proof(state_root, response)
+}
+
+/// Checks `response` against `state_root` and returns only what the proofs establish: the
+/// account and every storage proof the answer holds (each slot at most once). To check an
+/// answer against the slots that were asked for, use [`verify_requested_proof`].
 pub fn verify_account_proof(state_root: B256, response: &AccountProofResponse) -> Result<AccountState, ProofError> {
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(slot) = response.storage_proof.iter().find(|s| !seen.insert(s.key)) {
+        return Err(ProofError::StorageAnswer {
+            address: response.address,
+            slot: slot.key,
+            problem: SlotProblem::Repeated,
+        });
+    }
     let account = TrieAccount {
         nonce: response.nonce,
         balance: response.balance,
@@ -256,6 +309,48 @@ mod tests {
         let slot = lie.storage_proof.iter_mut().find(|s| !s.value.is_zero()).unwrap();
         slot.value += U256::from(1);
         assert!(matches!(verify_account_proof(f.state_root, &lie), Err(ProofError::Storage { .. })));
+    }
+
+    #[test]
+    fn every_asked_slot_must_be_answered_once_and_nothing_else() {
+        let f = fixture();
+        let with_storage = f
+            .proofs
+            .iter()
+            .map(parse)
+            .find(|p| p.storage_hash != EMPTY_ROOT_HASH && p.storage_proof.iter().any(|s| !s.value.is_zero()))
+            .expect("fixture has a contract with storage");
+        let asked: Vec<U256> = with_storage.storage_proof.iter().map(|s| s.key).collect();
+        let acct = verify_requested_proof(f.state_root, &with_storage, &asked).unwrap();
+        assert_eq!(acct.storage.len(), asked.len());
+
+        // A node that proves the account and leaves the slots out: a forged zero if read.
+        let mut dropped = with_storage.clone();
+        dropped.storage_proof.clear();
+        verify_account_proof(f.state_root, &dropped).expect("the account proof alone is sound");
+        let err = verify_requested_proof(f.state_root, &dropped, &asked).unwrap_err();
+        assert_eq!(
+            err,
+            ProofError::StorageAnswer { address: dropped.address, slot: asked[0], problem: SlotProblem::LeftOut }
+        );
+        assert!(err.to_string().contains("leaves out the asked-for slot"), "{err}");
+
+        let mut other_slot = with_storage.clone();
+        other_slot.storage_proof.truncate(1);
+        let wanted = asked[0] + U256::from(1000);
+        let err = verify_requested_proof(f.state_root, &other_slot, &[wanted]).unwrap_err();
+        assert!(matches!(err, ProofError::StorageAnswer { problem: SlotProblem::LeftOut, slot, .. } if slot == wanted));
+
+        let err = verify_requested_proof(f.state_root, &with_storage, &[]).unwrap_err();
+        assert!(matches!(err, ProofError::StorageAnswer { problem: SlotProblem::NotAsked, .. }), "{err}");
+
+        let mut repeated = with_storage.clone();
+        repeated.storage_proof.push(repeated.storage_proof[0].clone());
+        for result in
+            [verify_account_proof(f.state_root, &repeated), verify_requested_proof(f.state_root, &repeated, &asked)]
+        {
+            assert!(matches!(result, Err(ProofError::StorageAnswer { problem: SlotProblem::Repeated, .. })));
+        }
     }
 
     #[test]

@@ -192,6 +192,10 @@ pub fn spec_of(header: &Header) -> SpecId {
     }
 }
 
+/// The most gas one call may burn here, as geth's `RPCGasCap`: a block's whole gas limit
+/// (a verified header may name billions) could keep the page busy for minutes.
+pub const CALL_GAS_CAP: u64 = 50_000_000;
+
 /// Runs `request` once over `state` in the environment of `header`. Returns the outcome
 /// and what was missing; the outcome only counts when nothing was.
 pub fn run_round(
@@ -229,7 +233,7 @@ pub fn run_round(
         kind: TxKind::Call(request.to),
         data: request.data.clone(),
         value: request.value,
-        gas_limit: header.gas_limit,
+        gas_limit: header.gas_limit.min(CALL_GAS_CAP),
         gas_price: 0,
         chain_id: Some(chain_id),
         ..Default::default()
@@ -246,4 +250,41 @@ pub fn run_round(
         ExecutionResult::Halt { reason, .. } => CallOutcome::Halt(format!("{reason:?}")),
     };
     Ok((Executed { outcome, gas_spent }, missing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy_primitives::keccak256;
+
+    #[test]
+    fn a_call_burns_at_most_the_gas_cap_whatever_the_block_allows() {
+        // JUMPDEST; PUSH1 0; JUMP: loops until the gas runs out.
+        let code = Bytes::from_static(&[0x5b, 0x60, 0x00, 0x56]);
+        let looper = Address::repeat_byte(0x42);
+        let mut state = ProvenState::default();
+        state.insert_account(AccountState {
+            address: looper,
+            balance: U256::ZERO,
+            nonce: 1,
+            code_hash: keccak256(&code),
+            storage_root: B256::ZERO,
+            storage: vec![],
+        });
+        state.insert_code(keccak256(&code), code);
+        state.insert_account(AccountState {
+            address: Address::ZERO,
+            balance: U256::ZERO,
+            nonce: 0,
+            code_hash: KECCAK256_EMPTY,
+            storage_root: B256::ZERO,
+            storage: vec![],
+        });
+        let header = Header { gas_limit: 1_000_000_000_000, base_fee_per_gas: Some(1), ..Default::default() };
+        let request = CallRequest { to: looper, ..Default::default() };
+        let (executed, missing) = run_round(&header, 31337, &BTreeMap::new(), &state, &request).unwrap();
+        assert!(missing.is_empty(), "{missing:?}");
+        assert!(matches!(executed.outcome, CallOutcome::Halt(_)), "{:?}", executed.outcome);
+        assert_eq!(executed.gas_spent, CALL_GAS_CAP);
+    }
 }

@@ -19,12 +19,38 @@ pub fn batch_body(calls: &[(&'static str, Value)]) -> Value {
         .collect()
 }
 
-/// The `result` of one answer, or its `error` as a readable message.
+/// Opens and closes a node's own words inside the app's text (see [`quote_node_words`]).
+pub const NODE_WORDS_OPEN: char = '⟦';
+pub const NODE_WORDS_CLOSE: char = '⟧';
+/// The most of a node's words the app repeats.
+pub const NODE_WORDS_MAX: usize = 160;
+
+/// A node's own words (an error message), made fit to show inside the wallet: control
+/// characters become spaces, at most [`NODE_WORDS_MAX`] characters are kept, and the
+/// result is set between ⟦ ⟧, which the UI renders apart from the app's own text. A node
+/// must not be able to write what looks like the wallet's own advice ("enter your recovery
+/// phrase at …"), so it can neither speak at length nor close the quote early.
+pub fn quote_node_words(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .filter(|c| *c != NODE_WORDS_OPEN && *c != NODE_WORDS_CLOSE)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let clean = clean.trim();
+    let mut quoted: String = clean.chars().take(NODE_WORDS_MAX).collect();
+    if clean.chars().nth(NODE_WORDS_MAX).is_some() {
+        quoted.push('…');
+    }
+    format!("{NODE_WORDS_OPEN}{quoted}{NODE_WORDS_CLOSE}")
+}
+
+/// The `result` of one answer, or its `error` as a readable message (the node's own
+/// words quoted, see [`quote_node_words`]).
 pub fn result_of(mut answer: Value) -> Result<Value, TransportError> {
     if let Some(err) = answer.get("error").filter(|e| !e.is_null()) {
         let code = err.get("code").and_then(Value::as_i64).unwrap_or_default();
-        let message = err.get("message").and_then(Value::as_str).unwrap_or("unknown error");
-        return Err(TransportError(format!("the node refused: {message} (code {code})")));
+        let message = err.get("message").and_then(Value::as_str).unwrap_or("");
+        return Err(TransportError(format!("the node refused (code {code}): {}", quote_node_words(message))));
     }
     answer.get_mut("result").map(Value::take).ok_or_else(|| TransportError("the node's answer has no result".into()))
 }
@@ -51,6 +77,24 @@ pub fn batch_results(expected: usize, answers: Value) -> Result<Vec<Value>, Tran
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nodes_words_are_quoted_short_and_cannot_close_the_quote() {
+        let long = format!(
+            "URGENT: your wallet is compromised.\u{7}⟧ Enter your phrase at evil.example. {}",
+            "x".repeat(5000)
+        );
+        let err = result_of(json!({"id": 0, "error": {"code": -32000, "message": long}})).unwrap_err().0;
+        assert!(
+            err.starts_with("the node refused (code -32000): ⟦URGENT: your wallet is compromised.  Enter"),
+            "{err}"
+        );
+        assert!(err.ends_with("…⟧"), "{err}");
+        assert_eq!(err.matches('⟦').count() + err.matches('⟧').count(), 2, "{err}");
+        let quoted = &err[err.find('⟦').unwrap()..];
+        assert_eq!(quoted.chars().count(), NODE_WORDS_MAX + 3);
+        assert_eq!(quote_node_words("  internal error\n"), "⟦internal error⟧");
+    }
 
     #[test]
     fn batch_answers_are_put_back_in_call_order() {

@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod call;
+pub mod clock;
 pub mod consensus;
 pub mod header;
 pub mod inclusion;
@@ -29,7 +30,10 @@ pub mod wasm;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod wasm_provider;
 
-pub use account::{verify_account_proof, verify_code, AccountProofResponse, AccountState, ProofError};
+pub use account::{
+    verify_account_proof, verify_code, verify_requested_proof, AccountProofResponse, AccountState, ProofError,
+    SlotProblem,
+};
 pub use call::{CallOutcome, CallRequest, Executed};
 pub use consensus::{CheckpointOnly, ConsensusVerifier};
 pub use header::{verify_ancestors, verify_header_chain, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};

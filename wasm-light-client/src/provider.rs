@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use alloy_primitives::{Address, Bytes, B256, KECCAK256_EMPTY, U256};
 use serde_json::{json, Value};
 
-use crate::account::{verify_account_proof, verify_code, AccountProofResponse, AccountState, ProofError};
+use crate::account::{verify_code, verify_requested_proof, AccountProofResponse, AccountState, ProofError};
 use crate::call::{run_round, CallOutcome, CallRequest, Executed, ProvenState};
 use crate::consensus::ConsensusVerifier;
 use crate::header::{parse_rpc_header, verify_ancestors, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
@@ -85,6 +85,8 @@ pub enum SyncError {
     Consensus(String),
     #[error("the endpoints disagree about block {block}: {agree} of {asked} agree with the verified header, {needed} must. The head is not moved. {detail}")]
     Disagreement { block: u64, agree: usize, asked: usize, needed: usize, detail: String },
+    #[error("the node's head, block {block}, is dated {ahead_s} s ahead of this computer's clock; no honest chain makes blocks in the future. The head is not moved: check this computer's clock, or use another RPC")]
+    FromTheFuture { block: u64, ahead_s: u64 },
 }
 
 /// A switch of branch seen while syncing: the blocks above `fork` were replaced.
@@ -111,6 +113,11 @@ pub struct VerifiedProvider<T, C> {
     last_reorg: RefCell<Option<Reorg>>,
     chain_id: Cell<Option<u64>>,
 }
+
+/// How far ahead of this computer's clock a head may be dated. A node that serves future
+/// timestamps could make time-locked state (a refund lock, a proposal deadline) look
+/// expired. Generous, because clocks drift and test chains jump ahead on purpose.
+pub const MAX_FUTURE_S: u64 = 3_600;
 
 /// At most this many old headers are kept from backward walks.
 const ANCESTOR_CACHE: usize = 4096;
@@ -207,16 +214,40 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
     /// switch of branch is followed back to the fork and recorded (see
     /// [`Self::last_reorg`]). With witnesses, the head is only moved to a height enough
     /// endpoints agree on.
+    ///
+    /// A sync is all or nothing: it works on a copy of the chain, and the copy replaces
+    /// the verified chain only once every step (headers, the witnesses' quorum, the
+    /// consensus check) has accepted it. A node that serves good headers and then a broken
+    /// one, or a head the witnesses or the consensus check refuse, leaves the tip where it
+    /// was, and no reader ever sees a header that was not accepted, even while a sync
+    /// is still waiting on the network.
     pub async fn sync(&self) -> Result<VerifiedHeader, SyncError> {
         self.start_chain().await?;
+        let before = self.chain.borrow().clone().expect("the chain was started above");
+        let mut scratch = before.clone();
         let head = block_number(&self.transport).await?;
-        if self.witnesses.is_empty() {
-            self.follow(head).await?;
+        let reorg = if self.witnesses.is_empty() {
+            self.follow(&mut scratch, head).await?
         } else {
-            self.follow_with_witnesses(head).await?;
+            self.follow_with_witnesses(&mut scratch, head).await?
+        };
+        let tip = scratch.tip().clone();
+        if let Some(ahead_s) = crate::clock::now_s().and_then(|now| tip.header.timestamp.checked_sub(now)) {
+            if ahead_s > MAX_FUTURE_S {
+                return Err(SyncError::FromTheFuture { block: tip.number(), ahead_s });
+            }
         }
-        let tip = self.tip().expect("the chain was started above");
         self.consensus.accept_head(&tip).map_err(SyncError::Consensus)?;
+        let mut chain = self.chain.borrow_mut();
+        let current = chain.as_ref().expect("started");
+        if current.tip().hash != before.tip().hash {
+            // Another sync committed while this one waited; its accepted chain stands.
+            return Ok(current.tip().clone());
+        }
+        *chain = Some(scratch);
+        if let Some(reorg) = reorg {
+            *self.last_reorg.borrow_mut() = Some(reorg);
+        }
         Ok(tip)
     }
 
@@ -242,17 +273,25 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         Ok(())
     }
 
-    /// Moves the verified chain to the node's block `head`. The first header fetched is
-    /// the node's block at the current tip's height: if it differs from the verified
-    /// one, the node has switched branch and the fork is found before going on.
-    async fn follow(&self, head: u64) -> Result<(), SyncError> {
+    /// Whether `hash` is the header at `number` on `chain`, or among the verified ancestors
+    /// below it.
+    fn is_canonical_on(&self, chain: &HeaderChain, number: u64, hash: B256) -> Option<bool> {
+        chain.is_canonical(number, hash).or_else(|| self.ancestors.borrow().get(&number).map(|h| h.hash == hash))
+    }
+
+    /// Moves `chain` to the node's block `head`. The first header fetched is the node's
+    /// block at the current tip's height: if it differs from the verified one, the node
+    /// has switched branch and the fork is found before going on. Returns the newest
+    /// branch switch on the way.
+    async fn follow(&self, chain: &mut HeaderChain, head: u64) -> Result<Option<Reorg>, SyncError> {
+        let mut reorg = None;
         loop {
-            let tip = self.tip().expect("the chain was started before following");
+            let tip = chain.tip().clone();
             let from = tip.number().min(head);
             let to = head.min(tip.number() + SYNC_BATCH);
             let mut fetched = fetch_headers(&self.transport, from, to).await?;
             let first = fetched.remove(0);
-            let canonical = self.is_canonical(first.header.number, first.hash);
+            let canonical = self.is_canonical_on(chain, first.header.number, first.hash);
             if canonical.is_none() {
                 return Err(SyncError::BadAnswer {
                     method: "eth_blockNumber",
@@ -266,42 +305,42 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                 if from < tip.number() {
                     // The node is behind the verified tip (lagging, or replaying an old
                     // head); nothing it says can move the tip back.
-                    return Ok(());
+                    return Ok(reorg);
                 }
-                let mut chain = self.chain.borrow_mut();
-                let chain = chain.as_mut().expect("the chain was started before following");
                 for header in fetched {
                     chain.push(header)?;
                 }
             } else {
-                let mut branch = self.branch_back_to_fork(first.header.number).await?;
+                let mut branch = self.branch_back_to_fork(chain, first.header.number).await?;
                 branch.push(first);
                 branch.extend(fetched);
-                let dropped = self.chain.borrow_mut().as_mut().expect("started").reorganise(branch)?;
-                let new_tip = self.tip().expect("started").number();
+                let dropped = chain.reorganise(branch)?;
                 if let Some(fork) = dropped.first().map(|h| h.number() - 1) {
-                    *self.last_reorg.borrow_mut() =
-                        Some(Reorg { fork, dropped: dropped.iter().map(|h| h.hash).collect(), new_tip });
+                    reorg = Some(Reorg {
+                        fork,
+                        dropped: dropped.iter().map(|h| h.hash).collect(),
+                        new_tip: chain.tip().number(),
+                    });
                 }
             }
-            if self.tip().expect("started").number() >= head {
-                return Ok(());
+            if chain.tip().number() >= head {
+                return Ok(reorg);
             }
         }
     }
 
     /// The node's headers from just above the fork point up to `below - 1`, ascending:
-    /// walks down from `below` until the node's header matches a verified one.
-    async fn branch_back_to_fork(&self, below: u64) -> Result<Vec<VerifiedHash>, SyncError> {
+    /// walks down from `below` until the node's header matches one `chain` holds.
+    async fn branch_back_to_fork(&self, chain: &HeaderChain, below: u64) -> Result<Vec<VerifiedHash>, SyncError> {
         const STEP: u64 = 32;
-        let oldest = self.chain.borrow().as_ref().expect("started").oldest().number();
+        let oldest = chain.oldest().number();
         let mut branch: Vec<VerifiedHash> = Vec::new();
         let mut top = below;
         while top > oldest {
             let from = top.saturating_sub(STEP).max(oldest);
             let mut fetched = fetch_headers(&self.transport, from, top - 1).await?;
             while let Some(header) = fetched.pop() {
-                if self.is_canonical(header.header.number, header.hash) == Some(true) {
+                if self.is_canonical_on(chain, header.header.number, header.hash) == Some(true) {
                     branch.reverse();
                     return Ok(branch);
                 }
@@ -312,10 +351,10 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         Err(HeaderError::ReorgTooDeep { oldest, window: HeaderChain::WINDOW }.into())
     }
 
-    /// Syncs to the highest block that `quorum` endpoints have reached, then asks every
-    /// witness for its header there. Too few matching hashes: the tip goes back to where
-    /// it was and the disagreement is reported.
-    async fn follow_with_witnesses(&self, own_head: u64) -> Result<(), SyncError> {
+    /// Moves `chain` to the highest block that `quorum` endpoints have reached, then asks
+    /// every witness for its header there. Too few matching hashes is an error, and the
+    /// caller drops `chain`.
+    async fn follow_with_witnesses(&self, chain: &mut HeaderChain, own_head: u64) -> Result<Option<Reorg>, SyncError> {
         let mut heads = vec![own_head];
         for witness in &self.witnesses {
             if let Ok(head) = block_number(witness).await {
@@ -332,10 +371,8 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                 detail: "Too few endpoints answered; check the network's RPC list".into(),
             });
         };
-        let before = self.chain.borrow().clone();
-        let last_reorg = self.last_reorg.borrow().clone();
-        self.follow(target).await?;
-        let tip = self.tip().expect("started");
+        let reorg = self.follow(chain, target).await?;
+        let tip = chain.tip().clone();
         let mut agree = 1;
         let mut dissent = Vec::new();
         for witness in &self.witnesses {
@@ -347,8 +384,6 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             }
         }
         if agree < self.quorum {
-            *self.chain.borrow_mut() = before;
-            *self.last_reorg.borrow_mut() = last_reorg;
             return Err(SyncError::Disagreement {
                 block: tip.number(),
                 agree,
@@ -357,7 +392,7 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                 detail: format!("{} serves {}; {}", self.transport.endpoint(), tip.hash, dissent.join("; ")),
             });
         }
-        Ok(())
+        Ok(reorg)
     }
 
     /// The verified header at `number`: from the window, by syncing forward, or by
@@ -430,7 +465,7 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                     reason: format!("asked for {address}, the node proved {}", response.address),
                 };
             }
-            match verify_account_proof(tip.state_root(), &response) {
+            match verify_requested_proof(tip.state_root(), &response, &[]) {
                 Ok(account) => return Verified::Proven { value: account, block: tip.number() },
                 Err(_) if attempt < PROOF_ATTEMPTS => continue,
                 Err(e) => return Verified::Rejected { reason: e.to_string() },
@@ -509,14 +544,16 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             return Verified::Rejected { reason };
         }
         let account = state.account(&address).expect("proven above");
-        let values = slots
+        // verify_requested_proof refused any answer without every slot, so each is here;
+        // a slot that is not is still never read as zero.
+        let values: Option<Vec<(U256, U256)>> = slots
             .iter()
-            .map(|slot| {
-                let value = account.storage.iter().find(|(k, _)| k == slot).map(|(_, v)| *v).unwrap_or_default();
-                (*slot, value)
-            })
+            .map(|slot| account.storage.iter().find(|(k, _)| k == slot).map(|(_, v)| (*slot, *v)))
             .collect();
-        Verified::Proven { value: values, block: tip.number() }
+        match values {
+            Some(values) => Verified::Proven { value: values, block: tip.number() },
+            None => Verified::Rejected { reason: "the node did not prove every slot asked for".into() },
+        }
     }
 
     /// `eth_call` at the verified tip, executed locally over proven state (see
@@ -628,6 +665,7 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                 .collect();
             let answers = self.transport.batch(calls).await.map_err(|e| format!("eth_getProof failed: {e}"))?;
             for ((address, slots), answer) in want.iter().zip(answers) {
+                let asked: Vec<U256> = slots.iter().copied().collect();
                 let mut answer = answer;
                 let mut attempt = 1;
                 let account = loop {
@@ -636,7 +674,7 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                     if response.address != *address {
                         return Err(format!("asked for {address}, the node proved {}", response.address));
                     }
-                    match verify_account_proof(tip.state_root(), &response) {
+                    match verify_requested_proof(tip.state_root(), &response, &asked) {
                         Ok(account) => break account,
                         Err(_) if attempt < PROOF_ATTEMPTS => {
                             attempt += 1;

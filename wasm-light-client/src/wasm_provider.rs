@@ -110,11 +110,25 @@ impl JsonRpcTransport for GlobalFetch {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Options {
     rpc: String,
     #[serde(default)]
     network: Option<String>,
+    /// Required for a network this package does not know by name.
+    #[serde(default)]
+    chain_id: Option<u64>,
     checkpoint: String,
+}
+
+/// The chain ids of the networks known by name.
+fn known_chain_id(network: &str) -> Option<u64> {
+    match network {
+        "devnet" => Some(31337),
+        "galileo" => Some(16602),
+        "mainnet" => Some(16661),
+        _ => None,
+    }
 }
 
 #[derive(Deserialize)]
@@ -127,24 +141,63 @@ struct RequestArgs {
 #[wasm_bindgen(js_name = VerifiedProvider)]
 pub struct JsVerifiedProvider {
     inner: Rc<VerifiedProvider<GlobalFetch, CheckpointOnly>>,
+    /// The configured chain id: what `eth_chainId` answers and what `CHAINID` is in a
+    /// proven `eth_call`. The node's own answer is only checked against it.
+    chain_id: u64,
+    /// Set once the node has reported `chain_id`; until then nothing is answered.
+    node_checked: Rc<std::cell::Cell<bool>>,
 }
 
 /// Creates a provider that trusts only `checkpoint` (a block hash). `network` picks the
-/// header rules: "devnet" (default) or a 0G network ("galileo", "mainnet").
+/// header rules and the chain id: "devnet" (default, 31337) or a 0G network ("galileo",
+/// 16602; "mainnet", 16661). Any other network needs `chainId`.
 #[wasm_bindgen(js_name = createVerifiedProvider)]
 pub fn create_verified_provider(options: JsValue) -> Result<JsVerifiedProvider, JsError> {
-    let options: Options = serde_wasm_bindgen::from_value(options)
-        .map_err(|e| JsError::new(&format!("createVerifiedProvider needs {{rpc, checkpoint, network?}}: {e}")))?;
+    let options: Options = serde_wasm_bindgen::from_value(options).map_err(|e| {
+        JsError::new(&format!("createVerifiedProvider needs {{rpc, checkpoint, network?, chainId?}}: {e}"))
+    })?;
     let checkpoint: B256 =
         options.checkpoint.parse().map_err(|_| JsError::new("checkpoint must be a 0x-prefixed 32-byte block hash"))?;
-    let rules = match options.network.as_deref() {
-        None | Some("devnet") => ChainRules::devnet(),
-        Some(_) => ChainRules::zero_g(),
+    let network = options.network.as_deref().unwrap_or("devnet");
+    let chain_id = match (known_chain_id(network), options.chain_id) {
+        (Some(known), Some(given)) if known != given => {
+            return Err(JsError::new(&format!(
+                "network \"{network}\" has chain id {known}, not {given}; drop chainId or name another network"
+            )))
+        }
+        (Some(id), _) | (None, Some(id)) => id,
+        (None, None) => {
+            return Err(JsError::new(&format!(
+                "network \"{network}\" is not one this package knows (devnet, galileo, mainnet); give its chainId"
+            )))
+        }
     };
+    let rules = if network == "devnet" { ChainRules::devnet() } else { ChainRules::zero_g() };
     let transport = GlobalFetch { url: options.rpc };
     Ok(JsVerifiedProvider {
-        inner: Rc::new(VerifiedProvider::new(transport, CheckpointOnly, checkpoint).with_rules(rules)),
+        inner: Rc::new(
+            VerifiedProvider::new(transport, CheckpointOnly, checkpoint).with_rules(rules).with_chain_id(chain_id),
+        ),
+        chain_id,
+        node_checked: Rc::new(std::cell::Cell::new(false)),
     })
+}
+
+/// Refuses a node that serves another chain than the configured one: its headers could
+/// still link to a checkpoint shared by two chains (a fork), and its proofs would then
+/// prove another chain's state.
+async fn check_node_chain_id(inner: &VerifiedProvider<GlobalFetch, CheckpointOnly>, want: u64) -> Result<(), JsValue> {
+    let answer = inner.transport().request("eth_chainId", json!([])).await.map_err(|e| rpc_error(-32000, e.0))?;
+    match answer.as_str().and_then(|s| crate::serde_hex::parse_u64(s).ok()) {
+        Some(id) if id == want => Ok(()),
+        Some(id) => Err(rpc_error(
+            4901,
+            format!(
+                "the node serves chain {id}, not the configured chain {want}; use an RPC of the configured network"
+            ),
+        )),
+        None => Err(rpc_error(-32000, "the node's eth_chainId answer is not a number")),
+    }
 }
 
 /// An EIP-1193 error object (`{code, message}`) thrown into the caller's promise.
@@ -232,14 +285,18 @@ impl JsVerifiedProvider {
     /// EIP-1193 `request({method, params})`: a promise of the proven result.
     pub fn request(&self, args: JsValue) -> Promise {
         let inner = self.inner.clone();
+        let chain_id = self.chain_id;
+        let node_checked = self.node_checked.clone();
         future_to_promise(async move {
             let args: RequestArgs = serde_wasm_bindgen::from_value(args)
                 .map_err(|e| rpc_error(-32602, format!("request needs {{method, params}}: {e}")))?;
             let to_js = |v: Value| JSON::parse(&v.to_string()).map_err(|_| rpc_error(-32603, "internal error"));
             if args.method == "eth_chainId" {
-                let id =
-                    inner.transport().request("eth_chainId", json!([])).await.map_err(|e| rpc_error(-32000, e.0))?;
-                return to_js(id);
+                return to_js(json!(format!("0x{chain_id:x}")));
+            }
+            if !node_checked.get() {
+                check_node_chain_id(&inner, chain_id).await?;
+                node_checked.set(true);
             }
             let tip = inner.sync().await.map_err(|e| rpc_error(-32000, e.to_string()))?;
             match args.method.as_str() {

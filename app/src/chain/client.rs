@@ -13,6 +13,7 @@ use wasm_light_client::{
 };
 
 use super::checkpoint_store::{self, StoredHead};
+use super::fees::{BaseFeeSource, FeeError, FeeQuote};
 use super::networks::{check_chain_id, Checkpoint, Network, NetworkError};
 use super::rpc::FetchTransport;
 
@@ -48,13 +49,60 @@ pub enum ChainError {
     Faucet(String),
     #[error("the transaction reverted in block {0}; nothing changed. Check the state and try again")]
     Reverted(u64),
+    #[error(transparent)]
+    Fee(#[from] FeeError),
+    #[error("you declined the transaction; nothing was signed or sent")]
+    Declined,
+    #[error("this page cannot ask you to review a transaction, so nothing was signed or sent; reload the app")]
+    NoReviewer,
 }
+
+/// Everything a person needs to decide whether to sign a transaction: what it calls, what
+/// it sends, and the most it can cost. Shown before every signature the app makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxReview {
+    pub chain_id: u64,
+    pub network: String,
+    pub from: Address,
+    pub to: Address,
+    pub value: U256,
+    /// The call's data (its first four bytes name the function); empty for a transfer.
+    pub data: Bytes,
+    pub gas_limit: u64,
+    pub fees: FeeQuote,
+    /// value + gas limit × max fee per gas: the most the account can lose to it.
+    pub worst_case: U256,
+    /// The account's proven balance when the transaction was prepared.
+    pub balance: U256,
+    pub nonce: u64,
+}
+
+impl TxReview {
+    /// The transaction this review describes, ready to sign.
+    pub fn request(&self) -> crate::wallet::signer::Eip1559Request {
+        crate::wallet::signer::Eip1559Request {
+            chain_id: self.chain_id,
+            nonce: self.nonce,
+            to: self.to,
+            value: self.value,
+            gas_limit: self.gas_limit,
+            max_fee_per_gas: self.fees.max_fee_per_gas,
+            max_priority_fee_per_gas: self.fees.tip,
+            input: self.data.clone(),
+        }
+    }
+}
+
+/// Asks the person at the screen; resolves to true only if they approved.
+pub type Reviewer = std::rc::Rc<dyn Fn(TxReview) -> futures::future::LocalBoxFuture<'static, bool>>;
 
 pub struct ChainClient {
     network: Network,
     provider: VerifiedProvider<FetchTransport, CheckpointOnly>,
     /// The last head written to the checkpoint store.
     saved_head: std::cell::Cell<u64>,
+    /// Asks the user to approve each transaction before it is signed. None: nothing is signed.
+    reviewer: std::cell::RefCell<Option<Reviewer>>,
 }
 
 /// Persist the verified head at most this often (in blocks): it only saves re-verification.
@@ -89,7 +137,28 @@ impl ChainClient {
             .with_rules(rules)
             .with_chain_id(network.chain_id)
             .with_witnesses(witnesses, network.quorum());
-        Ok(Self { provider, saved_head: std::cell::Cell::new(start.number), network })
+        Ok(Self {
+            provider,
+            saved_head: std::cell::Cell::new(start.number),
+            network,
+            reviewer: std::cell::RefCell::new(None),
+        })
+    }
+
+    /// Installs the one way transactions are approved: the UI's review dialog.
+    pub fn set_reviewer(&self, reviewer: Reviewer) {
+        *self.reviewer.borrow_mut() = Some(reviewer);
+    }
+
+    /// Shows `review` to the user and waits for their answer. Every path that signs a
+    /// transaction from a service goes through here, after the fees were bounded.
+    async fn approve(&self, review: TxReview) -> Result<(), ChainError> {
+        let reviewer = self.reviewer.borrow().clone().ok_or(ChainError::NoReviewer)?;
+        if reviewer(review).await {
+            Ok(())
+        } else {
+            Err(ChainError::Declined)
+        }
     }
 
     pub fn network(&self) -> &Network {
@@ -213,15 +282,14 @@ impl ChainClient {
         }
         const TRANSFER_GAS: u64 = 21_000;
         let from = crate::wallet::signer::address_of(key);
-        let (base_fee, priority) = self.fee_inputs().await?;
+        let fees = self.fee_quote().await?;
         let account = match self.provider.account(from).await {
             Verified::Proven { value, .. } => value,
             Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
                 return Err(ChainError::NotProven(format!("the balance to sweep could not be proven: {reason}")))
             }
         };
-        let (max_fee_per_gas, max_priority_fee_per_gas) = crate::wallet::signer::suggest_fees(base_fee, priority);
-        let reserve = U256::from(TRANSFER_GAS) * U256::from(max_fee_per_gas);
+        let reserve = fees.worst_case(TRANSFER_GAS, U256::ZERO);
         let Some(value) = account.balance.checked_sub(reserve).filter(|v| !v.is_zero()) else {
             return Err(ChainError::WouldFail(format!(
                 "the account holds {}, not more than the {} the transfer's gas may cost",
@@ -229,16 +297,9 @@ impl ChainClient {
                 crate::format::format_0g(reserve)
             )));
         };
-        let tx = crate::wallet::signer::Eip1559Request {
-            chain_id: self.network.chain_id,
-            nonce: account.nonce,
-            to,
-            value,
-            gas_limit: TRANSFER_GAS,
-            max_fee_per_gas,
-            max_priority_fee_per_gas,
-            input: Bytes::new(),
-        };
+        let review = self.review(from, to, value, Bytes::new(), TRANSFER_GAS, fees, &account);
+        let tx = review.request();
+        self.approve(review).await?;
         let signed = crate::wallet::signer::sign_eip1559(key, &tx);
         Ok((self.send_raw(&signed.raw, signed.hash).await?, value))
     }
@@ -258,7 +319,7 @@ impl ChainClient {
         }
         let from = crate::wallet::signer::address_of(key);
         // Syncs the light client once; the account and the simulation then use that tip.
-        let (base_fee, priority) = self.fee_inputs().await?;
+        let fees = self.fee_quote().await?;
         let account = match self.provider.account(from).await {
             Verified::Proven { value, .. } => value,
             Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
@@ -280,8 +341,7 @@ impl ChainClient {
         };
         // Headroom for the 63/64 rule and for state moving between simulation and inclusion.
         let gas_limit = gas_spent + gas_spent / 4 + 20_000;
-        let (max_fee_per_gas, max_priority_fee_per_gas) = crate::wallet::signer::suggest_fees(base_fee, priority);
-        let most = value + U256::from(gas_limit) * U256::from(max_fee_per_gas);
+        let most = fees.worst_case(gas_limit, value);
         if most > account.balance {
             return Err(ChainError::WouldFail(format!(
                 "not enough funds: this needs up to {} and the account holds {}",
@@ -289,18 +349,37 @@ impl ChainClient {
                 crate::format::format_0g(account.balance)
             )));
         }
-        let tx = crate::wallet::signer::Eip1559Request {
-            chain_id: self.network.chain_id,
-            nonce: account.nonce,
-            to,
-            value,
-            gas_limit,
-            max_fee_per_gas,
-            max_priority_fee_per_gas,
-            input: data,
-        };
+        let review = self.review(from, to, value, data, gas_limit, fees, &account);
+        let tx = review.request();
+        self.approve(review).await?;
         let signed = crate::wallet::signer::sign_eip1559(key, &tx);
         self.send_raw(&signed.raw, signed.hash).await
+    }
+
+    #[allow(clippy::too_many_arguments)] // one review's fields, named at the two call sites
+    fn review(
+        &self,
+        from: Address,
+        to: Address,
+        value: U256,
+        data: Bytes,
+        gas_limit: u64,
+        fees: FeeQuote,
+        account: &AccountState,
+    ) -> TxReview {
+        TxReview {
+            chain_id: self.network.chain_id,
+            network: self.network.name.clone(),
+            from,
+            to,
+            value,
+            data,
+            gas_limit,
+            worst_case: fees.worst_case(gas_limit, value),
+            fees,
+            balance: account.balance,
+            nonce: account.nonce,
+        }
     }
 
     /// [`Self::send_call`], then waits for the transaction's receipt and proves it: the
@@ -327,27 +406,29 @@ impl ChainClient {
         }
     }
 
-    /// Base fee of the newest verified block (or the node's latest, unverified) and the
-    /// node's suggested priority fee (1 gwei if it has none).
-    pub async fn fee_inputs(&self) -> Result<(u128, u128), ChainError> {
-        let base_fee = match self.sync().await? {
-            Some(tip) => tip.header.base_fee_per_gas.map(u128::from),
+    /// The fees a transaction offers now: the base fee of the newest verified block (or
+    /// the node's latest, unverified, without a checkpoint) and the node's suggested tip,
+    /// both held to the network's [`super::fees::FeeLimits`]. A node cannot raise them.
+    pub async fn fee_quote(&self) -> Result<FeeQuote, ChainError> {
+        let (base_fee, source) = match self.sync().await? {
+            Some(tip) => {
+                let base = tip.header.base_fee_per_gas.map(u128::from);
+                (base, BaseFeeSource::Verified(tip.number()))
+            }
             None => {
                 let block = self.transport().request("eth_getBlockByNumber", json!(["latest", false])).await?;
-                block.get("baseFeePerGas").and_then(parse_u256).map(|v| v.saturating_to())
+                (block.get("baseFeePerGas").and_then(parse_u256).map(|v| v.saturating_to()), BaseFeeSource::Node)
             }
-        }
-        .unwrap_or(1_000_000_000);
-        let priority = self
+        };
+        let node_tip = self
             .transport()
             .request("eth_maxPriorityFeePerGas", json!([]))
             .await
             .ok()
             .as_ref()
             .and_then(parse_u256)
-            .map(|v| v.saturating_to())
-            .unwrap_or(crate::wallet::signer::DEFAULT_PRIORITY_FEE);
-        Ok((base_fee, priority))
+            .map(|v| v.saturating_to());
+        Ok(FeeQuote::suggest(base_fee.unwrap_or(super::fees::GWEI), source, node_tip, self.network.fee_limits())?)
     }
 
     /// Broadcasts a signed transaction and checks the node reports its real hash.
@@ -411,7 +492,7 @@ impl ChainClient {
         let body: Value = response.json().await.map_err(|e| ChainError::Faucet(e.to_string()))?;
         if !response.ok() {
             let why = body.get("error").and_then(Value::as_str).unwrap_or("unknown error");
-            return Err(ChainError::Faucet(why.to_string()));
+            return Err(ChainError::Faucet(wasm_light_client::jsonrpc::quote_node_words(why)));
         }
         body.get("txHash")
             .and_then(|h| serde_json::from_value(h.clone()).ok())

@@ -3,5 +3,6 @@
 
 pub mod checkpoint_store;
 pub mod client;
+pub mod fees;
 pub mod networks;
 pub mod rpc;

@@ -4,6 +4,8 @@
 use alloy_primitives::{Address, B256};
 use serde::{Deserialize, Serialize};
 
+use super::fees::FeeLimits;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Network {
@@ -27,6 +29,9 @@ pub struct Network {
     /// The project's contracts on this network, where deployed.
     #[serde(default)]
     pub contracts: Contracts,
+    /// Fee ceilings the user set; None: [`FeeLimits::default_for`] this network.
+    #[serde(default)]
+    pub fee_limits: Option<FeeLimits>,
 }
 
 /// Where 0G Storage lives on a network: the Flow contract that announces files and the
@@ -102,6 +107,7 @@ pub fn public_networks() -> Vec<Network> {
             faucet_url: None,
             storage: None,
             contracts: Contracts::default(),
+            fee_limits: None,
         },
         Network {
             id: "mainnet".into(),
@@ -116,6 +122,7 @@ pub fn public_networks() -> Vec<Network> {
             faucet_url: None,
             storage: None,
             contracts: Contracts::default(),
+            fee_limits: None,
         },
     ]
 }
@@ -171,6 +178,7 @@ impl DevnetConfig {
                 first_block: c.first_block,
             }),
             contracts: self.contracts.as_ref().map(|c| c.deployed.clone()).unwrap_or_default(),
+            fee_limits: None,
         }
     }
 }
@@ -205,10 +213,16 @@ pub fn custom_network(
         faucet_url: None,
         storage: None,
         contracts: Contracts::default(),
+        fee_limits: None,
     })
 }
 
 impl Network {
+    /// The fee ceilings in force: the user's, else the network's defaults.
+    pub fn fee_limits(&self) -> FeeLimits {
+        self.fee_limits.unwrap_or_else(|| FeeLimits::default_for(&self.id))
+    }
+
     /// How many endpoints must agree on a head: a majority of all of them.
     pub fn quorum(&self) -> usize {
         let endpoints = self.witness_urls.len() + 1;

@@ -81,6 +81,9 @@ pub struct StreamReader {
     body: Vec<u8>,
     /// Where the next unread event starts in `body`.
     read: usize,
+    /// How far past `read` has been searched for an event's end without finding one, so
+    /// each byte is searched about once however finely the answer is cut.
+    searched: usize,
     id: Option<String>,
     text: String,
     usage: Option<(u64, u64)>,
@@ -109,17 +112,33 @@ struct RawUsage {
     completion_tokens: u64,
 }
 
+/// No answer this console asks for is larger; a provider that sends more is stopped.
+pub const MAX_ANSWER_BYTES: usize = 4 << 20;
+
 impl StreamReader {
     /// Takes the next bytes of the body; returns the answer text they completed (empty
     /// until a whole event has arrived).
     pub fn push(&mut self, bytes: &[u8]) -> Result<String, String> {
+        if self.body.len() + bytes.len() > MAX_ANSWER_BYTES {
+            return Err(format!(
+                "the provider sent more than {} MiB for one answer; it was stopped there",
+                MAX_ANSWER_BYTES >> 20
+            ));
+        }
         self.body.extend_from_slice(bytes);
         let mut new_text = String::new();
-        while let Some(end) = find_event_end(&self.body[self.read..]) {
-            let (event, skip) = end;
+        loop {
+            // A separator may straddle the previous piece's end: look back 3 bytes.
+            let from = self.searched.saturating_sub(3);
+            let Some((event_end, skip_end)) = find_event_end(&self.body[self.read + from..]) else {
+                self.searched = self.body.len() - self.read;
+                break;
+            };
+            let (event, skip) = (from + event_end, from + skip_end);
             let event = String::from_utf8(self.body[self.read..self.read + event].to_vec())
                 .map_err(|_| "an event is not UTF-8".to_string())?;
             self.read += skip;
+            self.searched = 0;
             if let Some(text) = self.event(&event)? {
                 new_text.push_str(&text);
             }
@@ -263,6 +282,30 @@ mod tests {
         let crlf = String::from_utf8(body.clone()).unwrap().replace("\n\n", "\r\n\r\n");
         assert_eq!(reader.push(format!(": keep-alive\r\n\r\n{crlf}").as_bytes()).unwrap(), "Hello é");
         assert!(reader.finish().is_ok());
+    }
+
+    #[test]
+    fn an_answer_read_a_byte_at_a_time_is_the_same_answer() {
+        let body = String::from_utf8(provider_stream()).unwrap().replace("\n\n", "\r\n\r\n");
+        let mut reader = StreamReader::default();
+        let mut shown = String::new();
+        for byte in body.as_bytes() {
+            shown += &reader.push(std::slice::from_ref(byte)).unwrap();
+        }
+        assert_eq!(shown, "Hello é");
+        assert_eq!(reader.finish().unwrap().text, "Hello é");
+    }
+
+    #[test]
+    fn an_answer_past_the_cap_is_stopped() {
+        let mut reader = StreamReader::default();
+        let piece = vec![b'x'; 1 << 20];
+        for _ in 0..(MAX_ANSWER_BYTES >> 20) {
+            assert_eq!(reader.push(&piece).unwrap(), "");
+        }
+        let err = reader.push(b"x").unwrap_err();
+        assert!(err.contains("more than 4 MiB"), "{err}");
+        assert_eq!(reader.body().len(), MAX_ANSWER_BYTES, "nothing past the cap is kept");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use alloy_primitives::{Address, Bytes, U256};
 use k256::ecdsa::SigningKey;
+use wasm_light_client::jsonrpc::quote_node_words;
 use wasm_light_client::{CallOutcome, Verified};
 
 use super::answer;
@@ -214,9 +215,10 @@ impl ComputeService {
         let response = request.send().await.map_err(|e| watchdog.explain(&base, e.to_string()))?;
         let status = response.status();
         if status != 200 {
-            let response = response.binary().await.map_err(|e| watchdog.explain(&base, e.to_string()))?;
-            let message = chat::error_message(&response)
-                .unwrap_or_else(|| String::from_utf8_lossy(&response).chars().take(200).collect());
+            let response = read_small(response).await.map_err(|e| watchdog.explain(&base, e))?;
+            let message = quote_node_words(
+                &chat::error_message(&response).unwrap_or_else(|| String::from_utf8_lossy(&response).into_owned()),
+            );
             return Err(match status {
                 401 => ComputeError::Unauthorized(message),
                 402 => ComputeError::InsufficientBalance(message),
@@ -235,7 +237,7 @@ impl ComputeService {
             Ok((status, other)) => AnswerCheck::Unverified {
                 reason: format!(
                     "the provider served no signature ({status}: {})",
-                    chat::error_message(&other).unwrap_or_default()
+                    quote_node_words(&chat::error_message(&other).unwrap_or_default())
                 ),
             },
             Err(e) => AnswerCheck::Unverified { reason: format!("could not fetch the signature: {e}") },
@@ -407,9 +409,20 @@ async fn http_get(url: &str) -> Result<(u16, Vec<u8>), ComputeError> {
         .await
         .map_err(|e| watchdog.explain(base, e.to_string()))?;
     let status = response.status();
-    let bytes = response.binary().await.map_err(|e| watchdog.explain(base, e.to_string()))?;
+    let bytes = read_small(response).await.map_err(|e| watchdog.explain(base, e))?;
     watchdog.stop();
     Ok((status, bytes))
+}
+
+/// A body that should be small (an error, a signature, a quote), read only up to 1 MiB:
+/// a provider's word must not size what the page holds.
+async fn read_small(response: gloo::net::http::Response) -> Result<Vec<u8>, String> {
+    use wasm_light_client::body::{read_capped, BodyError};
+    let raw: web_sys::Response = response.into();
+    read_capped(raw.as_ref(), 1 << 20).await.map_err(|e| match e {
+        BodyError::TooLarge => "sent more than 1 MiB where a short answer was due".to_string(),
+        BodyError::Failed(why) => why,
+    })
 }
 
 /// One provider as the Compute page shows it: its proven service and the user's

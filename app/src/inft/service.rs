@@ -14,7 +14,7 @@ use alloy_primitives::{Address, Bytes, B256, U256};
 use k256::ecdsa::SigningKey;
 use k256::{PublicKey, SecretKey};
 use wasm_light_client::storage::FileTree;
-use wasm_light_client::{CallOutcome, LogFilter, ProvenLog, Verified};
+use wasm_light_client::{CallOutcome, HeaderChain, LogFilter, ProvenLog, Verified};
 
 use super::contract;
 use super::envelope;
@@ -120,6 +120,33 @@ impl Step {
     }
 }
 
+/// What one filter's scan has proven so far.
+#[derive(Clone)]
+struct Scanned {
+    to: u64,
+    to_hash: B256,
+    logs: Vec<ProvenLog>,
+}
+
+/// Where a cached scan goes on from, and the logs it keeps. If the block it was scanned up
+/// to has left the chain, a reorganisation replaced blocks already read, whose new logs
+/// were never read: everything a reorganisation can reach is read again (the light client
+/// refuses deeper ones).
+fn resume_scan(
+    cached: Option<Scanned>,
+    first_block: u64,
+    is_canonical: impl Fn(u64, B256) -> Option<bool>,
+) -> (u64, Vec<ProvenLog>) {
+    match cached {
+        Some(s) if is_canonical(s.to, s.to_hash) == Some(false) => {
+            let from = s.to.saturating_sub(HeaderChain::WINDOW as u64).max(first_block);
+            (from, s.logs.into_iter().filter(|l| l.block < from).collect())
+        }
+        Some(s) => (s.to + 1, s.logs),
+        None => (first_block, Vec::new()),
+    }
+}
+
 /// A log filter's topics (`None`: any), the key of the scan cache.
 type Topics = Vec<Option<B256>>;
 
@@ -129,9 +156,9 @@ pub struct AgentService {
     nft: Address,
     /// Where log scans start (the devnet's first contract block).
     first_block: u64,
-    /// Proven logs per filter, and the block they were scanned up to, so each refresh only
-    /// reads new blocks.
-    scanned: RefCell<HashMap<Topics, (u64, Vec<ProvenLog>)>>,
+    /// Proven logs per filter, and the block (number, hash) they were scanned up to, so
+    /// each refresh only reads new blocks.
+    scanned: RefCell<HashMap<Topics, Scanned>>,
 }
 
 impl AgentService {
@@ -415,10 +442,8 @@ impl AgentService {
     async fn scan_to(&self, topics: Topics) -> Result<(Vec<ProvenLog>, u64), AgentError> {
         self.chain.sync().await?;
         let tip = self.chain.tip().ok_or(AgentError::NotProven("the light client has no verified tip".into()))?;
-        let (from, mut logs) = match self.scanned.borrow().get(&topics) {
-            Some((to, logs)) => (to + 1, logs.clone()),
-            None => (self.first_block, Vec::new()),
-        };
+        let cached = self.scanned.borrow().get(&topics).cloned();
+        let (from, mut logs) = resume_scan(cached, self.first_block, |n, h| self.chain.is_canonical(n, h));
         if from <= tip.number() {
             let mut filter = LogFilter::new(self.nft);
             for (i, t) in topics.iter().enumerate() {
@@ -434,7 +459,8 @@ impl AgentService {
             }
             // A reorg may have replaced scanned blocks: keep only logs still canonical.
             logs.retain(|l| self.chain.is_canonical(l.block, l.block_hash) != Some(false));
-            self.scanned.borrow_mut().insert(topics, (tip.number(), logs.clone()));
+            let scanned = Scanned { to: tip.number(), to_hash: tip.hash, logs: logs.clone() };
+            self.scanned.borrow_mut().insert(topics, scanned);
         }
         Ok((logs, tip.number()))
     }
@@ -516,4 +542,37 @@ pub fn parse_pasted_key(text: &str) -> Result<PublicKey, AgentError> {
     envelope::parse_public_key(&bytes).map_err(|_| {
         AgentError::Input("that is not a secp256k1 public key; copy it again from the receiver's Agents page".into())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log_at(block: u64) -> ProvenLog {
+        ProvenLog {
+            block,
+            block_hash: B256::repeat_byte(block as u8),
+            transaction_index: 0,
+            log_index: 0,
+            log: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_scan_goes_on_after_the_block_it_reached_while_that_block_is_canonical() {
+        let cached = Scanned { to: 900, to_hash: B256::repeat_byte(9), logs: vec![log_at(10), log_at(800)] };
+        let (from, logs) = resume_scan(Some(cached), 5, |_, _| Some(true));
+        assert_eq!((from, logs.len()), (901, 2));
+        assert_eq!(resume_scan(None, 5, |_, _| Some(true)).0, 5);
+    }
+
+    #[test]
+    fn a_reorganised_scan_reads_again_what_a_reorganisation_can_reach() {
+        let cached = Scanned { to: 900, to_hash: B256::repeat_byte(9), logs: vec![log_at(10), log_at(800)] };
+        let (from, logs) = resume_scan(Some(cached), 5, |n, _| Some(n != 900));
+        assert_eq!(from, 900 - HeaderChain::WINDOW as u64);
+        assert_eq!(logs.iter().map(|l| l.block).collect::<Vec<_>>(), vec![10], "logs in the re-read range are dropped");
+        let young = Scanned { to: 40, to_hash: B256::ZERO, logs: vec![log_at(30)] };
+        assert_eq!(resume_scan(Some(young), 5, |_, _| Some(false)), (5, vec![]));
+    }
 }

@@ -53,6 +53,8 @@ pub enum StorageError {
     NodesBehind(u32),
     #[error("{error}. {stored} of {total} segments are stored; resume the upload from the Storage page")]
     Upload { error: NodeError, stored: usize, total: u64 },
+    #[error("a file of {size} bytes is more than this browser client downloads (4 GiB). If the nodes reported that size, they may be lying: give the size by hand")]
+    DownloadTooLarge { size: u64 },
     #[error("segment {index} could not be downloaded from any node: {reasons}")]
     Unavailable { index: u64, reasons: String },
     #[error(
@@ -315,9 +317,14 @@ impl StorageService {
         at: Placement,
         progress: &dyn Fn(Progress),
     ) -> Result<Downloaded, StorageError> {
+        if size > MAX_FILE_SIZE {
+            return Err(StorageError::DownloadTooLarge { size });
+        }
         let total = num_segments(size);
         let infos = self.nodes();
-        let mut bytes = Vec::with_capacity(size as usize);
+        // Grown only by verified segments: `size` may come from a node (`locate`), and
+        // memory reserved on its word could abort the page before any proof is checked.
+        let mut bytes = Vec::new();
         let mut faults = Vec::new();
         for index in 0..total {
             let mut reasons = Vec::new();

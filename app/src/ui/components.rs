@@ -139,7 +139,7 @@ fn BigBalance(verdict: Verified<AccountState>) -> impl IntoView {
             <ProofBadge verdict=verdict />
             {nonce.map(|n| view! { <span>{format!("{n} transaction{} sent", if n == 1 { "" } else { "s" })}</span> })}
         </div>
-        {reason.map(|(class, text)| view! { <p class=class data-testid="balance-reason">{text}</p> })}
+        {reason.map(|(class, text)| view! { <p class=class data-testid="balance-reason">{node_words_apart(&text)}</p> })}
     }
 }
 
@@ -162,11 +162,34 @@ pub fn ErrorAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVie
         message.get().map(|m| {
             view! {
                 <div class="alert alert-error" role="alert">
-                    <div>{m}</div>
+                    <div>{node_words_apart(&m)}</div>
                 </div>
             }
         })
     }
+}
+
+/// App text with any node's own words in it (quoted between ⟦ ⟧ by
+/// `wasm_light_client::jsonrpc::quote_node_words`) set apart: each quote becomes a
+/// `<q class="node-words">` labelled as the node's, so a node's message can never pass
+/// for the wallet's own.
+pub fn node_words_apart(text: &str) -> Vec<AnyView> {
+    use wasm_light_client::jsonrpc::{NODE_WORDS_CLOSE, NODE_WORDS_OPEN};
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find(NODE_WORDS_OPEN) {
+        let after = &rest[open + NODE_WORDS_OPEN.len_utf8()..];
+        let Some(close) = after.find(NODE_WORDS_CLOSE) else { break };
+        parts.push(rest[..open].to_string().into_any());
+        let words = after[..close].to_string();
+        parts.push(
+            view! { <q class="node-words" title="The node's own words, not zg-console's" data-testid="node-words">{words}</q> }
+                .into_any(),
+        );
+        rest = &after[close + NODE_WORDS_CLOSE.len_utf8()..];
+    }
+    parts.push(rest.to_string().into_any());
+    parts
 }
 
 /// A colour pair derived from the address, so accounts are recognisable at a glance.

@@ -4,6 +4,7 @@
 
 pub mod components;
 pub mod pages;
+pub mod review;
 pub mod settings;
 pub mod shell;
 pub mod state;
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
             Phase::Locked => view! { <Unlock /> }.into_any(),
             Phase::Unlocked => view! { <Shell /> }.into_any(),
         }}
+        <review::TxReviewDialog reviews=app.reviews network=Signal::derive(move || { app.chain.tip.track(); app.chain.network() }) />
         <ToastRegion />
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::chain::fees::FeeLimits;
 use crate::chain::networks::{Checkpoint, Network};
 
 const KEY: &str = "zg-console.settings";
@@ -16,6 +17,8 @@ pub struct Settings {
     pub custom: Option<Network>,
     /// Checkpoints the user set for networks that ship without one.
     pub checkpoints: BTreeMap<String, Checkpoint>,
+    /// Fee ceilings the user raised (or lowered), by network id.
+    pub fee_limits: BTreeMap<String, FeeLimits>,
     pub auto_lock_minutes: u32,
     /// "system", "light" or "dark".
     pub theme: String,
@@ -27,6 +30,7 @@ impl Default for Settings {
             network: "devnet".into(),
             custom: None,
             checkpoints: BTreeMap::new(),
+            fee_limits: BTreeMap::new(),
             auto_lock_minutes: 5,
             theme: "system".into(),
         }

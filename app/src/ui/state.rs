@@ -53,6 +53,8 @@ pub struct AppState {
     pub chain: ChainState,
     pub settings: RwSignal<Settings>,
     pub toasts: Toasts,
+    /// Transactions waiting for the person's approval (`ui::review`).
+    pub reviews: crate::ui::review::Reviews,
 }
 
 pub fn use_app() -> AppState {
@@ -70,6 +72,7 @@ impl AppState {
             chain: ChainState::new(),
             settings: RwSignal::new(settings),
             toasts: Toasts::new(),
+            reviews: crate::ui::review::Reviews::new(),
         }
     }
 
@@ -81,6 +84,7 @@ impl AppState {
     }
 
     pub fn lock(&self, why: Option<&str>) {
+        self.reviews.decline_all();
         self.session.close();
         self.phase.set(Phase::Locked);
         self.chain.balances.set(HashMap::new());
@@ -305,6 +309,9 @@ impl ChainState {
         if network.checkpoint.is_none() {
             network.checkpoint = settings.checkpoints.get(&network.id).copied();
         }
+        if let Some(limits) = settings.fee_limits.get(&network.id) {
+            network.fee_limits = Some(*limits);
+        }
         Some(network)
     }
 
@@ -330,6 +337,7 @@ impl ChainState {
         };
         this.connecting.load(connect, move |connected| match connected {
             Ok(client) => {
+                client.set_reviewer(app.reviews.reviewer());
                 this.client.set_value(Some(Rc::new(client)));
                 this.connection.set(Connection::Connected);
                 this.refresh_balances(app);

@@ -11,9 +11,6 @@ use alloy_primitives::{Address, Bytes, Signature, TxKind, B256, U256};
 use k256::ecdsa::SigningKey;
 use thiserror::Error;
 
-/// The tip most wallets offer by default: 1 gwei.
-pub const DEFAULT_PRIORITY_FEE: u128 = 1_000_000_000;
-
 /// The gas a plain value transfer to an account without code always uses.
 pub const TRANSFER_GAS: u64 = 21_000;
 
@@ -82,14 +79,6 @@ pub fn sign_eip1559(key: &SigningKey, tx: &Eip1559Request) -> SignedTx {
 pub fn recover_sender(raw: &[u8]) -> Result<Address, SignerError> {
     let envelope = TxEnvelope::decode_2718_exact(raw).map_err(|_| SignerError::NotATransaction)?;
     envelope.recover_signer().map_err(|_| SignerError::BadSignature)
-}
-
-/// Fee caps for a new transaction: `(max_fee_per_gas, max_priority_fee_per_gas)`. The cap is
-/// twice the current base fee plus the tip, so the transaction stays includable through six
-/// consecutive full blocks (each may raise the base fee by 12.5%); only the fee actually due is
-/// charged.
-pub fn suggest_fees(base_fee_per_gas: u128, priority_fee: u128) -> (u128, u128) {
-    (base_fee_per_gas.saturating_mul(2).saturating_add(priority_fee), priority_fee)
 }
 
 #[cfg(test)]
@@ -182,7 +171,7 @@ mod tests {
             value: U256::from(1u64),
             gas_limit: TRANSFER_GAS,
             max_fee_per_gas: 3_000_000_000,
-            max_priority_fee_per_gas: DEFAULT_PRIORITY_FEE,
+            max_priority_fee_per_gas: 1_000_000_000,
             input: Bytes::new(),
         };
         let key = key(&case.private_key);
@@ -195,12 +184,5 @@ mod tests {
             Ok(sender) => assert_ne!(sender, address_of(&key)),
             Err(e) => assert_eq!(e, SignerError::BadSignature),
         }
-    }
-
-    #[test]
-    fn fee_suggestion_doubles_the_base_fee_and_adds_the_tip() {
-        assert_eq!(suggest_fees(7, DEFAULT_PRIORITY_FEE), (DEFAULT_PRIORITY_FEE + 14, DEFAULT_PRIORITY_FEE));
-        assert_eq!(suggest_fees(0, 0), (0, 0));
-        assert_eq!(suggest_fees(u128::MAX, 1), (u128::MAX, 1));
     }
 }

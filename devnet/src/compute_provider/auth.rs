@@ -91,7 +91,8 @@ pub fn verify(header: Option<&str>, provider: Address, now_ms: i64) -> Result<Au
         if token.expires_at == 0 {
             return Err(AuthError::EphemeralWithoutExpiry);
         }
-        if token.expires_at - token.timestamp > EPHEMERAL_MAX_MS {
+        // Saturating: both times are the sender's, and a crafted pair must not overflow.
+        if token.expires_at.saturating_sub(token.timestamp) > EPHEMERAL_MAX_MS {
             return Err(AuthError::EphemeralTooLong);
         }
     }
@@ -195,5 +196,14 @@ mod tests {
         assert_eq!(verify(Some(&header), provider, 2000).err(), Some(AuthError::SignatureMismatch));
         // Never-expiring persistent tokens are fine.
         assert!(verify(Some(&make_header(&key, &token(user, 0, 0))), provider, i64::MAX).is_ok());
+    }
+
+    #[test]
+    fn crafted_times_are_refused_without_a_panic() {
+        // Unsigned: the times are read before the signature, so they must not overflow.
+        let (_, user) = key();
+        let json = token(user, i64::MAX, 255).replace("\"timestamp\":1000", &format!("\"timestamp\":{}", i64::MIN));
+        let header = format!("{PREFIX}{}", base64::engine::general_purpose::STANDARD.encode(format!("{json}|0x00")));
+        assert_eq!(verify(Some(&header), PROVIDER.parse().unwrap(), 2000).err(), Some(AuthError::EphemeralTooLong));
     }
 }

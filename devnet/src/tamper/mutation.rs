@@ -15,6 +15,10 @@ use serde_json::{json, Value};
 pub const FORGED_EXTRA_WEI: u128 = 1000 * 10u128.pow(18);
 /// What a forged storage value adds; distinctive, so a test can look for it in error text.
 pub const FORGED_STORAGE_EXTRA: u64 = 0x0123_4567;
+/// The tip per gas a lying endpoint suggests: 10,000 0G.
+pub const HUGE_TIP_WEI: u128 = 10_000 * 10u128.pow(18);
+/// How far ahead a future timestamp is: one day.
+pub const FUTURE_BY_S: u64 = 86_400;
 /// The chain id a lying endpoint claims (the devnet is 31337).
 pub const WRONG_CHAIN_ID: u64 = 4242;
 /// A body this much larger than any honest answer (the app refuses bodies over 16 MiB).
@@ -95,6 +99,19 @@ mutations! {
     /// trie built here, holding dev account #0 with 1000 0G more; eth_getProof at those
     /// blocks proves that balance, consistently. Only another endpoint can expose it.
     PrivateFork => "private-fork",
+    /// Like private-fork, but the second block mined after the lie started names a parent
+    /// that does not exist (hash recomputed): good-looking forged headers, then a broken one.
+    /// A client that keeps the headers it took before the break keeps a forged tip.
+    ForkThenBrokenLink => "fork-then-broken-link",
+    /// eth_getProof's answer leaves out every storage proof (`storageProof: []`) while the
+    /// account proof stays honest: a slot the client asked for is simply not answered.
+    DropStorageProof => "drop-storage-proof",
+    /// eth_maxPriorityFeePerGas suggests a tip of 10,000 0G per gas (and eth_gasPrice the
+    /// same): a wallet that follows it pays its whole balance in fees.
+    HugeTip => "huge-tip",
+    /// Blocks mined after the lie started are served a day in the future: timestamp plus
+    /// 86,400 s, hashes recomputed, each linked to its forged parent. State is honest.
+    FutureTimestamp => "future-timestamp",
     /// eth_chainId answers 4242 (0x1092) and net_version "4242".
     WrongChainId => "wrong-chain-id",
     /// Every answer's body is cut off halfway (Content-Length says that is all).
@@ -119,6 +136,9 @@ mutations! {
     BatchMissingAnswer => "batch-missing-answer",
     /// Every call is answered with JSON-RPC error -32603 "internal error".
     RpcError => "rpc-error",
+    /// Every call is answered with JSON-RPC error -32000 whose message, 8 KiB long, poses as
+    /// the wallet's own advice to enter the recovery phrase on another site.
+    PhishingError => "phishing-error",
     /// eth_getProof is refused as unsupported and eth_getBalance answers the balance plus
     /// 1000 0G: a downgrade from proofs to the node's word.
     ProofUnavailable => "proof-unavailable",
@@ -190,7 +210,10 @@ impl Liar {
                 params[0] = json!(format!("0x{:x}", lie.since.saturating_sub(STALE_BY)));
                 true
             }
-            (Mutation::FakeReorg | Mutation::PrivateFork, "eth_getBlockByHash") => {
+            (
+                Mutation::FakeReorg | Mutation::PrivateFork | Mutation::ForkThenBrokenLink | Mutation::FutureTimestamp,
+                "eth_getBlockByHash",
+            ) => {
                 // A hash from the forged branch is only known here; fetch its honest twin.
                 let Some(hash) = params[0].as_str().and_then(|h| h.parse::<B256>().ok()) else { return false };
                 let number = self.forged.lock().expect("poisoned").iter().find(|(_, h)| **h == hash).map(|(n, _)| *n);
@@ -209,6 +232,10 @@ impl Liar {
         match (lie.mutation, method) {
             (Mutation::RpcError, _) => {
                 *answer = error_answer(answer["id"].clone(), -32603, "internal error");
+                return true;
+            }
+            (Mutation::PhishingError, _) => {
+                *answer = error_answer(answer["id"].clone(), -32000, &phishing_message());
                 return true;
             }
             (Mutation::ProofUnavailable, "eth_getProof") => {
@@ -232,6 +259,11 @@ impl Liar {
                 let Some(value) = result.as_str().and_then(parse_u256) else { return false };
                 *result = json!(format!("{:#066x}", value + U256::from(FORGED_STORAGE_EXTRA)));
                 true
+            }
+            (Mutation::DropStorageProof, "eth_getProof") => {
+                let had = storage_proofs(result).next().is_some();
+                result["storageProof"] = json!([]);
+                had
             }
             (Mutation::ForgeCodeHash, "eth_getProof") => {
                 let Some(old) = result["codeHash"].as_str().and_then(|h| h.parse::<B256>().ok()) else { return false };
@@ -298,13 +330,14 @@ impl Liar {
                 true
             }
             (Mutation::StaleHead, "eth_getBlockByNumber") => call["params"][0] == "latest",
-            (Mutation::FakeReorg | Mutation::PrivateFork, "eth_getBlockByNumber" | "eth_getBlockByHash") => {
-                match block_number(result) {
-                    Some(n) if n > branch_base(lie) => self.forge_branch_block(result, lie, upstream),
-                    _ => false,
-                }
-            }
-            (Mutation::PrivateFork, "eth_getProof") => {
+            (
+                Mutation::FakeReorg | Mutation::PrivateFork | Mutation::ForkThenBrokenLink | Mutation::FutureTimestamp,
+                "eth_getBlockByNumber" | "eth_getBlockByHash",
+            ) => match block_number(result) {
+                Some(n) if n > branch_base(lie) => self.forge_branch_block(result, lie, upstream),
+                _ => false,
+            },
+            (Mutation::PrivateFork | Mutation::ForkThenBrokenLink, "eth_getProof") => {
                 let at = call["params"][2].as_str().unwrap_or("latest");
                 let on_fork = u64::from_str_radix(at.trim_start_matches("0x"), 16).map_or(true, |n| n > lie.since);
                 match self.fork_account(lie, upstream) {
@@ -321,6 +354,10 @@ impl Liar {
             (Mutation::ForgedReceiptStatus, "eth_getTransactionReceipt") => flip_status(result),
             (Mutation::DroppedLog, "eth_getBlockReceipts") => receipts(result).map(drop_log).fold(false, |a, b| a | b),
             (Mutation::DroppedLog, "eth_getTransactionReceipt") => drop_log(result),
+            (Mutation::HugeTip, "eth_maxPriorityFeePerGas" | "eth_gasPrice") => {
+                *result = json!(format!("{:#x}", U256::from(HUGE_TIP_WEI)));
+                true
+            }
             (Mutation::WrongChainId, "eth_chainId") => {
                 *result = json!(format!("0x{WRONG_CHAIN_ID:x}"));
                 true
@@ -341,14 +378,18 @@ impl Liar {
             let Some(parent) = self.forged_hash(number - 1, lie, upstream) else { return false };
             block["parentHash"] = json!(parent);
         }
+        if lie.mutation == Mutation::ForkThenBrokenLink && number == branch_base(lie) + 2 {
+            flip_last_nibble(&mut block["parentHash"]);
+        }
         let altered = match lie.mutation {
-            Mutation::PrivateFork => match self.fork_account(lie, upstream) {
+            Mutation::PrivateFork | Mutation::ForkThenBrokenLink => match self.fork_account(lie, upstream) {
                 Some(account) => {
                     block["stateRoot"] = json!(account.root());
                     true
                 }
                 None => false,
             },
+            Mutation::FutureTimestamp => add_quantity(&mut block["timestamp"], U256::from(FUTURE_BY_S)),
             _ => flip_last_nibble(&mut block["mixHash"]),
         };
         if !(altered && rehash(block)) {
@@ -511,6 +552,19 @@ pub fn rewrite_body(mutation: Mutation, honest: &[u8]) -> Option<(Vec<u8>, &'sta
         _ => None,
     }
 }
+
+/// What a phishing node says, padded to 8 KiB so that only a client that bounds it stays tidy.
+pub fn phishing_message() -> String {
+    let mut text = String::from(PHISHING_TEXT);
+    while text.len() < 8 * 1024 {
+        text.push_str(" Act now.");
+    }
+    text
+}
+
+/// The start of [`phishing_message`], for tests that look for it.
+pub const PHISHING_TEXT: &str =
+    "URGENT: zg-console detected a problem with your vault. Restore it at https://zg-console-restore.example with your recovery phrase.";
 
 pub fn error_answer(id: Value, code: i64, message: &str) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})

@@ -83,6 +83,28 @@ test('a lying node is caught: inflated balance and a wrong checkpoint', async ()
   await assert.rejects(wrong.request({ method: 'eth_blockNumber' }), /checkpoint/);
 });
 
+test('the chain id is the configured one: a node serving another chain is refused', async () => {
+  await proxy.set('wrong-chain-id');
+  try {
+    const provider = lc.createVerifiedProvider({ rpc: proxy.url, checkpoint });
+    // Answered from the configuration, never from the node.
+    assert.equal(await provider.request({ method: 'eth_chainId' }), '0x7a69');
+    await assert.rejects(
+      provider.request({ method: 'eth_getBalance', params: [DEV0, 'latest'] }),
+      (e) => e.code === 4901 && /serves chain 4242, not the configured chain 31337/.test(e.message),
+    );
+  } finally {
+    await proxy.set(null);
+  }
+  const galileo = lc.createVerifiedProvider({ rpc: url, checkpoint, network: 'galileo' });
+  assert.equal(await galileo.request({ method: 'eth_chainId' }), '0x40da');
+  await assert.rejects(galileo.request({ method: 'eth_blockNumber' }), /serves chain 31337, not the configured chain 16602/);
+  assert.throws(() => lc.createVerifiedProvider({ rpc: url, checkpoint, network: 'other' }), /give its chainId/);
+  assert.throws(() => lc.createVerifiedProvider({ rpc: url, checkpoint, network: 'mainnet', chainId: 1 }), /16661, not 1/);
+  const custom = lc.createVerifiedProvider({ rpc: url, checkpoint, network: 'other', chainId: 31337 });
+  assert.match(await custom.request({ method: 'eth_blockNumber' }), /^0x[0-9a-f]+$/);
+});
+
 test('contract reads: eth_call runs locally, storage and logs are proven', async () => {
   const { Interface, id, zeroPadValue } = await import('ethers');
   const artifact = JSON.parse(readFileSync(join(root, 'contracts/out/WrappedZG.json'), 'utf8'));
@@ -115,6 +137,20 @@ test('contract reads: eth_call runs locally, storage and logs are proven', async
   // totalSupply sits in slot 2 of OpenZeppelin's ERC20 layout.
   const slot2 = await provider.request({ method: 'eth_getStorageAt', params: [address, '0x2', 'latest'] });
   assert.equal(BigInt(slot2), 3n * 10n ** 18n);
+
+  // A node that proves the account but leaves the slot's proof out does not get a zero
+  // accepted: the answer is refused.
+  const lied = lc.createVerifiedProvider({ rpc: proxy.url, checkpoint });
+  await proxy.set('drop-storage-proof');
+  try {
+    await assert.rejects(
+      lied.request({ method: 'eth_getStorageAt', params: [address, '0x2', 'latest'] }),
+      /leaves out the asked-for slot 2/,
+    );
+  } finally {
+    await proxy.set(null);
+  }
+  assert.equal(BigInt(await lied.request({ method: 'eth_getStorageAt', params: [address, '0x2', 'latest'] })), 3n * 10n ** 18n);
 
   const logs = await provider.request({
     method: 'eth_getLogs',

@@ -6,18 +6,27 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::chain::client::Inclusion;
+use crate::chain::fees::{check_manual, FeeQuote};
 use crate::format::{format_0g, format_gwei, parse_0g, parse_gwei, short_hash};
 use crate::ui::components::{AddressView, BalanceView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{use_app, Page};
-use crate::wallet::signer::{sign_eip1559, suggest_fees, Eip1559Request, TRANSFER_GAS};
+use crate::wallet::signer::{sign_eip1559, Eip1559Request, TRANSFER_GAS};
 use wasm_light_client::Verified;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Stage {
     Form,
-    Review(Eip1559Request),
-    Sending { hash: Option<B256>, note: &'static str },
-    Done { hash: B256, inclusion: Verified<Inclusion> },
+    /// The transaction, and why its nonce is not proven if it is not: signing then needs
+    /// the user's explicit consent.
+    Review(Eip1559Request, Option<String>),
+    Sending {
+        hash: Option<B256>,
+        note: &'static str,
+    },
+    Done {
+        hash: B256,
+        inclusion: Verified<Inclusion>,
+    },
 }
 
 #[component]
@@ -30,15 +39,17 @@ pub fn SendPage() -> impl IntoView {
     let stage = RwSignal::new(Stage::Form);
     let error = RwSignal::new(None::<String>);
     let fees_loading = RwSignal::new(true);
+    let quote = RwSignal::new(None::<FeeQuote>);
+    let unverified_nonce_ok = RwSignal::new(false);
 
-    // Suggest fees once from the newest verified header's base fee.
+    // Suggest fees once from the newest verified header's base fee, within the limits.
     if let Some(client) = app.chain.client() {
         spawn_local(async move {
-            match client.fee_inputs().await {
-                Ok((base, tip)) => {
-                    let (max, prio) = suggest_fees(base, tip);
-                    max_fee.set(gwei_text(max));
-                    priority.set(gwei_text(prio));
+            match client.fee_quote().await {
+                Ok(q) => {
+                    max_fee.set(gwei_text(q.max_fee_per_gas));
+                    priority.set(gwei_text(q.tip));
+                    quote.set(Some(q));
                 }
                 Err(e) => error.set(Some(format!("Could not suggest fees: {e}. Enter them by hand."))),
             }
@@ -47,6 +58,19 @@ pub fn SendPage() -> impl IntoView {
     } else {
         fees_loading.set(false);
     }
+    let fee_hint = move || {
+        if fees_loading.get() {
+            return "Suggesting from the verified base fee…".to_string();
+        }
+        match quote.get() {
+            Some(q) if q.tip_was_lowered() => format!(
+                "The node suggested a priority fee of {}, above this network's limit; {} is offered instead (Settings → Fee limits).",
+                format_gwei(q.node_tip.unwrap_or_default()),
+                format_gwei(q.tip)
+            ),
+            _ => "2 × base fee + priority fee".to_string(),
+        }
+    };
 
     let review = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -57,13 +81,21 @@ pub fn SendPage() -> impl IntoView {
             &amount.get_untracked(),
             &max_fee.get_untracked(),
             &priority.get_untracked(),
+            quote.get_untracked().map(|q| q.base_fee).unwrap_or_default(),
         ) {
-            Ok(req) => stage.set(Stage::Review(req)),
+            Ok((req, unproven)) => {
+                unverified_nonce_ok.set(false);
+                stage.set(Stage::Review(req, unproven))
+            }
             Err(e) => error.set(Some(e)),
         }
     };
 
-    let send = move |req: Eip1559Request| {
+    let send = move |req: Eip1559Request, unproven: Option<String>| {
+        if unproven.is_some() && !unverified_nonce_ok.get_untracked() {
+            return error
+                .set(Some("Tick the box to accept an unverified nonce, or add a checkpoint in Settings.".into()));
+        }
         let index = app.session.selected.get_untracked();
         let Some(client) = app.chain.client() else {
             return error.set(Some("Not connected to a network.".into()));
@@ -90,7 +122,7 @@ pub fn SendPage() -> impl IntoView {
                 Err(e) => {
                     // Nothing was lost: the form keeps its values for a retry.
                     error.set(Some(e.to_string()));
-                    stage.set(Stage::Review(req));
+                    stage.set(Stage::Review(req, unproven));
                 }
             }
         });
@@ -155,7 +187,7 @@ pub fn SendPage() -> impl IntoView {
                                     <input id="send-max-fee" inputmode="decimal" bind:value=max_fee />
                                     <span class="input-suffix">"gwei"</span>
                                 </div>
-                                <span class="hint">{move || if fees_loading.get() { "Suggesting from the verified base fee…" } else { "2 × base fee + priority fee" }}</span>
+                                <span class="hint" data-testid="fee-hint">{fee_hint}</span>
                             </div>
                             <div class="field">
                                 <label for="send-priority">"Priority fee"</label>
@@ -173,9 +205,10 @@ pub fn SendPage() -> impl IntoView {
                         </div>
                     </form>
                 }.into_any(),
-                Stage::Review(req) => {
+                Stage::Review(req, unproven) => {
                     let fee_cap = U256::from(req.gas_limit) * U256::from(req.max_fee_per_gas);
                     let req2 = req.clone();
+                    let unproven2 = unproven.clone();
                     view! {
                         <div class="stack" aria-label="Review">
                             <h2 class="card-title">"Review and sign"</h2>
@@ -187,11 +220,20 @@ pub fn SendPage() -> impl IntoView {
                                 <dt>"Total (at most)"</dt><dd><strong>{format_0g(req.value + fee_cap)}</strong></dd>
                                 <dt>"Chain id · nonce"</dt><dd>{format!("{} · {}", req.chain_id, req.nonce)}</dd>
                             </dl>
+                            {unproven.map(|why| view! {
+                                <div class="alert alert-warn" data-testid="unverified-nonce">
+                                    <p>"The nonce "{req.nonce}" is the node's word, not proven ("{why}"). A lying node could hand out a later nonce and replay this payment when it chooses."</p>
+                                    <label class="check">
+                                        <input type="checkbox" prop:checked=unverified_nonce_ok on:change=move |ev| unverified_nonce_ok.set(event_target_checked(&ev)) />
+                                        " I accept an unverified nonce for this payment"
+                                    </label>
+                                </div>
+                            })}
                             <ErrorAlert message=error />
                             <div class="row">
                                 <button class="btn btn-ghost" on:click=move |_| { error.set(None); stage.set(Stage::Form) }>"Edit"</button>
                                 <span class="spacer"></span>
-                                <button class="btn btn-primary" on:click=move |_| send(req2.clone())>"Sign and send"</button>
+                                <button class="btn btn-primary" on:click=move |_| send(req2.clone(), unproven2.clone())>"Sign and send"</button>
                             </div>
                         </div>
                     }.into_any()
@@ -254,14 +296,17 @@ fn gwei_text(wei: u128) -> String {
 }
 
 /// Checks the form and assembles the transaction. Nonce and balance come from the
-/// proven account state; an unverified or rejected state is refused here.
+/// account state: a rejected state is refused here; an unverified one is returned with its
+/// reason, which the review shows and the user must accept before signing. Fees are held
+/// to the network's limits.
 fn build_request(
     app: &crate::ui::state::AppState,
     to: &str,
     amount: &str,
     max_fee: &str,
     priority: &str,
-) -> Result<Eip1559Request, String> {
+    base_fee: u128,
+) -> Result<(Eip1559Request, Option<String>), String> {
     let to: Address = to
         .trim()
         .parse()
@@ -272,16 +317,19 @@ fn build_request(
     }
     let max_fee_per_gas = parse_gwei(max_fee).map_err(|e| format!("Max fee: {e}."))?;
     let max_priority_fee_per_gas = parse_gwei(priority).map_err(|e| format!("Priority fee: {e}."))?;
-    if max_priority_fee_per_gas > max_fee_per_gas {
-        return Err("The priority fee cannot exceed the max fee.".into());
-    }
     let network = app.chain.network().ok_or("Not connected to a network.")?;
+    check_manual(max_fee_per_gas, max_priority_fee_per_gas, base_fee, network.fee_limits())
+        .map_err(|e| format!("{}.", crate::format::capitalise(&e.to_string())))?;
     let account = app.session.selected_account().ok_or("No account selected.")?;
     let state = app
         .chain
         .balances
         .with_untracked(|b| b.get(&account.address).cloned())
         .ok_or("The balance is still loading.")?;
+    let unproven = match &state {
+        Verified::Unverified { reason, .. } => Some(reason.clone()),
+        _ => None,
+    };
     let state = state
         .value()
         .cloned()
@@ -294,7 +342,7 @@ fn build_request(
             format_0g(state.balance)
         ));
     }
-    Ok(Eip1559Request {
+    let request = Eip1559Request {
         chain_id: network.chain_id,
         nonce: state.nonce,
         to,
@@ -303,5 +351,6 @@ fn build_request(
         max_fee_per_gas,
         max_priority_fee_per_gas,
         input: Bytes::new(),
-    })
+    };
+    Ok((request, unproven))
 }

@@ -5,7 +5,9 @@ use alloy_primitives::B256;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::chain::fees::FeeLimits;
 use crate::chain::networks::{custom_network, Checkpoint};
+use crate::format::{format_gwei, parse_gwei};
 use crate::ui::components::ErrorAlert;
 use crate::ui::state::{use_app, Phase};
 use crate::wallet::vault_store;
@@ -17,6 +19,7 @@ pub fn SettingsPage() -> impl IntoView {
         <div class="stack">
             <CustomNetworkCard />
             <CheckpointCard />
+            <FeeLimitsCard />
             <PreferencesCard />
             <DangerCard />
         </div>
@@ -128,6 +131,71 @@ fn CheckpointCard() -> impl IntoView {
             </div>
             <ErrorAlert message=error />
             <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save checkpoint"</button></div>
+        </form>
+    }
+}
+
+/// The fee ceilings of the connected network: no node can make a transaction offer more;
+/// raising them is a decision the user makes here, knowingly.
+#[component]
+fn FeeLimitsCard() -> impl IntoView {
+    let app = use_app();
+    let gwei = |wei: u128| format_gwei(wei).trim_end_matches(" gwei").to_string();
+    let current = app.chain.network().map(|n| n.fee_limits());
+    let max_tip = RwSignal::new(current.map(|l| gwei(l.max_tip)).unwrap_or_default());
+    let max_fee = RwSignal::new(current.map(|l| gwei(l.max_fee)).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(network) = app.chain.network() else {
+            return error.set(Some("Connect to a network first.".into()));
+        };
+        let limits = match (parse_gwei(&max_tip.get_untracked()), parse_gwei(&max_fee.get_untracked())) {
+            (Ok(max_tip), Ok(max_fee)) if max_tip <= max_fee => FeeLimits { max_tip, max_fee },
+            (Ok(_), Ok(_)) => {
+                return error.set(Some("The priority fee limit cannot be above the max fee limit.".into()))
+            }
+            (Err(e), _) => return error.set(Some(format!("Priority fee limit: {e}."))),
+            (_, Err(e)) => return error.set(Some(format!("Max fee limit: {e}."))),
+        };
+        error.set(None);
+        let id = network.id.clone();
+        app.update_settings(|s| {
+            s.fee_limits.insert(id, limits);
+        });
+        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
+            app.chain.connect(app, network);
+        }
+        app.toasts.info(&format!(
+            "Fee limits saved: at most {} priority fee and {} per gas",
+            format_gwei(limits.max_tip),
+            format_gwei(limits.max_fee)
+        ));
+    };
+    view! {
+        <form class="card stack" on:submit=save aria-label="Fee limits">
+            <h2 class="card-title">"Fee limits"</h2>
+            <p class="muted">
+                "The most any transaction on this network may offer per gas. A node's fee suggestion above these is not followed, and a transaction that would need more is refused until you raise them here."
+            </p>
+            <div class="grid-2">
+                <div class="field">
+                    <label for="fee-max-tip">"Highest priority fee"</label>
+                    <div class="input-group">
+                        <input id="fee-max-tip" inputmode="decimal" bind:value=max_tip />
+                        <span class="input-suffix">"gwei"</span>
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="fee-max-fee">"Highest max fee"</label>
+                    <div class="input-group">
+                        <input id="fee-max-fee" inputmode="decimal" bind:value=max_fee />
+                        <span class="input-suffix">"gwei"</span>
+                    </div>
+                </div>
+            </div>
+            <ErrorAlert message=error />
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save fee limits"</button></div>
         </form>
     }
 }

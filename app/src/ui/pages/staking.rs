@@ -7,7 +7,7 @@ use alloy_primitives::Address;
 use leptos::prelude::*;
 use wasm_light_client::Verified;
 
-use crate::format::{format_0g, parse_0g};
+use crate::format::{capitalise, format_0g, parse_0g};
 use crate::staking::contract::commission_percent;
 use crate::staking::service::{StakingService, ValidatorView};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
@@ -139,9 +139,4 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
             <ErrorAlert message=error />
         </article>
     }
-}
-
-fn capitalise(word: &str) -> String {
-    let mut chars = word.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -1,0 +1,182 @@
+//! The review every transaction gets before it is signed: what it calls, what it sends,
+//! the fees and where they came from, and the most it can cost. `ChainClient` asks through
+//! the [`Reviewer`] installed here and signs nothing until the person confirms; locking the
+//! wallet declines whatever is waiting.
+
+use std::collections::VecDeque;
+
+use alloy_primitives::Address;
+use alloy_sol_types::SolCall;
+use futures::channel::oneshot;
+use futures::FutureExt;
+use leptos::prelude::*;
+
+use crate::chain::client::{Reviewer, TxReview};
+use crate::chain::fees::BaseFeeSource;
+use crate::chain::networks::Network;
+use crate::format::{format_0g, format_gwei};
+use crate::ui::components::AddressView;
+
+/// Transactions waiting for the person's answer, oldest first; the dialog shows the first.
+#[derive(Clone, Copy)]
+pub struct Reviews {
+    shown: RwSignal<Option<TxReview>>,
+    waiting: StoredValue<VecDeque<(TxReview, oneshot::Sender<bool>)>, LocalStorage>,
+}
+
+impl Reviews {
+    pub fn new() -> Self {
+        Self { shown: RwSignal::new(None), waiting: StoredValue::new_local(VecDeque::new()) }
+    }
+
+    /// What `ChainClient` calls: queues the review and resolves with the person's answer.
+    pub fn reviewer(self) -> Reviewer {
+        std::rc::Rc::new(move |review: TxReview| {
+            let (answer, answered) = oneshot::channel();
+            self.waiting.update_value(|w| w.push_back((review, answer)));
+            self.show_next();
+            // A dropped sender (the wallet locked) is a no.
+            answered.map(|a| a.unwrap_or(false)).boxed_local()
+        })
+    }
+
+    fn show_next(self) {
+        let next = self.waiting.with_value(|w| w.front().map(|(r, _)| r.clone()));
+        self.shown.set(next);
+    }
+
+    fn answer(self, approved: bool) {
+        if let Some((_, answer)) = self.waiting.try_update_value(|w| w.pop_front()).flatten() {
+            let _ = answer.send(approved);
+        }
+        self.show_next();
+    }
+
+    /// Declines everything waiting (on lock: no key may sign after it).
+    pub fn decline_all(self) {
+        let waiting = self.waiting.try_update_value(std::mem::take).unwrap_or_default();
+        for (_, answer) in waiting {
+            let _ = answer.send(false);
+        }
+        self.shown.set(None);
+    }
+}
+
+impl Default for Reviews {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The name of a contract this network's configuration knows, for the review's "To".
+fn contract_name(network: Option<&Network>, to: Address) -> Option<&'static str> {
+    let network = network?;
+    let c = &network.contracts;
+    let named = [
+        (c.wrapped_zg, "Wrapped 0G (voting power)"),
+        (c.agent_nft, "Agent NFT (ERC-7857)"),
+        (c.governor, "Governor"),
+        (c.timelock, "Timelock"),
+        (c.staking, "Staking"),
+        (c.ledger, "0G Compute ledger"),
+        (c.inference_serving, "0G Compute inference registry"),
+        (network.storage.as_ref().map(|s| s.flow), "0G Storage Flow"),
+    ];
+    named.into_iter().find(|(address, _)| *address == Some(to)).map(|(_, name)| name)
+}
+
+/// The signature of a function the app calls in transactions, from its selector.
+pub fn function_signature(data: &[u8]) -> Option<&'static str> {
+    use crate::{compute::contract as compute, governance::contract as gov, inft::contract as inft};
+    use crate::{staking::contract as staking, storage::flow};
+    let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
+    macro_rules! known {
+        ($($call:ty),+ $(,)?) => { [$((<$call>::SELECTOR, <$call>::SIGNATURE)),+] };
+    }
+    let known = known![
+        gov::depositCall,
+        gov::withdrawCall,
+        gov::delegateCall,
+        gov::proposeWithDepositCall,
+        gov::castVoteWithReasonCall,
+        gov::queueCall,
+        gov::executeCall,
+        gov::settleDepositCall,
+        inft::mintCall,
+        inft::updateCall,
+        inft::iTransferFromCall,
+        inft::iCloneFromCall,
+        inft::authorizeUsageCall,
+        inft::revokeAuthorizationCall,
+        compute::addLedgerCall,
+        compute::depositFundCall,
+        compute::transferFundCall,
+        compute::refundCall,
+        compute::retrieveFundCall,
+        compute::revokeAllTokensCall,
+        staking::delegateCall,
+        staking::undelegateCall,
+        staking::processWithdrawQueueCall,
+        flow::submitCall,
+    ];
+    known.into_iter().find(|(s, _)| *s == selector).map(|(_, signature)| signature)
+}
+
+/// The modal that asks. Rendered once by the App; shows the oldest waiting review.
+#[component]
+pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> impl IntoView {
+    move || {
+        reviews.shown.get().map(|r| {
+            let net = network.get();
+            let what = if r.data.is_empty() {
+                "Transfer of 0G".to_string()
+            } else {
+                match function_signature(&r.data) {
+                    Some(signature) => format!("Calls {}", signature.split('(').next().unwrap_or(signature)),
+                    None => format!("Calls function 0x{}", hex::encode(&r.data[..r.data.len().min(4)])),
+                }
+            };
+            let to_name = contract_name(net.as_ref(), r.to);
+            let base = match r.fees.base_fee_source {
+                BaseFeeSource::Verified(block) => format!("{} (verified at block {block})", format_gwei(r.fees.base_fee)),
+                BaseFeeSource::Node => format!("{} (the node's word: no checkpoint)", format_gwei(r.fees.base_fee)),
+            };
+            let lowered = r.fees.tip_was_lowered().then(|| {
+                format!(
+                    "The node suggested a priority fee of {}, above this network's limit of {}; the limit is offered instead.",
+                    format_gwei(r.fees.node_tip.unwrap_or_default()),
+                    format_gwei(r.fees.limits.max_tip)
+                )
+            });
+            let left = r.balance.saturating_sub(r.worst_case);
+            let over = r.worst_case > r.balance;
+            view! {
+                <div class="modal-backdrop">
+                    <div class="modal card stack" role="dialog" aria-modal="true" aria-labelledby="tx-review-title" data-testid="tx-review">
+                        <h2 class="card-title" id="tx-review-title">"Review transaction"</h2>
+                        <p data-testid="tx-review-what"><strong>{what}</strong>{to_name.map(|n| format!(" on {n}"))}</p>
+                        <dl class="kv">
+                            <dt>"Network"</dt><dd>{format!("{} (chain {})", r.network, r.chain_id)}</dd>
+                            <dt>"From"</dt><dd><AddressView address=r.from /></dd>
+                            <dt>"To"</dt><dd><AddressView address=r.to /></dd>
+                            <dt>"Sends"</dt><dd data-testid="tx-review-value">{format_0g(r.value)}" 0G"</dd>
+                            <dt>"Gas limit"</dt><dd>{r.gas_limit.to_string()}</dd>
+                            <dt>"Base fee"</dt><dd>{base}</dd>
+                            <dt>"Max fee / priority fee"</dt><dd data-testid="tx-review-fees">{format!("{} / {} per gas", format_gwei(r.fees.max_fee_per_gas), format_gwei(r.fees.tip))}</dd>
+                            <dt>"Most it can cost"</dt><dd data-testid="tx-review-worst"><strong>{format_0g(r.worst_case)}" 0G"</strong></dd>
+                            <dt>"Balance after, at worst"</dt><dd>{if over { "not enough funds".to_string() } else { format!("{} 0G", format_0g(left)) }}</dd>
+                            <dt>"Nonce"</dt><dd>{r.nonce.to_string()}" (proven)"</dd>
+                        </dl>
+                        {lowered.map(|l| view! { <p class="alert alert-warn" data-testid="tx-review-lowered">{l}</p> })}
+                        <p class="muted">"Only the fee actually due is charged; the most it can cost assumes the base fee doubles."</p>
+                        <div class="row">
+                            <button class="btn btn-ghost" on:click=move |_| reviews.answer(false)>"Reject"</button>
+                            <span class="spacer"></span>
+                            <button class="btn btn-primary" on:click=move |_| reviews.answer(true)>"Confirm and sign"</button>
+                        </div>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
