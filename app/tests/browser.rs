@@ -109,11 +109,53 @@ async fn verified_heads_are_kept_per_network_beside_the_vault() {
     use zg_console::chain::checkpoint_store::{self, StoredHead};
 
     fresh().await;
-    vault::create(secrets(), PASSWORD).await.unwrap();
+    let open = vault::create(secrets(), PASSWORD).await.unwrap();
+    let sealer = open.sealer();
     let head = StoredHead { root: B256::repeat_byte(1), number: 1234, hash: B256::repeat_byte(2) };
-    checkpoint_store::save("devnet-test", &head).await;
-    assert_eq!(checkpoint_store::load("devnet-test").await, Some(head));
-    assert_eq!(checkpoint_store::load("no-such-network").await, None);
+    checkpoint_store::save("devnet-test", &head, &sealer).await;
+    assert_eq!(checkpoint_store::load("devnet-test", &sealer).await, Some(head));
+    assert_eq!(checkpoint_store::load("no-such-network", &sealer).await, None);
     // The vault in the same database is untouched.
     assert_eq!(vault::unlock(PASSWORD).await.unwrap().secrets(), &secrets());
+}
+
+#[wasm_bindgen_test]
+async fn a_head_planted_without_the_password_is_not_trusted() {
+    use alloy_primitives::B256;
+    use idb::TransactionMode;
+    use wasm_bindgen::JsValue;
+    use zg_console::chain::checkpoint_store::{self, StoredHead};
+    use zg_console::local_db::{self, CHECKPOINT_STORE};
+
+    fresh().await;
+    let sealer = vault::create(secrets(), PASSWORD).await.unwrap().sealer();
+    let honest = StoredHead { root: B256::repeat_byte(1), number: 10, hash: B256::repeat_byte(2) };
+    checkpoint_store::save("devnet-test", &honest, &sealer).await;
+    let put = |value: String| async move {
+        let db = local_db::open().await.unwrap();
+        let tx = db.transaction(&[CHECKPOINT_STORE], TransactionMode::ReadWrite).unwrap();
+        let store = tx.object_store(CHECKPOINT_STORE).unwrap();
+        store.put(&JsValue::from_str(&value), Some(&JsValue::from_str("devnet-test"))).unwrap().await.unwrap();
+        tx.commit().unwrap().await.unwrap();
+        db.close();
+    };
+    // A forged head written as plain JSON, as heads were once kept: ignored.
+    let forged = StoredHead { root: B256::repeat_byte(1), number: 99_999, hash: B256::repeat_byte(6) };
+    put(serde_json::to_string(&forged).unwrap()).await;
+    assert_eq!(checkpoint_store::load("devnet-test", &sealer).await, None);
+    // A record sealed by another vault (another password): ignored.
+    let other = vault::create(secrets(), "another password").await.unwrap().sealer();
+    checkpoint_store::save("devnet-test", &forged, &other).await;
+    assert_eq!(checkpoint_store::load("devnet-test", &sealer).await, None);
+    // A record sealed for another network is not this network's head.
+    checkpoint_store::save("galileo", &forged, &sealer).await;
+    let moved = {
+        let db = local_db::open().await.unwrap();
+        let tx = db.transaction(&[CHECKPOINT_STORE], TransactionMode::ReadOnly).unwrap();
+        let v = tx.object_store(CHECKPOINT_STORE).unwrap().get(JsValue::from_str("galileo")).unwrap().await.unwrap();
+        db.close();
+        v.unwrap().as_string().unwrap()
+    };
+    put(moved).await;
+    assert_eq!(checkpoint_store::load("devnet-test", &sealer).await, None);
 }

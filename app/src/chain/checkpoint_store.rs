@@ -4,6 +4,12 @@
 //!
 //! A stored head is used only if it was reached from the checkpoint configured now
 //! (`root`): changing the checkpoint discards what was verified from the old one.
+//!
+//! A stored head becomes the light client's root of trust, so it is sealed under the
+//! vault's key (AES-GCM, `Sealer::seal_record`): whoever can write this browser's
+//! IndexedDB but does not know the password cannot plant a head. So heads are read and
+//! written only while the wallet is unlocked; a locked app verifies from the configured
+//! checkpoint.
 
 use alloy_primitives::B256;
 use idb::TransactionMode;
@@ -12,6 +18,10 @@ use wasm_bindgen::JsValue;
 
 use super::networks::Checkpoint;
 use crate::local_db::{self, CHECKPOINT_STORE};
+use crate::wallet::vault::Sealer;
+
+/// What a sealed head record is for (`Sealer::seal_record`'s purpose).
+const PURPOSE: &str = "zg-console/stored-head/v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredHead {
@@ -31,18 +41,24 @@ pub fn start_from(configured: Checkpoint, stored: Option<StoredHead>) -> Checkpo
     }
 }
 
-pub async fn load(network_id: &str) -> Option<StoredHead> {
+/// The head stored for `network_id`, if it opens under the vault's key. A record that does
+/// not (planted, altered, or from before heads were sealed) is ignored.
+pub async fn load(network_id: &str, sealer: &Sealer) -> Option<StoredHead> {
     let db = local_db::open().await.ok()?;
     let tx = db.transaction(&[CHECKPOINT_STORE], TransactionMode::ReadOnly).ok()?;
     let value = tx.object_store(CHECKPOINT_STORE).ok()?.get(JsValue::from_str(network_id)).ok()?.await.ok()??;
     db.close();
-    serde_json::from_str(&value.as_string()?).ok()
+    let sealed = hex::decode(value.as_string()?).ok()?;
+    let plain = sealer.open_record(&format!("{PURPOSE}/{network_id}"), &sealed).await?;
+    serde_json::from_slice(&plain).ok()
 }
 
 /// Best effort: failing to save only means re-verifying more headers next time.
-pub async fn save(network_id: &str, head: &StoredHead) {
+pub async fn save(network_id: &str, head: &StoredHead, sealer: &Sealer) {
+    let plain = serde_json::to_vec(head).expect("a StoredHead serialises");
+    let Ok(sealed) = sealer.seal_record(&format!("{PURPOSE}/{network_id}"), &plain).await else { return };
+    let json = hex::encode(sealed);
     let Ok(db) = local_db::open().await else { return };
-    let json = serde_json::to_string(head).expect("a StoredHead serialises");
     if let Ok(tx) = db.transaction(&[CHECKPOINT_STORE], TransactionMode::ReadWrite) {
         if let Ok(store) = tx.object_store(CHECKPOINT_STORE) {
             if let Ok(put) = store.put(&JsValue::from_str(&json), Some(&JsValue::from_str(network_id))) {

@@ -16,6 +16,7 @@ use super::checkpoint_store::{self, StoredHead};
 use super::fees::{BaseFeeSource, FeeError, FeeQuote};
 use super::networks::{check_chain_id, Checkpoint, Network, NetworkError};
 use super::rpc::FetchTransport;
+use crate::wallet::vault::Sealer;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {
@@ -103,6 +104,8 @@ pub struct ChainClient {
     saved_head: std::cell::Cell<u64>,
     /// Asks the user to approve each transaction before it is signed. None: nothing is signed.
     reviewer: std::cell::RefCell<Option<Reviewer>>,
+    /// Seals verified heads for the next session (set while the wallet is unlocked).
+    head_sealer: std::cell::RefCell<Option<Sealer>>,
 }
 
 /// Persist the verified head at most this often (in blocks): it only saves re-verification.
@@ -119,8 +122,10 @@ pub struct Inclusion {
 }
 
 impl ChainClient {
-    /// Connects and checks the endpoint's chain id against the network's.
-    pub async fn connect(network: Network) -> Result<Self, ChainError> {
+    /// Connects and checks the endpoint's chain id against the network's. `stored`: a head
+    /// verified in an earlier session from the same checkpoint, already authenticated
+    /// (`checkpoint_store::load`), to resume from.
+    pub async fn connect(network: Network, stored: Option<StoredHead>) -> Result<Self, ChainError> {
         let transport = FetchTransport::new(network.rpc_url.clone());
         let id = transport.request("eth_chainId", json!([])).await?;
         let id = id.as_str().and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
@@ -128,7 +133,7 @@ impl ChainClient {
         // Without a checkpoint the provider can never sync; it stays, unused, so the
         // transport has one owner.
         let start = match network.checkpoint {
-            Some(configured) => checkpoint_store::start_from(configured, checkpoint_store::load(&network.id).await),
+            Some(configured) => checkpoint_store::start_from(configured, stored),
             None => Checkpoint { number: 0, hash: B256::ZERO },
         };
         let rules = if network.id == "devnet" { ChainRules::devnet() } else { ChainRules::zero_g() };
@@ -142,7 +147,14 @@ impl ChainClient {
             saved_head: std::cell::Cell::new(start.number),
             network,
             reviewer: std::cell::RefCell::new(None),
+            head_sealer: std::cell::RefCell::new(None),
         })
+    }
+
+    /// Where verified heads are sealed for the next session; `None` (the wallet locked)
+    /// stops saving them.
+    pub fn set_head_sealer(&self, sealer: Option<Sealer>) {
+        *self.head_sealer.borrow_mut() = sealer;
     }
 
     /// Installs the one way transactions are approved: the UI's review dialog.
@@ -190,10 +202,11 @@ impl ChainClient {
             return Ok(None);
         };
         let tip = self.provider.sync().await?;
-        if tip.number() >= self.saved_head.get() + SAVE_EVERY {
+        let sealer = self.head_sealer.borrow().clone();
+        if let Some(sealer) = sealer.filter(|_| tip.number() >= self.saved_head.get() + SAVE_EVERY) {
             self.saved_head.set(tip.number());
             let head = StoredHead { root: configured.hash, number: tip.number(), hash: tip.hash };
-            checkpoint_store::save(&self.network.id, &head).await;
+            checkpoint_store::save(&self.network.id, &head, &sealer).await;
         }
         Ok(Some(tip))
     }

@@ -15,6 +15,7 @@ use leptos::task::spawn_local;
 use wasm_light_client::{AccountState, Reorg, Verified};
 
 use super::settings::Settings;
+use crate::chain::checkpoint_store;
 use crate::chain::client::{ChainClient, ChainError};
 use crate::chain::networks::{public_networks, DevnetConfig, Network};
 use crate::wallet::accounts::{self, AccountInfo};
@@ -80,11 +81,15 @@ impl AppState {
         self.session.open(vault);
         self.phase.set(Phase::Unlocked);
         self.page.set(Page::Wallet);
+        self.chain.resume_stored_head(*self);
         self.chain.refresh_balances(*self);
     }
 
     pub fn lock(&self, why: Option<&str>) {
         self.reviews.decline_all();
+        if let Some(client) = self.chain.client() {
+            client.set_head_sealer(None);
+        }
         self.session.close();
         self.phase.set(Phase::Locked);
         self.chain.balances.set(HashMap::new());
@@ -155,6 +160,11 @@ impl Session {
 
     pub fn touch(&self) {
         self.last_activity.set_value(js_sys::Date::now());
+    }
+
+    /// What seals records under the vault's key, while unlocked.
+    pub fn sealer(&self) -> Option<crate::wallet::vault::Sealer> {
+        self.vault.with_value(|v| v.as_ref().map(|v| v.sealer()))
     }
 
     pub fn selected_account(&self) -> Option<AccountInfo> {
@@ -324,9 +334,15 @@ impl ChainState {
         this.balances.set(HashMap::new());
         // A dropped connection is worth retrying; a wrong chain id or a bad answer is not.
         let connect = async move {
+            // A head from an earlier session is trusted only if it opens under the vault key.
+            let sealer = app.session.sealer();
+            let stored = match &sealer {
+                Some(sealer) => checkpoint_store::load(&network.id, sealer).await,
+                None => None,
+            };
             let mut attempt = 0;
             loop {
-                match ChainClient::connect(network.clone()).await {
+                match ChainClient::connect(network.clone(), stored).await {
                     Err(ChainError::Transport(_)) if attempt < CONNECT_RETRIES => {
                         attempt += 1;
                         gloo::timers::future::TimeoutFuture::new(500 << attempt).await;
@@ -338,11 +354,30 @@ impl ChainState {
         this.connecting.load(connect, move |connected| match connected {
             Ok(client) => {
                 client.set_reviewer(app.reviews.reviewer());
+                client.set_head_sealer(app.session.sealer());
                 this.client.set_value(Some(Rc::new(client)));
                 this.connection.set(Connection::Connected);
                 this.refresh_balances(app);
             }
             Err(e) => this.connection.set(Connection::Failed(e.to_string())),
+        });
+    }
+
+    /// After unlock: heads are sealed from now on, and a head sealed in an earlier
+    /// session that is ahead of what was verified while locked is resumed from.
+    fn resume_stored_head(&self, app: AppState) {
+        let this = *self;
+        let (Some(client), Some(sealer)) = (this.client(), app.session.sealer()) else { return };
+        client.set_head_sealer(Some(sealer.clone()));
+        spawn_local(async move {
+            let network = client.network().clone();
+            let Some(stored) = checkpoint_store::load(&network.id, &sealer).await else { return };
+            let verified = client.tip().map_or(0, |t| t.number());
+            let same_root = network.checkpoint.is_some_and(|c| c.hash == stored.root);
+            let still_current = this.client().is_some_and(|c| Rc::ptr_eq(&c, &client));
+            if same_root && stored.number > verified && still_current {
+                this.connect(app, network);
+            }
         });
     }
 

@@ -121,6 +121,26 @@ impl UnlockedVault {
 }
 
 impl Sealer {
+    /// Encrypts a record kept beside the vault under the vault's key, so that nobody
+    /// without the password can write one that [`Self::open_record`] accepts. `purpose`
+    /// goes in front of the plaintext: a record made for one purpose never opens as another.
+    pub async fn seal_record(&self, purpose: &str, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+        let iv = webcrypto::random_bytes::<IV_LEN>();
+        let mut framed = format!("{purpose}\n").into_bytes();
+        framed.extend_from_slice(plaintext);
+        let mut out = iv.to_vec();
+        out.extend(webcrypto::encrypt(&self.key, &iv, &framed).await?);
+        Ok(out)
+    }
+
+    /// The plaintext of a [`Self::seal_record`] record made for `purpose`; `None` for
+    /// anything else (another key, another purpose, altered bytes).
+    pub async fn open_record(&self, purpose: &str, sealed: &[u8]) -> Option<Vec<u8>> {
+        let (iv, ciphertext) = (sealed.get(..IV_LEN)?, sealed.get(IV_LEN..)?);
+        let framed = webcrypto::decrypt(&self.key, iv, ciphertext).await.ok()?;
+        framed.strip_prefix(format!("{purpose}\n").as_bytes()).map(<[u8]>::to_vec)
+    }
+
     /// Encrypts `secrets` and replaces the stored vault with them.
     pub async fn seal(&self, secrets: &VaultSecrets) -> Result<(), VaultError> {
         // A fresh IV for every encryption under the same key: GCM's one hard rule.
