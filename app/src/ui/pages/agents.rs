@@ -404,7 +404,8 @@ fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
     let review = move |_| {
         error.set(None);
         reviewed.set(None);
-        let acceptance = match Acceptance::from_code(&code.get_untracked()) {
+        let text = code.get_untracked();
+        let acceptance = match Acceptance::from_code(&text) {
             Ok(a) => a,
             Err(e) => return error.set(Some(e.to_string())),
         };
@@ -420,7 +421,9 @@ fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
             let result = svc.review(&key, &acceptance).await;
             busy.set(None);
             match result {
-                Ok(()) => reviewed.set(Some(acceptance)),
+                // Shown only if the box still holds the code that was reviewed.
+                Ok(()) if code.get_untracked() == text => reviewed.set(Some(acceptance)),
+                Ok(()) => {}
                 Err(e) => error.set(Some(e.to_string())),
             }
         });
