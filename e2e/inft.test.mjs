@@ -2,6 +2,8 @@
 // its own IndexedDB, so its own wallet): A mints an agent, reloads and reads it back, edits
 // it, transfers it to B through offer and acceptance codes; B reads it and sweeps the
 // agent's funds; A can no longer read it; A clones another agent to B and authorizes C.
+// Before anything is signed each side is told which operation will happen, and an
+// acceptance whose kind was edited (clone → transfer) is refused with nothing sent.
 // Everything runs against the devnet's real anvil, AgentNFT and storage nodes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,11 +86,32 @@ async function acceptOffer(page, code) {
   return { preview, acceptance: await card.getByTestId('acceptance-code').inputValue() };
 }
 
-async function complete(page, acceptance) {
+/** On the Agents page: pastes an acceptance and asks for the review; returns the card. */
+async function review(page, acceptance) {
   const card = page.getByRole('region', { name: 'Complete a handover' });
   await card.getByLabel('Acceptance code').fill(acceptance);
-  await card.getByRole('button', { name: 'Complete' }).click();
+  await card.getByRole('button', { name: 'Check acceptance' }).click();
+  return card;
 }
+
+/** Reviews the acceptance, then signs and sends; returns what the review said would happen. */
+async function complete(page, acceptance) {
+  const card = await review(page, acceptance);
+  await card.getByTestId('handover-preview').waitFor({ timeout: 60_000 });
+  const said = (await card.getByTestId('handover-operation').textContent()).trim();
+  await card.getByRole('button', { name: 'Sign and send' }).click();
+  return said;
+}
+
+/** A code with its JSON edited, as anyone holding it could: base64url JSON after the prefix. */
+function editCode(code, prefix, edit) {
+  assert.ok(code.startsWith(prefix));
+  const json = JSON.parse(Buffer.from(code.slice(prefix.length), 'base64url').toString('utf8'));
+  edit(json);
+  return prefix + Buffer.from(JSON.stringify(json)).toString('base64url');
+}
+
+const nonceOf = async (address) => BigInt(await rpc(devnet.rpcUrl, 'eth_getTransactionCount', [address, 'latest']));
 
 async function openAgent(page, token) {
   await page.locator(`li.agent-row[data-token="${token}"]`).getByRole('button', { name: 'Open' }).click();
@@ -103,11 +126,12 @@ const ADA = {
   tools: 'search, calculator',
 };
 
-let adaToken, agentAddress, bKey, bAddress, offerCode;
+let adaToken, agentAddress, aAddress, bKey, bAddress, offerCode;
 
 test('A mints an agent, reloads, and reads it back from storage', async () => {
   a = await newProfile(browser);
   await restoreWallet(a.page, devnet.appUrl, PHRASE_A, PASSWORD);
+  aAddress = await selectedAddress(a.page);
   await openAgents(a.page);
   assert.deepEqual(await listedAgents(a.page), {}, 'a fresh devnet has no agents');
   await shot(a.page, 'inft-01-agents-empty');
@@ -201,18 +225,19 @@ test('A offers the agent to B; B checks it opens, accepts; A completes the trans
 
   const { preview, acceptance } = await acceptOffer(b.page, offerCode);
   assert.match(preview, /You can open this agent: "Ada" \(qwen2\.5-7b-instruct\)/);
-  assert.match(preview, /Transfer: the token comes to you/);
+  assert.match(preview, new RegExp(`Transfer: token #${adaToken} comes to you from 0x[0-9a-fA-F]{40}`));
   await shot(b.page, 'inft-05-offer-checked');
 
   await a.page.locator('button', { hasText: '← Agents' }).click();
-  await complete(a.page, acceptance);
+  const said = await complete(a.page, acceptance);
+  assert.equal(said.toLowerCase(), `transfer: token #${adaToken} leaves your account to ${bAddress}`.toLowerCase());
   await toast(a.page, new RegExp(`Agent #${adaToken} transferred to 0x[0-9a-fA-F]{40} in block \\d+ \\(receipt verified\\)`));
   assert.deepEqual(await listedAgents(a.page), {}, 'A no longer lists it');
 
   // The same acceptance cannot be replayed: A no longer holds the agent.
-  await complete(a.page, acceptance);
-  await a.page.getByRole('region', { name: 'Complete a handover' }).getByRole('alert')
-    .filter({ hasText: `agent #${adaToken} is held by` }).waitFor();
+  const card = await review(a.page, acceptance);
+  await card.getByRole('alert').filter({ hasText: `agent #${adaToken} is held by` }).waitFor();
+  assert.equal(await card.getByTestId('handover-preview').count(), 0, 'nothing offered for sending');
 });
 
 test('B reads the agent and sweeps its funds; A cannot read it any more', async () => {
@@ -288,11 +313,30 @@ test('A clones another agent to B and authorizes C on it', async () => {
   await openAgents(b.page);
   const { preview, acceptance } = await acceptOffer(b.page, code);
   assert.match(preview, /"Cleo"/);
-  assert.match(preview, /Clone: a new token for you/);
+  assert.match(preview, new RegExp(`Clone: 0x[0-9a-fA-F]{40} keeps token #${cleo}; you get a new token with its own agent key`));
   await a.page.locator('button', { hasText: '← Agents' }).click();
-  await complete(a.page, acceptance);
-  const said = await toast(a.page, new RegExp(`Agent #${cleo} cloned to 0x[0-9a-fA-F]{40} as #(\\d+)`));
-  const copy = said.match(/ as #(\d+)/)[1];
+
+  // B edits the acceptance from clone to transfer, to get A's token and its agent wallet
+  // instead of a copy. Both signatures still verify (kind is only a label), but they are
+  // for a clone: A's console refuses before anything is signed, and nothing goes on chain.
+  const PREFIX = 'zg-agent-accept:';
+  const edited = editCode(acceptance, PREFIX, (j) => { assert.equal(j.offer.kind, 'clone'); j.offer.kind = 'transfer'; });
+  const sentBefore = await nonceOf(aAddress);
+  const card = await review(a.page, edited);
+  await card.getByRole('alert')
+    .filter({ hasText: 'this code says transfer but its signatures are for a clone; it was altered — ask for a new one' })
+    .waitFor({ timeout: 60_000 });
+  assert.equal(await card.getByTestId('handover-preview').count(), 0, 'no "Sign and send" for an altered code');
+  await shot(a.page, 'inft-08b-altered-acceptance');
+  assert.equal(await nonceOf(aAddress), sentBefore, 'A sent no transaction');
+  assert.deepEqual(await listedAgents(a.page), { [cleo]: 'Cleo' }, 'A still holds Cleo');
+
+  // The honest code: A is told it keeps the agent, then sends the clone.
+  const said = await complete(a.page, acceptance);
+  assert.match(said, new RegExp(`^Clone: you keep token #${cleo}; 0x[0-9a-fA-F]{40} gets a new token with its own agent key$`));
+  assert.ok(said.toLowerCase().includes(bAddress.toLowerCase()), said);
+  const done = await toast(a.page, new RegExp(`Agent #${cleo} cloned to 0x[0-9a-fA-F]{40} as #(\\d+)`));
+  const copy = done.match(/ as #(\d+)/)[1];
   assert.deepEqual(await listedAgents(a.page), { [cleo]: 'Cleo' }, 'A keeps the original');
 
   await b.page.getByRole('region', { name: 'Your agents' }).getByRole('button', { name: 'Refresh' }).click();

@@ -1,5 +1,6 @@
 //! The ERC-7857 agent NFT and its signature verifier (contracts/src/inft/), as zg-devnet
-//! deploys them, against anvil: every function, every revert path, and the events.
+//! deploys them, against anvil: every function, every revert path, and the events; and
+//! that proofs signed for a transfer cannot make a clone, nor the reverse.
 
 mod common;
 
@@ -28,6 +29,8 @@ sol! {
     function ownerOf(uint256 tokenId) returns (address);
     function transferFrom(address from, address to, uint256 tokenId);
     function supportsInterface(bytes4 id) returns (bool);
+    function TRANSFER_OPERATION() returns (bytes32);
+    function CLONE_OPERATION() returns (bytes32);
 
     event Minted(uint256 indexed tokenId, address indexed creator, address indexed owner, bytes32[] dataHashes, string[] dataDescriptions);
     event Updated(uint256 indexed tokenId, IntelligentData[] oldDatas, IntelligentData[] newDatas);
@@ -49,6 +52,7 @@ sol! {
     error ERC7857AlreadyAuthorized(address user);
     error ERC7857NotAuthorized(address user);
     error ERC7857InvalidUser(address user);
+    error ERC7857WrongOperation(uint256 index, bytes32 expected);
     error ERC721InsufficientApproval(address operator, uint256 tokenId);
     error ProofExpired(uint256 deadline);
     error HashesDisagree();
@@ -88,6 +92,16 @@ fn to_hex(bytes: &[u8]) -> String {
         s.push_str(&format!("{b:02x}"));
     }
     s
+}
+
+/// What the tags in every proof nonce are keccak256 of (AgentNFT's TRANSFER_OPERATION and
+/// CLONE_OPERATION).
+const TRANSFER: &str = "zg-console/inft/op/transfer";
+const CLONE: &str = "zg-console/inft/op/clone";
+
+/// A proof nonce signed for `op`: its tag, then `unique` (the client uses 32 random bytes).
+fn tagged(op: &str, unique: &[u8]) -> Vec<u8> {
+    [keccak256(op).as_slice(), unique].concat()
 }
 
 /// EIP-191 signature over a 32-byte digest, as a wallet's personal_sign gives it.
@@ -171,7 +185,7 @@ impl Nft<'_> {
     }
 
     /// A transfer proof for one data item, signed by `holder` and `signer` (the receiver
-    /// or its assistant), with these nonces.
+    /// or its assistant), with this nonce for both.
     #[allow(clippy::too_many_arguments)]
     fn proof(
         &self,
@@ -184,10 +198,27 @@ impl Nft<'_> {
         nonce: &[u8],
         deadline: U256,
     ) -> TransferValidityProof {
+        self.proof_with_nonces(token, holder, to, signer, old, new, (nonce, nonce), deadline)
+    }
+
+    /// [`Self::proof`] with the holder's and the receiver's nonces: (ownership, access).
+    #[allow(clippy::too_many_arguments)]
+    fn proof_with_nonces(
+        &self,
+        token: U256,
+        holder: &Party,
+        to: Address,
+        signer: &Party,
+        old: B256,
+        new: B256,
+        (owner_nonce, access_nonce): (&[u8], &[u8]),
+        deadline: U256,
+    ) -> TransferValidityProof {
         let sealed: Bytes = [b"sealed-for-".as_slice(), to.as_slice()].concat().into();
         let pubkey: Bytes = vec![2u8; 33].into();
-        let nonce: Bytes = nonce.to_vec().into();
-        let digest = |typehash: &str| {
+        let owner_nonce: Bytes = owner_nonce.to_vec().into();
+        let access_nonce: Bytes = access_nonce.to_vec().into();
+        let digest = |typehash: &str, nonce: &Bytes| {
             keccak256(
                 (
                     keccak256(typehash),
@@ -200,19 +231,19 @@ impl Nft<'_> {
                     new,
                     keccak256(&sealed),
                     keccak256(&pubkey),
-                    keccak256(&nonce),
+                    keccak256(nonce),
                     deadline,
                 )
                     .abi_encode(),
             )
         };
-        let access_sig = sign(&signer.key, digest("zg-console/inft/access-proof/v1"));
-        let owner_sig = sign(&holder.key, digest("zg-console/inft/ownership-proof/v1"));
+        let access_sig = sign(&signer.key, digest("zg-console/inft/access-proof/v1", &access_nonce));
+        let owner_sig = sign(&holder.key, digest("zg-console/inft/ownership-proof/v1", &owner_nonce));
         TransferValidityProof {
             accessProof: AccessProof {
                 oldDataHash: old,
                 newDataHash: new,
-                nonce: nonce.clone(),
+                nonce: access_nonce,
                 encryptedPubKey: pubkey.clone(),
                 proof: access_sig,
             },
@@ -222,7 +253,7 @@ impl Nft<'_> {
                 newDataHash: new,
                 sealedKey: sealed,
                 encryptedPubKey: pubkey,
-                nonce,
+                nonce: owner_nonce,
                 proof: owner_sig,
             },
             from: holder.address,
@@ -321,26 +352,27 @@ fn proven_transfer_moves_token_data_and_keys_and_refuses_every_bad_proof() {
     let call = |proof: TransferValidityProof, from: Address| {
         iTransferFromCall { from, to: bob.address, tokenId: token, proofs: vec![proof] }.abi_encode()
     };
+    let n1 = tagged(TRANSFER, b"n1");
 
     // Every way to get it wrong, none of which moves the token.
-    let good = nft.proof(token, &alice, bob.address, &bob, old, new, b"n1", deadline);
+    let good = nft.proof(token, &alice, bob.address, &bob, old, new, &n1, deadline);
     assert_eq!(
         nft.reverts::<ERC721InsufficientApproval>(carol.address, call(good.clone(), alice.address)).operator,
         carol.address
     );
-    let by_carol = nft.proof(token, &alice, bob.address, &carol, old, new, b"n1", deadline);
+    let by_carol = nft.proof(token, &alice, bob.address, &carol, old, new, &n1, deadline);
     let e = nft.reverts::<ERC7857AccessAssistantMismatch>(alice.address, call(by_carol, alice.address));
     assert_eq!((e.signer, e.receiver), (carol.address, bob.address));
-    let holder_forged = nft.proof(token, &carol, bob.address, &bob, old, new, b"n1", deadline);
+    let holder_forged = nft.proof(token, &carol, bob.address, &bob, old, new, &n1, deadline);
     nft.reverts::<ERC7857WrongParties>(alice.address, call(holder_forged.clone(), alice.address));
     let mut not_holder = holder_forged;
     not_holder.from = alice.address; // claims alice, signed by carol over a digest naming carol
     let e = nft.reverts::<NotSignedByHolder>(alice.address, call(not_holder, alice.address));
     assert_eq!(e.holder, alice.address);
     assert_ne!(e.signer, alice.address);
-    let stale_hash = nft.proof(token, &alice, bob.address, &bob, B256::repeat_byte(9), new, b"n1", deadline);
+    let stale_hash = nft.proof(token, &alice, bob.address, &bob, B256::repeat_byte(9), new, &n1, deadline);
     nft.reverts::<ERC7857DataHashMismatch>(alice.address, call(stale_hash, alice.address));
-    let expired = nft.proof(token, &alice, bob.address, &bob, old, new, b"n1", U256::from(1));
+    let expired = nft.proof(token, &alice, bob.address, &bob, old, new, &n1, U256::from(1));
     nft.reverts::<ProofExpired>(alice.address, call(expired, alice.address));
     let mut disagree = good.clone();
     disagree.ownershipProof.newDataHash = B256::repeat_byte(7);
@@ -382,7 +414,7 @@ fn proven_transfer_moves_token_data_and_keys_and_refuses_every_bad_proof() {
 
     // Back to alice with fresh nonces; then alice's first proofs, whose hashes fit again,
     // are refused as replays.
-    let back = nft.proof(token, &bob, alice.address, &alice, new, old, b"n2", deadline);
+    let back = nft.proof(token, &bob, alice.address, &alice, new, old, &tagged(TRANSFER, b"n2"), deadline);
     let home = iTransferFromCall { from: bob.address, to: alice.address, tokenId: token, proofs: vec![back] };
     nft.send(bob.address, home.abi_encode());
     assert_eq!(nft.owner_of(token), alice.address);
@@ -408,7 +440,7 @@ fn clone_delegation_and_usage_authorisation() {
     let got = nft.call(Address::ZERO, getDelegateAccessCall { user: bob.address }.abi_encode()).unwrap();
     assert_eq!(Address::abi_decode(&got).unwrap(), carol.address);
 
-    let proof = nft.proof(token, &alice, bob.address, &carol, old, new, b"c1", deadline);
+    let proof = nft.proof(token, &alice, bob.address, &carol, old, new, &tagged(CLONE, b"c1"), deadline);
     let clone = iCloneFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![proof] };
     let logs = nft.send(alice.address, clone.abi_encode());
     let cloned = logs.iter().find_map(|l| Cloned::decode_log_data(&l.data).ok()).unwrap();
@@ -438,4 +470,69 @@ fn clone_delegation_and_usage_authorisation() {
     assert!(logs.iter().any(|l| AuthorizationRevoked::decode_log_data(&l.data).is_ok()));
     assert_eq!(list(token), vec![bob.address]);
     nft.reverts::<ERC7857NotAuthorized>(alice.address, revoke(carol.address));
+}
+
+#[test]
+fn proofs_signed_for_one_operation_are_refused_by_the_other() {
+    let devnet = Devnet::start();
+    let nft = nft(&devnet);
+    let (alice, bob) = (party(0), party(1));
+    let constant = |data: Vec<u8>| B256::abi_decode(&nft.call(Address::ZERO, data).unwrap()).unwrap();
+    let transfer_tag = constant(TRANSFER_OPERATIONCall {}.abi_encode());
+    let clone_tag = constant(CLONE_OPERATIONCall {}.abi_encode());
+    assert_eq!((transfer_tag, clone_tag), (keccak256(TRANSFER), keccak256(CLONE)));
+
+    let old = B256::repeat_byte(0x41);
+    let new = B256::repeat_byte(0x42);
+    let token = nft.mint(&alice, &[old]);
+    let deadline = nft.deadline();
+    let transfer = |proof: &TransferValidityProof| {
+        iTransferFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![proof.clone()] }
+            .abi_encode()
+    };
+    let clone = |proof: &TransferValidityProof| {
+        iCloneFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![proof.clone()] }
+            .abi_encode()
+    };
+    let proof = |owner_nonce: &[u8], access_nonce: &[u8]| {
+        nft.proof_with_nonces(token, &alice, bob.address, &bob, old, new, (owner_nonce, access_nonce), deadline)
+    };
+
+    // Both parties signed for a clone: the holder cannot send it as a transfer (which would
+    // hand over the agent's wallet key), and the reverse.
+    let for_clone = proof(&tagged(CLONE, &[1; 32]), &tagged(CLONE, &[1; 32]));
+    let e = nft.reverts::<ERC7857WrongOperation>(alice.address, transfer(&for_clone));
+    assert_eq!((e.index, e.expected), (U256::ZERO, transfer_tag));
+    let for_transfer = proof(&tagged(TRANSFER, &[2; 32]), &tagged(TRANSFER, &[2; 32]));
+    let e = nft.reverts::<ERC7857WrongOperation>(alice.address, clone(&for_transfer));
+    assert_eq!((e.index, e.expected), (U256::ZERO, clone_tag));
+
+    // The two parties signed for different operations: neither call goes through.
+    let holder_clone_receiver_transfer = proof(&tagged(CLONE, &[3; 32]), &tagged(TRANSFER, &[3; 32]));
+    let holder_transfer_receiver_clone = proof(&tagged(TRANSFER, &[4; 32]), &tagged(CLONE, &[4; 32]));
+    for mixed in [&holder_clone_receiver_transfer, &holder_transfer_receiver_clone] {
+        nft.reverts::<ERC7857WrongOperation>(alice.address, transfer(mixed));
+        nft.reverts::<ERC7857WrongOperation>(alice.address, clone(mixed));
+    }
+
+    // Nonces that name no operation: untagged (as before tags), shorter than a tag, or
+    // with the tag anywhere but at the start.
+    let short = &keccak256(TRANSFER)[..31];
+    let late = [b"x".as_slice(), keccak256(TRANSFER).as_slice()].concat();
+    for nonce in [b"untagged-nonce".as_slice(), short, &late] {
+        let untagged = proof(nonce, nonce);
+        nft.reverts::<ERC7857WrongOperation>(alice.address, transfer(&untagged));
+        nft.reverts::<ERC7857WrongOperation>(alice.address, clone(&untagged));
+    }
+    assert_eq!(nft.owner_of(token), alice.address);
+    assert_eq!(nft.data_of(token)[0].dataHash, old);
+
+    // The honest paths: a clone signed as a clone, then a transfer signed as a transfer.
+    let logs = nft.send(alice.address, clone(&for_clone));
+    let cloned = logs.iter().find_map(|l| Cloned::decode_log_data(&l.data).ok()).unwrap();
+    assert_eq!(nft.owner_of(cloned.newTokenId), bob.address);
+    assert_eq!(nft.owner_of(token), alice.address, "a clone leaves the original with its holder");
+    nft.send(alice.address, transfer(&for_transfer));
+    assert_eq!(nft.owner_of(token), bob.address);
+    assert_eq!(nft.data_of(token)[0].dataHash, new);
 }

@@ -5,7 +5,7 @@
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
 
-use super::proofs::TransferTerms;
+use super::proofs::{Operation, TransferTerms};
 
 sol! {
     struct IntelligentData {
@@ -64,6 +64,7 @@ sol! {
     error ERC7857AlreadyAuthorized(address user);
     error ERC7857NotAuthorized(address user);
     error ERC7857InvalidUser(address user);
+    error ERC7857WrongOperation(uint256 index, bytes32 expected);
     error ERC721NonexistentToken(uint256 tokenId);
     error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
     error ERC721InsufficientApproval(address operator, uint256 tokenId);
@@ -223,6 +224,10 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
     if let Ok(e) = ERC7857AccessAssistantMismatch::abi_decode(data) {
         return Some(format!("the acceptance was signed by {}, not by the receiver {}", e.signer, e.receiver));
     }
+    if let Ok(e) = ERC7857WrongOperation::abi_decode(data) {
+        let sent = if e.expected == Operation::Clone.tag() { Operation::Clone } else { Operation::Transfer };
+        return Some(format!("the proofs were not signed for a {sent}; the code was altered — ask for a new one"));
+    }
     if ERC7857WrongParties::abi_decode(data).is_ok() {
         return Some("the proofs name other parties or another agent than this transfer".into());
     }
@@ -344,6 +349,10 @@ mod tests {
         assert!(explain_revert(&data).unwrap().contains("only its holder"));
         let data = NonceReused { signer: NFT, nonce: Bytes::new() }.abi_encode();
         assert!(explain_revert(&data).unwrap().contains("works only once"));
+        let data = ERC7857WrongOperation { index: U256::ZERO, expected: Operation::Transfer.tag() }.abi_encode();
+        assert!(explain_revert(&data).unwrap().starts_with("the proofs were not signed for a transfer"));
+        let data = ERC7857WrongOperation { index: U256::ZERO, expected: Operation::Clone.tag() }.abi_encode();
+        assert!(explain_revert(&data).unwrap().starts_with("the proofs were not signed for a clone"));
         assert_eq!(explain_revert(&[0xde, 0xad, 0xbe, 0xef]), None);
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Pure, tested natively: `envelope` (the cryptography, with known answers), `metadata`
 //! (what an agent's encrypted data holds), `proofs` (the transfer-proof digests and
-//! signatures), `contract` (the agent NFT's calldata, events and reverts) and `offer` (the
-//! codes a holder and a receiver pass each other). Browser-side: `service`, which drives
+//! signatures, and the transfer-or-clone tag both nonces carry), `contract` (the agent
+//! NFT's calldata, events and reverts) and `offer` (the codes a holder and a receiver pass
+//! each other). Browser-side: `service`, which drives
 //! storage, the light client and the wallet for the Agents pages.
 
 pub mod contract;

@@ -7,6 +7,11 @@
 //!    sealed key opens it, then signs the access proof: offer + signature is the acceptance.
 //! 3. The holder checks the acceptance and sends `iTransferFrom` (or `iCloneFrom`).
 //!
+//! Whether it is a transfer or a clone is signed, not just stated: both nonces start with
+//! the [`Operation`] tag, and `kind` must agree with them on both sides (the contract
+//! refuses proofs tagged for the other call anyway). `kind` itself is only a label for
+//! people: a code whose `kind` was edited is refused here with [`OfferError::OperationAltered`].
+//!
 //! Codes carry nothing secret: the data key inside is sealed to the receiver. Pure, so the
 //! checks here are tested natively; the browser side lives in `service`.
 
@@ -14,24 +19,16 @@ use alloy_primitives::{eip191_hash_message, Address, Bytes, B256, U256};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use super::proofs::TransferTerms;
+use super::proofs::{Operation, TransferTerms};
 
 const OFFER_PREFIX: &str = "zg-agent-offer:";
 const ACCEPTANCE_PREFIX: &str = "zg-agent-accept:";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OfferKind {
-    /// The token itself moves to the receiver.
-    Transfer,
-    /// The receiver gets a new token with the same agent; the holder keeps theirs.
-    Clone,
-}
-
 /// What the holder signs away, plus what the receiver needs to check it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
-    pub kind: OfferKind,
+    /// Must be the operation `owner_nonce` is tagged with (see [`Offer::check_for`]).
+    pub kind: Operation,
     pub chain_id: u64,
     pub nft: Address,
     pub token_id: U256,
@@ -44,6 +41,7 @@ pub struct Offer {
     pub new_data_hash: B256,
     pub new_size: u64,
     pub sealed_key: Bytes,
+    /// [`Operation::nonce`]: the operation tag, then 32 random bytes.
     pub owner_nonce: Bytes,
     /// Unix seconds after which the verifier refuses the proofs.
     pub deadline: u64,
@@ -54,6 +52,7 @@ pub struct Offer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acceptance {
     pub offer: Offer,
+    /// Tagged with the same operation as the offer's nonce.
     pub access_nonce: Bytes,
     pub access_signature: Bytes,
 }
@@ -78,6 +77,19 @@ pub enum OfferError {
     NotSignedByReceiver { to: Address, signer: Address },
     #[error("the offer expired; ask the holder for a new one")]
     Expired,
+    #[error("this code says {says} but its signatures are for a {signed}; it was altered — ask for a new one")]
+    OperationAltered { says: Operation, signed: Operation },
+    #[error("this code's signatures do not say whether they are for a transfer or a clone (it was made by an older version, or altered); ask for a new one")]
+    OperationUnsigned,
+}
+
+/// `kind` against what a signed nonce is tagged for.
+fn check_operation(kind: Operation, nonce: &[u8]) -> Result<(), OfferError> {
+    match Operation::of_nonce(nonce) {
+        Some(signed) if signed == kind => Ok(()),
+        Some(signed) => Err(OfferError::OperationAltered { says: kind, signed }),
+        None => Err(OfferError::OperationUnsigned),
+    }
 }
 
 impl Offer {
@@ -106,8 +118,37 @@ impl Offer {
         decode(code, OFFER_PREFIX, "offer")
     }
 
+    /// What the receiver will get, in words, shown before it signs the acceptance. Only
+    /// after [`Offer::check_for`]: until then `kind` is an unsigned label.
+    pub fn receiver_summary(&self) -> String {
+        match self.kind {
+            Operation::Transfer => format!(
+                "Transfer: token #{} comes to you from {}; it leaves their account, and the agent's wallet key comes with it",
+                self.token_id, self.from
+            ),
+            Operation::Clone => format!(
+                "Clone: {} keeps token #{}; you get a new token with its own agent key",
+                self.from, self.token_id
+            ),
+        }
+    }
+
+    /// What the holder's transaction will do, in words, shown before it is signed. Only
+    /// after [`Acceptance::check`]: until then `kind` is an unsigned label.
+    pub fn holder_summary(&self) -> String {
+        match self.kind {
+            Operation::Transfer => {
+                format!("Transfer: token #{} leaves your account to {}", self.token_id, self.to)
+            }
+            Operation::Clone => {
+                format!("Clone: you keep token #{}; {} gets a new token with its own agent key", self.token_id, self.to)
+            }
+        }
+    }
+
     /// The checks a receiver makes before downloading anything: the offer is for this
-    /// chain, contract, account and key, signed by the holder it names, and still valid.
+    /// chain, contract, account and key, signed by the holder it names for the operation
+    /// it states, and still valid.
     /// (That `from` still holds the token and the data is the token's is checked on chain.)
     pub fn check_for(
         &self,
@@ -133,6 +174,9 @@ impl Offer {
         if signer_of(digest, &self.owner_signature) != Some(self.from) {
             return Err(OfferError::NotSignedByHolder { from: self.from });
         }
+        // The signature holds whatever `kind` says (it is not in the digest); the tag in
+        // the signed nonce is what the holder agreed to.
+        check_operation(self.kind, &self.owner_nonce)?;
         if now_s > self.deadline {
             return Err(OfferError::Expired);
         }
@@ -149,8 +193,9 @@ impl Acceptance {
         decode(code, ACCEPTANCE_PREFIX, "acceptance")
     }
 
-    /// The holder's check before sending: the offer inside is one this holder signed, and
-    /// the receiver it names signed the access proof.
+    /// The holder's check before sending: the offer inside is one this holder signed, the
+    /// receiver it names signed the access proof, and both signed for the operation the
+    /// code states (which is the call that will be sent).
     pub fn check(&self, now_s: u64) -> Result<(), OfferError> {
         let offer = &self.offer;
         let owner_digest = offer.terms(offer.owner_nonce.clone()).ownership_digest();
@@ -162,6 +207,8 @@ impl Acceptance {
         if signer != offer.to {
             return Err(OfferError::NotSignedByReceiver { to: offer.to, signer });
         }
+        check_operation(offer.kind, &offer.owner_nonce)?;
+        check_operation(offer.kind, &self.access_nonce)?;
         if now_s > offer.deadline {
             return Err(OfferError::Expired);
         }
@@ -207,8 +254,12 @@ mod tests {
     }
 
     fn offer(holder: &SigningKey, receiver: &SigningKey) -> Offer {
+        offer_for(Operation::Transfer, holder, receiver)
+    }
+
+    fn offer_for(kind: Operation, holder: &SigningKey, receiver: &SigningKey) -> Offer {
         let mut offer = Offer {
-            kind: OfferKind::Transfer,
+            kind,
             chain_id: 31337,
             nft: NFT,
             token_id: U256::from(1),
@@ -219,7 +270,7 @@ mod tests {
             new_data_hash: B256::repeat_byte(2),
             new_size: 900,
             sealed_key: Bytes::from_static(&[9; 78]),
-            owner_nonce: Bytes::from_static(&[5; 16]),
+            owner_nonce: kind.nonce([5; 32]),
             deadline: 2_000,
             owner_signature: Bytes::new(),
         };
@@ -228,7 +279,7 @@ mod tests {
     }
 
     fn accept(offer: Offer, signer: &SigningKey) -> Acceptance {
-        let access_nonce = Bytes::from_static(&[6; 16]);
+        let access_nonce = offer.kind.nonce([6; 32]);
         let access_signature = sign_digest(signer, offer.terms(access_nonce.clone()).access_digest());
         Acceptance { offer, access_nonce, access_signature }
     }
@@ -311,5 +362,94 @@ mod tests {
         // An acceptance is not an offer, and the message says which is expected.
         let acceptance = accept(offer(&key(1), &key(2)), &key(2)).to_code();
         assert!(Offer::from_code(&acceptance).unwrap_err().to_string().contains("zg-agent-offer:"));
+    }
+
+    /// Re-encodes a code with its JSON edited, as someone with a text editor would.
+    fn edit_code(code: &str, prefix: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&b64.decode(code.strip_prefix(prefix).unwrap()).unwrap()).unwrap();
+        edit(&mut json);
+        format!("{prefix}{}", b64.encode(serde_json::to_vec(&json).unwrap()))
+    }
+
+    #[test]
+    fn an_acceptance_whose_kind_was_edited_is_refused_by_the_holder() {
+        let (a, b) = (key(1), key(2));
+        let clone = accept(offer_for(Operation::Clone, &a, &b), &b);
+        clone.check(1_000).unwrap();
+
+        // The receiver turns the clone it was offered into a transfer: both signatures
+        // still verify (kind is not in the digests), but they are tagged for a clone.
+        let edited = edit_code(&clone.to_code(), ACCEPTANCE_PREFIX, |j| j["offer"]["kind"] = "transfer".into());
+        let edited = Acceptance::from_code(&edited).unwrap();
+        assert_eq!(edited.offer.kind, Operation::Transfer);
+        let refused = edited.check(1_000).unwrap_err();
+        assert_eq!(refused, OfferError::OperationAltered { says: Operation::Transfer, signed: Operation::Clone });
+        assert_eq!(
+            refused.to_string(),
+            "this code says transfer but its signatures are for a clone; it was altered — ask for a new one"
+        );
+
+        // And the other way: a holder's transfer turned into a clone.
+        let transfer = accept(offer_for(Operation::Transfer, &a, &b), &b);
+        let mut edited = transfer.clone();
+        edited.offer.kind = Operation::Clone;
+        assert_eq!(
+            edited.check(1_000),
+            Err(OfferError::OperationAltered { says: Operation::Clone, signed: Operation::Transfer })
+        );
+
+        // The receiver signs its own access nonce for the other operation (kind unchanged):
+        // the holder would send a call whose proofs disagree, so it is refused here.
+        let mut mixed = transfer.clone();
+        mixed.access_nonce = Operation::Clone.nonce([6; 32]);
+        mixed.access_signature = sign_digest(&b, mixed.offer.terms(mixed.access_nonce.clone()).access_digest());
+        assert_eq!(
+            mixed.check(1_000),
+            Err(OfferError::OperationAltered { says: Operation::Transfer, signed: Operation::Clone })
+        );
+
+        // Untagged nonces, as codes made before operations were signed.
+        let mut untagged = transfer;
+        untagged.access_nonce = Bytes::from_static(&[6; 16]);
+        untagged.access_signature =
+            sign_digest(&b, untagged.offer.terms(untagged.access_nonce.clone()).access_digest());
+        assert_eq!(untagged.check(1_000), Err(OfferError::OperationUnsigned));
+    }
+
+    #[test]
+    fn the_receiver_refuses_an_offer_whose_kind_was_edited() {
+        let (a, b) = (key(1), key(2));
+        let o = offer_for(Operation::Clone, &a, &b);
+        let me = o.to;
+        let edited = edit_code(&o.to_code(), OFFER_PREFIX, |j| j["kind"] = "transfer".into());
+        let edited = Offer::from_code(&edited).unwrap();
+        assert_eq!(
+            edited.check_for(31337, NFT, me, &compressed(&b), 1_000),
+            Err(OfferError::OperationAltered { says: Operation::Transfer, signed: Operation::Clone })
+        );
+        // A holder who signs an untagged nonce has not said what it offers.
+        let mut untagged = o;
+        untagged.owner_nonce = Bytes::from_static(&[5; 16]);
+        untagged.owner_signature = sign_digest(&a, untagged.terms(untagged.owner_nonce.clone()).ownership_digest());
+        assert_eq!(untagged.check_for(31337, NFT, me, &compressed(&b), 1_000), Err(OfferError::OperationUnsigned));
+    }
+
+    #[test]
+    fn both_sides_are_told_which_operation_will_happen() {
+        let (a, b) = (key(1), key(2));
+        let t = offer_for(Operation::Transfer, &a, &b);
+        assert_eq!(t.holder_summary(), format!("Transfer: token #1 leaves your account to {}", t.to));
+        assert!(t.receiver_summary().starts_with(&format!("Transfer: token #1 comes to you from {}", t.from)));
+        let c = offer_for(Operation::Clone, &a, &b);
+        assert_eq!(
+            c.holder_summary(),
+            format!("Clone: you keep token #1; {} gets a new token with its own agent key", c.to)
+        );
+        assert_eq!(
+            c.receiver_summary(),
+            format!("Clone: {} keeps token #1; you get a new token with its own agent key", c.from)
+        );
     }
 }

@@ -3,13 +3,69 @@
 //! the holder signs to hand it over (the ownership proof). Both are EIP-191 signatures over
 //! a digest binding the chain, the NFT, the token, both parties, both data hashes, the
 //! sealed key, the receiver's public key, a nonce and a deadline.
+//!
+//! Each nonce starts with the [`Operation`] tag, so both signatures say whether they hand
+//! the token over or make a clone: `AgentNFT` refuses proofs whose nonces are tagged for
+//! the other call. Never build a nonce without [`Operation::nonce`].
+
+use std::fmt;
 
 use alloy_primitives::{eip191_hash_message, keccak256, Address, Bytes, B256, U256};
 use alloy_sol_types::SolValue;
 use k256::ecdsa::SigningKey;
+use serde::{Deserialize, Serialize};
 
 const ACCESS_TYPEHASH: &str = "zg-console/inft/access-proof/v1";
 const OWNERSHIP_TYPEHASH: &str = "zg-console/inft/ownership-proof/v1";
+
+/// `AgentNFT.TRANSFER_OPERATION` and `CLONE_OPERATION` are keccak256 of these.
+const TRANSFER_TAG: &str = "zg-console/inft/op/transfer";
+const CLONE_TAG: &str = "zg-console/inft/op/clone";
+
+/// What a pair of proofs authorises. It is signed by being the first 32 bytes of both
+/// nonces (the digests cover keccak256(nonce)); `AgentNFT.iTransferFrom` and `iCloneFrom`
+/// each accept only their own tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    /// The token itself moves to the receiver, with the agent's wallet key.
+    Transfer,
+    /// The receiver gets a new token with the same agent and its own new agent key; the
+    /// holder keeps theirs.
+    Clone,
+}
+
+impl Operation {
+    /// The 32-byte tag the contract compares each nonce's start with.
+    pub fn tag(self) -> B256 {
+        keccak256(match self {
+            Operation::Transfer => TRANSFER_TAG,
+            Operation::Clone => CLONE_TAG,
+        })
+    }
+
+    /// A proof nonce for this operation: the tag, then 32 random bytes that make it
+    /// single-use (the verifier accepts each nonce once per signer).
+    pub fn nonce(self, random: [u8; 32]) -> Bytes {
+        [self.tag().as_slice(), &random].concat().into()
+    }
+
+    /// The operation a nonce was made for, by the contract's rule (its first 32 bytes are
+    /// a tag); `None` for a nonce that names neither.
+    pub fn of_nonce(nonce: &[u8]) -> Option<Operation> {
+        let head = nonce.get(..32)?;
+        [Operation::Transfer, Operation::Clone].into_iter().find(|op| op.tag().as_slice() == head)
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Operation::Transfer => "transfer",
+            Operation::Clone => "clone",
+        })
+    }
+}
 
 /// Everything a transfer proof commits to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,8 +128,12 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
+    fn fixture_json() -> Value {
+        serde_json::from_str(include_str!("fixtures/proof-digests.json")).unwrap()
+    }
+
     fn fixture() -> (TransferTerms, B256, B256) {
-        let v: Value = serde_json::from_str(include_str!("fixtures/proof-digests.json")).unwrap();
+        let v = fixture_json();
         let p = &v["params"];
         let s = |k: &str| p[k].as_str().unwrap();
         let terms = TransferTerms {
@@ -97,6 +157,45 @@ mod tests {
         let (terms, access, ownership) = fixture();
         assert_eq!(terms.access_digest(), access);
         assert_eq!(terms.ownership_digest(), ownership);
+    }
+
+    #[test]
+    fn operation_tags_and_tagged_nonces_match_an_independent_implementation() {
+        let v = fixture_json();
+        let hash = |k: &str| v["operations"][k].as_str().unwrap().parse::<B256>().unwrap();
+        assert_eq!(Operation::Transfer.tag(), hash("transfer"));
+        assert_eq!(Operation::Clone.tag(), hash("clone"));
+
+        // A clone-tagged nonce, built here, gives the digests ethers computes for it.
+        let tagged = &v["tagged"];
+        let nonce = Operation::Clone.nonce([0x44; 32]);
+        assert_eq!(nonce, tagged["nonce"].as_str().unwrap().parse::<Bytes>().unwrap());
+        let (mut terms, _, _) = fixture();
+        terms.nonce = nonce;
+        assert_eq!(terms.access_digest(), tagged["access"].as_str().unwrap().parse::<B256>().unwrap());
+        assert_eq!(terms.ownership_digest(), tagged["ownership"].as_str().unwrap().parse::<B256>().unwrap());
+    }
+
+    #[test]
+    fn a_nonce_names_its_operation_by_its_first_32_bytes_only() {
+        for op in [Operation::Transfer, Operation::Clone] {
+            let nonce = op.nonce([7; 32]);
+            assert_eq!(nonce.len(), 64);
+            assert_eq!(Operation::of_nonce(&nonce), Some(op));
+            // The contract reads only the head; what follows is the signer's randomness.
+            assert_eq!(Operation::of_nonce(&nonce[..32]), Some(op));
+            // Shorter than a tag, or untagged (as codes made before tags were): no operation.
+            assert_eq!(Operation::of_nonce(&nonce[..31]), None);
+        }
+        assert_eq!(Operation::of_nonce(&[5; 16]), None);
+        assert_eq!(Operation::of_nonce(&[0; 64]), None);
+        assert_ne!(Operation::Transfer.tag(), Operation::Clone.tag());
+        // The same randomness under the two tags gives two digests: the tag is signed.
+        let (mut terms, _, _) = fixture();
+        terms.nonce = Operation::Transfer.nonce([1; 32]);
+        let transfer = terms.ownership_digest();
+        terms.nonce = Operation::Clone.nonce([1; 32]);
+        assert_ne!(terms.ownership_digest(), transfer);
     }
 
     #[test]

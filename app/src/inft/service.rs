@@ -19,8 +19,8 @@ use wasm_light_client::{CallOutcome, HeaderChain, LogFilter, ProvenLog, Verified
 use super::contract;
 use super::envelope;
 use super::metadata::{AgentMetadata, MetadataError};
-use super::offer::{Acceptance, Offer, OfferError, OfferKind};
-use super::proofs::sign_digest;
+use super::offer::{Acceptance, Offer, OfferError};
+use super::proofs::{sign_digest, Operation};
 use crate::chain::client::{ChainClient, ChainError, Inclusion};
 use crate::storage::plan::Placement;
 use crate::storage::records::{self, UploadRecord};
@@ -283,7 +283,7 @@ impl AgentService {
         &self,
         key: &SigningKey,
         agent: &OpenedAgent,
-        kind: OfferKind,
+        kind: Operation,
         receiver_key: &[u8],
         step: &dyn Fn(Step),
     ) -> Result<Offer, AgentError> {
@@ -295,7 +295,7 @@ impl AgentService {
             return Err(AgentError::StaleOffer { token: agent.token });
         }
         let mut metadata = agent.metadata.clone();
-        if kind == OfferKind::Clone {
+        if kind == Operation::Clone {
             metadata = metadata.with_new_agent_key();
         }
         step(Step::Encrypting);
@@ -314,7 +314,9 @@ impl AgentService {
             new_data_hash: root,
             new_size: size,
             sealed_key: sealed.sealed_key.into(),
-            owner_nonce: random_nonce(),
+            // The operation goes into the signed nonce: the holder's signature is for this
+            // kind only, and the contract refuses it for the other call.
+            owner_nonce: kind.nonce(random_32()),
             deadline: now_s() + OFFER_LIFETIME_S,
             owner_signature: Bytes::new(),
         };
@@ -336,20 +338,19 @@ impl AgentService {
         Ok(AgentMetadata::open(&ciphertext, &offer.sealed_key, &secret_of(key))?)
     }
 
-    /// After [`Self::inspect`]: the receiver's signed access proof.
+    /// After [`Self::inspect`]: the receiver's signed access proof, for the operation the
+    /// offer states (which `inspect` checked is the one the holder signed).
     pub fn accept(key: &SigningKey, offer: Offer) -> Acceptance {
-        let access_nonce = random_nonce();
+        let access_nonce = offer.kind.nonce(random_32());
         let access_signature = sign_digest(key, offer.terms(access_nonce.clone()).access_digest());
         Acceptance { offer, access_nonce, access_signature }
     }
 
-    /// The holder completes a transfer or clone the receiver accepted. Returns the
-    /// inclusion and, for a clone, the new token.
-    pub async fn complete(
-        &self,
-        key: &SigningKey,
-        acceptance: &Acceptance,
-    ) -> Result<(Inclusion, Option<U256>), AgentError> {
+    /// The holder's review of an acceptance, before anything is signed: both signatures
+    /// check out for the operation the code states, the offer is this account's, and it
+    /// still holds the token with the data the offer was made for. After it,
+    /// [`Offer::holder_summary`] says truthfully what [`Self::complete`] will send.
+    pub async fn review(&self, key: &SigningKey, acceptance: &Acceptance) -> Result<(), AgentError> {
         acceptance.check(now_s())?;
         let offer = &acceptance.offer;
         self.require_holder(offer.token_id, address_of(key)).await?;
@@ -359,6 +360,19 @@ impl AgentService {
         if self.data_hash(offer.token_id).await? != offer.old_data_hash {
             return Err(AgentError::StaleOffer { token: offer.token_id });
         }
+        Ok(())
+    }
+
+    /// The holder completes a transfer or clone the receiver accepted and the holder
+    /// reviewed; the review is repeated, since the chain may have moved on. Returns the
+    /// inclusion and, for a clone, the new token.
+    pub async fn complete(
+        &self,
+        key: &SigningKey,
+        acceptance: &Acceptance,
+    ) -> Result<(Inclusion, Option<U256>), AgentError> {
+        self.review(key, acceptance).await?;
+        let offer = &acceptance.offer;
         let terms = offer.terms(Bytes::new());
         let proof = contract::validity_proof(
             &terms,
@@ -368,11 +382,11 @@ impl AgentService {
             acceptance.access_signature.clone(),
         );
         let call = match offer.kind {
-            OfferKind::Transfer => contract::transfer_call(&terms, proof),
-            OfferKind::Clone => contract::clone_call(&terms, proof),
+            Operation::Transfer => contract::transfer_call(&terms, proof),
+            Operation::Clone => contract::clone_call(&terms, proof),
         };
         let included = self.send(key, call).await?;
-        let new_token = (offer.kind == OfferKind::Clone)
+        let new_token = (offer.kind == Operation::Clone)
             .then(|| {
                 included
                     .logs
@@ -525,10 +539,11 @@ fn secret_of(key: &SigningKey) -> SecretKey {
     SecretKey::from(key.as_nonzero_scalar())
 }
 
-fn random_nonce() -> Bytes {
-    let mut nonce = [0u8; 16];
-    getrandom::getrandom(&mut nonce).expect("the platform's CSPRNG");
-    Bytes::copy_from_slice(&nonce)
+/// The random half of a proof nonce (the other is the operation tag).
+fn random_32() -> [u8; 32] {
+    let mut random = [0u8; 32];
+    getrandom::getrandom(&mut random).expect("the platform's CSPRNG");
+    random
 }
 
 fn now_s() -> u64 {

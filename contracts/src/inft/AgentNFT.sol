@@ -17,7 +17,19 @@ import {
 /// token only changes hands with proofs that the receiver can open re-encrypted data
 /// (`iTransferFrom`), so a plain ERC-721 transfer, which would leave the new holder unable
 /// to read the agent, is refused.
+///
+/// Transfer or clone is decided by both parties' signatures, not by which function the
+/// holder calls: the first 32 bytes of every access and ownership nonce are the operation
+/// tag (`TRANSFER_OPERATION` or `CLONE_OPERATION`), and both digests the verifier checks
+/// cover keccak256(nonce). `iTransferFrom` accepts only proofs tagged for a transfer,
+/// `iCloneFrom` only proofs tagged for a clone, so neither side can turn a promised clone
+/// into a transfer or the reverse. The tags are read from the verifier's outputs, which
+/// carry both nonces in ERC-7857's shape, so a verifier without an operation parameter
+/// (0G's reference ABI) keeps the rule.
 contract AgentNFT is ERC721, IERC7857 {
+    bytes32 public constant TRANSFER_OPERATION = keccak256("zg-console/inft/op/transfer");
+    bytes32 public constant CLONE_OPERATION = keccak256("zg-console/inft/op/clone");
+
     IERC7857DataVerifier public immutable override verifier;
     uint256 public nextTokenId = 1;
 
@@ -38,6 +50,9 @@ contract AgentNFT is ERC721, IERC7857 {
     error ERC7857AlreadyAuthorized(address user);
     error ERC7857NotAuthorized(address user);
     error ERC7857InvalidUser(address user);
+    /// @dev Proof `index`'s access or ownership nonce does not start with `expected`: the
+    /// parties signed for the other operation (or for none).
+    error ERC7857WrongOperation(uint256 index, bytes32 expected);
 
     constructor(IERC7857DataVerifier verifier_) ERC721("zg-console Agent", "AGENT") {
         verifier = verifier_;
@@ -92,7 +107,8 @@ contract AgentNFT is ERC721, IERC7857 {
         if (!_isAuthorized(_requireOwned(tokenId), msg.sender, tokenId)) {
             revert ERC721InsufficientApproval(msg.sender, tokenId);
         }
-        (IntelligentData[] memory newDatas, bytes[] memory keys) = _checkProofs(from, to, tokenId, proofs);
+        (IntelligentData[] memory newDatas, bytes[] memory keys) =
+            _checkProofs(from, to, tokenId, proofs, TRANSFER_OPERATION);
         IntelligentData[] memory old = _datas[tokenId];
         delete _datas[tokenId];
         for (uint256 i = 0; i < newDatas.length; i++) {
@@ -117,7 +133,8 @@ contract AgentNFT is ERC721, IERC7857 {
         if (!_isAuthorized(_requireOwned(tokenId), msg.sender, tokenId)) {
             revert ERC721InsufficientApproval(msg.sender, tokenId);
         }
-        (IntelligentData[] memory newDatas, bytes[] memory keys) = _checkProofs(from, to, tokenId, proofs);
+        (IntelligentData[] memory newDatas, bytes[] memory keys) =
+            _checkProofs(from, to, tokenId, proofs, CLONE_OPERATION);
         newTokenId = nextTokenId++;
         bytes32[] memory hashes = new bytes32[](newDatas.length);
         string[] memory descriptions = new string[](newDatas.length);
@@ -132,10 +149,15 @@ contract AgentNFT is ERC721, IERC7857 {
         emit PublishedSealedKey(to, newTokenId, keys);
     }
 
-    function _checkProofs(address from, address to, uint256 tokenId, TransferValidityProof[] calldata proofs)
-        private
-        returns (IntelligentData[] memory newDatas, bytes[] memory keys)
-    {
+    /// @dev `operation` is the tag every nonce must start with: what both parties signed
+    /// for must be what is being done.
+    function _checkProofs(
+        address from,
+        address to,
+        uint256 tokenId,
+        TransferValidityProof[] calldata proofs,
+        bytes32 operation
+    ) private returns (IntelligentData[] memory newDatas, bytes[] memory keys) {
         IntelligentData[] storage current = _datas[tokenId];
         if (proofs.length != current.length) revert ERC7857ProofCountMismatch(current.length, proofs.length);
         if (ownerOf(tokenId) != from) revert ERC721IncorrectOwner(from, tokenId, ownerOf(tokenId));
@@ -154,9 +176,19 @@ contract AgentNFT is ERC721, IERC7857 {
             if (assistant != to && assistant != _delegates[to]) {
                 revert ERC7857AccessAssistantMismatch(assistant, to);
             }
+            if (
+                !_taggedFor(outputs[i].accessProofNonce, operation)
+                    || !_taggedFor(outputs[i].ownershipProofNonce, operation)
+            ) revert ERC7857WrongOperation(i, operation);
             newDatas[i] = IntelligentData({dataDescription: current[i].dataDescription, dataHash: outputs[i].newDataHash});
             keys[i] = outputs[i].sealedKey;
         }
+    }
+
+    /// @dev A nonce shorter than the tag carries no operation and is refused, rather than
+    /// read zero-padded.
+    function _taggedFor(bytes memory nonce, bytes32 operation) private pure returns (bool) {
+        return nonce.length >= 32 && bytes32(nonce) == operation;
     }
 
     function authorizeUsage(uint256 tokenId, address user) external {

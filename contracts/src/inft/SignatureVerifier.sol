@@ -15,7 +15,10 @@ import {
 /// decrypt the new data and that the hashes match; the holder signs the ownership proof.
 /// Both are EIP-191 signatures over a digest that binds the chain, the NFT contract (the
 /// caller), the token, both parties, both data hashes, the sealed key, the receiver's
-/// public key, a nonce and a deadline. Each nonce is accepted once per signer.
+/// public key, a nonce and a deadline. Each nonce is accepted once per signer. A nonce
+/// starts with the operation tag (transfer or clone, see `AgentNFT`), so signing the nonce
+/// signs which operation the proofs are for; the NFT checks the tag on the nonces this
+/// verifier returns.
 contract SignatureVerifier is IERC7857DataVerifier {
     bytes32 public constant ACCESS_TYPEHASH = keccak256("zg-console/inft/access-proof/v1");
     bytes32 public constant OWNERSHIP_TYPEHASH = keccak256("zg-console/inft/ownership-proof/v1");

@@ -16,7 +16,8 @@ use crate::compute::local::{self, LocalAnswer, LocalEvent, Prefer};
 use crate::compute::service::{AnswerCheck, ComputeService};
 use crate::format::{format_0g, short_hash};
 use crate::inft::metadata::{AgentMetadata, MemoryEntry};
-use crate::inft::offer::{Acceptance, Offer, OfferKind};
+use crate::inft::offer::{Acceptance, Offer};
+use crate::inft::proofs::Operation;
 use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent, Step};
 use crate::ui::components::{AddressView, BalanceView, CopyButton, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{use_app, AppState, Connection, Latest};
@@ -362,8 +363,10 @@ fn ReceiveCard(service: Service) -> impl IntoView {
                         {format!("You can open this agent: \"{name}\" ({model}). Its data matches the offered root, and {} holds agent #{} (verified).",
                             offer.from, offer.token_id)}
                     </div>
+                    // Said before the acceptance is signed: the operation the holder's
+                    // signature is for (inspect checked `kind` against it).
+                    <div class="alert alert-info" data-testid="offer-operation">{offer.receiver_summary()}</div>
                     <dl class="kv">
-                        <dt>"Kind"</dt><dd>{match offer.kind { OfferKind::Transfer => "Transfer: the token comes to you", OfferKind::Clone => "Clone: a new token for you; the holder keeps theirs" }}</dd>
                         <dt>"New data root"</dt><dd class="mono">{short_hash(&offer.new_data_hash.to_string())}</dd>
                     </dl>
                     <div class="row">
@@ -383,16 +386,26 @@ fn ReceiveCard(service: Service) -> impl IntoView {
     }
 }
 
-/// The holder's last step: the receiver's acceptance in, the transaction out.
+/// The holder's last step: the receiver's acceptance in, reviewed (what will be sent, in
+/// words), then the transaction out. What is sent is the acceptance that was reviewed,
+/// not the text box, so editing the code after the review cannot change it.
 #[component]
 fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
     let app = use_app();
     let code = RwSignal::new(String::new());
+    let reviewed = RwSignal::new(None::<Acceptance>);
     let busy = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let complete = move |_| {
+    // A new code needs a new review.
+    Effect::new(move || {
+        code.track();
+        reviewed.set(None);
+    });
+    let review = move |_| {
         error.set(None);
-        let acceptance = match Acceptance::from_code(&code.get_untracked()) {
+        reviewed.set(None);
+        let text = code.get_untracked();
+        let acceptance = match Acceptance::from_code(&text) {
             Ok(a) => a,
             Err(e) => return error.set(Some(e.to_string())),
         };
@@ -403,7 +416,30 @@ fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
             Ok(k) => k,
             Err(e) => return error.set(Some(e)),
         };
-        busy.set(Some("Checking the acceptance and sending the transfer…".into()));
+        busy.set(Some("Checking the signatures and that you still hold the agent…".into()));
+        spawn_local(async move {
+            let result = svc.review(&key, &acceptance).await;
+            busy.set(None);
+            match result {
+                // Shown only if the box still holds the code that was reviewed.
+                Ok(()) if code.get_untracked() == text => reviewed.set(Some(acceptance)),
+                Ok(()) => {}
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let send = move |_| {
+        let Some(acceptance) = reviewed.get_untracked() else { return };
+        let Some(svc) = service.get_value() else { return };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        error.set(None);
+        busy.set(Some(match acceptance.offer.kind {
+            Operation::Transfer => "Sending the transfer…".into(),
+            Operation::Clone => "Sending the clone…".into(),
+        }));
         spawn_local(async move {
             let result = svc.complete(&key, &acceptance).await;
             busy.set(None);
@@ -425,7 +461,7 @@ fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
     view! {
         <section class="card" aria-label="Complete a handover">
             <h2 class="card-title">"Complete a transfer or clone"</h2>
-            <p class="muted">"Paste the acceptance code the receiver sent back. It is checked against your own offer before anything is sent."</p>
+            <p class="muted">"Paste the acceptance code the receiver sent back. It is checked against your own offer, and you see what will be sent, before anything is signed."</p>
             <div class="field">
                 <label for="complete-code">"Acceptance code"</label>
                 <textarea id="complete-code" rows="3" class="mono" spellcheck="false" placeholder="zg-agent-accept:…" bind:value=code></textarea>
@@ -434,8 +470,17 @@ fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
             <ErrorAlert message=error />
             <div class="row">
                 <span class="spacer"></span>
-                <button class="btn btn-primary" on:click=complete disabled=move || busy.get().is_some()>"Complete"</button>
+                <button class="btn" on:click=review disabled=move || busy.get().is_some()>"Check acceptance"</button>
             </div>
+            {move || reviewed.get().map(|acceptance| view! {
+                <div class="stack" data-testid="handover-preview">
+                    <div class="alert alert-info" data-testid="handover-operation">{acceptance.offer.holder_summary()}</div>
+                    <div class="row">
+                        <span class="spacer"></span>
+                        <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>"Sign and send"</button>
+                    </div>
+                </div>
+            })}
         </section>
     }
 }
@@ -744,7 +789,7 @@ fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView {
             Ok(k) => k,
             Err(e) => return error.set(Some(e)),
         };
-        let kind = if clone.get_untracked() { OfferKind::Clone } else { OfferKind::Transfer };
+        let kind = if clone.get_untracked() { Operation::Clone } else { Operation::Transfer };
         spawn_local(async move {
             let result =
                 svc.offer(&key, &opened.get_value(), kind, &receiver_key.to_sec1_bytes(), &step_reporter(busy)).await;
