@@ -249,17 +249,40 @@ for (const [name, expect] of CLASSES) {
           /^Not proven in this browser: /);
         assert.equal(await page.locator('[data-state="verified"]').count(), 0, 'nothing is marked verified');
         await shot(page, `adv-${name}-unverified`);
-      } else if (expect.kind === 'fees') {
+        // A payment built on the node's word for the nonce needs the user's explicit yes:
+        // a node could hand out a later nonce and replay the payment when it chooses.
         await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Send' }).click();
-        await page.getByRole('heading', { name: 'Send 0G', level: 1 }).waitFor();
-        const hint = page.getByTestId('fee-hint');
-        await hint.filter({ hasText: /above this network's limit/ }).waitFor({ timeout: 20_000 });
-        assert.match(await hint.textContent(), /suggested a priority fee of 10000000000000 gwei.*10 gwei is offered instead/);
-        assert.equal(await page.locator('#send-priority').inputValue(), '10');
-        const maxFee = Number(await page.locator('#send-max-fee').inputValue());
-        assert.ok(maxFee <= 100, `the max fee ${maxFee} gwei is within the devnet's limit`);
-        await shot(page, `adv-${name}-send`);
-        await goTo(page, 'Wallet');
+        try {
+          await page.getByRole('heading', { name: 'Send 0G', level: 1 }).waitFor();
+          await page.getByTestId('fee-hint').filter({ hasNotText: /Suggesting/ }).waitFor();
+          await page.getByLabel('To address').fill(`0x${'be'.repeat(20)}`);
+          await page.getByLabel('Amount').fill('1');
+          await page.getByRole('button', { name: 'Review' }).click();
+          const warning = page.getByTestId('unverified-nonce');
+          await warning.waitFor();
+          assert.match(await warning.textContent(), /is the node's word, not proven .*replay this payment/);
+          await page.getByRole('button', { name: 'Sign and send' }).click();
+          await page.locator('.alert-error').filter({ hasText: 'Tick the box to accept an unverified nonce' }).waitFor();
+          await shot(page, `adv-${name}-unverified-nonce`);
+        } finally {
+          await goTo(page, 'Wallet');
+        }
+      } else if (expect.kind === 'fees') {
+        // This walk runs on a custom network, whose limits are 0G's defaults: a tip of at
+        // most 50 gwei and a max fee of at most 1,000 gwei per gas.
+        await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Send' }).click();
+        try {
+          await page.getByRole('heading', { name: 'Send 0G', level: 1 }).waitFor();
+          const hint = page.getByTestId('fee-hint');
+          await hint.filter({ hasText: /above this network's limit/ }).waitFor({ timeout: 20_000 });
+          assert.match(await hint.textContent(), /suggested a priority fee of 10000000000000 gwei.*; 50 gwei is offered instead/);
+          assert.equal(await page.locator('#send-priority').inputValue(), '50');
+          const maxFee = Number(await page.locator('#send-max-fee').inputValue());
+          assert.ok(maxFee <= 1000, `the max fee ${maxFee} gwei is within the network's limit`);
+          await shot(page, `adv-${name}-send`);
+        } finally {
+          await goTo(page, 'Wallet');
+        }
       } else if (expect.kind === 'reconnect') {
         await goTo(page, 'Settings');
         await page.getByRole('form', { name: 'Custom network' }).getByRole('button', { name: 'Use this network' }).click();

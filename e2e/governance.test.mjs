@@ -123,21 +123,24 @@ test('three voters wrap 0G; one moves its delegation before the snapshot and the
   // Every transaction is reviewed before it is signed: what it calls, what it sends, the
   // most it can cost. Rejecting it signs and sends nothing.
   a.approving = false;
-  const nonce = await rpc(devnet.rpcUrl, 'eth_getTransactionCount', [a.address, 'latest']);
-  const card = a.page.getByRole('region', { name: 'Voting power' });
-  await card.getByLabel('Amount to wrap or unwrap').fill('5');
-  await card.getByRole('button', { name: 'Wrap', exact: true }).click();
-  const dialog = a.page.getByTestId('tx-review');
-  await dialog.waitFor();
-  assert.equal((await dialog.getByTestId('tx-review-what').textContent()).trim(), 'Calls deposit on Wrapped 0G (voting power)');
-  assert.equal((await dialog.getByTestId('tx-review-value').textContent()).trim(), '5 0G');
-  assert.match(await dialog.getByTestId('tx-review-worst').textContent(), /^5\.\d+ 0G$/, 'the value plus the most the gas can cost');
-  assert.match(await dialog.getByTestId('tx-review-fees').textContent(), /gwei \/ [\d.]+ gwei per gas/);
-  await shot(a.page, 'gov-tx-review');
-  await dialog.getByRole('button', { name: 'Reject' }).click();
-  await card.locator('.alert-error').filter({ hasText: 'you declined the transaction; nothing was signed or sent' }).waitFor();
-  assert.equal(await rpc(devnet.rpcUrl, 'eth_getTransactionCount', [a.address, 'latest']), nonce, 'nothing was sent');
-  a.approving = true;
+  try {
+    const nonce = await rpc(devnet.rpcUrl, 'eth_getTransactionCount', [a.address, 'latest']);
+    const card = a.page.getByRole('region', { name: 'Voting power' });
+    await card.getByLabel('Amount to wrap or unwrap').fill('5');
+    await card.getByRole('button', { name: 'Wrap', exact: true }).click();
+    const dialog = a.page.getByTestId('tx-review');
+    await dialog.waitFor();
+    assert.equal((await dialog.getByTestId('tx-review-what').textContent()).trim(), 'Calls deposit on Wrapped 0G (voting power)');
+    assert.equal((await dialog.getByTestId('tx-review-value').textContent()).trim(), '5 0G');
+    assert.match(await dialog.getByTestId('tx-review-worst').textContent(), /^5\.\d+ 0G$/, 'the value plus the most the gas can cost');
+    assert.match(await dialog.getByTestId('tx-review-fees').textContent(), /gwei \/ [\d.]+ gwei per gas/);
+    await shot(a.page, 'gov-tx-review');
+    await dialog.getByRole('button', { name: 'Reject' }).click();
+    await card.locator('.alert-error').filter({ hasText: 'you declined the transaction; nothing was signed or sent' }).waitFor();
+    assert.equal(await rpc(devnet.rpcUrl, 'eth_getTransactionCount', [a.address, 'latest']), nonce, 'nothing was sent');
+  } finally {
+    a.approving = true;
+  }
 
   await wrap(a.page, 300);
   assert.ok(a.reviews.some((r) => /Most it can cost/.test(r)), 'the wrap was reviewed before it was signed');
@@ -275,31 +278,31 @@ test('a node that misreports a tally is caught: the tally is withheld, never sho
   const isRpc = (url) => url.href.replace(/\/$/, '') === devnet.rpcUrl.replace(/\/$/, '');
   await page.route(isRpc, viaProxy);
   try {
-    const proposals = page.getByRole('region', { name: 'Proposals' });
-    await proposals.getByRole('button', { name: 'Refresh' }).click();
-    await proposalCard(page, 'Pay the docs writer').getByTestId('tally').waitFor({ timeout: 30_000 });
-    for (let i = 0; ((await proxy.state()).calls.eth_getProof ?? 0) === 0; i++) {
-      assert.ok(i < 60, 'the proofs come through the proxy');
-      await page.waitForTimeout(500);
-    }
-    const honest = await tallies(page, 'Pay the docs writer');
-    assert.deepEqual(honest.shown, honest.contract);
+      const proposals = page.getByRole('region', { name: 'Proposals' });
+      await proposals.getByRole('button', { name: 'Refresh' }).click();
+      await proposalCard(page, 'Pay the docs writer').getByTestId('tally').waitFor({ timeout: 30_000 });
+      for (let i = 0; ((await proxy.state()).calls.eth_getProof ?? 0) === 0; i++) {
+        assert.ok(i < 60, 'the proofs come through the proxy');
+        await page.waitForTimeout(500);
+      }
+      const honest = await tallies(page, 'Pay the docs writer');
+      assert.deepEqual(honest.shown, honest.contract);
 
-    await proxy.set('forge-storage-value');
-    await proposals.getByRole('button', { name: 'Refresh' }).click();
-    const refusal = proposals.getByRole('alert').filter({ hasText: 'not proven by the light client' });
-    await refusal.waitFor({ timeout: 60_000 });
-    assert.match(await refusal.textContent(), /does not match its storage root/);
-    assert.equal(await page.locator('[data-testid^="tally-"]').count(), 0, 'no tally is on screen while the node lies');
-    assert.ok(((await proxy.state()).tampered.eth_getProof ?? 0) > 0, 'the lie was told');
-    await shot(page, 'gov-05-forged-tally-withheld');
+      await proxy.set('forge-storage-value');
+      await proposals.getByRole('button', { name: 'Refresh' }).click();
+      const refusal = proposals.getByRole('alert').filter({ hasText: 'not proven by the light client' });
+      await refusal.waitFor({ timeout: 60_000 });
+      assert.match(await refusal.textContent(), /does not match its storage root/);
+      assert.equal(await page.locator('[data-testid^="tally-"]').count(), 0, 'no tally is on screen while the node lies');
+      assert.ok(((await proxy.state()).tampered.eth_getProof ?? 0) > 0, 'the lie was told');
+      await shot(page, 'gov-05-forged-tally-withheld');
 
-    await proxy.set(null);
-    await proposals.getByRole('button', { name: 'Refresh' }).click();
-    await proposalCard(page, 'Pay the docs writer').getByTestId('tally').waitFor({ timeout: 60_000 });
-    const again = await tallies(page, 'Pay the docs writer');
-    assert.deepEqual(again.shown, again.contract);
-    assert.equal(again.badge, 'verified');
+      await proxy.set(null);
+      await proposals.getByRole('button', { name: 'Refresh' }).click();
+      await proposalCard(page, 'Pay the docs writer').getByTestId('tally').waitFor({ timeout: 60_000 });
+      const again = await tallies(page, 'Pay the docs writer');
+      assert.deepEqual(again.shown, again.contract);
+      assert.equal(again.badge, 'verified');
   } finally {
     await page.unroute(isRpc, viaProxy);
     await proxy.close();

@@ -159,12 +159,12 @@ pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> imp
                             <dt>"Network"</dt><dd>{format!("{} (chain {})", r.network, r.chain_id)}</dd>
                             <dt>"From"</dt><dd><AddressView address=r.from /></dd>
                             <dt>"To"</dt><dd><AddressView address=r.to /></dd>
-                            <dt>"Sends"</dt><dd data-testid="tx-review-value">{format_0g(r.value)}" 0G"</dd>
+                            <dt>"Sends"</dt><dd data-testid="tx-review-value">{format_0g(r.value)}</dd>
                             <dt>"Gas limit"</dt><dd>{r.gas_limit.to_string()}</dd>
                             <dt>"Base fee"</dt><dd>{base}</dd>
                             <dt>"Max fee / priority fee"</dt><dd data-testid="tx-review-fees">{format!("{} / {} per gas", format_gwei(r.fees.max_fee_per_gas), format_gwei(r.fees.tip))}</dd>
-                            <dt>"Most it can cost"</dt><dd data-testid="tx-review-worst"><strong>{format_0g(r.worst_case)}" 0G"</strong></dd>
-                            <dt>"Balance after, at worst"</dt><dd>{if over { "not enough funds".to_string() } else { format!("{} 0G", format_0g(left)) }}</dd>
+                            <dt>"Most it can cost"</dt><dd data-testid="tx-review-worst"><strong>{format_0g(r.worst_case)}</strong></dd>
+                            <dt>"Balance after, at worst"</dt><dd>{if over { "not enough funds".to_string() } else { format_0g(left) }}</dd>
                             <dt>"Nonce"</dt><dd>{r.nonce.to_string()}" (proven)"</dd>
                         </dl>
                         {lowered.map(|l| view! { <p class="alert alert-warn" data-testid="tx-review-lowered">{l}</p> })}
