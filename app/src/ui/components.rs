@@ -139,7 +139,7 @@ fn BigBalance(verdict: Verified<AccountState>) -> impl IntoView {
             <ProofBadge verdict=verdict />
             {nonce.map(|n| view! { <span>{format!("{n} transaction{} sent", if n == 1 { "" } else { "s" })}</span> })}
         </div>
-        {reason.map(|(class, text)| view! { <p class=class data-testid="balance-reason">{node_words_apart(&text)}</p> })}
+        {reason.map(|(class, text)| view! { <p class=class data-testid="balance-reason"><span>{node_words_apart(&text)}</span></p> })}
     }
 }
 

@@ -45,7 +45,7 @@ pub fn Shell() -> impl IntoView {
                     Connection::Failed(e) => Some(view! {
                         <div class="alert alert-error" role="alert" data-testid="connection-error">
                             <div class="alert-title">"Cannot use this network"</div>
-                            <div>{e}</div>
+                            <div>{crate::ui::components::node_words_apart(&e)}</div>
                         </div>
                     }),
                     _ => None,

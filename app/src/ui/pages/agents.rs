@@ -19,7 +19,7 @@ use crate::inft::metadata::{AgentMetadata, MemoryEntry};
 use crate::inft::offer::{Acceptance, Offer};
 use crate::inft::proofs::Operation;
 use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent, Step};
-use crate::ui::components::{AddressView, BalanceView, CopyButton, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::components::{node_words_apart, AddressView, BalanceView, CopyButton, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{use_app, AppState, Connection, Latest};
 
 type Service = StoredValue<Option<Rc<AgentService>>, LocalStorage>;
@@ -154,7 +154,7 @@ fn AgentList(rows: RwSignal<Listing>, selected: RwSignal<Option<U256>>, reload: 
             </form>
             {move || match rows.get() {
                 None => view! { <p class="muted"><Spinner />" Finding your agents in proven Transfer events…"</p> }.into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e}</div> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
                 Some(Ok((list, _))) if list.is_empty() => view! {
                     <p class="muted" data-testid="no-agents">"You hold no agents on this network yet. Create one below, or receive one with an offer code."</p>
                 }.into_any(),
@@ -510,7 +510,7 @@ fn AgentDetail(service: Service, token: U256, back: Callback<()>) -> impl IntoVi
             None => view! { <p class="muted"><Spinner />{format!(" Proving agent #{token} and opening its data…")}</p> }.into_any(),
             Some(Err(e)) => view! {
                 <h1 class="page-title">{format!("Agent #{token}")}</h1>
-                <div class="alert alert-error" role="alert" data-testid="agent-error">{e}</div>
+                <div class="alert alert-error" role="alert" data-testid="agent-error">{node_words_apart(&e.to_string())}</div>
             }.into_any(),
             Some(Ok(opened)) => view! {
                 <AgentView service opened reload=Callback::new(move |_| load()) />
@@ -742,7 +742,7 @@ fn AuthorizedCard(service: Service, token: U256) -> impl IntoView {
             <p class="muted">"Authorized users may run the agent; they cannot read its data or move it. The list is cleared when the agent changes hands."</p>
             {move || match users.get() {
                 None => view! { <p class="muted"><Spinner />" Reading the list through the light client…"</p> }.into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e}</div> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
                 Some(Ok((list, _))) if list.is_empty() => view! { <p class="muted" data-testid="authorized-users">"Nobody else."</p> }.into_any(),
                 Some(Ok((list, _))) => view! {
                     <ul class="plain-list" data-testid="authorized-users">

@@ -13,7 +13,7 @@ use wasm_light_client::Verified;
 use crate::compute::contract::{min_ledger_text, pending_refunds, Service};
 use crate::compute::service::{ComputeService, Overview, ProviderView};
 use crate::format::{format_0g, parse_0g};
-use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{on_connect, use_app, AppState, Latest};
 use crate::ui::tx::{run_tx, TxView};
 
@@ -62,10 +62,10 @@ pub fn ComputePage() -> impl IntoView {
     view! {
         <h1 class="page-title">"Compute"</h1>
         <div class="stack">
-            {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{e}</div> })}
+            {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{node_words_apart(&e.to_string())}</div> })}
             {move || match loaded.get() {
                 None => view! { <p class="muted"><Spinner />" Proving the registry and your ledger…"</p> }.into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e}</div> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
                 Some(Ok(_)) => ().into_any(),
             }}
             {move || overview.get().map(|o| view! { <LedgerCard service overview=o reload=reload_cb /> })}

@@ -12,7 +12,7 @@ use wasm_light_client::Verified;
 use crate::format::{format_0g, parse_0g};
 use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
-use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{on_connect, use_app, AppState, Latest};
 use crate::ui::tx::{run_tx, TxView};
 
@@ -73,7 +73,7 @@ pub fn GovernancePage() -> impl IntoView {
     view! {
         <h1 class="page-title">"Governance"</h1>
         <div class="stack">
-            {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{e}</div> })}
+            {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{node_words_apart(&e.to_string())}</div> })}
             <PowerCard service power reload=Callback::new(move |_| reload()) />
             <ProposalsCard service proposals reload=Callback::new(move |_| reload()) />
             <ProposeCard service reload=Callback::new(move |_| reload()) />
@@ -135,7 +135,7 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
             <p class="muted">"Votes come from wrapped 0G (1:1 with 0G, unwrap any time) delegated to an account: delegate to yourself to vote with it. What counts for a proposal is the power at its snapshot block."</p>
             {move || match power.get() {
                 None => view! { <p class="muted"><Spinner />" Proving your balances…"</p> }.into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e}</div> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
                 Some(Ok(p)) => {
                     let me = me(&app);
                     view! {
@@ -186,7 +186,7 @@ fn ProposalsCard(service: Service, proposals: RwSignal<Proposals>, reload: Callb
             </div>
             {move || match proposals.get() {
                 None => view! { <p class="muted"><Spinner />" Reading proposals from proven events…"</p> }.into_any(),
-                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e}</div> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
                 Some(Ok((list, _))) if list.is_empty() => view! { <p class="muted" data-testid="no-proposals">"No proposals yet."</p> }.into_any(),
                 Some(Ok(_)) => ().into_any(),
             }}

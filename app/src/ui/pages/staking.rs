@@ -10,7 +10,7 @@ use wasm_light_client::Verified;
 use crate::format::{capitalise, format_0g, parse_0g};
 use crate::staking::contract::commission_percent;
 use crate::staking::service::{StakingService, ValidatorView};
-use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{on_connect, use_app, AppState, Latest};
 use crate::ui::tx::{run_tx, TxView};
 
@@ -46,7 +46,7 @@ pub fn StakingPage() -> impl IntoView {
     view! {
         <h1 class="page-title">"Staking"</h1>
         <div class="stack">
-            {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{e}</div> })}
+            {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{node_words_apart(&e.to_string())}</div> })}
             <section class="card" aria-label="Validators">
                 <div class="row">
                     <h2 class="card-title">"Validators"</h2>
@@ -57,7 +57,7 @@ pub fn StakingPage() -> impl IntoView {
                 <p class="muted">"Delegating buys shares of a validator's pool; rewards raise what a share is worth, less the validator's commission. Undelegated 0G is paid after the validator's withdrawal delay."</p>
                 {move || match validators.get() {
                     None => view! { <p class="muted"><Spinner />" Proving the validators…"</p> }.into_any(),
-                    Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{e}</div> }.into_any(),
+                    Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
                     Some(Ok(_)) => ().into_any(),
                 }}
                 <div class="stack">

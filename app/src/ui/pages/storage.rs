@@ -14,7 +14,7 @@ use crate::storage::plan::Placement;
 use crate::storage::records::{self, UploadRecord};
 use crate::storage::service::{AuditCheck, Progress, Quote, StorageService};
 use crate::storage::source::FileSource;
-use crate::ui::components::{ErrorAlert, Spinner};
+use crate::ui::components::{node_words_apart, ErrorAlert, Spinner};
 use crate::ui::state::{use_app, AppState};
 
 /// The storage service for the connected network, shared by the page's cards.
@@ -417,7 +417,7 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
             {move || busy.get().then(|| view! { <Spinner /> })}
             {move || result.get().map(|r| match r {
                 Ok(t) => view! { <p class="tx-status" data-state="confirmed" role="status">{t}</p> }.into_any(),
-                Err(t) => view! { <p class="alert alert-error" role="alert">{t}</p> }.into_any(),
+                Err(t) => view! { <p class="alert alert-error" role="alert">{node_words_apart(&t.to_string())}</p> }.into_any(),
             })}
             {move || {
                 let rows = audit_rows.get();
