@@ -1,10 +1,14 @@
 // The wallet as a new user meets it, in real headless Chromium against a fresh devnet:
-// create → faucet → send → reload/unlock (wrong password first) → import a known phrase.
+// create → faucet → send → reload/unlock (wrong password first) → export a key file (the wallet
+// password asked again) → import a known phrase.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { Wallet } from 'ethers';
 import { launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForVerifiedBalance, restoreWallet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
+const KEY_FILE_PASSWORD = 'key file only';
 let devnet, browser, closeBrowser;
 
 before(async () => {
@@ -101,6 +105,31 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
   assert.deepEqual(names, ['Account 1', 'Account 2']);
   const addresses = await page.locator('.account-row [data-address]').evaluateAll((els) => els.map((e) => e.dataset.address));
   assert.deepEqual(addresses, [first, second]);
+
+  // Exporting a key asks for the wallet password again (an unlocked session is not enough):
+  // a wrong one exports nothing and leaves the wallet unlocked; the right one saves a key file
+  // that ethers, another wallet, opens to the same account.
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByRole('button', { name: 'Export key file' }).click();
+  await page.getByLabel('Wallet password').fill('not the password');
+  await page.getByLabel('Key file password').fill(KEY_FILE_PASSWORD);
+  await page.getByLabel('Confirm password').fill(KEY_FILE_PASSWORD);
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: "not this wallet's password" }).waitFor();
+  await shot(page, '08c-export-wrong-password');
+  assert.equal(downloads, 0, 'nothing was exported');
+  assert.equal(await page.getByLabel('Wallet password').inputValue(), '', 'the typed wallet password is not kept');
+  assert.equal(await page.locator('.account-row').count(), 2, 'still unlocked');
+  await page.getByLabel('Wallet password').fill(PASSWORD);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export', exact: true }).click(),
+  ]);
+  const keyFile = await readFile(await download.path(), 'utf8');
+  assert.ok(!keyFile.includes(PASSWORD) && !keyFile.includes(KEY_FILE_PASSWORD), 'no password in the file');
+  const exported = await Wallet.fromEncryptedJson(keyFile, KEY_FILE_PASSWORD);
+  assert.equal(exported.address, first, 'ethers opens the exported file to the selected account');
 
   // Nothing secret leaked to the console or to localStorage.
   const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }));

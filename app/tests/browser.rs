@@ -117,3 +117,27 @@ async fn verified_heads_are_kept_per_network_beside_the_vault() {
     // The vault in the same database is untouched.
     assert_eq!(vault::unlock(PASSWORD).await.unwrap().secrets(), &secrets());
 }
+
+#[wasm_bindgen_test]
+async fn exporting_needs_the_vault_password_again() {
+    fresh().await;
+    let open = vault::create(secrets(), PASSWORD).await.unwrap();
+    let before = vault_store::load().await.unwrap().unwrap();
+    let sealer = open.sealer();
+
+    let err = sealer.confirm_password("not the password").await.unwrap_err();
+    assert_eq!(err, VaultError::NotConfirmed);
+    assert!(err.to_string().contains("nothing was exported"), "{err}");
+    assert!(!err.to_string().contains("not the password"), "the error never echoes the password");
+    assert_eq!(sealer.confirm_password("").await.unwrap_err(), VaultError::NotConfirmed);
+    // A wrong password leaves the vault on disk and the open session as they were.
+    assert_eq!(vault_store::load().await.unwrap().unwrap(), before);
+    assert_eq!(open.secrets(), &secrets());
+
+    sealer.confirm_password(PASSWORD).await.expect("the vault's own password is confirmed");
+    // After an unlock (a new key derived from the stored salt) the check still holds.
+    drop(open);
+    let reopened = vault::unlock(PASSWORD).await.unwrap();
+    reopened.sealer().confirm_password(PASSWORD).await.unwrap();
+    assert_eq!(reopened.sealer().confirm_password("correct horse battery!").await, Err(VaultError::NotConfirmed));
+}

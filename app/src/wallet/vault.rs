@@ -5,6 +5,8 @@
 //! Invariant: disk and memory change together or not at all. Every change is applied
 //! to a copy, encrypted and written first, and only then becomes the in-memory state.
 
+use std::rc::Rc;
+
 use web_sys::CryptoKey;
 
 use super::vault_format::{VaultBlob, VaultFormatError, VaultSecrets, IV_LEN, PBKDF2_ITERATIONS, SALT_LEN};
@@ -17,6 +19,12 @@ pub enum VaultError {
     NoVault,
     #[error("wrong password: the wallet is unchanged. Try again, or restore from your recovery phrase")]
     WrongPassword,
+    /// A password asked again before a secret leaves the vault (key export) was not the
+    /// vault's. Nothing left the vault and the wallet stays unlocked.
+    #[error(
+        "that is not this wallet's password, so nothing was exported; type the password you unlock the wallet with"
+    )]
+    NotConfirmed,
     #[error(transparent)]
     Damaged(#[from] VaultFormatError),
     #[error(transparent)]
@@ -47,6 +55,15 @@ pub struct Sealer {
     key: CryptoKey,
     salt: [u8; SALT_LEN],
     iterations: u32,
+    check: Rc<KeyCheck>,
+}
+
+/// An empty message sealed under the vault key. A candidate password is the vault's exactly
+/// when the key it derives opens this (AES-GCM's tag fails under any other key), so a
+/// password can be confirmed without keeping it and without the key ever being readable.
+struct KeyCheck {
+    iv: [u8; IV_LEN],
+    tag: Vec<u8>,
 }
 
 impl std::fmt::Debug for UnlockedVault {
@@ -73,7 +90,7 @@ pub async fn create_with_iterations(
 ) -> Result<UnlockedVault, VaultError> {
     let salt = webcrypto::random_bytes::<SALT_LEN>();
     let key = webcrypto::derive_vault_key(password, &salt, iterations).await?;
-    let sealer = Sealer { key, salt, iterations };
+    let sealer = Sealer::new(key, salt, iterations).await?;
     sealer.seal(&secrets).await?;
     Ok(UnlockedVault { sealer, secrets })
 }
@@ -88,7 +105,8 @@ pub async fn unlock(password: &str) -> Result<UnlockedVault, VaultError> {
     let key = webcrypto::derive_vault_key(password, &salt, blob.kdf.iterations).await?;
     let plaintext = webcrypto::decrypt(&key, &iv, &ciphertext).await?;
     let secrets = VaultSecrets::from_bytes(&plaintext)?;
-    Ok(UnlockedVault { sealer: Sealer { key, salt, iterations: blob.kdf.iterations }, secrets })
+    let sealer = Sealer::new(key, salt, blob.kdf.iterations).await?;
+    Ok(UnlockedVault { sealer, secrets })
 }
 
 impl UnlockedVault {
@@ -121,6 +139,24 @@ impl UnlockedVault {
 }
 
 impl Sealer {
+    async fn new(key: CryptoKey, salt: [u8; SALT_LEN], iterations: u32) -> Result<Sealer, VaultError> {
+        let iv = webcrypto::random_bytes::<IV_LEN>();
+        let tag = webcrypto::encrypt(&key, &iv, &[]).await?;
+        Ok(Sealer { key, salt, iterations, check: Rc::new(KeyCheck { iv, tag }) })
+    }
+
+    /// Confirms that `password` is this vault's, as the gate before any secret leaves the
+    /// vault: the key is derived again (same salt and count) and must open the key check.
+    /// Nothing is stored; a wrong password is [`VaultError::NotConfirmed`] and changes nothing.
+    pub async fn confirm_password(&self, password: &str) -> Result<(), VaultError> {
+        let candidate = webcrypto::derive_vault_key(password, &self.salt, self.iterations).await?;
+        match webcrypto::decrypt(&candidate, &self.check.iv, &self.check.tag).await {
+            Ok(_) => Ok(()),
+            Err(CryptoError::WrongPassword) => Err(VaultError::NotConfirmed),
+            Err(other) => Err(VaultError::Crypto(other)),
+        }
+    }
+
     /// Encrypts `secrets` and replaces the stored vault with them.
     pub async fn seal(&self, secrets: &VaultSecrets) -> Result<(), VaultError> {
         // A fresh IV for every encryption under the same key: GCM's one hard rule.
