@@ -18,6 +18,7 @@ const governorAbi = new Interface([
   'function proposalVotes(uint256) view returns (uint256 no, uint256 yes, uint256 abstain, uint256 noWithVeto)',
   'function proposalCount() view returns (uint256)',
   'function proposalIdAt(uint256) view returns (uint256)',
+  'event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)',
 ]);
 
 let devnet, browser, closeBrowser;
@@ -86,9 +87,23 @@ async function propose(page, title, amount) {
   await form.getByLabel('Pay to').fill(WRITER);
   await form.getByLabel('Amount').fill(String(amount));
   assert.equal(await form.getByLabel('Deposit').inputValue(), '1', 'the minimum deposit is proposed');
+  assert.match(await form.getByTestId('proposer-bound').textContent(), /Only you can submit this proposal/);
   await form.getByRole('button', { name: 'Submit proposal' }).click();
   await toast(page, /Proposal submitted in block \d+/);
-  await proposalCard(page, title).waitFor({ timeout: 30_000 });
+  const card = proposalCard(page, title);
+  await card.waitFor({ timeout: 30_000 });
+
+  // Bound to its proposer (OpenZeppelin's `#proposer=` suffix), so a copy sent from another
+  // account is refused by the governor: the chain holds the suffix, the card says so and
+  // does not show the suffix as part of the text.
+  const proposer = Object.values(voters).find((v) => v.page === page).address;
+  const id = BigInt(await card.getAttribute('data-id'));
+  const logs = await rpc(devnet.rpcUrl, 'eth_getLogs', [{ address: devnet.contracts.governor, fromBlock: '0x0', toBlock: 'latest' }]);
+  const created = logs.map((l) => { try { return governorAbi.parseLog(l); } catch { return null; } })
+    .find((e) => e?.name === 'ProposalCreated' && e.args.proposalId === id);
+  assert.ok(created.args.description.endsWith(`\n\n#proposer=${proposer.toLowerCase()}`), created.args.description);
+  assert.match(await card.getByTestId('proposal-bound').textContent(), /Bound to its proposer/);
+  assert.ok(!(await card.textContent()).includes('#proposer='), 'the suffix is not shown as text');
 }
 
 async function waitForState(page, title, state, timeout) {
