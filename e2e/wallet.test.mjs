@@ -128,6 +128,8 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
   ]);
   const keyFile = await readFile(await download.path(), 'utf8');
   assert.ok(!keyFile.includes(PASSWORD) && !keyFile.includes(KEY_FILE_PASSWORD), 'no password in the file');
+  const { kdf, kdfparams } = JSON.parse(keyFile).crypto;
+  assert.deepEqual([kdf, kdfparams.n, kdfparams.r, kdfparams.p], ['scrypt', 131072, 8, 1], "at least ethers v6's default");
   const exported = await Wallet.fromEncryptedJson(keyFile, KEY_FILE_PASSWORD);
   assert.equal(exported.address, first, 'ethers opens the exported file to the selected account');
 

@@ -79,6 +79,14 @@ impl KdfParams {
         KdfParams(Kdf::Scrypt { log_n: 18, r: 8, p: 1 })
     }
 
+    /// What this wallet's key export writes: ethers v6's default, scrypt n=131072, r=8, p=1
+    /// (128 MiB). Not geth's 256 MiB: wasm memory never shrinks, so that would stay allocated
+    /// for the tab's life; not less either, because a key file is meant to travel and a
+    /// weaker one is cheaper to guess. `fixtures/keystore-ethers.json` is ethers' own file.
+    pub fn export() -> KdfParams {
+        KdfParams(Kdf::Scrypt { log_n: 17, r: 8, p: 1 })
+    }
+
     /// geth's `--lightkdf`: scrypt n=4096, r=8, p=6. Quick; for tests and throwaway keys.
     pub fn light_scrypt() -> KdfParams {
         KdfParams(Kdf::Scrypt { log_n: 12, r: 8, p: 6 })
@@ -630,6 +638,25 @@ mod tests {
         let huge_c = edit(SPEC_PBKDF2, |v| v["crypto"]["kdfparams"]["c"] = 4_000_000_000u64.into());
         let err = decrypt_v3(&huge_c, PASSWORD).unwrap_err();
         assert!(matches!(err, KeystoreError::KdfTooExpensive { kdf: "pbkdf2", .. }), "{err:?}");
+    }
+
+    #[test]
+    fn exported_files_match_ethers_defaults_and_ethers_files_open() {
+        // Written by ethers v6 with its defaults; see fixtures/gen-keystore-ethers.mjs.
+        let fixture: Value = serde_json::from_str(include_str!("fixtures/keystore-ethers.json")).unwrap();
+        let ethers_file = fixture["keyfile"].to_string();
+        let key = decrypt_v3(&ethers_file, fixture["password"].as_str().unwrap()).unwrap();
+        assert_eq!(secret_hex(&key), SECRET);
+        assert_eq!(address_of(&key).to_checksum(None), fixture["address"].as_str().unwrap());
+
+        let ethers_params = &fixture["keyfile"]["Crypto"]["kdfparams"];
+        let ours: Value = serde_json::from_str(&encrypt_v3(&key, "correct horse", KdfParams::export())).unwrap();
+        let ours_params = &ours["crypto"]["kdfparams"];
+        for name in ["n", "r", "p", "dklen"] {
+            assert_eq!(ours_params[name], ethers_params[name], "kdfparams.{name}");
+        }
+        assert!(ours_params["n"].as_u64().unwrap() >= 1 << 17, "at least ethers v6's n = 2^17");
+        assert_eq!(secret_hex(&decrypt_v3(&ours.to_string(), "correct horse").unwrap()), SECRET);
     }
 
     #[test]

@@ -277,12 +277,6 @@ fn RenamePanel(panel: RwSignal<Panel>) -> impl IntoView {
     }
 }
 
-/// Key files written here use scrypt with n = 2^16 (64 MiB): the browser's wasm memory
-/// never shrinks, so geth's 256 MiB setting would stay allocated for the tab's life.
-fn export_kdf() -> KdfParams {
-    KdfParams::scrypt(1 << 16, 8, 1).expect("valid scrypt parameters")
-}
-
 /// Exports the selected account's key as an encrypted key file. The wallet password is asked
 /// again and confirmed by the vault first, as MetaMask does: an unlocked session left open is
 /// not enough to take a key away. The three passwords are read from their inputs when the form
@@ -324,7 +318,7 @@ fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
             drop(vault_password);
             let exported = confirmed.and_then(|()| {
                 let key = app.session.signing_key(index)?;
-                let json = encrypt_v3(&key, &file_password, export_kdf());
+                let json = encrypt_v3(&key, &file_password, KdfParams::export());
                 drop(key);
                 let name = format!("UTC--zg-console--{}.json", hex::encode(account.address));
                 download(&name, &json)?;
