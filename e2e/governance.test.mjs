@@ -11,7 +11,7 @@ import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, sta
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
 const FUNDER = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'; // anvil dev #5, unlocked
-const WRITER = '0x00000000000000000000000000000000000D0C5a';
+const WRITER = '0x00000000000000000000000000000000000D0c5A'; // EIP-55 checksummed: the form checks it
 const BURN = '0x000000000000000000000000000000000000dEaD';
 const ONE = 10n ** 18n;
 const governorAbi = new Interface([
@@ -142,6 +142,14 @@ test('three voters wrap 0G; one moves its delegation before the snapshot and the
   // B first votes with its own power, then hands it to A: A's votes follow.
   await delegate(b.page);
   await powerField(b.page, 'votes', '100 0G');
+  // A checksummed address with one letter's case changed (a typo EIP-55 catches) is refused.
+  const i = [...a.address].findIndex((ch, k) => k > 1 && /[a-f]/i.test(ch));
+  const flip = (ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase());
+  const miscased = a.address.slice(0, i) + flip(a.address[i]) + a.address.slice(i + 1);
+  const power = b.page.getByRole('region', { name: 'Voting power' });
+  await power.getByLabel('Delegate to address').fill(miscased);
+  await power.getByRole('button', { name: 'Delegate', exact: true }).click();
+  await power.getByRole('alert').filter({ hasText: 'EIP-55' }).waitFor();
   await delegate(b.page, a.address);
   await powerField(b.page, 'votes', '0 0G');
   await powerField(a.page, 'votes', '400 0G');

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
-use crate::format::{format_0g, parse_0g, short_address};
+use crate::format::{format_0g, parse_0g, parse_address, short_address};
 use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
 use crate::ui::components::{AddressView, ErrorAlert, ProofBadge, Spinner};
@@ -113,9 +113,9 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
     let delegate = move |to: Option<Address>| {
         let to = match to {
             Some(a) => a,
-            None => match delegatee.get_untracked().trim().parse::<Address>() {
+            None => match parse_address(&delegatee.get_untracked()) {
                 Ok(a) => a,
-                Err(_) => return error.set(Some("That is not an address (0x followed by 40 hex digits).".into())),
+                Err(e) => return error.set(Some(format!("Delegate to: {e}."))),
             },
         };
         run_tx(app, service, tx, "Delegating…", format!("Delegated to {to}"), reload, move |s, k| async move {
@@ -384,9 +384,9 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let to = match recipient.get_untracked().trim().parse::<Address>() {
+        let to = match parse_address(&recipient.get_untracked()) {
             Ok(a) => a,
-            Err(_) => return error.set(Some("The recipient is not an address (0x followed by 40 hex digits).".into())),
+            Err(e) => return error.set(Some(format!("Pay to: {e}."))),
         };
         let (value, paid) = match (parse_0g(&amount.get_untracked()), parse_0g(&deposit.get_untracked())) {
             (Ok(v), Ok(d)) => (v, d),
