@@ -9,7 +9,9 @@ use std::rc::Rc;
 
 use web_sys::CryptoKey;
 
-use super::vault_format::{VaultBlob, VaultFormatError, VaultSecrets, IV_LEN, PBKDF2_ITERATIONS, SALT_LEN};
+use super::vault_format::{
+    check_iterations, VaultBlob, VaultFormatError, VaultSecrets, IV_LEN, PBKDF2_ITERATIONS, SALT_LEN,
+};
 use super::vault_store::{self, StoreError};
 use super::webcrypto::{self, CryptoError};
 
@@ -82,12 +84,14 @@ pub async fn create(secrets: VaultSecrets, password: &str) -> Result<UnlockedVau
     create_with_iterations(secrets, password, PBKDF2_ITERATIONS).await
 }
 
-/// As [`create`], with an explicit iteration count (tests; future upgrades).
+/// As [`create`], with an explicit iteration count (tests of older vaults). A count outside
+/// the range [`unlock`] accepts is refused, so no vault is written that could not be opened.
 pub async fn create_with_iterations(
     secrets: VaultSecrets,
     password: &str,
     iterations: u32,
 ) -> Result<UnlockedVault, VaultError> {
+    check_iterations(iterations)?;
     let salt = webcrypto::random_bytes::<SALT_LEN>();
     let key = webcrypto::derive_vault_key(password, &salt, iterations).await?;
     let sealer = Sealer::new(key, salt, iterations).await?;
@@ -95,7 +99,13 @@ pub async fn create_with_iterations(
     Ok(UnlockedVault { sealer, secrets })
 }
 
-/// Decrypts the stored vault. A wrong password changes nothing on disk.
+/// Decrypts the stored vault. A wrong password changes nothing on disk. A vault whose
+/// iteration count is out of range is refused before any key is derived (`VaultBlob::from_json`).
+///
+/// A vault sealed with fewer than [`PBKDF2_ITERATIONS`] is sealed again at that count under a
+/// fresh salt while the password is at hand: the new blob is written first and the new key
+/// adopted only once the write committed. If the write fails, the vault opens as it is and
+/// the next unlock tries again.
 pub async fn unlock(password: &str) -> Result<UnlockedVault, VaultError> {
     let json = vault_store::load().await?.ok_or(VaultError::NoVault)?;
     let blob = VaultBlob::from_json(&json)?;
@@ -106,7 +116,22 @@ pub async fn unlock(password: &str) -> Result<UnlockedVault, VaultError> {
     let plaintext = webcrypto::decrypt(&key, &iv, &ciphertext).await?;
     let secrets = VaultSecrets::from_bytes(&plaintext)?;
     let sealer = Sealer::new(key, salt, blob.kdf.iterations).await?;
+    let sealer = if blob.kdf.iterations < PBKDF2_ITERATIONS {
+        rekey(&secrets, password).await.unwrap_or(sealer)
+    } else {
+        sealer
+    };
     Ok(UnlockedVault { sealer, secrets })
+}
+
+/// A new key at the current iteration count, with `secrets` stored under it; the caller
+/// adopts the returned sealer only on success, when disk already holds the new blob.
+async fn rekey(secrets: &VaultSecrets, password: &str) -> Result<Sealer, VaultError> {
+    let salt = webcrypto::random_bytes::<SALT_LEN>();
+    let key = webcrypto::derive_vault_key(password, &salt, PBKDF2_ITERATIONS).await?;
+    let sealer = Sealer::new(key, salt, PBKDF2_ITERATIONS).await?;
+    sealer.seal(secrets).await?;
+    Ok(sealer)
 }
 
 impl UnlockedVault {
