@@ -10,6 +10,8 @@ import { launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForV
 const PASSWORD = 'correct horse battery';
 const KEY_FILE_PASSWORD = 'key file only';
 let devnet, browser, closeBrowser;
+// The key file the first journey exports, and its account: the import test reads it back.
+let exportedKeyFile, exportedAddress;
 
 before(async () => {
   devnet = await startDevnet();
@@ -132,12 +134,35 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
   assert.deepEqual([kdf, kdfparams.n, kdfparams.r, kdfparams.p], ['scrypt', 131072, 8, 1], "at least ethers v6's default");
   const exported = await Wallet.fromEncryptedJson(keyFile, KEY_FILE_PASSWORD);
   assert.equal(exported.address, first, 'ethers opens the exported file to the selected account');
+  [exportedKeyFile, exportedAddress] = [keyFile, first];
 
   // Nothing secret leaked to the console or to localStorage.
   const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   for (const w of words) assert.ok(!storage.includes(` ${w} `), 'no phrase words in localStorage');
   assert.ok(!consoleLines.some((l) => words.filter((w) => l.includes(w)).length >= 3), 'no phrase in the console');
   assert.ok(!page.url().includes(words[0]), 'no phrase in the URL');
+});
+
+test('a new wallet starts from the exported key file', async () => {
+  assert.ok(exportedKeyFile, 'the first journey exported a key file');
+  const { page } = await newProfile(browser);
+  await page.goto(devnet.appUrl);
+  await page.getByRole('button', { name: 'Import a private key or key file' }).click();
+  await page.getByRole('tab', { name: 'Key file (JSON)' }).click();
+  await page.getByLabel('…or paste its contents').fill(exportedKeyFile);
+  await page.getByLabel('Key file password').fill('not the key file password');
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'does not unlock this key file' }).waitFor();
+  // The typed passwords left the form once used; the key file stays for another try.
+  assert.equal(await page.getByLabel('New password').inputValue(), '');
+  await page.getByLabel('Key file password').fill(KEY_FILE_PASSWORD);
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  assert.equal(await selectedAddress(page), exportedAddress);
 });
 
 test('importing a known recovery phrase gives its known first address, proven', async () => {
