@@ -11,13 +11,14 @@ import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, sta
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
 const FUNDER = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'; // anvil dev #5, unlocked
-const WRITER = '0x00000000000000000000000000000000000D0C5a';
+const WRITER = '0x00000000000000000000000000000000000D0c5A'; // EIP-55 checksummed: the form checks it
 const BURN = '0x000000000000000000000000000000000000dEaD';
 const ONE = 10n ** 18n;
 const governorAbi = new Interface([
   'function proposalVotes(uint256) view returns (uint256 no, uint256 yes, uint256 abstain, uint256 noWithVeto)',
   'function proposalCount() view returns (uint256)',
   'function proposalIdAt(uint256) view returns (uint256)',
+  'event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)',
 ]);
 
 let devnet, browser, closeBrowser;
@@ -86,9 +87,23 @@ async function propose(page, title, amount) {
   await form.getByLabel('Pay to').fill(WRITER);
   await form.getByLabel('Amount').fill(String(amount));
   assert.equal(await form.getByLabel('Deposit').inputValue(), '1', 'the minimum deposit is proposed');
+  assert.match(await form.getByTestId('proposer-bound').textContent(), /Only you can submit this proposal/);
   await form.getByRole('button', { name: 'Submit proposal' }).click();
   await toast(page, /Proposal submitted in block \d+/);
-  await proposalCard(page, title).waitFor({ timeout: 30_000 });
+  const card = proposalCard(page, title);
+  await card.waitFor({ timeout: 30_000 });
+
+  // Bound to its proposer (OpenZeppelin's `#proposer=` suffix), so a copy sent from another
+  // account is refused by the governor: the chain holds the suffix, the card says so and
+  // does not show the suffix as part of the text.
+  const proposer = Object.values(voters).find((v) => v.page === page).address;
+  const id = BigInt(await card.getAttribute('data-id'));
+  const logs = await rpc(devnet.rpcUrl, 'eth_getLogs', [{ address: devnet.contracts.governor, fromBlock: '0x0', toBlock: 'latest' }]);
+  const created = logs.map((l) => { try { return governorAbi.parseLog(l); } catch { return null; } })
+    .find((e) => e?.name === 'ProposalCreated' && e.args.proposalId === id);
+  assert.ok(created.args.description.endsWith(`\n\n#proposer=${proposer.toLowerCase()}`), created.args.description);
+  assert.match(await card.getByTestId('proposal-bound').textContent(), /Bound to its proposer/);
+  assert.ok(!(await card.textContent()).includes('#proposer='), 'the suffix is not shown as text');
 }
 
 async function waitForState(page, title, state, timeout) {
@@ -151,6 +166,14 @@ test('three voters wrap 0G; one moves its delegation before the snapshot and the
   // B first votes with its own power, then hands it to A: A's votes follow.
   await delegate(b.page);
   await powerField(b.page, 'votes', '100 0G');
+  // A checksummed address with one letter's case changed (a typo EIP-55 catches) is refused.
+  const i = [...a.address].findIndex((ch, k) => k > 1 && /[a-f]/i.test(ch));
+  const flip = (ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase());
+  const miscased = a.address.slice(0, i) + flip(a.address[i]) + a.address.slice(i + 1);
+  const power = b.page.getByRole('region', { name: 'Voting power' });
+  await power.getByLabel('Delegate to address').fill(miscased);
+  await power.getByRole('button', { name: 'Delegate', exact: true }).click();
+  await power.getByRole('alert').filter({ hasText: 'EIP-55' }).waitFor();
   await delegate(b.page, a.address);
   await powerField(b.page, 'votes', '0 0G');
   await powerField(a.page, 'votes', '400 0G');

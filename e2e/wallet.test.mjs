@@ -1,11 +1,17 @@
 // The wallet as a new user meets it, in real headless Chromium against a fresh devnet:
-// create → faucet → send → reload/unlock (wrong password first) → import a known phrase.
+// create → faucet → send → reload/unlock (wrong password first) → export a key file (the wallet
+// password asked again) → import a known phrase.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { Wallet } from 'ethers';
 import { launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForVerifiedBalance, restoreWallet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
+const KEY_FILE_PASSWORD = 'key file only';
 let devnet, browser, closeBrowser;
+// The key file the first journey exports, and its account: the import test reads it back.
+let exportedKeyFile, exportedAddress;
 
 before(async () => {
   devnet = await startDevnet();
@@ -102,11 +108,61 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
   const addresses = await page.locator('.account-row [data-address]').evaluateAll((els) => els.map((e) => e.dataset.address));
   assert.deepEqual(addresses, [first, second]);
 
+  // Exporting a key asks for the wallet password again (an unlocked session is not enough):
+  // a wrong one exports nothing and leaves the wallet unlocked; the right one saves a key file
+  // that ethers, another wallet, opens to the same account.
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByRole('button', { name: 'Export key file' }).click();
+  await page.getByLabel('Wallet password').fill('not the password');
+  await page.getByLabel('Key file password').fill(KEY_FILE_PASSWORD);
+  await page.getByLabel('Confirm password').fill(KEY_FILE_PASSWORD);
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: "not this wallet's password" }).waitFor();
+  await shot(page, '08c-export-wrong-password');
+  assert.equal(downloads, 0, 'nothing was exported');
+  assert.equal(await page.getByLabel('Wallet password').inputValue(), '', 'the typed wallet password is not kept');
+  assert.equal(await page.locator('.account-row').count(), 2, 'still unlocked');
+  await page.getByLabel('Wallet password').fill(PASSWORD);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export', exact: true }).click(),
+  ]);
+  const keyFile = await readFile(await download.path(), 'utf8');
+  assert.ok(!keyFile.includes(PASSWORD) && !keyFile.includes(KEY_FILE_PASSWORD), 'no password in the file');
+  const { kdf, kdfparams } = JSON.parse(keyFile).crypto;
+  assert.deepEqual([kdf, kdfparams.n, kdfparams.r, kdfparams.p], ['scrypt', 131072, 8, 1], "at least ethers v6's default");
+  const exported = await Wallet.fromEncryptedJson(keyFile, KEY_FILE_PASSWORD);
+  assert.equal(exported.address, first, 'ethers opens the exported file to the selected account');
+  [exportedKeyFile, exportedAddress] = [keyFile, first];
+
   // Nothing secret leaked to the console or to localStorage.
   const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   for (const w of words) assert.ok(!storage.includes(` ${w} `), 'no phrase words in localStorage');
   assert.ok(!consoleLines.some((l) => words.filter((w) => l.includes(w)).length >= 3), 'no phrase in the console');
   assert.ok(!page.url().includes(words[0]), 'no phrase in the URL');
+});
+
+test('a new wallet starts from the exported key file', async () => {
+  assert.ok(exportedKeyFile, 'the first journey exported a key file');
+  const { page } = await newProfile(browser);
+  await page.goto(devnet.appUrl);
+  await page.getByRole('button', { name: 'Import a private key or key file' }).click();
+  await page.getByRole('tab', { name: 'Key file (JSON)' }).click();
+  await page.getByLabel('…or paste its contents').fill(exportedKeyFile);
+  await page.getByLabel('Key file password').fill('not the key file password');
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'does not unlock this key file' }).waitFor();
+  // The typed passwords left the form once used; the key file stays for another try.
+  assert.equal(await page.getByLabel('New password').inputValue(), '');
+  await page.getByLabel('Key file password').fill(KEY_FILE_PASSWORD);
+  await page.getByLabel('New password').fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  assert.equal(await selectedAddress(page), exportedAddress);
 });
 
 test('importing a known recovery phrase gives its known first address, proven', async () => {

@@ -88,6 +88,40 @@ pub fn parse_gwei(input: &str) -> Result<u128, AmountError> {
     u128::try_from(wei).map_err(|_| AmountError::TooLarge)
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddressError {
+    #[error("enter an address: 0x followed by 40 hexadecimal characters")]
+    Empty,
+    #[error("that is not an address: use 0x followed by 40 hexadecimal characters")]
+    Malformed,
+    /// Mixed case is an EIP-55 checksum, and this one does not match: a character was
+    /// changed or mistyped, so the address may belong to nobody, or to someone else.
+    #[error("this address's capitalisation (its EIP-55 checksum) is wrong, so a character was probably mistyped; copy the address again from its source")]
+    BadChecksum,
+}
+
+/// Reads an address a person typed or pasted. All-lowercase and all-uppercase carry no
+/// checksum and are taken as they are; mixed case is an EIP-55 checksum and must match, so a
+/// mistyped character in a checksummed address is caught before anything is sent to it.
+/// The one place the UI turns typed text into an [`Address`].
+pub fn parse_address(input: &str) -> Result<Address, AddressError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(AddressError::Empty);
+    }
+    let digits = text.strip_prefix("0x").ok_or(AddressError::Malformed)?;
+    if digits.len() != 40 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AddressError::Malformed);
+    }
+    let address: Address = digits.parse().map_err(|_| AddressError::Malformed)?;
+    let mixed = digits.bytes().any(|b| b.is_ascii_lowercase()) && digits.bytes().any(|b| b.is_ascii_uppercase());
+    // EIP-55 itself, not a chain-specific variant (EIP-1191): what wallets and explorers show.
+    if mixed && address.to_checksum(None)[2..] != *digits {
+        return Err(AddressError::BadChecksum);
+    }
+    Ok(address)
+}
+
 /// "0x1234…abcd": enough to recognise, short enough for a phone.
 pub fn short_address(address: &Address) -> String {
     let full = address.to_checksum(None);
@@ -150,6 +184,48 @@ mod tests {
     fn round_trips() {
         for s in ["0.1", "42", "12345.678901", "0.000001"] {
             assert_eq!(format_units(parse_0g(s).unwrap(), 18).replace(',', ""), s);
+        }
+    }
+
+    #[test]
+    fn typed_addresses_follow_eip_55() {
+        // EIP-55's published test vectors: all caps, all lower, and checksummed.
+        let vectors = [
+            "0x52908400098527886E0F7030069857D2E4169EE7",
+            "0x8617E340B3D01FA5F11F306F4090FD50E238070D",
+            "0xde709f2102306220921060314715629080e2fb77",
+            "0x27b1fdb04752bbc536007a920d24acb045561c26",
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+            "0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+            "0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+        ];
+        for v in vectors {
+            let a = parse_address(v).unwrap_or_else(|e| panic!("{v}: {e}"));
+            assert_eq!(a.to_checksum(None).to_lowercase(), v.to_lowercase());
+            assert_eq!(parse_address(&format!("  {v}\n")), Ok(a), "surrounding space is trimmed");
+        }
+        // The checksummed vectors with one letter's case flipped: the checksum catches it.
+        for v in &vectors[4..] {
+            let i = v.char_indices().skip(2).find(|(_, c)| c.is_ascii_alphabetic()).unwrap().0;
+            let mut flipped = v.to_string();
+            let c = flipped.as_bytes()[i] as char;
+            let swapped = if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() };
+            flipped.replace_range(i..=i, &swapped.to_string());
+            let err = parse_address(&flipped).unwrap_err();
+            assert_eq!(err, AddressError::BadChecksum, "{flipped}");
+            assert!(err.to_string().contains("EIP-55"));
+        }
+        // A mistyped digit in a checksummed address: the case pattern no longer fits.
+        assert_eq!(parse_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAee"), Err(AddressError::BadChecksum));
+        assert_eq!(parse_address(" "), Err(AddressError::Empty));
+        for bad in [
+            "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            "0x5aAeb6053F3E94C9b9A09f",
+            "0xzz",
+            "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAedaa",
+        ] {
+            assert_eq!(parse_address(bad), Err(AddressError::Malformed), "{bad}");
         }
     }
 

@@ -6,7 +6,9 @@
 
 use wasm_bindgen_test::*;
 use zg_console::wallet::vault::{self, VaultError};
-use zg_console::wallet::vault_format::{AccountSource, StoredAccount, VaultBlob, VaultSecrets, PBKDF2_ITERATIONS};
+use zg_console::wallet::vault_format::{
+    AccountSource, StoredAccount, VaultBlob, VaultFormatError, VaultSecrets, PBKDF2_ITERATIONS,
+};
 use zg_console::wallet::vault_store;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -158,4 +160,76 @@ async fn a_head_planted_without_the_password_is_not_trusted() {
     };
     put(moved).await;
     assert_eq!(checkpoint_store::load("devnet-test", &sealer).await, None);
+}
+
+#[wasm_bindgen_test]
+async fn exporting_needs_the_vault_password_again() {
+    fresh().await;
+    let open = vault::create(secrets(), PASSWORD).await.unwrap();
+    let before = vault_store::load().await.unwrap().unwrap();
+    let sealer = open.sealer();
+
+    let err = sealer.confirm_password("not the password").await.unwrap_err();
+    assert_eq!(err, VaultError::NotConfirmed);
+    assert!(err.to_string().contains("nothing was exported"), "{err}");
+    assert!(!err.to_string().contains("not the password"), "the error never echoes the password");
+    assert_eq!(sealer.confirm_password("").await.unwrap_err(), VaultError::NotConfirmed);
+    // A wrong password leaves the vault on disk and the open session as they were.
+    assert_eq!(vault_store::load().await.unwrap().unwrap(), before);
+    assert_eq!(open.secrets(), &secrets());
+
+    sealer.confirm_password(PASSWORD).await.expect("the vault's own password is confirmed");
+    // After an unlock (a new key derived from the stored salt) the check still holds.
+    drop(open);
+    let reopened = vault::unlock(PASSWORD).await.unwrap();
+    reopened.sealer().confirm_password(PASSWORD).await.unwrap();
+    assert_eq!(reopened.sealer().confirm_password("correct horse battery!").await, Err(VaultError::NotConfirmed));
+}
+
+async fn stored() -> String {
+    vault_store::load().await.unwrap().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn an_older_vault_is_sealed_again_at_the_current_count_when_unlocked() {
+    fresh().await;
+    vault::create_with_iterations(secrets(), PASSWORD, 100_000).await.unwrap();
+    let before = VaultBlob::from_json(&stored().await).unwrap();
+    assert_eq!(before.kdf.iterations, 100_000);
+
+    // A wrong password re-seals nothing.
+    assert_eq!(vault::unlock("not the password").await.unwrap_err(), VaultError::WrongPassword);
+    assert_eq!(stored().await, before.to_json());
+
+    let mut open = vault::unlock(PASSWORD).await.unwrap();
+    assert_eq!(open.secrets(), &secrets());
+    assert_eq!(open.iterations(), PBKDF2_ITERATIONS, "the open vault adopted the new key");
+    let after = VaultBlob::from_json(&stored().await).unwrap();
+    assert_eq!(after.kdf.iterations, PBKDF2_ITERATIONS, "disk holds the re-sealed vault");
+    assert_ne!(after.kdf.salt, before.kdf.salt, "under a fresh salt");
+
+    // Later changes are sealed under the new key, and the password still opens them.
+    open.update(|s| s.accounts[0].name = "Renamed".into()).await.unwrap();
+    open.sealer().confirm_password(PASSWORD).await.unwrap();
+    drop(open);
+    let again = vault::unlock(PASSWORD).await.unwrap();
+    assert_eq!(again.iterations(), PBKDF2_ITERATIONS);
+    assert_eq!(again.secrets().accounts[0].name, "Renamed");
+    assert_eq!(VaultBlob::from_json(&stored().await).unwrap().kdf.iterations, PBKDF2_ITERATIONS);
+}
+
+#[wasm_bindgen_test]
+async fn a_vault_naming_an_iteration_count_out_of_range_is_refused_before_deriving() {
+    fresh().await;
+    vault::create(secrets(), PASSWORD).await.unwrap();
+    let mut blob = VaultBlob::from_json(&stored().await).unwrap();
+    for iterations in [20_000_000, 1_000] {
+        blob.kdf.iterations = iterations;
+        vault_store::save(&blob).await.unwrap();
+        let err = vault::unlock(PASSWORD).await.unwrap_err();
+        assert_eq!(err, VaultError::Damaged(VaultFormatError::IterationsOutOfRange { iterations }));
+        assert_eq!(stored().await, blob.to_json(), "left as it was");
+    }
+    let err = vault::create_with_iterations(secrets(), PASSWORD, 50_000).await.unwrap_err();
+    assert_eq!(err, VaultError::Damaged(VaultFormatError::IterationsOutOfRange { iterations: 50_000 }));
 }

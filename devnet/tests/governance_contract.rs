@@ -81,6 +81,7 @@ alloy_sol_types::sol! {
         error GovernorInvalidVoteType();
         error GovernorUnexpectedProposalState(uint256 proposalId, uint8 current, bytes32 expectedStates);
         error GovernorOnlyExecutor(address account);
+        error GovernorRestrictedProposer(address proposer);
     }
 
     interface IToken {
@@ -559,4 +560,44 @@ fn deposits_are_required_and_passed_proposals_run_through_the_timelock_after_its
     let before = gov.balance(proposer);
     gov.settle(settler, &p);
     assert_eq!(gov.balance(proposer) - before, og(3) / U256::from(2));
+}
+
+/// A description bound to its proposer the way the app writes one
+/// (`app/src/governance/contract.rs`, `proposal_description`): `# title`, the body, then
+/// `#proposer=` and the proposer's address in lowercase.
+fn bound_description(title: &str, body: &str, proposer: &str) -> String {
+    format!("# {title}\n{body}\n\n#proposer=0x{}", alloy_primitives::hex::encode(addr(proposer)))
+}
+
+#[test]
+fn a_proposal_bound_to_its_proposer_cannot_be_front_run() {
+    let devnet = Devnet::start();
+    let gov = Gov::new(&devnet);
+    let [attacker, _, _, _, _, proposer] = ACCOUNTS;
+    let deposit = gov.view(gov.governor, IGovernor::proposalDepositCall {});
+    let actions = [(gov.timelock, U256::ZERO, Bytes::new())];
+    let (targets, values, calldatas) = (vec![actions[0].0], vec![actions[0].1], vec![actions[0].2.clone()]);
+
+    // The attack: without a proposer suffix, whoever copies a waiting proposal and submits it
+    // first becomes its proposer (and may cancel it while pending); the real one then reverts.
+    let unbound = gov.propose_call(&targets, &values, &calldatas, "# Unbound\nanyone can submit this");
+    gov.send(attacker, gov.governor, &unbound, deposit);
+    let e = gov.reverts::<IGovernor::GovernorUnexpectedProposalState>(proposer, gov.governor, &unbound, deposit);
+    assert_eq!(e.current, PENDING, "the copy took the proposal's id");
+
+    // Bound to the proposer: the governor refuses it from anyone else, in any address case.
+    let description = bound_description("Fund the docs", "Pay the writer.", proposer);
+    assert!(description.ends_with(&format!("#proposer={}", proposer.to_lowercase())));
+    let call = gov.propose_call(&targets, &values, &calldatas, &description);
+    let e = gov.reverts::<IGovernor::GovernorRestrictedProposer>(attacker, gov.governor, &call, deposit);
+    assert_eq!(e.proposer, addr(attacker));
+    let checksummed = format!("# Fund the docs\nPay the writer.\n\n#proposer={proposer}");
+    let copy = gov.propose_call(&targets, &values, &calldatas, &checksummed);
+    gov.reverts::<IGovernor::GovernorRestrictedProposer>(attacker, gov.governor, &copy, deposit);
+
+    // The proposer's own submission goes through, and the proposal is theirs.
+    let p = gov.propose(proposer, &description, &actions);
+    assert_eq!(gov.state(&p), PENDING);
+    let p2 = gov.propose(proposer, &checksummed, &actions);
+    assert_ne!(p2.id, p.id, "a different description is a different proposal");
 }

@@ -45,6 +45,7 @@ sol! {
     error GovernorInvalidVoteType();
     error GovernorNonexistentProposal(uint256 proposalId);
     error GovernorInsufficientProposerVotes(address proposer, uint256 votes, uint256 threshold);
+    error GovernorRestrictedProposer(address proposer);
     error GovernorInvalidProposalLength(uint256 targets, uint256 calldatas, uint256 values);
     error TimelockUnexpectedOperationState(bytes32 operationId, bytes32 expectedStates);
     error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
@@ -162,10 +163,51 @@ pub struct Proposal {
     pub description: String,
 }
 
+/// What OpenZeppelin's Governor looks for at the end of a description: the marker and then
+/// the only address allowed to propose it (`Governor._isValidDescriptionForProposer`).
+const PROPOSER_MARKER: &str = "#proposer=";
+/// The marker and `0x` + 40 hex digits: the governor reads exactly the last 52 bytes.
+const PROPOSER_SUFFIX_LEN: usize = PROPOSER_MARKER.len() + 42;
+
+/// The description this app proposes: `# title`, the body, and `#proposer=0x…` naming the
+/// proposer. A proposal's id is a hash of its actions and description, so without that suffix
+/// anyone who sees the transaction waiting could submit the same proposal first, becoming
+/// its proposer (who may cancel it while pending) and making the real one revert. With it the
+/// governor refuses the proposal from any other account (`GovernorRestrictedProposer`). The
+/// address is written in lowercase, which the governor's parser accepts like any other case.
+pub fn proposal_description(title: &str, body: &str, proposer: Address) -> String {
+    let mut text = format!("# {}", title.trim());
+    if !body.trim().is_empty() {
+        text.push('\n');
+        text.push_str(body.trim());
+    }
+    format!("{text}\n\n{PROPOSER_MARKER}0x{}", hex::encode(proposer))
+}
+
 impl Proposal {
     /// The first line of the description (its title, by the convention this app writes).
     pub fn title(&self) -> &str {
         self.description.lines().next().unwrap_or("").trim_start_matches('#').trim()
+    }
+
+    /// The only account the governor lets propose this description, read as the governor reads
+    /// it: the last 52 bytes are `#proposer=` then `0x` and 40 hex digits of any case. `None`
+    /// when there is no such suffix, and then anyone could have proposed it.
+    pub fn bound_proposer(&self) -> Option<Address> {
+        let d = self.description.as_bytes();
+        let suffix = d.get(d.len().checked_sub(PROPOSER_SUFFIX_LEN)?..)?;
+        let address = suffix.strip_prefix(PROPOSER_MARKER.as_bytes())?.strip_prefix(b"0x")?;
+        let bytes: [u8; 20] = hex::decode(address).ok()?.try_into().ok()?;
+        Some(Address::from(bytes))
+    }
+
+    /// The description after its title, without a proposer suffix the governor enforces.
+    pub fn body(&self) -> String {
+        let text = match self.bound_proposer() {
+            Some(_) => &self.description[..self.description.len() - PROPOSER_SUFFIX_LEN],
+            None => &self.description[..],
+        };
+        text.lines().skip(1).collect::<Vec<_>>().join("\n").trim().to_string()
     }
 
     pub fn description_hash(&self) -> B256 {
@@ -349,6 +391,12 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
         let state = ProposalState::from_u8(e.current).map_or("unknown", |s| s.label());
         return Some(format!("the proposal is {state} now, so this step is not open"));
     }
+    if let Ok(e) = GovernorRestrictedProposer::abi_decode(data) {
+        return Some(format!(
+            "this proposal's description ends with #proposer= naming another account, so only that account can submit it (you are {})",
+            e.proposer
+        ));
+    }
     if GovernorInvalidVoteType::abi_decode(data).is_ok() {
         return Some("that is not one of the four options".into());
     }
@@ -432,6 +480,55 @@ mod tests {
         assert_eq!(p.description_hash(), keccak256("# Fund the docs\nPay the writer."));
         assert_eq!((p.vote_start, p.vote_end), (5, 155));
         assert!(decode_proposal_created(&log, Address::ZERO).is_none());
+    }
+
+    fn proposal(description: String) -> Proposal {
+        Proposal {
+            id: U256::from(1),
+            proposer: Address::ZERO,
+            targets: vec![],
+            values: vec![],
+            calldatas: vec![],
+            vote_start: 0,
+            vote_end: 0,
+            description,
+        }
+    }
+
+    #[test]
+    fn descriptions_are_bound_to_their_proposer_as_the_governor_reads_them() {
+        let me = address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+        let d = proposal_description(" Fund the docs ", "Pay the writer.\n", me);
+        assert_eq!(d, "# Fund the docs\nPay the writer.\n\n#proposer=0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266");
+        // OpenZeppelin reads the last 52 bytes: the marker, then 0x and 40 hex digits.
+        let tail = &d[d.len() - 52..];
+        assert!(tail.starts_with("#proposer=0x"), "{tail}");
+        let p = proposal(d);
+        assert_eq!(p.bound_proposer(), Some(me));
+        assert_eq!(p.title(), "Fund the docs");
+        assert_eq!(p.body(), "Pay the writer.");
+
+        let bare = proposal(proposal_description("Title only", "  ", me));
+        assert_eq!(bare.description, "# Title only\n\n#proposer=0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266");
+        assert_eq!((bare.title(), bare.body().as_str(), bare.bound_proposer()), ("Title only", "", Some(me)));
+
+        // Checksummed or upper-case suffixes bind too (the governor's parser takes any case).
+        let checksummed = proposal(format!("# T\nbody#proposer={}", me.to_checksum(None)));
+        assert_eq!(checksummed.bound_proposer(), Some(me));
+        assert_eq!(checksummed.body(), "body");
+        // What the governor does not enforce is not shown as bound: no 0x, too short, no marker.
+        for unbound in [
+            "# T\n#proposer=f39fd6e51aad88f6f4ce6ab8827279cfffb92266".to_string(),
+            "# T\n#proposer=0xf39fd6e51aad88f6f4ce6ab8827279cfffb9226".to_string(),
+            "# T\n#proposed=0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266".to_string(),
+            "# T\n#proposer=0xg39fd6e51aad88f6f4ce6ab8827279cfffb92266".to_string(),
+            "# Fund the docs\nPay the writer.".to_string(),
+            "é".repeat(30),
+        ] {
+            assert_eq!(proposal(unbound.clone()).bound_proposer(), None, "{unbound}");
+        }
+        let refused = GovernorRestrictedProposer { proposer: address!("70997970C51812dc3A010C7d01b50e0d17dc79C8") };
+        assert!(explain_revert(&refused.abi_encode()).unwrap().contains("only that account can submit it"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ use wasm_light_client::{LogFilter, Verified};
 
 use super::contract::{self, Proposal, ProposalState, Tally, Vote};
 use crate::chain::client::{ChainClient, ChainError, Inclusion};
+use crate::wallet::signer::address_of;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GovernanceError {
@@ -201,12 +202,14 @@ impl GovernanceService {
         Ok(self.chain.transact(key, self.token, U256::ZERO, contract::delegate_call(to)).await?)
     }
 
-    /// Submits `proposal`, paying its deposit.
+    /// Submits `proposal`, paying its deposit. Its description names the signer as the only
+    /// account allowed to propose it ([`contract::proposal_description`]), so it cannot be
+    /// front-run and then cancelled by whoever copied it.
     pub async fn propose(&self, key: &SigningKey, proposal: NewProposal) -> Result<Inclusion, GovernanceError> {
         if proposal.title.trim().is_empty() {
             return Err(GovernanceError::Input("give the proposal a title".into()));
         }
-        let description = format!("# {}\n{}", proposal.title.trim(), proposal.body.trim());
+        let description = contract::proposal_description(&proposal.title, &proposal.body, address_of(key));
         let data =
             contract::propose_call(vec![proposal.target], vec![proposal.value], vec![proposal.calldata], description);
         Ok(self.chain.transact(key, self.governor, proposal.deposit, data).await?)

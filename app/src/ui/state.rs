@@ -179,6 +179,19 @@ impl Session {
         })
     }
 
+    /// Asks the vault whether `password` is its own: the gate before a key leaves the vault,
+    /// so an unlocked session left unattended is not enough to export one. The password is
+    /// only used to derive a key once; a wrong one changes nothing and the session stays open.
+    pub async fn confirm_password(&self, password: &str) -> Result<(), String> {
+        let epoch = self.epoch.get_value();
+        let sealer = self.vault.with_value(|v| v.as_ref().map(UnlockedVault::sealer)).ok_or("the wallet is locked")?;
+        sealer.confirm_password(password).await.map_err(|e| e.to_string())?;
+        if self.epoch.get_value() != epoch {
+            return Err("the wallet locked while the password was checked; unlock and try again".into());
+        }
+        Ok(())
+    }
+
     /// Changes the vault: `change` runs on a copy, the copy is encrypted and stored, and
     /// only then replaces the open vault. A failure leaves both as they were.
     pub async fn modify<R>(&self, change: impl FnOnce(&mut VaultSecrets) -> Result<R, String>) -> Result<R, String> {

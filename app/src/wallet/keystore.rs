@@ -20,10 +20,14 @@ type Aes128Ctr = ctr::Ctr128BE<Aes128>;
 
 /// Largest scrypt `n` accepted: 2^20, four times what geth writes.
 pub const MAX_SCRYPT_N: u64 = 1 << 20;
-/// scrypt needs 128·n·r bytes of memory; 2^22 caps that at 512 MiB, twice geth's standard 256 MiB.
-const MAX_SCRYPT_N_R: u64 = 1 << 22;
-/// scrypt's work grows with n·r·p; 2^23 is four times geth's standard (and web3.py's default).
-const MAX_SCRYPT_N_R_P: u64 = 1 << 23;
+/// Largest scrypt `p` accepted. Files in the wild use 1 (geth, ethers), 6 (geth's light
+/// setting) or 8 (web3.py); `p` also sizes scrypt's 128·r·p-byte input buffer on its own.
+pub const MAX_SCRYPT_P: u64 = 16;
+/// scrypt's memory bound, 128·n·r·p bytes (each of the p lanes needs 128·n·r, and an
+/// implementation may run them side by side), capped at 512 MiB: twice geth's and web3.py's
+/// standard 256 MiB. The same product bounds the work, which grows with n·r·p. Bounding only
+/// 128·n·r, as before, let a file ask for p = 2^22 with n = 2: half a GiB for scrypt's buffer.
+const MAX_SCRYPT_MEMORY: u64 = 512 << 20;
 /// Largest PBKDF2 iteration count accepted; files in the wild use up to about 10^6.
 pub const MAX_PBKDF2_ROUNDS: u64 = 10_000_000;
 
@@ -75,13 +79,22 @@ impl KdfParams {
         KdfParams(Kdf::Scrypt { log_n: 18, r: 8, p: 1 })
     }
 
+    /// What this wallet's key export writes: ethers v6's default, scrypt n=131072, r=8, p=1
+    /// (128 MiB). Not geth's 256 MiB: wasm memory never shrinks, so that would stay allocated
+    /// for the tab's life; not less either, because a key file is meant to travel and a
+    /// weaker one is cheaper to guess. `fixtures/keystore-ethers.json` is ethers' own file.
+    pub fn export() -> KdfParams {
+        KdfParams(Kdf::Scrypt { log_n: 17, r: 8, p: 1 })
+    }
+
     /// geth's `--lightkdf`: scrypt n=4096, r=8, p=6. Quick; for tests and throwaway keys.
     pub fn light_scrypt() -> KdfParams {
         KdfParams(Kdf::Scrypt { log_n: 12, r: 8, p: 6 })
     }
 
-    /// scrypt with explicit parameters: `n` a power of two from 2 to 2^20, within this
-    /// wallet's memory and time limits.
+    /// scrypt with explicit parameters: `n` a power of two from 2 to 2^20, `p` at most 16,
+    /// and 128·n·r·p bytes (its memory, and a measure of its work) at most 512 MiB. Checked
+    /// before any derivation runs, so a hostile file costs nothing.
     pub fn scrypt(n: u64, r: u64, p: u64) -> Result<KdfParams, KeystoreError> {
         let fields = ("crypto.kdfparams.n", "crypto.kdfparams.r", "crypto.kdfparams.p");
         if n < 2 || !n.is_power_of_two() {
@@ -96,11 +109,10 @@ impl KdfParams {
         let too_expensive = || KeystoreError::KdfTooExpensive {
             kdf: "scrypt",
             params: format!("n={n}, r={r}, p={p}"),
-            limit: "n ≤ 1048576, n·r ≤ 4194304 and n·r·p ≤ 8388608",
+            limit: "n ≤ 1048576, p ≤ 16 and 128·n·r·p ≤ 512 MiB",
         };
-        let n_r = n.checked_mul(r).ok_or_else(too_expensive)?;
-        let n_r_p = n_r.checked_mul(p).ok_or_else(too_expensive)?;
-        if n > MAX_SCRYPT_N || n_r > MAX_SCRYPT_N_R || n_r_p > MAX_SCRYPT_N_R_P {
+        let memory = 128u64.checked_mul(n).and_then(|m| m.checked_mul(r)).and_then(|m| m.checked_mul(p));
+        if n > MAX_SCRYPT_N || p > MAX_SCRYPT_P || memory.is_none_or(|m| m > MAX_SCRYPT_MEMORY) {
             return Err(too_expensive());
         }
         // The limits above keep r and p far below u32::MAX.
@@ -605,9 +617,46 @@ mod tests {
         let huge_p = edit(&file, |v| v["crypto"]["kdfparams"]["p"] = u64::MAX.into());
         assert!(matches!(decrypt_v3(&huge_p, PASSWORD), Err(KeystoreError::KdfTooExpensive { .. })));
 
+        // Each bound on its own, with the others in range: p alone (n·r·p within the old
+        // work limit, but scrypt's 128·r·p buffer alone is 512 MiB) and the product 128·n·r·p.
+        for (n, r, p) in [(2u64, 1u64, 1u64 << 22), (16, 8, 17), (1 << 17, 8, 5), (1 << 20, 4, 2)] {
+            let crafted = edit(&file, |v| {
+                v["crypto"]["kdfparams"]["n"] = n.into();
+                v["crypto"]["kdfparams"]["r"] = r.into();
+                v["crypto"]["kdfparams"]["p"] = p.into();
+            });
+            let err = decrypt_v3(&crafted, PASSWORD).unwrap_err();
+            assert!(matches!(err, KeystoreError::KdfTooExpensive { kdf: "scrypt", .. }), "n={n} r={r} p={p}: {err:?}");
+            assert!(err.to_string().contains(&format!("p={p}")), "{err}");
+        }
+        // Right at the limits is still accepted: geth's and web3.py's standard files, p = 16.
+        for (n, r, p) in [(1u64 << 18, 8u64, 1u64), (1 << 18, 1, 8), (1 << 19, 8, 1), (1 << 16, 1, 16), (1 << 20, 1, 4)]
+        {
+            assert!(KdfParams::scrypt(n, r, p).is_ok(), "n={n} r={r} p={p}");
+        }
+
         let huge_c = edit(SPEC_PBKDF2, |v| v["crypto"]["kdfparams"]["c"] = 4_000_000_000u64.into());
         let err = decrypt_v3(&huge_c, PASSWORD).unwrap_err();
         assert!(matches!(err, KeystoreError::KdfTooExpensive { kdf: "pbkdf2", .. }), "{err:?}");
+    }
+
+    #[test]
+    fn exported_files_match_ethers_defaults_and_ethers_files_open() {
+        // Written by ethers v6 with its defaults; see fixtures/gen-keystore-ethers.mjs.
+        let fixture: Value = serde_json::from_str(include_str!("fixtures/keystore-ethers.json")).unwrap();
+        let ethers_file = fixture["keyfile"].to_string();
+        let key = decrypt_v3(&ethers_file, fixture["password"].as_str().unwrap()).unwrap();
+        assert_eq!(secret_hex(&key), SECRET);
+        assert_eq!(address_of(&key).to_checksum(None), fixture["address"].as_str().unwrap());
+
+        let ethers_params = &fixture["keyfile"]["Crypto"]["kdfparams"];
+        let ours: Value = serde_json::from_str(&encrypt_v3(&key, "correct horse", KdfParams::export())).unwrap();
+        let ours_params = &ours["crypto"]["kdfparams"];
+        for name in ["n", "r", "p", "dklen"] {
+            assert_eq!(ours_params[name], ethers_params[name], "kdfparams.{name}");
+        }
+        assert!(ours_params["n"].as_u64().unwrap() >= 1 << 17, "at least ethers v6's n = 2^17");
+        assert_eq!(secret_hex(&decrypt_v3(&ours.to_string(), "correct horse").unwrap()), SECRET);
     }
 
     #[test]

@@ -5,9 +5,13 @@
 //! Invariant: disk and memory change together or not at all. Every change is applied
 //! to a copy, encrypted and written first, and only then becomes the in-memory state.
 
+use std::rc::Rc;
+
 use web_sys::CryptoKey;
 
-use super::vault_format::{VaultBlob, VaultFormatError, VaultSecrets, IV_LEN, PBKDF2_ITERATIONS, SALT_LEN};
+use super::vault_format::{
+    check_iterations, VaultBlob, VaultFormatError, VaultSecrets, IV_LEN, PBKDF2_ITERATIONS, SALT_LEN,
+};
 use super::vault_store::{self, StoreError};
 use super::webcrypto::{self, CryptoError};
 
@@ -17,6 +21,12 @@ pub enum VaultError {
     NoVault,
     #[error("wrong password: the wallet is unchanged. Try again, or restore from your recovery phrase")]
     WrongPassword,
+    /// A password asked again before a secret leaves the vault (key export) was not the
+    /// vault's. Nothing left the vault and the wallet stays unlocked.
+    #[error(
+        "that is not this wallet's password, so nothing was exported; type the password you unlock the wallet with"
+    )]
+    NotConfirmed,
     #[error(transparent)]
     Damaged(#[from] VaultFormatError),
     #[error(transparent)]
@@ -47,6 +57,15 @@ pub struct Sealer {
     key: CryptoKey,
     salt: [u8; SALT_LEN],
     iterations: u32,
+    check: Rc<KeyCheck>,
+}
+
+/// An empty message sealed under the vault key. A candidate password is the vault's exactly
+/// when the key it derives opens this (AES-GCM's tag fails under any other key), so a
+/// password can be confirmed without keeping it and without the key ever being readable.
+struct KeyCheck {
+    iv: [u8; IV_LEN],
+    tag: Vec<u8>,
 }
 
 impl std::fmt::Debug for UnlockedVault {
@@ -65,20 +84,28 @@ pub async fn create(secrets: VaultSecrets, password: &str) -> Result<UnlockedVau
     create_with_iterations(secrets, password, PBKDF2_ITERATIONS).await
 }
 
-/// As [`create`], with an explicit iteration count (tests; future upgrades).
+/// As [`create`], with an explicit iteration count (tests of older vaults). A count outside
+/// the range [`unlock`] accepts is refused, so no vault is written that could not be opened.
 pub async fn create_with_iterations(
     secrets: VaultSecrets,
     password: &str,
     iterations: u32,
 ) -> Result<UnlockedVault, VaultError> {
+    check_iterations(iterations)?;
     let salt = webcrypto::random_bytes::<SALT_LEN>();
     let key = webcrypto::derive_vault_key(password, &salt, iterations).await?;
-    let sealer = Sealer { key, salt, iterations };
+    let sealer = Sealer::new(key, salt, iterations).await?;
     sealer.seal(&secrets).await?;
     Ok(UnlockedVault { sealer, secrets })
 }
 
-/// Decrypts the stored vault. A wrong password changes nothing on disk.
+/// Decrypts the stored vault. A wrong password changes nothing on disk. A vault whose
+/// iteration count is out of range is refused before any key is derived (`VaultBlob::from_json`).
+///
+/// A vault sealed with fewer than [`PBKDF2_ITERATIONS`] is sealed again at that count under a
+/// fresh salt while the password is at hand: the new blob is written first and the new key
+/// adopted only once the write committed. If the write fails, the vault opens as it is and
+/// the next unlock tries again.
 pub async fn unlock(password: &str) -> Result<UnlockedVault, VaultError> {
     let json = vault_store::load().await?.ok_or(VaultError::NoVault)?;
     let blob = VaultBlob::from_json(&json)?;
@@ -88,7 +115,23 @@ pub async fn unlock(password: &str) -> Result<UnlockedVault, VaultError> {
     let key = webcrypto::derive_vault_key(password, &salt, blob.kdf.iterations).await?;
     let plaintext = webcrypto::decrypt(&key, &iv, &ciphertext).await?;
     let secrets = VaultSecrets::from_bytes(&plaintext)?;
-    Ok(UnlockedVault { sealer: Sealer { key, salt, iterations: blob.kdf.iterations }, secrets })
+    let sealer = Sealer::new(key, salt, blob.kdf.iterations).await?;
+    let sealer = if blob.kdf.iterations < PBKDF2_ITERATIONS {
+        rekey(&secrets, password).await.unwrap_or(sealer)
+    } else {
+        sealer
+    };
+    Ok(UnlockedVault { sealer, secrets })
+}
+
+/// A new key at the current iteration count, with `secrets` stored under it; the caller
+/// adopts the returned sealer only on success, when disk already holds the new blob.
+async fn rekey(secrets: &VaultSecrets, password: &str) -> Result<Sealer, VaultError> {
+    let salt = webcrypto::random_bytes::<SALT_LEN>();
+    let key = webcrypto::derive_vault_key(password, &salt, PBKDF2_ITERATIONS).await?;
+    let sealer = Sealer::new(key, salt, PBKDF2_ITERATIONS).await?;
+    sealer.seal(secrets).await?;
+    Ok(sealer)
 }
 
 impl UnlockedVault {
@@ -121,6 +164,24 @@ impl UnlockedVault {
 }
 
 impl Sealer {
+    async fn new(key: CryptoKey, salt: [u8; SALT_LEN], iterations: u32) -> Result<Sealer, VaultError> {
+        let iv = webcrypto::random_bytes::<IV_LEN>();
+        let tag = webcrypto::encrypt(&key, &iv, &[]).await?;
+        Ok(Sealer { key, salt, iterations, check: Rc::new(KeyCheck { iv, tag }) })
+    }
+
+    /// Confirms that `password` is this vault's, as the gate before any secret leaves the
+    /// vault: the key is derived again (same salt and count) and must open the key check.
+    /// Nothing is stored; a wrong password is [`VaultError::NotConfirmed`] and changes nothing.
+    pub async fn confirm_password(&self, password: &str) -> Result<(), VaultError> {
+        let candidate = webcrypto::derive_vault_key(password, &self.salt, self.iterations).await?;
+        match webcrypto::decrypt(&candidate, &self.check.iv, &self.check.tag).await {
+            Ok(_) => Ok(()),
+            Err(CryptoError::WrongPassword) => Err(VaultError::NotConfirmed),
+            Err(other) => Err(VaultError::Crypto(other)),
+        }
+    }
+
     /// Encrypts a record kept beside the vault under the vault's key, so that nobody
     /// without the password can write one that [`Self::open_record`] accepts. `purpose`
     /// goes in front of the plaintext: a record made for one purpose never opens as another.

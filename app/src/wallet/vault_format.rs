@@ -8,10 +8,14 @@
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// OWASP's 2023 figure for PBKDF2-HMAC-SHA256. Raise it here; old vaults keep theirs.
+/// OWASP's 2023 figure for PBKDF2-HMAC-SHA256. Raise it here: a vault sealed with fewer is
+/// sealed again at this count the next time it is unlocked (`vault::unlock`).
 pub const PBKDF2_ITERATIONS: u32 = 600_000;
-/// A vault claiming fewer iterations than this was not written by us: refuse it.
+/// The range of iteration counts a stored vault may name. Below it a vault was not written by
+/// us, or was weakened by whoever could write to this browser's storage; above it deriving
+/// the key would freeze the tab for minutes (a stored count is chosen by whoever wrote it).
 pub const MIN_ITERATIONS: u32 = 100_000;
+pub const MAX_ITERATIONS: u32 = 10_000_000;
 pub const SALT_LEN: usize = 16;
 pub const IV_LEN: usize = 12;
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -44,6 +48,17 @@ pub struct CipherParams {
 pub enum VaultFormatError {
     #[error("the stored wallet is damaged or from a newer version of zg-console ({0}); restore it from your recovery phrase")]
     Unreadable(String),
+    #[error("the stored wallet asks for {iterations} key-derivation rounds, outside the {MIN_ITERATIONS} to {MAX_ITERATIONS} zg-console uses, so it was not written by zg-console or was tampered with; it was not opened. Restore the wallet from your recovery phrase")]
+    IterationsOutOfRange { iterations: u32 },
+}
+
+/// Whether a vault may be opened with `iterations` PBKDF2 rounds.
+pub fn check_iterations(iterations: u32) -> Result<(), VaultFormatError> {
+    if (MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
+        Ok(())
+    } else {
+        Err(VaultFormatError::IterationsOutOfRange { iterations })
+    }
 }
 
 impl VaultBlob {
@@ -76,9 +91,7 @@ impl VaultBlob {
         if self.kdf.name != "PBKDF2-SHA256" || self.cipher.name != "AES-256-GCM" {
             return bad("unknown algorithm");
         }
-        if self.kdf.iterations < MIN_ITERATIONS {
-            return bad("iteration count too low");
-        }
+        check_iterations(self.kdf.iterations)?;
         if self.salt().map(|s| s.len()) != Some(SALT_LEN) || self.iv().map(|s| s.len()) != Some(IV_LEN) {
             return bad("bad salt or iv");
         }
@@ -179,6 +192,23 @@ mod tests {
         let b = blob();
         assert_eq!(VaultBlob::from_json(&b.to_json()).unwrap(), b);
         assert!(b.to_json().contains("\"iterations\":600000"));
+    }
+
+    #[test]
+    fn iteration_counts_outside_the_sane_range_are_refused() {
+        for iterations in [0, 1000, MIN_ITERATIONS - 1, MAX_ITERATIONS + 1, 20_000_000, u32::MAX] {
+            let mut b = blob();
+            b.kdf.iterations = iterations;
+            let err = VaultBlob::from_json(&b.to_json()).unwrap_err();
+            assert_eq!(err, VaultFormatError::IterationsOutOfRange { iterations });
+            assert!(err.to_string().contains("recovery phrase"), "{err}");
+        }
+        for iterations in [MIN_ITERATIONS, PBKDF2_ITERATIONS, MAX_ITERATIONS] {
+            let mut b = blob();
+            b.kdf.iterations = iterations;
+            assert_eq!(VaultBlob::from_json(&b.to_json()).unwrap().kdf.iterations, iterations);
+        }
+        assert!(check_iterations(PBKDF2_ITERATIONS).is_ok(), "the current count is in range");
     }
 
     #[test]

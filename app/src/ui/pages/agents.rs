@@ -14,7 +14,7 @@ use wasm_light_client::Verified;
 use crate::compute::chat as compute_chat;
 use crate::compute::local::{self, LocalAnswer, LocalEvent, Prefer};
 use crate::compute::service::{AnswerCheck, ComputeService};
-use crate::format::{format_0g, short_hash};
+use crate::format::{format_0g, parse_address, short_hash};
 use crate::inft::metadata::{AgentMetadata, MemoryEntry};
 use crate::inft::offer::{Acceptance, Offer};
 use crate::inft::proofs::Operation;
@@ -698,9 +698,9 @@ fn AuthorizedCard(service: Service, token: U256) -> impl IntoView {
         error.set(None);
         let target = match revoke {
             Some(a) => a,
-            None => match user.get_untracked().trim().parse::<Address>() {
+            None => match parse_address(&user.get_untracked()) {
                 Ok(a) => a,
-                Err(_) => return error.set(Some("That is not an address (0x followed by 40 hex digits).".into())),
+                Err(e) => return error.set(Some(format!("User: {e}."))),
             },
         };
         let Some(svc) = service.get_value() else { return };

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
-use crate::format::{format_0g, parse_0g};
+use crate::format::{format_0g, parse_0g, parse_address, short_address};
 use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
@@ -113,9 +113,9 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
     let delegate = move |to: Option<Address>| {
         let to = match to {
             Some(a) => a,
-            None => match delegatee.get_untracked().trim().parse::<Address>() {
+            None => match parse_address(&delegatee.get_untracked()) {
                 Ok(a) => a,
-                Err(_) => return error.set(Some("That is not an address (0x followed by 40 hex digits).".into())),
+                Err(e) => return error.set(Some(format!("Delegate to: {e}."))),
             },
         };
         run_tx(app, service, tx, "Delegating…", format!("Delegated to {to}"), reload, move |s, k| async move {
@@ -218,7 +218,8 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
     let id = p.id;
     let governor = service.get_value().map(|s| s.governor()).unwrap_or_default();
     let title = p.title().to_string();
-    let body: String = p.description.lines().skip(1).collect::<Vec<_>>().join("\n");
+    let body = p.body();
+    let bound = p.bound_proposer();
     let actions: Vec<String> = p
         .targets
         .iter()
@@ -294,7 +295,15 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
                 <span class=format!("badge proposal-state state-{}", state.label().to_lowercase()) data-testid="proposal-state">{state.label()}</span>
             </div>
             <p class="muted">{format!("#{} · {timing}", short_id(id))}</p>
-            {(!body.trim().is_empty()).then(|| view! { <p class="proposal-body">{body.clone()}</p> })}
+            {(!body.is_empty()).then(|| view! { <p class="proposal-body">{body.clone()}</p> })}
+            {match bound {
+                Some(a) => view! {
+                    <p class="muted" data-testid="proposal-bound">"Bound to its proposer: only "<AddressView address=a />" could submit it."</p>
+                }.into_any(),
+                None => view! {
+                    <p class="text-warn" data-testid="proposal-bound">"Not bound to a proposer: anyone could have submitted it first."</p>
+                }.into_any(),
+            }}
             <ul class="plain-list proposal-actions">
                 {actions.into_iter().map(|a| view! { <li data-testid="proposal-action">{a}</li> }).collect_view()}
             </ul>
@@ -375,9 +384,9 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let to = match recipient.get_untracked().trim().parse::<Address>() {
+        let to = match parse_address(&recipient.get_untracked()) {
             Ok(a) => a,
-            Err(_) => return error.set(Some("The recipient is not an address (0x followed by 40 hex digits).".into())),
+            Err(e) => return error.set(Some(format!("Pay to: {e}."))),
         };
         let (value, paid) = match (parse_0g(&amount.get_untracked()), parse_0g(&deposit.get_untracked())) {
             (Ok(v), Ok(d)) => (v, d),
@@ -423,6 +432,15 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
                         </div>
                     </div>
                 </div>
+                <p class="muted" data-testid="proposer-bound">
+                    {move || match me(&app) {
+                        Some(a) => format!(
+                            "Only you can submit this proposal: its description ends with #proposer={} (your address), so the governor refuses it from anyone who copies it.",
+                            short_address(&a)
+                        ),
+                        None => "Only you can submit this proposal: its description ends with your address.".into(),
+                    }}
+                </p>
                 <div class="field">
                     <label for="proposal-deposit">"Deposit"</label>
                     <div class="input-group">

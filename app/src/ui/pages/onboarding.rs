@@ -1,9 +1,16 @@
 //! First run: create a wallet (phrase shown once, confirmed, password), restore one from
 //! a recovery phrase, or start from an imported private key or key file.
+//!
+//! Typed secrets (phrase, key, passwords, the confirmation words) are never held in signals:
+//! their inputs are read through `NodeRef`s when the form is sent, into `Zeroizing` strings
+//! that wipe themselves, and the inputs are emptied as soon as their value is used and when
+//! the page goes away. The generated phrase lives only in a `Mnemonic`, which wipes itself.
 
 use k256::ecdsa::SigningKey;
+use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use zeroize::Zeroizing;
 
 use crate::ui::components::{ErrorAlert, Spinner};
 use crate::ui::state::use_app;
@@ -88,35 +95,46 @@ enum CreateStep {
 #[component]
 fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
     let words = RwSignal::new(WordCount::Twelve);
-    // The phrase lives outside the reactive graph; signals only carry what is on screen.
+    // The phrase lives outside the reactive graph, in a Mnemonic that wipes itself when
+    // replaced or when the page goes; `generation` only tells the view to redraw it.
     let mnemonic = StoredValue::new_local(Mnemonic::generate(WordCount::Twelve));
-    let shown = RwSignal::new(mnemonic.with_value(|m| m.words().iter().map(|w| w.to_string()).collect::<Vec<_>>()));
+    let generation = RwSignal::new(0u32);
     let step = RwSignal::new(CreateStep::Show);
     let written = RwSignal::new(false);
     let positions = RwSignal::new(Vec::<usize>::new());
-    let answers: [RwSignal<String>; 3] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let answers: [NodeRef<Input>; 3] = std::array::from_fn(|_| NodeRef::new());
     let error = RwSignal::new(None::<String>);
+    // `try_`: also runs from `on_cleanup`, where an input may already be gone.
+    let clear_answers =
+        move || answers.iter().filter_map(|a| a.try_get_untracked().flatten()).for_each(|i| i.set_value(""));
+    on_cleanup(clear_answers);
 
     let regenerate = move |count: WordCount| {
         words.set(count);
         mnemonic.set_value(Mnemonic::generate(count));
-        shown.set(mnemonic.with_value(|m| m.words().iter().map(|w| w.to_string()).collect()));
+        generation.update(|g| *g += 1);
         written.set(false);
     };
 
     let to_confirm = move |_| {
-        positions.set(confirmation_positions(shown.with(Vec::len)));
-        answers.iter().for_each(|a| a.set(String::new()));
+        positions.set(confirmation_positions(mnemonic.with_value(|m| m.words().len())));
         error.set(None);
         step.set(CreateStep::Confirm);
     };
 
     let check_confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let ok = positions.with(|ps| {
-            shown.with(|w| ps.iter().zip(&answers).all(|(p, a)| a.get().trim().eq_ignore_ascii_case(&w[*p])))
+        let ok = positions.with_untracked(|ps| {
+            mnemonic.with_value(|m| {
+                let words = m.words();
+                ps.iter().zip(&answers).all(|(p, a)| {
+                    let typed = Zeroizing::new(a.get_untracked().map(|i| i.value()).unwrap_or_default());
+                    typed.trim().eq_ignore_ascii_case(words[*p])
+                })
+            })
         });
         if ok {
+            clear_answers();
             error.set(None);
             step.set(CreateStep::Password);
         } else {
@@ -124,7 +142,7 @@ fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
         }
     };
 
-    let on_password = move |password: String| async move {
+    let on_password = move |password: Zeroizing<String>| async move {
         let phrase = mnemonic.with_value(|m| m.phrase().to_string());
         let secrets = VaultSecrets {
             mnemonic: Some(phrase),
@@ -157,9 +175,12 @@ fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
                                     on:click=move |_| regenerate(WordCount::TwentyFour)>"24 words"</button>
                             </div>
                             <ol class="mnemonic-grid blurred" tabindex="0" data-testid="mnemonic" aria-label="Recovery phrase">
-                                {move || shown.get().into_iter().enumerate().map(|(i, w)| view! {
-                                    <li><span class="word-index">{i + 1}</span><span class="word">{w}</span></li>
-                                }).collect_view()}
+                                {move || {
+                                    generation.track();
+                                    mnemonic.with_value(|m| m.words().into_iter().enumerate().map(|(i, w)| view! {
+                                        <li><span class="word-index">{i + 1}</span><span class="word">{w.to_string()}</span></li>
+                                    }).collect_view())
+                                }}
                             </ol>
                             <label class="checkbox">
                                 <input type="checkbox" bind:checked=written />
@@ -179,7 +200,7 @@ fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
                             {move || positions.get().into_iter().zip(answers).map(|(p, answer)| view! {
                                 <div class="field">
                                     <label for=format!("confirm-word-{}", p + 1)>{format!("Word {}", p + 1)}</label>
-                                    <input id=format!("confirm-word-{}", p + 1) autocomplete="off" autocapitalize="off" spellcheck="false" bind:value=answer />
+                                    <input id=format!("confirm-word-{}", p + 1) autocomplete="off" autocapitalize="off" spellcheck="false" node_ref=answer />
                                 </div>
                             }).collect_view()}
                             <ErrorAlert message=error />
@@ -213,15 +234,19 @@ fn NewPasswordForm<F, Fut>(
     #[prop(optional)] nested: bool,
 ) -> impl IntoView
 where
-    F: Fn(String) -> Fut + Copy + 'static,
+    F: Fn(Zeroizing<String>) -> Fut + Copy + 'static,
     Fut: std::future::Future<Output = Result<vault::UnlockedVault, String>> + 'static,
 {
     let app = use_app();
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
+    let password = NodeRef::<Input>::new();
+    let confirm = NodeRef::<Input>::new();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let extra_check = StoredValue::new_local(extra_check);
+    let clear = move || {
+        [password, confirm].iter().filter_map(|i| i.try_get_untracked().flatten()).for_each(|i| i.set_value(""))
+    };
+    on_cleanup(clear);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -231,7 +256,8 @@ where
             error.set(Some(e));
             return;
         }
-        let (p, c) = (password.get_untracked(), confirm.get_untracked());
+        let read = |i: NodeRef<Input>| Zeroizing::new(i.get_untracked().map(|i| i.value()).unwrap_or_default());
+        let (p, c) = (read(password), read(confirm));
         if let Err(e) = check_new_password(&p, &c) {
             error.set(Some(format!("Password: {e}.")));
             return;
@@ -239,7 +265,10 @@ where
         error.set(None);
         busy.set(true);
         spawn_local(async move {
-            match create(p).await {
+            let created = create(p).await;
+            // Used: the typed password leaves the form whatever the outcome.
+            clear();
+            match created {
                 Ok(vault) => app.unlocked(vault),
                 Err(e) => {
                     error.set(Some(e));
@@ -258,12 +287,12 @@ where
             <p class="muted">"This password encrypts the wallet stored in this browser. It cannot be recovered, but your recovery phrase or key can always restore the wallet."</p>
             <div class="field">
                 <label for="new-password">"New password"</label>
-                <input id="new-password" type="password" autocomplete="new-password" bind:value=password />
+                <input id="new-password" type="password" autocomplete="new-password" node_ref=password />
                 <span class="hint">"At least 8 characters."</span>
             </div>
             <div class="field">
                 <label for="confirm-password">"Confirm password"</label>
-                <input id="confirm-password" type="password" autocomplete="new-password" bind:value=confirm />
+                <input id="confirm-password" type="password" autocomplete="new-password" node_ref=confirm />
             </div>
             <ErrorAlert message=error />
             <div class="row">
@@ -280,18 +309,26 @@ where
 
 #[component]
 fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
-    let phrase = RwSignal::new(String::new());
-    let check = Box::new(move || {
-        Mnemonic::parse(&phrase.get_untracked()).map(|_| ()).map_err(|e| format!("Recovery phrase: {e}"))
-    });
-    let create = move |password: String| async move {
-        let mnemonic = Mnemonic::parse(&phrase.get_untracked()).map_err(|e| e.to_string())?;
+    let phrase = NodeRef::<Textarea>::new();
+    let typed = move || Zeroizing::new(phrase.get_untracked().map(|t| t.value()).unwrap_or_default());
+    let clear = move || {
+        if let Some(t) = phrase.try_get_untracked().flatten() {
+            t.set_value("")
+        }
+    };
+    on_cleanup(clear);
+    let check = Box::new(move || Mnemonic::parse(&typed()).map(|_| ()).map_err(|e| format!("Recovery phrase: {e}")));
+    let create = move |password: Zeroizing<String>| async move {
+        let mnemonic = Mnemonic::parse(&typed()).map_err(|e| e.to_string())?;
         let secrets = VaultSecrets {
             mnemonic: Some(mnemonic.phrase().to_string()),
             accounts: vec![StoredAccount { name: "Account 1".into(), source: AccountSource::Hd { index: 0 } }],
         };
+        drop(mnemonic);
         let vault = vault::create(secrets, &password).await.map_err(|e| e.to_string());
-        phrase.set(String::new());
+        if vault.is_ok() {
+            clear();
+        }
         vault
     };
     view! {
@@ -303,7 +340,7 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
                         <label for="restore-phrase">"Recovery phrase"</label>
                         <textarea id="restore-phrase" rows="3" autocomplete="off" autocapitalize="off" spellcheck="false"
                             placeholder="12 or 24 words separated by spaces"
-                            bind:value=phrase></textarea>
+                            node_ref=phrase></textarea>
                     </div>
                     <NewPasswordForm title="Choose a password" submit_label="Restore wallet"
                         on_back=move || flow.set(Flow::Welcome) create=create extra_check=check nested=true />
@@ -316,7 +353,7 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
 #[component]
 fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
     let source = KeySource::new();
-    let create = move |password: String| async move {
+    let create = move |password: Zeroizing<String>| async move {
         let signing_key = source.read()?;
         let secrets = VaultSecrets {
             mnemonic: None,
@@ -326,7 +363,9 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
             }],
         };
         let vault = vault::create(secrets, &password).await.map_err(|e| e.to_string());
-        source.clear();
+        if vault.is_ok() {
+            source.clear();
+        }
         vault
     };
     view! {
@@ -344,38 +383,42 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
 }
 
 /// One key to import, as the user gives it: a pasted private key, or a Web3 Secret
-/// Storage (v3) key file with its password.
+/// Storage (v3) key file with its password. The inputs are read when the form is sent, not
+/// mirrored into signals.
 #[derive(Clone, Copy)]
 pub struct KeySource {
     use_file: RwSignal<bool>,
-    key: RwSignal<String>,
-    json: RwSignal<String>,
-    password: RwSignal<String>,
+    key: NodeRef<Input>,
+    json: NodeRef<Textarea>,
+    password: NodeRef<Input>,
 }
 
 impl KeySource {
     pub fn new() -> Self {
-        Self {
-            use_file: RwSignal::new(false),
-            key: RwSignal::new(String::new()),
-            json: RwSignal::new(String::new()),
-            password: RwSignal::new(String::new()),
-        }
+        Self { use_file: RwSignal::new(false), key: NodeRef::new(), json: NodeRef::new(), password: NodeRef::new() }
     }
 
     /// The key, or a message saying what is wrong with the input (never the input itself).
     pub fn read(&self) -> Result<SigningKey, String> {
         if self.use_file.get_untracked() {
-            decrypt_v3(&self.json.get_untracked(), &self.password.get_untracked()).map_err(|e| e.to_string())
+            let json = Zeroizing::new(self.json.get_untracked().map(|t| t.value()).unwrap_or_default());
+            let password = Zeroizing::new(self.password.get_untracked().map(|i| i.value()).unwrap_or_default());
+            decrypt_v3(&json, &password).map_err(|e| e.to_string())
         } else {
-            parse_private_key(&self.key.get_untracked()).map_err(|e| e.to_string())
+            let key = Zeroizing::new(self.key.get_untracked().map(|i| i.value()).unwrap_or_default());
+            parse_private_key(&key).map_err(|e| e.to_string())
         }
     }
 
-    /// Forgets the typed secrets once they are in the vault.
+    /// Empties the typed secrets: once they are in the vault, and when the form goes away.
     pub fn clear(&self) {
-        self.key.set(String::new());
-        self.password.set(String::new());
+        // `try_`: also runs from `on_cleanup`, where an input may already be gone.
+        for input in [self.key, self.password].iter().filter_map(|i| i.try_get_untracked().flatten()) {
+            input.set_value("");
+        }
+        if let Some(json) = self.json.try_get_untracked().flatten() {
+            json.set_value("");
+        }
     }
 }
 
@@ -389,6 +432,7 @@ impl Default for KeySource {
 #[component]
 pub fn KeySourceFields(source: KeySource, key_input_id: &'static str) -> impl IntoView {
     let use_file = source.use_file;
+    on_cleanup(move || source.clear());
     view! {
         <div class="tabs" role="tablist">
             <button type="button" role="tab" class="tab" class:active=move || !use_file.get()
@@ -399,7 +443,7 @@ pub fn KeySourceFields(source: KeySource, key_input_id: &'static str) -> impl In
         <Show when=move || !use_file.get() fallback=move || view! { <KeyFileFields json=source.json password=source.password /> }>
             <div class="field">
                 <label for=key_input_id>"Private key"</label>
-                <input id=key_input_id type="password" autocomplete="off" spellcheck="false" bind:value=source.key />
+                <input id=key_input_id type="password" autocomplete="off" spellcheck="false" node_ref=source.key />
                 <span class="hint">"64 hexadecimal characters. It is encrypted with your password and never leaves this browser."</span>
             </div>
         </Show>
@@ -408,14 +452,16 @@ pub fn KeySourceFields(source: KeySource, key_input_id: &'static str) -> impl In
 
 /// Paste-or-pick a Web3 Secret Storage (v3) key file and its password.
 #[component]
-pub fn KeyFileFields(json: RwSignal<String>, password: RwSignal<String>) -> impl IntoView {
+pub fn KeyFileFields(json: NodeRef<Textarea>, password: NodeRef<Input>) -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
         let input: web_sys::HtmlInputElement = ev.target().expect("an input fired this").unchecked_into();
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
             spawn_local(async move {
-                if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                    json.set(text.as_string().unwrap_or_default());
+                if let (Ok(text), Some(area)) =
+                    (wasm_bindgen_futures::JsFuture::from(file.text()).await, json.get_untracked())
+                {
+                    area.set_value(&text.as_string().unwrap_or_default());
                 }
             });
         }
@@ -427,11 +473,11 @@ pub fn KeyFileFields(json: RwSignal<String>, password: RwSignal<String>) -> impl
         </div>
         <div class="field">
             <label for="keyfile-json">"…or paste its contents"</label>
-            <textarea id="keyfile-json" rows="4" class="mono" spellcheck="false" bind:value=json></textarea>
+            <textarea id="keyfile-json" rows="4" class="mono" spellcheck="false" node_ref=json></textarea>
         </div>
         <div class="field">
             <label for="keyfile-password">"Key file password"</label>
-            <input id="keyfile-password" type="password" autocomplete="off" bind:value=password />
+            <input id="keyfile-password" type="password" autocomplete="off" node_ref=password />
         </div>
     }
 }

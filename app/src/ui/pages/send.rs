@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::chain::client::Inclusion;
 use crate::chain::fees::{check_manual, FeeQuote};
-use crate::format::{format_0g, format_gwei, parse_0g, parse_gwei, short_hash};
+use crate::format::{format_0g, format_gwei, parse_0g, parse_address, parse_gwei, short_hash};
 use crate::ui::components::{AddressView, BalanceView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{use_app, Page};
 use crate::wallet::signer::{sign_eip1559, Eip1559Request, TRANSFER_GAS};
@@ -307,10 +307,7 @@ fn build_request(
     priority: &str,
     base_fee: u128,
 ) -> Result<(Eip1559Request, Option<String>), String> {
-    let to: Address = to
-        .trim()
-        .parse()
-        .map_err(|_| "The recipient must be a 0x address of 40 hexadecimal characters.".to_string())?;
+    let to: Address = parse_address(to).map_err(|e| format!("Recipient: {e}."))?;
     let value = parse_0g(amount).map_err(|e| format!("Amount: {e}."))?;
     if value.is_zero() {
         return Err("Amount: enter more than 0.".into());

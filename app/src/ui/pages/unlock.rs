@@ -1,7 +1,10 @@
-//! The lock screen. A wrong password changes nothing: the vault is only read.
+//! The lock screen. A wrong password changes nothing: the vault is only read. The password
+//! is read from its input when the form is sent (never held in a signal) and the input is
+//! emptied once it has been tried.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use zeroize::Zeroizing;
 
 use crate::ui::components::{ErrorAlert, Spinner};
 use crate::ui::state::use_app;
@@ -10,7 +13,7 @@ use crate::wallet::vault;
 #[component]
 pub fn Unlock() -> impl IntoView {
     let app = use_app();
-    let password = RwSignal::new(String::new());
+    let password = NodeRef::<leptos::html::Input>::new();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -18,15 +21,16 @@ pub fn Unlock() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
+        let Some(input) = password.get_untracked() else { return };
+        let p = Zeroizing::new(input.value());
+        input.set_value("");
         busy.set(true);
         error.set(None);
-        let p = password.get_untracked();
         spawn_local(async move {
-            match vault::unlock(&p).await {
-                Ok(v) => {
-                    password.set(String::new());
-                    app.unlocked(v);
-                }
+            let unlocked = vault::unlock(&p).await;
+            drop(p);
+            match unlocked {
+                Ok(v) => app.unlocked(v),
                 Err(e) => {
                     error.set(Some(e.to_string()));
                     busy.set(false);
@@ -44,7 +48,7 @@ pub fn Unlock() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="unlock-password">"Password"</label>
-                    <input id="unlock-password" type="password" autocomplete="current-password" autofocus bind:value=password />
+                    <input id="unlock-password" type="password" autocomplete="current-password" autofocus node_ref=password />
                 </div>
                 <ErrorAlert message=error />
                 <button type="submit" class="btn btn-primary btn-block" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_light_client::Verified;
+use zeroize::Zeroizing;
 
 use super::onboarding::{KeySource, KeySourceFields};
 use crate::format::{short_hash, UNIT};
@@ -276,60 +277,93 @@ fn RenamePanel(panel: RwSignal<Panel>) -> impl IntoView {
     }
 }
 
-/// Key files written here use scrypt with n = 2^16 (64 MiB): the browser's wasm memory
-/// never shrinks, so geth's 256 MiB setting would stay allocated for the tab's life.
-fn export_kdf() -> KdfParams {
-    KdfParams::scrypt(1 << 16, 8, 1).expect("valid scrypt parameters")
-}
-
+/// Exports the selected account's key as an encrypted key file. The wallet password is asked
+/// again and confirmed by the vault first, as MetaMask does: an unlocked session left open is
+/// not enough to take a key away. The three passwords are read from their inputs when the form
+/// is sent (never held in signals), and the wallet password's input is emptied at once.
 #[component]
 fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
     let app = use_app();
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
+    let wallet_password = NodeRef::<leptos::html::Input>::new();
+    let password = NodeRef::<leptos::html::Input>::new();
+    let confirm = NodeRef::<leptos::html::Input>::new();
     let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (p, c) = (password.get_untracked(), confirm.get_untracked());
-        if let Err(e) = crate::wallet::vault_format::check_new_password(&p, &c) {
-            return error.set(Some(format!("Password: {e}.")));
+        if busy.get_untracked() {
+            return;
+        }
+        let (Some(w), Some(p), Some(c)) =
+            (wallet_password.get_untracked(), password.get_untracked(), confirm.get_untracked())
+        else {
+            return;
+        };
+        let vault_password = Zeroizing::new(w.value());
+        w.set_value("");
+        if vault_password.is_empty() {
+            return error
+                .set(Some("Type your wallet password (the one that unlocks this wallet) to export a key.".into()));
+        }
+        let file_password = Zeroizing::new(p.value());
+        if let Err(e) = crate::wallet::vault_format::check_new_password(&file_password, &Zeroizing::new(c.value())) {
+            return error.set(Some(format!("Key file password: {e}.")));
         }
         let index = app.session.selected.get_untracked();
         let Some(account) = app.session.selected_account() else { return };
-        let key = match app.session.signing_key(index) {
-            Ok(k) => k,
-            Err(e) => return error.set(Some(e)),
-        };
-        let json = encrypt_v3(&key, &p, export_kdf());
-        drop(key);
-        let name = format!("UTC--zg-console--{}.json", hex::encode(account.address));
-        if let Err(e) = download(&name, &json) {
-            return error.set(Some(e));
-        }
-        password.set(String::new());
-        confirm.set(String::new());
-        app.toasts.success(&format!("Saved {name}"));
-        panel.set(Panel::None);
+        error.set(None);
+        busy.set(true);
+        spawn_local(async move {
+            let confirmed = app.session.confirm_password(&vault_password).await;
+            drop(vault_password);
+            let exported = confirmed.and_then(|()| {
+                let key = app.session.signing_key(index)?;
+                let json = encrypt_v3(&key, &file_password, KdfParams::export());
+                drop(key);
+                let name = format!("UTC--zg-console--{}.json", hex::encode(account.address));
+                download(&name, &json)?;
+                Ok(name)
+            });
+            drop(file_password);
+            busy.set(false);
+            match exported {
+                Ok(name) => {
+                    p.set_value("");
+                    c.set_value("");
+                    app.toasts.success(&format!("Saved {name}"));
+                    panel.set(Panel::None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
     };
     view! {
         <form class="card-footer stack" on:submit=submit aria-label="Export key file">
             <h3 class="section-title">"Export the selected account"</h3>
-            <p class="muted">"Saves the selected account as an encrypted Web3 key file (version 3), readable by other Ethereum wallets."</p>
+            <p class="muted">"Saves the selected account as an encrypted Web3 key file (version 3), readable by other Ethereum wallets. Anyone with the file and its password controls the account."</p>
+            <div class="field">
+                <label for="export-wallet-password">"Wallet password"</label>
+                <input id="export-wallet-password" type="password" autocomplete="current-password" node_ref=wallet_password />
+                <span class="hint">"The password you unlock this wallet with: asked again before a key leaves the vault."</span>
+            </div>
             <div class="grid-2">
                 <div class="field">
                     <label for="export-password">"Key file password"</label>
-                    <input id="export-password" type="password" autocomplete="new-password" bind:value=password />
+                    <input id="export-password" type="password" autocomplete="new-password" node_ref=password />
                 </div>
                 <div class="field">
                     <label for="export-confirm">"Confirm password"</label>
-                    <input id="export-confirm" type="password" autocomplete="new-password" bind:value=confirm />
+                    <input id="export-confirm" type="password" autocomplete="new-password" node_ref=confirm />
                 </div>
             </div>
             <ErrorAlert message=error />
             <div class="row">
                 <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>"Cancel"</button>
                 <span class="spacer"></span>
-                <button type="submit" class="btn btn-primary">"Export"</button>
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                    <Show when=move || busy.get()><Spinner /></Show>
+                    {move || if busy.get() { "Checking the password…" } else { "Export" }}
+                </button>
             </div>
         </form>
     }
