@@ -4,9 +4,13 @@
 // agent's funds; A can no longer read it; A clones another agent to B and authorizes C.
 // Before anything is signed each side is told which operation will happen, and an
 // acceptance whose kind was edited (clone → transfer) is refused with nothing sent.
+// Every listed agent says who created it and how it arrived; when B mints an agent
+// straight to A (no handover), A is warned, naming B, and must acknowledge that B may
+// control its wallet before the wallet's address is shown.
 // Everything runs against the devnet's real anvil, AgentNFT and storage nodes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Interface, JsonRpcProvider, Wallet } from 'ethers';
 import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, restoreWallet, toast } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
@@ -349,4 +353,93 @@ test('A clones another agent to B and authorizes C on it', async () => {
   assert.match(await b.page.getByRole('region', { name: 'Authorized users' }).getByTestId('authorized-users').textContent(),
     /Nobody else/, "the original's authorizations do not come with a clone");
   await shot(b.page, 'inft-09-b-clone');
+});
+
+/** The row of agent `token` on the Agents list: its origin kind, provenance line and warning. */
+async function rowOf(page, token) {
+  const row = page.locator(`li.agent-row[data-token="${token}"]`);
+  await row.waitFor({ timeout: 60_000 });
+  return {
+    origin: await row.getAttribute('data-origin'),
+    provenance: (await row.getByTestId('agent-provenance').textContent()).trim(),
+    warning: (await row.getByTestId('foreign-warning').count()) ? (await row.getByTestId('foreign-warning').textContent()).trim() : null,
+  };
+}
+
+test('every agent says where it came from; one a stranger minted to A is marked and its wallet needs an acknowledgement', async () => {
+  // A's own agent, and B's two it accepted from A (a transfer, a clone): no warning.
+  const cleo = Object.keys(await listedAgents(a.page))[0];
+  const own = await rowOf(a.page, cleo);
+  assert.equal(own.origin, 'own');
+  assert.match(own.provenance, /^Created by you in block \d+$/);
+  assert.equal(own.warning, null);
+  await b.page.locator('button', { hasText: '← Agents' }).click();
+  const bAgents = await listedAgents(b.page);
+  const ada = await rowOf(b.page, adaToken);
+  assert.equal(ada.origin, 'accepted');
+  assert.match(ada.provenance, new RegExp(`^Created by ${aAddress} \\(not you\\) in block \\d+; received from ${aAddress} \\(not you\\) in block \\d+$`));
+  assert.equal(ada.warning, null);
+  const copy = Object.keys(bAgents).find((t) => t !== adaToken);
+  const cloned = await rowOf(b.page, copy);
+  assert.equal(cloned.origin, 'accepted');
+  assert.equal(cloned.provenance, `Created by ${aAddress} (not you) in block ${cloned.provenance.match(/block (\d+)/)[1]}; a clone of agent #${cleo} of ${aAddress} (not you)`);
+
+  // B prepares an agent A's key opens — a clone offer sealed to A's key is encrypted and
+  // uploaded by B's console (paid from what B swept) — but instead of a handover A would
+  // have to accept, B mints a token with that data straight to A, from its own key.
+  const aKey = (await a.page.getByTestId('my-public-key').textContent()).trim();
+  await openAgent(b.page, copy);
+  const code = await makeOffer(b.page, aKey, { clone: true });
+  const offer = JSON.parse(Buffer.from(code.slice('zg-agent-offer:'.length), 'base64url').toString('utf8'));
+  const provider = new JsonRpcProvider(devnet.rpcUrl, undefined, { pollingInterval: 200 });
+  const minter = Wallet.fromPhrase(PHRASE_B, provider);
+  assert.equal(minter.address, bAddress, "B's first account");
+  const nft = new Interface([
+    'function mint((string dataDescription, bytes32 dataHash)[] datas, address to, bytes[] sealedKeys) returns (uint256)',
+    'event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)',
+  ]);
+  const sent = await minter.sendTransaction({
+    to: devnet.contracts.agentNft,
+    data: nft.encodeFunctionData('mint', [[['zg-console agent metadata v1', offer.new_data_hash]], aAddress, [offer.sealed_key]]),
+  });
+  const receipt = await sent.wait();
+  assert.equal(receipt.status, 1);
+  const airdrop = receipt.logs.map((l) => nft.parseLog(l)).find((e) => e?.name === 'Transfer').args.tokenId.toString();
+  provider.destroy();
+
+  // A's list: a second "Cleo", looking like A's own — but marked, naming B.
+  await a.page.getByRole('region', { name: 'Your agents' }).getByRole('button', { name: 'Refresh' }).click();
+  await a.page.locator(`li.agent-row[data-token="${airdrop}"]`).waitFor({ timeout: 60_000 });
+  assert.deepEqual(await listedAgents(a.page), { [cleo]: 'Cleo', [airdrop]: 'Cleo' }, 'the stranger copied the name');
+  const WARNING = `You did not create this agent. Its wallet key and instructions came from ${bAddress}; whoever made it may control funds sent to its wallet.`;
+  const foreign = await rowOf(a.page, airdrop);
+  assert.equal(foreign.origin, 'foreign');
+  assert.match(foreign.provenance, new RegExp(`^Created by ${bAddress} \\(not you\\) in block ${receipt.blockNumber}; minted to you$`));
+  assert.equal(foreign.warning, WARNING);
+  await a.page.locator(`li.agent-row[data-token="${airdrop}"]`).getByTestId('foreign-badge').waitFor();
+  assert.equal(await a.page.locator(`li.agent-row[data-token="${cleo}"]`).getByTestId('foreign-badge').count(), 0);
+  await shot(a.page, 'inft-10-foreign-agent-listed');
+
+  // Its page: the warning, and the wallet's address only after the acknowledgement.
+  await openAgent(a.page, airdrop);
+  assert.equal((await a.page.getByTestId('foreign-warning').textContent()).trim(), WARNING);
+  assert.match(await a.page.getByTestId('agent-provenance').textContent(), new RegExp(`^Created by ${bAddress} \\(not you\\)`));
+  const wallet = a.page.getByRole('region', { name: 'Agent wallet' });
+  assert.equal((await wallet.getByTestId('fund-warning').textContent()).trim(), WARNING);
+  await wallet.getByTestId('agent-address-hidden').waitFor();
+  assert.equal(await wallet.locator('[data-address]').count(), 0, 'no address to fund before the acknowledgement');
+  await shot(a.page, 'inft-11-foreign-agent-wallet-hidden');
+  const acknowledge = wallet.getByLabel(`I understand that ${bAddress} may control anything sent to this agent's wallet`);
+  await acknowledge.check();
+  const address = await wallet.getByTestId('agent-address').locator('[data-address]').getAttribute('data-address');
+  assert.match(address, /^0x[0-9a-fA-F]{40}$/);
+  await acknowledge.uncheck();
+  assert.equal(await wallet.locator('[data-address]').count(), 0, 'hidden again when the acknowledgement is withdrawn');
+
+  // A's own agent's page has neither.
+  await a.page.locator('button', { hasText: '← Agents' }).click();
+  await openAgent(a.page, cleo);
+  assert.equal(await a.page.getByTestId('foreign-warning').count(), 0);
+  assert.equal(await a.page.getByRole('region', { name: 'Agent wallet' }).getByTestId('fund-acknowledge').count(), 0);
+  await a.page.getByTestId('agent-address').locator('[data-address]').waitFor();
 });

@@ -52,6 +52,8 @@ sol! {
 
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
     event PublishedSealedKey(address indexed to, uint256 indexed tokenId, bytes[] sealedKeys);
+    event Minted(uint256 indexed tokenId, address indexed creator, address indexed owner, bytes32[] dataHashes, string[] dataDescriptions);
+    event Cloned(uint256 indexed tokenId, uint256 indexed newTokenId, address from, address to);
 
     error ERC7857EmptyData();
     error ERC7857KeyCountMismatch(uint256 datas, uint256 sealedKeys);
@@ -201,6 +203,51 @@ pub fn decode_sealed_key(log: &Log, nft: Address) -> Option<(Address, U256, Byte
     Some((p.to, p.tokenId, key))
 }
 
+/// A `Minted` event: a new token and who made it. `creator` is `msg.sender` of `mint`, or
+/// of `iCloneFrom` for a clone; `owner` is whom it was minted to, who was not asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MintedEvent {
+    pub token: U256,
+    pub creator: Address,
+    pub owner: Address,
+}
+
+/// A `Cloned` event: `token` is a clone of `source`, made by its holder `from` for `to`
+/// (who signed an acceptance for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClonedEvent {
+    pub source: U256,
+    pub token: U256,
+    pub from: Address,
+    pub to: Address,
+}
+
+pub fn minted_topic() -> B256 {
+    Minted::SIGNATURE_HASH
+}
+
+pub fn cloned_topic() -> B256 {
+    Cloned::SIGNATURE_HASH
+}
+
+/// A `Minted` from `nft`. The data lists are not needed for provenance and not returned.
+pub fn decode_minted(log: &Log, nft: Address) -> Option<MintedEvent> {
+    if log.address != nft {
+        return None;
+    }
+    let m = Minted::decode_log_data(&log.data).ok()?;
+    Some(MintedEvent { token: m.tokenId, creator: m.creator, owner: m.owner })
+}
+
+/// A `Cloned` from `nft`.
+pub fn decode_cloned(log: &Log, nft: Address) -> Option<ClonedEvent> {
+    if log.address != nft {
+        return None;
+    }
+    let c = Cloned::decode_log_data(&log.data).ok()?;
+    Some(ClonedEvent { source: c.tokenId, token: c.newTokenId, from: c.from, to: c.to })
+}
+
 /// What an agent-NFT or verifier revert means for the user, where it is one of theirs.
 pub fn explain_revert(data: &[u8]) -> Option<String> {
     if let Ok(e) = ERC7857NotOwner::abi_decode(data) {
@@ -341,6 +388,46 @@ mod tests {
             b256!("ddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"),
             "the ERC-721 Transfer topic"
         );
+    }
+
+    /// A log as ethers encoded it in `fixtures/events.json` (see `gen-events.mjs`).
+    fn fixture_log(v: &serde_json::Value, address: Address) -> Log {
+        let topics = v["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().parse().unwrap()).collect();
+        let data: Bytes = v["data"].as_str().unwrap().parse().unwrap();
+        Log { address, data: LogData::new_unchecked(topics, data) }
+    }
+
+    #[test]
+    fn minted_and_cloned_decode_as_an_independent_abi_encoder_wrote_them() {
+        let v: serde_json::Value = serde_json::from_str(include_str!("fixtures/events.json")).unwrap();
+        let (m, c) = (&v["minted"], &v["cloned"]);
+        let addr = |x: &serde_json::Value| x.as_str().unwrap().parse::<Address>().unwrap();
+        let num = |x: &serde_json::Value| U256::from(x.as_u64().unwrap());
+        assert_eq!(minted_topic(), m["topic"].as_str().unwrap().parse::<B256>().unwrap());
+        assert_eq!(cloned_topic(), c["topic"].as_str().unwrap().parse::<B256>().unwrap());
+
+        let minted = decode_minted(&fixture_log(m, NFT), NFT).expect("Minted decodes");
+        let a = &m["args"];
+        assert_eq!(
+            minted,
+            MintedEvent { token: num(&a["tokenId"]), creator: addr(&a["creator"]), owner: addr(&a["owner"]) }
+        );
+        let cloned = decode_cloned(&fixture_log(c, NFT), NFT).expect("Cloned decodes");
+        let a = &c["args"];
+        assert_eq!(
+            cloned,
+            ClonedEvent {
+                source: num(&a["tokenId"]),
+                token: num(&a["newTokenId"]),
+                from: addr(&a["from"]),
+                to: addr(&a["to"])
+            }
+        );
+
+        // Only from the agent NFT, and only as what they are.
+        assert_eq!(decode_minted(&fixture_log(m, Address::ZERO), NFT), None, "another contract's Minted");
+        assert_eq!(decode_minted(&fixture_log(c, NFT), NFT), None, "a Cloned is not a Minted");
+        assert_eq!(decode_cloned(&fixture_log(m, NFT), NFT), None, "a Minted is not a Cloned");
     }
 
     #[test]

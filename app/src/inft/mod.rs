@@ -3,8 +3,9 @@
 //! Pure, tested natively: `envelope` (the cryptography, with known answers), `metadata`
 //! (what an agent's encrypted data holds), `proofs` (the transfer-proof digests and
 //! signatures, and the transfer-or-clone tag both nonces carry), `contract` (the agent
-//! NFT's calldata, events and reverts) and `offer` (the codes a holder and a receiver pass
-//! each other). Browser-side: `service`, which drives
+//! NFT's calldata, events and reverts), `offer` (the codes a holder and a receiver pass
+//! each other) and `provenance` (who created an agent and how it reached its holder, from
+//! proven logs, and whether it is foreign). Browser-side: `service`, which drives
 //! storage, the light client and the wallet for the Agents pages.
 
 pub mod contract;
@@ -12,4 +13,5 @@ pub mod envelope;
 pub mod metadata;
 pub mod offer;
 pub mod proofs;
+pub mod provenance;
 pub mod service;

@@ -21,6 +21,7 @@ use super::envelope;
 use super::metadata::{AgentMetadata, MetadataError};
 use super::offer::{Acceptance, Offer, OfferError};
 use super::proofs::{sign_digest, Operation};
+use super::provenance::{self, Provenance, ProvenanceError};
 use crate::chain::client::{ChainClient, ChainError, Inclusion};
 use crate::storage::plan::Placement;
 use crate::storage::records::{self, UploadRecord};
@@ -60,6 +61,8 @@ pub enum AgentError {
     SealedToHolder { token: U256, owner: Address },
     #[error("agent #{token} now holds other data than the offer was made for; ask for a new offer")]
     StaleOffer { token: U256 },
+    #[error(transparent)]
+    Provenance(#[from] ProvenanceError),
 }
 
 impl From<ChainError> for AgentError {
@@ -242,6 +245,27 @@ impl AgentService {
             }
         }
         Ok((held, block))
+    }
+
+    /// Where agent `token`, held by `holder`, came from — from proven logs only: its
+    /// `Minted` event (creator and block), the newest proven `Transfer` of it to `holder`
+    /// (how it arrived), and, when it arrived by a mint, whether that mint's transaction
+    /// also emitted `Cloned` (a clone the holder accepted, not an unasked mint).
+    pub async fn provenance(&self, token: U256, holder: Address) -> Result<Provenance, AgentError> {
+        let minted = self.scan(vec![Some(contract::minted_topic()), Some(B256::from(token))]).await?;
+        // The same filter as `owned`: cached, so this reads only blocks it has not read.
+        let received = self.scan(vec![Some(contract::transfer_topic()), None, Some(holder.into_word())]).await?;
+        let (mint_log, _) = provenance::mint_of(self.nft, token, &minted)?;
+        // One block only, so it is not cached: its header's bloom rules it out unless a
+        // clone of this token happened there.
+        let filter = LogFilter::new(self.nft).topic(0, contract::cloned_topic()).topic(2, B256::from(token));
+        let clones = match self.chain.logs(&filter, mint_log.block, mint_log.block).await? {
+            Verified::Proven { value, .. } => value,
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                return Err(AgentError::NotProven(reason))
+            }
+        };
+        Ok(Provenance::from_logs(self.nft, token, holder, &minted, &received, &clones)?)
     }
 
     /// Proves the token's holder and data, downloads the data (checked against its

@@ -1,7 +1,11 @@
 //! The Agents pages: the agents the selected account holds (found from proven Transfer
-//! events, each confirmed by a proven `ownerOf`), creating one, receiving one from an
-//! offer code, completing a handover, and one agent's page (view, edit, its wallet,
-//! who may use it, transfer or clone).
+//! events, each confirmed by a proven `ownerOf`, each with where it came from — proven
+//! `Minted`/`Transfer`/`Cloned` logs), creating one, receiving one from an offer code,
+//! completing a handover, and one agent's page (view, edit, its wallet, who may use it,
+//! transfer or clone). Anyone can mint an agent to anyone: an agent no account of this
+//! wallet created, and that was not accepted through a handover, is marked on the list
+//! and its page, and its wallet's address stays hidden until the user acknowledges that
+//! its maker may control funds sent there.
 
 use std::rc::Rc;
 
@@ -18,6 +22,7 @@ use crate::format::{format_0g, parse_address, short_hash};
 use crate::inft::metadata::{AgentMetadata, MemoryEntry};
 use crate::inft::offer::{Acceptance, Offer};
 use crate::inft::proofs::Operation;
+use crate::inft::provenance::{origin, Origin, Provenance};
 use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent, Step};
 use crate::ui::components::{node_words_apart, AddressView, BalanceView, CopyButton, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{use_app, AppState, Connection, Latest};
@@ -27,11 +32,13 @@ type Service = StoredValue<Option<Rc<AgentService>>, LocalStorage>;
 /// The agents list once read: its rows and the block ownership was proven at.
 type Listing = Option<Result<(Vec<Row>, u64), String>>;
 
-/// One row of "Your agents": the token, and its name once its data is opened.
+/// One row of "Your agents": the token, its name once its data is opened, and where it
+/// came from.
 #[derive(Clone)]
 struct Row {
     token: U256,
     name: Result<String, String>,
+    provenance: Result<Provenance, String>,
 }
 
 fn key_of(app: &AppState) -> Result<SigningKey, String> {
@@ -40,6 +47,29 @@ fn key_of(app: &AppState) -> Result<SigningKey, String> {
 
 fn me(app: &AppState) -> Option<Address> {
     app.session.selected_account().map(|a| a.address)
+}
+
+/// Every account of this wallet: an agent any of them created is the user's own.
+fn mine(app: &AppState) -> Vec<Address> {
+    app.session.accounts.with(|list| list.iter().map(|a| a.address).collect())
+}
+
+/// Where an agent came from, in words, or why that is not known.
+fn provenance_line(provenance: &Result<Provenance, String>, mine: &[Address]) -> String {
+    match provenance {
+        Ok(p) => p.describe(mine),
+        Err(e) => format!("Where it came from is not proven: {e}"),
+    }
+}
+
+/// `data-origin` for tests and styles.
+fn origin_kind(origin: &Origin) -> &'static str {
+    match origin {
+        Origin::Own => "own",
+        Origin::Accepted { .. } => "accepted",
+        Origin::Foreign { .. } => "foreign",
+        Origin::Unproven => "unproven",
+    }
 }
 
 #[component]
@@ -69,7 +99,8 @@ pub fn AgentsPage() -> impl IntoView {
                             }
                             Err(e) => Err(e.clone()),
                         };
-                        list.push(Row { token, name });
+                        let provenance = svc.provenance(token, owner).await.map_err(|e| e.to_string());
+                        list.push(Row { token, name, provenance });
                     }
                     Ok((list, block))
                 }
@@ -130,6 +161,7 @@ pub fn AgentsPage() -> impl IntoView {
 
 #[component]
 fn AgentList(rows: RwSignal<Listing>, selected: RwSignal<Option<U256>>, reload: Callback<()>) -> impl IntoView {
+    let app = use_app();
     let lookup = RwSignal::new(String::new());
     view! {
         <section class="card" aria-label="Your agents">
@@ -158,7 +190,9 @@ fn AgentList(rows: RwSignal<Listing>, selected: RwSignal<Option<U256>>, reload: 
                 Some(Ok((list, _))) if list.is_empty() => view! {
                     <p class="muted" data-testid="no-agents">"You hold no agents on this network yet. Create one below, or receive one with an offer code."</p>
                 }.into_any(),
-                Some(Ok((list, _))) => view! {
+                Some(Ok((list, _))) => {
+                    let mine = mine(&app);
+                    view! {
                     <ul class="agent-list" data-testid="agent-list">
                         {list.into_iter().map(|row| {
                             let token = row.token;
@@ -166,18 +200,29 @@ fn AgentList(rows: RwSignal<Listing>, selected: RwSignal<Option<U256>>, reload: 
                                 Ok(n) => (n, None),
                                 Err(e) => ("(cannot open)".to_string(), Some(e)),
                             };
+                            let origin = origin(row.provenance.as_ref().ok(), &mine);
+                            let line = provenance_line(&row.provenance, &mine);
                             view! {
-                                <li class="agent-row" data-token=token.to_string()>
+                                <li class="agent-row" data-token=token.to_string() data-origin=origin_kind(&origin)>
                                     <span class="agent-id mono">{format!("#{token}")}</span>
-                                    <span class="agent-name">{name}</span>
-                                    {problem.map(|p| view! { <span class="hint text-warn">{p}</span> })}
-                                    <span class="spacer"></span>
+                                    <div class="agent-main">
+                                        <div class="row">
+                                            <span class="agent-name">{name}</span>
+                                            {origin.needs_acknowledgement().then(|| view! {
+                                                <span class="badge badge-unverified" data-testid="foreign-badge">"Not created by you"</span>
+                                            })}
+                                        </div>
+                                        <span class="hint" data-testid="agent-provenance">{line}</span>
+                                        {origin.warning().map(|w| view! { <span class="hint text-warn" data-testid="foreign-warning">{w}</span> })}
+                                        {problem.map(|p| view! { <span class="hint text-warn">{p}</span> })}
+                                    </div>
                                     <button class="btn btn-sm" on:click=move |_| selected.set(Some(token))>"Open"</button>
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
-                }.into_any(),
+                    }.into_any()
+                }
             }}
         </section>
     }
@@ -485,10 +530,13 @@ fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
     }
 }
 
+/// An opened agent with where it came from (an error if that could not be proven).
+type Detail = (OpenedAgent, Result<Provenance, String>);
+
 #[component]
 fn AgentDetail(service: Service, token: U256, back: Callback<()>) -> impl IntoView {
     let app = use_app();
-    let agent = RwSignal::new(None::<Result<OpenedAgent, String>>);
+    let agent = RwSignal::new(None::<Result<Detail, String>>);
     let load = move || {
         let Some(svc) = service.get_value() else { return };
         let key = key_of(&app);
@@ -497,7 +545,14 @@ fn AgentDetail(service: Service, token: U256, back: Callback<()>) -> impl IntoVi
                 Ok(k) => svc.open(&k, token).await.map_err(|e| e.to_string()),
                 Err(e) => Err(e),
             };
-            agent.set(Some(opened));
+            let detail = match opened {
+                Ok(opened) => {
+                    let provenance = svc.provenance(token, opened.owner).await.map_err(|e| e.to_string());
+                    Ok((opened, provenance))
+                }
+                Err(e) => Err(e),
+            };
+            agent.set(Some(detail));
         });
     };
     load();
@@ -512,20 +567,30 @@ fn AgentDetail(service: Service, token: U256, back: Callback<()>) -> impl IntoVi
                 <h1 class="page-title">{format!("Agent #{token}")}</h1>
                 <div class="alert alert-error" role="alert" data-testid="agent-error">{node_words_apart(&e.to_string())}</div>
             }.into_any(),
-            Some(Ok(opened)) => view! {
-                <AgentView service opened reload=Callback::new(move |_| load()) />
+            Some(Ok((opened, provenance))) => view! {
+                <AgentView service opened provenance reload=Callback::new(move |_| load()) />
             }.into_any(),
         }}
     }
 }
 
 #[component]
-fn AgentView(service: Service, opened: OpenedAgent, reload: Callback<()>) -> impl IntoView {
+fn AgentView(
+    service: Service,
+    opened: OpenedAgent,
+    provenance: Result<Provenance, String>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let app = use_app();
     let token = opened.token;
     let meta = opened.metadata.clone();
+    let mine = mine(&app);
+    let origin = origin(provenance.as_ref().ok(), &mine);
+    let line = provenance_line(&provenance, &mine);
     view! {
         <h1 class="page-title" data-testid="agent-title">{format!("{} · agent #{token}", meta.name)}</h1>
         <div class="stack">
+            {origin.warning().map(|w| view! { <div class="alert alert-warn" role="alert" data-testid="foreign-warning">{w}</div> })}
             <section class="card" aria-label="Agent">
                 <div class="row">
                     <h2 class="card-title">"Agent"</h2>
@@ -534,6 +599,7 @@ fn AgentView(service: Service, opened: OpenedAgent, reload: Callback<()>) -> imp
                 </div>
                 <dl class="kv">
                     <dt>"Holder"</dt><dd><AddressView address=opened.owner /></dd>
+                    <dt>"Origin"</dt><dd data-testid="agent-provenance" data-origin=origin_kind(&origin)>{line}</dd>
                     <dt>"Data root"</dt><dd class="mono" title=opened.data_hash.to_string()>{short_hash(&opened.data_hash.to_string())}</dd>
                     <dt>"Description"</dt><dd data-testid="agent-description">{meta.description.clone()}</dd>
                     <dt>"Model"</dt><dd data-testid="agent-model">{meta.model.clone()}</dd>
@@ -544,7 +610,7 @@ fn AgentView(service: Service, opened: OpenedAgent, reload: Callback<()>) -> imp
             </section>
             <AgentConsoleCard service opened=opened.clone() reload />
             <EditCard service opened=opened.clone() reload />
-            <AgentWalletCard service opened=opened.clone() />
+            <AgentWalletCard service opened=opened.clone() origin />
             <AuthorizedCard service token />
             <OfferCard service opened />
         </div>
@@ -618,11 +684,14 @@ fn EditCard(service: Service, opened: OpenedAgent, reload: Callback<()>) -> impl
     }
 }
 
-/// The agent's own account: its proven balance, and moving it to the holder.
+/// The agent's own account: its proven balance, and moving it to the holder. For an agent
+/// someone else made (or of unproven origin) its address — the only way to fund it — is
+/// shown only after the user acknowledges that its maker may control what is sent there.
 #[component]
-fn AgentWalletCard(service: Service, opened: OpenedAgent) -> impl IntoView {
+fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Origin) -> impl IntoView {
     let app = use_app();
     let address = opened.agent_address();
+    let acknowledged = RwSignal::new(!origin.needs_acknowledgement());
     let balance = RwSignal::new(None);
     let busy = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
@@ -663,10 +732,22 @@ fn AgentWalletCard(service: Service, opened: OpenedAgent) -> impl IntoView {
     view! {
         <section class="card" aria-label="Agent wallet">
             <h2 class="card-title">"The agent's wallet"</h2>
-            <p class="muted">"The agent has a key of its own, inside its encrypted data: whoever holds the token controls what it earns."</p>
+            <p class="muted">"The agent has a key of its own, inside its encrypted data: whoever holds the token can spend what it earns, and so can anyone who knew the key before."</p>
+            {origin.warning().map(|w| view! {
+                <div class="alert alert-warn" data-testid="fund-warning">{w}</div>
+                <label class="check">
+                    <input type="checkbox" data-testid="fund-acknowledge" bind:checked=acknowledged />
+                    {format!(" {}", origin.acknowledgement())}
+                </label>
+            })}
+            {origin.note().map(|n| view! { <p class="hint" data-testid="agent-key-note">{n}</p> })}
             {address.map(|a| view! {
                 <dl class="kv">
-                    <dt>"Address"</dt><dd data-testid="agent-address"><AddressView address=a /></dd>
+                    <dt>"Address"</dt><dd data-testid="agent-address">{move || if acknowledged.get() {
+                        view! { <AddressView address=a /> }.into_any()
+                    } else {
+                        view! { <span class="muted" data-testid="agent-address-hidden">"Hidden until you tick the acknowledgement above"</span> }.into_any()
+                    }}</dd>
                     <dt>"Balance"</dt><dd data-testid="agent-balance">{move || view! { <BalanceView verdict=balance.get() /> }}</dd>
                 </dl>
             })}
