@@ -293,15 +293,19 @@ mod tests {
         assert!(verify_account_proof(B256::repeat_byte(7), &resp).is_err());
     }
 
-    #[test]
-    fn storage_values_are_proven_and_lies_rejected() {
-        let f = fixture();
-        let with_storage = f
-            .proofs
+    /// The fixture's answer for a contract holding a non-zero slot.
+    fn contract_with_storage(f: &Fixture) -> AccountProofResponse {
+        f.proofs
             .iter()
             .map(parse)
             .find(|p| p.storage_hash != EMPTY_ROOT_HASH && p.storage_proof.iter().any(|s| !s.value.is_zero()))
-            .expect("fixture has a contract with storage");
+            .expect("fixture has a contract with storage")
+    }
+
+    #[test]
+    fn storage_values_are_proven_and_lies_rejected() {
+        let f = fixture();
+        let with_storage = contract_with_storage(&f);
         let acct = verify_account_proof(f.state_root, &with_storage).unwrap();
         assert!(acct.storage.iter().any(|(_, v)| !v.is_zero()));
 
@@ -314,12 +318,7 @@ mod tests {
     #[test]
     fn every_asked_slot_must_be_answered_once_and_nothing_else() {
         let f = fixture();
-        let with_storage = f
-            .proofs
-            .iter()
-            .map(parse)
-            .find(|p| p.storage_hash != EMPTY_ROOT_HASH && p.storage_proof.iter().any(|s| !s.value.is_zero()))
-            .expect("fixture has a contract with storage");
+        let with_storage = contract_with_storage(&f);
         let asked: Vec<U256> = with_storage.storage_proof.iter().map(|s| s.key).collect();
         let acct = verify_requested_proof(f.state_root, &with_storage, &asked).unwrap();
         assert_eq!(acct.storage.len(), asked.len());
