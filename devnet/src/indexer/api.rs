@@ -143,7 +143,7 @@ fn cid(text: &str) -> Result<Cid, Reply> {
         .map_err(|_| invalid(format!("{text:?} is neither a file root (0x and 64 hex digits) nor a submission number")))
 }
 
-fn query_param<'a>(query: &'a str, name: &str) -> Option<String> {
+fn query_param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         (key == name).then(|| percent_decode(value))
