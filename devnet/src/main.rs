@@ -12,6 +12,8 @@ mod compute_launch;
 mod deploy;
 mod faucet;
 mod http;
+#[path = "indexer/launch.rs"]
+mod indexer_launch;
 mod static_files;
 #[path = "storage_node/launch.rs"]
 mod storage_launch;
@@ -46,6 +48,8 @@ enum DevnetError {
     Storage(#[from] crate::storage_launch::LaunchError),
     #[error(transparent)]
     Compute(#[from] crate::compute_launch::ComputeLaunchError),
+    #[error(transparent)]
+    Indexer(#[from] crate::indexer_launch::IndexerLaunchError),
     #[error("could not listen on {addr}: {reason}. Pick another --port, or --port 0 for any free one")]
     Bind { addr: SocketAddr, reason: String },
     #[error("could not create the log directory {path}: {source}")]
@@ -78,10 +82,11 @@ fn help() -> String {
 Starts anvil (a real EVM node, chain id {CHAIN_ID}, 10 funded dev accounts from the
 \"test test … junk\" mnemonic), deploys the contracts from contracts/out/ (Flow and its
 storage market, the wrapped-0G voting token, 0G Compute's ledger and inference registry),
-starts two 0G storage nodes (shards 0/2 and 1/2, zg-storage-node) and a 0G Compute
-provider (zg-compute-provider, its TEE signer acknowledged) and serves the built app,
-/devnet.json (with the contract addresses, storage node and compute provider URLs) and
-a faucet.
+starts three 0G storage nodes (shards 0/2 and 1/2 and a full replica, zg-storage-node),
+a 0G indexer over them (zg-indexer: 0G's indexer JSON-RPC and REST gateway) and a 0G
+Compute provider (zg-compute-provider, its TEE signer acknowledged) and serves the built
+app, /devnet.json (with the contract addresses, storage node, indexer and compute
+provider URLs) and a faucet.
 
 USAGE: zg-devnet [OPTIONS]
 
@@ -96,7 +101,7 @@ OPTIONS:
 
 When ready it prints `zg-console devnet ready: …` and then one line
 `ZG_DEVNET_READY {{json}}` (the /devnet.json document plus \"appUrl\").
-anvil's output goes to {}/zg-devnet-<pid>/anvil.log (the storage nodes' logs and data
+anvil's output goes to {}/zg-devnet-<pid>/anvil.log (the storage nodes' and indexer's logs, the nodes' data
 beside it), removed on a clean stop and kept when anvil fails. Ctrl-C or SIGTERM stops
 the storage nodes and anvil and exits.
 ",
@@ -168,6 +173,7 @@ struct DevnetInfo {
     block_time: f64,
     contracts: crate::deploy::Deployed,
     storage_nodes: Vec<crate::storage_launch::NodeInfo>,
+    indexer: crate::indexer_launch::IndexerInfo,
     compute_providers: Vec<crate::compute_launch::ProviderInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     app_url: Option<String>,
@@ -217,6 +223,8 @@ fn run(args: Args) -> Result<(), DevnetError> {
     let checkpoint = anvil.genesis_hash()?;
     let contracts = crate::deploy::deploy_all(anvil.rpc(), &workspace_root().join("contracts/out"))?;
     let mut storage = crate::storage_launch::start(anvil.rpc().url(), &contracts.flow, &log_dir, &stop)?;
+    let node_urls: Vec<String> = storage.infos.iter().map(|n| n.url.clone()).collect();
+    let mut indexer = crate::indexer_launch::start(&node_urls, &log_dir, &stop)?;
     let mut compute = crate::compute_launch::start(anvil.rpc().url(), &contracts.inference_serving, &log_dir, &stop)?;
     for provider in &compute.infos {
         crate::deploy::acknowledge_tee_signer(anvil.rpc(), &contracts.inference_serving, &provider.address)?;
@@ -231,6 +239,7 @@ fn run(args: Args) -> Result<(), DevnetError> {
         block_time: args.block_time,
         contracts,
         storage_nodes: storage.infos.clone(),
+        indexer: indexer.info.clone(),
         compute_providers: compute.infos.clone(),
         app_url: None,
     };
@@ -248,7 +257,7 @@ fn run(args: Args) -> Result<(), DevnetError> {
     let mut out = std::io::stdout().lock();
     // If stdout is gone (the reader quit) there is nobody to tell; keep serving.
     let _ = writeln!(out, "zg-devnet: serving {}; anvil log at {}", files_root.display(), anvil.log_path().display());
-    let _ = writeln!(out, "zg-console devnet ready: app {app_url}  rpc {}", info.rpc_url);
+    let _ = writeln!(out, "zg-console devnet ready: app {app_url}  rpc {}  indexer {}", info.rpc_url, info.indexer.url);
     let _ = writeln!(out, "ZG_DEVNET_READY {ready_json}");
     let _ = out.flush();
     drop(out);
@@ -264,7 +273,8 @@ fn run(args: Args) -> Result<(), DevnetError> {
                 tail: anvil.log_tail(),
             });
         }
-        for line in storage.restart_dead().into_iter().chain(compute.restart_dead()) {
+        let restarted = storage.restart_dead().into_iter().chain(indexer.restart_dead()).chain(compute.restart_dead());
+        for line in restarted {
             eprintln!("zg-devnet: {line}");
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -273,6 +283,7 @@ fn run(args: Args) -> Result<(), DevnetError> {
     // anvil goes first (after the storage nodes that follow it): a faucet call in flight
     // then fails at once instead of holding a worker until its timeout.
     drop(compute);
+    drop(indexer);
     drop(storage);
     drop(anvil);
     workers.stop();
