@@ -134,17 +134,69 @@ impl KdfParams {
         Ok(KdfParams(Kdf::Pbkdf2 { c: c as u32 }))
     }
 
-    fn derive(&self, password: &[u8], salt: &[u8], out: &mut [u8]) {
+    /// The numbers that define this derivation, to send to a worker; the worker rebuilds the
+    /// `KdfParams` with [`KdfParams::from_setting`], so the bounds are checked on both sides.
+    pub fn setting(&self) -> KdfSetting {
         match self.0 {
-            Kdf::Scrypt { log_n, r, p } => scrypt_any(password, salt, log_n, r, p, out),
-            Kdf::Pbkdf2 { c } => pbkdf2::pbkdf2_hmac::<Sha256>(password, salt, c, out),
+            Kdf::Scrypt { log_n, r, p } => KdfSetting::Scrypt { n: 1 << log_n, r: r.into(), p: p.into() },
+            Kdf::Pbkdf2 { c } => KdfSetting::Pbkdf2Sha256 { c: c.into() },
         }
     }
+
+    /// The checked `KdfParams` for `setting` (the same checks as a file's parameters).
+    pub fn from_setting(setting: KdfSetting) -> Result<KdfParams, KeystoreError> {
+        match setting {
+            KdfSetting::Scrypt { n, r, p } => KdfParams::scrypt(n, r, p),
+            KdfSetting::Pbkdf2Sha256 { c } => KdfParams::pbkdf2_sha256(c),
+        }
+    }
+
+    /// The slow part of opening or writing a key file: the key derived from `password` and
+    /// `salt`. Pure and synchronous; `wallet::kdf_worker` runs it off the page's thread.
+    pub fn derive(&self, password: &[u8], salt: &[u8]) -> DerivedKey {
+        // Both KDFs produce a prefix of the longer output when asked for fewer bytes, so deriving
+        // only the 32 bytes in use gives the same key as deriving a file's `dklen`.
+        let mut out = Zeroizing::new([0u8; DERIVED_KEY_LEN]);
+        match self.0 {
+            Kdf::Scrypt { log_n, r, p } => scrypt_any(password, salt, log_n, r, p, &mut out[..]),
+            Kdf::Pbkdf2 { c } => pbkdf2::pbkdf2_hmac::<Sha256>(password, salt, c, &mut out[..]),
+        }
+        out
+    }
+}
+
+/// A `KdfParams` as plain numbers (what crosses to a KDF worker). Not checked: turn it back
+/// into `KdfParams` with [`KdfParams::from_setting`] before deriving anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KdfSetting {
+    Scrypt { n: u64, r: u64, p: u64 },
+    Pbkdf2Sha256 { c: u64 },
+}
+
+/// The 32 bytes a key file's KDF derives: an AES-128 key, then a MAC key. Wiped when dropped.
+pub type DerivedKey = Zeroizing<[u8; DERIVED_KEY_LEN]>;
+
+/// A key file read and checked, everything but the key derivation done: what
+/// [`LockedKeyFile::unlock`] needs besides the derived key.
+#[derive(Debug, Clone)]
+pub struct LockedKeyFile {
+    kdf: KdfParams,
+    salt: Vec<u8>,
+    iv: [u8; 16],
+    ciphertext: [u8; 32],
+    mac: [u8; 32],
 }
 
 /// The private key in a v3 key file. Every cheap check (format, algorithms, limits) runs before
 /// the slow key derivation, and the MAC is checked before anything is decrypted.
 pub fn decrypt_v3(json: &str, password: &str) -> Result<SigningKey, KeystoreError> {
+    let file = parse_v3(json)?;
+    file.unlock(&file.kdf().derive(password.as_bytes(), file.salt()))
+}
+
+/// Reads a v3 key file and makes every cheap check (format, algorithms, the KDF's limits), so
+/// a file that would be refused is refused before any key derivation runs.
+pub fn parse_v3(json: &str) -> Result<LockedKeyFile, KeystoreError> {
     let file: Value =
         serde_json::from_str(json).map_err(|e| KeystoreError::NotJson { line: e.line(), column: e.column() })?;
     let file = file.as_object().ok_or(KeystoreError::MalformedField("(top level)"))?;
@@ -201,18 +253,29 @@ pub fn decrypt_v3(json: &str, password: &str) -> Result<SigningKey, KeystoreErro
         return Err(KeystoreError::MalformedField("crypto.kdfparams.dklen"));
     }
     let salt = hex_field(params.get("salt"), "crypto.kdfparams.salt")?;
+    Ok(LockedKeyFile { kdf, salt, iv, ciphertext, mac })
+}
 
-    // Both KDFs produce a prefix of the longer output when asked for fewer bytes, so deriving
-    // only the 32 bytes in use gives the same key as deriving `dklen`.
-    let mut derived = Zeroizing::new([0u8; DERIVED_KEY_LEN]);
-    kdf.derive(password.as_bytes(), &salt, &mut derived[..]);
-
-    if !constant_time_eq(&mac_of(&derived, &ciphertext), &mac) {
-        return Err(KeystoreError::WrongPassword);
+impl LockedKeyFile {
+    /// The file's key derivation, within this wallet's limits.
+    pub fn kdf(&self) -> KdfParams {
+        self.kdf
     }
-    let mut secret = Zeroizing::new(ciphertext);
-    Aes128Ctr::new(derived[..16].into(), (&iv).into()).apply_keystream(&mut secret[..]);
-    SigningKey::from_slice(&secret[..]).map_err(|_| KeystoreError::InvalidKey)
+
+    pub fn salt(&self) -> &[u8] {
+        &self.salt
+    }
+
+    /// The private key, given the key derived from the password: the MAC is checked first, so
+    /// a wrong password (or a damaged file) decrypts nothing.
+    pub fn unlock(&self, derived: &DerivedKey) -> Result<SigningKey, KeystoreError> {
+        if !constant_time_eq(&mac_of(derived, &self.ciphertext), &self.mac) {
+            return Err(KeystoreError::WrongPassword);
+        }
+        let mut secret = Zeroizing::new(self.ciphertext);
+        Aes128Ctr::new(derived[..16].into(), (&self.iv).into()).apply_keystream(&mut secret[..]);
+        SigningKey::from_slice(&secret[..]).map_err(|_| KeystoreError::InvalidKey)
+    }
 }
 
 /// A v3 key file for `key`, as geth writes it: fresh random salt, IV and id; the address in
@@ -221,19 +284,50 @@ pub fn decrypt_v3(json: &str, password: &str) -> Result<SigningKey, KeystoreErro
 /// # Panics
 /// If the platform has no secure random source (a predictable salt or IV would weaken the file).
 pub fn encrypt_v3(key: &SigningKey, password: &str, kdf: KdfParams) -> String {
-    let mut salt = [0u8; 32];
-    let mut iv = [0u8; 16];
-    fill_random(&mut salt);
-    fill_random(&mut iv);
+    let draft = KeyFileDraft::new(kdf);
+    draft.finish(key, &draft.kdf().derive(password.as_bytes(), draft.salt()))
+}
 
-    let mut derived = Zeroizing::new([0u8; DERIVED_KEY_LEN]);
-    kdf.derive(password.as_bytes(), &salt, &mut derived[..]);
+/// A key file about to be written: its KDF with a fresh random salt and IV. The key derived
+/// from the password with them is all [`KeyFileDraft::finish`] still needs.
+#[derive(Debug, Clone)]
+pub struct KeyFileDraft {
+    kdf: KdfParams,
+    salt: [u8; 32],
+    iv: [u8; 16],
+}
 
-    // Encrypted in place, so the plain key exists only in this buffer until it is ciphertext.
-    let mut ciphertext = key.to_bytes();
-    Aes128Ctr::new(derived[..16].into(), (&iv).into()).apply_keystream(&mut ciphertext);
-    let mac = mac_of(&derived, &ciphertext);
+impl KeyFileDraft {
+    /// # Panics
+    /// If the platform has no secure random source (a predictable salt or IV would weaken the file).
+    pub fn new(kdf: KdfParams) -> KeyFileDraft {
+        let mut draft = KeyFileDraft { kdf, salt: [0u8; 32], iv: [0u8; 16] };
+        fill_random(&mut draft.salt);
+        fill_random(&mut draft.iv);
+        draft
+    }
 
+    pub fn kdf(&self) -> KdfParams {
+        self.kdf
+    }
+
+    pub fn salt(&self) -> &[u8] {
+        &self.salt
+    }
+
+    /// The key file's JSON for `key`, given the key derived from its password, this draft's
+    /// KDF and salt.
+    pub fn finish(&self, key: &SigningKey, derived: &DerivedKey) -> String {
+        let (kdf, salt, iv) = (self.kdf, self.salt, self.iv);
+        // Encrypted in place, so the plain key exists only in this buffer until it is ciphertext.
+        let mut ciphertext = key.to_bytes();
+        Aes128Ctr::new(derived[..16].into(), (&iv).into()).apply_keystream(&mut ciphertext);
+        let mac = mac_of(derived, &ciphertext);
+        key_file_json(key, kdf, &salt, &iv, &ciphertext, &mac)
+    }
+}
+
+fn key_file_json(key: &SigningKey, kdf: KdfParams, salt: &[u8], iv: &[u8], ciphertext: &[u8], mac: &[u8]) -> String {
     let kdfparams = match kdf.0 {
         Kdf::Scrypt { log_n, r, p } => {
             json!({ "dklen": DERIVED_KEY_LEN, "n": 1u64 << log_n, "r": r, "p": p, "salt": hex::encode(salt) })
@@ -657,6 +751,51 @@ mod tests {
         }
         assert!(ours_params["n"].as_u64().unwrap() >= 1 << 17, "at least ethers v6's n = 2^17");
         assert_eq!(secret_hex(&decrypt_v3(&ours.to_string(), "correct horse").unwrap()), SECRET);
+    }
+
+    #[test]
+    fn split_steps_give_the_one_call_results() {
+        // What `wallet::kdf_worker` does: parse, derive elsewhere, unlock; and draft, derive, finish.
+        let locked = parse_v3(SPEC_SCRYPT).unwrap();
+        let derived = locked.kdf().derive(PASSWORD.as_bytes(), locked.salt());
+        assert_eq!(secret_hex(&locked.unlock(&derived).unwrap()), SECRET);
+        let wrong = locked.kdf().derive(b"testpassword!", locked.salt());
+        assert_eq!(locked.unlock(&wrong).unwrap_err(), KeystoreError::WrongPassword);
+
+        let key = SigningKey::from_slice(&hex::decode(SECRET).unwrap()).unwrap();
+        let draft = KeyFileDraft::new(KdfParams::light_scrypt());
+        let file = draft.finish(&key, &draft.kdf().derive(b"correct horse", draft.salt()));
+        assert_eq!(secret_hex(&decrypt_v3(&file, "correct horse").unwrap()), SECRET);
+    }
+
+    #[test]
+    fn settings_round_trip_and_are_checked_again() {
+        for kdf in [KdfParams::export(), KdfParams::light_scrypt(), KdfParams::pbkdf2_sha256(262_144).unwrap()] {
+            assert_eq!(KdfParams::from_setting(kdf.setting()).unwrap(), kdf);
+        }
+        assert_eq!(KdfParams::export().setting(), KdfSetting::Scrypt { n: 131_072, r: 8, p: 1 });
+        // A setting that no checked KdfParams could produce is refused on the worker's side too.
+        for hostile in [
+            KdfSetting::Scrypt { n: 1 << 21, r: 8, p: 1 },
+            KdfSetting::Scrypt { n: 2, r: 1, p: 17 },
+            KdfSetting::Scrypt { n: 1 << 20, r: 8, p: 1 },
+            KdfSetting::Pbkdf2Sha256 { c: MAX_PBKDF2_ROUNDS + 1 },
+        ] {
+            assert!(
+                matches!(KdfParams::from_setting(hostile), Err(KeystoreError::KdfTooExpensive { .. })),
+                "{hostile:?}"
+            );
+        }
+        assert!(KdfParams::from_setting(KdfSetting::Scrypt { n: 3, r: 8, p: 1 }).is_err());
+    }
+
+    #[test]
+    fn hostile_files_are_refused_by_parsing_alone() {
+        // The bounds hold before anything could be sent to a worker.
+        let huge_p = edit(&cheap_file(), |v| v["crypto"]["kdfparams"]["p"] = json!(1 << 22));
+        assert!(matches!(parse_v3(&huge_p), Err(KeystoreError::KdfTooExpensive { .. })));
+        let big = edit(&cheap_file(), |v| v["crypto"]["kdfparams"]["n"] = json!(1 << 20));
+        assert!(matches!(parse_v3(&big), Err(KeystoreError::KdfTooExpensive { .. })));
     }
 
     #[test]
