@@ -10,6 +10,7 @@
 //! formatted into an error, a log line or a URL.
 
 pub mod accounts;
+pub mod kdf_worker;
 pub mod keystore;
 pub mod mnemonic;
 pub mod signer;
