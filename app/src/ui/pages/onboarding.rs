@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use crate::ui::components::{ErrorAlert, Spinner};
 use crate::ui::state::use_app;
 use crate::wallet::accounts::{key_hex, parse_private_key};
-use crate::wallet::keystore::decrypt_v3;
+use crate::wallet::kdf_worker;
 use crate::wallet::mnemonic::{Mnemonic, WordCount};
 use crate::wallet::vault;
 use crate::wallet::vault_format::{check_new_password, AccountSource, StoredAccount, VaultSecrets};
@@ -354,7 +354,7 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
 fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
     let source = KeySource::new();
     let create = move |password: Zeroizing<String>| async move {
-        let signing_key = source.read()?;
+        let signing_key = source.read().await?;
         let secrets = VaultSecrets {
             mnemonic: None,
             accounts: vec![StoredAccount {
@@ -399,11 +399,12 @@ impl KeySource {
     }
 
     /// The key, or a message saying what is wrong with the input (never the input itself).
-    pub fn read(&self) -> Result<SigningKey, String> {
+    /// A key file's key derivation runs in a worker, so the page stays responsive meanwhile.
+    pub async fn read(&self) -> Result<SigningKey, String> {
         if self.use_file.get_untracked() {
             let json = Zeroizing::new(self.json.get_untracked().map(|t| t.value()).unwrap_or_default());
             let password = Zeroizing::new(self.password.get_untracked().map(|i| i.value()).unwrap_or_default());
-            decrypt_v3(&json, &password).map_err(|e| e.to_string())
+            kdf_worker::decrypt_v3(&json, &password).await.map_err(|e| e.to_string())
         } else {
             let key = Zeroizing::new(self.key.get_untracked().map(|i| i.value()).unwrap_or_default());
             parse_private_key(&key).map_err(|e| e.to_string())

@@ -11,7 +11,8 @@ use crate::format::{short_hash, UNIT};
 use crate::ui::components::{avatar_style, AddressView, BalanceView, ErrorAlert, Spinner};
 use crate::ui::state::{use_app, Connection, Page};
 use crate::wallet::accounts::{check_not_duplicate, key_hex};
-use crate::wallet::keystore::{encrypt_v3, KdfParams};
+use crate::wallet::kdf_worker;
+use crate::wallet::keystore::KdfParams;
 use crate::wallet::vault_format::{AccountSource, StoredAccount};
 
 #[component]
@@ -187,12 +188,18 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let signing_key = match source.read() {
-            Ok(k) => k,
-            Err(e) => return error.set(Some(e)),
-        };
+        if busy.get_untracked() {
+            return;
+        }
         busy.set(true);
         spawn_local(async move {
+            let signing_key = match source.read().await {
+                Ok(k) => k,
+                Err(e) => {
+                    busy.set(false);
+                    return error.set(Some(e));
+                }
+            };
             let result = app
                 .session
                 .modify(move |s| {
@@ -316,14 +323,19 @@ fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
         spawn_local(async move {
             let confirmed = app.session.confirm_password(&vault_password).await;
             drop(vault_password);
-            let exported = confirmed.and_then(|()| {
-                let key = app.session.signing_key(index)?;
-                let json = encrypt_v3(&key, &file_password, KdfParams::export());
-                drop(key);
-                let name = format!("UTC--zg-console--{}.json", hex::encode(account.address));
-                download(&name, &json)?;
-                Ok(name)
-            });
+            let exported = match confirmed {
+                // The key derivation runs in a worker; the key leaves the vault only after it.
+                Ok(()) => {
+                    kdf_worker::encrypt_v3(|| app.session.signing_key(index), &file_password, KdfParams::export())
+                        .await
+                        .and_then(|json| {
+                            let name = format!("UTC--zg-console--{}.json", hex::encode(account.address));
+                            download(&name, &json)?;
+                            Ok(name)
+                        })
+                }
+                Err(e) => Err(e),
+            };
             drop(file_password);
             busy.set(false);
             match exported {
