@@ -23,6 +23,42 @@ after(async () => {
   await devnet?.stop();
 });
 
+// Runs `action` while counting the page's animation frames and the longest gap between two.
+// A key file's scrypt (n = 2^17) on the page's thread stops frames for a second or more; in the
+// KDF worker they keep coming.
+async function framesDuring(page, action) {
+  await page.evaluate(() => {
+    const m = (window.__frames = { count: 0, longest: 0, last: performance.now(), on: true });
+    const tick = (t) => {
+      if (!m.on) return;
+      m.longest = Math.max(m.longest, t - m.last);
+      m.last = t;
+      m.count++;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const started = Date.now();
+  const result = await action();
+  const elapsed = Date.now() - started;
+  const frames = await page.evaluate(() => {
+    const m = window.__frames;
+    m.on = false;
+    return { count: m.count, longest: Math.max(m.longest, performance.now() - m.last) };
+  });
+  return { result, elapsed, ...frames };
+}
+
+// The page kept drawing while a key derivation ran: frames advanced, none stalled for long.
+function assertResponsive(what, { elapsed, count, longest }) {
+  const detail = `${what}: ${count} frames in ${elapsed} ms, longest gap ${Math.round(longest)} ms`;
+  console.log(detail);
+  assert.ok(count >= 5, `frames advanced while ${detail}`);
+  assert.ok(longest < 400, `no frame waited on the key derivation while ${detail}`);
+}
+
+const KDF_ON_PAGE = 'key derivation runs on the page';
+
 async function createWallet(page) {
   await page.goto(devnet.appUrl);
   await page.getByRole('button', { name: 'Create a new wallet' }).click();
@@ -124,10 +160,14 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
   assert.equal(await page.getByLabel('Wallet password').inputValue(), '', 'the typed wallet password is not kept');
   assert.equal(await page.locator('.account-row').count(), 2, 'still unlocked');
   await page.getByLabel('Wallet password').fill(PASSWORD);
-  const [download] = await Promise.all([
+  // scrypt n = 2^17 runs in the KDF worker: the page keeps drawing meanwhile.
+  const exporting = await framesDuring(page, () => Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export', exact: true }).click(),
-  ]);
+  ]));
+  assertResponsive('exporting a key file', exporting);
+  const [download] = exporting.result;
+  assert.ok(!consoleLines.some((l) => l.includes(KDF_ON_PAGE)), 'the export derived its key in the worker');
   const keyFile = await readFile(await download.path(), 'utf8');
   assert.ok(!keyFile.includes(PASSWORD) && !keyFile.includes(KEY_FILE_PASSWORD), 'no password in the file');
   const { kdf, kdfparams } = JSON.parse(keyFile).crypto;
@@ -145,7 +185,7 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
 
 test('a new wallet starts from the exported key file', async () => {
   assert.ok(exportedKeyFile, 'the first journey exported a key file');
-  const { page } = await newProfile(browser);
+  const { page, consoleLines } = await newProfile(browser);
   await page.goto(devnet.appUrl);
   await page.getByRole('button', { name: 'Import a private key or key file' }).click();
   await page.getByRole('tab', { name: 'Key file (JSON)' }).click();
@@ -153,16 +193,25 @@ test('a new wallet starts from the exported key file', async () => {
   await page.getByLabel('Key file password').fill('not the key file password');
   await page.getByLabel('New password').fill(PASSWORD);
   await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
-  await page.getByRole('alert').filter({ hasText: 'does not unlock this key file' }).waitFor();
+  // The file's scrypt runs in the KDF worker (a wrong password costs the same derivation).
+  assertResponsive('importing with a wrong password', await framesDuring(page, async () => {
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'does not unlock this key file' }).waitFor();
+  }));
   // The typed passwords left the form once used; the key file stays for another try.
   assert.equal(await page.getByLabel('New password').inputValue(), '');
   await page.getByLabel('Key file password').fill(KEY_FILE_PASSWORD);
   await page.getByLabel('New password').fill(PASSWORD);
   await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  const importing = await framesDuring(page, async () => {
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    // Until the import form leaves: the derivation, then the vault's creation.
+    await page.getByLabel('…or paste its contents').waitFor({ state: 'detached', timeout: 60_000 });
+  });
+  assertResponsive('importing a key file', importing);
   await page.getByRole('heading', { name: 'Wallet' }).waitFor();
   assert.equal(await selectedAddress(page), exportedAddress);
+  assert.ok(!consoleLines.some((l) => l.includes(KDF_ON_PAGE)), 'the import derived its key in the worker');
 });
 
 test('importing a known recovery phrase gives its known first address, proven', async () => {
