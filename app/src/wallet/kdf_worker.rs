@@ -236,10 +236,13 @@ fn take_bytes(request: &JsValue, key: &str) -> Option<Zeroizing<Vec<u8>>> {
 
 // ---- on the page: one worker, one job ----
 
+/// Where the worker's next message goes: the one exchange waiting for it.
+type NextReply = Rc<RefCell<Option<oneshot::Sender<Result<JsValue, String>>>>>;
+
 struct OneShotWorker {
     worker: web_sys::Worker,
     bootstrap_url: String,
-    next: Rc<RefCell<Option<oneshot::Sender<Result<JsValue, String>>>>>,
+    next: NextReply,
     _handlers: [Closure<dyn FnMut(JsValue)>; 2],
 }
 
@@ -274,7 +277,7 @@ impl OneShotWorker {
             }
         };
 
-        let next: Rc<RefCell<Option<oneshot::Sender<Result<JsValue, String>>>>> = Rc::default();
+        let next = NextReply::default();
         let on_message = {
             let next = next.clone();
             Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
