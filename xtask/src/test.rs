@@ -78,6 +78,8 @@ pub fn run(args: &[String]) -> Result {
                         "--test",
                         "hashing",
                         "--test",
+                        "kdf_worker",
+                        "--test",
                         "local_inference",
                     ])
                     .env("CHROMEDRIVER", CHROMEDRIVER)
