@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use alloy_primitives::{B256, U256};
-use alloy_sol_types::SolCall;
+use alloy_primitives::B256;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
+use common::flow::{self, content};
 use common::{agent, http, rpc, Devnet};
 use serde_json::{json, Value};
 use wasm_light_client::storage::{segment_data, FileTree, SEGMENT_SIZE};
@@ -22,45 +22,9 @@ use wasm_light_client::storage::{segment_data, FileTree, SEGMENT_SIZE};
 /// anvil's dev account #5: the faucet spends from #0 and the deployer is #9.
 const SUBMITTER: &str = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 
-alloy_sol_types::sol! {
-    struct SubmissionNode { bytes32 root; uint256 height; }
-    struct SubmissionData { uint256 length; bytes tags; SubmissionNode[] nodes; }
-    struct Submission { SubmissionData data; address submitter; }
-    function submit(Submission submission) external payable returns (uint256, bytes32, uint256, uint256);
-}
-
-fn content(size: usize, seed: u8) -> Vec<u8> {
-    (0..size).map(|i| ((i * 131 + 17) % 251) as u8 ^ seed).collect()
-}
-
-/// Submits `data` to the Flow (fee = sectors × price) and waits until every storage node
-/// has seen the Submit event.
+/// Submits `data` to the Flow and waits until every storage node has seen the Submit event.
 fn submit(devnet: &Devnet, data: &[u8]) -> FileTree {
-    let tree = FileTree::new(data).unwrap();
-    let nodes = tree.submission_nodes();
-    let sectors: u64 = nodes.iter().map(|n| 1u64 << n.height).sum();
-    let price: u64 = devnet.ready["contracts"]["pricePerSectorWei"].as_str().unwrap().parse().unwrap();
-    let call = submitCall {
-        submission: Submission {
-            data: SubmissionData {
-                length: U256::from(data.len()),
-                tags: Default::default(),
-                nodes: nodes.iter().map(|n| SubmissionNode { root: n.root, height: U256::from(n.height) }).collect(),
-            },
-            submitter: SUBMITTER.parse().unwrap(),
-        },
-    };
-    let tx = devnet.rpc(
-        "eth_sendTransaction",
-        json!([{
-            "from": SUBMITTER,
-            "to": devnet.ready["contracts"]["flow"],
-            "data": format!("0x{}", alloy_primitives::hex::encode(call.abi_encode())),
-            "value": format!("0x{:x}", sectors * price),
-        }]),
-    );
-    let receipt = devnet.wait_receipt(tx.as_str().unwrap());
-    assert_eq!(receipt["status"], "0x1", "submit reverted: {receipt}");
+    let tree = flow::submit(devnet, SUBMITTER, data);
     for node in devnet.ready["storageNodes"].as_array().unwrap() {
         let url = node["url"].as_str().unwrap();
         wait_for(&format!("{url} to see {}", tree.root()), || {

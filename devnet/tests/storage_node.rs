@@ -10,10 +10,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use alloy_primitives::{B256, U256};
-use alloy_sol_types::SolCall;
+use alloy_primitives::B256;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
+use common::flow::{self, content};
 use common::{agent, http, rpc, Devnet, TempDir};
 use serde_json::{json, Value};
 use wasm_light_client::storage::{segment_data, verify_segment, FileTree, SegmentProof, SEGMENT_SIZE};
@@ -21,46 +21,8 @@ use wasm_light_client::storage::{segment_data, verify_segment, FileTree, Segment
 /// anvil's dev account #1: the faucet spends from #0 and the deployer is #9.
 const SUBMITTER: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
-alloy_sol_types::sol! {
-    struct SubmissionNode { bytes32 root; uint256 height; }
-    struct SubmissionData { uint256 length; bytes tags; SubmissionNode[] nodes; }
-    struct Submission { SubmissionData data; address submitter; }
-    function submit(Submission submission) external payable returns (uint256, bytes32, uint256, uint256);
-}
-
-fn content(size: usize, seed: u8) -> Vec<u8> {
-    (0..size).map(|i| ((i * 131 + 17) % 251) as u8 ^ seed).collect()
-}
-
-/// Submits `data` to the devnet's Flow as 0G's SDK would (fee = sectors × price) and
-/// returns its tree once the transaction is mined.
 fn submit(devnet: &Devnet, data: &[u8]) -> FileTree {
-    let tree = FileTree::new(data).unwrap();
-    let nodes = tree.submission_nodes();
-    let sectors: u64 = nodes.iter().map(|n| 1u64 << n.height).sum();
-    let price: u64 = devnet.ready["contracts"]["pricePerSectorWei"].as_str().unwrap().parse().unwrap();
-    let call = submitCall {
-        submission: Submission {
-            data: SubmissionData {
-                length: U256::from(data.len()),
-                tags: Default::default(),
-                nodes: nodes.iter().map(|n| SubmissionNode { root: n.root, height: U256::from(n.height) }).collect(),
-            },
-            submitter: SUBMITTER.parse().unwrap(),
-        },
-    };
-    let tx = devnet.rpc(
-        "eth_sendTransaction",
-        json!([{
-            "from": SUBMITTER,
-            "to": devnet.ready["contracts"]["flow"],
-            "data": format!("0x{}", alloy_primitives::hex::encode(call.abi_encode())),
-            "value": format!("0x{:x}", sectors * price),
-        }]),
-    );
-    let receipt = devnet.wait_receipt(tx.as_str().unwrap());
-    assert_eq!(receipt["status"], "0x1", "submit reverted: {receipt}");
-    tree
+    flow::submit(devnet, SUBMITTER, data)
 }
 
 /// The URLs of the devnet's two shards, in shard order (its third node is a full replica).

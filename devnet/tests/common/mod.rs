@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own part of the harness
 
 pub mod compute;
+pub mod flow;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
