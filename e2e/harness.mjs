@@ -148,7 +148,9 @@ export const TEST_PASSWORD = 'correct horse battery';
 /** Opens the app on a fresh profile, restores `phrase` and waits for the Wallet page. */
 export async function restoreWallet(page, appUrl, phrase = DEV_PHRASE, password = TEST_PASSWORD) {
   await page.goto(appUrl);
-  await page.getByRole('button', { name: 'I have a recovery phrase' }).click();
+  // A fresh profile compiles the app's wasm from scratch: on a loaded 2-core machine the
+  // first screen can take well over Playwright's default 30 s.
+  await page.getByRole('button', { name: 'I have a recovery phrase' }).click({ timeout: 120_000 });
   await page.getByLabel('Recovery phrase').fill(phrase);
   await page.getByLabel('New password').fill(password);
   await page.getByLabel('Confirm password').fill(password);

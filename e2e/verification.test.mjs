@@ -281,3 +281,78 @@ test('6. an endpoint reporting another chain id is refused with both ids', async
     await proxy.set(null);
   }
 });
+
+test('7. a contract address set in Settings is proven to hold code before the app uses it', async () => {
+  const fresh = await newProfile(browser);
+  const { page } = fresh;
+  try {
+    await restoreDevWallet(page);
+    await waitForVerifiedBalance(page);
+    await goTo(page, 'Settings');
+    const form = page.getByRole('form', { name: 'Contract addresses' });
+    const governor = form.getByLabel('Governor', { exact: true });
+    // Empty: the devnet's own governor is used, and shown as the placeholder.
+    assert.equal(await governor.inputValue(), '');
+    assert.match(await governor.getAttribute('placeholder'), /^0x[0-9a-fA-F]{40}$/);
+    assert.match(await form.getByLabel('Staking', { exact: true }).getAttribute('placeholder'), /^0x|not set/);
+
+    // A mistyped checksum is caught and names the field; nothing is saved.
+    const mistyped = DEV_ADDRESS.replace('39Fd', '39fd');
+    await governor.fill(mistyped);
+    await form.getByRole('button', { name: 'Save addresses' }).click();
+    await form.getByRole('alert').filter({ hasText: /Governor: .*checksum/ }).waitFor();
+
+    // An account without code (the dev account itself) as the governor.
+    await governor.fill(DEV_ADDRESS);
+    await form.getByRole('button', { name: 'Save addresses' }).click();
+    await goTo(page, 'Governance');
+    // Voting power reads only the token; the proposals need the governor.
+    const proposals = page.getByRole('region', { name: 'Proposals' });
+    const alert = proposals.getByRole('alert').filter({ hasText: /no contract at/ });
+    await alert.waitFor({ timeout: 30_000 });
+    const text = await alert.innerText();
+    assert.match(text, /there is no contract at 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266/i, text);
+    assert.match(text, /where the app expects Governor/, text);
+    assert.match(text, /Settings → Contract addresses/, text);
+    await shot(page, 'v7-no-contract-at-governor');
+
+    // Emptying the field brings the devnet's own governor back.
+    await goTo(page, 'Settings');
+    assert.equal(await governor.inputValue(), DEV_ADDRESS, 'the saved address is shown');
+    await governor.fill('');
+    await form.getByRole('button', { name: 'Save addresses' }).click();
+    await goTo(page, 'Governance');
+    await page.getByRole('region', { name: 'Voting power' }).getByTestId('governance-power').waitFor({ timeout: 30_000 });
+    await proposals.getByRole('alert').filter({ hasText: /no contract at/ }).waitFor({ state: 'detached', timeout: 30_000 });
+  } finally {
+    await fresh.context.close();
+  }
+});
+
+test('8. switching to a network that cannot be reached updates every card and stops the pages waiting', async () => {
+  const fresh = await newProfile(browser);
+  const { page } = fresh;
+  try {
+    await restoreDevWallet(page);
+    await waitForVerifiedBalance(page);
+    const card = page.getByRole('region', { name: 'Light client' });
+    assert.match(await card.getByTestId('lc-network').innerText(), /Local devnet \(chain 31337\)/);
+    // Nothing listens on port 9 (discard): the connection fails after its retries.
+    await useCustomNetwork(page, 'http://127.0.0.1:9', '4242');
+    await goTo(page, 'Wallet');
+    // The card follows the switch at once, before the connection has even failed.
+    assert.match(await card.getByTestId('lc-network').innerText(), /Custom network \(chain 4242\)/);
+    assert.match(await card.getByTestId('lc-checkpoint').innerText(), /none/);
+    const banner = page.getByTestId('connection-error');
+    await banner.waitFor({ timeout: 60_000 });
+    assert.equal(await banner.count(), 1, 'the failure is said once, at the top');
+    // A page that needs the chain says it cannot be used instead of spinning.
+    await goTo(page, 'Governance');
+    await page.getByTestId('governance-unavailable').filter({ hasText: /cannot be used right now/ }).waitFor();
+    assert.equal(await page.getByRole('region', { name: 'Voting power' }).count(), 0, 'no card left waiting');
+    assert.equal(await page.locator('main .spinner').count(), 0, 'nothing spins');
+    await shot(page, 'v8-unreachable-network');
+  } finally {
+    await fresh.context.close();
+  }
+});

@@ -158,6 +158,56 @@ fn devnet_runs_two_shards_that_answer_like_0g_nodes() {
 }
 
 #[test]
+fn segments_sent_before_the_submission_is_seen_wait_in_the_cache() {
+    let devnet = Devnet::start();
+    let urls = nodes(&devnet);
+    let data = content(2 * SEGMENT_SIZE + 500, 3);
+    let tree = FileTree::new(&data).unwrap();
+    let root = tree.root();
+    // Every segment to both shards before anything is submitted: each is proven against the
+    // root it names and kept, as 0G's chunk pool keeps them.
+    for url in &urls {
+        let all: Vec<Value> = (0..3).map(|i| segment(&data, &tree, i)).collect();
+        assert_eq!(rpc(url, "zgs_uploadSegments", json!([all])).unwrap(), Value::Null);
+        assert!(rpc(url, "zgs_getFileInfo", json!([root, true])).unwrap().is_null(), "not submitted yet");
+        assert!(rpc(url, "zgs_downloadSegmentWithProof", json!([root, 0])).unwrap().is_null());
+    }
+    // 0G caches files of up to 10 MiB only; a larger one must be submitted first.
+    let mut big = segment(&data, &tree, 0);
+    big["fileSize"] = json!(11 * 1024 * 1024);
+    assert_refused(&urls[0], "zgs_uploadSegment", json!([big]), &["caching of large file", "submit"]);
+    // A cached segment is still proven: a flipped byte is refused before it is kept.
+    let mut tampered = segment(&data, &tree, 1);
+    let mut bytes = segment_data(&data, 1).unwrap();
+    bytes[5] ^= 1;
+    tampered["data"] = json!(BASE64.encode(&bytes));
+    assert_refused(&urls[1], "zgs_uploadSegment", json!([tampered]), &["validation failed"]);
+
+    // The submission arrives: each shard keeps its share of what it cached and is done.
+    submit(&devnet, &data);
+    for url in &urls {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let info = loop {
+            let info = rpc(url, "zgs_getFileInfo", json!([root, true])).unwrap();
+            if info["finalized"] == true {
+                break info;
+            }
+            assert!(Instant::now() < deadline, "{url} did not finalize the cached file: {info}");
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert_eq!(info["uploadedSegNum"], 3, "{info}");
+    }
+    let start = wait_known(&urls[0], root)["tx"]["startEntryIndex"].as_u64().unwrap();
+    for index in 0..3u64 {
+        let shard = (start / 1024 + index) % 2;
+        download_verified(&urls[shard as usize], &data, &tree, index);
+        let other = &urls[1 - shard as usize];
+        let error = refused(other, "zgs_downloadSegmentWithProof", json!([root, index]));
+        assert!(error["message"].as_str().unwrap().contains("is held by shard"), "{error}");
+    }
+}
+
+#[test]
 fn an_upload_spans_both_shards_and_comes_back_verified() {
     let devnet = Devnet::start();
     let urls = nodes(&devnet);
@@ -175,7 +225,9 @@ fn an_upload_spans_both_shards_and_comes_back_verified() {
         assert_eq!(info["tx"]["dataMerkleRoot"], json!(root));
         assert_eq!(info["tx"]["size"], data.len());
         assert_eq!(info["tx"]["seq"], 0);
-        assert_eq!(info["tx"]["startEntryIndex"], 0);
+        // 3328 sectors, the largest subtree 2048: after the flow's identifier sector, 0G's
+        // Flow puts it at sector 2048 (flow segments 2 to 5, so shard 0 still holds 0 and 2).
+        assert_eq!(info["tx"]["startEntryIndex"], 2048);
         let nodes: Vec<Value> = tree.submission_nodes().iter().map(|n| json!([n.height + 1, n.root])).collect();
         assert_eq!(info["tx"]["merkleNodes"], json!(nodes));
         assert_eq!((info["finalized"].as_bool(), info["uploadedSegNum"].as_u64()), (Some(false), Some(0)));
@@ -200,9 +252,10 @@ fn an_upload_spans_both_shards_and_comes_back_verified() {
     let mut wrong_root = segment(&data, &tree, 0);
     wrong_root["root"] = json!(other_tree.root());
     assert_refused(shard0, "zgs_uploadSegment", json!([wrong_root]), &["validation failed", "root"]);
+    // A root nobody submitted: the segment would be cached, but its proof does not lead there.
     let mut unknown = segment(&data, &tree, 0);
     unknown["root"] = json!(B256::repeat_byte(0x5a));
-    assert_refused(shard0, "zgs_uploadSegment", json!([unknown]), &["never submitted", "Flow.submit"]);
+    assert_refused(shard0, "zgs_uploadSegment", json!([unknown]), &["validation failed", "root"]);
     let mut moved = segment(&data, &tree, 0);
     moved["index"] = json!(2);
     assert_refused(shard0, "zgs_uploadSegment", json!([moved]), &["validation failed"]);
@@ -219,8 +272,10 @@ fn an_upload_spans_both_shards_and_comes_back_verified() {
     let mut size = segment(&data, &tree, 0);
     size["fileSize"] = json!(data.len() + 1);
     assert_refused(shard0, "zgs_uploadSegment", json!([size]), &["file_size", &data.len().to_string()]);
-    assert_refused(shard1, "zgs_uploadSegmentByTxSeq", json!([segment(&data, &tree, 1), 1]), &["not match"]);
-    assert_refused(shard1, "zgs_uploadSegmentByTxSeq", json!([segment(&data, &tree, 1), 9]), &["submission 9"]);
+    // Another submission's index: 0G's internal error, word for word.
+    let mismatch = refused(shard1, "zgs_uploadSegmentByTxSeq", json!([segment(&data, &tree, 1), 1]));
+    assert_eq!((&mismatch["code"], &mismatch["message"]), (&json!(-32603), &json!("Internal error")), "{mismatch}");
+    assert!(mismatch["data"].as_str().unwrap().starts_with("data root and tx seq not match"), "{mismatch}");
     for url in [shard0, shard1] {
         let info = rpc(url, "zgs_getFileInfo", json!([root, true])).unwrap();
         assert_eq!(info["uploadedSegNum"], 0, "a refused segment was counted: {info}");
@@ -233,8 +288,9 @@ fn an_upload_spans_both_shards_and_comes_back_verified() {
     // Uploading an acknowledged segment again is harmless.
     rpc(shard0, "zgs_uploadSegment", json!([segment(&data, &tree, 0)])).unwrap();
     rpc(shard0, "zgs_uploadSegment", json!([segment(&data, &tree, 2)])).unwrap();
+    // Finalized: as 0G's node, the count is now the file's, not this shard's.
     let info = rpc(shard0, "zgs_getFileInfo", json!([root, true])).unwrap();
-    assert_eq!((info["uploadedSegNum"].as_u64(), info["finalized"].as_bool()), (Some(2), Some(true)));
+    assert_eq!((info["uploadedSegNum"].as_u64(), info["finalized"].as_bool()), (Some(4), Some(true)));
     assert_eq!(rpc(shard0, "zgs_checkFileFinalized", json!([root])).unwrap(), true);
     assert_eq!(rpc(shard0, "zgs_checkFileFinalized", json!([0])).unwrap(), true);
     assert_eq!(rpc(shard1, "zgs_checkFileFinalized", json!([root])).unwrap(), false);
@@ -245,7 +301,7 @@ fn an_upload_spans_both_shards_and_comes_back_verified() {
     // Shard 1's share the way 0G's SDK 1.2.8 sends it: by submission index, in one batch.
     rpc(shard1, "zgs_uploadSegmentsByTxSeq", json!([[segment(&data, &tree, 1), segment(&data, &tree, 3)], 0])).unwrap();
     let info = rpc(shard1, "zgs_getFileInfo", json!([root, false])).unwrap();
-    assert_eq!((info["uploadedSegNum"].as_u64(), info["finalized"].as_bool()), (Some(2), Some(true)));
+    assert_eq!((info["uploadedSegNum"].as_u64(), info["finalized"].as_bool()), (Some(4), Some(true)));
 
     // Every segment comes back from its node, proven against the root, byte for byte.
     for index in 0..4 {

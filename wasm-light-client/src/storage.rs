@@ -51,6 +51,10 @@ pub enum StorageError {
     PositionMismatch { index: u64 },
     #[error("the proof's hashes do not rebuild its root")]
     InvalidProof,
+    /// 0G's nodes refuse such a proof ("invalid proof node value in the padding range"):
+    /// the file's root was built over padding that is not zeros.
+    #[error("the proof's hash at step {step} covers only the file's padding but is not the hash of zeros")]
+    PaddingNotZero { step: usize },
 }
 
 /// One node of a Flow `Submission`: the root of `2^height` consecutive chunks.
@@ -311,27 +315,107 @@ impl FileTree {
         if index >= segments {
             return Err(StorageError::SegmentOutOfRange { index, segments });
         }
-        if segments == 1 {
-            return Ok(SegmentProof { lemma: vec![self.root], path: Vec::new() });
-        }
-        let mut lemma = vec![self.segment_roots[index as usize]];
-        let mut path = Vec::new();
-        let mut level = self.segment_roots.clone();
-        let mut pos = index as usize;
-        while level.len() > 1 {
-            if pos % 2 == 1 {
-                lemma.push(level[pos - 1]);
-                path.push(false);
-            } else if pos + 1 < level.len() {
-                lemma.push(level[pos + 1]);
-                path.push(true);
-            }
-            level = next_level(&level);
-            pos /= 2;
-        }
-        lemma.push(self.root);
-        Ok(SegmentProof { lemma, path })
+        Ok(proof_over(&self.segment_roots, self.root, index as usize))
     }
+}
+
+/// The proof of leaf `index` among `leaves`, whose tree has root `root`.
+fn proof_over(leaves: &[B256], root: B256, index: usize) -> SegmentProof {
+    if leaves.len() == 1 {
+        return SegmentProof { lemma: vec![root], path: Vec::new() };
+    }
+    let mut lemma = vec![leaves[index]];
+    let mut path = Vec::new();
+    let mut level = leaves.to_vec();
+    let mut pos = index;
+    while level.len() > 1 {
+        if pos % 2 == 1 {
+            lemma.push(level[pos - 1]);
+            path.push(false);
+        } else if pos + 1 < level.len() {
+            lemma.push(level[pos + 1]);
+            path.push(true);
+        }
+        level = next_level(&level);
+        pos /= 2;
+    }
+    lemma.push(root);
+    SegmentProof { lemma, path }
+}
+
+/// Roots of all-zero trees: `ZeroRoots::of(h)` is the root of 2^h zero chunks.
+struct ZeroRoots(Vec<B256>);
+
+impl ZeroRoots {
+    fn new() -> Self {
+        let mut roots = vec![empty_chunk_hash()];
+        for h in 0..63 {
+            let below = roots[h];
+            roots.push(hash_pair(&below, &below));
+        }
+        ZeroRoots(roots)
+    }
+
+    fn of(&self, height: u32) -> B256 {
+        self.0[height as usize]
+    }
+
+    /// The root of `n` zero leaves, each the root of 2^`height` zero chunks, except the
+    /// last, which holds `last_chunks` zero chunks. 0G pairs a level left to right and
+    /// moves an odd last node up, so the tree is a full left part of the largest power of
+    /// two below `n` and whatever is left on the right.
+    fn range(&self, n: u64, height: u32, last_chunks: u64) -> B256 {
+        if n == 1 {
+            return self.chunks(last_chunks);
+        }
+        let left = n.next_power_of_two() / 2;
+        hash_pair(&self.of(height + left.trailing_zeros()), &self.range(n - left, height, last_chunks))
+    }
+
+    /// The root of `k` zero chunks.
+    fn chunks(&self, k: u64) -> B256 {
+        if k.is_power_of_two() {
+            return self.of(k.trailing_zeros());
+        }
+        let left = k.next_power_of_two() / 2;
+        hash_pair(&self.of(left.trailing_zeros()), &self.chunks(k - left))
+    }
+}
+
+/// 0G's rear-padding rule: every proof hash that covers only segments past the file's data
+/// must be the hash of zeros, so a root built over non-zero padding is refused. `path` must
+/// already be the expected path of `index` (it was checked).
+fn check_rear_padding(proof: &SegmentProof, index: u64, file_size: u64) -> Result<(), StorageError> {
+    let padded = padded_chunks(num_chunks(file_size));
+    let leaves = padded.div_ceil(SEGMENT_CHUNKS as u64);
+    let data_segments = num_segments(file_size);
+    if leaves == data_segments {
+        return Ok(());
+    }
+    let last_chunks = padded - (leaves - 1) * SEGMENT_CHUNKS as u64;
+    let zeros = ZeroRoots::new();
+    let (mut pos, mut width, mut step) = (index, leaves, 0);
+    let mut level = 0u32;
+    while width > 1 {
+        if pos % 2 == 1 {
+            step += 1;
+        } else if pos + 1 < width {
+            step += 1;
+            let first = (pos + 1) << level;
+            if first >= data_segments {
+                let end = ((pos + 2) << level).min(leaves);
+                let tail = if end == leaves { last_chunks } else { SEGMENT_CHUNKS as u64 };
+                let expected = zeros.range(end - first, SEGMENT_CHUNKS.trailing_zeros(), tail);
+                if proof.lemma[step] != expected {
+                    return Err(StorageError::PaddingNotZero { step });
+                }
+            }
+        }
+        pos /= 2;
+        width = width.div_ceil(2);
+        level += 1;
+    }
+    Ok(())
 }
 
 impl FileTree {
@@ -455,7 +539,7 @@ pub fn verify_segment(
     if rebuilt != root {
         return Err(StorageError::InvalidProof);
     }
-    Ok(())
+    check_rear_padding(proof, index, file_size)
 }
 
 #[cfg(test)]
@@ -560,6 +644,46 @@ mod tests {
         let seg = segment_data(&data, 16).unwrap();
         assert_eq!(seg.len(), CHUNK_SIZE);
         verify_segment(tree.root(), 16, &seg, &proof, size as u64).unwrap();
+    }
+
+    #[test]
+    fn a_root_over_padding_that_is_not_zeros_is_refused() {
+        // 16385 chunks pad to 18 segments, of which 17 hold data: segment 17 is padding.
+        let size = 4 * 1024 * 1024 + 1;
+        let data = content(size);
+        let tree = FileTree::new(&data).unwrap();
+        let seg = segment_data(&data, 16).unwrap();
+        let honest = proof_over(tree.segment_roots(), tree.root(), 16);
+        assert_eq!(honest, tree.segment_proof(16).unwrap());
+        verify_segment(tree.root(), 16, &seg, &honest, size as u64).unwrap();
+        assert_eq!(honest.lemma[1], ZeroRoots::new().of(10), "segment 16's sibling is a zero segment");
+
+        // The same file with something in its padding segment: a consistent tree, and 0G refuses it.
+        let mut leaves = tree.segment_roots().to_vec();
+        leaves[17] = keccak256(b"not zeros");
+        let forged_root = merkle_root(&leaves).unwrap();
+        let forged = proof_over(&leaves, forged_root, 16);
+        assert_eq!(
+            verify_segment(forged_root, 16, &seg, &forged, size as u64),
+            Err(StorageError::PaddingNotZero { step: 1 })
+        );
+        // Segment 0's proof meets the padding only inside a sibling that also holds data: fine.
+        let first = segment_data(&data, 0).unwrap();
+        verify_segment(forged_root, 0, &first, &proof_over(&leaves, forged_root, 0), size as u64).unwrap();
+    }
+
+    #[test]
+    fn zero_roots_follow_the_odd_node_rule() {
+        let zeros = ZeroRoots::new();
+        let leaf = empty_chunk_hash();
+        for k in 1..=40u64 {
+            assert_eq!(zeros.chunks(k), merkle_root(&vec![leaf; k as usize]).unwrap(), "{k} chunks");
+        }
+        // Three full zero segments and one of 256 zero chunks.
+        let seg = merkle_root(&vec![leaf; SEGMENT_CHUNKS]).unwrap();
+        let short = merkle_root(&vec![leaf; 256]).unwrap();
+        assert_eq!(zeros.range(4, 10, 256), merkle_root(&[seg, seg, seg, short]).unwrap());
+        assert_eq!(zeros.range(3, 10, 1024), merkle_root(&[seg, seg, seg]).unwrap());
     }
 
     #[test]

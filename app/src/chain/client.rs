@@ -56,6 +56,10 @@ pub enum ChainError {
     Declined,
     #[error("this page cannot ask you to review a transaction, so nothing was signed or sent; reload the app")]
     NoReviewer,
+    #[error(
+        "there is no contract at {address} on {network}, where the app expects {what}. Nothing was read or sent; set the right address in Settings → Contract addresses"
+    )]
+    NoContract { what: &'static str, address: Address, network: String },
 }
 
 /// Everything a person needs to decide whether to sign a transaction: what it calls, what
@@ -106,6 +110,8 @@ pub struct ChainClient {
     reviewer: std::cell::RefCell<Option<Reviewer>>,
     /// Seals verified heads for the next session (set while the wallet is unlocked).
     head_sealer: std::cell::RefCell<Option<Sealer>>,
+    /// Addresses proven to hold code; each is checked once per connection.
+    proven_contracts: std::cell::RefCell<std::collections::HashSet<Address>>,
 }
 
 /// Persist the verified head at most this often (in blocks): it only saves re-verification.
@@ -148,6 +154,7 @@ impl ChainClient {
             network,
             reviewer: std::cell::RefCell::new(None),
             head_sealer: std::cell::RefCell::new(None),
+            proven_contracts: Default::default(),
         })
     }
 
@@ -253,9 +260,29 @@ impl ChainClient {
         self.provider.call(&CallRequest { from: None, to, data, value: U256::ZERO }).await
     }
 
+    /// Proves that code lives at `to` before the app reads from or sends to it, so a wrong
+    /// or missing contract address is named as such rather than surfacing as an undecodable
+    /// answer. An account that cannot be proven is left to the call, which reports why.
+    pub async fn require_contract(&self, to: Address) -> Result<(), ChainError> {
+        if self.proven_contracts.borrow().contains(&to) {
+            return Ok(());
+        }
+        if let Verified::Proven { value, .. } = self.provider.account(to).await {
+            if value.code_hash == alloy_primitives::KECCAK256_EMPTY || value.code_hash == B256::ZERO {
+                let what = super::addresses::role_of(&self.network, to).map_or("a contract", |role| role.label());
+                return Err(ChainError::NoContract { what, address: to, network: self.network.name.clone() });
+            }
+            self.proven_contracts.borrow_mut().insert(to);
+        }
+        Ok(())
+    }
+
     /// A read whose successful output is needed as a value: reverts and unproven
     /// answers become errors that say why.
     pub async fn read(&self, to: Address, data: Bytes) -> Result<(Bytes, u64), ChainError> {
+        if self.network.checkpoint.is_some() {
+            self.require_contract(to).await?;
+        }
         match self.call(to, data).await {
             Verified::Proven { value: CallOutcome::Success(out), block } => Ok((out, block)),
             Verified::Proven { value: CallOutcome::Revert(_), .. } => {
@@ -333,6 +360,7 @@ impl ChainClient {
         let from = crate::wallet::signer::address_of(key);
         // Syncs the light client once; the account and the simulation then use that tip.
         let fees = self.fee_quote().await?;
+        self.require_contract(to).await?;
         let account = match self.provider.account(from).await {
             Verified::Proven { value, .. } => value,
             Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {

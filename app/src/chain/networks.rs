@@ -46,6 +46,13 @@ pub struct StorageConfig {
     pub first_block: u64,
 }
 
+impl StorageConfig {
+    /// A Flow the user named, on a network the app knows no storage nodes for.
+    pub fn with_flow(flow: Address) -> StorageConfig {
+        StorageConfig { flow, nodes: vec![], first_block: 0 }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Contracts {

@@ -28,12 +28,8 @@ sol! {
     function market() external view returns (address);
     function pricePerSector() external view returns (uint256);
 
-    error EmptyFile();
-    error NoNodes();
-    error BadHeight(uint256 index, uint256 height);
-    error HeightsNotDescending(uint256 index);
-    error SectorsMismatch(uint256 expected, uint256 submitted);
-    error FeeTooLow(uint256 required, uint256 sent);
+    /// 0G's `FixedPriceFlow`: `amount` is the submission's sectors, `paid` all the Flow holds.
+    error NotEnoughFee(uint256 price, uint256 amount, uint256 paid);
 
     event Submit(
         address indexed sender,
@@ -45,32 +41,30 @@ sol! {
     );
 }
 
-/// What a Flow revert means for the user, where it is one of the Flow's own errors.
+/// What a Flow revert means for the user, where it is one of the Flow's own errors. The
+/// texts are 0G's `FixedPriceFlow` and `SubmissionLibrary` ones, which the devnet's Flow
+/// raises too.
 pub fn explain_revert(data: &[u8]) -> Option<String> {
-    use alloy_sol_types::SolError;
-    if let Ok(e) = FeeTooLow::abi_decode(data) {
+    use alloy_sol_types::{Revert, SolError};
+    if let Ok(e) = NotEnoughFee::abi_decode(data) {
+        let due = e.price.saturating_mul(e.amount);
         return Some(format!(
-            "the storage fee is now {} (you offered {}): the price changed since the quote. Pick the file again for a new quote",
-            crate::format::format_0g(e.required),
-            crate::format::format_0g(e.sent)
+            "the storage fee is now {} ({} sectors at {} each) and the payment covered {}: the price changed since the \
+             quote. Pick the file again for a new quote",
+            crate::format::format_0g(due),
+            e.amount,
+            crate::format::format_0g(e.price),
+            crate::format::format_0g(e.paid)
         ));
     }
-    if EmptyFile::abi_decode(data).is_ok() {
-        return Some("the Flow contract refuses empty files".into());
+    match Revert::abi_decode(data).ok()?.reason.as_str() {
+        "Invalid submission" => Some(
+            "the Flow contract refused the file's description (its length and Merkle subtrees do not match 0G's \
+             padding rule, or no submitter was named); this is a bug in the client, nothing was paid"
+                .into(),
+        ),
+        _ => None,
     }
-    if let Ok(e) = SectorsMismatch::abi_decode(data) {
-        return Some(format!(
-            "the Flow contract expects {} sectors for this size, the submission has {}; this is a bug in the client",
-            e.expected, e.submitted
-        ));
-    }
-    if NoNodes::abi_decode(data).is_ok()
-        || HeightsNotDescending::abi_decode(data).is_ok()
-        || BadHeight::abi_decode(data).is_ok()
-    {
-        return Some("the Flow contract refused the submission's Merkle subtrees; this is a bug in the client".into());
-    }
-    None
 }
 
 /// Calldata for `market()`.
@@ -208,10 +202,23 @@ mod tests {
     #[test]
     fn flow_reverts_are_explained() {
         use alloy_sol_types::SolError;
-        let data = FeeTooLow { required: U256::from(10u64.pow(18)), sent: U256::from(5 * 10u64.pow(17)) }.abi_encode();
+        let data = NotEnoughFee {
+            price: U256::from(10u64.pow(15)),
+            amount: U256::from(1000),
+            paid: U256::from(5 * 10u64.pow(17)),
+        }
+        .abi_encode();
         let text = explain_revert(&data).unwrap();
-        assert!(text.contains("1 0G") && text.contains("0.5 0G") && text.contains("new quote"), "{text}");
-        assert!(explain_revert(&EmptyFile {}.abi_encode()).is_some());
+        assert!(
+            text.contains("now 1 0G")
+                && text.contains("1000 sectors")
+                && text.contains("0.5 0G")
+                && text.contains("new quote"),
+            "{text}"
+        );
+        let invalid = alloy_sol_types::Revert::from("Invalid submission").abi_encode();
+        assert!(explain_revert(&invalid).unwrap().contains("padding rule"));
+        assert_eq!(explain_revert(&alloy_sol_types::Revert::from("something else").abi_encode()), None);
         assert_eq!(explain_revert(&[1, 2, 3, 4]), None);
     }
 

@@ -70,19 +70,7 @@ impl Default for Reviews {
 
 /// The name of a contract this network's configuration knows, for the review's "To".
 fn contract_name(network: Option<&Network>, to: Address) -> Option<&'static str> {
-    let network = network?;
-    let c = &network.contracts;
-    let named = [
-        (c.wrapped_zg, "Wrapped 0G (voting power)"),
-        (c.agent_nft, "Agent NFT (ERC-7857)"),
-        (c.governor, "Governor"),
-        (c.timelock, "Timelock"),
-        (c.staking, "Staking"),
-        (c.ledger, "0G Compute ledger"),
-        (c.inference_serving, "0G Compute inference registry"),
-        (network.storage.as_ref().map(|s| s.flow), "0G Storage Flow"),
-    ];
-    named.into_iter().find(|(address, _)| *address == Some(to)).map(|(_, name)| name)
+    crate::chain::addresses::role_of(network?, to).map(|role| role.label())
 }
 
 /// The signature of a function the app calls in transactions, from its selector.

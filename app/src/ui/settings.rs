@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::chain::addresses::AddressOverrides;
 use crate::chain::fees::FeeLimits;
 use crate::chain::networks::{Checkpoint, Network};
 
@@ -19,6 +20,8 @@ pub struct Settings {
     pub checkpoints: BTreeMap<String, Checkpoint>,
     /// Fee ceilings the user raised (or lowered), by network id.
     pub fee_limits: BTreeMap<String, FeeLimits>,
+    /// Contract addresses the user set, by network id.
+    pub addresses: BTreeMap<String, AddressOverrides>,
     pub auto_lock_minutes: u32,
     /// "system", "light" or "dark".
     pub theme: String,
@@ -31,6 +34,7 @@ impl Default for Settings {
             custom: None,
             checkpoints: BTreeMap::new(),
             fee_limits: BTreeMap::new(),
+            addresses: BTreeMap::new(),
             auto_lock_minutes: 5,
             theme: "system".into(),
         }

@@ -270,6 +270,9 @@ pub struct ChainState {
     pub networks: RwSignal<Vec<Network>>,
     pub devnet_error: RwSignal<Option<String>>,
     client: StoredValue<Option<Rc<ChainClient>>, LocalStorage>,
+    /// The network last chosen, from the moment it is chosen (connecting, connected or
+    /// failed): what every card describing "this network" shows.
+    pub selected: RwSignal<Option<Network>>,
     pub connection: RwSignal<Connection>,
     /// The newest verified block (number, hash).
     pub tip: RwSignal<Option<(u64, B256)>>,
@@ -287,6 +290,7 @@ impl ChainState {
             networks: RwSignal::new(public_networks()),
             devnet_error: RwSignal::new(None),
             client: StoredValue::new_local(None),
+            selected: RwSignal::new(None),
             connection: RwSignal::new(Connection::Connecting),
             tip: RwSignal::new(None),
             balances: RwSignal::new(HashMap::new()),
@@ -335,12 +339,16 @@ impl ChainState {
         if let Some(limits) = settings.fee_limits.get(&network.id) {
             network.fee_limits = Some(*limits);
         }
+        if let Some(addresses) = settings.addresses.get(&network.id) {
+            addresses.apply(&mut network);
+        }
         Some(network)
     }
 
     /// Connects to `network` (checking its chain id) and starts verifying from its checkpoint.
     pub fn connect(&self, app: AppState, network: Network) {
         let this = *self;
+        this.selected.set(Some(network.clone()));
         this.connection.set(Connection::Connecting);
         this.client.set_value(None);
         this.tip.set(None);
@@ -488,8 +496,9 @@ impl Toasts {
 }
 
 /// Makes a page's service from the chain client each time the connection is (re)made and
-/// then runs `ready`; on a network without the service's contracts, the reason goes to
-/// `unavailable`.
+/// then runs `ready`; on a network without the service's contracts, or when the network
+/// cannot be used at all, the reason goes to `unavailable` (pages show it instead of cards
+/// that would wait forever).
 pub fn on_connect<S: 'static, E: std::fmt::Display + 'static>(
     app: AppState,
     service: StoredValue<Option<Rc<S>>, LocalStorage>,
@@ -498,8 +507,14 @@ pub fn on_connect<S: 'static, E: std::fmt::Display + 'static>(
     ready: impl Fn() + 'static,
 ) {
     Effect::new(move || {
-        if app.chain.connection.get() != Connection::Connected {
-            return;
+        match app.chain.connection.get() {
+            Connection::Connected => {}
+            Connection::Failed(_) => {
+                service.set_value(None);
+                // The reason itself is in the banner above every page; say it once.
+                return unavailable.set(Some("This network cannot be used right now (see the message above).".into()));
+            }
+            _ => return,
         }
         let Some(chain) = app.chain.client() else { return };
         match make(chain) {

@@ -5,7 +5,10 @@ import {IMarket} from "./IMarket.sol";
 
 /// @title Fixed-price storage market (devnet stand-in for 0G's FixedPrice market)
 /// @notice Holds the storage fees the Flow contract forwards. The price per sector is set
-/// by the admin; the devnet deploys it with a price a test can read back.
+/// by the admin; the devnet deploys it with a price a test can read back. As 0G's
+/// `FixedPrice`: only the Flow may charge, a charge needs the fee for its uploaded sectors
+/// already paid in, and payments are accepted from anyone (0G forwards them all to the
+/// mining reward; the devnet has no miners, so they stay here, counted in `totalFees`).
 contract FixedPriceMarket is IMarket {
     uint256 public override pricePerSector;
     address public override flow;
@@ -17,7 +20,6 @@ contract FixedPriceMarket is IMarket {
     event FeeCharged(uint256 beforeLength, uint256 uploadSectors, uint256 paddingSectors);
 
     error OnlyAdmin();
-    error OnlyFlow();
     error FlowAlreadySet();
 
     constructor(uint256 price) {
@@ -39,12 +41,12 @@ contract FixedPriceMarket is IMarket {
     }
 
     function chargeFee(uint256 beforeLength, uint256 uploadSectors, uint256 paddingSectors) external override {
-        if (msg.sender != flow) revert OnlyFlow();
+        require(msg.sender == flow, "Sender does not have permission");
+        require(pricePerSector * uploadSectors <= address(this).balance, "Not enough paid fee");
         emit FeeCharged(beforeLength, uploadSectors, paddingSectors);
     }
 
     receive() external payable {
-        if (msg.sender != flow) revert OnlyFlow();
         totalFees += msg.value;
     }
 }

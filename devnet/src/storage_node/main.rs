@@ -4,6 +4,7 @@
 //! contract's events, bind the port, print the ready line), the HTTP side of the JSON-RPC
 //! (CORS, batches, body limits) and the loop that follows the chain until a signal.
 
+mod cache;
 mod chain;
 mod rpc;
 mod store;
@@ -12,7 +13,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use alloy_primitives::Address;
@@ -125,9 +126,9 @@ fn run(args: Args) -> Result<(), NodeError> {
     let first_block = chain.flow_first_block()?;
     let identity = Identity { flow: args.flow, shard_id: args.shard_id, num_shard: args.num_shard };
     let store = Store::open(&args.data_dir, identity, first_block)?;
-    let node = Arc::new(Node { store: Mutex::new(store), identity, chain_id });
+    let node = Arc::new(Node::new(store, identity, chain_id));
     // Catch up before announcing readiness, so a file submitted before start is known at once.
-    sync(&chain, &node.store)?;
+    sync(&chain, &node)?;
 
     let server = Server::http(("127.0.0.1", args.port))
         .map_err(|e| NodeError::Bind { port: args.port, reason: e.to_string() })?;
@@ -167,7 +168,7 @@ fn run(args: Args) -> Result<(), NodeError> {
     let mut failing = false;
     while !stop.load(Ordering::SeqCst) {
         std::thread::sleep(POLL);
-        match sync(&chain, &node.store) {
+        match sync(&chain, &node) {
             Ok(()) if failing => {
                 eprintln!("zg-storage-node: following the chain again");
                 failing = false;
@@ -189,18 +190,19 @@ fn run(args: Args) -> Result<(), NodeError> {
     Ok(())
 }
 
-/// Scans from the last scanned block to the head and adopts what it found. The store is
-/// locked only to adopt, never while the EVM node is asked; this loop is the only writer of
-/// the scan position, so nothing moves it in between.
-fn sync(chain: &Chain, store: &Mutex<Store>) -> Result<(), NodeError> {
-    let lock = || store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+/// Scans from the last scanned block to the head and adopts what it found, then the cached
+/// segments of files it now knows. The store is locked only to adopt, never while the EVM
+/// node is asked; this loop is the only writer of the scan position, so nothing moves it in
+/// between.
+fn sync(chain: &Chain, node: &Node) -> Result<(), NodeError> {
+    let lock = || node.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let (last, _) = lock().last_block();
     let head = chain.head()?;
-    if head.number <= last {
-        return Ok(());
+    if head.number > last {
+        let found = chain.submits(last + 1, head.number)?;
+        lock().apply_scan(found, head.number, head.hash)?;
     }
-    let found = chain.submits(last + 1, head.number)?;
-    lock().apply_scan(found, head.number, head.hash)?;
+    node.adopt_cached()?;
     Ok(())
 }
 

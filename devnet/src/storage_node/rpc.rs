@@ -5,7 +5,13 @@
 //! Errors follow 0G's form, `{code: -32602, message: "Invalid params: <param>", data}`, with
 //! the reason (and what to do about it) in both `message` and `data`; 0G's own reason
 //! phrases ("index out of bound", "already uploaded and finalized") are kept at the start of
-//! `data` because 0G's SDK matches on them.
+//! `data` because 0G's SDK matches on them. 0G's internal errors are
+//! `{code: -32603, message: "Internal error", data}` ("data root and tx seq not match").
+//!
+//! As 0G's node (`rpc_helper::put_segment_with_maybe_tx`): a segment of a file whose
+//! `Submit` this node has not seen is proven against the root it names and cached
+//! (`cache.rs`, files up to 10 MiB) until the submission arrives; a file's `uploadedSegNum`
+//! is the segments received so far, and the file's whole segment count once finalized.
 
 use std::sync::Mutex;
 
@@ -16,6 +22,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_light_client::storage::{num_chunks, num_segments, verify_segment, SegmentProof, CHUNK_SIZE, SEGMENT_CHUNKS};
 
+use crate::cache::{CachedSegment, SegmentCache};
 use crate::chain::FileTx;
 use crate::store::{Identity, Store, StoreError};
 
@@ -44,6 +51,8 @@ pub enum ZgsError {
     InvalidParams { param: &'static str, reason: String },
     #[error("Internal error: {0}")]
     Store(#[from] StoreError),
+    #[error("Internal error: {0}")]
+    Internal(String),
 }
 
 impl ZgsError {
@@ -54,7 +63,8 @@ impl ZgsError {
             ZgsError::InvalidParams { reason, .. } => {
                 json!({"code": -32602, "message": self.to_string(), "data": reason})
             }
-            ZgsError::Store(e) => json!({"code": -32603, "message": self.to_string(), "data": e.to_string()}),
+            ZgsError::Store(e) => json!({"code": -32603, "message": "Internal error", "data": e.to_string()}),
+            ZgsError::Internal(why) => json!({"code": -32603, "message": "Internal error", "data": why}),
         }
     }
 }
@@ -68,13 +78,45 @@ pub struct Node {
     pub store: Mutex<Store>,
     pub identity: Identity,
     pub chain_id: u64,
+    /// Segments that arrived before their file's `Submit`.
+    pub cache: Mutex<SegmentCache>,
 }
 
 impl Node {
+    pub fn new(store: Store, identity: Identity, chain_id: u64) -> Node {
+        Node { store: Mutex::new(store), identity, chain_id, cache: Mutex::default() }
+    }
+
     fn store(&self) -> std::sync::MutexGuard<'_, Store> {
         // A worker that panicked mid-call left the index as consistent as any other moment:
         // every mutation is a single insert.
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, SegmentCache> {
+        self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Stores the cached segments of files whose `Submit` has now been seen: those this
+    /// shard keeps, for a file of the size they were proven for. Called after each scan.
+    pub fn adopt_cached(&self) -> Result<(), StoreError> {
+        let roots = self.cache().roots();
+        for root in roots {
+            let Some(tx) = tx_by_root(self, &root) else { continue };
+            let Some(file) = self.cache().take(&root) else { continue };
+            if file.size != tx.size || self.store().finalized(&tx) {
+                continue;
+            }
+            for (index, segment) in file.segments {
+                if self.identity.holds(tx.start_entry_index, index) && !self.store().holds(&root, index) {
+                    let segments = self.store().segments.clone();
+                    segments.write(&root, index, &segment.proof, &segment.data)?;
+                    self.store().mark_held(root, index);
+                }
+            }
+        }
+        self.cache().expire(std::time::Instant::now());
+        Ok(())
     }
 }
 
@@ -98,12 +140,12 @@ pub fn call(node: &Node, method: &str, params: &Value) -> Result<Value, ZgsError
         "zgs_uploadSegment" => put_segment(node, params.get(0, "segment")?, None).map(|()| Value::Null),
         "zgs_uploadSegments" => put_segments(node, params.get(0, "segments")?, None),
         "zgs_uploadSegmentByTxSeq" => {
-            let tx = params.tx_by_seq(node, 1)?;
-            put_segment(node, params.get(0, "segment")?, Some(&tx)).map(|()| Value::Null)
+            let seq = params.u64(1, "tx_seq")?;
+            put_segment(node, params.get(0, "segment")?, Some(seq)).map(|()| Value::Null)
         }
         "zgs_uploadSegmentsByTxSeq" => {
-            let tx = params.tx_by_seq(node, 1)?;
-            put_segments(node, params.get(0, "segments")?, Some(&tx))
+            let seq = params.u64(1, "tx_seq")?;
+            put_segments(node, params.get(0, "segments")?, Some(seq))
         }
         "zgs_downloadSegment" => match tx_by_root(node, &params.root(0)?) {
             Some(tx) => download_chunks(node, &tx, params.u64(1, "start_index")?, params.u64(2, "end_index")?),
@@ -199,20 +241,6 @@ impl<'a> Params<'a> {
             Some(_) => Err(invalid(name, "expected true or false")),
         }
     }
-
-    fn tx_by_seq(&self, node: &Node, i: usize) -> Result<FileTx, ZgsError> {
-        let seq = self.u64(i, "tx_seq")?;
-        tx_by_seq(node, seq).ok_or_else(|| {
-            invalid(
-                "tx_seq",
-                format!(
-                    "submission {seq} is not known to this node (it has seen {}); wait until the Submit \
-                     transaction is mined and zgs_getFileInfo answers, then upload again",
-                    node.store().next_tx_seq()
-                ),
-            )
-        })
-    }
 }
 
 fn status(node: &Node) -> Value {
@@ -231,9 +259,10 @@ fn status(node: &Node) -> Value {
     })
 }
 
-/// 0G's `FileInfo`; `uploadedSegNum` counts the segments this node holds, so the nodes'
-/// counts add up to the file's segment count once every shard has its share.
+/// 0G's `FileInfo`. `uploadedSegNum`, as in 0G's node: the segments this node has taken
+/// while the upload is under way, and the file's whole segment count once it is finalized.
 fn file_info(store: &Store, tx: &FileTx) -> Value {
+    let finalized = store.finalized(tx);
     json!({
         "tx": {
             "streamIds": [],
@@ -245,14 +274,14 @@ fn file_info(store: &Store, tx: &FileTx) -> Value {
             "size": tx.size,
             "seq": tx.seq,
         },
-        "finalized": store.finalized(tx),
+        "finalized": finalized,
         "isCached": false,
-        "uploadedSegNum": store.uploaded(&tx.root),
+        "uploadedSegNum": if finalized { num_segments(tx.size) } else { store.uploaded(&tx.root) },
         "pruned": false,
     })
 }
 
-fn put_segments(node: &Node, segments: Vec<Value>, by_seq: Option<&FileTx>) -> Result<Value, ZgsError> {
+fn put_segments(node: &Node, segments: Vec<Value>, by_seq: Option<u64>) -> Result<Value, ZgsError> {
     for segment in segments {
         let segment = serde_json::from_value(segment).map_err(|e| {
             invalid(
@@ -265,70 +294,79 @@ fn put_segments(node: &Node, segments: Vec<Value>, by_seq: Option<&FileTx>) -> R
     Ok(Value::Null)
 }
 
-fn put_segment(node: &Node, segment: SegmentIn, by_seq: Option<&FileTx>) -> Result<(), ZgsError> {
+/// Takes one segment for the file named by its root or by `by_seq`. The submission, when
+/// known, decides size, shard and finality; before it is known the segment is cached.
+fn put_segment(node: &Node, segment: SegmentIn, by_seq: Option<u64>) -> Result<(), ZgsError> {
     let SegmentIn { root, data, index, proof, file_size } = segment;
     let tx = match by_seq {
-        Some(tx) if tx.root != root => {
-            return Err(invalid(
-                "root",
-                format!("data root and tx seq not match: submission {} is file {}, not {root}", tx.seq, tx.root),
-            ))
-        }
-        Some(tx) => tx.clone(),
-        None => tx_by_root(node, &root).ok_or_else(|| {
-            invalid(
-                "root",
-                format!(
-                    "file {root} was never submitted to the Flow contract {:#x} (as far as this node has followed the \
-                     chain); call Flow.submit with the file's submission first, wait until it is mined and \
-                     zgs_getFileInfo answers, then upload",
-                    node.identity.flow
-                ),
-            )
-        })?,
+        Some(seq) => tx_by_seq(node, seq),
+        None => tx_by_root(node, &root),
     };
-    if file_size != tx.size {
-        return Err(invalid(
-            "file_size",
-            format!(
-                "segment file size not matched with tx file size: the submission says {} bytes, not {file_size}",
-                tx.size
-            ),
-        ));
-    }
-    check_index(node, &tx, index)?;
-    {
+    if let Some(tx) = &tx {
+        if tx.root != root {
+            return Err(ZgsError::Internal(format!(
+                "data root and tx seq not match: submission {} is file {}, not {root}",
+                tx.seq, tx.root
+            )));
+        }
+        if file_size != tx.size {
+            return Err(invalid(
+                "file_size",
+                format!(
+                    "segment file size not matched with tx file size: the submission says {} bytes, not {file_size}",
+                    tx.size
+                ),
+            ));
+        }
+        check_index(node, tx, index)?;
         let store = node.store();
-        if store.finalized(&tx) {
+        if store.finalized(tx) {
             return Err(invalid("root", format!("already uploaded and finalized: this node holds all of {root}")));
         }
         if store.holds(&root, index) {
             return Ok(());
         }
+    } else if file_size > crate::cache::MAX_CACHED_FILE {
+        return Err(invalid("file_size", crate::cache::CacheError::FileTooLarge { size: file_size }.to_string()));
     }
     let data = BASE64
         .decode(data.as_bytes())
         .map_err(|e| invalid("data", format!("not base64 ({e}); send the segment's bytes base64-encoded")))?;
+    if file_size == 0 || index >= num_segments(file_size) {
+        return Err(invalid(
+            "index",
+            format!("index out of bound: a {file_size}-byte file has {} segment(s)", num_segments(file_size)),
+        ));
+    }
     // 0G's rule: whole chunks, the last one zero-filled; never the bare tail.
-    let chunks_here = (num_chunks(tx.size) - index * SEGMENT_CHUNKS as u64).min(SEGMENT_CHUNKS as u64);
+    let chunks_here = (num_chunks(file_size) - index * SEGMENT_CHUNKS as u64).min(SEGMENT_CHUNKS as u64);
     let expected = chunks_here as usize * CHUNK_SIZE;
     if data.len() != expected {
         return Err(invalid(
             "data",
             format!(
-                "invalid data length: segment {index} of a {}-byte file is {expected} bytes (whole 256-byte chunks, \
-                 the last chunk zero-filled), not {}",
-                tx.size,
+                "invalid data length: segment {index} of a {file_size}-byte file is {expected} bytes (whole \
+                 256-byte chunks, the last chunk zero-filled), not {}",
                 data.len()
             ),
         ));
     }
-    verify_segment(root, index, &data, &proof, tx.size).map_err(|e| {
-        invalid(
-            "proof",
-            format!("validation failed: {e}; build the proof from the whole file's tree (0G's proofAt({index}))"),
-        )
+    verify_segment(root, index, &data, &proof, file_size).map_err(|e| {
+        let phrase = match e {
+            wasm_light_client::storage::StorageError::PaddingNotZero { .. } => {
+                "invalid proof node value in the padding range"
+            }
+            _ => "validation failed",
+        };
+        invalid("proof", format!("{phrase}: {e}; build the proof from the whole file's tree (0G's proofAt({index}))"))
     })?;
+    if tx.is_none() {
+        // Not submitted yet (as far as this node has followed the chain): keep it until it is.
+        return node
+            .cache()
+            .insert(root, file_size, index, CachedSegment { proof, data }, std::time::Instant::now())
+            .map_err(|e| invalid("root", e.to_string()));
+    }
     let segments_dir = node.store().segments.clone();
     segments_dir.write(&root, index, &proof, &data)?;
     node.store().mark_held(root, index);

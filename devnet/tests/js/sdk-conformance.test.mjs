@@ -10,9 +10,11 @@
 // ZG_DEVNET_BIN overrides the zg-devnet binary (default target/debug/zg-devnet).
 //
 // 0G assigns a file's segment i to the shard of its position in the whole flow
-// (startEntryIndex / 1024 + i), and its Flow aligns each submission to its largest subtree.
-// The last part of the test places a file at an odd flow segment, where a per-file rule
-// would send segment 0 to the wrong shard and the SDK's upload would be refused.
+// (startEntryIndex / 1024 + i). Its Flow starts with one identifier sector, aligns each
+// submission to its largest subtree, and moves a submission that would straddle a segment
+// boundary to the next segment. The last part of the test places a file at an odd flow
+// segment, where a per-file rule would send segment 0 to the wrong shard and the SDK's
+// upload would be refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,7 +83,8 @@ test("0G's SDK submits to our Flow, uploads to our two shards and downloads the 
     assert.equal(info.tx.dataMerkleRoot, rootHash);
     assert.equal(info.tx.size, bytes.length);
     assert.equal(info.finalized, true);
-    assert.equal(info.uploadedSegNum, 2, `shard ${i} holds two of the four segments`);
+    // Finalized: 0G's node reports the file's segment count, not its own share.
+    assert.equal(info.uploadedSegNum, 4, `shard ${i} reports the whole file`);
     const status = await node.getStatus();
     assert.equal(status.networkIdentity.flowAddress, devnet.contracts.flow.toLowerCase());
     assert.equal(status.nextTxSeq, 1);
@@ -100,17 +103,21 @@ test("0G's SDK submits to our Flow, uploads to our two shards and downloads the 
     assert.equal(sdk.validateHash(rootHash, seg.proof.lemma[0], index, 4), null);
   }
 
-  // A file of 800 chunks (subtrees 512 + 256 + 64) lands at sector 3584, so the next file,
-  // whose largest subtree is 1024 sectors, starts at sector 5120: flow segment 5, shard 1.
+  // The first file (subtrees 2048 + 1024 + 256) took sectors 2048 to 5375. A file of 800
+  // chunks (subtrees 512 + 256 + 64) would start at 5632 and straddle flow segments 5 and 6,
+  // so 0G's Flow moves it to 6144; it ends at 6976, and the next file, whose largest subtree
+  // is 1024 sectors, starts at 7168: flow segment 7, shard 1.
   const filler = new MemData(new Uint8Array(800 * 256).fill(7));
-  const [, fillerErr] = await uploader.uploadFile(filler, { finalityRequired: true });
+  const [fillerResult, fillerErr] = await uploader.uploadFile(filler, { finalityRequired: true });
   assert.equal(fillerErr, null, `upload failed: ${fillerErr}`);
   const oddBytes = new Uint8Array(1124 * 256);
   for (let i = 0; i < oddBytes.length; i++) oddBytes[i] = (i * 7 + 3) % 253;
   const [odd, oddErr] = await uploader.uploadFile(new MemData(oddBytes), { finalityRequired: true });
   assert.equal(oddErr, null, `upload at an odd flow segment failed: ${oddErr}`);
   const oddInfo = await nodes[1].getFileInfo(odd.rootHash, true);
-  assert.equal(oddInfo.tx.startEntryIndex, 5120);
+  const fillerInfo = await nodes[0].getFileInfo(fillerResult.rootHash, true);
+  assert.equal(fillerInfo.tx.startEntryIndex, 6144);
+  assert.equal(oddInfo.tx.startEntryIndex, 7168);
   assert.equal(oddInfo.finalized, true);
   assert.ok(await nodes[1].downloadSegmentWithProof(odd.rootHash, 0), 'segment 0 is on shard 1');
   assert.ok(await nodes[0].downloadSegmentWithProof(odd.rootHash, 1), 'segment 1 is on shard 0');

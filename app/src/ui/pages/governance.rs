@@ -73,10 +73,12 @@ pub fn GovernancePage() -> impl IntoView {
     view! {
         <h1 class="page-title">"Governance"</h1>
         <div class="stack">
-            {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{node_words_apart(&e.to_string())}</div> })}
-            <PowerCard service power reload=Callback::new(move |_| reload()) />
-            <ProposalsCard service proposals reload=Callback::new(move |_| reload()) />
-            <ProposeCard service reload=Callback::new(move |_| reload()) />
+            {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert" data-testid="governance-unavailable">{node_words_apart(&e.to_string())}</div> })}
+            <Show when=move || unavailable.get().is_none()>
+                <PowerCard service power reload=Callback::new(move |_| reload()) />
+                <ProposalsCard service proposals reload=Callback::new(move |_| reload()) />
+                <ProposeCard service reload=Callback::new(move |_| reload()) />
+            </Show>
         </div>
     }
 }

@@ -5,6 +5,7 @@ use alloy_primitives::B256;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::chain::addresses::{AddressOverrides, ContractRole};
 use crate::chain::fees::FeeLimits;
 use crate::chain::networks::{custom_network, Checkpoint};
 use crate::format::{format_gwei, parse_gwei};
@@ -19,6 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
         <div class="stack">
             <CustomNetworkCard />
             <CheckpointCard />
+            <ContractAddressesCard />
             <FeeLimitsCard />
             <PreferencesCard />
             <DangerCard />
@@ -131,6 +133,80 @@ fn CheckpointCard() -> impl IntoView {
             </div>
             <ErrorAlert message=error />
             <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save checkpoint"</button></div>
+        </form>
+    }
+}
+
+/// The contracts the app uses on the connected network. A public network ships 0G's
+/// published addresses; a custom one has none until they are set here. Saved per network;
+/// an empty field keeps the network's own. Every address is checked for code before use.
+#[component]
+fn ContractAddressesCard() -> impl IntoView {
+    let app = use_app();
+    let network = app.chain.network();
+    let id = network.as_ref().map(|n| n.id.clone());
+    let saved =
+        id.as_ref().and_then(|id| app.settings.with_untracked(|s| s.addresses.get(id).cloned())).unwrap_or_default();
+    // The network as shipped, without the user's addresses: what an empty field falls back to.
+    let own = id.as_ref().and_then(|id| app.chain.networks.get_untracked().into_iter().find(|n| &n.id == id));
+    let own = own.or_else(|| app.settings.with_untracked(|s| s.custom.clone()));
+    let fields: Vec<(ContractRole, RwSignal<String>, String)> = ContractRole::ALL
+        .into_iter()
+        .map(|role| {
+            let typed = saved.get(role).map(|a| a.to_checksum(None)).unwrap_or_default();
+            let fallback = match own.as_ref().and_then(|n| role.address(n)) {
+                Some(address) => address.to_checksum(None),
+                None => "not set on this network".to_string(),
+            };
+            (role, RwSignal::new(typed), fallback)
+        })
+        .collect();
+    let error = RwSignal::new(None::<String>);
+    let form_fields = fields.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(id) = app.chain.network().map(|n| n.id) else {
+            return error.set(Some("Connect to a network first.".into()));
+        };
+        let texts: Vec<(ContractRole, String)> = form_fields.iter().map(|(r, t, _)| (*r, t.get_untracked())).collect();
+        let overrides = match AddressOverrides::from_form(texts.iter().map(|(r, t)| (*r, t.as_str()))) {
+            Ok(o) => o,
+            Err(e) => return error.set(Some(format!("{e}."))),
+        };
+        error.set(None);
+        app.update_settings(|s| {
+            if overrides.is_empty() {
+                s.addresses.remove(&id);
+            } else {
+                s.addresses.insert(id, overrides);
+            }
+        });
+        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
+            app.chain.connect(app, network);
+        }
+        app.toasts.info("Contract addresses saved; each is checked for code before it is used");
+    };
+    let rows = fields
+        .into_iter()
+        .map(|(role, text, fallback)| {
+            let input_id = format!("addr-{}", role.key());
+            view! {
+                <div class="field">
+                    <label for=input_id.clone()>{role.label()}</label>
+                    <input id=input_id class="mono" autocomplete="off" spellcheck="false" placeholder=fallback bind:value=text />
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <form class="card stack" on:submit=save aria-label="Contract addresses">
+            <h2 class="card-title">"Contract addresses"</h2>
+            <p class="muted">
+                "The contracts this network's pages use. Leave a field empty to keep the network's own (shown greyed). Before any read or transaction the app proves that code lives at the address, and says which one is missing when not."
+            </p>
+            <div class="grid-2">{rows}</div>
+            <ErrorAlert message=error />
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save addresses"</button></div>
         </form>
     }
 }

@@ -406,9 +406,9 @@ fn LightClientCard() -> impl IntoView {
             <div class="card-body stack">
                 <dl class="kv">
                     <dt>"Network"</dt>
-                    <dd>{move || app.chain.network().map(|n| format!("{} (chain {})", n.name, n.chain_id)).unwrap_or_else(|| "—".into())}</dd>
+                    <dd data-testid="lc-network">{move || app.chain.selected.get().map(|n| format!("{} (chain {})", n.name, n.chain_id)).unwrap_or_else(|| "—".into())}</dd>
                     <dt>"Trusted checkpoint"</dt>
-                    <dd>{move || match app.chain.network().map(|n| n.checkpoint) {
+                    <dd data-testid="lc-checkpoint">{move || match app.chain.selected.get().map(|n| n.checkpoint) {
                         Some(Some(c)) => view! {
                             <span class="mono">{format!("block {} · {}", c.number, short_hash(&c.hash.to_string()))}</span>
                         }.into_any(),
@@ -420,7 +420,7 @@ fn LightClientCard() -> impl IntoView {
                     <dt>"Consensus"</dt>
                     <dd>"checkpoint only: headers are linked by hash back to the checkpoint"</dd>
                     <dt>"Head agreement"</dt>
-                    <dd data-testid="head-agreement">{move || match app.chain.network() {
+                    <dd data-testid="head-agreement">{move || match app.chain.selected.get() {
                         Some(n) if n.witness_urls.is_empty() => view! {
                             <span class="text-warn">"one endpoint: a node serving a private fork would go unnoticed; add witness endpoints in Settings"</span>
                         }.into_any(),

@@ -1,0 +1,246 @@
+//! The contracts the app uses on a network, by role, and the addresses a user sets for them
+//! per network in Settings (a custom network has none until then; a public network may lack
+//! one 0G has not published, such as mainnet's staking registry). Pure: no web dependency.
+//!
+//! An address typed here is only a claim: before the app reads from or sends to a contract
+//! it proves that code lives there (`ChainClient::require_contract`), and names the role
+//! when it does not.
+
+use std::collections::BTreeMap;
+
+use alloy_primitives::Address;
+use serde::{Deserialize, Serialize};
+
+use super::networks::{Network, StorageConfig};
+use crate::format::{parse_address, AddressError};
+
+/// A contract the app calls, by what it is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ContractRole {
+    Flow,
+    AgentNft,
+    WrappedZg,
+    Governor,
+    Timelock,
+    Staking,
+    Ledger,
+    InferenceServing,
+}
+
+impl ContractRole {
+    pub const ALL: [ContractRole; 8] = [
+        ContractRole::Flow,
+        ContractRole::AgentNft,
+        ContractRole::WrappedZg,
+        ContractRole::Governor,
+        ContractRole::Timelock,
+        ContractRole::Staking,
+        ContractRole::Ledger,
+        ContractRole::InferenceServing,
+    ];
+
+    /// A stable name: the key in saved settings and in devnet.json, and the form field's id.
+    pub fn key(self) -> &'static str {
+        match self {
+            ContractRole::Flow => "flow",
+            ContractRole::AgentNft => "agentNft",
+            ContractRole::WrappedZg => "wrappedZG",
+            ContractRole::Governor => "governor",
+            ContractRole::Timelock => "timelock",
+            ContractRole::Staking => "staking",
+            ContractRole::Ledger => "ledger",
+            ContractRole::InferenceServing => "inferenceServing",
+        }
+    }
+
+    /// What the contract is, in words a person recognises.
+    pub fn label(self) -> &'static str {
+        match self {
+            ContractRole::Flow => "0G Storage Flow",
+            ContractRole::AgentNft => "Agent NFT (ERC-7857)",
+            ContractRole::WrappedZg => "Wrapped 0G (voting power)",
+            ContractRole::Governor => "Governor",
+            ContractRole::Timelock => "Timelock",
+            ContractRole::Staking => "Staking",
+            ContractRole::Ledger => "0G Compute ledger",
+            ContractRole::InferenceServing => "0G Compute inference registry",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<ContractRole> {
+        ContractRole::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// Where `network` has this contract, if anywhere.
+    pub fn address(self, network: &Network) -> Option<Address> {
+        let c = &network.contracts;
+        match self {
+            ContractRole::Flow => network.storage.as_ref().map(|s| s.flow),
+            ContractRole::AgentNft => c.agent_nft,
+            ContractRole::WrappedZg => c.wrapped_zg,
+            ContractRole::Governor => c.governor,
+            ContractRole::Timelock => c.timelock,
+            ContractRole::Staking => c.staking,
+            ContractRole::Ledger => c.ledger,
+            ContractRole::InferenceServing => c.inference_serving,
+        }
+    }
+
+    fn set(self, network: &mut Network, address: Address) {
+        let c = &mut network.contracts;
+        let slot = match self {
+            ContractRole::Flow => {
+                match &mut network.storage {
+                    Some(storage) => storage.flow = address,
+                    // Storage nodes come from the network's indexer; without one the
+                    // Storage page says what is missing.
+                    None => network.storage = Some(StorageConfig::with_flow(address)),
+                }
+                return;
+            }
+            ContractRole::AgentNft => &mut c.agent_nft,
+            ContractRole::WrappedZg => &mut c.wrapped_zg,
+            ContractRole::Governor => &mut c.governor,
+            ContractRole::Timelock => &mut c.timelock,
+            ContractRole::Staking => &mut c.staking,
+            ContractRole::Ledger => &mut c.ledger,
+            ContractRole::InferenceServing => &mut c.inference_serving,
+        };
+        *slot = Some(address);
+    }
+}
+
+/// The role of `address` on `network`, if it is one of the contracts the app uses.
+pub fn role_of(network: &Network, address: Address) -> Option<ContractRole> {
+    ContractRole::ALL.into_iter().find(|r| r.address(network) == Some(address))
+}
+
+/// Addresses the user set for one network, by [`ContractRole::key`]. A role left out keeps
+/// the network's own address (or none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AddressOverrides(BTreeMap<String, Address>);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{label}: {problem}")]
+pub struct AddressFieldError {
+    pub label: &'static str,
+    pub problem: AddressError,
+}
+
+impl AddressOverrides {
+    /// From the Settings form: one text per role; an empty text keeps the network's own.
+    pub fn from_form<'a>(
+        fields: impl IntoIterator<Item = (ContractRole, &'a str)>,
+    ) -> Result<AddressOverrides, AddressFieldError> {
+        let mut set = BTreeMap::new();
+        for (role, text) in fields {
+            if text.trim().is_empty() {
+                continue;
+            }
+            let address = parse_address(text).map_err(|problem| AddressFieldError { label: role.label(), problem })?;
+            set.insert(role.key().to_string(), address);
+        }
+        Ok(AddressOverrides(set))
+    }
+
+    pub fn get(&self, role: ContractRole) -> Option<Address> {
+        self.0.get(role.key()).copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `network` with these addresses in place of its own. Keys this version does not
+    /// know (saved by a later one) are ignored.
+    pub fn apply(&self, network: &mut Network) {
+        for (key, address) in &self.0 {
+            if let Some(role) = ContractRole::from_key(key) {
+                role.set(network, *address);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::networks::public_networks;
+
+    fn galileo() -> Network {
+        public_networks().into_iter().find(|n| n.id == "galileo").unwrap()
+    }
+
+    #[test]
+    fn every_role_has_a_distinct_key_and_label() {
+        let keys: std::collections::BTreeSet<_> = ContractRole::ALL.iter().map(|r| r.key()).collect();
+        let labels: std::collections::BTreeSet<_> = ContractRole::ALL.iter().map(|r| r.label()).collect();
+        assert_eq!((keys.len(), labels.len()), (ContractRole::ALL.len(), ContractRole::ALL.len()));
+        for role in ContractRole::ALL {
+            assert_eq!(ContractRole::from_key(role.key()), Some(role));
+        }
+    }
+
+    #[test]
+    fn a_typed_address_replaces_the_networks_own_and_empty_fields_keep_it() {
+        let mut network = galileo();
+        let staking = Address::repeat_byte(0x5a);
+        let flow = Address::repeat_byte(0xf1);
+        let form = [
+            (ContractRole::Staking, format!("{staking:#x}")),
+            (ContractRole::Flow, format!("  {} ", flow.to_checksum(None))),
+            (ContractRole::Governor, "   ".to_string()),
+        ];
+        let overrides = AddressOverrides::from_form(form.iter().map(|(r, t)| (*r, t.as_str()))).unwrap();
+        assert_eq!(overrides.get(ContractRole::Staking), Some(staking));
+        assert_eq!(overrides.get(ContractRole::Governor), None);
+        let before_governor = network.contracts.governor;
+        overrides.apply(&mut network);
+        assert_eq!(network.contracts.staking, Some(staking));
+        assert_eq!(network.contracts.governor, before_governor);
+        assert_eq!(ContractRole::Flow.address(&network), Some(flow));
+        assert_eq!(role_of(&network, staking), Some(ContractRole::Staking));
+        assert_eq!(role_of(&network, Address::repeat_byte(0x01)), None);
+    }
+
+    #[test]
+    fn a_flow_on_a_network_without_storage_makes_a_storage_config() {
+        let mut network = crate::chain::networks::custom_network("http://127.0.0.1:8545", "", "31337", None).unwrap();
+        assert!(network.storage.is_none());
+        let flow = Address::repeat_byte(0xf1);
+        AddressOverrides::from_form([(ContractRole::Flow, format!("{flow:#x}").as_str())]).unwrap().apply(&mut network);
+        let storage = network.storage.expect("a storage config");
+        assert_eq!(storage.flow, flow);
+        assert!(storage.nodes.is_empty());
+    }
+
+    #[test]
+    fn a_bad_address_names_its_field_and_the_problem() {
+        let e = AddressOverrides::from_form([(ContractRole::Ledger, "0x1234")]).unwrap_err();
+        assert_eq!(e.label, "0G Compute ledger");
+        assert_eq!(e.problem, AddressError::Malformed);
+        // One character changed in a checksummed address.
+        let good = Address::repeat_byte(0xab).to_checksum(None);
+        let bad = good.replacen('A', "a", 1);
+        let e = AddressOverrides::from_form([(ContractRole::Staking, bad.as_str())]).unwrap_err();
+        assert_eq!(e.problem, AddressError::BadChecksum);
+        assert!(e.to_string().starts_with("Staking: "), "{e}");
+    }
+
+    #[test]
+    fn saved_overrides_round_trip_and_unknown_keys_are_ignored() {
+        let overrides =
+            AddressOverrides::from_form([(ContractRole::AgentNft, "0x00000000000000000000000000000000000000a1")])
+                .unwrap();
+        let json = serde_json::to_string(&overrides).unwrap();
+        assert_eq!(json, r#"{"agentNft":"0x00000000000000000000000000000000000000a1"}"#);
+        assert_eq!(serde_json::from_str::<AddressOverrides>(&json).unwrap(), overrides);
+        let later: AddressOverrides =
+            serde_json::from_str(r#"{"somethingNew":"0x00000000000000000000000000000000000000a1"}"#).unwrap();
+        let mut network = galileo();
+        let before = network.clone();
+        later.apply(&mut network);
+        assert_eq!(network, before);
+    }
+}
