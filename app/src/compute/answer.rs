@@ -82,6 +82,21 @@ pub fn signing_address(service: &Service) -> Result<SignerChoice, AnswerSignatur
     }
 }
 
+/// The key to ask a provider for an answer's signature by, and whether it came from the
+/// `ZG-Res-Key` header: 0G's broker files signatures under the uuid it sends there, so the
+/// completion id is used only when a provider sends no header (0G's docs' fallback, and
+/// what a `TargetSeparated` model's own TEE files them under). The key goes into a URL, so
+/// only what 0G's broker issues is accepted (`validChatKey`: `^[A-Za-z0-9_-]{1,64}$`).
+pub fn signature_key(header: Option<&str>, completion_id: &str) -> Option<(String, bool)> {
+    let (key, from_header) = match header.map(str::trim).filter(|h| !h.is_empty()) {
+        Some(h) => (h, true),
+        None => (completion_id, false),
+    };
+    let valid =
+        (1..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    valid.then(|| (key.to_owned(), from_header))
+}
+
 /// How much of the exchange a valid signature was found to cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coverage {
@@ -201,6 +216,20 @@ mod tests {
             verify(req, resp, junk, &sign(&signer, junk), broker(address), true),
             Err(AnswerSignatureError::TextMalformed)
         );
+    }
+
+    #[test]
+    fn the_signature_is_asked_for_by_the_zg_res_key_uuid() {
+        let uuid = "6ac96fae-e0b9-4804-8e11-ad5c0da88700";
+        let id = format!("chatcmpl-{uuid}");
+        assert_eq!(signature_key(Some(uuid), &id), Some((uuid.to_owned(), true)));
+        // Only without the header: the completion id.
+        assert_eq!(signature_key(None, &id), Some((id.clone(), false)));
+        assert_eq!(signature_key(Some(" "), &id), Some((id.clone(), false)));
+        // Nothing that could leave the signature path.
+        assert_eq!(signature_key(Some("../admin?x=1"), &id), None);
+        assert_eq!(signature_key(None, "a/b"), None);
+        assert_eq!(signature_key(Some(&"a".repeat(65)), &id), None);
     }
 
     #[test]

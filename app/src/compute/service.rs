@@ -308,8 +308,8 @@ impl ComputeService {
                 _ => ComputeError::Refusal { status, message },
             });
         }
-        // 0G's broker files the signature under the uuid it sends in `ZG-Res-Key`; only a
-        // provider that sends none is asked by the completion id (0G's docs' fallback).
+        // 0G's broker files the signature under the uuid it sends in `ZG-Res-Key`
+        // (`answer::signature_key`).
         let header_key = response.headers().get("ZG-Res-Key").filter(|k| !k.is_empty());
         let stream = read_stream(&response, &watchdog, on_text).await?;
         let completion = stream.finish().map_err(|cut| ComputeError::StreamCut {
@@ -317,10 +317,10 @@ impl ComputeService {
             reason: "the stream ended before [DONE]".into(),
         })?;
         let cost = contract::fee(&service, completion.prompt_tokens, completion.completion_tokens);
-        let key_from_header = header_key.is_some();
-        let chat_key = header_key.unwrap_or_else(|| completion.id.clone());
-        let check = if !is_chat_key(&chat_key) {
-            // It goes into a URL: only what 0G's broker issues (`^[A-Za-z0-9_-]{1,64}$`).
+        let signature_key = answer::signature_key(header_key.as_deref(), &completion.id);
+        let (chat_key, key_from_header) =
+            signature_key.clone().unwrap_or_else(|| (header_key.unwrap_or_else(|| completion.id.clone()), false));
+        let check = if signature_key.is_none() {
             AnswerCheck::Unverified { reason: "the provider's chat key is not a valid identifier".into() }
         } else {
             let url = format!("{base}/v1/proxy/signature/{chat_key}");
@@ -490,11 +490,6 @@ fn check_signature(request: &[u8], response: &[u8], body: &[u8], service: &Servi
         Ok(coverage) => AnswerCheck::Verified { signer: choice.address, coverage },
         Err(e) => AnswerCheck::Unverified { reason: e.to_string() },
     }
-}
-
-/// A chat key as 0G's broker issues them (`validChatKey`, `^[A-Za-z0-9_-]{1,64}$`).
-fn is_chat_key(key: &str) -> bool {
-    (1..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A GET of `url` (with no query of its own) with the query `query`, the idle deadline and
