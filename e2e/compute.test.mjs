@@ -1,6 +1,7 @@
 // 0G Compute as a user meets it: the Compute page lists the registry's providers (each
 // proven), the user opens a ledger and funds a provider; an agent chats through the
-// provider (answer, cost, signature verified against the acknowledged signer), saves the
+// provider (answer, cost, signature fetched by the ZG-Res-Key uuid and verified against the
+// acknowledged signer, saying what it covered; funding below 0G's locked reserve refused), saves the
 // exchange to its encrypted memory, which is still there after a reload; the same prompt
 // runs locally in the browser. Answers stream in. Faults: chatting before funding says to
 // fund the provider; a provider that is down says so; a stream cut half way and a provider
@@ -106,6 +107,20 @@ test('the user funds the provider; the agent chats, the answer is verified and c
   await nav(page, 'Compute');
   const row = providerRow(page);
   await row.waitFor({ timeout: 60_000 });
+  // Before paying, the page shows 0G's locked reserve (a request's fee + unsettled fees +
+  // 1 0G) and prefills at least that; 1 0G, the least the ledger would take, is refused.
+  const reserve = await row.getByTestId('provider-reserve').textContent();
+  assert.match(reserve, /^A request needs 1\.00\d+ 0G locked: its fee \(up to 0\.00\d+ 0G\) \+ unsettled fees \(0 0G, as the provider reports\) \+ the 1 0G reserve/);
+  assert.match(reserve, /Transfer at least 1\.00\d+ 0G before chatting/);
+  assert.ok(parseFloat(await row.getByLabel('Amount to fund the provider').inputValue()) > 1, 'the prefilled amount covers the reserve');
+  await row.getByLabel('Amount to fund the provider').fill('1');
+  await row.getByRole('button', { name: 'Fund provider' }).click();
+  const short = row.locator('.alert-error[role="alert"]');
+  await short.waitFor();
+  assert.match(await short.textContent(), /^1 0G is less than this provider's requests need: a request needs 1\.00\d+ 0G locked/);
+  assert.match(await row.getByTestId('sub-account').textContent(), /none yet/, 'nothing was sent');
+  assert.equal(await page.getByRole('dialog').count(), 0, 'no transaction was put up for signing');
+  await shot(page, 'compute-03a-below-reserve');
   await row.getByLabel('Amount to fund the provider').fill('2');
   await row.getByRole('button', { name: 'Fund provider' }).click();
   await toast(page, /Moved 2 0G to the provider in block \d+ \(receipt verified\)/, row);
@@ -115,13 +130,23 @@ test('the user funds the provider; the agent chats, the answer is verified and c
 
   await openAgent(page, agentToken);
   const t0 = Date.now();
+  // The signature is asked for by the ZG-Res-Key chat key (a uuid), as 0G's broker files it.
+  const signatureRequests = [];
+  const watch = (request) => request.url().includes('/v1/proxy/signature/') && signatureRequests.push(request.url());
+  page.on('request', watch);
 
   const card = await send(page, 'What is 0G?');
   await card.getByTestId('console-answer').or(card.locator('.alert-error')).first().waitFor({ timeout: 90_000 });
   if (await card.locator('.alert-error').count()) assert.fail(await card.locator('.alert-error').first().textContent());
   console.log(`chat answered and verified in ${Date.now() - t0} ms`);
   await card.getByTestId('answer-verified').waitFor();
+  page.off('request', watch);
   assert.equal(await card.getByTestId('answer-unverified').count(), 0);
+  assert.equal(signatureRequests.length, 1, signatureRequests.join(' '));
+  assert.match(signatureRequests[0], /\/v1\/proxy\/signature\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\?model=zg-tiny-lm-v1$/);
+  // The devnet's broker signs exactly the bytes exchanged: both sides are covered, and said so.
+  assert.equal(await card.getByTestId('answer-verified').getAttribute('data-coverage'), 'RequestAndAnswer');
+  assert.match(await card.getByTestId('answer-checked').textContent(), /^Checked: signed by the acknowledged signer over the request we sent and the answer we received, byte for byte \(0x[0-9a-fA-F]{40}\)\.$/);
   assert.ok((await card.getByTestId('answer-text').textContent()).length > 0, 'an answer is shown');
   assert.match(await card.getByTestId('answer-cost').textContent(), /^Cost [0-9.]+ 0G \(\d+ prompt \+ \d+ answer tokens\)$/);
   await shot(page, 'compute-04-verified-answer');
@@ -147,7 +172,7 @@ test('an answer altered on the way is shown UNVERIFIED, with the reason', async 
     assert.equal(await card.getByTestId('answer-verified').count(), 0, 'never badged verified');
     assert.match(await card.getByTestId('answer-text').textContent(), /^FORGED /);
     assert.match(await card.getByTestId('answer-unverified-reason').textContent(),
-      /the provider signed other bytes than the request and answer we exchanged/);
+      /the provider signed another answer than the one we received: it was altered on the way/);
     assert.equal(await card.getByRole('button', { name: 'Save to memory' }).count(), 0, 'an unverified answer is not offered for memory');
     await shot(page, 'compute-04b-unverified');
   } finally {

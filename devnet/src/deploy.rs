@@ -123,10 +123,12 @@ pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> 
 
 alloy_sol_types::sol! {
     function registerService(string serviceType, string version, address serviceAddress, string description);
+    function setRecommendedService(string serviceType, string version);
     function acknowledgeTEESignerByOwner(address provider);
 }
 
-/// The 0G Compute ledger and inference registry, the registry registered in the ledger.
+/// The 0G Compute ledger and inference registry, the registry registered in the ledger
+/// and recommended for its type.
 /// Returns (ledger, inferenceServing).
 fn deploy_compute(rpc: &Rpc, artifacts: &Path) -> Result<(String, String), DeployError> {
     use alloy_sol_types::SolCall;
@@ -145,6 +147,13 @@ fn deploy_compute(rpc: &Rpc, artifacts: &Path) -> Result<(String, String), Deplo
     };
     let tx = json!({"from": DEPLOYER, "to": ledger.address, "data": hex(&register.abi_encode())});
     send(rpc, "LedgerManager.registerService", tx)?;
+    // As on 0G's networks, the one inference version is the recommended one.
+    let recommend = setRecommendedServiceCall {
+        serviceType: compute::SERVICE_TYPE.into(),
+        version: compute::SERVICE_VERSION.into(),
+    };
+    let tx = json!({"from": DEPLOYER, "to": ledger.address, "data": hex(&recommend.abi_encode())});
+    send(rpc, "LedgerManager.setRecommendedService", tx)?;
     Ok((ledger.address, serving.address))
 }
 

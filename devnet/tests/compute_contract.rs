@@ -17,6 +17,11 @@ use serde_json::{json, Value};
 
 sol! {
     struct Ledger { address user; uint256 availableBalance; uint256 totalBalance; string additionalInfo; }
+    /// 0G's `ServiceInfo`, the field order 0G's compute SDK decodes.
+    struct ServiceInfo {
+        address serviceAddress; address serviceContract; string serviceType; string version;
+        string fullName; string description; bool isRecommended; uint256 registeredAt;
+    }
     struct ServiceParams {
         string serviceType; string url; string model; string verifiability;
         uint256 inputPrice; uint256 outputPrice; string additionalInfo; address teeSignerAddress;
@@ -49,11 +54,25 @@ sol! {
         function getLedgerProviders(address user, string serviceName) returns (address[]);
         function getServiceAddressByName(string serviceName) returns (address);
         function registerService(string serviceType, string version, address serviceAddress, string description);
+        function setRecommendedService(string serviceType, string version);
+        function getServiceInfo(address serviceAddress) returns (ServiceInfo);
+        function getRecommendedService(string serviceType) returns (string version, address serviceAddress);
+        function getAllVersions(string serviceType) returns (string[] versions, address[] addresses, bool[] isRecommendedFlags);
+        function isRecommendedVersion(string serviceType, string version) returns (bool);
         event FundSpent(address indexed user, address indexed service, uint256 amount);
         error LedgerNotExists(address user);
         error LedgerExists(address user);
         error InsufficientBalance(address user);
         error TooManyProviders(uint256 requested, uint256 maximum);
+        error ServiceNotFound(address serviceAddress);
+        error MinimumDepositRequired(uint256 provided, uint256 required);
+        error ZeroAmountNotAllowed();
+        error InsufficientAvailableBalance(uint256 available, uint256 required);
+        error CallerNotRegisteredService(address caller);
+        error MustWithdrawAllFundsFirst(uint256 remainingBalance);
+        error DirectDepositsDisabled();
+        error NoRecommendedService(string serviceType);
+        error ServiceAlreadyRegistered(address serviceAddress);
     }
 
     interface IInferenceServing {
@@ -175,13 +194,6 @@ impl<'a> Compute<'a> {
         E::abi_decode(&bytes).unwrap_or_else(|_| panic!("expected {}, got {}", E::SIGNATURE, hex(&bytes)))
     }
 
-    /// The `require` message a call reverts with.
-    fn reverts_with(&self, from: &str, to: Address, data: &[u8], value: U256, message: &str) {
-        let bytes = self.revert_data(from, to, data, value);
-        let reason = alloy_sol_types::Revert::abi_decode(&bytes).map(|r| r.reason).unwrap_or_default();
-        assert_eq!(reason, message);
-    }
-
     fn ledger_of(&self, user: &str) -> (U256, U256) {
         let l = self.view(self.ledger, ILedgerManager::getLedgerCall { user: addr(user) });
         (l.availableBalance, l.totalBalance)
@@ -297,28 +309,76 @@ fn ledgers_fund_sub_accounts_whose_refunds_wait_for_the_lock_time() {
         c.view(c.ledger, ILedgerManager::getServiceAddressByNameCall { serviceName: SERVICE.into() }),
         c.serving
     );
+    // 0G's registry view, which 0G's SDK reads the service name from.
+    let info = c.view(c.ledger, ILedgerManager::getServiceInfoCall { serviceAddress: c.serving });
+    assert_eq!((info.serviceAddress, info.serviceContract), (c.serving, c.serving));
+    assert_eq!(
+        (info.serviceType.as_str(), info.version.as_str(), info.fullName.as_str()),
+        ("inference", "v1.0", SERVICE)
+    );
+    assert!(info.isRecommended && info.registeredAt > U256::ZERO);
+    let none = c.view(c.ledger, ILedgerManager::getServiceInfoCall { serviceAddress: addr(user) });
+    assert_eq!((none.serviceAddress, none.fullName.as_str()), (Address::ZERO, ""), "unregistered: all zero, as 0G");
+    let recommended = c.view(c.ledger, ILedgerManager::getRecommendedServiceCall { serviceType: "inference".into() });
+    assert_eq!((recommended.version.as_str(), recommended.serviceAddress), ("v1.0", c.serving));
+    let get_none = ILedgerManager::getRecommendedServiceCall { serviceType: "fine-tuning".into() }.abi_encode();
+    let err = c.reverts::<ILedgerManager::NoRecommendedService>(user, c.ledger, &get_none, U256::ZERO);
+    assert_eq!(err.serviceType, "fine-tuning");
+    let versions = c.view(c.ledger, ILedgerManager::getAllVersionsCall { serviceType: "inference".into() });
+    assert_eq!(
+        (versions.versions, versions.addresses, versions.isRecommendedFlags),
+        (vec!["v1.0".to_owned()], vec![c.serving], vec![true])
+    );
+    let is = |version: &str| {
+        c.view(
+            c.ledger,
+            ILedgerManager::isRecommendedVersionCall { serviceType: "inference".into(), version: version.into() },
+        )
+    };
+    assert!(is("v1.0") && !is("v2.0"));
+    let again = ILedgerManager::registerServiceCall {
+        serviceType: "inference".into(),
+        version: "v2.0".into(),
+        serviceAddress: c.serving,
+        description: String::new(),
+    };
+    let err =
+        c.reverts::<ILedgerManager::ServiceAlreadyRegistered>(DEPLOYER, c.ledger, &again.abi_encode(), U256::ZERO);
+    assert_eq!(err.serviceAddress, c.serving);
 
     // Opening a ledger.
     let get = ILedgerManager::getLedgerCall { user: addr(user) }.abi_encode();
     assert_eq!(c.reverts::<ILedgerManager::LedgerNotExists>(user, c.ledger, &get, U256::ZERO).user, addr(user));
     let add = ILedgerManager::addLedgerCall { additionalInfo: String::new() }.abi_encode();
-    c.reverts_with(user, c.ledger, &add, og(29), "Minimum deposit of 3 0G required");
+    let err = c.reverts::<ILedgerManager::MinimumDepositRequired>(user, c.ledger, &add, og(29));
+    assert_eq!((err.provided, err.required), (og(29), og(30)));
     c.open_ledger(user, og(50));
     assert_eq!(c.ledger_of(user), (og(50), og(50)));
     c.reverts::<ILedgerManager::LedgerExists>(user, c.ledger, &add, og(30));
     let deposit = ILedgerManager::depositFundCall {}.abi_encode();
-    c.reverts_with(user, c.ledger, &deposit, U256::ZERO, "Deposit amount must be greater than zero");
+    c.reverts::<ILedgerManager::ZeroAmountNotAllowed>(user, c.ledger, &deposit, U256::ZERO);
     c.send(user, c.ledger, &deposit, og(10));
     assert_eq!(c.ledger_of(user), (og(60), og(60)));
-    c.reverts_with(user, c.ledger, &[], og(10), "Direct deposits disabled; use depositFund() instead");
+    c.reverts::<ILedgerManager::DirectDepositsDisabled>(user, c.ledger, &[], og(10));
 
     // Into a sub-account.
     let transfer = |name: &str, amount| {
         ILedgerManager::transferFundCall { provider: addr(provider), serviceName: name.into(), amount }.abi_encode()
     };
-    c.reverts_with(user, c.ledger, &transfer("inference-v9", og(20)), U256::ZERO, "Service not found");
-    c.reverts_with(user, c.ledger, &transfer(SERVICE, og(9)), U256::ZERO, "Minimum 1 0G required for new sub account");
-    c.reverts_with(user, c.ledger, &transfer(SERVICE, og(61)), U256::ZERO, "Insufficient balance");
+    // 0G names the zero address it looked up, not the name.
+    let err =
+        c.reverts::<ILedgerManager::ServiceNotFound>(user, c.ledger, &transfer("inference-v9", og(20)), U256::ZERO);
+    assert_eq!(err.serviceAddress, Address::ZERO);
+    let err =
+        c.reverts::<ILedgerManager::MinimumDepositRequired>(user, c.ledger, &transfer(SERVICE, og(9)), U256::ZERO);
+    assert_eq!((err.provided, err.required), (og(9), og(10)));
+    let err = c.reverts::<ILedgerManager::InsufficientAvailableBalance>(
+        user,
+        c.ledger,
+        &transfer(SERVICE, og(61)),
+        U256::ZERO,
+    );
+    assert_eq!((err.available, err.required), (og(60), og(61)));
     c.transfer(user, provider, og(20));
     assert_eq!(c.ledger_of(user), (og(40), og(60)));
     let account = c.account(user, provider);
@@ -337,7 +397,8 @@ fn ledgers_fund_sub_accounts_whose_refunds_wait_for_the_lock_time() {
         IInferenceServing::addAccountCall { user: addr(user), provider: addr(USERS[1]), additionalInfo: String::new() };
     c.reverts::<IInferenceServing::CallerNotLedger>(user, c.serving, &direct.abi_encode(), og(10));
     let spend = ILedgerManager::spendFundCall { user: addr(user), amount: U256::from(1) };
-    c.reverts_with(user, c.ledger, &spend.abi_encode(), U256::ZERO, "Caller is not a registered service");
+    let err = c.reverts::<ILedgerManager::CallerNotRegisteredService>(user, c.ledger, &spend.abi_encode(), U256::ZERO);
+    assert_eq!(err.caller, addr(user));
     let register = ILedgerManager::registerServiceCall {
         serviceType: "x".into(),
         version: "1".into(),
@@ -349,24 +410,15 @@ fn ledgers_fund_sub_accounts_whose_refunds_wait_for_the_lock_time() {
     // Back to the wallet: never below 3 0G unless emptied.
     let refund = |amount| ILedgerManager::refundCall { amount }.abi_encode();
     c.reverts::<ILedgerManager::InsufficientBalance>(user, c.ledger, &refund(og(41)), U256::ZERO);
-    c.reverts_with(
-        user,
-        c.ledger,
-        &refund(og(20)),
-        U256::ZERO,
-        "Must maintain minimum balance of 3 0G or withdraw all funds",
-    );
+    let err = c.reverts::<ILedgerManager::MinimumDepositRequired>(user, c.ledger, &refund(og(20)), U256::ZERO);
+    assert_eq!((err.provided, err.required), (og(20), og(30)), "the 2 0G that would remain, against 3 0G");
     let before = devnet.balance(user, "latest");
     c.send(user, c.ledger, &refund(og(10)), U256::ZERO);
     assert!(devnet.balance(user, "latest") > before + 99 * ONE_0G / 100, "the refund reached the wallet");
     assert_eq!(c.ledger_of(user), (og(30), og(50)));
-    c.reverts_with(
-        user,
-        c.ledger,
-        &ILedgerManager::deleteLedgerCall {}.abi_encode(),
-        U256::ZERO,
-        "Must withdraw all funds first",
-    );
+    let delete = ILedgerManager::deleteLedgerCall {}.abi_encode();
+    let err = c.reverts::<ILedgerManager::MustWithdrawAllFundsFirst>(user, c.ledger, &delete, U256::ZERO);
+    assert_eq!(err.remainingBalance, og(50));
 
     // Out of the sub-account: asked for now, paid after the lock time.
     let receipt = c.retrieve(user, &[provider]);

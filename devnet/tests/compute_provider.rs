@@ -3,7 +3,10 @@
 //! signer acknowledged on chain, and pays for them after settlement; bad tokens, revoked
 //! tokens, unfunded users and a provider that is down are refused with clear errors; an
 //! answer that did not arrive (client gone mid-stream, or given up on a slow provider)
-//! costs nothing.
+//! costs nothing. As 0G's broker: the chat key is a uuid in the `ZG-Res-Key` header and the
+//! signature is filed under it, a request needs a locked balance of its fee + everything
+//! unsettled + 1 0G, and `/v1/models`, `/v1/user/{address}/unsettledfee` and `/v1/quote`
+//! answer in 0G's shapes (the quote saying there is no TEE).
 
 mod common;
 
@@ -176,7 +179,11 @@ fn a_funded_user_gets_real_signed_answers_and_pays_for_them_after_settlement() {
     assert_eq!(status, 200, "{text}");
     let answer: Value = serde_json::from_str(&text).unwrap();
     let id = answer["id"].as_str().unwrap();
-    assert_eq!(key.as_deref(), Some(id));
+    // The chat key is a uuid; the answer's id is `chatcmpl-<key>`, as 0G's broker rewrites it.
+    let key = key.expect("a ZG-Res-Key header");
+    assert_eq!(id, format!("chatcmpl-{key}"));
+    let parts: Vec<usize> = key.split('-').map(str::len).collect();
+    assert_eq!((parts, key.as_bytes()[14]), (vec![8, 4, 4, 4, 12], b'4'), "a version-4 uuid: {key}");
     let prompt = "User: Tell me about the wallet.\nAssistant:";
     let want = expected(prompt, 24, 0.0, 0);
     assert!(!want.text.is_empty());
@@ -187,8 +194,10 @@ fn a_funded_user_gets_real_signed_answers_and_pays_for_them_after_settlement() {
     let fee_one = input_price * want.prompt_tokens as u128 + output_price * 24;
 
     // Its signature: over sha256(request):sha256(answer), by the acknowledged signer.
-    let (status, signed) = net.get(&format!("/v1/proxy/signature/{id}?model=zg-tiny-lm-v1"));
+    let (status, signed) = net.get(&format!("/v1/proxy/signature/{key}?model=zg-tiny-lm-v1"));
     assert_eq!(status, 200, "{signed}");
+    // Filed under the chat key only, as 0G's broker files it: the completion id finds nothing.
+    assert_eq!(net.get(&format!("/v1/proxy/signature/{id}?model=zg-tiny-lm-v1")).0, 404);
     let signed_text = signed["text"].as_str().unwrap();
     assert_eq!(signed_text, format!("{}:{}", sha256_hex(body.to_string().as_bytes()), sha256_hex(text.as_bytes())));
     let sig = alloy_primitives::hex::decode(signed["signature"].as_str().unwrap()).unwrap();
@@ -210,7 +219,8 @@ fn a_funded_user_gets_real_signed_answers_and_pays_for_them_after_settlement() {
         .map(|e| serde_json::from_str(e.strip_prefix("data: ").unwrap()).unwrap())
         .collect();
     assert_eq!(chunks[0]["choices"][0]["delta"]["role"], "assistant");
-    assert!(chunks.iter().all(|c| c["id"].as_str() == key.as_deref() && c["object"] == "chat.completion.chunk"));
+    let stream_id = key.as_deref().map(|k| format!("chatcmpl-{k}"));
+    assert!(chunks.iter().all(|c| c["id"].as_str() == stream_id.as_deref() && c["object"] == "chat.completion.chunk"));
     let content: String = chunks.iter().filter_map(|c| c["choices"][0]["delta"]["content"].as_str()).collect();
     let want = expected("User: What is 0G storage?\nAssistant:", 16, 0.5, 7);
     assert_eq!(content, want.text);
@@ -239,7 +249,7 @@ fn bad_tokens_unfunded_users_and_a_provider_that_is_down_are_refused_clearly() {
     let devnet = Devnet::start();
     let net = Net::new(&devnet);
     let (bob, carol) = (user(1), user(2));
-    net.fund(&bob, ONE_0G);
+    net.fund(&bob, 2 * ONE_0G);
     let body = ask("Hello", json!({"max_tokens": 4}));
 
     let (status, message) = net.refused(None, &body);
@@ -260,6 +270,15 @@ fn bad_tokens_unfunded_users_and_a_provider_that_is_down_are_refused_clearly() {
     let (status, message) = net.refused(Some(&net.token(&carol, 0, 0)), &body);
     assert_eq!(status, 402);
     assert!(message.contains("no sub-account"), "{message}");
+    // 1 0G, the least the ledger lets a sub-account open with, is below 0G's reserve rule
+    // (locked >= fee + unsettled + 1 0G): refused in the broker's words.
+    net.fund(&carol, ONE_0G);
+    let (status, message) = net.refused(Some(&net.token(&carol, 0, 0)), &body);
+    assert_eq!(status, 402);
+    let head = "insufficient balance: your locked balance is 1.000000 0G, but the required minimum is 1.0";
+    assert!(message.starts_with(head), "{message}");
+    assert!(message.contains("(breakdown: minimum reserve 1.000000 0G + unsettled fees 0.000000 0G"), "{message}");
+    assert!(message.contains(&format!("transfer-fund --provider {}", net.provider)), "{message}");
 
     // Revocation, one token or all of them, read from the chain.
     let (status, text, _) = net.chat(Some(&net.token(&bob, 4, 0)), &body);
@@ -293,10 +312,51 @@ fn bad_tokens_unfunded_users_and_a_provider_that_is_down_are_refused_clearly() {
     let (status, message) = net.refused(Some(&current), &body);
     assert_eq!(status, 503);
     assert!(message.contains("down"), "{message}");
-    assert_eq!(net.get("/v1/proxy/models").0, 503);
+    assert_eq!(net.get("/v1/proxy/signature/00000000-0000-4000-8000-000000000000").0, 503);
     net.admin("/__admin/fault", json!({}));
-    let (status, models) = net.get("/v1/proxy/models");
-    assert_eq!((status, models["data"][0]["id"].as_str()), (200, Some("zg-tiny-lm-v1")));
+    assert_eq!(net.get("/v1/proxy/signature/00000000-0000-4000-8000-000000000000").0, 404);
+}
+
+#[test]
+fn models_unsettled_fees_and_the_quote_answer_in_0gs_shapes() {
+    let devnet = Devnet::start();
+    let net = Net::new(&devnet);
+    let (erin, frank) = (user(0), user(1));
+    net.fund(&erin, 2 * ONE_0G);
+
+    // `{object: "list", data: [...]}`, the shape 0G's SDK (`getProviderModels`) insists on.
+    let (status, models) = net.get("/v1/models");
+    assert_eq!((status, models["object"].as_str()), (200, Some("list")));
+    assert_eq!(models["data"][0]["id"], "zg-tiny-lm-v1");
+
+    // The unsettled fee: only with a session token, only one's own.
+    let unsettled = |who: &User, of: Address| {
+        let url = format!("{}/v1/user/{of}/unsettledfee", net.url);
+        let (status, body, _) =
+            common::http(common::agent().get(&url).set("Authorization", &net.token(who, 0, 0)), None);
+        (status, serde_json::from_str::<Value>(&body).unwrap())
+    };
+    let (status, fee) = unsettled(&erin, erin.address);
+    assert_eq!((status, fee["unsettledFee"].as_str()), (200, Some("0")), "{fee}");
+    assert_eq!(fee["userAddress"].as_str().unwrap().parse::<Address>().unwrap(), erin.address);
+    let (status, refused) = unsettled(&frank, erin.address);
+    assert_eq!((status, refused["error"].as_str()), (403, Some("you can only query your own unsettled fee")));
+    assert_eq!(net.get(&format!("/v1/user/{}/unsettledfee", erin.address)).0, 401);
+    // After an answer, what it cost is owed until settled.
+    let (status, text, _) = net.chat(Some(&net.token(&erin, 0, 0)), &ask("Hi", json!({"max_tokens": 3})));
+    assert_eq!(status, 200, "{text}");
+    // (The periodic settlement may come in between; then nothing is owed any more.)
+    let (_, fee) = unsettled(&erin, erin.address);
+    let reported = fee["unsettledFee"].as_str().unwrap().parse::<u128>().unwrap();
+    let owed = net.owed(&erin);
+    assert!(reported == owed || owed == 0, "{reported} reported, {owed} owed");
+    assert!(reported > 0 || owed == 0);
+
+    // No TEE on the devnet, and the quote says so: no quote, no report_data to match.
+    let (status, quote) = net.get("/v1/quote");
+    assert_eq!((status, quote["tee"].as_bool(), quote["quote"].is_null()), (200, Some(false), true));
+    assert!(quote.get("report_data").is_none());
+    assert!(quote["note"].as_str().unwrap().contains("no TEE"));
 }
 
 #[test]
@@ -304,7 +364,7 @@ fn an_answer_that_does_not_arrive_costs_nothing() {
     let devnet = Devnet::start();
     let net = Net::new(&devnet);
     let dave = user(2);
-    net.fund(&dave, ONE_0G);
+    net.fund(&dave, 2 * ONE_0G);
     let auth = net.token(&dave, 0, 0);
     let before = net.account(&dave).balance;
 
@@ -316,7 +376,7 @@ fn an_answer_that_does_not_arrive_costs_nothing() {
         .set("Authorization", &auth)
         .send_string(&body.to_string())
         .unwrap();
-    let id = response.header("ZG-Res-Key").unwrap().to_owned();
+    let key = response.header("ZG-Res-Key").unwrap().to_owned();
     let mut reader = response.into_reader();
     let mut first = [0u8; 300];
     reader.read_exact(&mut first).unwrap();
@@ -335,7 +395,7 @@ fn an_answer_that_does_not_arrive_costs_nothing() {
     // Both server threads notice when they next write; neither answer is owed or signed.
     std::thread::sleep(Duration::from_secs(5));
     assert_eq!(net.owed(&dave), 0);
-    assert_eq!(net.get(&format!("/v1/proxy/signature/{id}")).0, 404);
+    assert_eq!(net.get(&format!("/v1/proxy/signature/{key}")).0, 404);
 
     // A complete answer is charged, exactly.
     net.admin("/__admin/fault", json!({}));

@@ -1,7 +1,7 @@
 //! The networks zg-console knows, and the checks that an endpoint really serves the one
 //! the user picked. Pure data and rules; fetching lives in `rpc`.
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::{address, Address, B256};
 use serde::{Deserialize, Serialize};
 
 use super::fees::FeeLimits;
@@ -113,7 +113,14 @@ pub fn public_networks() -> Vec<Network> {
             checkpoint: None,
             faucet_url: None,
             storage: None,
-            contracts: Contracts::default(),
+            // 0G Compute on Galileo: 0g-serving-contract deployments/zgTestnetV4 (chain 16602)
+            // LedgerManager.json and InferenceServing_v1.0.json (the beacon proxies), the
+            // same as 0G's compute SDK 0.9.0's CONTRACT_ADDRESSES.testnet.
+            contracts: Contracts {
+                ledger: Some(address!("E70830508dAc0A97e6c087c75f402f9Be669E406")),
+                inference_serving: Some(address!("a79F4c8311FF93C06b8CfB403690cc987c93F91E")),
+                ..Contracts::default()
+            },
             fee_limits: None,
         },
         Network {
@@ -128,7 +135,13 @@ pub fn public_networks() -> Vec<Network> {
             checkpoint: None,
             faucet_url: None,
             storage: None,
-            contracts: Contracts::default(),
+            // 0G Compute on mainnet: 0g-serving-contract deployments/zgMainnet (chain 16661),
+            // the same as the SDK's CONTRACT_ADDRESSES.mainnet.
+            contracts: Contracts {
+                ledger: Some(address!("2dE54c845Cd948B72D2e32e39586fe89607074E3")),
+                inference_serving: Some(address!("47340d900bdFec2BD393c626E12ea0656F938d84")),
+                ..Contracts::default()
+            },
             fee_limits: None,
         },
     ]
@@ -254,6 +267,22 @@ mod tests {
     fn public_networks_have_0g_chain_ids() {
         let ids: Vec<u64> = public_networks().iter().map(|n| n.chain_id).collect();
         assert_eq!(ids, vec![16602, 16661]);
+    }
+
+    #[test]
+    fn public_networks_name_0gs_compute_contracts() {
+        let [galileo, mainnet] = <[Network; 2]>::try_from(public_networks()).unwrap();
+        let hex = |a: Option<Address>| a.map(|a| a.to_checksum(None));
+        assert_eq!(hex(galileo.contracts.ledger).as_deref(), Some("0xE70830508dAc0A97e6c087c75f402f9Be669E406"));
+        assert_eq!(
+            hex(galileo.contracts.inference_serving).as_deref(),
+            Some("0xa79F4c8311FF93C06b8CfB403690cc987c93F91E")
+        );
+        assert_eq!(hex(mainnet.contracts.ledger).as_deref(), Some("0x2dE54c845Cd948B72D2e32e39586fe89607074E3"));
+        assert_eq!(
+            hex(mainnet.contracts.inference_serving).as_deref(),
+            Some("0x47340d900bdFec2BD393c626E12ea0656F938d84")
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! 0G Compute's contracts as the client calls them (contracts/src/compute/:
-//! `LedgerManager` holds the user's ledger, `InferenceServing` the provider registry and
-//! the user's sub-account per provider). Same structs, field order and selectors as 0G's.
-//! Pure, tested natively.
+//! 0G Compute's contracts as the client calls them (0g-serving-contract's
+//! contracts/ledger/LedgerManager.sol and contracts/inference/*, and the devnet's stand-ins
+//! in contracts/src/compute/: `LedgerManager` holds the user's ledger and the registry of
+//! serving contracts, `InferenceServing` the provider registry and the user's sub-account
+//! per provider). Same structs, field order, selectors and custom errors as 0G's; every
+//! error in words. The locked reserve 0G's providers require before they answer
+//! ([`Reserve`]). Pure, tested natively.
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{sol, SolCall, SolError};
@@ -41,6 +44,19 @@ sol! {
     }
     #[derive(Debug, PartialEq, Eq)]
     struct Ledger { address user; uint256 availableBalance; uint256 totalBalance; string additionalInfo; }
+    /// 0G's `ServiceInfo`: a serving contract's registration in the ledger. Its `fullName`
+    /// is the name `transferFund` and `retrieveFund` take.
+    #[derive(Debug, Default, PartialEq, Eq)]
+    struct ServiceInfo {
+        address serviceAddress;
+        address serviceContract;
+        string serviceType;
+        string version;
+        string fullName;
+        string description;
+        bool isRecommended;
+        uint256 registeredAt;
+    }
 
     function getAllServices(uint256 offset, uint256 limit) external view returns (Service[] memory services, uint256 total);
     function getService(address provider) external view returns (Service memory);
@@ -53,6 +69,7 @@ sol! {
     function retrieveFund(address[] memory providers, string memory serviceName) external;
     function revokeAllTokens(address provider) external;
     function lockTime() external view returns (uint256);
+    function getServiceInfo(address serviceAddress) external view returns (ServiceInfo memory);
 
     error LedgerNotExists(address user);
     error LedgerExists(address user);
@@ -63,17 +80,40 @@ sol! {
     error ServiceNotExist(address provider);
     error ProviderCannotBeUser();
     error TooManyRefunds(address user, address provider);
+    // LedgerManager's other errors (0G's, same arguments).
+    error TooManyProvidersForService(uint256 current, uint256 maximum);
+    error ServiceNotFound(address serviceAddress);
+    error LedgerLocked();
+    error MinimumDepositRequired(uint256 provided, uint256 required);
+    error AdditionalInfoTooLong(uint256 length, uint256 max);
+    error ZeroAmountNotAllowed();
+    error ZeroAddressNotAllowed();
+    error InsufficientAvailableBalance(uint256 available, uint256 required);
+    error TransferFailed();
+    error CallFailed();
+    error MustWithdrawAllFundsFirst(uint256 remainingBalance);
+    error CallerNotRegisteredService(address caller);
+    error DirectDepositsDisabled();
+    // InferenceServing's, as a user can meet them.
+    error CannotRevokeWithNonZeroBalance(address user, address provider, uint256 balance);
+    error InvalidAddress(address addr);
+    error LimitTooLarge(uint256 limit, uint256 max);
 }
 
-/// The name `transferFund` takes for the inference serving contract (0G's
-/// `serviceType-version`; the devnet registers "inference" "v1.0").
-pub const INFERENCE_SERVICE_NAME: &str = "inference-v1.0";
 /// `LedgerManager.MIN_ACCOUNT_BALANCE`: a new ledger needs at least 3 0G.
 pub const MIN_LEDGER_DEPOSIT_WEI: u128 = 3_000_000_000_000_000_000;
 /// `LedgerManager.MIN_TRANSFER_AMOUNT`: a new sub-account needs at least 1 0G.
 pub const MIN_SUB_ACCOUNT_WEI: u128 = 1_000_000_000_000_000_000;
 /// `InferenceServing.MAX_PAGE`.
 pub const MAX_PAGE: u64 = 50;
+/// 0G's `MinimumLockedBalance` (0g-serving-broker, api/inference/const/const.go): what a
+/// provider requires to stay locked in the sub-account beyond a request's fee and the
+/// unsettled fees, or it refuses the request.
+pub const MINIMUM_LOCKED_BALANCE_WEI: u128 = 1_000_000_000_000_000_000;
+/// The prompt a request's fee is budgeted for when funding (the app's requests ask for at
+/// most `chat::MAX_TOKENS` answer tokens; prompts of agents with long memories are longer
+/// than a typed question).
+pub const BUDGETED_PROMPT_TOKENS: u64 = 4096;
 
 pub fn all_services_call(offset: u64, limit: u64) -> Bytes {
     getAllServicesCall { offset: U256::from(offset), limit: U256::from(limit) }.abi_encode().into()
@@ -105,8 +145,16 @@ pub fn add_ledger_call() -> Bytes {
 pub fn deposit_call() -> Bytes {
     depositFundCall {}.abi_encode().into()
 }
-pub fn transfer_call(provider: Address, amount: U256) -> Bytes {
-    transferFundCall { provider, serviceName: INFERENCE_SERVICE_NAME.into(), amount }.abi_encode().into()
+/// Moves `amount` into the sub-account with `provider` in the serving contract registered
+/// as `service_name` (its `ServiceInfo.fullName`, read on chain).
+pub fn transfer_call(provider: Address, service_name: &str, amount: U256) -> Bytes {
+    transferFundCall { provider, serviceName: service_name.into(), amount }.abi_encode().into()
+}
+pub fn service_info_call(serving: Address) -> Bytes {
+    getServiceInfoCall { serviceAddress: serving }.abi_encode().into()
+}
+pub fn decode_service_info(out: &[u8]) -> Option<ServiceInfo> {
+    getServiceInfoCall::abi_decode_returns(out).ok()
 }
 pub fn refund_call(amount: U256) -> Bytes {
     refundCall { amount }.abi_encode().into()
@@ -114,8 +162,8 @@ pub fn refund_call(amount: U256) -> Bytes {
 /// Asks for the sub-account's balance with `provider` back (it reaches the ledger after
 /// the serving contract's lock time), and moves refunds whose lock time has passed into
 /// the ledger's available balance. The same call does both, as 0G's SDK uses it.
-pub fn retrieve_call(provider: Address) -> Bytes {
-    retrieveFundCall { providers: vec![provider], serviceName: INFERENCE_SERVICE_NAME.into() }.abi_encode().into()
+pub fn retrieve_call(provider: Address, service_name: &str) -> Bytes {
+    retrieveFundCall { providers: vec![provider], serviceName: service_name.into() }.abi_encode().into()
 }
 /// Kills every session token made so far for `provider` (tokens carry the sub-account's
 /// generation, and this bumps it).
@@ -157,8 +205,61 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
     if InsufficientBalance::abi_decode(data).is_ok() {
         return Some("your ledger's available balance is too small; deposit more first".into());
     }
+    if let Ok(e) = InsufficientAvailableBalance::abi_decode(data) {
+        return Some(format!(
+            "your ledger has {} available but this needs {}; deposit more first (money already with providers comes back through Retrieve)",
+            format_0g(e.available),
+            format_0g(e.required)
+        ));
+    }
+    if let Ok(e) = MinimumDepositRequired::abi_decode(data) {
+        return Some(format!(
+            "{} is below the minimum of {}: a new ledger needs 3 0G, a new provider sub-account 1 0G, and a ledger must keep 3 0G unless it is emptied completely",
+            format_0g(e.provided),
+            format_0g(e.required)
+        ));
+    }
     if let Ok(e) = TooManyProviders::abi_decode(data) {
         return Some(format!("{} providers at once; at most {}", e.requested, e.maximum));
+    }
+    if let Ok(e) = TooManyProvidersForService::abi_decode(data) {
+        return Some(format!(
+            "you already fund {} providers of this service, the most a ledger may; retrieve and drop one first (at most {})",
+            e.current, e.maximum
+        ));
+    }
+    if ServiceNotFound::abi_decode(data).is_ok() {
+        return Some("the ledger has no serving contract registered under this service name".into());
+    }
+    if LedgerLocked::abi_decode(data).is_ok() {
+        return Some("another operation on your ledger is in progress; try again in a moment".into());
+    }
+    if let Ok(e) = AdditionalInfoTooLong::abi_decode(data) {
+        return Some(format!("the ledger's additional info is {} bytes; at most {}", e.length, e.max));
+    }
+    if ZeroAmountNotAllowed::abi_decode(data).is_ok() {
+        return Some("the amount must be more than zero".into());
+    }
+    if ZeroAddressNotAllowed::abi_decode(data).is_ok() || InvalidAddress::abi_decode(data).is_ok() {
+        return Some("the zero address cannot have a ledger or a sub-account".into());
+    }
+    if TransferFailed::abi_decode(data).is_ok() {
+        return Some("the contract could not pay the 0G out; nothing changed".into());
+    }
+    if CallFailed::abi_decode(data).is_ok() {
+        return Some("the serving contract refused the transfer into the sub-account; nothing changed".into());
+    }
+    if let Ok(e) = MustWithdrawAllFundsFirst::abi_decode(data) {
+        return Some(format!(
+            "the ledger still holds {}; withdraw everything before deleting it",
+            format_0g(e.remainingBalance)
+        ));
+    }
+    if CallerNotRegisteredService::abi_decode(data).is_ok() {
+        return Some("only a serving contract registered in the ledger may spend from it".into());
+    }
+    if DirectDepositsDisabled::abi_decode(data).is_ok() {
+        return Some("0G cannot be sent to this contract directly; use Deposit".into());
     }
     if AccountNotExists::abi_decode(data).is_ok() {
         return Some("you have no sub-account with this provider; fund the provider first".into());
@@ -178,7 +279,78 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
     if ProviderCannotBeUser::abi_decode(data).is_ok() {
         return Some("a provider cannot be its own user".into());
     }
+    if let Ok(e) = CannotRevokeWithNonZeroBalance::abi_decode(data) {
+        return Some(format!(
+            "the sub-account still holds {}; retrieve it before withdrawing the acknowledgement",
+            format_0g(e.balance)
+        ));
+    }
+    if let Ok(e) = LimitTooLarge::abi_decode(data) {
+        return Some(format!("asked for {} entries at once; at most {}", e.limit, e.max));
+    }
     None
+}
+
+/// The locked balance 0G's providers require before they answer a request
+/// (0g-serving-broker, ctrl/request.go `validateBalanceAdequacy`): the sub-account's
+/// `balance - pendingRefund` must be at least the request's fee + the unsettled fees +
+/// `MinimumLockedBalance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reserve {
+    /// One request's fee, budgeted at [`BUDGETED_PROMPT_TOKENS`] prompt tokens and the
+    /// app's answer limit, at the proven prices.
+    pub fee: U256,
+    /// Fees the provider says are unsettled (its word: it cannot be proven until settled).
+    pub unsettled: U256,
+    pub minimum: U256,
+}
+
+impl Reserve {
+    pub fn for_service(service: &Service, unsettled: U256) -> Reserve {
+        Reserve {
+            fee: fee(service, BUDGETED_PROMPT_TOKENS, super::chat::MAX_TOKENS as u64),
+            unsettled,
+            minimum: U256::from(MINIMUM_LOCKED_BALANCE_WEI),
+        }
+    }
+
+    pub fn total(&self) -> U256 {
+        self.fee.saturating_add(self.unsettled).saturating_add(self.minimum)
+    }
+
+    /// The least a transfer must bring for the sub-account (`None`: none yet) to meet the
+    /// reserve; at least the ledger's 1 0G for a new sub-account. A transfer raises the
+    /// locked balance by its whole amount (it first takes back pending refunds).
+    pub fn top_up(&self, account: Option<&Account>) -> U256 {
+        match account {
+            None => self.total().max(U256::from(MIN_SUB_ACCOUNT_WEI)),
+            Some(a) => self.total().saturating_sub(locked(a)),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        format!(
+            "a request needs {} locked: its fee (up to {}) + unsettled fees ({}, as the provider reports) + the {} reserve 0G's providers keep",
+            format_0g(self.total()),
+            format_0g(self.fee),
+            format_0g(self.unsettled),
+            format_0g(self.minimum)
+        )
+    }
+}
+
+/// How much of a provider's reported unsettled fee to believe: never more than the
+/// sub-account's locked balance. An honest broker admits a request only while the locked
+/// balance covers the unsettled fees and more, so a larger claim is a lie meant to make
+/// the user overfund; with no sub-account nothing can be owed.
+pub fn believable_unsettled(claimed: U256, account: Option<&Account>) -> U256 {
+    account.map_or(U256::ZERO, |a| claimed.min(locked(a)))
+}
+
+/// The sub-account's locked balance as 0G's providers count it: what it holds beyond its
+/// pending refunds.
+pub fn locked(account: &Account) -> U256 {
+    account.balance.saturating_sub(account.pendingRefund)
 }
 
 /// A sub-account's pending refunds at time `now` (seconds, the chain's clock): what the
@@ -229,6 +401,91 @@ mod tests {
         assert_eq!(getAccountCall::SELECTOR.to_vec(), k("getAccount(address,address)"));
         assert_eq!(getAllServicesCall::SELECTOR.to_vec(), k("getAllServices(uint256,uint256)"));
         assert_eq!(getServiceCall::SELECTOR.to_vec(), k("getService(address)"));
+        assert_eq!(getServiceInfoCall::SELECTOR.to_vec(), k("getServiceInfo(address)"));
+        assert_eq!(MinimumDepositRequired::SELECTOR.to_vec(), k("MinimumDepositRequired(uint256,uint256)"));
+        assert_eq!(InsufficientAvailableBalance::SELECTOR.to_vec(), k("InsufficientAvailableBalance(uint256,uint256)"));
+        assert_eq!(ServiceNotFound::SELECTOR.to_vec(), k("ServiceNotFound(address)"));
+        assert_eq!(LedgerLocked::SELECTOR.to_vec(), k("LedgerLocked()"));
+    }
+
+    #[test]
+    fn the_service_name_comes_from_the_ledgers_service_info() {
+        let info = ServiceInfo {
+            serviceAddress: Address::repeat_byte(2),
+            serviceContract: Address::repeat_byte(2),
+            serviceType: "inference".into(),
+            version: "v1.0".into(),
+            fullName: "inference-v1.0".into(),
+            description: "d".into(),
+            isRecommended: true,
+            registeredAt: U256::from(7),
+        };
+        let out = getServiceInfoCall::abi_encode_returns(&info);
+        assert_eq!(decode_service_info(&out), Some(info));
+        let call =
+            transferFundCall::abi_decode(&transfer_call(Address::ZERO, "inference-v2.0", U256::from(1))).unwrap();
+        assert_eq!(call.serviceName, "inference-v2.0");
+    }
+
+    #[test]
+    fn zero_gs_custom_errors_read_as_words() {
+        let og = |n: u64| U256::from(n) * U256::from(1_000_000_000_000_000_000u128);
+        let data = MinimumDepositRequired { provided: og(2), required: og(3) }.abi_encode();
+        let text = explain_revert(&data).unwrap();
+        assert!(text.starts_with("2 0G is below the minimum of 3 0G"), "{text}");
+        let data = InsufficientAvailableBalance { available: og(1), required: og(4) }.abi_encode();
+        assert!(explain_revert(&data).unwrap().contains("has 1 0G available but this needs 4 0G"));
+        for data in [
+            ServiceNotFound { serviceAddress: Address::ZERO }.abi_encode(),
+            LedgerLocked {}.abi_encode(),
+            MustWithdrawAllFundsFirst { remainingBalance: og(1) }.abi_encode(),
+            DirectDepositsDisabled {}.abi_encode(),
+            TooManyProvidersForService { current: U256::from(50), maximum: U256::from(50) }.abi_encode(),
+            CallFailed {}.abi_encode(),
+            ZeroAmountNotAllowed {}.abi_encode(),
+        ] {
+            let text = explain_revert(&data).unwrap();
+            assert!(!text.contains("0x"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_reserve_is_fee_plus_unsettled_plus_one_0g() {
+        let one = U256::from(MINIMUM_LOCKED_BALANCE_WEI);
+        let s = Service { inputPrice: U256::from(2), outputPrice: U256::from(3), ..Default::default() };
+        let r = Reserve::for_service(&s, U256::from(100));
+        let fee = U256::from(2 * BUDGETED_PROMPT_TOKENS + 3 * crate::compute::chat::MAX_TOKENS as u64);
+        assert_eq!(r.total(), fee + U256::from(100) + one);
+        // No sub-account: the reserve (above the 1 0G a new sub-account needs).
+        assert_eq!(r.top_up(None), r.total());
+        let mut account = Account {
+            user: Address::ZERO,
+            provider: Address::ZERO,
+            nonce: U256::ZERO,
+            balance: one,
+            pendingRefund: U256::ZERO,
+            refunds: vec![],
+            additionalInfo: String::new(),
+            acknowledged: true,
+            validRefundsLength: U256::ZERO,
+            generation: U256::ZERO,
+            revokedBitmap: U256::ZERO,
+        };
+        // 1 0G locked is not enough: the fee and the unsettled fees come on top.
+        assert_eq!(r.top_up(Some(&account)), fee + U256::from(100));
+        // Pending refunds do not count as locked.
+        account.balance = r.total();
+        assert_eq!(r.top_up(Some(&account)), U256::ZERO);
+        account.pendingRefund = U256::from(5);
+        assert_eq!(r.top_up(Some(&account)), U256::from(5));
+        // A provider's unsettled claim is believed up to the locked balance only.
+        account.pendingRefund = U256::ZERO;
+        assert_eq!(believable_unsettled(U256::from(7), Some(&account)), U256::from(7));
+        assert_eq!(believable_unsettled(U256::MAX, Some(&account)), r.total());
+        assert_eq!(believable_unsettled(U256::MAX, None), U256::ZERO);
+        // Free providers still need the 1 0G reserve, and a new sub-account 1 0G.
+        let free = Reserve::for_service(&Service::default(), U256::ZERO);
+        assert_eq!((free.total(), free.top_up(None)), (one, one));
     }
 
     #[test]

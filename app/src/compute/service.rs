@@ -1,8 +1,12 @@
 //! `ComputeService`: the provider registry, the user's ledger and sub-accounts, each read by
 //! a verified call at the light client's tip; ledger transactions sent with
-//! `ChainClient::transact` (a would-revert call is explained and nothing is sent); chats
-//! over `fetch` with the answer's signature checked against the signer the proven registry
-//! acknowledges. Never marks an answer verified without that check.
+//! `ChainClient::transact` (a would-revert call is explained and nothing is sent), naming
+//! the serving contract by the `fullName` the ledger's proven `getServiceInfo` gives;
+//! funding refused below the locked reserve 0G's providers require (`contract::Reserve`);
+//! chats over `fetch` whose signature is fetched by the `ZG-Res-Key` chat key (the
+//! completion id only when the header is absent) and checked against the signer 0G's rule
+//! picks from the proven registry (`answer::signing_address`). Never marks an answer
+//! verified without that check, and says what it covered.
 
 use std::rc::Rc;
 
@@ -13,7 +17,7 @@ use wasm_light_client::{CallOutcome, Verified};
 
 use super::answer;
 use super::chat::{self, Message};
-use super::contract::{self, Account, Ledger, Service};
+use super::contract::{self, Account, Ledger, Reserve, Service};
 use super::token;
 use crate::chain::client::{ChainClient, ChainError, Inclusion};
 
@@ -45,6 +49,10 @@ pub enum ComputeError {
     Refusal { status: u16, message: String },
     #[error("the provider's answer is malformed: {0}")]
     Malformed(String),
+    #[error("{offered} would leave this provider's sub-account short of what its requests need: {reserve}. Transfer at least {needed}. Nothing was sent")]
+    BelowReserve { offered: String, needed: String, reserve: String },
+    #[error("the ledger names no service at the inference contract {0}; this network's compute contracts do not fit together")]
+    NoServiceName(Address),
 }
 
 impl From<ChainError> for ComputeError {
@@ -69,13 +77,25 @@ pub struct AtBlock<T> {
 /// Whether an answer's signature checked out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AnswerCheck {
-    /// Signed by the registry's acknowledged signer over our own request and answer bytes.
+    /// Signed by the signer 0G's rule picks from the proven registry; `coverage` says how
+    /// much of our own bytes the signed text was found to cover.
     Verified {
         signer: Address,
+        coverage: answer::Coverage,
     },
     Unverified {
         reason: String,
     },
+}
+
+impl AnswerCheck {
+    /// What was checked, in words.
+    pub fn describe(&self) -> String {
+        match self {
+            AnswerCheck::Verified { signer, coverage } => format!("{} ({signer})", coverage.describe()),
+            AnswerCheck::Unverified { reason } => format!("not verified: {reason}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,12 +107,18 @@ pub struct ChatAnswer {
     pub cost: U256,
     pub check: AnswerCheck,
     pub chat_id: String,
+    /// The key the signature was asked for: the `ZG-Res-Key` header, or the completion id
+    /// when a provider sends no header (`key_from_header` false).
+    pub chat_key: String,
+    pub key_from_header: bool,
 }
 
 pub struct ComputeService {
     chain: Rc<ChainClient>,
     ledger: Address,
     serving: Address,
+    /// The serving contract's `fullName` in the ledger, once proven.
+    service_name: std::cell::RefCell<Option<String>>,
 }
 
 fn now_ms() -> i64 {
@@ -105,7 +131,7 @@ impl ComputeService {
         let (Some(ledger), Some(serving)) = (c.ledger, c.inference_serving) else {
             return Err(ComputeError::NoContracts);
         };
-        Ok(Self { chain, ledger, serving })
+        Ok(Self { chain, ledger, serving, service_name: Default::default() })
     }
 
     /// A read that may revert with "not exists" (→ `None`).
@@ -169,14 +195,78 @@ impl ComputeService {
         Ok(self.chain.transact(key, self.ledger, amount, contract::deposit_call()).await?)
     }
 
-    /// Moves `amount` from the ledger into the sub-account with `provider`.
+    /// The name `transferFund` and `retrieveFund` take for the inference contract: its
+    /// `fullName` in the ledger's proven `getServiceInfo` (0G's SDK reads it the same way).
+    pub async fn service_name(&self) -> Result<String, ComputeError> {
+        if let Some(name) = self.service_name.borrow().clone() {
+            return Ok(name);
+        }
+        let (out, _) = self.chain.read(self.ledger, contract::service_info_call(self.serving)).await?;
+        let info = contract::decode_service_info(&out)
+            .ok_or_else(|| ComputeError::NotProven("getServiceInfo did not decode".into()))?;
+        if info.fullName.is_empty() || info.serviceAddress != self.serving {
+            return Err(ComputeError::NoServiceName(self.serving));
+        }
+        *self.service_name.borrow_mut() = Some(info.fullName.clone());
+        Ok(info.fullName)
+    }
+
+    /// The fees `provider` says `key`'s account owes it and it has not settled yet
+    /// (`GET /v1/user/{address}/unsettledfee`, with a session token). Its word, not proven:
+    /// `None` when it does not say (older brokers have no such endpoint).
+    pub async fn unsettled_fee(&self, key: &SigningKey, service: &Service) -> Option<U256> {
+        let me = crate::wallet::signer::address_of(key);
+        let authorization = self.session_header(key, service.provider).await.ok()?;
+        let base = service.url.trim_end_matches('/');
+        let url = format!("{base}/v1/user/{}/unsettledfee", me.to_checksum(None));
+        let (status, body) = http_get(&url, &[], Some(&authorization)).await.ok()?;
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Unsettled {
+            unsettled_fee: String,
+        }
+        let parsed: Unsettled = serde_json::from_slice(&body).ok().filter(|_| status == 200)?;
+        U256::from_str_radix(parsed.unsettled_fee.trim(), 10).ok()
+    }
+
+    /// Moves `amount` from the ledger into the sub-account with `provider`, refused (with
+    /// nothing sent) when the sub-account would still be short of 0G's locked reserve:
+    /// a budgeted request's fee + the unsettled fees the provider reports (believed up to
+    /// the locked balance) + 1 0G.
     pub async fn fund_provider(
         &self,
         key: &SigningKey,
         provider: Address,
         amount: U256,
     ) -> Result<Inclusion, ComputeError> {
-        Ok(self.chain.transact(key, self.ledger, U256::ZERO, contract::transfer_call(provider, amount)).await?)
+        let me = crate::wallet::signer::address_of(key);
+        let service = self.service(provider).await?.value;
+        let account = self.account(me, provider).await?.value;
+        let claimed = self.unsettled_fee(key, &service).await.unwrap_or_default();
+        let reserve = Reserve::for_service(&service, contract::believable_unsettled(claimed, account.as_ref()));
+        let needed = reserve.top_up(account.as_ref());
+        if amount < needed {
+            return Err(ComputeError::BelowReserve {
+                offered: crate::format::format_0g(amount),
+                needed: crate::format::format_0g(needed),
+                reserve: reserve.describe(),
+            });
+        }
+        let name = self.service_name().await?;
+        Ok(self.chain.transact(key, self.ledger, U256::ZERO, contract::transfer_call(provider, &name, amount)).await?)
+    }
+
+    /// A fresh ephemeral session token for `provider`, carrying the sub-account's current
+    /// generation (no sub-account: 0, the provider's to refuse).
+    async fn session_header(&self, key: &SigningKey, provider: Address) -> Result<String, ComputeError> {
+        let me = crate::wallet::signer::address_of(key);
+        let generation = match self.account(me, provider).await?.value {
+            Some(a) => u64::try_from(a.generation).unwrap_or(u64::MAX),
+            None => 0,
+        };
+        let mut nonce = [0u8; 16];
+        getrandom::getrandom(&mut nonce).map_err(|e| ComputeError::Chain(format!("no randomness: {e}")))?;
+        Ok(token::session_header(key, provider, now_ms(), generation, &hex::encode(nonce)))
     }
 
     /// Asks `provider` (as the proven registry describes it), streaming the answer's text
@@ -191,16 +281,8 @@ impl ComputeService {
     ) -> Result<ChatAnswer, ComputeError> {
         let _ = self.chain.sync().await;
         let service = self.service(provider).await?.value;
-        let me = crate::wallet::signer::address_of(key);
-        // The token must carry the sub-account's current generation; no sub-account is
-        // the provider's to refuse (402), with its own words.
-        let generation = match self.account(me, provider).await?.value {
-            Some(a) => u64::try_from(a.generation).unwrap_or(u64::MAX),
-            None => 0,
-        };
-        let mut nonce = [0u8; 16];
-        getrandom::getrandom(&mut nonce).map_err(|e| ComputeError::Chain(format!("no randomness: {e}")))?;
-        let authorization = token::session_header(key, provider, now_ms(), generation, &hex::encode(nonce));
+        // No sub-account is the provider's to refuse (402), with its own words.
+        let authorization = self.session_header(key, provider).await?;
         let body = chat::request_body(&service.model, messages);
         let base = service.url.trim_end_matches('/').to_string();
         let url = format!("{base}/v1/proxy/chat/completions");
@@ -226,21 +308,32 @@ impl ComputeService {
                 _ => ComputeError::Refusal { status, message },
             });
         }
+        // 0G's broker files the signature under the uuid it sends in `ZG-Res-Key`
+        // (`answer::signature_key`).
+        let header_key = response.headers().get("ZG-Res-Key").filter(|k| !k.is_empty());
         let stream = read_stream(&response, &watchdog, on_text).await?;
         let completion = stream.finish().map_err(|cut| ComputeError::StreamCut {
             received_chars: cut.received.chars().count(),
             reason: "the stream ended before [DONE]".into(),
         })?;
         let cost = contract::fee(&service, completion.prompt_tokens, completion.completion_tokens);
-        let check = match http_get(&format!("{base}/v1/proxy/signature/{}", completion.id)).await {
-            Ok((200, sig)) => check_signature(body.as_bytes(), stream.body(), &sig, &service),
-            Ok((status, other)) => AnswerCheck::Unverified {
-                reason: format!(
-                    "the provider served no signature ({status}: {})",
-                    quote_node_words(&chat::error_message(&other).unwrap_or_default())
-                ),
-            },
-            Err(e) => AnswerCheck::Unverified { reason: format!("could not fetch the signature: {e}") },
+        let signature_key = answer::signature_key(header_key.as_deref(), &completion.id);
+        let (chat_key, key_from_header) =
+            signature_key.clone().unwrap_or_else(|| (header_key.unwrap_or_else(|| completion.id.clone()), false));
+        let check = if signature_key.is_none() {
+            AnswerCheck::Unverified { reason: "the provider's chat key is not a valid identifier".into() }
+        } else {
+            let url = format!("{base}/v1/proxy/signature/{chat_key}");
+            match http_get(&url, &[("model", service.model.as_str())], None).await {
+                Ok((200, sig)) => check_signature(body.as_bytes(), stream.body(), &sig, &service),
+                Ok((status, other)) => AnswerCheck::Unverified {
+                    reason: format!(
+                        "the provider served no signature for chat {chat_key} ({status}: {})",
+                        quote_node_words(&chat::error_message(&other).unwrap_or_default())
+                    ),
+                },
+                Err(e) => AnswerCheck::Unverified { reason: format!("could not fetch the signature: {e}") },
+            }
         };
         Ok(ChatAnswer {
             text: completion.text,
@@ -249,6 +342,8 @@ impl ComputeService {
             cost,
             check,
             chat_id: completion.id,
+            chat_key,
+            key_from_header,
         })
     }
 
@@ -263,7 +358,8 @@ impl ComputeService {
     /// Asks for the sub-account's balance with `provider` back, and moves refunds whose
     /// lock time has passed into the ledger (0G's `retrieveFund`).
     pub async fn retrieve(&self, key: &SigningKey, provider: Address) -> Result<Inclusion, ComputeError> {
-        Ok(self.chain.transact(key, self.ledger, U256::ZERO, contract::retrieve_call(provider)).await?)
+        let name = self.service_name().await?;
+        Ok(self.chain.transact(key, self.ledger, U256::ZERO, contract::retrieve_call(provider, &name)).await?)
     }
 
     /// Pays `amount` of the ledger's available balance back to the wallet.
@@ -386,28 +482,33 @@ fn check_signature(request: &[u8], response: &[u8], body: &[u8], service: &Servi
     let Ok(signed) = serde_json::from_slice::<Signed>(body) else {
         return AnswerCheck::Unverified { reason: "the signature response is malformed".into() };
     };
-    match answer::verify(
-        request,
-        response,
-        &signed.text,
-        &signed.signature,
-        service.teeSignerAddress,
-        service.teeSignerAcknowledged,
-    ) {
-        Ok(()) => AnswerCheck::Verified { signer: service.teeSignerAddress },
+    let choice = match answer::signing_address(service) {
+        Ok(choice) => choice,
+        Err(e) => return AnswerCheck::Unverified { reason: e.to_string() },
+    };
+    match answer::verify(request, response, &signed.text, &signed.signature, choice, service.teeSignerAcknowledged) {
+        Ok(coverage) => AnswerCheck::Verified { signer: choice.address, coverage },
         Err(e) => AnswerCheck::Unverified { reason: e.to_string() },
     }
 }
 
-/// A GET with the idle deadline. Returns the status and the exact body bytes.
-async fn http_get(url: &str) -> Result<(u16, Vec<u8>), ComputeError> {
+/// A GET of `url` (with no query of its own) with the query `query`, the idle deadline and
+/// a session token where the endpoint wants one. Returns the status and the exact body bytes.
+async fn http_get(
+    url: &str,
+    query: &[(&str, &str)],
+    authorization: Option<&str>,
+) -> Result<(u16, Vec<u8>), ComputeError> {
     let watchdog = Watchdog::new(IDLE_TIMEOUT_MS)?;
     let base = url.split("/v1/").next().unwrap_or(url);
-    let response = gloo::net::http::Request::get(url)
-        .abort_signal(Some(&watchdog.signal()))
-        .send()
-        .await
-        .map_err(|e| watchdog.explain(base, e.to_string()))?;
+    let mut request = gloo::net::http::Request::get(url).abort_signal(Some(&watchdog.signal()));
+    if !query.is_empty() {
+        request = request.query(query.iter().copied());
+    }
+    if let Some(authorization) = authorization {
+        request = request.header("Authorization", authorization);
+    }
+    let response = request.send().await.map_err(|e| watchdog.explain(base, e.to_string()))?;
     let status = response.status();
     let bytes = read_small(response).await.map_err(|e| watchdog.explain(base, e))?;
     watchdog.stop();

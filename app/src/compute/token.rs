@@ -5,6 +5,8 @@
 //! ms) and the signature is the wallet's EIP-191 `personal_sign` of keccak256(json), 65
 //! bytes with v = 27/28. The app makes ephemeral tokens (id 255, at most 24 h) that carry
 //! the sub-account's current `generation`. The key is borrowed, never kept or printed.
+//! 0G's broker splits the payload at the *first* `|` (`strings.SplitN(…, "|", 2)`), so the
+//! JSON must hold none: the nonce is hex.
 
 use alloy_primitives::{eip191_hash_message, keccak256, Address};
 use base64::Engine;
@@ -41,13 +43,14 @@ mod tests {
     use super::*;
     use alloy_primitives::Signature;
 
-    /// The provider's parsing rules (auth.rs `verify`), restated: prefix, base64, split at
-    /// the last '|', JSON fields, EIP-191 over keccak256(json), recovery to `address`.
+    /// The provider's parsing rules (auth.rs `verify`, 0G's `ValidateSession`), restated:
+    /// prefix, base64, split at the first '|', JSON fields, EIP-191 over keccak256(json),
+    /// recovery to `address`.
     fn provider_verify(header: &str, provider: Address, now_ms: i64) -> Result<Address, String> {
         let encoded = header.trim().strip_prefix(PREFIX).ok_or("missing")?;
         let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| "base64")?;
         let decoded = String::from_utf8(decoded).map_err(|_| "payload")?;
-        let (raw, signature) = decoded.rsplit_once('|').ok_or("payload")?;
+        let (raw, signature) = decoded.split_once('|').ok_or("payload")?;
         let v: serde_json::Value = serde_json::from_str(raw).map_err(|_| "json")?;
         let claimed: Address = v["address"].as_str().ok_or("address")?.parse().map_err(|_| "address")?;
         if v["provider"].as_str().and_then(|p| p.parse::<Address>().ok()) != Some(provider) {
@@ -77,7 +80,7 @@ mod tests {
     fn round_trips_through_the_providers_rules() {
         let key = SigningKey::from_slice(&[7u8; 32]).unwrap();
         let provider = Address::repeat_byte(0x23);
-        let header = session_header(&key, provider, 1_000, 0, "n|1");
+        let header = session_header(&key, provider, 1_000, 0, "0a1b");
         assert_eq!(provider_verify(&header, provider, 2_000), Ok(crate::wallet::signer::address_of(&key)));
         assert_eq!(provider_verify(&header, Address::repeat_byte(1), 2_000), Err("wrong provider".into()));
         assert_eq!(provider_verify(&header, provider, 1_000 + TOKEN_LIFETIME_MS + 1), Err("expired".into()));
@@ -94,5 +97,9 @@ mod tests {
         );
         let header = format!("{PREFIX}{}", base64::engine::general_purpose::STANDARD.encode(swapped));
         assert_eq!(provider_verify(&header, provider, 2_000), Err("mismatch".into()));
+        // A '|' inside the JSON cuts it at the first '|': 0G refuses such a token, which
+        // is why the app's nonces are hex.
+        let barred = session_header(&key, provider, 1_000, 0, "n|1");
+        assert_eq!(provider_verify(&barred, provider, 2_000), Err("json".into()));
     }
 }

@@ -184,6 +184,7 @@ contract InferenceServing is Ownable, ReentrancyGuard, ERC165, IServing {
     error NoSettlementsProvided();
     error TooManySettlements(uint256 count, uint256 max);
     error ProviderCannotBeUser();
+    error DirectDepositsDisabled();
 
     constructor(uint256 lockTime_, address ledger_) Ownable(msg.sender) {
         if (ledger_ == address(0)) revert InvalidAddress(ledger_);
@@ -491,6 +492,11 @@ contract InferenceServing is Ownable, ReentrancyGuard, ERC165, IServing {
                 DOMAIN_TYPEHASH, keccak256("0G Inference Serving"), keccak256("1"), block.chainid, address(this)
             )
         );
+    }
+
+    /// @notice As 0G: native 0G arrives only with the ledger's calls.
+    receive() external payable {
+        revert DirectDepositsDisabled();
     }
 
     function supportsInterface(bytes4 interfaceId) public view virtual override returns (bool) {

@@ -80,8 +80,9 @@ pub fn verify(header: Option<&str>, provider: Address, now_ms: i64) -> Result<Au
     let encoded = header.and_then(|h| h.trim().strip_prefix(PREFIX)).ok_or(AuthError::Missing)?;
     let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| AuthError::Base64)?;
     let decoded = String::from_utf8(decoded).map_err(|_| AuthError::Payload)?;
-    // The JSON may hold '|' in its nonce; the signature never does, so split at the last.
-    let (raw, signature) = decoded.rsplit_once('|').ok_or(AuthError::Payload)?;
+    // At the first '|', as 0G's broker splits (`strings.SplitN(decoded, "|", 2)`): a token
+    // whose JSON holds a '|' is cut inside the JSON and refused, as 0G refuses it.
+    let (raw, signature) = decoded.split_once('|').ok_or(AuthError::Payload)?;
     let token: SessionToken = serde_json::from_str(raw).map_err(|e| AuthError::Token(e.to_string()))?;
     let claimed: Address = token.address.parse().map_err(|_| AuthError::Token("address is not an address".into()))?;
     if token.provider.parse::<Address>().ok() != Some(provider) {
@@ -148,7 +149,7 @@ mod tests {
 
     fn token(user: Address, expires: i64, token_id: u8) -> String {
         format!(
-            r#"{{"address":"{user}","provider":"{PROVIDER}","timestamp":1000,"expiresAt":{expires},"nonce":"n|1","generation":0,"tokenId":{token_id}}}"#
+            r#"{{"address":"{user}","provider":"{PROVIDER}","timestamp":1000,"expiresAt":{expires},"nonce":"n-1","generation":0,"tokenId":{token_id}}}"#
         )
     }
 
@@ -191,11 +192,24 @@ mod tests {
             base64::engine::general_purpose::STANDARD.decode(good.strip_prefix(PREFIX).unwrap()).unwrap(),
         )
         .unwrap();
-        let tampered = raw.replace("\"nonce\":\"n|1\"", "\"nonce\":\"n|2\"");
+        let tampered = raw.replace("\"nonce\":\"n-1\"", "\"nonce\":\"n-2\"");
         let header = format!("{PREFIX}{}", base64::engine::general_purpose::STANDARD.encode(tampered));
         assert_eq!(verify(Some(&header), provider, 2000).err(), Some(AuthError::SignatureMismatch));
         // Never-expiring persistent tokens are fine.
         assert!(verify(Some(&make_header(&key, &token(user, 0, 0))), provider, i64::MAX).is_ok());
+    }
+
+    #[test]
+    fn the_token_is_split_at_the_first_bar_as_0g_splits_it() {
+        // A correctly signed token whose JSON holds a '|': 0G's broker (SplitN at the first
+        // '|') reads half the JSON and refuses it, so the devnet does too.
+        let (key, user) = key();
+        let header = make_header(&key, &token(user, 5000, 3).replace("n-1", "n|1"));
+        let err = verify(Some(&header), PROVIDER.parse().unwrap(), 2000).unwrap_err();
+        assert!(matches!(err, AuthError::Token(_)), "{err:?}");
+        // Without a '|' at all there is no signature part.
+        let no_bar = format!("{PREFIX}{}", base64::engine::general_purpose::STANDARD.encode(token(user, 5000, 3)));
+        assert_eq!(verify(Some(&no_bar), PROVIDER.parse().unwrap(), 2000).err(), Some(AuthError::Payload));
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //!
 //! Answers: `chat.completion` JSON, or for `stream: true` server-sent events, one
 //! `data: {chat.completion.chunk}` per piece of text (the first carries the role, the last
-//! the `finish_reason` and `usage`), then `data: [DONE]`. Every answer's `id` is its chat id
-//! (also in the `ZG-Res-Key` header, as 0G's broker sends it).
+//! the `finish_reason` and `usage`), then `data: [DONE]`. Every answer's `id` is
+//! `chatcmpl-<chat key>`, as 0G's broker rewrites it; the chat key itself (a uuid) goes in
+//! the `ZG-Res-Key` header, and the signature is filed under it.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -119,6 +120,8 @@ fn usage(prompt_tokens: usize, completion_tokens: usize) -> Value {
 
 pub struct Answer<'a> {
     pub id: &'a str,
+    /// The chat key (`ZG-Res-Key`) the answer's signature is filed under.
+    pub key: &'a str,
     pub created: u64,
     pub model: &'a str,
 }
@@ -192,7 +195,7 @@ mod tests {
 
     #[test]
     fn events_are_sse_lines() {
-        let a = Answer { id: "chatcmpl-1", created: 5, model: "m" };
+        let a = Answer { id: "chatcmpl-1", key: "1", created: 5, model: "m" };
         let last = a.last_event(3, 2, "length");
         assert!(last.starts_with("data: {") && last.ends_with("}\n\n"));
         let v: Value = serde_json::from_str(last.trim_start_matches("data: ").trim()).unwrap();

@@ -6,10 +6,15 @@
 //! - `POST /v1/proxy/chat/completions` — OpenAI-compatible, streaming or not (`chat.rs`),
 //!   authenticated by 0G's `app-sk-` session tokens (`auth.rs`), paid from the user's
 //!   sub-account (`billing.rs`), answered by real transformer inference (`zg_model`);
-//! - `GET /v1/proxy/signature/{chatId}` — `{text, signature, signing_address,
-//!   signing_algo}` for a completed answer (`signer.rs`);
-//! - `GET /v1/proxy/models`, `GET /v1/proxy/attestation/report` (no TEE: the report names
-//!   the signer and says so);
+//! - `GET /v1/proxy/signature/{chatKey}?model=…` — `{text, signature, signing_address,
+//!   signing_algo}` for a completed answer (`signer.rs`), filed as 0G's broker files it:
+//!   under the chat key, a uuid sent in the answer's `ZG-Res-Key` header (the answer's
+//!   `id` is `chatcmpl-<chat key>`, as 0G's broker rewrites it; the id itself finds nothing);
+//! - `GET /v1/models` (`{object: "list", data}`, what 0G's SDK `getProviderModels` reads),
+//!   `GET /v1/user/{address}/unsettledfee` (0G's broker: the token's own user only,
+//!   `{userAddress, unsettledFee}`), `GET /v1/quote` and `GET /v1/proxy/attestation/report`
+//!   (no TEE here: both say so and carry no quote and no `report_data`, so nothing can
+//!   mistake the devnet for attested);
 //! - `POST /__admin/settle`, `GET /__admin/state`, `POST /__admin/fault` — devnet-only
 //!   controls for tests (settle now; make the provider down or slow).
 //!
@@ -47,7 +52,8 @@ const SIGNATURES_KEPT: usize = 10_000;
 const STAKE_WEI: u128 = 100_000_000_000_000_000_000;
 const SERVICE_TYPE: &str = "chatbot";
 const VERIFIABILITY: &str = "TeeML";
-/// 0G's SDK parses `additionalInfo` as JSON (it looks for `TargetSeparated`).
+/// 0G's SDK parses `additionalInfo` as JSON (`ProviderType`, `TargetSeparated`,
+/// `TargetTeeAddress`): the model runs inside this process, so the broker's own signer signs.
 const ADDITIONAL_INFO: &str = r#"{"TargetSeparated":false,"devnet":"zg-devnet provider: real inference on a small model; no TEE, the signer key is kept on disk"}"#;
 
 #[derive(Debug, thiserror::Error)]
@@ -382,12 +388,25 @@ impl Provider {
         lock(&self.signatures).0.remove(id);
     }
 
-    fn new_chat_id(&self) -> String {
+    /// A fresh chat key: a random (version 4) uuid, as 0G's broker makes with
+    /// `uuid.NewString()`. Random, not counted: a signature is served to whoever knows the key.
+    fn new_chat_key(&self) -> String {
         let n = self.answers.fetch_add(1, Ordering::SeqCst);
-        let seed = format!("{}:{}:{n}:{}", std::process::id(), now().as_nanos(), self.signer.address);
-        let hash = alloy_primitives::keccak256(seed.as_bytes());
-        format!("chatcmpl-{}", alloy_primitives::hex::encode(&hash[..12]))
+        let mut b = [0u8; 16];
+        if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b)).is_err() {
+            let seed = format!("{}:{}:{n}:{}", std::process::id(), now().as_nanos(), self.signer.address);
+            b.copy_from_slice(&alloy_primitives::keccak256(seed.as_bytes())[..16]);
+        }
+        uuid_v4(b)
     }
+}
+
+/// 16 random bytes as a version-4 uuid, `xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`.
+fn uuid_v4(mut b: [u8; 16]) -> String {
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = alloy_primitives::hex::encode(b);
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
 }
 
 // ---- HTTP ----
@@ -452,8 +471,8 @@ fn handle(mut request: Request, provider: &Provider) {
             chat_completion(request, provider, body)
         }
         (Method::Get, p) if p.starts_with("/v1/proxy/signature/") => {
-            let id = &p["/v1/proxy/signature/".len()..];
-            let found = lock(&provider.signatures).0.get(id).cloned();
+            let key = &p["/v1/proxy/signature/".len()..];
+            let found = lock(&provider.signatures).0.get(key).cloned();
             match found {
                 Some((text, signature)) => {
                     let body = json!({
@@ -462,18 +481,31 @@ fn handle(mut request: Request, provider: &Provider) {
                     });
                     respond_json(request, 200, &body, &[]);
                 }
-                None => fail(request, 404, "not_found", "no completed answer has this chat id"),
+                None => fail(
+                    request,
+                    404,
+                    "not_found",
+                    "no completed answer has this chat key (the uuid in the answer's ZG-Res-Key header)",
+                ),
             }
         }
-        (Method::Get, "/v1/proxy/models") => {
-            let body = json!({"object": "list", "data": [{"id": zg_model::MODEL_NAME, "object": "model", "owned_by": provider.chain.provider}]});
+        (Method::Get, "/v1/models") => {
+            let body = json!({"object": "list", "data": [{
+                "id": zg_model::MODEL_NAME, "object": "model", "owned_by": provider.chain.provider,
+                "type": SERVICE_TYPE, "input_price": provider.prices.input.to_string(),
+                "output_price": provider.prices.output.to_string(),
+            }]});
             respond_json(request, 200, &body, &[]);
         }
-        (Method::Get, "/v1/proxy/attestation/report") => {
+        (Method::Get, p) if p.starts_with("/v1/user/") && p.ends_with("/unsettledfee") => {
+            let asked = p["/v1/user/".len()..p.len() - "/unsettledfee".len()].to_owned();
+            unsettled_fee(request, provider, &asked)
+        }
+        (Method::Get, "/v1/quote" | "/v1/proxy/attestation/report") => {
             let body = json!({
-                "signing_address": provider.signer.address, "signing_algo": "ecdsa",
-                "nvidia_payload": "", "intel_quote": "",
-                "note": "zg-devnet: no TEE here, so there is no attestation; the signer is acknowledged on chain by the devnet",
+                "tee": false, "quote": null, "signing_address": provider.signer.address, "signing_algo": "ecdsa",
+                "note": "zg-devnet has no TEE, so there is no quote to verify: the signer is acknowledged on chain by \
+                         the devnet's owner only, and its answers prove who signed them, not where they ran",
             });
             respond_json(request, 200, &body, &[]);
         }
@@ -515,6 +547,25 @@ fn handle(mut request: Request, provider: &Provider) {
         }
         _ => fail(request, 404, "not_found", "no such endpoint; see POST /v1/proxy/chat/completions"),
     }
+}
+
+/// `GET /v1/user/{address}/unsettledfee`, as 0G's broker answers it: only with a valid
+/// session token, only for the token's own user, `{userAddress, unsettledFee}` in neuron
+/// (what is owed and not yet settled; here also what is held for answers being written).
+fn unsettled_fee(request: Request, provider: &Provider, asked: &str) {
+    let authorization = request.headers().iter().find(|h| h.field.equiv("Authorization")).map(|h| h.value.to_string());
+    let now_ms = i64::try_from(now().as_millis()).unwrap_or(i64::MAX);
+    let authorized = match auth::verify(authorization.as_deref(), provider.chain.provider, now_ms) {
+        Ok(authorized) => authorized,
+        Err(e) => return fail(request, 401, "unauthorized", &e.to_string()),
+    };
+    if asked.parse::<Address>().ok() != Some(authorized.user) {
+        respond_json(request, 403, &json!({"error": "you can only query your own unsettled fee"}), &[]);
+        return;
+    }
+    let owed = lock(&provider.billing).owed(authorized.user);
+    let body = json!({"userAddress": authorized.token.address, "unsettledFee": owed.to_string()});
+    respond_json(request, 200, &body, &[]);
 }
 
 /// Everything a request must pass before inference starts; `Err` is (status, kind, message).
@@ -559,10 +610,11 @@ fn admit(
         return Err((400, "bad_request", format!("the prompt is {prompt_tokens} tokens; at most {limit} are served")));
     }
     let worst = provider.prices.fee(prompt_tokens, chat.max_tokens);
+    // 0G's locked balance: what the sub-account holds beyond its pending refunds.
     let available = account.balance.saturating_sub(account.pendingRefund);
     let available = u128::try_from(available).unwrap_or(u128::MAX);
     lock(&provider.billing)
-        .reserve(authorized.user, worst, available)
+        .reserve(authorized.user, worst, available, provider.chain.provider)
         .map_err(|e| (402, "insufficient_balance", e.to_string()))?;
     Ok((authorized.user, prompt_tokens, worst))
 }
@@ -588,10 +640,11 @@ fn chat_completion(request: Request, provider: &Provider, body: Vec<u8>) {
     if faults.stall_ms > 0 {
         std::thread::sleep(Duration::from_millis(faults.stall_ms));
     }
-    let id = provider.new_chat_id();
-    let answer = chat::Answer { id: &id, created: now().as_secs(), model: zg_model::MODEL_NAME };
+    let key = provider.new_chat_key();
+    let id = format!("chatcmpl-{key}");
+    let answer = chat::Answer { id: &id, key: &key, created: now().as_secs(), model: zg_model::MODEL_NAME };
     let seed =
-        chat.seed.unwrap_or_else(|| u64::from_be_bytes(alloy_primitives::keccak256(&id)[..8].try_into().unwrap()));
+        chat.seed.unwrap_or_else(|| u64::from_be_bytes(alloy_primitives::keccak256(&key)[..8].try_into().unwrap()));
     let delay = Duration::from_millis(faults.delay_ms);
 
     let delivered = if chat.stream {
@@ -606,9 +659,9 @@ fn chat_completion(request: Request, provider: &Provider, body: Vec<u8>) {
         let finish = chat::finish_reason(generation.completion_tokens, chat.max_tokens);
         let response = answer.completion(&generation.text, prompt_tokens, generation.completion_tokens, finish);
         let text = signer::answer_text(&body, response.to_string().as_bytes());
-        provider.store_signature(&id, text.clone(), provider.signer.sign_text(&text));
+        provider.store_signature(&key, text.clone(), provider.signer.sign_text(&text));
         let fee = provider.prices.fee(prompt_tokens, generation.completion_tokens);
-        if respond_json(request, 200, &response, &[("ZG-Res-Key", &id)]) {
+        if respond_json(request, 200, &response, &[("ZG-Res-Key", &key)]) {
             Some((fee, text))
         } else {
             None
@@ -617,7 +670,7 @@ fn chat_completion(request: Request, provider: &Provider, body: Vec<u8>) {
     match delivered {
         Some((fee, text)) => lock(&provider.billing).complete(user, reserved, fee, &text),
         None => {
-            provider.forget_signature(&id);
+            provider.forget_signature(&key);
             lock(&provider.billing).release(user, reserved);
         }
     }
@@ -645,7 +698,7 @@ fn stream(
     for (name, value) in CORS {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!("ZG-Res-Key: {}\r\n\r\n", answer.id));
+    head.push_str(&format!("ZG-Res-Key: {}\r\n\r\n", answer.key));
     let mut writer = request.into_writer();
     let mut sent = Vec::new();
     let send = |writer: &mut Box<dyn Write + Send>, event: &str, sent: &mut Vec<u8>| -> bool {
@@ -690,7 +743,7 @@ fn stream(
     whole.extend_from_slice(chat::DONE_EVENT.as_bytes());
     let text = signer::answer_text(request_body, &whole);
     // Stored before the last bytes go out, so a client that reads [DONE] finds it.
-    provider.store_signature(answer.id, text.clone(), provider.signer.sign_text(&text));
+    provider.store_signature(answer.key, text.clone(), provider.signer.sign_text(&text));
     let finished = send(&mut writer, &last, &mut sent)
         && send(&mut writer, chat::DONE_EVENT, &mut sent)
         && writer.write_all(b"0\r\n\r\n").and_then(|_| writer.flush()).is_ok();
@@ -726,6 +779,13 @@ mod tests {
 
     fn parse(args: &[&str]) -> Result<Option<Args>, ProviderError> {
         parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn chat_keys_are_version_4_uuids() {
+        let key = uuid_v4([0xff; 16]);
+        assert_eq!(key, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
     }
 
     #[test]

@@ -1140,8 +1140,8 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
             })}
             {move || answer.get().map(|a| {
                 let badge = match &a.source {
-                    ConsoleSource::Provider { check: AnswerCheck::Verified { signer }, .. } => view! {
-                        <span class="badge badge-verified" data-testid="answer-verified" title=format!("signed by {signer}, the signer the registry acknowledges")>"Verified answer"</span>
+                    ConsoleSource::Provider { check: check @ AnswerCheck::Verified { coverage, .. }, .. } => view! {
+                        <span class="badge badge-verified" data-testid="answer-verified" data-coverage=format!("{coverage:?}") title=check.describe()>"Verified answer"</span>
                     }.into_any(),
                     ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => view! {
                         <span class="badge badge-unverified" data-testid="answer-unverified" title=reason.clone()>"UNVERIFIED answer"</span>
@@ -1178,7 +1178,11 @@ fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>)
                         {match &a.source {
                             ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => Some(view! {
                                 <div class="alert alert-warn" role="alert" data-testid="answer-unverified-reason">{format!("Not verified: {reason}. Do not rely on this answer.")}</div>
-                            }),
+                            }.into_any()),
+                            // Say what the signature was found to cover, not just "verified".
+                            ConsoleSource::Provider { check: check @ AnswerCheck::Verified { .. }, .. } => Some(view! {
+                                <p class="hint" data-testid="answer-checked">{format!("Checked: {}.", check.describe())}</p>
+                            }.into_any()),
                             _ => None,
                         }}
                         {why_cpu.map(|why| view! { <p class="muted" data-testid="answer-why-cpu">{format!("Ran on the CPU: {why}.")}</p> })}

@@ -2,7 +2,9 @@
 //! and whether the registry acknowledges it), the account's ledger (create with a first
 //! deposit, deposit more, withdraw to the wallet) and its sub-account per provider (fund
 //! it, retrieve its balance through the lock time, revoke every session token made for
-//! it). Every value is read by a verified call; every transaction's receipt is proven.
+//! it). Before the user funds a provider the page shows the locked reserve 0G's providers
+//! require (a request's fee + unsettled fees + 1 0G) and offers no less. Every value is read
+//! by a verified call; every transaction's receipt is proven.
 
 use std::rc::Rc;
 
@@ -10,9 +12,9 @@ use alloy_primitives::{Address, U256};
 use leptos::prelude::*;
 use wasm_light_client::Verified;
 
-use crate::compute::contract::{min_ledger_text, pending_refunds, Service};
+use crate::compute::contract::{locked, min_ledger_text, pending_refunds, Reserve, Service};
 use crate::compute::service::{ComputeService, Overview, ProviderView};
-use crate::format::{format_0g, parse_0g};
+use crate::format::{capitalise, format_0g, format_units, parse_0g};
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{on_connect, use_app, AppState, Latest};
 use crate::ui::tx::{run_tx, TxView};
@@ -75,7 +77,7 @@ pub fn ComputePage() -> impl IntoView {
                     <span class="spacer"></span>
                     <button class="btn btn-ghost btn-sm" on:click=move |_| reload()>"Refresh"</button>
                 </div>
-                <p class="muted">"Inference providers registered on chain. Each answer is signed by the provider's signer; an answer counts as verified only if that signature covers our own request and answer bytes and the registry acknowledges the signer."</p>
+                <p class="muted">"Inference providers registered on chain. Each answer is signed by the provider's signer (or, for a provider whose model runs in a TEE of its own, by that TEE's signer the registry names); an answer counts as verified only if the registry acknowledges the signer, the signature recovers to it and, where the provider's broker signs, the signed answer is byte for byte the one we received. Each answer says what was checked."</p>
                 <p class="hint" data-testid="model-description">{model_description()}</p>
                 <div class="stack">
                     {move || overview.get().map(|o| {
@@ -160,6 +162,14 @@ fn LedgerCard(service: ComputeHandle, overview: Overview, reload: Callback<()>) 
     }
 }
 
+/// An amount as the amount inputs take it, rounded up to a millionth of 0G, so a
+/// prefilled amount is never below what it stands for.
+fn amount_text(wei: U256) -> String {
+    let micro = U256::from(1_000_000_000_000u64);
+    let up = wei.div_ceil(micro) * micro;
+    format_units(up, 6)
+}
+
 /// "2 min", "45 s": lock times and waits.
 fn duration_text(secs: u64) -> String {
     match secs {
@@ -172,9 +182,15 @@ fn duration_text(secs: u64) -> String {
 #[component]
 fn ProviderRow(service: ComputeHandle, p: ProviderView, overview: Overview, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
-    let amount = RwSignal::new("1".to_string());
-    let tx = TxView::new();
     let s: Service = p.service.clone();
+    // 0G's providers answer only while the sub-account's locked balance covers a request's
+    // fee, the unsettled fees and 1 0G: shown here, and the transfer offered no smaller.
+    // The unsettled fees are the provider's word and need a session token, so they are
+    // asked when the user funds (ComputeService::fund_provider refuses a short transfer).
+    let reserve = Reserve::for_service(&s, U256::ZERO);
+    let top_up = reserve.top_up(p.account.as_ref());
+    let amount = RwSignal::new(if top_up.is_zero() { "1".to_string() } else { amount_text(top_up) });
+    let tx = TxView::new();
     let provider = s.provider;
     let has_ledger = overview.ledger.is_some();
     let fund = move |_| {
@@ -182,6 +198,15 @@ fn ProviderRow(service: ComputeHandle, p: ProviderView, overview: Overview, relo
             Ok(a) => a,
             Err(e) => return tx.error.set(Some(e.to_string())),
         };
+        if value < top_up {
+            let short = format!(
+                "{} is less than this provider's requests need: {}. Transfer at least {}.",
+                format_0g(value),
+                reserve.describe(),
+                format_0g(top_up)
+            );
+            return tx.error.set(Some(short));
+        }
         let done = format!("Moved {} to the provider", format_0g(value));
         run_tx(app, service, tx, "Funding the provider…", done, reload, move |s, k| async move {
             s.fund_provider(&k, provider, value).await
@@ -240,6 +265,16 @@ fn ProviderRow(service: ComputeHandle, p: ProviderView, overview: Overview, relo
                     format!("{} (as registered; no attestation checked here)", s.verifiability)
                 }}</dd>
                 <dt>"Your sub-account"</dt><dd data-testid="sub-account">{sub}</dd>
+                <dt>"Locked reserve"</dt><dd data-testid="provider-reserve">{format!(
+                    "{}; you have {} locked. {}",
+                    capitalise(&reserve.describe()),
+                    format_0g(p.account.as_ref().map(locked).unwrap_or_default()),
+                    if top_up.is_zero() {
+                        "Enough for now (unsettled fees are asked from the provider when you fund).".to_string()
+                    } else {
+                        format!("Transfer at least {} before chatting (plus any unsettled fees the provider reports when you fund).", format_0g(top_up))
+                    }
+                )}</dd>
                 {refund_text.map(|t| view! { <dt>"Refunds"</dt><dd data-testid="refunds">{t}</dd> })}
                 {generation.map(|g| view! { <dt>"Token generation"</dt><dd data-testid="token-generation" title="Session tokens carry this number; revoking raises it, so every older token stops working">{g}</dd> })}
             </dl>
