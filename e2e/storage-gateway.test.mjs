@@ -246,3 +246,24 @@ test('a gateway that sends a corrupted file: nothing is saved and the reason is 
   assert.ok(bytes.equals(file.bytes));
   await page.context().close();
 });
+
+test('the indexer is down: the network's own node list is used, and the page says why', async () => {
+  const { page } = await newProfile(browser);
+  const indexerHost = new URL(devnet.indexer.url).host;
+  await page.route((url) => url.host === indexerHost, (route) => route.abort('connectionrefused'));
+  await openStorage(page);
+  const nodes = await page.getByTestId('storage-nodes').textContent();
+  assert.match(nodes, /the 0G indexer at 127\.0\.0\.1:\d+ is unreachable .*Trying the network's own node list/);
+  assert.match(await page.getByTestId('storage-path').textContent(), /direct to 3 nodes, 2 copies/);
+
+  const file = await makeFile('indexer-down.bin', SEGMENT + 3);
+  await pick(page, file.path);
+  await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
+  await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });
+  const entry = row(page, file.root);
+  const bytes = await downloadFrom(page, entry, 'indexer-down-downloaded.bin');
+  assert.ok(bytes.equals(file.bytes), 'byte-identical without the indexer');
+  // The file locations could not be asked: said, and the download went on without them.
+  assert.match(await entry.getByText('downloaded direct to 3 nodes').textContent(), /file locations: the 0G indexer at .* is unreachable/);
+  await page.context().close();
+});
