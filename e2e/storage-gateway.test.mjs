@@ -247,7 +247,7 @@ test('a gateway that sends a corrupted file: nothing is saved and the reason is 
   await page.context().close();
 });
 
-test('the indexer is down: the network's own node list is used, and the page says why', async () => {
+test("the indexer is down: the network's own node list is used, and the page says why", async () => {
   const { page } = await newProfile(browser);
   const indexerHost = new URL(devnet.indexer.url).host;
   await page.route((url) => url.host === indexerHost, (route) => route.abort('connectionrefused'));
