@@ -138,10 +138,6 @@ pub const EXPECTED_REPLICA: u64 = 2;
 const GATEWAY_REPLICA: u64 = 1;
 /// Gateway segment uploads in flight at once.
 const GATEWAY_PARALLEL: usize = 4;
-/// Direct upload batches in flight per node of the set.
-const BATCHES_PER_NODE: usize = 2;
-/// Direct segment downloads in flight.
-const DOWNLOAD_PARALLEL: usize = 8;
 /// How many times an upload moves on to another set of nodes after one failed.
 const RESELECTIONS: usize = 4;
 
@@ -537,50 +533,34 @@ impl StorageService {
         // A segment counts as stored once every node of the set keeping it acknowledged it.
         let mut acks: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
         let other = DirectFailure::Other;
-        let batches = plan::upload_batches(&infos, at, &pending, UPLOAD_BATCH);
-        // Batches go out in windows, every node busy at once (batches alternate between the
-        // nodes in file order); progress is saved after each window.
-        let nodes = &nodes;
-        for window in batches.chunks(nodes.len().max(1) * BATCHES_PER_NODE) {
-            let sends = window.iter().map(|(node_index, segments)| async move {
-                let node = &nodes[*node_index];
-                let mut batch = Vec::with_capacity(segments.len());
-                for &index in segments {
-                    batch.push(segment_with_proof(source, tree, index).await.map_err(other)?);
-                }
-                let mut attempt = 0;
-                loop {
-                    attempt += 1;
-                    match node.upload(&batch).await {
-                        Ok(()) => return Ok(()),
-                        Err(error) if attempt >= UPLOAD_ATTEMPTS => {
-                            return Err(DirectFailure::Node { url: node.url().to_string(), error })
-                        }
-                        Err(_) => TimeoutFuture::new(400 * 2u32.pow(attempt)).await,
+        for (node_index, segments) in plan::upload_batches(&infos, at, &pending, UPLOAD_BATCH) {
+            let node = &nodes[node_index];
+            let mut batch = Vec::with_capacity(segments.len());
+            for &index in &segments {
+                batch.push(segment_with_proof(source, tree, index).await.map_err(other)?);
+            }
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                match node.upload(&batch).await {
+                    Ok(()) => break,
+                    Err(error) if attempt >= UPLOAD_ATTEMPTS => {
+                        records::save(record).await.map_err(|e| other(StorageError::Record(e)))?;
+                        return Err(DirectFailure::Node { url: node.url().to_string(), error });
                     }
+                    Err(_) => TimeoutFuture::new(400 * 2u32.pow(attempt)).await,
                 }
-            });
-            let results = futures::future::join_all(sends).await;
-            let mut failure = None;
-            for ((_, segments), result) in window.iter().zip(results) {
-                if let Err(e) = result {
-                    failure = failure.or(Some(e));
-                    continue;
-                }
-                for &index in segments {
-                    let count = acks.entry(index).or_default();
-                    *count += 1;
-                    if *count == plan::holders(&infos, at, index).len() {
-                        record.acknowledged.push(index);
-                    }
+            }
+            for &index in &segments {
+                let count = acks.entry(index).or_default();
+                *count += 1;
+                if *count == plan::holders(&infos, at, index).len() {
+                    record.acknowledged.push(index);
                 }
             }
             record.acknowledged.sort_unstable();
             records::save(record).await.map_err(|e| other(StorageError::Record(e)))?;
             progress(Progress::Uploading { done: record.acknowledged.len() as u64, total });
-            if let Some(failure) = failure {
-                return Err(failure);
-            }
         }
         Ok(())
     }
@@ -721,32 +701,29 @@ impl StorageService {
         // Grown only by verified segments: `size` may come from a node (`locate`), and
         // memory reserved on its word could abort the page before any proof is checked.
         let mut bytes = Vec::new();
-        let indices: Vec<u64> = (0..total).collect();
-        // Several segments in flight; each is appended, in order, only once verified.
-        for window in indices.chunks(DOWNLOAD_PARALLEL) {
-            let fetches = window.iter().map(|&index| {
-                let infos = &infos;
-                async move {
-                    let mut reasons = Vec::new();
-                    for holder in plan::holders(infos, at, index) {
-                        let node = &nodes[holder];
-                        match fetch_verified(node, root, index, size).await {
-                            Ok(data) => return (Some(data), reasons),
-                            Err(reason) => reasons.push(format!("{}: {reason}", node.url())),
-                        }
+        for index in 0..total {
+            let mut reasons = Vec::new();
+            let mut got = None;
+            for holder in plan::holders(&infos, at, index) {
+                let node = &nodes[holder];
+                match fetch_verified(node, root, index, size).await {
+                    Ok(data) => {
+                        got = Some(data);
+                        break;
                     }
-                    (None, reasons)
+                    Err(reason) => {
+                        let fault = format!("{}: {reason}", node.url());
+                        reasons.push(fault.clone());
+                        faults.push(format!("segment {index} from {fault}"));
+                    }
                 }
-            });
-            for (&index, (got, reasons)) in window.iter().zip(futures::future::join_all(fetches).await) {
-                faults.extend(reasons.iter().map(|fault| format!("segment {index} from {fault}")));
-                let Some(data) = got else {
-                    let reasons = if reasons.is_empty() { "no node keeps it".to_string() } else { reasons.join("; ") };
-                    return Err(StorageError::Unavailable { index, reasons });
-                };
-                bytes.extend_from_slice(&data);
-                progress(Progress::Downloading { done: index + 1, total });
             }
+            let Some(data) = got else {
+                let reasons = if reasons.is_empty() { "no node keeps it".to_string() } else { reasons.join("; ") };
+                return Err(StorageError::Unavailable { index, reasons });
+            };
+            bytes.extend_from_slice(&data);
+            progress(Progress::Downloading { done: index + 1, total });
         }
         bytes.truncate(size as usize);
         Ok(bytes)
