@@ -173,6 +173,16 @@ test('an upload that fails half way mints nothing and says so', async () => {
     return route.continue();
   };
   for (const url of urls) await page.route(`${url}/**`, refuse);
+  // The app's other route, the indexer's gateway, refuses too (it stores on the same nodes).
+  const gateway = `${devnet.indexer.url}/file/segment`;
+  const gatewayRefuses = (route) => route.request().method() === 'POST'
+    ? route.fulfill({
+      status: 500,
+      headers: { 'access-control-allow-origin': '*' },
+      json: { code: 2, message: 'Internal server error', data: 'disk full' },
+    })
+    : route.continue();
+  await page.route(gateway, gatewayRefuses);
   const form = page.getByRole('form', { name: 'Create agent' });
   await form.getByLabel('Name').fill('Orphan');
   await form.getByRole('button', { name: 'Create agent' }).click();
@@ -181,6 +191,7 @@ test('an upload that fails half way mints nothing and says so', async () => {
   assert.match(await alert.textContent(), /^storing the agent's data failed: .*The agent on chain is unchanged; try again$/);
   await shot(page, 'inft-02b-upload-failed');
   for (const url of urls) await page.unroute(`${url}/**`, refuse);
+  await page.unroute(gateway, gatewayRefuses);
   await page.getByRole('region', { name: 'Your agents' }).getByRole('button', { name: 'Refresh' }).click();
   assert.deepEqual(await listedAgents(page), before, 'no token points at data that is not stored');
   await openAgent(page, adaToken);

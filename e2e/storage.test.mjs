@@ -111,7 +111,7 @@ test('upload a multi-segment file, download it byte-identical, audit it', async 
   const saved = join(dir, 'downloaded.bin');
   await download.saveAs(saved);
   assert.ok(readFileSync(saved).equals(file.bytes), 'the download is byte-identical');
-  await entry.getByText('every segment verified against the root').waitFor();
+  await entry.getByText(/downloaded direct to 3 nodes, 2 copies, every segment verified against the root/).waitFor();
 
   await entry.getByRole('button', { name: 'Audit' }).click();
   const verdict = entry.getByText(/^Audit: \d+ of \d+ sampled segments/);
@@ -284,11 +284,26 @@ test('downloads fall back past nodes that lie or fail, and say so; all liars mea
   }
 
   // The replica now claims a wrong root: no node left with a valid answer for segment 0.
+  // The app takes the other route, the indexer's gateway, and checks the whole file there.
   await lyingNode(page, replica, 'wrong-root');
+  const [viaGateway] = await Promise.all([
+    page.waitForEvent('download'),
+    entry.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  const rescued = join(dir, 'fallback-gateway.bin');
+  await viaGateway.saveAs(rescued);
+  assert.ok(readFileSync(rescued).equals(file.bytes), 'byte-identical through the gateway');
+  const report = await entry.getByText('downloaded via 0G indexer gateway').textContent();
+  assert.match(report, /could not be downloaded from any node.*fetching the whole file through the gateway instead/);
+
+  // With the gateway unreachable too, a clear error names both routes.
+  const indexerHost = new URL(devnet.indexer.url).host;
+  await page.route((url) => url.host === indexerHost && url.pathname === '/file', (route) => route.abort('connectionrefused'));
   await entry.getByRole('button', { name: 'Download' }).click();
   const failure = entry.getByRole('alert').filter({ hasText: 'could not be downloaded from any node' });
   await failure.waitFor({ timeout: 30_000 });
   assert.match(await failure.textContent(), /instead|proof refused|not JSON/);
+  assert.match(await failure.textContent(), /and through the gateway: the 0G indexer at .* is unreachable/);
 
   // Every node claims the file is 4 PiB: refused with the reason, and the page lives on.
   await page.unrouteAll({ behavior: 'wait' });

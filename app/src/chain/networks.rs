@@ -34,22 +34,49 @@ pub struct Network {
     pub fee_limits: Option<FeeLimits>,
 }
 
-/// Where 0G Storage lives on a network: the Flow contract that announces files and the
-/// storage nodes' JSON-RPC endpoints.
+/// Where 0G Storage lives on a network: the Flow contract that announces files (its
+/// market is read from `Flow.market()`), the 0G indexer that lists the storage nodes and
+/// serves the HTTPS gateway, and storage nodes' JSON-RPC endpoints known without it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageConfig {
     pub flow: Address,
+    #[serde(default)]
     pub nodes: Vec<String>,
     /// The block the Flow contract was created in (where log scans start).
     #[serde(default)]
     pub first_block: u64,
+    /// The 0G storage indexer (JSON-RPC at `POST /`, REST gateway beside it).
+    #[serde(default)]
+    pub indexer: Option<String>,
+}
+
+/// 0G's storage on Galileo: the "turbo" Flow and its indexer (0g-storage-node's
+/// `run/config-testnet-turbo.toml`, log sync from block 1; the indexer URL from 0G's docs).
+fn galileo_storage() -> StorageConfig {
+    StorageConfig {
+        flow: alloy_primitives::address!("22E03a6A89B950F1c82ec5e74F8eCa321a105296"),
+        nodes: vec![],
+        first_block: 1,
+        indexer: Some("https://indexer-storage-testnet-turbo.0g.ai".into()),
+    }
+}
+
+/// 0G's storage on mainnet (0g-storage-node's `run/config-mainnet-turbo.toml`, log sync
+/// from block 2387557; the indexer URL from 0G's compute SDK constants).
+fn mainnet_storage() -> StorageConfig {
+    StorageConfig {
+        flow: alloy_primitives::address!("62D4144dB0F0a6fBBaeb6296c785C71B3D57C526"),
+        nodes: vec![],
+        first_block: 2_387_557,
+        indexer: Some("https://indexer-storage-turbo.0g.ai".into()),
+    }
 }
 
 impl StorageConfig {
     /// A Flow the user named, on a network the app knows no storage nodes for.
     pub fn with_flow(flow: Address) -> StorageConfig {
-        StorageConfig { flow, nodes: vec![], first_block: 0 }
+        StorageConfig { flow, nodes: vec![], first_block: 0, indexer: None }
     }
 }
 
@@ -112,7 +139,7 @@ pub fn public_networks() -> Vec<Network> {
             explorer: Some("https://chainscan-galileo.0g.ai".into()),
             checkpoint: None,
             faucet_url: None,
-            storage: None,
+            storage: Some(galileo_storage()),
             // 0G Compute on Galileo: 0g-serving-contract deployments/zgTestnetV4 (chain 16602)
             // LedgerManager.json and InferenceServing_v1.0.json (the beacon proxies), the
             // same as 0G's compute SDK 0.9.0's CONTRACT_ADDRESSES.testnet.
@@ -134,7 +161,7 @@ pub fn public_networks() -> Vec<Network> {
             explorer: Some("https://chainscan.0g.ai".into()),
             checkpoint: None,
             faucet_url: None,
-            storage: None,
+            storage: Some(mainnet_storage()),
             // 0G Compute on mainnet: 0g-serving-contract deployments/zgMainnet (chain 16661),
             // the same as the SDK's CONTRACT_ADDRESSES.mainnet.
             contracts: Contracts {
@@ -158,6 +185,14 @@ pub struct DevnetConfig {
     pub contracts: Option<DevnetContracts>,
     #[serde(default)]
     pub storage_nodes: Vec<DevnetStorageNode>,
+    /// zg-devnet's zg-indexer over those nodes.
+    #[serde(default)]
+    pub indexer: Option<DevnetIndexer>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DevnetIndexer {
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -196,6 +231,7 @@ impl DevnetConfig {
                 flow: c.flow,
                 nodes: self.storage_nodes.iter().map(|n| n.url.clone()).collect(),
                 first_block: c.first_block,
+                indexer: self.indexer.as_ref().map(|i| i.url.clone()),
             }),
             contracts: self.contracts.as_ref().map(|c| c.deployed.clone()).unwrap_or_default(),
             fee_limits: None,
@@ -286,6 +322,25 @@ mod tests {
     }
 
     #[test]
+    fn public_networks_carry_0g_storage() {
+        let nets = public_networks();
+        let galileo = nets[0].storage.as_ref().unwrap();
+        assert_eq!(galileo.flow, "0x22E03a6A89B950F1c82ec5e74F8eCa321a105296".parse::<Address>().unwrap());
+        assert_eq!(
+            (galileo.first_block, galileo.indexer.as_deref()),
+            (1, Some("https://indexer-storage-testnet-turbo.0g.ai"))
+        );
+        let mainnet = nets[1].storage.as_ref().unwrap();
+        assert_eq!(mainnet.flow, "0x62D4144dB0F0a6fBBaeb6296c785C71B3D57C526".parse::<Address>().unwrap());
+        assert_eq!(
+            (mainnet.first_block, mainnet.indexer.as_deref()),
+            (2_387_557, Some("https://indexer-storage-turbo.0g.ai"))
+        );
+        // No node list: public nodes are found through the indexer.
+        assert!(galileo.nodes.is_empty() && mainnet.nodes.is_empty());
+    }
+
+    #[test]
     fn chain_id_mismatch_is_an_error_naming_both() {
         let n = &public_networks()[0];
         assert!(check_chain_id(n, 16602).is_ok());
@@ -323,7 +378,8 @@ mod tests {
               "wrappedZG":"0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0","pricePerSectorWei":"1000000000","firstBlock":2,
               "agentNft":"0x00000000000000000000000000000000000000a1","governor":"0x00000000000000000000000000000000000000a2",
               "inferenceServing":"0x00000000000000000000000000000000000000a3"},
-            "storageNodes":[{"url":"http://127.0.0.1:5678","shardId":0,"numShard":2}]}"#;
+            "storageNodes":[{"url":"http://127.0.0.1:5678","shardId":0,"numShard":2}],
+            "indexer":{"url":"http://127.0.0.1:12345","pid":4242}}"#;
         let cfg: DevnetConfig = serde_json::from_str(json).unwrap();
         let n = cfg.network();
         assert_eq!(n.chain_id, 31337);
@@ -332,6 +388,7 @@ mod tests {
         let storage = n.storage.unwrap();
         assert_eq!(storage.nodes, vec!["http://127.0.0.1:5678"]);
         assert_eq!(storage.first_block, 2);
+        assert_eq!(storage.indexer.as_deref(), Some("http://127.0.0.1:12345"));
         assert!(n.contracts.wrapped_zg.is_some());
         let short = |a: Option<Address>| a.map(|a| a[19]);
         assert_eq!(short(n.contracts.agent_nft), Some(0xa1));

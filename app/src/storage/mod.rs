@@ -2,14 +2,17 @@
 //! the nodes that keep them, download with every segment checked against the root, and
 //! audit that the data is still there.
 //!
-//! Pure rules (`flow`, `wire`, `plan`) have no web dependency; `node`, `client` and
-//! `records` run in the browser.
+//! Pure rules (`flow`, `wire`, `plan`, `discovery`, `whole_file`) have no web dependency;
+//! `node`, `gateway`, `records` and `service` run in the browser.
 
+pub mod discovery;
 pub mod flow;
 pub mod hashing;
 pub mod plan;
+pub mod whole_file;
 pub mod wire;
 
+pub mod gateway;
 pub mod node;
 pub mod records;
 pub mod service;

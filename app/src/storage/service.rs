@@ -3,8 +3,15 @@
 //! every segment proven against the root, and audit that it is still there.
 //!
 //! Everything the chain says is read through the light client (price, the submission's
-//! receipt and its `Submit` event); everything a node says is checked against the
-//! file's Merkle root before it is used.
+//! receipt and its `Submit` event); everything a node or the indexer's gateway says is
+//! checked against the file's Merkle root before it is used.
+//!
+//! Two paths to the data: straight to a complete set of storage nodes (found through the
+//! network's 0G indexer, or its own node list), or, when the page cannot reach them (an
+//! https page and http:// nodes, nodes that refuse or are down), through the indexer's
+//! HTTPS gateway. `path()` says which; the page shows it.
+
+use std::cell::RefCell;
 
 use alloy_primitives::{Address, B256, U256};
 use gloo::timers::future::TimeoutFuture;
@@ -13,12 +20,14 @@ use wasm_light_client::storage::{
 };
 use wasm_light_client::Verified;
 
+use super::discovery::{self, host, ShardedNode, TransferPath};
 use super::flow;
+use super::gateway::{Indexer, IndexerError};
 use super::node::{NodeError, StorageNode};
 use super::plan::{self, NodeInfo, Placement};
 use super::records::{self, UploadRecord};
 use super::source::FileSource;
-use super::wire::SegmentWithProof;
+use super::wire::{GatewaySegment, SegmentWithProof};
 use crate::chain::client::ChainClient;
 use crate::chain::networks::StorageConfig;
 
@@ -61,6 +70,16 @@ pub enum StorageError {
         "the uploads list could not be saved ({0}); the browser may be out of space. The upload itself is unaffected"
     )]
     Record(String),
+    #[error("no storage node can be reached from this page and there is no 0G indexer gateway to go through ({why})")]
+    NoRoute { why: String },
+    #[error("{0}")]
+    Gateway(#[from] IndexerError),
+    #[error("{error}. {stored} of {total} segments are stored; resume the upload from the Storage page")]
+    GatewayUpload { error: IndexerError, stored: usize, total: u64 },
+    #[error("{direct}; and through the gateway: {gateway}")]
+    BothRoutes { direct: Box<StorageError>, gateway: IndexerError },
+    #[error("an audit asks each storage node for sampled segments with their proofs, and this page reaches the nodes only through the 0G indexer gateway, which serves whole files and does not say which node sent what. Download the file instead: it is checked against its root")]
+    AuditNeedsNodes,
 }
 
 /// The storage fee for a file, from proven chain state.
@@ -106,31 +125,222 @@ pub struct Downloaded {
     pub bytes: Vec<u8>,
     /// Nodes that failed or lied on the way (the download went on without them).
     pub faults: Vec<String>,
+    /// How the bytes came.
+    pub path: TransferPath,
+}
+
+/// How many copies of each segment an upload aims for when the nodes allow it; fewer
+/// (down to one, 0G's default) when they do not. Two means one node can die and every
+/// segment is still kept.
+pub const EXPECTED_REPLICA: u64 = 2;
+/// The gateway picks its own nodes; asking it for more copies than it can place fails the
+/// upload, so it gets 0G's default.
+const GATEWAY_REPLICA: u64 = 1;
+/// Gateway segment uploads in flight at once.
+const GATEWAY_PARALLEL: usize = 4;
+/// How many times an upload moves on to another set of nodes after one failed.
+const RESELECTIONS: usize = 4;
+
+/// How the service reaches the data right now.
+enum Route {
+    Direct,
+    Gateway,
+    None,
 }
 
 pub struct StorageService {
     config: StorageConfig,
-    nodes: Vec<StorageNode>,
-    /// Nodes that could not be reached when connecting, with why.
-    pub unreachable: Vec<String>,
+    indexer: Option<Indexer>,
+    /// Nodes the page may call (listed by the indexer, or the network's own list), with
+    /// the shard each is believed to keep (corrected from the node's own word once asked).
+    listed: RefCell<Vec<ShardedNode>>,
+    /// Nodes asked for their shard and answering, by URL.
+    connected: RefCell<Vec<StorageNode>>,
+    /// Nodes that failed; the next selection leaves them out.
+    dropped: RefCell<Vec<String>>,
+    /// The selected complete set (URLs) and the copies it keeps; `None`: no direct route.
+    set: RefCell<Option<(Vec<String>, u64)>>,
+    /// What went wrong finding nodes, for the page.
+    notes: RefCell<Vec<String>>,
 }
 
 impl StorageService {
+    /// Finds nodes: through the network's indexer when it has one (0G's
+    /// `indexer_getShardedNodes`), else its own node list; picks a complete set the page
+    /// can reach, or falls back to the indexer's gateway.
     pub async fn connect(config: Option<StorageConfig>) -> Result<Self, StorageError> {
         let config = config.ok_or(StorageError::NotConfigured)?;
-        let mut nodes = Vec::new();
-        let mut unreachable = Vec::new();
-        for url in &config.nodes {
-            match StorageNode::connect(url).await {
-                Ok(node) => nodes.push(node),
-                Err(e) => unreachable.push(e.to_string()),
+        let page_https = web_sys::window().and_then(|w| w.location().protocol().ok()).as_deref() == Some("https:");
+        let mut notes = Vec::new();
+        let mut listed = Vec::new();
+        let mut connected = Vec::new();
+        let mut blocked = Vec::new();
+        let indexer = config.indexer.as_deref().map(Indexer::new);
+        if let Some(indexer) = &indexer {
+            match indexer.sharded_nodes().await {
+                Ok(nodes) => {
+                    for node in nodes.trusted.into_iter().chain(nodes.discovered) {
+                        if !discovery::valid_config(&node.config) {
+                            notes.push(format!(
+                                "the indexer lists {} with an impossible shard {}/{}; left out",
+                                host(&node.url),
+                                node.config.shard_id,
+                                node.config.num_shard
+                            ));
+                        } else if let Err(e) = discovery::reachable(page_https, &node.url) {
+                            blocked.push(e.to_string());
+                        } else if !listed.iter().any(|n: &ShardedNode| n.url == node.url) {
+                            listed.push(node);
+                        }
+                    }
+                    if listed.is_empty() && blocked.is_empty() {
+                        notes.push(format!("the indexer at {} lists no storage nodes", indexer.host()));
+                    }
+                }
+                Err(e) => notes.push(format!("{e}. Trying the network's own node list")),
             }
         }
-        Ok(Self { config, nodes, unreachable })
+        if listed.is_empty() {
+            for url in &config.nodes {
+                if let Err(e) = discovery::reachable(page_https, url) {
+                    blocked.push(e.to_string());
+                    continue;
+                }
+                match StorageNode::connect(url).await {
+                    Ok(node) => {
+                        listed.push(ShardedNode { url: url.clone(), config: node.info.shard, latency: 0, since: 0 });
+                        connected.push(node);
+                    }
+                    Err(e) => notes.push(e.to_string()),
+                }
+            }
+        }
+        if !blocked.is_empty() {
+            notes.push(format!("{} node(s) cannot be called from this page: {}", blocked.len(), blocked.join("; ")));
+        }
+        if listed.is_empty() && indexer.is_none() && config.nodes.is_empty() {
+            return Err(StorageError::NotConfigured);
+        }
+        let service = Self {
+            config,
+            indexer,
+            listed: RefCell::new(listed),
+            connected: RefCell::new(connected),
+            dropped: RefCell::new(Vec::new()),
+            set: RefCell::new(None),
+            notes: RefCell::new(notes),
+        };
+        service.select_set().await;
+        Ok(service)
     }
 
+    /// Picks a complete set out of the listed nodes that are not dropped, asking each
+    /// chosen node for its shard; a node that fails is dropped and the choice made again.
+    async fn select_set(&self) {
+        loop {
+            let listed = self.listed.borrow().clone();
+            let chosen = discovery::choose_set(&listed, &self.dropped.borrow(), EXPECTED_REPLICA);
+            let Some((mut set, replica)) = chosen else {
+                *self.set.borrow_mut() = None;
+                return;
+            };
+            // In the list's order (the indexer's, by latency, or the network's), not the
+            // selection's: downloads try holders in this order, and a whole replica first
+            // would leave the others untried.
+            set.sort_by_key(|n| listed.iter().position(|l| l.url == n.url));
+            let mut redo = false;
+            for claim in &set {
+                let known = self.connected.borrow().iter().find(|n| n.url() == claim.url).map(|n| n.info.shard);
+                let actual = match known {
+                    Some(shard) => shard,
+                    None => match StorageNode::connect(&claim.url).await {
+                        Ok(node) => {
+                            let shard = node.info.shard;
+                            self.connected.borrow_mut().push(node);
+                            shard
+                        }
+                        Err(e) => {
+                            self.note(format!("{e}; choosing other nodes"));
+                            self.dropped.borrow_mut().push(claim.url.clone());
+                            redo = true;
+                            break;
+                        }
+                    },
+                };
+                if actual != claim.config {
+                    // The node's own word decides which segments it accepts.
+                    self.note(format!(
+                        "the indexer said {} keeps shard {}/{}, the node says {}/{}; going by the node",
+                        host(&claim.url),
+                        claim.config.shard_id,
+                        claim.config.num_shard,
+                        actual.shard_id,
+                        actual.num_shard
+                    ));
+                    for node in self.listed.borrow_mut().iter_mut().filter(|n| n.url == claim.url) {
+                        node.config = actual;
+                    }
+                    redo = true;
+                    break;
+                }
+            }
+            if !redo {
+                *self.set.borrow_mut() = Some((set.into_iter().map(|n| n.url).collect(), replica));
+                return;
+            }
+        }
+    }
+
+    fn note(&self, text: String) {
+        let mut notes = self.notes.borrow_mut();
+        if !notes.contains(&text) {
+            notes.push(text);
+        }
+    }
+
+    /// What went wrong finding nodes (dead, blocked, misdescribed), in words.
+    pub fn notes(&self) -> Vec<String> {
+        self.notes.borrow().clone()
+    }
+
+    fn route(&self) -> Route {
+        if self.set.borrow().is_some() {
+            Route::Direct
+        } else if self.indexer.is_some() {
+            Route::Gateway
+        } else {
+            Route::None
+        }
+    }
+
+    /// How transfers go now: straight to the selected nodes, or through the gateway.
+    pub fn path(&self) -> Option<TransferPath> {
+        match self.route() {
+            Route::Direct => self
+                .set
+                .borrow()
+                .as_ref()
+                .map(|(urls, replica)| TransferPath::Direct { nodes: urls.len(), replica: *replica }),
+            Route::Gateway => self.indexer.as_ref().map(|i| TransferPath::Gateway { host: i.host() }),
+            Route::None => None,
+        }
+    }
+
+    fn no_route(&self) -> StorageError {
+        StorageError::NoRoute { why: self.notes().join("; ") }
+    }
+
+    /// The selected set's nodes (empty on the gateway path).
+    fn set_nodes(&self) -> Vec<StorageNode> {
+        let set = self.set.borrow();
+        let Some((urls, _)) = set.as_ref() else { return Vec::new() };
+        let connected = self.connected.borrow();
+        urls.iter().filter_map(|u| connected.iter().find(|n| n.url() == u).cloned()).collect()
+    }
+
+    /// The selected nodes, as the page lists them.
     pub fn nodes(&self) -> Vec<NodeInfo> {
-        self.nodes.iter().map(|n| n.info.clone()).collect()
+        self.set_nodes().iter().map(|n| n.info.clone()).collect()
     }
 
     pub fn flow(&self) -> Address {
@@ -152,6 +362,7 @@ impl StorageService {
     }
 
     /// The fee to announce `tree`, from the market's price proven at the verified tip.
+    /// The market is the one the Flow contract names (`Flow.market()`), as 0G's clients do.
     pub async fn quote(&self, chain: &ChainClient, tree: &FileTree) -> Result<Quote, StorageError> {
         let chain_err = |e: crate::chain::client::ChainError| StorageError::Chain(e.to_string());
         chain.sync().await.map_err(chain_err)?;
@@ -222,17 +433,32 @@ impl StorageService {
         })
     }
 
-    /// Waits until every node has seen the submission of `root`.
+    /// Waits until the nodes that will take the file have seen its submission: every
+    /// node of the selected set, or the gateway's nodes.
     pub async fn wait_until_known(&self, root: B256) -> Result<(), StorageError> {
         let mut waited = 0;
         loop {
-            let mut all = true;
-            for node in &self.nodes {
-                if !matches!(node.file_info(root).await, Ok(Some(_))) {
-                    all = false;
+            let known = match self.route() {
+                Route::Direct => {
+                    let mut all = true;
+                    for node in self.set_nodes() {
+                        if !matches!(node.file_info(root).await, Ok(Some(_))) {
+                            all = false;
+                        }
+                    }
+                    all
                 }
-            }
-            if all {
+                Route::Gateway => {
+                    let indexer = self.indexer.as_ref().expect("the gateway route has an indexer");
+                    match indexer.file_info(root).await {
+                        Ok(info) => info.is_some(),
+                        Err(e @ IndexerError::Unreachable { .. }) => return Err(StorageError::Gateway(e)),
+                        Err(_) => false,
+                    }
+                }
+                Route::None => return Err(self.no_route()),
+            };
+            if known {
                 return Ok(());
             }
             if waited >= NODE_SYNC_TIMEOUT_MS {
@@ -243,52 +469,84 @@ impl StorageService {
         }
     }
 
-    /// Uploads every segment `record` does not list as acknowledged, to every node that
-    /// keeps it, saving progress after each batch so a reload can resume.
+    /// Uploads every segment `record` does not list as acknowledged, saving progress after
+    /// each batch so a reload can resume. Straight to the selected nodes, moving to another
+    /// set when one fails; through the gateway when no set is reachable.
     pub async fn upload(
         &self,
         source: &FileSource,
         tree: &FileTree,
         record: &mut UploadRecord,
         progress: &dyn Fn(Progress),
-    ) -> Result<(), StorageError> {
-        let total = num_segments(tree.size());
-        let infos = self.nodes();
+    ) -> Result<TransferPath, StorageError> {
         let at = Placement {
             start_entry: record
                 .start_entry
                 .ok_or(StorageError::Submission("its place in the flow was not recorded; submit again".into()))?,
         };
+        let total = num_segments(tree.size());
+        for _ in 0..=RESELECTIONS {
+            let path = self.path().ok_or_else(|| self.no_route())?;
+            match self.route() {
+                Route::Direct => match self.upload_direct(source, tree, record, at, progress).await {
+                    Ok(()) => return Ok(path),
+                    Err(DirectFailure::Node { url, error }) => {
+                        self.dropped.borrow_mut().push(url);
+                        self.select_set().await;
+                        if self.path().is_none() {
+                            return Err(StorageError::Upload { error, stored: record.acknowledged.len(), total });
+                        }
+                        self.note(format!("{error}; the upload moved on without it"));
+                        // New nodes may still be catching up with the chain.
+                        self.wait_until_known(tree.root()).await?;
+                    }
+                    Err(DirectFailure::Other(e)) => return Err(e),
+                },
+                Route::Gateway => return self.upload_gateway(source, tree, record, progress).await.map(|()| path),
+                Route::None => return Err(self.no_route()),
+            }
+        }
+        Err(StorageError::Upload {
+            error: NodeError::Failed { node: "several nodes".into(), reason: "each set chosen failed in turn".into() },
+            stored: record.acknowledged.len(),
+            total,
+        })
+    }
+
+    async fn upload_direct(
+        &self,
+        source: &FileSource,
+        tree: &FileTree,
+        record: &mut UploadRecord,
+        at: Placement,
+        progress: &dyn Fn(Progress),
+    ) -> Result<(), DirectFailure> {
+        let total = num_segments(tree.size());
+        let nodes = self.set_nodes();
+        let infos: Vec<NodeInfo> = nodes.iter().map(|n| n.info.clone()).collect();
         let missing = plan::uncovered(&infos, at, total);
         if !missing.is_empty() {
-            return Err(StorageError::Uncovered { missing, detail: self.unreachable.join("; ") });
+            let detail = self.notes().join("; ");
+            return Err(DirectFailure::Other(StorageError::Uncovered { missing, detail }));
         }
         let pending: Vec<u64> = (0..total).filter(|s| !record.acknowledged.contains(s)).collect();
-        // A segment counts as stored once every node keeping it acknowledged it.
+        // A segment counts as stored once every node of the set keeping it acknowledged it.
         let mut acks: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
+        let other = DirectFailure::Other;
         for (node_index, segments) in plan::upload_batches(&infos, at, &pending, UPLOAD_BATCH) {
-            let node = &self.nodes[node_index];
+            let node = &nodes[node_index];
             let mut batch = Vec::with_capacity(segments.len());
             for &index in &segments {
-                let (start, end) = segment_data_range(tree.size(), index)?;
-                let mut data = source.read(start, end).await.map_err(StorageError::File)?;
-                data.resize(data.len().div_ceil(256) * 256, 0);
-                batch.push(SegmentWithProof {
-                    root: tree.root(),
-                    data,
-                    index,
-                    proof: tree.segment_proof(index)?,
-                    file_size: tree.size(),
-                });
+                batch.push(segment_with_proof(source, tree, index).await.map_err(other)?);
             }
             let mut attempt = 0;
             loop {
                 attempt += 1;
                 match node.upload(&batch).await {
                     Ok(()) => break,
-                    Err(e) if attempt >= UPLOAD_ATTEMPTS => {
-                        records::save(record).await.map_err(StorageError::Record)?;
-                        return Err(StorageError::Upload { error: e, stored: record.acknowledged.len(), total });
+                    Err(error) if attempt >= UPLOAD_ATTEMPTS => {
+                        records::save(record).await.map_err(|e| other(StorageError::Record(e)))?;
+                        return Err(DirectFailure::Node { url: node.url().to_string(), error });
                     }
                     Err(_) => TimeoutFuture::new(400 * 2u32.pow(attempt)).await,
                 }
@@ -301,15 +559,70 @@ impl StorageService {
                 }
             }
             record.acknowledged.sort_unstable();
-            records::save(record).await.map_err(StorageError::Record)?;
+            records::save(record).await.map_err(|e| other(StorageError::Record(e)))?;
             progress(Progress::Uploading { done: record.acknowledged.len() as u64, total });
         }
         Ok(())
     }
 
-    /// Downloads `size` bytes of `root`, each segment verified against the root before
-    /// it is kept; a node that fails or lies is skipped for the next one that keeps the
-    /// segment.
+    /// One segment at a time per request (0G's `POST /file/segment`), a few in flight.
+    async fn upload_gateway(
+        &self,
+        source: &FileSource,
+        tree: &FileTree,
+        record: &mut UploadRecord,
+        progress: &dyn Fn(Progress),
+    ) -> Result<(), StorageError> {
+        let indexer = self.indexer.as_ref().ok_or_else(|| self.no_route())?;
+        let total = num_segments(tree.size());
+        let pending: Vec<u64> = (0..total).filter(|s| !record.acknowledged.contains(s)).collect();
+        for group in pending.chunks(GATEWAY_PARALLEL) {
+            let mut segments = Vec::with_capacity(group.len());
+            for &index in group {
+                segments.push(segment_with_proof(source, tree, index).await?);
+            }
+            let sends = segments.iter().map(|s| async move {
+                let body = GatewaySegment {
+                    root: s.root,
+                    data: s.data.clone(),
+                    index: s.index,
+                    proof: &s.proof,
+                    expected_replica: GATEWAY_REPLICA,
+                };
+                let mut attempt = 0;
+                loop {
+                    attempt += 1;
+                    match indexer.upload_segment(&body).await {
+                        Ok(()) => return Ok(s.index),
+                        Err(e) if attempt >= UPLOAD_ATTEMPTS => return Err(e),
+                        Err(_) => TimeoutFuture::new(400 * 2u32.pow(attempt)).await,
+                    }
+                }
+            });
+            let results = futures::future::join_all(sends).await;
+            let mut failure = None;
+            for result in results {
+                match result {
+                    Ok(index) => record.acknowledged.push(index),
+                    Err(e) => failure = failure.or(Some(e)),
+                }
+            }
+            record.acknowledged.sort_unstable();
+            record.acknowledged.dedup();
+            records::save(record).await.map_err(StorageError::Record)?;
+            progress(Progress::Uploading { done: record.acknowledged.len() as u64, total });
+            if let Some(error) = failure {
+                return Err(StorageError::GatewayUpload { error, stored: record.acknowledged.len(), total });
+            }
+        }
+        Ok(())
+    }
+
+    /// Downloads `size` bytes of `root`. Direct: each segment verified against the root
+    /// before it is kept, from the selected nodes and the nodes the indexer says hold the
+    /// file; a node that fails or lies is skipped for the next one keeping the segment.
+    /// Through the gateway (no reachable set, or every node failed a segment): the whole
+    /// file, released only when its root matches.
     pub async fn download(
         &self,
         root: B256,
@@ -320,18 +633,80 @@ impl StorageService {
         if size > MAX_FILE_SIZE {
             return Err(StorageError::DownloadTooLarge { size });
         }
+        let mut faults = Vec::new();
+        let mut direct_failure = None;
+        if let Route::Direct = self.route() {
+            let nodes = self.download_nodes(root, &mut faults).await;
+            match self.download_direct(&nodes, root, size, at, progress, &mut faults).await {
+                Ok(bytes) => {
+                    let replica = self.set.borrow().as_ref().map_or(1, |(_, r)| *r);
+                    let path = TransferPath::Direct { nodes: nodes.len(), replica };
+                    return Ok(Downloaded { bytes, faults, path });
+                }
+                Err(e) if self.indexer.is_none() => return Err(e),
+                Err(e) => {
+                    faults.push(format!("{e}; fetching the whole file through the gateway instead"));
+                    direct_failure = Some(e);
+                }
+            }
+        }
+        let indexer = self.indexer.as_ref().ok_or_else(|| self.no_route())?;
         let total = num_segments(size);
-        let infos = self.nodes();
+        let on_progress = |done, total| progress(Progress::Downloading { done, total });
+        progress(Progress::Downloading { done: 0, total });
+        let bytes = indexer.download(root, size, &on_progress).await.map_err(|gateway| match direct_failure {
+            Some(direct) => StorageError::BothRoutes { direct: Box::new(direct), gateway },
+            None => StorageError::Gateway(gateway),
+        })?;
+        Ok(Downloaded { bytes, faults, path: TransferPath::Gateway { host: indexer.host() } })
+    }
+
+    /// The selected set, then the nodes the indexer says hold `root` (0G's
+    /// `indexer_getFileLocations`) that the page can reach and that answer.
+    async fn download_nodes(&self, root: B256, faults: &mut Vec<String>) -> Vec<StorageNode> {
+        let mut nodes = self.set_nodes();
+        let Some(indexer) = &self.indexer else { return nodes };
+        let locations = match indexer.file_locations(root).await {
+            Ok(locations) => locations,
+            Err(e) => {
+                faults.push(format!("file locations: {e}"));
+                return nodes;
+            }
+        };
+        let page_https = web_sys::window().and_then(|w| w.location().protocol().ok()).as_deref() == Some("https:");
+        for location in locations {
+            if nodes.iter().any(|n| n.url() == location.url) || discovery::reachable(page_https, &location.url).is_err()
+            {
+                continue;
+            }
+            match StorageNode::connect(&location.url).await {
+                Ok(node) => nodes.push(node),
+                Err(e) => faults.push(format!("the indexer says {} holds the file, but {e}", host(&location.url))),
+            }
+        }
+        nodes
+    }
+
+    async fn download_direct(
+        &self,
+        nodes: &[StorageNode],
+        root: B256,
+        size: u64,
+        at: Placement,
+        progress: &dyn Fn(Progress),
+        faults: &mut Vec<String>,
+    ) -> Result<Vec<u8>, StorageError> {
+        let total = num_segments(size);
+        let infos: Vec<NodeInfo> = nodes.iter().map(|n| n.info.clone()).collect();
         // Grown only by verified segments: `size` may come from a node (`locate`), and
         // memory reserved on its word could abort the page before any proof is checked.
         let mut bytes = Vec::new();
-        let mut faults = Vec::new();
         for index in 0..total {
             let mut reasons = Vec::new();
             let mut got = None;
             for holder in plan::holders(&infos, at, index) {
-                let node = &self.nodes[holder];
-                match self.fetch_verified(node, root, index, size).await {
+                let node = &nodes[holder];
+                match fetch_verified(node, root, index, size).await {
                     Ok(data) => {
                         got = Some(data);
                         break;
@@ -351,48 +726,83 @@ impl StorageService {
             progress(Progress::Downloading { done: index + 1, total });
         }
         bytes.truncate(size as usize);
-        Ok(Downloaded { bytes, faults })
+        Ok(bytes)
     }
 
-    /// Where the nodes say `root` sits in the flow, and its size: the first node that
-    /// knows the file answers. Unproven, and used only to route requests (every byte
-    /// downloaded is still checked against the root; a wrong size fails the proofs).
+    /// Where the nodes say `root` sits in the flow, and its size: the first selected node
+    /// that knows the file answers, else the gateway. Unproven, and used only to route
+    /// requests (every byte downloaded is still checked against the root).
     pub async fn locate(&self, root: B256) -> Result<(Placement, u64), StorageError> {
         let mut reasons = Vec::new();
-        for node in &self.nodes {
+        for node in self.set_nodes() {
             match node.file_info(root).await {
                 Ok(Some(info)) => return Ok((Placement { start_entry: info.tx.start_entry_index }, info.tx.size)),
                 Ok(None) => reasons.push(format!("{}: does not know it", node.url())),
                 Err(e) => reasons.push(e.to_string()),
             }
         }
+        if let Some(indexer) = &self.indexer {
+            match indexer.file_info(root).await {
+                Ok(Some(info)) => return Ok((Placement { start_entry: info.tx.start_entry_index }, info.tx.size)),
+                Ok(None) => reasons.push(format!("the indexer at {} does not know it", indexer.host())),
+                Err(e) => reasons.push(e.to_string()),
+            }
+        }
         Err(StorageError::Unavailable { index: 0, reasons: reasons.join("; ") })
     }
 
-    async fn fetch_verified(&self, node: &StorageNode, root: B256, index: u64, size: u64) -> Result<Vec<u8>, String> {
-        let segment = node.download(root, index).await.map_err(|e| e.to_string())?.ok_or("does not have it")?;
-        if segment.root != root || segment.index != index {
-            return Err(format!("answered with segment {} of root {} instead", segment.index, segment.root));
+    /// Samples `k` random segments and asks every node of the set that should keep each
+    /// of them for it with its proof: the client-side twin of 0G's Proof of Random Access.
+    /// Needs the nodes themselves: the gateway serves only whole files and never says
+    /// which node sent what.
+    pub async fn audit(&self, root: B256, size: u64, at: Placement, k: u64) -> Result<Vec<AuditCheck>, StorageError> {
+        if !matches!(self.route(), Route::Direct) {
+            return Err(StorageError::AuditNeedsNodes);
         }
-        verify_segment(root, index, &segment.data, &segment.proof, size).map_err(|e| format!("proof refused: {e}"))?;
-        Ok(segment.data)
-    }
-
-    /// Samples `k` random segments and asks every node that should keep each of them
-    /// for it with its proof: the client-side twin of 0G's Proof of Random Access.
-    pub async fn audit(&self, root: B256, size: u64, at: Placement, k: u64) -> Vec<AuditCheck> {
-        let infos = self.nodes();
+        let nodes = self.set_nodes();
+        let infos: Vec<NodeInfo> = nodes.iter().map(|n| n.info.clone()).collect();
         let sample = plan::audit_sample(num_segments(size), k, random_below);
         let mut checks = Vec::new();
         for segment in sample {
             for holder in plan::holders(&infos, at, segment) {
-                let node = &self.nodes[holder];
-                let failure = self.fetch_verified(node, root, segment, size).await.err();
+                let node = &nodes[holder];
+                let failure = fetch_verified(node, root, segment, size).await.err();
                 checks.push(AuditCheck { segment, node: node.url().to_string(), failure });
             }
         }
-        checks
+        Ok(checks)
     }
+}
+
+/// Why a direct upload stopped.
+enum DirectFailure {
+    /// This node kept failing: choose a set without it.
+    Node {
+        url: String,
+        error: NodeError,
+    },
+    Other(StorageError),
+}
+
+/// Segment `index` of the file with its proof, zero-filled to whole chunks as nodes take it.
+async fn segment_with_proof(
+    source: &FileSource,
+    tree: &FileTree,
+    index: u64,
+) -> Result<SegmentWithProof, StorageError> {
+    let (start, end) = segment_data_range(tree.size(), index)?;
+    let mut data = source.read(start, end).await.map_err(StorageError::File)?;
+    data.resize(data.len().div_ceil(256) * 256, 0);
+    Ok(SegmentWithProof { root: tree.root(), data, index, proof: tree.segment_proof(index)?, file_size: tree.size() })
+}
+
+async fn fetch_verified(node: &StorageNode, root: B256, index: u64, size: u64) -> Result<Vec<u8>, String> {
+    let segment = node.download(root, index).await.map_err(|e| e.to_string())?.ok_or("does not have it")?;
+    if segment.root != root || segment.index != index {
+        return Err(format!("answered with segment {} of root {} instead", segment.index, segment.root));
+    }
+    verify_segment(root, index, &segment.data, &segment.proof, size).map_err(|e| format!("proof refused: {e}"))?;
+    Ok(segment.data)
 }
 
 /// A uniform value below `n` from the browser's CSPRNG (an audit must not be

@@ -51,6 +51,50 @@ pub struct FileTx {
     pub start_entry_index: u64,
 }
 
+/// An answer of 0G's indexer REST gateway: `{code, message, data}` (0G's `common/api`),
+/// code 0 for success. Errors come with HTTP 200 too, so the code decides.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GatewayReply {
+    pub code: i64,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+/// 0G's gateway codes the client acts on.
+pub const GATEWAY_FILE_NOT_FOUND: i64 = 101;
+pub const GATEWAY_NOT_FINALIZED: i64 = 103;
+
+impl GatewayReply {
+    /// The reply's `data` on success; else the gateway's own words, for a message.
+    pub fn into_result(self) -> Result<serde_json::Value, (i64, String)> {
+        if self.code == 0 {
+            return Ok(self.data);
+        }
+        let detail = match &self.data {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => format!(": {s}"),
+            other => format!(": {other}"),
+        };
+        Err((self.code, format!("{} (code {}){detail}", self.message, self.code)))
+    }
+}
+
+/// The body of the gateway's `POST /file/segment` (0G's `UploadSegmentRequest`): the
+/// gateway checks the proof against the submitted root and hands the segment to nodes
+/// keeping its shard, `expectedReplica` copies.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GatewaySegment<'a> {
+    pub root: B256,
+    #[serde(with = "base64_bytes")]
+    pub data: Vec<u8>,
+    pub index: u64,
+    pub proof: &'a SegmentProof,
+    pub expected_replica: u64,
+}
+
 mod base64_bytes {
     use super::*;
 
@@ -99,5 +143,37 @@ mod tests {
         let info: FileInfo = serde_json::from_str(json).unwrap();
         assert_eq!((info.tx.size, info.tx.seq, info.uploaded_seg_num, info.finalized), (300, 2, 1, false));
         assert_eq!(info.tx.start_entry_index, 0);
+    }
+
+    #[test]
+    fn gateway_replies_read_0g_envelopes() {
+        let ok: GatewayReply =
+            serde_json::from_str(r#"{"code":0,"message":"Success","data":"Succeeded to upload segment"}"#).unwrap();
+        assert_eq!(ok.into_result().unwrap(), "Succeeded to upload segment");
+        let missing: GatewayReply =
+            serde_json::from_str(r#"{"code":101,"message":"File not found","data":null}"#).unwrap();
+        assert_eq!(missing.into_result(), Err((GATEWAY_FILE_NOT_FOUND, "File not found (code 101)".into())));
+        let bad: GatewayReply = serde_json::from_str(
+            r#"{"code":1,"message":"Invalid parameter","data":"Failed to validate merkle proof"}"#,
+        )
+        .unwrap();
+        assert_eq!(bad.into_result().unwrap_err().1, "Invalid parameter (code 1): Failed to validate merkle proof");
+    }
+
+    #[test]
+    fn gateway_segment_uses_0g_field_names() {
+        let proof = SegmentProof { lemma: vec![B256::repeat_byte(2)], path: vec![] };
+        let body = GatewaySegment {
+            root: B256::repeat_byte(1),
+            data: vec![1, 2],
+            index: 7,
+            proof: &proof,
+            expected_replica: 1,
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["data"], "AQI=");
+        assert_eq!(json["expectedReplica"], 1);
+        assert_eq!(json["index"], 7);
+        assert!(json["proof"]["lemma"].is_array() && json.get("txSeq").is_none());
     }
 }

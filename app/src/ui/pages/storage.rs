@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_light_client::storage::{num_segments, FileTree};
 
 use crate::format::{format_0g, short_hash};
+use crate::storage::discovery::TransferPath;
 use crate::storage::plan::Placement;
 use crate::storage::records::{self, UploadRecord};
 use crate::storage::service::{AuditCheck, Progress, Quote, StorageService};
@@ -26,23 +27,15 @@ pub fn StoragePage() -> impl IntoView {
     let service: Service = StoredValue::new_local(None);
     let status = RwSignal::new(None::<Result<String, String>>);
     let uploads = RwSignal::new(Vec::<UploadRecord>::new());
+    let path = RwSignal::new(None::<String>);
     let reload = move || reload_uploads(app, uploads);
 
     spawn_local(async move {
         let config = app.chain.network().and_then(|n| n.storage);
         match StorageService::connect(config).await {
             Ok(s) => {
-                let shards = s
-                    .nodes()
-                    .iter()
-                    .map(|n| format!("{} (shard {}/{})", host(&n.url), n.shard.shard_id, n.shard.num_shard))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let mut text = format!("Storage nodes: {shards}");
-                if !s.unreachable.is_empty() {
-                    text.push_str(&format!(". Unreachable: {}", s.unreachable.join("; ")));
-                }
-                status.set(Some(Ok(text)));
+                status.set(Some(Ok(connection_text(&s))));
+                path.set(s.path().map(|p| p.to_string()));
                 service.set_value(Some(Rc::new(s)));
             }
             Err(e) => status.set(Some(Err(e.to_string()))),
@@ -55,7 +48,11 @@ pub fn StoragePage() -> impl IntoView {
         <div class="stack">
             {move || match status.get() {
                 None => view! { <p class="muted"><Spinner />" Connecting to the storage nodes…"</p> }.into_any(),
-                Some(Ok(text)) => view! { <p class="muted" data-testid="storage-nodes">{text}</p> }.into_any(),
+                Some(Ok(text)) => view! {
+                    <p class="muted" data-testid="storage-nodes">{text}</p>
+                    <p data-testid="storage-path">{move || path.get().map(|p| format!("Transfers go {p}"))
+                        .unwrap_or_else(|| "No way to the storage nodes from this page".into())}</p>
+                }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-warn" role="alert">{e}</div> }.into_any(),
             }}
             <UploadCard service uploads reload=Callback::new(move |_| reload()) />
@@ -63,6 +60,26 @@ pub fn StoragePage() -> impl IntoView {
             <DownloadCard service />
         </div>
     }
+}
+
+/// Which nodes were chosen and how they were found, and what went wrong on the way.
+fn connection_text(s: &StorageService) -> String {
+    let shards = s
+        .nodes()
+        .iter()
+        .map(|n| format!("{} (shard {}/{})", host(&n.url), n.shard.shard_id, n.shard.num_shard))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut text = if shards.is_empty() {
+        "No storage node is reachable from this page".to_string()
+    } else {
+        format!("Storage nodes: {shards}")
+    };
+    let notes = s.notes();
+    if !notes.is_empty() {
+        text.push_str(&format!(". Left out: {}", notes.join("; ")));
+    }
+    text
 }
 
 fn reload_uploads(app: AppState, uploads: RwSignal<Vec<UploadRecord>>) {
@@ -104,7 +121,7 @@ enum Upload {
     Hashing { name: String, done: u64, total: u64 },
     Ready { source: FileSource, tree: Rc<FileTree>, quote: Result<Quote, String>, resume: Option<Box<UploadRecord>> },
     Running { name: String, root: B256, step: usize, detail: String, done: u64, total: u64 },
-    Finished { name: String, root: B256 },
+    Finished { name: String, root: B256, path: String },
 }
 
 const STEPS: [&str; 4] = ["Hash", "Pay and announce", "Nodes see it", "Upload segments"];
@@ -222,9 +239,9 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
             drop(key);
             reload.run(());
             match result {
-                Ok(()) => {
+                Ok(path) => {
                     app.toasts.success(&format!("{} is stored on 0G Storage", source.name));
-                    state.set(Upload::Finished { name: source.name.clone(), root });
+                    state.set(Upload::Finished { name: source.name.clone(), root, path: path.to_string() });
                 }
                 Err(e) => {
                     error.set(Some(e.to_string()));
@@ -292,9 +309,9 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
                         <ProgressBar done total label="Segments uploaded" />
                     </div>
                 }.into_any(),
-                Upload::Finished { name, root } => view! {
+                Upload::Finished { name, root, path } => view! {
                     <div class="tx-status" data-state="confirmed" role="status" data-testid="upload-status">
-                        {format!("{name} is stored: every segment acknowledged by the nodes that keep it. Root {root}")}
+                        {format!("{name} is stored: every segment acknowledged ({path}). Root {root}")}
                     </div>
                 }.into_any(),
             }}
@@ -367,7 +384,14 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
             let progress = |_p: Progress| {};
             match svc.download(root, size, at, &progress).await {
                 Ok(d) => {
-                    let verified = format!("{} downloaded, every segment verified against the root", name);
+                    let verified = match &d.path {
+                        TransferPath::Direct { .. } => {
+                            format!("{name} downloaded {}, every segment verified against the root", d.path)
+                        }
+                        TransferPath::Gateway { .. } => {
+                            format!("{name} downloaded {}, the whole file verified against the root", d.path)
+                        }
+                    };
                     let text = if d.faults.is_empty() {
                         verified
                     } else {
@@ -386,11 +410,15 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
         busy.set(true);
         result.set(None);
         spawn_local(async move {
-            let checks = svc.audit(root, size, at, 8).await;
-            let ok = checks.iter().filter(|c| c.failure.is_none()).count();
-            let text = format!("Audit: {ok} of {} sampled segments answered with a valid proof", checks.len());
-            result.set(Some(if ok == checks.len() { Ok(text) } else { Err(text) }));
-            audit_rows.set(checks);
+            match svc.audit(root, size, at, 8).await {
+                Ok(checks) => {
+                    let ok = checks.iter().filter(|c| c.failure.is_none()).count();
+                    let text = format!("Audit: {ok} of {} sampled segments answered with a valid proof", checks.len());
+                    result.set(Some(if ok == checks.len() { Ok(text) } else { Err(text) }));
+                    audit_rows.set(checks);
+                }
+                Err(e) => result.set(Some(Err(e.to_string()))),
+            }
             busy.set(false);
         });
     };
@@ -471,7 +499,7 @@ fn DownloadCard(service: Service) -> impl IntoView {
             match result {
                 Ok(d) => {
                     save_to_disk(&format!("{r}.bin"), &d.bytes);
-                    let mut text = format!("Downloaded {} bytes, every segment verified against {r}", d.bytes.len());
+                    let mut text = format!("Downloaded {} bytes {}, verified against {r}", d.bytes.len(), d.path);
                     if !d.faults.is_empty() {
                         text.push_str(&format!(". Skipped bad answers: {}", d.faults.join("; ")));
                     }
