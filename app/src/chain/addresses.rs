@@ -115,17 +115,23 @@ pub fn role_of(network: &Network, address: Address) -> Option<ContractRole> {
     ContractRole::ALL.into_iter().find(|r| r.address(network) == Some(address))
 }
 
-/// Addresses the user set for one network, by [`ContractRole::key`]. A role left out keeps
-/// the network's own address (or none).
+/// What the user set for one network: contract addresses by [`ContractRole::key`] and the
+/// 0G Storage indexer's URL. Anything left out keeps the network's own (or none).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct AddressOverrides(BTreeMap<String, Address>);
+#[serde(rename_all = "camelCase", default)]
+pub struct AddressOverrides {
+    contracts: BTreeMap<String, Address>,
+    indexer: Option<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{label}: {problem}")]
-pub struct AddressFieldError {
-    pub label: &'static str,
-    pub problem: AddressError,
+pub enum AddressFieldError {
+    #[error("{label}: {problem}")]
+    Address { label: &'static str, problem: AddressError },
+    #[error("0G Storage indexer: the URL must start with https:// (or http:// for a node on this computer)")]
+    IndexerUrl,
+    #[error("0G Storage indexer: set the 0G Storage Flow address too; the indexer serves that Flow's files")]
+    IndexerWithoutFlow,
 }
 
 impl AddressOverrides {
@@ -133,32 +139,58 @@ impl AddressOverrides {
     pub fn from_form<'a>(
         fields: impl IntoIterator<Item = (ContractRole, &'a str)>,
     ) -> Result<AddressOverrides, AddressFieldError> {
-        let mut set = BTreeMap::new();
+        let mut contracts = BTreeMap::new();
         for (role, text) in fields {
             if text.trim().is_empty() {
                 continue;
             }
-            let address = parse_address(text).map_err(|problem| AddressFieldError { label: role.label(), problem })?;
-            set.insert(role.key().to_string(), address);
+            let address =
+                parse_address(text).map_err(|problem| AddressFieldError::Address { label: role.label(), problem })?;
+            contracts.insert(role.key().to_string(), address);
         }
-        Ok(AddressOverrides(set))
+        Ok(AddressOverrides { contracts, indexer: None })
+    }
+
+    /// Adds the indexer URL from the form (empty: the network's own). `network` is the
+    /// network as shipped: an indexer needs a Flow, the network's or one set here.
+    pub fn with_indexer(mut self, text: &str, network: &Network) -> Result<AddressOverrides, AddressFieldError> {
+        let url = text.trim();
+        if url.is_empty() {
+            return Ok(self);
+        }
+        let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| url.starts_with(p));
+        if !(url.starts_with("https://") || local) {
+            return Err(AddressFieldError::IndexerUrl);
+        }
+        if self.get(ContractRole::Flow).is_none() && network.storage.is_none() {
+            return Err(AddressFieldError::IndexerWithoutFlow);
+        }
+        self.indexer = Some(url.trim_end_matches('/').to_string());
+        Ok(self)
     }
 
     pub fn get(&self, role: ContractRole) -> Option<Address> {
-        self.0.get(role.key()).copied()
+        self.contracts.get(role.key()).copied()
+    }
+
+    pub fn indexer(&self) -> Option<&str> {
+        self.indexer.as_deref()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.contracts.is_empty() && self.indexer.is_none()
     }
 
     /// `network` with these addresses in place of its own. Keys this version does not
     /// know (saved by a later one) are ignored.
     pub fn apply(&self, network: &mut Network) {
-        for (key, address) in &self.0 {
+        for (key, address) in &self.contracts {
             if let Some(role) = ContractRole::from_key(key) {
                 role.set(network, *address);
             }
+        }
+        if let (Some(url), Some(storage)) = (&self.indexer, network.storage.as_mut()) {
+            storage.indexer = Some(url.clone());
         }
     }
 }
@@ -218,14 +250,38 @@ mod tests {
     #[test]
     fn a_bad_address_names_its_field_and_the_problem() {
         let e = AddressOverrides::from_form([(ContractRole::Ledger, "0x1234")]).unwrap_err();
-        assert_eq!(e.label, "0G Compute ledger");
-        assert_eq!(e.problem, AddressError::Malformed);
+        assert_eq!(e, AddressFieldError::Address { label: "0G Compute ledger", problem: AddressError::Malformed });
         // One character changed in a checksummed address.
         let good = Address::repeat_byte(0xab).to_checksum(None);
         let bad = good.replacen('A', "a", 1);
         let e = AddressOverrides::from_form([(ContractRole::Staking, bad.as_str())]).unwrap_err();
-        assert_eq!(e.problem, AddressError::BadChecksum);
+        assert_eq!(e, AddressFieldError::Address { label: "Staking", problem: AddressError::BadChecksum });
         assert!(e.to_string().starts_with("Staking: "), "{e}");
+    }
+
+    #[test]
+    fn an_indexer_needs_https_and_a_flow() {
+        let mut custom = crate::chain::networks::custom_network("http://127.0.0.1:8545", "", "31337", None).unwrap();
+        let none = AddressOverrides::default();
+        assert_eq!(
+            none.clone().with_indexer("https://indexer.example", &custom),
+            Err(AddressFieldError::IndexerWithoutFlow)
+        );
+        assert_eq!(none.clone().with_indexer("http://indexer.example", &custom), Err(AddressFieldError::IndexerUrl));
+        let flow = Address::repeat_byte(0xf1);
+        let set = AddressOverrides::from_form([(ContractRole::Flow, format!("{flow:#x}").as_str())])
+            .unwrap()
+            .with_indexer(" http://127.0.0.1:6789/ ", &custom)
+            .unwrap();
+        assert_eq!(set.indexer(), Some("http://127.0.0.1:6789"));
+        set.apply(&mut custom);
+        let storage = custom.storage.unwrap();
+        assert_eq!((storage.flow, storage.indexer.as_deref()), (flow, Some("http://127.0.0.1:6789")));
+        // A public network has its own Flow: the indexer alone may be replaced.
+        let mut galileo = galileo();
+        let mine = AddressOverrides::default().with_indexer("https://my-indexer.example", &galileo).unwrap();
+        mine.apply(&mut galileo);
+        assert_eq!(galileo.storage.unwrap().indexer.as_deref(), Some("https://my-indexer.example"));
     }
 
     #[test]
@@ -234,10 +290,12 @@ mod tests {
             AddressOverrides::from_form([(ContractRole::AgentNft, "0x00000000000000000000000000000000000000a1")])
                 .unwrap();
         let json = serde_json::to_string(&overrides).unwrap();
-        assert_eq!(json, r#"{"agentNft":"0x00000000000000000000000000000000000000a1"}"#);
+        assert_eq!(json, r#"{"contracts":{"agentNft":"0x00000000000000000000000000000000000000a1"},"indexer":null}"#);
         assert_eq!(serde_json::from_str::<AddressOverrides>(&json).unwrap(), overrides);
-        let later: AddressOverrides =
-            serde_json::from_str(r#"{"somethingNew":"0x00000000000000000000000000000000000000a1"}"#).unwrap();
+        let later: AddressOverrides = serde_json::from_str(
+            r#"{"contracts":{"somethingNew":"0x00000000000000000000000000000000000000a1"},"more":1}"#,
+        )
+        .unwrap();
         let mut network = galileo();
         let before = network.clone();
         later.apply(&mut network);

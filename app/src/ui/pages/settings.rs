@@ -161,15 +161,26 @@ fn ContractAddressesCard() -> impl IntoView {
             (role, RwSignal::new(typed), fallback)
         })
         .collect();
+    let indexer = RwSignal::new(saved.indexer().unwrap_or_default().to_string());
+    let indexer_fallback = own
+        .as_ref()
+        .and_then(|n| n.storage.as_ref()?.indexer.clone())
+        .unwrap_or_else(|| "not set on this network".to_string());
     let error = RwSignal::new(None::<String>);
     let form_fields = fields.clone();
+    let shipped = own.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(id) = app.chain.network().map(|n| n.id) else {
             return error.set(Some("Connect to a network first.".into()));
         };
         let texts: Vec<(ContractRole, String)> = form_fields.iter().map(|(r, t, _)| (*r, t.get_untracked())).collect();
-        let overrides = match AddressOverrides::from_form(texts.iter().map(|(r, t)| (*r, t.as_str()))) {
+        let Some(shipped) = shipped.clone() else {
+            return error.set(Some("Connect to a network first.".into()));
+        };
+        let overrides = AddressOverrides::from_form(texts.iter().map(|(r, t)| (*r, t.as_str())))
+            .and_then(|o| o.with_indexer(&indexer.get_untracked(), &shipped));
+        let overrides = match overrides {
             Ok(o) => o,
             Err(e) => return error.set(Some(format!("{e}."))),
         };
@@ -205,6 +216,11 @@ fn ContractAddressesCard() -> impl IntoView {
                 "The contracts this network's pages use. Leave a field empty to keep the network's own (shown greyed). Before any read or transaction the app proves that code lives at the address, and says which one is missing when not."
             </p>
             <div class="grid-2">{rows}</div>
+            <div class="field">
+                <label for="addr-indexer">"0G Storage indexer"</label>
+                <input id="addr-indexer" class="mono" autocomplete="off" spellcheck="false" placeholder=indexer_fallback bind:value=indexer />
+                <span class="hint">"Where the app finds storage nodes and, when it cannot reach them, the gateway it uploads and downloads through."</span>
+            </div>
             <ErrorAlert message=error />
             <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save addresses"</button></div>
         </form>
