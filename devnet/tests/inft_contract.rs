@@ -590,7 +590,7 @@ fn clone_delegation_and_usage_authorisation() {
     nft.reverts::<ERC721IncorrectOwner>(bob.address, batch(vec![carol.address]));
     nft.reverts::<ERC7857AlreadyAuthorized>(alice.address, batch(vec![carol.address, bob.address]));
     nft.reverts::<ERC7857InvalidAuthorizedUser>(alice.address, batch(vec![Address::ZERO]));
-    let many: Vec<Address> = (1..=99u8).map(|i| Address::repeat_byte(i)).collect();
+    let many: Vec<Address> = (1..=99u8).map(Address::repeat_byte).collect();
     let logs = nft.send(alice.address, batch(many.clone()));
     assert_eq!(logs.iter().filter(|l| Authorization::decode_log_data(&l.data).is_ok()).count(), 99);
     assert_eq!(nft.users_of(token).len(), 100);

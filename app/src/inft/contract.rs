@@ -140,10 +140,10 @@ pub fn validity_proof(
 
 /// `iTransferFrom` or `iCloneFrom`, as the terms' operation says.
 pub fn handover_call(terms: &TransferTerms, proof: TransferValidityProof) -> Bytes {
-    let (from, to, tokenId, proofs) = (terms.from, terms.to, terms.token_id, vec![proof]);
+    let (from, to, token_id, proofs) = (terms.from, terms.to, terms.token_id, vec![proof]);
     match terms.operation {
-        Operation::Transfer => iTransferFromCall { from, to, tokenId, proofs }.abi_encode().into(),
-        Operation::Clone => iCloneFromCall { from, to, tokenId, proofs }.abi_encode().into(),
+        Operation::Transfer => iTransferFromCall { from, to, tokenId: token_id, proofs }.abi_encode().into(),
+        Operation::Clone => iCloneFromCall { from, to, tokenId: token_id, proofs }.abi_encode().into(),
     }
 }
 
