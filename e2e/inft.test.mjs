@@ -249,6 +249,19 @@ test('A offers the agent to B; B checks it opens, accepts; A completes the trans
   await toast(a.page, new RegExp(`Agent #${adaToken} transferred to 0x[0-9a-fA-F]{40} in block \\d+ \\(receipt verified\\)`));
   assert.deepEqual(await listedAgents(a.page), {}, 'A no longer lists it');
 
+  // Read back with 0G's reference ABI (IERC7857Metadata, IERC721), not ours: B holds it,
+  // and it holds the data the offer re-encrypted for B.
+  const offer = JSON.parse(Buffer.from(offerCode.slice('zg-agent-offer:'.length), 'base64url').toString('utf8'));
+  const reference = new Interface([
+    'function intelligentDatasOf(uint256 _tokenId) view returns (tuple(string dataDescription, bytes32 dataHash)[])',
+    'function ownerOf(uint256 tokenId) view returns (address)',
+  ]);
+  const read = async (fn) => reference.decodeFunctionResult(fn, await rpc(devnet.rpcUrl, 'eth_call', [
+    { to: devnet.contracts.agentNft, data: reference.encodeFunctionData(fn, [adaToken]) }, 'latest',
+  ]))[0];
+  assert.equal((await read('ownerOf')).toLowerCase(), bAddress.toLowerCase());
+  assert.deepEqual((await read('intelligentDatasOf')).map((d) => d.dataHash), [offer.new_data_hash]);
+
   // The same acceptance cannot be replayed: A no longer holds the agent.
   const card = await review(a.page, acceptance);
   await card.getByRole('alert').filter({ hasText: `agent #${adaToken} is held by` }).waitFor();

@@ -1,8 +1,14 @@
 //! The ERC-7857 agent NFT and its signature verifier (contracts/src/inft/), as zg-devnet
-//! deploys them, against anvil: every function, every revert path, and the events; and
+//! deploys them, against anvil: 0G's reference ABI (selectors and ERC-165 ids computed
+//! here from 0G's signatures), every function, every revert path, and the events; and
 //! that proofs signed for a transfer cannot make a clone, nor the reverse.
+//!
+//! The proofs are built here from their definition (contracts/src/inft/HandoverNonce.sol,
+//! SignatureVerifier.sol), not with the app's code.
 
 mod common;
+
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use alloy_primitives::{eip191_hash_message, keccak256, Address, Bytes, Log, LogData, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolValue};
@@ -12,52 +18,67 @@ use serde_json::{json, Value};
 
 sol! {
     struct IntelligentData { string dataDescription; bytes32 dataHash; }
-    struct AccessProof { bytes32 oldDataHash; bytes32 newDataHash; bytes nonce; bytes encryptedPubKey; bytes proof; }
-    struct OwnershipProof { uint8 oracleType; bytes32 oldDataHash; bytes32 newDataHash; bytes sealedKey; bytes encryptedPubKey; bytes nonce; bytes proof; }
-    struct TransferValidityProof { AccessProof accessProof; OwnershipProof ownershipProof; address from; address to; uint256 tokenId; uint256 deadline; }
+    struct AccessProof { bytes32 dataHash; bytes targetPubkey; bytes nonce; bytes proof; }
+    struct OwnershipProof { uint8 oracleType; bytes32 dataHash; bytes sealedKey; bytes targetPubkey; bytes nonce; bytes proof; }
+    struct TransferValidityProof { AccessProof accessProof; OwnershipProof ownershipProof; }
 
     function mint(IntelligentData[] datas, address to, bytes[] sealedKeys) returns (uint256);
     function update(uint256 tokenId, IntelligentData[] newDatas, bytes[] sealedKeys);
     function iTransferFrom(address from, address to, uint256 tokenId, TransferValidityProof[] proofs);
     function iCloneFrom(address from, address to, uint256 tokenId, TransferValidityProof[] proofs) returns (uint256);
     function authorizeUsage(uint256 tokenId, address user);
+    function batchAuthorizeUsage(uint256 tokenId, address[] users);
     function revokeAuthorization(uint256 tokenId, address user);
+    function clearAuthorizedUsers(uint256 tokenId);
     function authorizedUsersOf(uint256 tokenId) returns (address[]);
     function delegateAccess(address assistant);
     function getDelegateAccess(address user) returns (address);
-    function intelligentDataOf(uint256 tokenId) returns (IntelligentData[]);
+    function intelligentDatasOf(uint256 tokenId) returns (IntelligentData[]);
+    function verifier() returns (address);
     function ownerOf(uint256 tokenId) returns (address);
     function transferFrom(address from, address to, uint256 tokenId);
     function supportsInterface(bytes4 id) returns (bool);
     function TRANSFER_OPERATION() returns (bytes32);
     function CLONE_OPERATION() returns (bytes32);
 
+    event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
     event Minted(uint256 indexed tokenId, address indexed creator, address indexed owner, bytes32[] dataHashes, string[] dataDescriptions);
     event Updated(uint256 indexed tokenId, IntelligentData[] oldDatas, IntelligentData[] newDatas);
-    event Transferred(uint256 tokenId, address indexed from, address indexed to);
     event Cloned(uint256 indexed tokenId, uint256 indexed newTokenId, address from, address to);
     event PublishedSealedKey(address indexed to, uint256 indexed tokenId, bytes[] sealedKeys);
     event Authorization(address indexed from, address indexed to, uint256 indexed tokenId);
     event AuthorizationRevoked(address indexed from, address indexed to, uint256 indexed tokenId);
+    event AuthorizedUsersCleared(address indexed owner, uint256 indexed tokenId);
     event DelegateAccess(address indexed user, address indexed assistant);
 
+    error ERC7857EmptyProof();
+    error ERC7857ProofCountMismatch();
+    error ERC7857DataHashMismatch();
+    error ERC7857AccessAssistantMismatch();
+    error ERC7857WantedReceiverMismatch();
+    error ERC7857TargetPubkeyMismatch();
+    error ERC7857InvalidAuthorizedUser(address user);
+    error ERC7857TooManyAuthorizedUsers();
+    error ERC7857AlreadyAuthorized();
+    error ERC7857NotAuthorized();
     error ERC7857EmptyData();
     error ERC7857KeyCountMismatch(uint256 datas, uint256 sealedKeys);
-    error ERC7857ProofCountMismatch(uint256 datas, uint256 proofs);
-    error ERC7857DataHashMismatch(uint256 index);
-    error ERC7857WrongParties(uint256 index);
-    error ERC7857AccessAssistantMismatch(address signer, address receiver);
-    error ERC7857NotOwner(address caller, uint256 tokenId);
     error ERC7857UseITransferFrom();
-    error ERC7857AlreadyAuthorized(address user);
-    error ERC7857NotAuthorized(address user);
-    error ERC7857InvalidUser(address user);
+    error ERC7857NoUsers();
     error ERC7857WrongOperation(uint256 index, bytes32 expected);
+    error ERC7857WrongParties(uint256 index);
+    error ERC721NonexistentToken(uint256 tokenId);
+    error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
+    error ERC721InvalidSender(address sender);
+    error ERC721InvalidReceiver(address receiver);
     error ERC721InsufficientApproval(address operator, uint256 tokenId);
-    error ProofExpired(uint256 deadline);
-    error HashesDisagree();
-    error PublicKeyDisagrees();
     error WrongOracleType(uint8 oracleType);
+    error HashesDisagree();
+    error MalformedNonce();
+    error NoncesDisagree();
+    error NotForThisContract(uint256 chainId, address nft);
+    error ProofExpired(uint256 deadline);
+    error SealedKeyDisagrees();
     error BadSignature();
     error NotSignedByHolder(address signer, address holder);
     error NonceReused(address signer, bytes nonce);
@@ -73,13 +94,16 @@ const KEYS: [&str; 3] = [
 struct Party {
     key: SigningKey,
     address: Address,
+    /// The 64-byte public key (x ‖ y): 0G's `targetPubkey` for "this account's own key".
+    pubkey: Bytes,
 }
 
 fn party(i: usize) -> Party {
     let key = SigningKey::from_slice(&hex(KEYS[i])).unwrap();
     let point = key.verifying_key().to_encoded_point(false);
-    let address = Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..]);
-    Party { key, address }
+    let pubkey = Bytes::copy_from_slice(&point.as_bytes()[1..]);
+    let address = Address::from_slice(&keccak256(&pubkey)[12..]);
+    Party { key, address, pubkey }
 }
 
 fn hex(s: &str) -> Vec<u8> {
@@ -94,21 +118,95 @@ fn to_hex(bytes: &[u8]) -> String {
     s
 }
 
-/// What the tags in every proof nonce are keccak256 of (AgentNFT's TRANSFER_OPERATION and
-/// CLONE_OPERATION).
+/// What the operation tags leading every proof nonce are keccak256 of (AgentNFT's
+/// TRANSFER_OPERATION and CLONE_OPERATION).
 const TRANSFER: &str = "zg-console/inft/op/transfer";
 const CLONE: &str = "zg-console/inft/op/clone";
 
-/// A proof nonce signed for `op`: its tag, then `unique` (the client uses 32 random bytes).
-fn tagged(op: &str, unique: &[u8]) -> Vec<u8> {
-    [keccak256(op).as_slice(), unique].concat()
-}
-
-/// EIP-191 signature over a 32-byte digest, as a wallet's personal_sign gives it.
+/// personal_sign of the digest's 66-character hex string, as 0G's Verifier recovers it.
 fn sign(key: &SigningKey, digest: B256) -> Bytes {
-    let hash = eip191_hash_message(digest);
+    let hash = eip191_hash_message(to_hex(digest.as_slice()));
     let (sig, recovery) = key.sign_prehash_recoverable(hash.as_slice()).unwrap();
     [sig.to_bytes().as_slice(), &[27 + recovery.to_byte()]].concat().into()
+}
+
+/// A fresh salt per proof, so no two proofs share a nonce unless a test says so.
+fn salt() -> B256 {
+    static NEXT: AtomicU8 = AtomicU8::new(1);
+    B256::repeat_byte(NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// One handover as both parties sign it; tests change a field, then `proof()` signs.
+#[derive(Clone)]
+struct Handover<'a> {
+    /// The operation the holder signed for, and the one the receiver signed for.
+    op: &'static str,
+    access_op: &'static str,
+    chain_id: u64,
+    nft: Address,
+    token: U256,
+    from: Address,
+    to: Address,
+    data_hash: B256,
+    new_data_hash: B256,
+    sealed_key: Bytes,
+    /// The ownership proof's `targetPubkey` and the access proof's (the wanted key).
+    target_pubkey: Bytes,
+    wanted_key: Bytes,
+    deadline: U256,
+    owner_salt: B256,
+    access_salt: B256,
+    holder: &'a SigningKey,
+    signer: &'a SigningKey,
+}
+
+impl Handover<'_> {
+    /// `abi.encode(Handover)` (HandoverNonce.sol).
+    fn nonce(&self, op: &str, salt: B256) -> Bytes {
+        (
+            keccak256(op),
+            U256::from(self.chain_id),
+            self.nft,
+            self.token,
+            self.from,
+            self.to,
+            self.new_data_hash,
+            keccak256(&self.sealed_key),
+            self.deadline,
+            salt,
+        )
+            .abi_encode()
+            .into()
+    }
+
+    fn proof(&self) -> TransferValidityProof {
+        let owner_nonce = self.nonce(self.op, self.owner_salt);
+        let access_nonce = self.nonce(self.access_op, self.access_salt);
+        self.signed(owner_nonce, access_nonce)
+    }
+
+    /// The proof with these nonces, each signed by its party as 0G's Verifier hashes it.
+    fn signed(&self, owner_nonce: Bytes, access_nonce: Bytes) -> TransferValidityProof {
+        let access = keccak256([self.data_hash.as_slice(), &self.wanted_key, &access_nonce].concat());
+        let ownership =
+            keccak256([self.data_hash.as_slice(), &self.sealed_key, &self.target_pubkey, &owner_nonce].concat());
+        TransferValidityProof {
+            accessProof: AccessProof {
+                dataHash: self.data_hash,
+                targetPubkey: self.wanted_key.clone(),
+                nonce: access_nonce,
+                proof: sign(self.signer, access),
+            },
+            ownershipProof: OwnershipProof {
+                oracleType: 2,
+                dataHash: self.data_hash,
+                sealedKey: self.sealed_key.clone(),
+                targetPubkey: self.target_pubkey.clone(),
+                nonce: owner_nonce,
+                proof: sign(self.holder, ownership),
+            },
+        }
+    }
 }
 
 struct Nft<'a> {
@@ -155,7 +253,7 @@ impl Nft<'_> {
     /// The revert the call would hit, which must be `E`.
     fn reverts<E: SolError>(&self, from: Address, data: Vec<u8>) -> E {
         let err = self.call(from, data).expect_err("the call should revert");
-        E::abi_decode(&err).unwrap_or_else(|_| panic!("expected {}, got 0x{}", E::SIGNATURE, to_hex(&err)))
+        E::abi_decode(&err).unwrap_or_else(|_| panic!("expected {}, got {}", E::SIGNATURE, to_hex(&err)))
     }
 
     fn mint(&self, owner: &Party, hashes: &[B256]) -> U256 {
@@ -170,12 +268,13 @@ impl Nft<'_> {
     }
 
     fn data_of(&self, token: U256) -> Vec<IntelligentData> {
-        let out = self.call(Address::ZERO, intelligentDataOfCall { tokenId: token }.abi_encode()).unwrap();
+        let out = self.call(Address::ZERO, intelligentDatasOfCall { tokenId: token }.abi_encode()).unwrap();
         <Vec<IntelligentData>>::abi_decode(&out).unwrap()
     }
 
-    fn chain_id(&self) -> U256 {
-        U256::from(31337)
+    fn users_of(&self, token: U256) -> Vec<Address> {
+        let out = self.call(Address::ZERO, authorizedUsersOfCall { tokenId: token }.abi_encode()).unwrap();
+        <Vec<Address>>::abi_decode(&out).unwrap()
     }
 
     fn deadline(&self) -> U256 {
@@ -184,82 +283,34 @@ impl Nft<'_> {
             + U256::from(600)
     }
 
-    /// A transfer proof for one data item, signed by `holder` and `signer` (the receiver
-    /// or its assistant), with this nonce for both.
-    #[allow(clippy::too_many_arguments)]
-    fn proof(
+    /// An honest handover of `token` (one data item, `old` → `new`) from `holder` to
+    /// `receiver`, who signs the access proof itself, sealed to its own key.
+    fn handover<'k>(
         &self,
+        op: &'static str,
         token: U256,
-        holder: &Party,
-        to: Address,
-        signer: &Party,
-        old: B256,
-        new: B256,
-        nonce: &[u8],
-        deadline: U256,
-    ) -> TransferValidityProof {
-        self.proof_with_nonces(token, holder, to, signer, old, new, (nonce, nonce), deadline)
-    }
-
-    /// [`Self::proof`] with the holder's and the receiver's nonces: (ownership, access).
-    #[allow(clippy::too_many_arguments)]
-    fn proof_with_nonces(
-        &self,
-        token: U256,
-        holder: &Party,
-        to: Address,
-        signer: &Party,
-        old: B256,
-        new: B256,
-        (owner_nonce, access_nonce): (&[u8], &[u8]),
-        deadline: U256,
-    ) -> TransferValidityProof {
-        let sealed: Bytes = [b"sealed-for-".as_slice(), to.as_slice()].concat().into();
-        let pubkey: Bytes = vec![2u8; 33].into();
-        let owner_nonce: Bytes = owner_nonce.to_vec().into();
-        let access_nonce: Bytes = access_nonce.to_vec().into();
-        let digest = |typehash: &str, nonce: &Bytes| {
-            keccak256(
-                (
-                    keccak256(typehash),
-                    self.chain_id(),
-                    self.address,
-                    token,
-                    holder.address,
-                    to,
-                    old,
-                    new,
-                    keccak256(&sealed),
-                    keccak256(&pubkey),
-                    keccak256(nonce),
-                    deadline,
-                )
-                    .abi_encode(),
-            )
-        };
-        let access_sig = sign(&signer.key, digest("zg-console/inft/access-proof/v1", &access_nonce));
-        let owner_sig = sign(&holder.key, digest("zg-console/inft/ownership-proof/v1", &owner_nonce));
-        TransferValidityProof {
-            accessProof: AccessProof {
-                oldDataHash: old,
-                newDataHash: new,
-                nonce: access_nonce,
-                encryptedPubKey: pubkey.clone(),
-                proof: access_sig,
-            },
-            ownershipProof: OwnershipProof {
-                oracleType: 2,
-                oldDataHash: old,
-                newDataHash: new,
-                sealedKey: sealed,
-                encryptedPubKey: pubkey,
-                nonce: owner_nonce,
-                proof: owner_sig,
-            },
+        holder: &'k Party,
+        receiver: &'k Party,
+        (old, new): (B256, B256),
+    ) -> Handover<'k> {
+        Handover {
+            op,
+            access_op: op,
+            chain_id: 31337,
+            nft: self.address,
+            token,
             from: holder.address,
-            to,
-            tokenId: token,
-            deadline,
+            to: receiver.address,
+            data_hash: old,
+            new_data_hash: new,
+            sealed_key: [b"sealed-for-".as_slice(), receiver.address.as_slice()].concat().into(),
+            target_pubkey: receiver.pubkey.clone(),
+            wanted_key: Bytes::new(),
+            deadline: self.deadline(),
+            owner_salt: salt(),
+            access_salt: salt(),
+            holder: &holder.key,
+            signer: &receiver.key,
         }
     }
 }
@@ -273,42 +324,51 @@ fn nft(devnet: &Devnet) -> Nft<'_> {
     }
 }
 
+/// An ERC-165 id from 0G's reference signatures: the XOR of the interface's own selectors.
+fn interface_id(signatures: &[&str]) -> [u8; 4] {
+    signatures.iter().fold([0u8; 4], |mut id, sig| {
+        for (b, s) in id.iter_mut().zip(&keccak256(sig)[..4]) {
+            *b ^= s;
+        }
+        id
+    })
+}
+
 #[test]
-fn mint_update_and_plain_transfers() {
+fn mint_update_reads_and_plain_transfers() {
     let devnet = Devnet::start();
     let nft = nft(&devnet);
     let (alice, bob) = (party(0), party(1));
-    assert_ne!(nft.verifier, Address::ZERO);
+    let verifier = Address::abi_decode(&nft.call(Address::ZERO, verifierCall {}.abi_encode()).unwrap()).unwrap();
+    assert_eq!(verifier, nft.verifier);
+    assert_ne!(verifier, Address::ZERO);
 
     let h1 = B256::repeat_byte(0x11);
     let token = nft.mint(&alice, &[h1]);
     assert_eq!(nft.owner_of(token), alice.address);
     assert_eq!(nft.data_of(token)[0].dataHash, h1);
+    let missing = intelligentDatasOfCall { tokenId: U256::from(999) }.abi_encode();
+    assert_eq!(nft.reverts::<ERC721NonexistentToken>(alice.address, missing).tokenId, U256::from(999));
 
-    // Mint with its events: Minted names creator and owner, the sealed key is published.
+    // Mint with its events: Minted names creator and owner, 0G's Updated goes from no data
+    // to the new data, the sealed key is published.
+    let item = IntelligentData { dataDescription: "memory".into(), dataHash: h1 };
     let logs = nft.send(
         alice.address,
-        mintCall {
-            datas: vec![IntelligentData { dataDescription: "memory".into(), dataHash: h1 }],
-            to: bob.address,
-            sealedKeys: vec![Bytes::from_static(b"k")],
-        }
-        .abi_encode(),
+        mintCall { datas: vec![item.clone()], to: bob.address, sealedKeys: vec![Bytes::from_static(b"k")] }
+            .abi_encode(),
     );
     let minted = logs.iter().find_map(|l| Minted::decode_log_data(&l.data).ok()).unwrap();
     assert_eq!((minted.creator, minted.owner), (alice.address, bob.address));
     assert_eq!(minted.dataDescriptions, vec!["memory".to_string()]);
+    let updated = logs.iter().find_map(|l| Updated::decode_log_data(&l.data).ok()).unwrap();
+    assert_eq!((updated.tokenId, updated.oldDatas.len(), updated.newDatas[0].dataHash), (minted.tokenId, 0, h1));
     let published = logs.iter().find_map(|l| PublishedSealedKey::decode_log_data(&l.data).ok()).unwrap();
     assert_eq!((published.to, published.sealedKeys.clone()), (bob.address, vec![Bytes::from_static(b"k")]));
 
     let empty = mintCall { datas: vec![], to: alice.address, sealedKeys: vec![] }.abi_encode();
     nft.reverts::<ERC7857EmptyData>(alice.address, empty);
-    let mismatch = mintCall {
-        datas: vec![IntelligentData { dataDescription: "x".into(), dataHash: h1 }],
-        to: alice.address,
-        sealedKeys: vec![],
-    }
-    .abi_encode();
+    let mismatch = mintCall { datas: vec![item], to: alice.address, sealedKeys: vec![] }.abi_encode();
     assert_eq!(nft.reverts::<ERC7857KeyCountMismatch>(alice.address, mismatch).sealedKeys, U256::ZERO);
 
     // Update: the holder only.
@@ -319,7 +379,8 @@ fn mint_update_and_plain_transfers() {
         sealedKeys: vec![Bytes::from_static(b"k2")],
     }
     .abi_encode();
-    assert_eq!(nft.reverts::<ERC7857NotOwner>(bob.address, update.clone()).caller, bob.address);
+    let e = nft.reverts::<ERC721IncorrectOwner>(bob.address, update.clone());
+    assert_eq!((e.sender, e.owner), (bob.address, alice.address));
     let logs = nft.send(alice.address, update);
     let updated = logs.iter().find_map(|l| Updated::decode_log_data(&l.data).ok()).unwrap();
     assert_eq!((updated.oldDatas[0].dataHash, updated.newDatas[0].dataHash), (h1, h2));
@@ -331,13 +392,35 @@ fn mint_update_and_plain_transfers() {
     let plain = transferFromCall { from: alice.address, to: bob.address, tokenId: token }.abi_encode();
     nft.reverts::<ERC7857UseITransferFrom>(alice.address, plain);
 
-    let id = |sig: &str| <[u8; 4]>::try_from(&keccak256(sig)[..4]).unwrap();
+    // ERC-165: ERC-721, and 0G's four interfaces by the ids their signatures give.
+    let proofs = "((bytes32,bytes,bytes,bytes),(uint8,bytes32,bytes,bytes,bytes,bytes))[]";
+    let i_transfer = format!("iTransferFrom(address,address,uint256,{proofs})");
+    let i_clone = format!("iCloneFrom(address,address,uint256,{proofs})");
+    let ids = [
+        (
+            "IERC7857",
+            interface_id(&["verifier()", &i_transfer, "delegateAccess(address)", "getDelegateAccess(address)"]),
+        ),
+        ("IERC7857Metadata", interface_id(&["intelligentDatasOf(uint256)"])),
+        ("IERC7857Cloneable", interface_id(&[&i_clone])),
+        (
+            "IERC7857Authorize",
+            interface_id(&[
+                "authorizeUsage(uint256,address)",
+                "revokeAuthorization(uint256,address)",
+                "authorizedUsersOf(uint256)",
+            ]),
+        ),
+        ("ERC-721", [0x80, 0xac, 0x58, 0xcd]),
+    ];
     let supports = |iface: [u8; 4]| {
         bool::abi_decode(&nft.call(Address::ZERO, supportsInterfaceCall { id: iface.into() }.abi_encode()).unwrap())
             .unwrap()
     };
-    assert!(supports([0x80, 0xac, 0x58, 0xcd]), "ERC-721");
-    assert!(!supports(id("nothing()")));
+    for (name, id) in ids {
+        assert!(supports(id), "{name}");
+    }
+    assert!(!supports(interface_id(&["nothing()"])));
 }
 
 #[test]
@@ -345,81 +428,111 @@ fn proven_transfer_moves_token_data_and_keys_and_refuses_every_bad_proof() {
     let devnet = Devnet::start();
     let nft = nft(&devnet);
     let (alice, bob, carol) = (party(0), party(1), party(2));
-    let old = B256::repeat_byte(0x01);
-    let new = B256::repeat_byte(0x02);
+    let (old, new) = (B256::repeat_byte(0x01), B256::repeat_byte(0x02));
     let token = nft.mint(&alice, &[old]);
-    let deadline = nft.deadline();
-    let call = |proof: TransferValidityProof, from: Address| {
-        iTransferFromCall { from, to: bob.address, tokenId: token, proofs: vec![proof] }.abi_encode()
+    let good = nft.handover(TRANSFER, token, &alice, &bob, (old, new));
+    let call = |h: &Handover| {
+        iTransferFromCall { from: h.from, to: h.to, tokenId: token, proofs: vec![h.proof()] }.abi_encode()
     };
-    let n1 = tagged(TRANSFER, b"n1");
 
-    // Every way to get it wrong, none of which moves the token.
-    let good = nft.proof(token, &alice, bob.address, &bob, old, new, &n1, deadline);
-    assert_eq!(
-        nft.reverts::<ERC721InsufficientApproval>(carol.address, call(good.clone(), alice.address)).operator,
-        carol.address
-    );
-    let by_carol = nft.proof(token, &alice, bob.address, &carol, old, new, &n1, deadline);
-    let e = nft.reverts::<ERC7857AccessAssistantMismatch>(alice.address, call(by_carol, alice.address));
-    assert_eq!((e.signer, e.receiver), (carol.address, bob.address));
-    let holder_forged = nft.proof(token, &carol, bob.address, &bob, old, new, &n1, deadline);
-    nft.reverts::<ERC7857WrongParties>(alice.address, call(holder_forged.clone(), alice.address));
-    let mut not_holder = holder_forged;
-    not_holder.from = alice.address; // claims alice, signed by carol over a digest naming carol
-    let e = nft.reverts::<NotSignedByHolder>(alice.address, call(not_holder, alice.address));
-    assert_eq!(e.holder, alice.address);
-    assert_ne!(e.signer, alice.address);
-    let stale_hash = nft.proof(token, &alice, bob.address, &bob, B256::repeat_byte(9), new, &n1, deadline);
-    nft.reverts::<ERC7857DataHashMismatch>(alice.address, call(stale_hash, alice.address));
-    let expired = nft.proof(token, &alice, bob.address, &bob, old, new, &n1, U256::from(1));
-    nft.reverts::<ProofExpired>(alice.address, call(expired, alice.address));
-    let mut disagree = good.clone();
-    disagree.ownershipProof.newDataHash = B256::repeat_byte(7);
-    nft.reverts::<HashesDisagree>(alice.address, call(disagree, alice.address));
-    let mut other_key = good.clone();
-    other_key.ownershipProof.encryptedPubKey = vec![3u8; 33].into();
-    nft.reverts::<PublicKeyDisagrees>(alice.address, call(other_key, alice.address));
-    let mut tee = good.clone();
-    tee.ownershipProof.oracleType = 0;
-    nft.reverts::<WrongOracleType>(alice.address, call(tee, alice.address));
-    let mut garbage = good.clone();
-    garbage.accessProof.proof = vec![1u8; 65].into();
-    nft.reverts::<BadSignature>(alice.address, call(garbage, alice.address));
-    let mut swapped_sealed_key = good.clone();
-    swapped_sealed_key.ownershipProof.sealedKey = Bytes::from_static(b"another key");
-    nft.reverts::<NotSignedByHolder>(alice.address, call(swapped_sealed_key, alice.address));
+    // Every way to get it wrong, none of which moves the token. The NFT's own checks:
+    let e = nft.reverts::<ERC721InsufficientApproval>(carol.address, call(&good));
+    assert_eq!(e.operator, carol.address);
+    let not_holder = iTransferFromCall { from: carol.address, to: bob.address, tokenId: token, proofs: vec![] };
+    assert_eq!(nft.reverts::<ERC721InvalidSender>(carol.address, not_holder.abi_encode()).sender, carol.address);
+    let nowhere = iTransferFromCall { from: alice.address, to: Address::ZERO, tokenId: token, proofs: vec![] };
+    nft.reverts::<ERC721InvalidReceiver>(alice.address, nowhere.abi_encode());
+    let none = iTransferFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![] };
+    nft.reverts::<ERC7857EmptyProof>(alice.address, none.abi_encode());
     let two = iTransferFromCall {
         from: alice.address,
         to: bob.address,
         tokenId: token,
-        proofs: vec![good.clone(), good.clone()],
+        proofs: vec![good.proof(), good.proof()],
     };
     nft.reverts::<ERC7857ProofCountMismatch>(alice.address, two.abi_encode());
+    // … on what the verifier vouched for (0G's rules) …
+    let by_carol = Handover { signer: &carol.key, ..good.clone() };
+    nft.reverts::<ERC7857AccessAssistantMismatch>(alice.address, call(&by_carol));
+    let stale = Handover { data_hash: B256::repeat_byte(9), ..good.clone() };
+    nft.reverts::<ERC7857DataHashMismatch>(alice.address, call(&stale));
+    let sealed_to_carol = Handover { target_pubkey: carol.pubkey.clone(), ..good.clone() };
+    nft.reverts::<ERC7857WantedReceiverMismatch>(alice.address, call(&sealed_to_carol));
+    let wanted_other = Handover { wanted_key: carol.pubkey.clone(), ..good.clone() };
+    nft.reverts::<ERC7857TargetPubkeyMismatch>(alice.address, call(&wanted_other));
+    // … and on the terms both signed: carol signs as the holder, naming herself.
+    let carol_as_holder = Handover { from: carol.address, holder: &carol.key, ..good.clone() };
+    let sent_for_alice = iTransferFromCall {
+        from: alice.address,
+        to: bob.address,
+        tokenId: token,
+        proofs: vec![carol_as_holder.proof()],
+    };
+    assert_eq!(nft.reverts::<ERC7857WrongParties>(alice.address, sent_for_alice.abi_encode()).index, U256::ZERO);
+
+    // The verifier's checks.
+    let forged_holder = Handover { holder: &carol.key, ..good.clone() };
+    let e = nft.reverts::<NotSignedByHolder>(alice.address, call(&forged_holder));
+    assert_eq!((e.signer, e.holder), (carol.address, alice.address));
+    let expired = Handover { deadline: U256::from(1), ..good.clone() };
+    assert_eq!(nft.reverts::<ProofExpired>(alice.address, call(&expired)).deadline, U256::from(1));
+    for elsewhere in [Handover { chain_id: 1, ..good.clone() }, Handover { nft: carol.address, ..good.clone() }] {
+        nft.reverts::<NotForThisContract>(alice.address, call(&elsewhere));
+    }
+    let mut disagree = good.proof();
+    disagree.ownershipProof.dataHash = B256::repeat_byte(7);
+    let one = |p: TransferValidityProof| {
+        iTransferFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![p] }.abi_encode()
+    };
+    nft.reverts::<HashesDisagree>(alice.address, one(disagree));
+    let mut tee = good.proof();
+    tee.ownershipProof.oracleType = 0;
+    assert_eq!(nft.reverts::<WrongOracleType>(alice.address, one(tee)).oracleType, 0);
+    let mut garbage = good.proof();
+    garbage.accessProof.proof = vec![1u8; 65].into();
+    nft.reverts::<BadSignature>(alice.address, one(garbage));
+    // The holder publishes another key than the receiver tried: its hash is in both nonces.
+    let mut swapped = good.proof();
+    swapped.ownershipProof.sealedKey = Bytes::from_static(b"another key");
+    nft.reverts::<SealedKeyDisagrees>(alice.address, one(swapped));
+    // Nonces that are no handover, or two handovers.
+    let short = good.signed(good.nonce(TRANSFER, salt())[..288].to_vec().into(), good.nonce(TRANSFER, salt()));
+    nft.reverts::<MalformedNonce>(alice.address, one(short));
+    let other_data = Handover { new_data_hash: B256::repeat_byte(8), ..good.clone() };
+    let split = good.signed(good.nonce(TRANSFER, salt()), other_data.nonce(TRANSFER, salt()));
+    nft.reverts::<NoncesDisagree>(alice.address, one(split));
     assert_eq!(nft.owner_of(token), alice.address);
 
     // Usage rights granted by alice must not survive the transfer.
     nft.send(alice.address, authorizeUsageCall { tokenId: token, user: carol.address }.abi_encode());
 
-    let logs = nft.send(alice.address, call(good.clone(), alice.address));
+    let proof = good.proof();
+    let logs = nft.send(alice.address, one(proof.clone()));
     assert_eq!(nft.owner_of(token), bob.address);
     assert_eq!(nft.data_of(token)[0].dataHash, new);
     let published = logs.iter().find_map(|l| PublishedSealedKey::decode_log_data(&l.data).ok()).unwrap();
-    assert_eq!(published.to, bob.address);
-    assert_eq!(published.sealedKeys[0], good.ownershipProof.sealedKey);
-    let moved = logs.iter().find_map(|l| Transferred::decode_log_data(&l.data).ok()).unwrap();
-    assert_eq!((moved.from, moved.to), (alice.address, bob.address));
-    let users = nft.call(Address::ZERO, authorizedUsersOfCall { tokenId: token }.abi_encode()).unwrap();
-    assert!(<Vec<Address>>::abi_decode(&users).unwrap().is_empty());
+    assert_eq!((published.to, published.tokenId), (bob.address, token));
+    assert_eq!(published.sealedKeys, vec![good.sealed_key.clone()]);
+    let updated = logs.iter().find_map(|l| Updated::decode_log_data(&l.data).ok()).unwrap();
+    assert_eq!((updated.oldDatas[0].dataHash, updated.newDatas[0].dataHash), (old, new));
+    let moved = logs.iter().find_map(|l| Transfer::decode_log_data(&l.data).ok()).unwrap();
+    assert_eq!((moved.from, moved.to, moved.tokenId), (alice.address, bob.address, token));
+    assert!(nft.users_of(token).is_empty());
 
-    // Back to alice with fresh nonces; then alice's first proofs, whose hashes fit again,
-    // are refused as replays.
-    let back = nft.proof(token, &bob, alice.address, &alice, new, old, &tagged(TRANSFER, b"n2"), deadline);
-    let home = iTransferFromCall { from: bob.address, to: alice.address, tokenId: token, proofs: vec![back] };
+    // Back to alice through 0G's other key rule: the wanted key (signed by alice) equals
+    // the key sealed to, here her compressed key rather than her account's 64-byte key.
+    let compressed: Bytes = alice.key.verifying_key().to_encoded_point(true).as_bytes().to_vec().into();
+    let back = Handover {
+        target_pubkey: compressed.clone(),
+        wanted_key: compressed,
+        ..nft.handover(TRANSFER, token, &bob, &alice, (new, old))
+    };
+    let home = iTransferFromCall { from: bob.address, to: alice.address, tokenId: token, proofs: vec![back.proof()] };
     nft.send(bob.address, home.abi_encode());
     assert_eq!(nft.owner_of(token), alice.address);
     assert_eq!(nft.data_of(token)[0].dataHash, old);
-    let e = nft.reverts::<NonceReused>(alice.address, call(good, alice.address));
+    // Alice's first proof fits the token's data again, but its nonces were used.
+    let e = nft.reverts::<NonceReused>(alice.address, one(proof));
     assert_eq!(e.signer, alice.address);
 }
 
@@ -428,10 +541,8 @@ fn clone_delegation_and_usage_authorisation() {
     let devnet = Devnet::start();
     let nft = nft(&devnet);
     let (alice, bob, carol) = (party(0), party(1), party(2));
-    let old = B256::repeat_byte(0x31);
-    let new = B256::repeat_byte(0x32);
+    let (old, new) = (B256::repeat_byte(0x31), B256::repeat_byte(0x32));
     let token = nft.mint(&alice, &[old]);
-    let deadline = nft.deadline();
 
     // bob delegates access checks to carol: a proof signed by carol now stands for bob.
     let logs = nft.send(bob.address, delegateAccessCall { assistant: carol.address }.abi_encode());
@@ -440,36 +551,56 @@ fn clone_delegation_and_usage_authorisation() {
     let got = nft.call(Address::ZERO, getDelegateAccessCall { user: bob.address }.abi_encode()).unwrap();
     assert_eq!(Address::abi_decode(&got).unwrap(), carol.address);
 
-    let proof = nft.proof(token, &alice, bob.address, &carol, old, new, &tagged(CLONE, b"c1"), deadline);
-    let clone = iCloneFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![proof] };
+    let h = Handover { signer: &carol.key, ..nft.handover(CLONE, token, &alice, &bob, (old, new)) };
+    let clone = iCloneFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![h.proof()] };
     let logs = nft.send(alice.address, clone.abi_encode());
     let cloned = logs.iter().find_map(|l| Cloned::decode_log_data(&l.data).ok()).unwrap();
-    assert_eq!(cloned.tokenId, token);
+    assert_eq!((cloned.tokenId, cloned.from, cloned.to), (token, alice.address, bob.address));
+    let minted = logs.iter().find_map(|l| Minted::decode_log_data(&l.data).ok()).unwrap();
+    assert_eq!((minted.tokenId, minted.creator, minted.owner), (cloned.newTokenId, alice.address, bob.address));
+    let published = logs.iter().find_map(|l| PublishedSealedKey::decode_log_data(&l.data).ok()).unwrap();
+    assert_eq!((published.to, published.tokenId), (bob.address, cloned.newTokenId));
     assert_eq!(nft.owner_of(cloned.newTokenId), bob.address);
     assert_eq!(nft.data_of(cloned.newTokenId)[0].dataHash, new);
     assert_eq!(nft.owner_of(token), alice.address, "the original stays");
     assert_eq!(nft.data_of(token)[0].dataHash, old);
 
-    // Usage authorisation: holder only, no duplicates, revocable, listed.
+    // Usage authorisation, with 0G's errors: holder only, no zero address, no duplicates,
+    // revocable, listed; the batch forms of 0G's AgentNFT; at most 100 users.
     let auth = |user: Address| authorizeUsageCall { tokenId: token, user }.abi_encode();
-    assert_eq!(nft.reverts::<ERC7857NotOwner>(bob.address, auth(carol.address)).caller, bob.address);
-    nft.reverts::<ERC7857InvalidUser>(alice.address, auth(Address::ZERO));
+    let e = nft.reverts::<ERC721IncorrectOwner>(bob.address, auth(carol.address));
+    assert_eq!((e.sender, e.owner), (bob.address, alice.address));
+    nft.reverts::<ERC7857InvalidAuthorizedUser>(alice.address, auth(Address::ZERO));
     let logs = nft.send(alice.address, auth(carol.address));
     let a = logs.iter().find_map(|l| Authorization::decode_log_data(&l.data).ok()).unwrap();
     assert_eq!((a.from, a.to, a.tokenId), (alice.address, carol.address, token));
     nft.reverts::<ERC7857AlreadyAuthorized>(alice.address, auth(carol.address));
     nft.send(alice.address, auth(bob.address));
-    let list = |t: U256| {
-        <Vec<Address>>::abi_decode(&nft.call(Address::ZERO, authorizedUsersOfCall { tokenId: t }.abi_encode()).unwrap())
-            .unwrap()
-    };
-    assert_eq!(list(token), vec![carol.address, bob.address]);
+    assert_eq!(nft.users_of(token), vec![carol.address, bob.address]);
     let revoke = |user: Address| revokeAuthorizationCall { tokenId: token, user }.abi_encode();
-    nft.reverts::<ERC7857NotOwner>(carol.address, revoke(carol.address));
+    assert_eq!(nft.reverts::<ERC721InvalidSender>(carol.address, revoke(carol.address)).sender, carol.address);
     let logs = nft.send(alice.address, revoke(carol.address));
-    assert!(logs.iter().any(|l| AuthorizationRevoked::decode_log_data(&l.data).is_ok()));
-    assert_eq!(list(token), vec![bob.address]);
+    let r = logs.iter().find_map(|l| AuthorizationRevoked::decode_log_data(&l.data).ok()).unwrap();
+    assert_eq!((r.from, r.to, r.tokenId), (alice.address, carol.address, token));
+    assert_eq!(nft.users_of(token), vec![bob.address]);
     nft.reverts::<ERC7857NotAuthorized>(alice.address, revoke(carol.address));
+
+    let batch = |users: Vec<Address>| batchAuthorizeUsageCall { tokenId: token, users }.abi_encode();
+    nft.reverts::<ERC7857NoUsers>(alice.address, batch(vec![]));
+    nft.reverts::<ERC721IncorrectOwner>(bob.address, batch(vec![carol.address]));
+    nft.reverts::<ERC7857AlreadyAuthorized>(alice.address, batch(vec![carol.address, bob.address]));
+    nft.reverts::<ERC7857InvalidAuthorizedUser>(alice.address, batch(vec![Address::ZERO]));
+    let many: Vec<Address> = (1..=99u8).map(Address::repeat_byte).collect();
+    let logs = nft.send(alice.address, batch(many.clone()));
+    assert_eq!(logs.iter().filter(|l| Authorization::decode_log_data(&l.data).is_ok()).count(), 99);
+    assert_eq!(nft.users_of(token).len(), 100);
+    nft.reverts::<ERC7857TooManyAuthorizedUsers>(alice.address, auth(carol.address));
+    let clear = clearAuthorizedUsersCall { tokenId: token }.abi_encode();
+    nft.reverts::<ERC721IncorrectOwner>(bob.address, clear.clone());
+    let logs = nft.send(alice.address, clear);
+    let c = logs.iter().find_map(|l| AuthorizedUsersCleared::decode_log_data(&l.data).ok()).unwrap();
+    assert_eq!((c.owner, c.tokenId), (alice.address, token));
+    assert!(nft.users_of(token).is_empty());
 }
 
 #[test]
@@ -482,48 +613,35 @@ fn proofs_signed_for_one_operation_are_refused_by_the_other() {
     let clone_tag = constant(CLONE_OPERATIONCall {}.abi_encode());
     assert_eq!((transfer_tag, clone_tag), (keccak256(TRANSFER), keccak256(CLONE)));
 
-    let old = B256::repeat_byte(0x41);
-    let new = B256::repeat_byte(0x42);
+    let (old, new) = (B256::repeat_byte(0x41), B256::repeat_byte(0x42));
     let token = nft.mint(&alice, &[old]);
-    let deadline = nft.deadline();
-    let transfer = |proof: &TransferValidityProof| {
-        iTransferFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![proof.clone()] }
-            .abi_encode()
+    let transfer = |h: &Handover| {
+        iTransferFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![h.proof()] }.abi_encode()
     };
-    let clone = |proof: &TransferValidityProof| {
-        iCloneFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![proof.clone()] }
-            .abi_encode()
-    };
-    let proof = |owner_nonce: &[u8], access_nonce: &[u8]| {
-        nft.proof_with_nonces(token, &alice, bob.address, &bob, old, new, (owner_nonce, access_nonce), deadline)
+    let clone = |h: &Handover| {
+        iCloneFromCall { from: alice.address, to: bob.address, tokenId: token, proofs: vec![h.proof()] }.abi_encode()
     };
 
     // Both parties signed for a clone: the holder cannot send it as a transfer (which would
     // hand over the agent's wallet key), and the reverse.
-    let for_clone = proof(&tagged(CLONE, &[1; 32]), &tagged(CLONE, &[1; 32]));
+    let for_clone = nft.handover(CLONE, token, &alice, &bob, (old, new));
     let e = nft.reverts::<ERC7857WrongOperation>(alice.address, transfer(&for_clone));
     assert_eq!((e.index, e.expected), (U256::ZERO, transfer_tag));
-    let for_transfer = proof(&tagged(TRANSFER, &[2; 32]), &tagged(TRANSFER, &[2; 32]));
+    let for_transfer = nft.handover(TRANSFER, token, &alice, &bob, (old, new));
     let e = nft.reverts::<ERC7857WrongOperation>(alice.address, clone(&for_transfer));
     assert_eq!((e.index, e.expected), (U256::ZERO, clone_tag));
 
-    // The two parties signed for different operations: neither call goes through.
-    let holder_clone_receiver_transfer = proof(&tagged(CLONE, &[3; 32]), &tagged(TRANSFER, &[3; 32]));
-    let holder_transfer_receiver_clone = proof(&tagged(TRANSFER, &[4; 32]), &tagged(CLONE, &[4; 32]));
-    for mixed in [&holder_clone_receiver_transfer, &holder_transfer_receiver_clone] {
-        nft.reverts::<ERC7857WrongOperation>(alice.address, transfer(mixed));
-        nft.reverts::<ERC7857WrongOperation>(alice.address, clone(mixed));
+    // The two parties signed for different operations: their nonces are two handovers,
+    // and neither call goes through.
+    for (holder_op, receiver_op) in [(CLONE, TRANSFER), (TRANSFER, CLONE)] {
+        let mixed = Handover { op: holder_op, access_op: receiver_op, ..for_clone.clone() };
+        nft.reverts::<NoncesDisagree>(alice.address, transfer(&mixed));
+        nft.reverts::<NoncesDisagree>(alice.address, clone(&mixed));
     }
-
-    // Nonces that name no operation: untagged (as before tags), shorter than a tag, or
-    // with the tag anywhere but at the start.
-    let short = &keccak256(TRANSFER)[..31];
-    let late = [b"x".as_slice(), keccak256(TRANSFER).as_slice()].concat();
-    for nonce in [b"untagged-nonce".as_slice(), short, &late] {
-        let untagged = proof(nonce, nonce);
-        nft.reverts::<ERC7857WrongOperation>(alice.address, transfer(&untagged));
-        nft.reverts::<ERC7857WrongOperation>(alice.address, clone(&untagged));
-    }
+    // A nonce tagged for no operation is refused by both calls.
+    let untagged = Handover { op: "untagged", access_op: "untagged", ..for_clone.clone() };
+    nft.reverts::<ERC7857WrongOperation>(alice.address, transfer(&untagged));
+    nft.reverts::<ERC7857WrongOperation>(alice.address, clone(&untagged));
     assert_eq!(nft.owner_of(token), alice.address);
     assert_eq!(nft.data_of(token)[0].dataHash, old);
 

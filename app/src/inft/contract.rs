@@ -1,5 +1,8 @@
 //! The agent NFT (contracts/src/inft/AgentNFT.sol) as the client sees it: calldata for
 //! each call, decoders for the events it emits, and what its reverts mean for the user.
+//! The ERC-7857 part is 0G's reference ABI (0gfoundation/0g-agent-nft,
+//! contracts/interfaces/): its proof structs, `intelligentDatasOf`, `iTransferFrom`,
+//! `iCloneFrom`, the authorization calls, and its `ERC7857…` errors.
 //! Pure: encoding only, so it is tested natively.
 
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
@@ -14,19 +17,17 @@ sol! {
     }
 
     struct AccessProof {
-        bytes32 oldDataHash;
-        bytes32 newDataHash;
+        bytes32 dataHash;
+        bytes targetPubkey;
         bytes nonce;
-        bytes encryptedPubKey;
         bytes proof;
     }
 
     struct OwnershipProof {
         uint8 oracleType;
-        bytes32 oldDataHash;
-        bytes32 newDataHash;
+        bytes32 dataHash;
         bytes sealedKey;
-        bytes encryptedPubKey;
+        bytes targetPubkey;
         bytes nonce;
         bytes proof;
     }
@@ -34,10 +35,6 @@ sol! {
     struct TransferValidityProof {
         AccessProof accessProof;
         OwnershipProof ownershipProof;
-        address from;
-        address to;
-        uint256 tokenId;
-        uint256 deadline;
     }
 
     function mint(IntelligentData[] datas, address to, bytes[] sealedKeys) external returns (uint256 tokenId);
@@ -47,7 +44,7 @@ sol! {
     function authorizeUsage(uint256 tokenId, address user) external;
     function revokeAuthorization(uint256 tokenId, address user) external;
     function authorizedUsersOf(uint256 tokenId) external view returns (address[] memory);
-    function intelligentDataOf(uint256 tokenId) external view returns (IntelligentData[] memory);
+    function intelligentDatasOf(uint256 tokenId) external view returns (IntelligentData[] memory);
     function ownerOf(uint256 tokenId) external view returns (address);
 
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
@@ -55,27 +52,44 @@ sol! {
     event Minted(uint256 indexed tokenId, address indexed creator, address indexed owner, bytes32[] dataHashes, string[] dataDescriptions);
     event Cloned(uint256 indexed tokenId, uint256 indexed newTokenId, address from, address to);
 
+    // 0G's IERC7857 and IERC7857Authorize errors.
+    error ERC7857EmptyProof();
+    error ERC7857ProofCountMismatch();
+    error ERC7857DataHashMismatch();
+    error ERC7857AccessAssistantMismatch();
+    error ERC7857WantedReceiverMismatch();
+    error ERC7857TargetPubkeyMismatch();
+    error ERC7857InvalidAuthorizedUser(address user);
+    error ERC7857TooManyAuthorizedUsers();
+    error ERC7857AlreadyAuthorized();
+    error ERC7857NotAuthorized();
+    // AgentNFT's own.
     error ERC7857EmptyData();
     error ERC7857KeyCountMismatch(uint256 datas, uint256 sealedKeys);
-    error ERC7857ProofCountMismatch(uint256 datas, uint256 proofs);
-    error ERC7857DataHashMismatch(uint256 index);
-    error ERC7857WrongParties(uint256 index);
-    error ERC7857AccessAssistantMismatch(address signer, address receiver);
-    error ERC7857NotOwner(address caller, uint256 tokenId);
     error ERC7857UseITransferFrom();
-    error ERC7857AlreadyAuthorized(address user);
-    error ERC7857NotAuthorized(address user);
-    error ERC7857InvalidUser(address user);
+    error ERC7857NoUsers();
+    error ERC7857MalformedNonce(uint256 index);
     error ERC7857WrongOperation(uint256 index, bytes32 expected);
+    error ERC7857WrongParties(uint256 index);
+    error ERC7857ProofExpired(uint256 index, uint256 deadline);
+    error ERC7857SealedKeyMismatch(uint256 index);
+    // OpenZeppelin's ERC-721.
     error ERC721NonexistentToken(uint256 tokenId);
     error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
+    error ERC721InvalidSender(address sender);
+    error ERC721InvalidReceiver(address receiver);
     error ERC721InsufficientApproval(address operator, uint256 tokenId);
+    // SignatureVerifier's.
+    error WrongOracleType(uint8 oracleType);
+    error HashesDisagree();
+    error MalformedNonce();
+    error NoncesDisagree();
+    error NotForThisContract(uint256 chainId, address nft);
     error ProofExpired(uint256 deadline);
+    error SealedKeyDisagrees();
     error BadSignature();
     error NotSignedByHolder(address signer, address holder);
     error NonceReused(address signer, bytes nonce);
-    error HashesDisagree();
-    error PublicKeyDisagrees();
 }
 
 /// `OracleType.Signature` in IERC7857.sol: the holder's own signature vouches.
@@ -96,46 +110,41 @@ pub fn update_call(token_id: U256, data_hash: B256, sealed_key: Bytes) -> Bytes 
     updateCall { tokenId: token_id, newDatas: one_item(data_hash), sealedKeys: vec![sealed_key] }.abi_encode().into()
 }
 
-/// The proof `SignatureVerifier` checks, from the agreed terms and both signatures.
+/// The proof `SignatureVerifier` checks, from the agreed terms and both signatures: both
+/// halves name the token's current data; the access proof's `targetPubkey` is empty (the
+/// receiver's own key), the ownership proof's the receiver's 64-byte key.
 pub fn validity_proof(
     terms: &TransferTerms,
-    owner_nonce: Bytes,
+    owner_salt: B256,
     owner_signature: Bytes,
-    access_nonce: Bytes,
+    access_salt: B256,
     access_signature: Bytes,
 ) -> TransferValidityProof {
     TransferValidityProof {
         accessProof: AccessProof {
-            oldDataHash: terms.old_data_hash,
-            newDataHash: terms.new_data_hash,
-            nonce: access_nonce,
-            encryptedPubKey: terms.encrypted_pub_key.clone(),
+            dataHash: terms.data_hash,
+            targetPubkey: Bytes::new(),
+            nonce: terms.nonce(access_salt),
             proof: access_signature,
         },
         ownershipProof: OwnershipProof {
             oracleType: ORACLE_SIGNATURE,
-            oldDataHash: terms.old_data_hash,
-            newDataHash: terms.new_data_hash,
+            dataHash: terms.data_hash,
             sealedKey: terms.sealed_key.clone(),
-            encryptedPubKey: terms.encrypted_pub_key.clone(),
-            nonce: owner_nonce,
+            targetPubkey: terms.target_pubkey.clone(),
+            nonce: terms.nonce(owner_salt),
             proof: owner_signature,
         },
-        from: terms.from,
-        to: terms.to,
-        tokenId: terms.token_id,
-        deadline: terms.deadline,
     }
 }
 
-pub fn transfer_call(terms: &TransferTerms, proof: TransferValidityProof) -> Bytes {
-    iTransferFromCall { from: terms.from, to: terms.to, tokenId: terms.token_id, proofs: vec![proof] }
-        .abi_encode()
-        .into()
-}
-
-pub fn clone_call(terms: &TransferTerms, proof: TransferValidityProof) -> Bytes {
-    iCloneFromCall { from: terms.from, to: terms.to, tokenId: terms.token_id, proofs: vec![proof] }.abi_encode().into()
+/// `iTransferFrom` or `iCloneFrom`, as the terms' operation says.
+pub fn handover_call(terms: &TransferTerms, proof: TransferValidityProof) -> Bytes {
+    let (from, to, token_id, proofs) = (terms.from, terms.to, terms.token_id, vec![proof]);
+    match terms.operation {
+        Operation::Transfer => iTransferFromCall { from, to, tokenId: token_id, proofs }.abi_encode().into(),
+        Operation::Clone => iCloneFromCall { from, to, tokenId: token_id, proofs }.abi_encode().into(),
+    }
 }
 
 pub fn authorize_call(token_id: U256, user: Address) -> Bytes {
@@ -155,12 +164,12 @@ pub fn decode_authorized_users(output: &[u8]) -> Option<Vec<Address>> {
 }
 
 pub fn data_call(token_id: U256) -> Bytes {
-    intelligentDataOfCall { tokenId: token_id }.abi_encode().into()
+    intelligentDatasOfCall { tokenId: token_id }.abi_encode().into()
 }
 
 /// The token's data hash; agents made here hold exactly one data item.
 pub fn decode_data_hash(output: &[u8]) -> Option<B256> {
-    let items = intelligentDataOfCall::abi_decode_returns(output).ok()?;
+    let items = intelligentDatasOfCall::abi_decode_returns(output).ok()?;
     match items.as_slice() {
         [only] => Some(only.dataHash),
         _ => None,
@@ -250,14 +259,15 @@ pub fn decode_cloned(log: &Log, nft: Address) -> Option<ClonedEvent> {
 
 /// What an agent-NFT or verifier revert means for the user, where it is one of theirs.
 pub fn explain_revert(data: &[u8]) -> Option<String> {
-    if let Ok(e) = ERC7857NotOwner::abi_decode(data) {
-        return Some(format!("{} does not hold agent #{}; only its holder can do this", e.caller, e.tokenId));
-    }
+    const ALTERED: &str = "the offer or the acceptance was altered or made for something else; ask for a new one";
     if let Ok(e) = ERC721IncorrectOwner::abi_decode(data) {
         return Some(format!(
-            "agent #{} is now held by {}, not {}; the offer is out of date",
+            "agent #{} is held by {}, not {}; only its holder can do this",
             e.tokenId, e.owner, e.sender
         ));
+    }
+    if let Ok(e) = ERC721InvalidSender::abi_decode(data) {
+        return Some(format!("{} does not hold this agent (any more); only its holder can do this", e.sender));
     }
     if let Ok(e) = ERC721NonexistentToken::abi_decode(data) {
         return Some(format!("there is no agent #{}", e.tokenId));
@@ -265,32 +275,45 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
     if let Ok(e) = ERC721InsufficientApproval::abi_decode(data) {
         return Some(format!("{} may not move agent #{}; only its holder can complete this", e.operator, e.tokenId));
     }
+    if ERC721InvalidReceiver::abi_decode(data).is_ok() {
+        return Some("an agent cannot go to the zero address".into());
+    }
     if ERC7857DataHashMismatch::abi_decode(data).is_ok() {
         return Some("the agent's data changed since the offer was made; ask for a new offer".into());
     }
-    if let Ok(e) = ERC7857AccessAssistantMismatch::abi_decode(data) {
-        return Some(format!("the acceptance was signed by {}, not by the receiver {}", e.signer, e.receiver));
+    if ERC7857AccessAssistantMismatch::abi_decode(data).is_ok() {
+        return Some("the acceptance was not signed by the receiver (nor by an assistant it delegated to)".into());
+    }
+    if ERC7857WantedReceiverMismatch::abi_decode(data).is_ok() || ERC7857TargetPubkeyMismatch::abi_decode(data).is_ok()
+    {
+        return Some("the agent's key is sealed to another public key than the receiver's".into());
     }
     if let Ok(e) = ERC7857WrongOperation::abi_decode(data) {
         let sent = if e.expected == Operation::Clone.tag() { Operation::Clone } else { Operation::Transfer };
         return Some(format!("the proofs were not signed for a {sent}; the code was altered — ask for a new one"));
     }
-    if ERC7857WrongParties::abi_decode(data).is_ok() {
-        return Some("the proofs name other parties or another agent than this transfer".into());
+    if ERC7857WrongParties::abi_decode(data).is_ok() || NotForThisContract::abi_decode(data).is_ok() {
+        return Some("the proofs name other parties, another agent or another network than this transfer".into());
     }
-    if let Ok(e) = ERC7857AlreadyAuthorized::abi_decode(data) {
-        return Some(format!("{} is already authorized to use this agent", e.user));
+    if ERC7857AlreadyAuthorized::abi_decode(data).is_ok() {
+        return Some("that address is already authorized to use this agent".into());
     }
-    if let Ok(e) = ERC7857NotAuthorized::abi_decode(data) {
-        return Some(format!("{} is not authorized for this agent, so there is nothing to revoke", e.user));
+    if ERC7857NotAuthorized::abi_decode(data).is_ok() {
+        return Some("that address is not authorized for this agent, so there is nothing to revoke".into());
     }
-    if ERC7857InvalidUser::abi_decode(data).is_ok() {
+    if ERC7857InvalidAuthorizedUser::abi_decode(data).is_ok() {
         return Some("the zero address cannot be authorized".into());
+    }
+    if ERC7857TooManyAuthorizedUsers::abi_decode(data).is_ok() {
+        return Some("this agent already has the most authorized users allowed (100); revoke one first".into());
     }
     if ERC7857UseITransferFrom::abi_decode(data).is_ok() {
         return Some("agents move only with transfer proofs (iTransferFrom)".into());
     }
     if let Ok(e) = ProofExpired::abi_decode(data) {
+        return Some(format!("the offer expired (deadline {}); ask for a new one", e.deadline));
+    }
+    if let Ok(e) = ERC7857ProofExpired::abi_decode(data) {
         return Some(format!("the offer expired (deadline {}); ask for a new one", e.deadline));
     }
     if BadSignature::abi_decode(data).is_ok() {
@@ -302,16 +325,37 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
     if let Ok(e) = NonceReused::abi_decode(data) {
         return Some(format!("{} already used this proof; an offer or acceptance works only once", e.signer));
     }
-    if HashesDisagree::abi_decode(data).is_ok() || PublicKeyDisagrees::abi_decode(data).is_ok() {
-        return Some("the offer and the acceptance disagree about the data or the receiver's key".into());
+    if HashesDisagree::abi_decode(data).is_ok()
+        || MalformedNonce::abi_decode(data).is_ok()
+        || NoncesDisagree::abi_decode(data).is_ok()
+        || SealedKeyDisagrees::abi_decode(data).is_ok()
+        || ERC7857MalformedNonce::abi_decode(data).is_ok()
+        || ERC7857SealedKeyMismatch::abi_decode(data).is_ok()
+    {
+        return Some(ALTERED.into());
     }
     if ERC7857EmptyData::abi_decode(data).is_ok()
         || ERC7857KeyCountMismatch::abi_decode(data).is_ok()
         || ERC7857ProofCountMismatch::abi_decode(data).is_ok()
+        || ERC7857EmptyProof::abi_decode(data).is_ok()
+        || ERC7857NoUsers::abi_decode(data).is_ok()
+        || WrongOracleType::abi_decode(data).is_ok()
     {
-        return Some("the agent contract refused the data list; this is a bug in the client".into());
+        return Some("the agent contract refused the data or proof list; this is a bug in the client".into());
     }
     None
+}
+
+/// [`explain_revert`] for `authorizeUsage` / `revokeAuthorization` of `user`: 0G's errors
+/// do not name the user, so the client does.
+pub fn explain_authorization_revert(data: &[u8], user: Address) -> Option<String> {
+    if ERC7857AlreadyAuthorized::abi_decode(data).is_ok() {
+        return Some(format!("{user} is already authorized to use this agent"));
+    }
+    if ERC7857NotAuthorized::abi_decode(data).is_ok() {
+        return Some(format!("{user} is not authorized for this agent, so there is nothing to revoke"));
+    }
+    explain_revert(data)
 }
 
 #[cfg(test)]
@@ -333,43 +377,60 @@ mod tests {
         assert_eq!(decoded.sealedKeys, vec![Bytes::from_static(b"k")]);
     }
 
+    /// The selectors 0G's reference interfaces give, from their canonical signatures
+    /// (0gfoundation/0g-agent-nft, contracts/interfaces/), not from our `sol!` block.
     #[test]
-    fn transfer_selector_matches_the_struct_layout_of_ierc7857() {
-        let selector = &alloy_primitives::keccak256(
-            "iTransferFrom(address,address,uint256,((bytes32,bytes32,bytes,bytes,bytes),(uint8,bytes32,bytes32,bytes,bytes,bytes,bytes),address,address,uint256,uint256)[])",
-        )[..4];
-        assert_eq!(iTransferFromCall::SELECTOR.as_slice(), selector);
+    fn selectors_are_those_of_0gs_reference_interfaces() {
+        const PROOF: &str = "((bytes32,bytes,bytes,bytes),(uint8,bytes32,bytes,bytes,bytes,bytes))[]";
+        let sel = |sig: &str| alloy_primitives::keccak256(sig)[..4].to_vec();
+        assert_eq!(
+            iTransferFromCall::SELECTOR.to_vec(),
+            sel(&format!("iTransferFrom(address,address,uint256,{PROOF})"))
+        );
+        assert_eq!(iCloneFromCall::SELECTOR.to_vec(), sel(&format!("iCloneFrom(address,address,uint256,{PROOF})")));
+        assert_eq!(intelligentDatasOfCall::SELECTOR.to_vec(), sel("intelligentDatasOf(uint256)"));
+        assert_eq!(authorizeUsageCall::SELECTOR.to_vec(), sel("authorizeUsage(uint256,address)"));
+        assert_eq!(revokeAuthorizationCall::SELECTOR.to_vec(), sel("revokeAuthorization(uint256,address)"));
+        assert_eq!(authorizedUsersOfCall::SELECTOR.to_vec(), sel("authorizedUsersOf(uint256)"));
+        assert_eq!(
+            PublishedSealedKey::SIGNATURE_HASH,
+            alloy_primitives::keccak256("PublishedSealedKey(address,uint256,bytes[])")
+        );
+        assert_eq!(Cloned::SIGNATURE_HASH, alloy_primitives::keccak256("Cloned(uint256,uint256,address,address)"));
+        assert_eq!(ERC7857DataHashMismatch::SELECTOR.to_vec(), sel("ERC7857DataHashMismatch()"));
+        assert_eq!(ERC7857AlreadyAuthorized::SELECTOR.to_vec(), sel("ERC7857AlreadyAuthorized()"));
     }
 
     #[test]
     fn validity_proof_carries_the_terms_into_both_halves() {
         let terms = TransferTerms {
+            operation: Operation::Clone,
             chain_id: 31337,
             nft: NFT,
             token_id: U256::from(7),
             from: address!("0000000000000000000000000000000000000001"),
             to: address!("0000000000000000000000000000000000000002"),
-            old_data_hash: B256::repeat_byte(3),
+            data_hash: B256::repeat_byte(3),
             new_data_hash: B256::repeat_byte(4),
             sealed_key: Bytes::from_static(b"sealed"),
-            encrypted_pub_key: Bytes::from_static(b"pub"),
-            nonce: Bytes::new(),
-            deadline: U256::from(99),
+            target_pubkey: Bytes::from_static(&[5; 64]),
+            deadline: 99,
         };
-        let p = validity_proof(
-            &terms,
-            Bytes::from_static(b"n1"),
-            Bytes::from_static(b"s1"),
-            Bytes::from_static(b"n2"),
-            Bytes::from_static(b"s2"),
-        );
-        assert_eq!(p.ownershipProof.nonce, Bytes::from_static(b"n1"));
-        assert_eq!(p.accessProof.nonce, Bytes::from_static(b"n2"));
+        let (s1, s2) = (B256::repeat_byte(1), B256::repeat_byte(2));
+        let p = validity_proof(&terms, s1, Bytes::from_static(b"sig1"), s2, Bytes::from_static(b"sig2"));
+        assert_eq!(p.ownershipProof.nonce, terms.nonce(s1));
+        assert_eq!(p.accessProof.nonce, terms.nonce(s2));
+        assert_eq!((p.ownershipProof.proof.as_ref(), p.accessProof.proof.as_ref()), (&b"sig1"[..], &b"sig2"[..]));
         assert_eq!(p.ownershipProof.oracleType, ORACLE_SIGNATURE);
-        assert_eq!(p.accessProof.newDataHash, terms.new_data_hash);
+        assert_eq!((p.accessProof.dataHash, p.ownershipProof.dataHash), (terms.data_hash, terms.data_hash));
         assert_eq!(p.ownershipProof.sealedKey, terms.sealed_key);
-        let call = iTransferFromCall::abi_decode(&transfer_call(&terms, p)).unwrap();
+        assert_eq!(p.ownershipProof.targetPubkey, terms.target_pubkey);
+        assert!(p.accessProof.targetPubkey.is_empty(), "the receiver's own key");
+        // The call follows the signed operation.
+        let call = iCloneFromCall::abi_decode(&handover_call(&terms, p.clone())).unwrap();
         assert_eq!((call.from, call.to, call.tokenId), (terms.from, terms.to, terms.token_id));
+        let transfer = TransferTerms { operation: Operation::Transfer, ..terms.clone() };
+        assert!(iTransferFromCall::abi_decode(&handover_call(&transfer, p)).is_ok());
     }
 
     #[test]
@@ -432,8 +493,9 @@ mod tests {
 
     #[test]
     fn reverts_are_explained_in_words() {
-        let data = ERC7857NotOwner { caller: NFT, tokenId: U256::from(3) }.abi_encode();
+        let data = ERC721IncorrectOwner { sender: NFT, tokenId: U256::from(3), owner: Address::ZERO }.abi_encode();
         assert!(explain_revert(&data).unwrap().contains("only its holder"));
+        assert!(explain_revert(&ERC7857AlreadyAuthorized {}.abi_encode()).unwrap().contains("already authorized"));
         let data = NonceReused { signer: NFT, nonce: Bytes::new() }.abi_encode();
         assert!(explain_revert(&data).unwrap().contains("works only once"));
         let data = ERC7857WrongOperation { index: U256::ZERO, expected: Operation::Transfer.tag() }.abi_encode();

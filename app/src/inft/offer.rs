@@ -7,19 +7,20 @@
 //!    sealed key opens it, then signs the access proof: offer + signature is the acceptance.
 //! 3. The holder checks the acceptance and sends `iTransferFrom` (or `iCloneFrom`).
 //!
-//! Whether it is a transfer or a clone is signed, not just stated: both nonces start with
-//! the [`Operation`] tag, and `kind` must agree with them on both sides (the contract
-//! refuses proofs tagged for the other call anyway). `kind` itself is only a label for
-//! people: a code whose `kind` was edited is refused here with [`OfferError::OperationAltered`].
+//! A code carries the terms and each signer's salt, not the signed nonces: the nonces are
+//! rebuilt from the terms ([`TransferTerms::nonce`]), so any edited term breaks a
+//! signature. Whether it is a transfer or a clone is such a term (the nonces' first 32
+//! bytes): a code whose `kind` was edited still carries signatures that hold for the other
+//! operation, and is refused with [`OfferError::OperationAltered`].
 //!
 //! Codes carry nothing secret: the data key inside is sealed to the receiver. Pure, so the
 //! checks here are tested natively; the browser side lives in `service`.
 
-use alloy_primitives::{eip191_hash_message, Address, Bytes, B256, U256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
-use super::proofs::{Operation, TransferTerms};
+use super::proofs::{signer_of, target_pubkey, Operation, TransferTerms};
 
 const OFFER_PREFIX: &str = "zg-agent-offer:";
 const ACCEPTANCE_PREFIX: &str = "zg-agent-accept:";
@@ -27,7 +28,7 @@ const ACCEPTANCE_PREFIX: &str = "zg-agent-accept:";
 /// What the holder signs away, plus what the receiver needs to check it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
-    /// Must be the operation `owner_nonce` is tagged with (see [`Offer::check_for`]).
+    /// The operation the holder signed for (see [`Offer::check_for`]).
     pub kind: Operation,
     pub chain_id: u64,
     pub nft: Address,
@@ -36,13 +37,14 @@ pub struct Offer {
     pub to: Address,
     /// The receiver's compressed secp256k1 public key the data key is sealed to.
     pub receiver_key: Bytes,
+    /// The data the token holds now (both proofs' `dataHash`).
     pub old_data_hash: B256,
     /// 0G Storage root of the re-encrypted agent, already fully uploaded.
     pub new_data_hash: B256,
     pub new_size: u64,
     pub sealed_key: Bytes,
-    /// [`Operation::nonce`]: the operation tag, then 32 random bytes.
-    pub owner_nonce: Bytes,
+    /// The random part of the holder's nonce.
+    pub owner_salt: B256,
     /// Unix seconds after which the verifier refuses the proofs.
     pub deadline: u64,
     pub owner_signature: Bytes,
@@ -52,8 +54,8 @@ pub struct Offer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acceptance {
     pub offer: Offer,
-    /// Tagged with the same operation as the offer's nonce.
-    pub access_nonce: Bytes,
+    /// The random part of the receiver's nonce; the rest is the offer's terms.
+    pub access_salt: B256,
     pub access_signature: Bytes,
 }
 
@@ -79,34 +81,61 @@ pub enum OfferError {
     Expired,
     #[error("this code says {says} but its signatures are for a {signed}; it was altered — ask for a new one")]
     OperationAltered { says: Operation, signed: Operation },
-    #[error("this code's signatures do not say whether they are for a transfer or a clone (it was made by an older version, or altered); ask for a new one")]
-    OperationUnsigned,
-}
-
-/// `kind` against what a signed nonce is tagged for.
-fn check_operation(kind: Operation, nonce: &[u8]) -> Result<(), OfferError> {
-    match Operation::of_nonce(nonce) {
-        Some(signed) if signed == kind => Ok(()),
-        Some(signed) => Err(OfferError::OperationAltered { says: kind, signed }),
-        None => Err(OfferError::OperationUnsigned),
-    }
 }
 
 impl Offer {
-    /// What both proofs commit to, with the given proof's nonce.
-    pub fn terms(&self, nonce: Bytes) -> TransferTerms {
+    /// What both proofs commit to if they were signed for `operation`. The receiver key
+    /// must be a public key: codes are checked with [`Offer::receiver_target`] first.
+    fn terms_as(&self, operation: Operation, target_pubkey: Bytes) -> TransferTerms {
         TransferTerms {
+            operation,
             chain_id: self.chain_id,
             nft: self.nft,
             token_id: self.token_id,
             from: self.from,
             to: self.to,
-            old_data_hash: self.old_data_hash,
+            data_hash: self.old_data_hash,
             new_data_hash: self.new_data_hash,
             sealed_key: self.sealed_key.clone(),
-            encrypted_pub_key: self.receiver_key.clone(),
-            nonce,
-            deadline: U256::from(self.deadline),
+            target_pubkey,
+            deadline: self.deadline,
+        }
+    }
+
+    /// The receiver's 64-byte key, the proofs' `targetPubkey`.
+    fn receiver_target(&self, what: &'static str) -> Result<Bytes, OfferError> {
+        target_pubkey(&self.receiver_key)
+            .ok_or(OfferError::Damaged(what, "the receiver key is not a public key".into()))
+    }
+
+    /// What both proofs commit to, for the operation the code states. Errors only for a
+    /// receiver key that is not a public key.
+    pub fn terms(&self) -> Result<TransferTerms, OfferError> {
+        Ok(self.terms_as(self.kind, self.receiver_target("offer")?))
+    }
+
+    /// Which operation `signature` (by `signer`, over the digest `digest` picks) was made
+    /// for: the stated one, else the other, else none.
+    fn operation_signed(
+        &self,
+        target: &Bytes,
+        signer: Address,
+        signature: &[u8],
+        digest: impl Fn(&TransferTerms) -> B256,
+    ) -> Option<Operation> {
+        [self.kind, self.kind.other()]
+            .into_iter()
+            .find(|op| signer_of(digest(&self.terms_as(*op, target.clone())), signature) == Some(signer))
+    }
+
+    /// The holder's signature holds for the stated operation.
+    fn check_holder_signature(&self, what: &'static str) -> Result<(), OfferError> {
+        let target = self.receiver_target(what)?;
+        let salt = self.owner_salt;
+        match self.operation_signed(&target, self.from, &self.owner_signature, |t| t.ownership_digest(salt)) {
+            Some(op) if op == self.kind => Ok(()),
+            Some(signed) => Err(OfferError::OperationAltered { says: self.kind, signed }),
+            None => Err(OfferError::NotSignedByHolder { from: self.from }),
         }
     }
 
@@ -170,13 +199,7 @@ impl Offer {
         if self.receiver_key.as_ref() != my_key {
             return Err(OfferError::WrongKey);
         }
-        let digest = self.terms(self.owner_nonce.clone()).ownership_digest();
-        if signer_of(digest, &self.owner_signature) != Some(self.from) {
-            return Err(OfferError::NotSignedByHolder { from: self.from });
-        }
-        // The signature holds whatever `kind` says (it is not in the digest); the tag in
-        // the signed nonce is what the holder agreed to.
-        check_operation(self.kind, &self.owner_nonce)?;
+        self.check_holder_signature("offer")?;
         if now_s > self.deadline {
             return Err(OfferError::Expired);
         }
@@ -198,28 +221,23 @@ impl Acceptance {
     /// code states (which is the call that will be sent).
     pub fn check(&self, now_s: u64) -> Result<(), OfferError> {
         let offer = &self.offer;
-        let owner_digest = offer.terms(offer.owner_nonce.clone()).ownership_digest();
-        if signer_of(owner_digest, &offer.owner_signature) != Some(offer.from) {
-            return Err(OfferError::NotSignedByHolder { from: offer.from });
+        offer.check_holder_signature("acceptance")?;
+        let target = offer.receiver_target("acceptance")?;
+        let salt = self.access_salt;
+        match offer.operation_signed(&target, offer.to, &self.access_signature, |t| t.access_digest(salt)) {
+            Some(op) if op == offer.kind => {}
+            Some(signed) => return Err(OfferError::OperationAltered { says: offer.kind, signed }),
+            None => {
+                let digest = offer.terms_as(offer.kind, target).access_digest(salt);
+                let signer = signer_of(digest, &self.access_signature).unwrap_or(Address::ZERO);
+                return Err(OfferError::NotSignedByReceiver { to: offer.to, signer });
+            }
         }
-        let access_digest = offer.terms(self.access_nonce.clone()).access_digest();
-        let signer = signer_of(access_digest, &self.access_signature).unwrap_or(Address::ZERO);
-        if signer != offer.to {
-            return Err(OfferError::NotSignedByReceiver { to: offer.to, signer });
-        }
-        check_operation(offer.kind, &offer.owner_nonce)?;
-        check_operation(offer.kind, &self.access_nonce)?;
         if now_s > offer.deadline {
             return Err(OfferError::Expired);
         }
         Ok(())
     }
-}
-
-/// The address whose key made `signature` (r ‖ s ‖ v, EIP-191) over `digest`.
-pub fn signer_of(digest: B256, signature: &[u8]) -> Option<Address> {
-    let signature = alloy_primitives::Signature::try_from(signature).ok()?;
-    signature.recover_address_from_prehash(&eip191_hash_message(digest)).ok()
 }
 
 fn encode<T: Serialize>(prefix: &str, value: &T) -> String {
@@ -270,18 +288,18 @@ mod tests {
             new_data_hash: B256::repeat_byte(2),
             new_size: 900,
             sealed_key: Bytes::from_static(&[9; 78]),
-            owner_nonce: kind.nonce([5; 32]),
+            owner_salt: B256::repeat_byte(5),
             deadline: 2_000,
             owner_signature: Bytes::new(),
         };
-        offer.owner_signature = sign_digest(holder, offer.terms(offer.owner_nonce.clone()).ownership_digest());
+        offer.owner_signature = sign_digest(holder, offer.terms().unwrap().ownership_digest(offer.owner_salt));
         offer
     }
 
     fn accept(offer: Offer, signer: &SigningKey) -> Acceptance {
-        let access_nonce = offer.kind.nonce([6; 32]);
-        let access_signature = sign_digest(signer, offer.terms(access_nonce.clone()).access_digest());
-        Acceptance { offer, access_nonce, access_signature }
+        let access_salt = B256::repeat_byte(6);
+        let access_signature = sign_digest(signer, offer.terms().unwrap().access_digest(access_salt));
+        Acceptance { offer, access_salt, access_signature }
     }
 
     #[test]
@@ -328,7 +346,7 @@ mod tests {
         );
         // Signed by someone else than the holder it names.
         let mut stranger = o.clone();
-        stranger.owner_signature = sign_digest(&c, o.terms(o.owner_nonce.clone()).ownership_digest());
+        stranger.owner_signature = sign_digest(&c, o.terms().unwrap().ownership_digest(o.owner_salt));
         assert_eq!(
             stranger.check_for(31337, NFT, me, &compressed(&b), 0),
             Err(OfferError::NotSignedByHolder { from: o.from })
@@ -400,22 +418,16 @@ mod tests {
             Err(OfferError::OperationAltered { says: Operation::Clone, signed: Operation::Transfer })
         );
 
-        // The receiver signs its own access nonce for the other operation (kind unchanged):
+        // The receiver signs its access proof for the other operation (kind unchanged):
         // the holder would send a call whose proofs disagree, so it is refused here.
         let mut mixed = transfer.clone();
-        mixed.access_nonce = Operation::Clone.nonce([6; 32]);
-        mixed.access_signature = sign_digest(&b, mixed.offer.terms(mixed.access_nonce.clone()).access_digest());
+        let mut as_clone = mixed.offer.terms().unwrap();
+        as_clone.operation = Operation::Clone;
+        mixed.access_signature = sign_digest(&b, as_clone.access_digest(mixed.access_salt));
         assert_eq!(
             mixed.check(1_000),
             Err(OfferError::OperationAltered { says: Operation::Transfer, signed: Operation::Clone })
         );
-
-        // Untagged nonces, as codes made before operations were signed.
-        let mut untagged = transfer;
-        untagged.access_nonce = Bytes::from_static(&[6; 16]);
-        untagged.access_signature =
-            sign_digest(&b, untagged.offer.terms(untagged.access_nonce.clone()).access_digest());
-        assert_eq!(untagged.check(1_000), Err(OfferError::OperationUnsigned));
     }
 
     #[test]
@@ -429,11 +441,11 @@ mod tests {
             edited.check_for(31337, NFT, me, &compressed(&b), 1_000),
             Err(OfferError::OperationAltered { says: Operation::Transfer, signed: Operation::Clone })
         );
-        // A holder who signs an untagged nonce has not said what it offers.
-        let mut untagged = o;
-        untagged.owner_nonce = Bytes::from_static(&[5; 16]);
-        untagged.owner_signature = sign_digest(&a, untagged.terms(untagged.owner_nonce.clone()).ownership_digest());
-        assert_eq!(untagged.check_for(31337, NFT, me, &compressed(&b), 1_000), Err(OfferError::OperationUnsigned));
+        // A receiver key that is no key cannot be the proofs' target.
+        let mut keyless = o;
+        let not_a_point = [&[2u8][..], &[0xff; 32]].concat(); // x above the field prime
+        keyless.receiver_key = not_a_point.clone().into();
+        assert!(matches!(keyless.check_for(31337, NFT, me, &not_a_point, 1_000), Err(OfferError::Damaged("offer", _))));
     }
 
     #[test]

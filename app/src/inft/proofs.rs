@@ -1,12 +1,15 @@
-//! The transfer-validity proofs `SignatureVerifier` (contracts/src/inft/) checks: what the
-//! receiver signs to say it can open the re-encrypted data (the access proof), and what
-//! the holder signs to hand it over (the ownership proof). Both are EIP-191 signatures over
-//! a digest binding the chain, the NFT, the token, both parties, both data hashes, the
-//! sealed key, the receiver's public key, a nonce and a deadline.
+//! The transfer-validity proofs `SignatureVerifier` (contracts/src/inft/) checks, in 0G's
+//! ERC-7857 proof structs: what the receiver signs to say it can open the re-encrypted
+//! data (the access proof), and what the holder signs to hand it over (the ownership
+//! proof). Both digests are computed as 0G's reference `Verifier` computes them, and
+//! signed as it checks them: EIP-191 over the digest's 66-character hex string.
 //!
-//! Each nonce starts with the [`Operation`] tag, so both signatures say whether they hand
-//! the token over or make a clone: `AgentNFT` refuses proofs whose nonces are tagged for
-//! the other call. Never build a nonce without [`Operation::nonce`].
+//! 0G's proofs have no field for the operation, the parties, the chain, the new data or a
+//! deadline. Each proof's `nonce` carries them: a [`TransferTerms::nonce`] is the ABI
+//! encoding of `Handover` (contracts/src/inft/HandoverNonce.sol), whose first 32 bytes are
+//! the [`Operation`] tag, so both signatures say whether they hand the token over or make
+//! a clone, and `AgentNFT` refuses proofs signed for the other call. Never build a nonce
+//! any other way.
 
 use std::fmt;
 
@@ -15,16 +18,15 @@ use alloy_sol_types::SolValue;
 use k256::ecdsa::SigningKey;
 use serde::{Deserialize, Serialize};
 
-const ACCESS_TYPEHASH: &str = "zg-console/inft/access-proof/v1";
-const OWNERSHIP_TYPEHASH: &str = "zg-console/inft/ownership-proof/v1";
-
 /// `AgentNFT.TRANSFER_OPERATION` and `CLONE_OPERATION` are keccak256 of these.
 const TRANSFER_TAG: &str = "zg-console/inft/op/transfer";
 const CLONE_TAG: &str = "zg-console/inft/op/clone";
 
+/// A handover nonce's length: ten ABI words.
+pub const NONCE_LEN: usize = 320;
+
 /// What a pair of proofs authorises. It is signed by being the first 32 bytes of both
-/// nonces (the digests cover keccak256(nonce)); `AgentNFT.iTransferFrom` and `iCloneFrom`
-/// each accept only their own tag.
+/// nonces; `AgentNFT.iTransferFrom` and `iCloneFrom` each accept only their own tag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Operation {
@@ -44,17 +46,12 @@ impl Operation {
         })
     }
 
-    /// A proof nonce for this operation: the tag, then 32 random bytes that make it
-    /// single-use (the verifier accepts each nonce once per signer).
-    pub fn nonce(self, random: [u8; 32]) -> Bytes {
-        [self.tag().as_slice(), &random].concat().into()
-    }
-
-    /// The operation a nonce was made for, by the contract's rule (its first 32 bytes are
-    /// a tag); `None` for a nonce that names neither.
-    pub fn of_nonce(nonce: &[u8]) -> Option<Operation> {
-        let head = nonce.get(..32)?;
-        [Operation::Transfer, Operation::Clone].into_iter().find(|op| op.tag().as_slice() == head)
+    /// The other one.
+    pub fn other(self) -> Operation {
+        match self {
+            Operation::Transfer => Operation::Clone,
+            Operation::Clone => Operation::Transfer,
+        }
     }
 }
 
@@ -67,60 +64,86 @@ impl fmt::Display for Operation {
     }
 }
 
-/// Everything a transfer proof commits to.
+/// Everything both proofs of a handover commit to; each signer adds its own salt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferTerms {
+    pub operation: Operation,
     pub chain_id: u64,
     pub nft: Address,
     pub token_id: U256,
     pub from: Address,
     pub to: Address,
-    pub old_data_hash: B256,
+    /// The data the token holds now: both proofs' `dataHash`.
+    pub data_hash: B256,
+    /// The root of the data re-encrypted for `to`, which the token holds afterwards.
     pub new_data_hash: B256,
     pub sealed_key: Bytes,
-    pub encrypted_pub_key: Bytes,
-    pub nonce: Bytes,
-    pub deadline: U256,
+    /// The receiver's 64-byte public key (x ‖ y) the key is sealed to: the ownership
+    /// proof's `targetPubkey`, whose address the NFT requires to be `to`.
+    pub target_pubkey: Bytes,
+    /// Unix seconds.
+    pub deadline: u64,
 }
 
 impl TransferTerms {
-    fn digest(&self, typehash: &str) -> B256 {
-        keccak256(
-            (
-                keccak256(typehash),
-                U256::from(self.chain_id),
-                self.nft,
-                self.token_id,
-                self.from,
-                self.to,
-                self.old_data_hash,
-                self.new_data_hash,
-                keccak256(&self.sealed_key),
-                keccak256(&self.encrypted_pub_key),
-                keccak256(&self.nonce),
-                self.deadline,
-            )
-                .abi_encode(),
+    /// The proof nonce: `abi.encode(Handover)` with this salt.
+    pub fn nonce(&self, salt: B256) -> Bytes {
+        (
+            self.operation.tag(),
+            U256::from(self.chain_id),
+            self.nft,
+            self.token_id,
+            self.from,
+            self.to,
+            self.new_data_hash,
+            keccak256(&self.sealed_key),
+            U256::from(self.deadline),
+            salt,
         )
+            .abi_encode()
+            .into()
     }
 
-    /// What the receiver signs once it has checked it can decrypt the new data.
-    pub fn access_digest(&self) -> B256 {
-        self.digest(ACCESS_TYPEHASH)
+    /// What the receiver signs once it has checked it can decrypt the new data: 0G's
+    /// keccak256(abi.encodePacked(dataHash, targetPubkey, nonce)), with targetPubkey empty
+    /// (the receiver's own key, which the NFT checks against `to`).
+    pub fn access_digest(&self, salt: B256) -> B256 {
+        keccak256([self.data_hash.as_slice(), &self.nonce(salt)].concat())
     }
 
-    /// What the holder signs to hand the token over.
-    pub fn ownership_digest(&self) -> B256 {
-        self.digest(OWNERSHIP_TYPEHASH)
+    /// What the holder signs to hand the token over: 0G's
+    /// keccak256(abi.encodePacked(dataHash, sealedKey, targetPubkey, nonce)).
+    pub fn ownership_digest(&self, salt: B256) -> B256 {
+        keccak256([self.data_hash.as_slice(), &self.sealed_key, &self.target_pubkey, &self.nonce(salt)].concat())
     }
 }
 
-/// An EIP-191 (`personal_sign`) signature over a 32-byte digest: `r ‖ s ‖ v` with v 27/28,
+/// The receiver's 64-byte public key (x ‖ y, the form 0G's `targetPubkey` takes) from its
+/// SEC1 encoding; `None` if it is not a secp256k1 point.
+pub fn target_pubkey(sec1: &[u8]) -> Option<Bytes> {
+    let key = k256::PublicKey::from_sec1_bytes(sec1).ok()?;
+    use k256::elliptic_curve::sec1::ToEncodedPoint;
+    Some(Bytes::copy_from_slice(&key.to_encoded_point(false).as_bytes()[1..]))
+}
+
+/// What is signed for a proof digest, as 0G's Verifier recovers it: the EIP-191 hash of
+/// the string "0x" + 64 lowercase hex digits.
+pub fn signed_message(digest: B256) -> B256 {
+    eip191_hash_message(format!("0x{}", hex::encode(digest)))
+}
+
+/// An EIP-191 (`personal_sign`) signature of [`signed_message`]: `r ‖ s ‖ v` with v 27/28,
 /// as `ECDSA.recover` expects.
 pub fn sign_digest(key: &SigningKey, digest: B256) -> Bytes {
-    let hash = eip191_hash_message(digest);
+    let hash = signed_message(digest);
     let (signature, recovery) = key.sign_prehash_recoverable(hash.as_slice()).expect("a 32-byte prehash signs");
     [signature.to_bytes().as_slice(), &[27 + recovery.to_byte()]].concat().into()
+}
+
+/// The address whose key made `signature` over `digest` (see [`sign_digest`]).
+pub fn signer_of(digest: B256, signature: &[u8]) -> Option<Address> {
+    let signature = alloy_primitives::Signature::try_from(signature).ok()?;
+    signature.recover_address_from_prehash(&signed_message(digest)).ok()
 }
 
 #[cfg(test)]
@@ -132,101 +155,114 @@ mod tests {
         serde_json::from_str(include_str!("fixtures/proof-digests.json")).unwrap()
     }
 
+    fn b256(v: &Value) -> B256 {
+        v.as_str().unwrap().parse().unwrap()
+    }
+
     fn fixture() -> (TransferTerms, B256, B256) {
         let v = fixture_json();
         let p = &v["params"];
         let s = |k: &str| p[k].as_str().unwrap();
         let terms = TransferTerms {
+            operation: if s("operation") == "clone" { Operation::Clone } else { Operation::Transfer },
             chain_id: p["chainId"].as_u64().unwrap(),
             nft: s("nft").parse().unwrap(),
             token_id: U256::from(p["tokenId"].as_u64().unwrap()),
             from: s("from").parse().unwrap(),
             to: s("to").parse().unwrap(),
-            old_data_hash: s("oldDataHash").parse().unwrap(),
+            data_hash: s("dataHash").parse().unwrap(),
             new_data_hash: s("newDataHash").parse().unwrap(),
             sealed_key: s("sealedKey").parse().unwrap(),
-            encrypted_pub_key: s("encryptedPubKey").parse().unwrap(),
-            nonce: s("nonce").parse().unwrap(),
-            deadline: U256::from(p["deadline"].as_u64().unwrap()),
+            target_pubkey: s("targetPubkey").parse().unwrap(),
+            deadline: p["deadline"].as_u64().unwrap(),
         };
-        (terms, v["access"].as_str().unwrap().parse().unwrap(), v["ownership"].as_str().unwrap().parse().unwrap())
+        (terms, b256(&p["ownerSalt"]), b256(&p["accessSalt"]))
     }
 
     #[test]
-    fn digests_match_an_independent_abi_encoder() {
-        let (terms, access, ownership) = fixture();
-        assert_eq!(terms.access_digest(), access);
-        assert_eq!(terms.ownership_digest(), ownership);
-    }
-
-    #[test]
-    fn operation_tags_and_tagged_nonces_match_an_independent_implementation() {
+    fn nonces_and_digests_match_an_independent_implementation() {
         let v = fixture_json();
-        let hash = |k: &str| v["operations"][k].as_str().unwrap().parse::<B256>().unwrap();
-        assert_eq!(Operation::Transfer.tag(), hash("transfer"));
-        assert_eq!(Operation::Clone.tag(), hash("clone"));
-
-        // A clone-tagged nonce, built here, gives the digests ethers computes for it.
-        let tagged = &v["tagged"];
-        let nonce = Operation::Clone.nonce([0x44; 32]);
-        assert_eq!(nonce, tagged["nonce"].as_str().unwrap().parse::<Bytes>().unwrap());
-        let (mut terms, _, _) = fixture();
-        terms.nonce = nonce;
-        assert_eq!(terms.access_digest(), tagged["access"].as_str().unwrap().parse::<B256>().unwrap());
-        assert_eq!(terms.ownership_digest(), tagged["ownership"].as_str().unwrap().parse::<B256>().unwrap());
+        let (terms, owner_salt, access_salt) = fixture();
+        let owner_nonce = terms.nonce(owner_salt);
+        assert_eq!(owner_nonce.len(), NONCE_LEN);
+        assert_eq!(owner_nonce, v["ownerNonce"].as_str().unwrap().parse::<Bytes>().unwrap());
+        assert_eq!(terms.nonce(access_salt), v["accessNonce"].as_str().unwrap().parse::<Bytes>().unwrap());
+        assert_eq!(terms.access_digest(access_salt), b256(&v["access"]));
+        assert_eq!(terms.ownership_digest(owner_salt), b256(&v["ownership"]));
+        assert_eq!(signed_message(b256(&v["access"])), b256(&v["accessMessage"]));
+        assert_eq!(signed_message(b256(&v["ownership"])), b256(&v["ownershipMessage"]));
     }
 
     #[test]
-    fn a_nonce_names_its_operation_by_its_first_32_bytes_only() {
-        for op in [Operation::Transfer, Operation::Clone] {
-            let nonce = op.nonce([7; 32]);
-            assert_eq!(nonce.len(), 64);
-            assert_eq!(Operation::of_nonce(&nonce), Some(op));
-            // The contract reads only the head; what follows is the signer's randomness.
-            assert_eq!(Operation::of_nonce(&nonce[..32]), Some(op));
-            // Shorter than a tag, or untagged (as codes made before tags were): no operation.
-            assert_eq!(Operation::of_nonce(&nonce[..31]), None);
-        }
-        assert_eq!(Operation::of_nonce(&[5; 16]), None);
-        assert_eq!(Operation::of_nonce(&[0; 64]), None);
+    fn the_target_key_is_the_receivers_64_byte_key_and_names_its_address() {
+        let v = fixture_json();
+        let p = &v["params"];
+        let compressed: Bytes = p["receiverKey"].as_str().unwrap().parse().unwrap();
+        let target = target_pubkey(&compressed).unwrap();
+        assert_eq!(target, p["targetPubkey"].as_str().unwrap().parse::<Bytes>().unwrap());
+        assert_eq!(target.len(), 64);
+        // The NFT's rule for an empty wanted key: address(keccak256(targetPubkey)) == to.
+        let to: Address = p["to"].as_str().unwrap().parse().unwrap();
+        assert_eq!(Address::from_slice(&keccak256(&target)[12..]), to);
+        let not_a_point = [&[2u8][..], &[0xff; 32]].concat(); // x above the field prime
+        assert_eq!(target_pubkey(&not_a_point), None);
+    }
+
+    #[test]
+    fn operation_tags_match_an_independent_implementation_and_lead_the_nonce() {
+        let v = fixture_json();
+        assert_eq!(Operation::Transfer.tag(), b256(&v["operations"]["transfer"]));
+        assert_eq!(Operation::Clone.tag(), b256(&v["operations"]["clone"]));
         assert_ne!(Operation::Transfer.tag(), Operation::Clone.tag());
-        // The same randomness under the two tags gives two digests: the tag is signed.
-        let (mut terms, _, _) = fixture();
-        terms.nonce = Operation::Transfer.nonce([1; 32]);
-        let transfer = terms.ownership_digest();
-        terms.nonce = Operation::Clone.nonce([1; 32]);
-        assert_ne!(terms.ownership_digest(), transfer);
+        let (mut terms, salt, _) = fixture();
+        for op in [Operation::Transfer, Operation::Clone] {
+            terms.operation = op;
+            assert_eq!(&terms.nonce(salt)[..32], op.tag().as_slice());
+            assert_eq!(op.other().other(), op);
+        }
+        // The same salt under the two tags gives two digests: the tag is signed.
+        terms.operation = Operation::Transfer;
+        let transfer = terms.ownership_digest(salt);
+        terms.operation = Operation::Clone;
+        assert_ne!(terms.ownership_digest(salt), transfer);
     }
 
     #[test]
-    fn every_term_changes_the_digest() {
-        let (terms, access, _) = fixture();
-        let mut changed = vec![];
-        let mut t = terms.clone();
-        t.to = Address::repeat_byte(9);
-        changed.push(t);
-        let mut t = terms.clone();
-        t.sealed_key = Bytes::from_static(b"other");
-        changed.push(t);
-        let mut t = terms.clone();
-        t.deadline += U256::from(1);
-        changed.push(t);
-        let mut t = terms;
-        t.chain_id = 1;
-        changed.push(t);
-        for t in changed {
-            assert_ne!(t.access_digest(), access, "{t:?}");
+    fn every_term_changes_both_digests() {
+        let (terms, salt, _) = fixture();
+        let (access, ownership) = (terms.access_digest(salt), terms.ownership_digest(salt));
+        let edits: Vec<fn(&mut TransferTerms)> = vec![
+            |t| t.operation = t.operation.other(),
+            |t| t.chain_id = 1,
+            |t| t.nft = Address::repeat_byte(5),
+            |t| t.token_id += U256::from(1),
+            |t| t.from = Address::repeat_byte(8),
+            |t| t.to = Address::repeat_byte(9),
+            |t| t.data_hash = B256::repeat_byte(4),
+            |t| t.new_data_hash = B256::repeat_byte(6),
+            |t| t.sealed_key = Bytes::from_static(b"other"),
+            |t| t.deadline += 1,
+        ];
+        for edit in edits {
+            let mut t = terms.clone();
+            edit(&mut t);
+            assert_ne!(t.access_digest(salt), access, "{t:?}");
+            assert_ne!(t.ownership_digest(salt), ownership, "{t:?}");
         }
+        // The key sealed to is the holder's statement (the NFT checks it names `to`).
+        let mut t = terms.clone();
+        t.target_pubkey = Bytes::from_static(&[1; 64]);
+        assert_ne!(t.ownership_digest(salt), ownership);
+        assert_ne!(terms.access_digest(B256::repeat_byte(1)), access, "the salt");
     }
 
     #[test]
     fn signatures_recover_to_the_signer() {
-        let (terms, _, _) = fixture();
+        let (terms, salt, _) = fixture();
         let key = SigningKey::from_slice(&[7u8; 32]).unwrap();
-        let signature = sign_digest(&key, terms.access_digest());
+        let signature = sign_digest(&key, terms.access_digest(salt));
         assert_eq!(signature.len(), 65);
-        let sig = alloy_primitives::Signature::from_raw(&signature).unwrap();
-        let recovered = sig.recover_address_from_prehash(&eip191_hash_message(terms.access_digest())).unwrap();
-        assert_eq!(recovered, crate::wallet::signer::address_of(&key));
+        assert_eq!(signer_of(terms.access_digest(salt), &signature), Some(crate::wallet::signer::address_of(&key)));
+        assert_ne!(signer_of(terms.ownership_digest(salt), &signature), Some(crate::wallet::signer::address_of(&key)));
     }
 }

@@ -338,13 +338,13 @@ impl AgentService {
             new_data_hash: root,
             new_size: size,
             sealed_key: sealed.sealed_key.into(),
-            // The operation goes into the signed nonce: the holder's signature is for this
-            // kind only, and the contract refuses it for the other call.
-            owner_nonce: kind.nonce(random_32()),
+            owner_salt: random_32(),
             deadline: now_s() + OFFER_LIFETIME_S,
             owner_signature: Bytes::new(),
         };
-        offer.owner_signature = sign_digest(key, offer.terms(offer.owner_nonce.clone()).ownership_digest());
+        // The operation is the signed nonce's first word: the holder's signature is for
+        // this kind only, and the contract refuses it for the other call.
+        offer.owner_signature = sign_digest(key, offer.terms()?.ownership_digest(offer.owner_salt));
         Ok(offer)
     }
 
@@ -364,10 +364,10 @@ impl AgentService {
 
     /// After [`Self::inspect`]: the receiver's signed access proof, for the operation the
     /// offer states (which `inspect` checked is the one the holder signed).
-    pub fn accept(key: &SigningKey, offer: Offer) -> Acceptance {
-        let access_nonce = offer.kind.nonce(random_32());
-        let access_signature = sign_digest(key, offer.terms(access_nonce.clone()).access_digest());
-        Acceptance { offer, access_nonce, access_signature }
+    pub fn accept(key: &SigningKey, offer: Offer) -> Result<Acceptance, AgentError> {
+        let access_salt = random_32();
+        let access_signature = sign_digest(key, offer.terms()?.access_digest(access_salt));
+        Ok(Acceptance { offer, access_salt, access_signature })
     }
 
     /// The holder's review of an acceptance, before anything is signed: both signatures
@@ -397,19 +397,16 @@ impl AgentService {
     ) -> Result<(Inclusion, Option<U256>), AgentError> {
         self.review(key, acceptance).await?;
         let offer = &acceptance.offer;
-        let terms = offer.terms(Bytes::new());
+        // The call follows the operation both signed (`review` checked it is `kind`).
+        let terms = offer.terms()?;
         let proof = contract::validity_proof(
             &terms,
-            offer.owner_nonce.clone(),
+            offer.owner_salt,
             offer.owner_signature.clone(),
-            acceptance.access_nonce.clone(),
+            acceptance.access_salt,
             acceptance.access_signature.clone(),
         );
-        let call = match offer.kind {
-            Operation::Transfer => contract::transfer_call(&terms, proof),
-            Operation::Clone => contract::clone_call(&terms, proof),
-        };
-        let included = self.send(key, call).await?;
+        let included = self.send(key, contract::handover_call(&terms, proof)).await?;
         let new_token = (offer.kind == Operation::Clone)
             .then(|| {
                 included
@@ -432,11 +429,23 @@ impl AgentService {
     }
 
     pub async fn authorize(&self, key: &SigningKey, token: U256, user: Address) -> Result<Inclusion, AgentError> {
-        self.send(key, contract::authorize_call(token, user)).await
+        self.send_for_user(key, contract::authorize_call(token, user), user).await
     }
 
     pub async fn revoke(&self, key: &SigningKey, token: U256, user: Address) -> Result<Inclusion, AgentError> {
-        self.send(key, contract::revoke_call(token, user)).await
+        self.send_for_user(key, contract::revoke_call(token, user), user).await
+    }
+
+    /// [`Self::send`] of an authorization change for `user`, whose reverts name `user`.
+    async fn send_for_user(&self, key: &SigningKey, data: Bytes, user: Address) -> Result<Inclusion, AgentError> {
+        match self.chain.transact(key, self.nft, U256::ZERO, data).await {
+            Ok(included) => Ok(included),
+            Err(ChainError::WouldRevert(data)) => match contract::explain_authorization_revert(&data, user) {
+                Some(why) => Err(AgentError::Refused(why)),
+                None => Err(ChainError::WouldRevert(data).into()),
+            },
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Moves the agent's own funds to `to`.
@@ -563,11 +572,11 @@ fn secret_of(key: &SigningKey) -> SecretKey {
     SecretKey::from(key.as_nonzero_scalar())
 }
 
-/// The random half of a proof nonce (the other is the operation tag).
-fn random_32() -> [u8; 32] {
+/// A proof nonce's salt: what makes it single-use (the rest is the handover's terms).
+fn random_32() -> B256 {
     let mut random = [0u8; 32];
     getrandom::getrandom(&mut random).expect("the platform's CSPRNG");
-    random
+    B256::from(random)
 }
 
 fn now_s() -> u64 {

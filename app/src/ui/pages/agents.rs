@@ -375,8 +375,8 @@ fn ReceiveCard(service: Service) -> impl IntoView {
     };
     let accept = move |_| {
         let Some((offer, _, _)) = checked.get_untracked() else { return };
-        match key_of(&app) {
-            Ok(key) => acceptance.set(Some(AgentService::accept(&key, offer).to_code())),
+        match key_of(&app).and_then(|key| AgentService::accept(&key, offer).map_err(|e| e.to_string())) {
+            Ok(accepted) => acceptance.set(Some(accepted.to_code())),
             Err(e) => error.set(Some(e)),
         }
     };
