@@ -9,7 +9,7 @@ use alloy_primitives::{Address, U256};
 use leptos::prelude::*;
 use wasm_light_client::Verified;
 
-use crate::format::{capitalise, format_0g, parse_0g};
+use crate::format::{capitalise, format_0g, format_gwei, parse_0g};
 use crate::staking::contract::commission_percent;
 use crate::staking::service::{Overview, PendingWithdrawal, StakingService, ValidatorView};
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
@@ -157,13 +157,13 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
             <dl class="kv">
                 <dt>"Total stake"</dt><dd data-testid="stake">{format_0g(v.stake)}</dd>
                 <dt>"Commission"</dt><dd data-testid="commission">{commission_percent(v.commission_ppm)}</dd>
-                <dt>"Withdrawal fee"</dt><dd data-testid="withdrawal-fee">{format_0g(v.withdrawal_fee)}</dd>
+                <dt>"Withdrawal fee"</dt><dd data-testid="withdrawal-fee">{format_gwei(v.withdrawal_fee.saturating_to())}</dd>
                 <dt>"Your stake"</dt><dd data-testid="my-stake">{my_stake}</dd>
             </dl>
             <div class="row">
                 <input class="grow" aria-label="Amount to delegate" inputmode="decimal" placeholder="Amount of 0G" bind:value=amount />
                 <button class="btn btn-primary" on:click=move |_| act("delegate") disabled=move || busy.get().is_some()>"Delegate"</button>
-                {has_stake.then(|| view! { <button class="btn" title=format!("Pays the withdrawal fee of {}", format_0g(v.withdrawal_fee)) on:click=move |_| act("undelegate") disabled=move || busy.get().is_some()>"Undelegate all"</button> })}
+                {has_stake.then(|| view! { <button class="btn" title=format!("Pays the withdrawal fee of {}", format_gwei(v.withdrawal_fee.saturating_to())) on:click=move |_| act("undelegate") disabled=move || busy.get().is_some()>"Undelegate all"</button> })}
             </div>
             {tx.busy_view()}
             <ErrorAlert message=error />
@@ -219,7 +219,7 @@ fn PendingRow(service: Service, p: PendingWithdrawal, reload: Callback<()>) -> i
                 <dt>"From validator"</dt><dd><AddressView address=p.validator /></dd>
                 <dt>"Paid to"</dt><dd><AddressView address=p.withdrawal_address /></dd>
                 <dt>"Worth"</dt><dd data-testid="estimate">{format!("about {} (its shares' value at block {}, before it was sent)", format_0g(p.estimate), p.estimated_at)}</dd>
-                <dt>"Withdrawal fee paid"</dt><dd>{format_0g(p.fee_paid)}</dd>
+                <dt>"Withdrawal fee paid"</dt><dd>{format_gwei(p.fee_paid.saturating_to())}</dd>
                 <dt>"Payout"</dt><dd data-testid="payout">"by 0G's consensus layer after the withdrawal delay; not provable here"</dd>
             </dl>
             <div class="row">
