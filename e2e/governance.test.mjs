@@ -14,6 +14,9 @@ const FUNDER = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'; // anvil dev #5, un
 const WRITER = '0x00000000000000000000000000000000000D0c5A'; // EIP-55 checksummed: the form checks it
 const BURN = '0x000000000000000000000000000000000000dEaD';
 const ONE = 10n ** 18n;
+const stakingAbi = new Interface([
+  'function createAndInitializeValidatorIfNecessary((string,string,string,string,string) description, uint32 commissionRate, uint96 withdrawalFeeInGwei, bytes pubkey, bytes signature) payable returns (address)',
+]);
 const governorAbi = new Interface([
   'function proposalVotes(uint256) view returns (uint256 no, uint256 yes, uint256 abstain, uint256 noWithVeto)',
   'function proposalCount() view returns (uint256)',
@@ -260,7 +263,7 @@ test('a holder delegates to a validator found by its key, undelegates paying the
   const validators = page.getByRole('region', { name: 'Validators' });
   const alpha = page.locator(`article[data-validator="${ALPHA_KEY}"]`);
   await alpha.waitFor({ timeout: 60_000 });
-  assert.equal(await page.locator('article[data-validator]').count(), 2, 'both devnet validators are listed');
+  assert.equal(await page.locator('article[data-validator]').count(), 2, 'both validators devnet.json lists are shown');
   await page.locator(`article[data-validator="${BETA_KEY}"]`).waitFor();
   assert.match(await validators.getByTestId('validator-count').textContent(), /^The registry counts 2 validators \(proven at block \d+\); 2 shown\./);
   assert.equal(await validators.getByTestId('proof-badge').getAttribute('data-state'), 'verified');
@@ -278,6 +281,22 @@ test('a holder delegates to a validator found by its key, undelegates paying the
   await validators.getByRole('button', { name: 'Add validator' }).click();
   await validators.locator('.alert-error').filter({ hasText: 'the staking registry has no validator for the key 0x77777777' }).waitFor();
   assert.equal(await page.locator('article[data-validator]').count(), 2, 'nothing was added');
+
+  // A validator created after start-up (as an operator would, through the registry) is
+  // found by its key, the way a client can on 0G.
+  const gammaKey = `0x${'c3'.repeat(48)}`;
+  const create = stakingAbi.encodeFunctionData('createAndInitializeValidatorIfNecessary', [
+    ['zg-e2e-gamma', '', '', '', ''], 20_000, 1, gammaKey, '0x',
+  ]);
+  const hash = await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: devnet.contracts.staking, data: create, value: `0x${(5n * ONE).toString(16)}` }]);
+  while (!(await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [hash]))) await page.waitForTimeout(200);
+  await keyInput.fill(gammaKey);
+  await validators.getByRole('button', { name: 'Add validator' }).click();
+  const gamma = page.locator(`article[data-validator="${gammaKey}"]`);
+  await gamma.waitFor({ timeout: 30_000 });
+  assert.equal((await gamma.getByTestId('stake').textContent()).trim(), '5 0G');
+  assert.equal((await gamma.getByTestId('commission').textContent()).trim(), '2%');
+  await validators.getByTestId('validator-count').filter({ hasText: /^The registry counts 3 validators \(proven at block \d+\); 3 shown\./ }).waitFor();
 
   await alpha.getByLabel('Amount to delegate').fill('10');
   await alpha.getByRole('button', { name: 'Delegate' }).click();
