@@ -289,7 +289,9 @@ test('a holder delegates to a validator found by its key, undelegates paying the
     ['zg-e2e-gamma', '', '', '', ''], 20_000, 1, gammaKey, '0x',
   ]);
   const hash = await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: devnet.contracts.staking, data: create, value: `0x${(5n * ONE).toString(16)}` }]);
-  while (!(await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [hash]))) await page.waitForTimeout(200);
+  let receipt;
+  while (!(receipt = await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [hash]))) await page.waitForTimeout(200);
+  assert.equal(receipt.status, '0x1', 'the registry created and initialised the validator');
   await keyInput.fill(gammaKey);
   await validators.getByRole('button', { name: 'Add validator' }).click();
   const gamma = page.locator(`article[data-validator="${gammaKey}"]`);

@@ -246,6 +246,8 @@ impl StakingService {
     /// Looks `text` up as a consensus key; remembers it when the registry has a validator for it.
     pub async fn add_validator(&self, text: &str) -> Result<(), StakingError> {
         let pubkey = contract::parse_pubkey(text)?;
+        // At the newest verified block: a validator created moments ago must be found.
+        self.chain.sync().await?;
         let (address, _) = self
             .read(self.registry, contract::get_validator_call(pubkey.clone()), contract::decode_address, "getValidator")
             .await?;
