@@ -336,28 +336,42 @@ test('a holder delegates to a validator found by its key, undelegates paying the
   await page.getByTestId('no-undelegations').waitFor();
 });
 
-test('a staking address with no code, or with another interface, is refused in words', async () => {
-  for (const [staking, words] of [
+test('a staking registry set in Settings with no code, or with another interface, is refused in words', async () => {
+  const profile = await newProfile(browser);
+  const { page } = profile;
+  await restoreWallet(page, devnet.appUrl, PHRASE, PASSWORD);
+  const nav = (name) => page.locator('nav[aria-label="Main"]').getByRole('link', { name }).click();
+  const setRegistry = async (address, saved) => {
+    await nav('Settings');
+    const card = page.getByRole('form', { name: 'Staking registry' });
+    await card.getByLabel('Registry address').fill(address);
+    await card.getByRole('button', { name: 'Save staking registry' }).click();
+    await toast(page, saved);
+    await nav('Staking');
+  };
+  const staking = () => page.getByRole('region', { name: 'Validators' });
+
+  await nav('Settings');
+  const card = page.getByRole('form', { name: 'Staking registry' });
+  await card.getByLabel('Registry address').fill('0x1234');
+  await card.getByRole('button', { name: 'Save staking registry' }).click();
+  await card.locator('.alert-error').filter({ hasText: 'Staking registry: that is not an address' }).waitFor();
+
+  for (const [address, words] of [
     ['0x00000000000000000000000000000000000051a7', /there is no contract at the staking registry address 0x00000000000000000000000000000000000051A7 on this network \(proven: it has no code\)/],
     [devnet.contracts.governor, /does not answer 0G's staking interface \(validatorCount\(\) reverted\)/],
   ]) {
-    const profile = await newProfile(browser);
-    const { page } = profile;
-    // The devnet's own configuration, with another address for the staking registry.
-    await page.route('**/devnet.json', async (route) => {
-      const response = await route.fetch();
-      const json = await response.json();
-      json.contracts.staking = staking;
-      await route.fulfill({ response, json });
-    });
-    await restoreWallet(page, devnet.appUrl, PHRASE, PASSWORD);
-    await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Staking' }).click();
-    const error = page.getByRole('region', { name: 'Validators' }).getByTestId('staking-error');
+    await setRegistry(address, /Staking registry set to 0x[0-9a-fA-F]{40} for Local devnet/);
+    const error = staking().getByTestId('staking-error');
     await error.waitFor({ timeout: 60_000 });
     assert.match(await error.textContent(), words);
     assert.equal(await page.locator('article[data-validator]').count(), 0, 'no validator is shown from it');
-    await profile.context.close();
   }
+
+  // Emptied, the network's own registry is back.
+  await setRegistry('', /Staking registry override removed for Local devnet/);
+  await page.locator(`article[data-validator="${ALPHA_KEY}"]`).waitFor({ timeout: 60_000 });
+  await profile.context.close();
 });
 
 test('a node that misreports a tally is caught: the tally is withheld, never shown', async () => {

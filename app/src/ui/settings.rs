@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use alloy_primitives::Address;
 use serde::{Deserialize, Serialize};
 
 use crate::chain::fees::FeeLimits;
@@ -19,6 +20,9 @@ pub struct Settings {
     pub checkpoints: BTreeMap<String, Checkpoint>,
     /// Fee ceilings the user raised (or lowered), by network id.
     pub fee_limits: BTreeMap<String, FeeLimits>,
+    /// Staking registry addresses the user set, by network id (0G documents one for
+    /// Galileo only; mainnet ships none).
+    pub staking: BTreeMap<String, Address>,
     pub auto_lock_minutes: u32,
     /// "system", "light" or "dark".
     pub theme: String,
@@ -31,6 +35,7 @@ impl Default for Settings {
             custom: None,
             checkpoints: BTreeMap::new(),
             fee_limits: BTreeMap::new(),
+            staking: BTreeMap::new(),
             auto_lock_minutes: 5,
             theme: "system".into(),
         }
@@ -68,5 +73,21 @@ impl Settings {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_saved_before_the_staking_override_still_load_and_new_ones_round_trip() {
+        let old: Settings = serde_json::from_str(r#"{"network":"galileo","autoLockMinutes":7}"#).unwrap();
+        assert_eq!((old.network.as_str(), old.auto_lock_minutes), ("galileo", 7));
+        assert!(old.staking.is_empty(), "no override unless the user set one");
+        let mut s = Settings::default();
+        s.staking.insert("mainnet".into(), Address::repeat_byte(0x42));
+        let back: Settings = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back.staking.get("mainnet"), Some(&Address::repeat_byte(0x42)));
     }
 }

@@ -335,6 +335,9 @@ impl ChainState {
         if let Some(limits) = settings.fee_limits.get(&network.id) {
             network.fee_limits = Some(*limits);
         }
+        if let Some(registry) = settings.staking.get(&network.id) {
+            network.contracts.staking = Some(*registry);
+        }
         Some(network)
     }
 

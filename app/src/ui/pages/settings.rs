@@ -20,6 +20,7 @@ pub fn SettingsPage() -> impl IntoView {
             <CustomNetworkCard />
             <CheckpointCard />
             <FeeLimitsCard />
+            <StakingRegistryCard />
             <PreferencesCard />
             <DangerCard />
         </div>
@@ -196,6 +197,63 @@ fn FeeLimitsCard() -> impl IntoView {
             </div>
             <ErrorAlert message=error />
             <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save fee limits"</button></div>
+        </form>
+    }
+}
+
+/// The staking registry of the connected network: 0G documents Galileo's only, so on
+/// mainnet (or a custom network) the user sets one here. The Staking page then checks it
+/// has code and answers 0G's interface before using it.
+#[component]
+fn StakingRegistryCard() -> impl IntoView {
+    let app = use_app();
+    let current = app.chain.network().and_then(|n| n.contracts.staking);
+    let address = RwSignal::new(current.map(|a| a.to_string()).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(network) = app.chain.network() else {
+            return error.set(Some("Connect to a network first.".into()));
+        };
+        let text = address.get_untracked();
+        let registry = if text.trim().is_empty() {
+            None
+        } else {
+            match crate::format::parse_address(&text) {
+                Ok(a) => Some(a),
+                Err(e) => return error.set(Some(format!("Staking registry: {e}."))),
+            }
+        };
+        error.set(None);
+        let id = network.id.clone();
+        app.update_settings(|s| match registry {
+            Some(a) => {
+                s.staking.insert(id, a);
+            }
+            None => {
+                s.staking.remove(&id);
+            }
+        });
+        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
+            app.chain.connect(app, network);
+        }
+        app.toasts.info(&match registry {
+            Some(a) => format!("Staking registry set to {a} for {}", network.name),
+            None => format!("Staking registry override removed for {}", network.name),
+        });
+    };
+    view! {
+        <form class="card stack" on:submit=save aria-label="Staking registry">
+            <h2 class="card-title">"Staking registry"</h2>
+            <p class="muted">
+                "The address of 0G's staking contract (IStakingContract) on this network. 0G's documentation lists one for Galileo only; leave empty to use the network's own. The Staking page checks it has code and answers 0G's interface before showing anything from it."
+            </p>
+            <div class="field">
+                <label for="staking-registry">"Registry address"</label>
+                <input id="staking-registry" spellcheck="false" placeholder="0x…" bind:value=address />
+            </div>
+            <ErrorAlert message=error />
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save staking registry"</button></div>
         </form>
     }
 }
