@@ -9,7 +9,7 @@
 
 mod common;
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{hex, Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolError};
 use common::{rpc, Devnet};
 use serde_json::{json, Value};
@@ -165,12 +165,6 @@ impl Chain<'_> {
         let v = self.view(self.registry, IStakingContract::getValidatorCall { pubkey: pubkey(key) });
         assert_ne!(v, Address::ZERO);
         v
-    }
-}
-
-mod hex {
-    pub fn encode(bytes: &[u8]) -> String {
-        alloy_primitives::hex::encode(bytes)
     }
 }
 

@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use alloy_primitives::{Address, Bytes, B256, U256};
 use k256::ecdsa::SigningKey;
-use wasm_light_client::Verified;
+use wasm_light_client::{CallOutcome, Verified};
 
 use super::contract::{self, PubkeyError};
 use super::records::{self, SentUndelegation};
@@ -145,12 +145,17 @@ impl StakingService {
             }
         }
         let wrong = |why: String| StakingError::WrongInterface { address: self.registry, why };
-        let (out, block) = match self.chain.read(self.registry, contract::validator_count_call()).await {
-            Ok(answer) => answer,
-            Err(ChainError::NotProven(why)) if why.contains("refused") || why.contains("halted") => {
+        let (out, block) = match self.chain.call(self.registry, contract::validator_count_call()).await {
+            Verified::Proven { value: CallOutcome::Success(out), block } => (out, block),
+            Verified::Proven { value: CallOutcome::Revert(_), .. } => {
                 return Err(wrong("validatorCount() reverted".into()))
             }
-            Err(e) => return Err(e.into()),
+            Verified::Proven { value: CallOutcome::Halt(why), .. } => {
+                return Err(wrong(format!("validatorCount() halted: {why}")))
+            }
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                return Err(StakingError::NotProven(format!("the staking registry's validatorCount(): {reason}")))
+            }
         };
         let count = contract::decode_count(&out).ok_or_else(|| wrong("validatorCount() answered no number".into()))?;
         Ok((count, block))
