@@ -14,6 +14,9 @@ const FUNDER = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'; // anvil dev #5, un
 const WRITER = '0x00000000000000000000000000000000000D0c5A'; // EIP-55 checksummed: the form checks it
 const BURN = '0x000000000000000000000000000000000000dEaD';
 const ONE = 10n ** 18n;
+const stakingAbi = new Interface([
+  'function createAndInitializeValidatorIfNecessary((string,string,string,string,string) description, uint32 commissionRate, uint96 withdrawalFeeInGwei, bytes pubkey, bytes signature) payable returns (address)',
+]);
 const governorAbi = new Interface([
   'function proposalVotes(uint256) view returns (uint256 no, uint256 yes, uint256 abstain, uint256 noWithVeto)',
   'function proposalCount() view returns (uint256)',
@@ -248,41 +251,128 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   await shot(a.page, 'gov-04-settled');
 });
 
-test('a holder delegates to a validator, undelegates, and withdraws after the delay', async () => {
+// The devnet's validators, as devnet.json lists their consensus keys.
+const ALPHA_KEY = `0x${'a1'.repeat(48)}`;
+const BETA_KEY = `0x${'b2'.repeat(48)}`;
+
+test('a holder delegates to a validator found by its key, undelegates paying the fee, and the consensus layer pays it out', async () => {
   const { c } = voters;
   const { page } = c;
   await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Staking' }).click();
   await page.getByRole('heading', { name: 'Staking', level: 1 }).waitFor();
-  const alpha = page.locator('article[data-validator="zg-devnet-alpha"]');
+  const validators = page.getByRole('region', { name: 'Validators' });
+  const alpha = page.locator(`article[data-validator="${ALPHA_KEY}"]`);
   await alpha.waitFor({ timeout: 60_000 });
-  assert.equal(await page.locator('article[data-validator]').count(), 2, 'both devnet validators are listed');
-  assert.equal(await page.getByRole('region', { name: 'Validators' }).getByTestId('proof-badge').getAttribute('data-state'), 'verified');
+  assert.equal(await page.locator('article[data-validator]').count(), 2, 'both validators devnet.json lists are shown');
+  await page.locator(`article[data-validator="${BETA_KEY}"]`).waitFor();
+  assert.match(await validators.getByTestId('validator-count').textContent(), /^The registry counts 2 validators \(proven at block \d+\); 2 shown\./);
+  assert.equal(await validators.getByTestId('proof-badge').getAttribute('data-state'), 'verified');
   assert.equal((await alpha.getByTestId('my-stake').textContent()).trim(), 'none');
+  assert.equal((await alpha.getByTestId('commission').textContent()).trim(), '5%');
+  assert.equal((await alpha.getByTestId('withdrawal-fee').textContent()).trim(), '1 gwei');
+  assert.equal((await alpha.getByTestId('stake').textContent()).trim(), '1,000.95 0G', 'the self-delegation plus the start-up reward less commission');
+
+  // A key that is not 48 bytes, and one the registry does not know, are refused in words.
+  const keyInput = validators.getByLabel('Validator public key');
+  await keyInput.fill('0x1234');
+  await validators.getByRole('button', { name: 'Add validator' }).click();
+  await validators.locator('.alert-error').filter({ hasText: 'is 48 bytes (96 hex digits); this one has 2 bytes' }).waitFor();
+  await keyInput.fill(`0x${'77'.repeat(48)}`);
+  await validators.getByRole('button', { name: 'Add validator' }).click();
+  await validators.locator('.alert-error').filter({ hasText: 'the staking registry has no validator for the key 0x77777777' }).waitFor();
+  assert.equal(await page.locator('article[data-validator]').count(), 2, 'nothing was added');
+
+  // A validator created after start-up (as an operator would, through the registry) is
+  // found by its key, the way a client can on 0G.
+  const gammaKey = `0x${'c3'.repeat(48)}`;
+  const create = stakingAbi.encodeFunctionData('createAndInitializeValidatorIfNecessary', [
+    ['zg-e2e-gamma', '', '', '', ''], 20_000, 1, gammaKey, '0x',
+  ]);
+  const hash = await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: devnet.contracts.staking, data: create, value: `0x${(5n * ONE).toString(16)}` }]);
+  let receipt;
+  while (!(receipt = await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [hash]))) await page.waitForTimeout(200);
+  assert.equal(receipt.status, '0x1', 'the registry created and initialised the validator');
+  await keyInput.fill(gammaKey);
+  await validators.getByRole('button', { name: 'Add validator' }).click();
+  const gamma = page.locator(`article[data-validator="${gammaKey}"]`);
+  await gamma.waitFor({ timeout: 30_000 });
+  assert.equal((await gamma.getByTestId('stake').textContent()).trim(), '5 0G');
+  assert.equal((await gamma.getByTestId('commission').textContent()).trim(), '2%');
+  await validators.getByTestId('validator-count').filter({ hasText: /^The registry counts 3 validators \(proven at block \d+\); 3 shown\./ }).waitFor();
 
   await alpha.getByLabel('Amount to delegate').fill('10');
   await alpha.getByRole('button', { name: 'Delegate' }).click();
-  await toast(page, /Delegate with zg-devnet-alpha in block \d+ \(receipt verified\)/);
+  await toast(page, /Delegate with validator 0xa1a1a1a1…a1a1a1 in block \d+ \(receipt verified\)/, alpha);
   await alpha.getByTestId('my-stake').filter({ hasText: /^(9\.9\d*|10) 0G \(\d+ shares\)$/ }).waitFor({ timeout: 30_000 });
   await shot(page, 'staking-01-delegated');
 
+  const reviewsBefore = c.reviews.length;
   await alpha.getByRole('button', { name: 'Undelegate all' }).click();
-  await toast(page, /Undelegate with zg-devnet-alpha/);
-  await alpha.getByTestId('pending').filter({ hasText: / at block \d+$/ }).waitFor({ timeout: 30_000 });
+  await toast(page, /Undelegate with validator 0xa1a1a1a1…a1a1a1 in block \d+ \(receipt verified\)/, alpha);
+  const review = c.reviews.slice(reviewsBefore).join('\n');
+  assert.match(review, /Calls undelegate/);
+  assert.match(review, /The 1 gwei sent is the validator's withdrawal fee/, 'the review says what the value pays');
+  await alpha.getByTestId('my-stake').filter({ hasText: /^none$/ }).waitFor({ timeout: 30_000 });
+
+  // The undelegation as the chain proves it: its own signed transaction and receipt.
+  const undelegation = page.getByRole('region', { name: 'Undelegations' }).getByTestId('undelegation');
+  await undelegation.waitFor({ timeout: 30_000 });
+  assert.match(await undelegation.getByTestId('undelegated').textContent(), /^\d+ shares in block \d+ \(proven\)$/);
+  assert.match(await undelegation.getByTestId('estimate').textContent(), /^about (9\.9\d*|10) 0G /);
+  assert.match(await undelegation.getByTestId('payout').textContent(), /consensus layer .* not provable here/);
+  await shot(page, 'staking-02-undelegated');
+
+  // zg-devnet plays 0G's consensus layer: after the 25-block delay (about 10 s) it
+  // credits the withdrawal address. Nothing in the app is clicked for it.
   const before = await balance(c.address);
-  // The devnet's withdrawal delay is 25 blocks (about 10 s).
-  for (let i = 0; i < 30; i++) {
-    await page.getByRole('region', { name: 'Validators' }).getByRole('button', { name: 'Refresh' }).click();
-    if (/ready$/.test((await alpha.getByTestId('pending').textContent().catch(() => '')) ?? '')) break;
+  const deadline = Date.now() + 60_000;
+  while (await balance(c.address) < before + 9n * ONE) {
+    assert.ok(Date.now() < deadline, 'the undelegated 0G was not paid within 60 s');
     await page.waitForTimeout(1_000);
   }
-  await alpha.getByTestId('pending').filter({ hasText: /ready$/ }).waitFor({ timeout: 10_000 });
-  await alpha.getByRole('button', { name: 'Withdraw matured' }).click();
-  await toast(page, /Withdraw with zg-devnet-alpha/);
-  assert.ok(await balance(c.address) > before + 9n * ONE, 'the undelegated 0G came back');
-  await page.getByRole('region', { name: 'Validators' }).getByRole('button', { name: 'Refresh' }).click();
-  await alpha.getByTestId('pending').waitFor({ state: 'detached', timeout: 30_000 })
-    .catch(async (e) => { await shot(page, 'staking-debug'); throw e; });
-  await shot(page, 'staking-02-withdrawn');
+
+  await undelegation.getByRole('button', { name: 'Forget' }).click();
+  await undelegation.waitFor({ state: 'detached', timeout: 10_000 });
+  await page.getByTestId('no-undelegations').waitFor();
+});
+
+test('a staking registry set in Settings with no code, or with another interface, is refused in words', async () => {
+  const profile = await newProfile(browser);
+  const { page } = profile;
+  await restoreWallet(page, devnet.appUrl, PHRASE, PASSWORD);
+  const nav = (name) => page.locator('nav[aria-label="Main"]').getByRole('link', { name }).click();
+  // The staking registry is one of Settings → Contract addresses.
+  const setRegistry = async (address, saved) => {
+    await nav('Settings');
+    const card = page.getByRole('form', { name: 'Contract addresses' });
+    await card.getByLabel('Staking', { exact: true }).fill(address);
+    await card.getByRole('button', { name: 'Save addresses' }).click();
+    await toast(page, saved);
+    await nav('Staking');
+  };
+  const staking = () => page.getByRole('region', { name: 'Validators' });
+
+  await nav('Settings');
+  const card = page.getByRole('form', { name: 'Contract addresses' });
+  await card.getByLabel('Staking', { exact: true }).fill('0x1234');
+  await card.getByRole('button', { name: 'Save addresses' }).click();
+  await card.locator('.alert-error').filter({ hasText: 'Staking: that is not an address' }).waitFor();
+
+  for (const [address, words] of [
+    ['0x00000000000000000000000000000000000051a7', /there is no contract at the staking registry address 0x00000000000000000000000000000000000051A7 on this network \(proven: it has no code\)/],
+    [devnet.contracts.governor, /does not answer 0G's staking interface \(validatorCount\(\) reverted\)/],
+  ]) {
+    await setRegistry(address, /Contract addresses saved/);
+    const error = staking().getByTestId('staking-error');
+    await error.waitFor({ timeout: 60_000 });
+    assert.match(await error.textContent(), words);
+    assert.equal(await page.locator('article[data-validator]').count(), 0, 'no validator is shown from it');
+  }
+
+  // Emptied, the network's own registry is back.
+  await setRegistry('', /Contract addresses saved/);
+  await page.locator(`article[data-validator="${ALPHA_KEY}"]`).waitFor({ timeout: 60_000 });
+  await profile.context.close();
 });
 
 test('a node that misreports a tally is caught: the tally is withheld, never shown', async () => {

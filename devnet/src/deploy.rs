@@ -46,6 +46,15 @@ pub mod staking {
     pub const INITIAL_REWARD_WEI: u64 = 1_000_000_000_000_000_000;
     /// The withdrawal fee every devnet validator asks, in gwei.
     pub const WITHDRAWAL_FEE_GWEI: u64 = 1;
+    /// The account that plays 0G's consensus layer paying matured withdrawals: no dev
+    /// account (their balances are the tests'), but an address anvil impersonates and
+    /// funds for gas at start-up.
+    pub const CONSENSUS_PAYER: &str = "0x00000000000000000000000000000000c0115e50";
+
+    /// A devnet validator's 48-byte consensus public key: `byte` repeated.
+    pub fn pubkey(byte: u8) -> Vec<u8> {
+        vec![byte; 48]
+    }
 }
 
 /// 0G Compute on the devnet (contracts/src/compute/).
@@ -86,9 +95,16 @@ pub struct Deployed {
     /// (and holds the treasury of) passed proposals.
     pub governor: String,
     pub timelock: String,
-    /// The staking registry (stand-in for 0G's `IStakingContract`); validators from
-    /// `getValidators()`.
+    /// The staking registry (stand-in for 0G's `IStakingContract`).
     pub staking: String,
+    /// The consensus public keys of the validators registered at start-up. 0G's
+    /// documented interface cannot list validators, only find one by its key
+    /// (`getValidator(pubkey)`), so a client needs the keys.
+    pub staking_validators: Vec<String>,
+    /// The validator contracts of those keys, for the simulated consensus layer
+    /// ([`pay_matured_withdrawals`]).
+    #[serde(skip)]
+    pub validator_contracts: Vec<String>,
     /// 0G Compute: the ledger users fund, and the inference registry holding their
     /// per-provider sub-accounts (registered in the ledger as "inference-v1.0").
     pub ledger: String,
@@ -103,7 +119,8 @@ pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> 
     let wrapped = deploy(rpc, artifacts, "WrappedZG", &[])?;
     let verifier = deploy(rpc, artifacts, "SignatureVerifier", &[])?;
     let agent_nft = deploy(rpc, artifacts, "AgentNFT", &[word_address(&verifier.address)])?;
-    let (governor, timelock, staking) = deploy_governance_and_staking(rpc, artifacts, &wrapped.address)?;
+    let (governor, timelock, staking, validator_contracts) =
+        deploy_governance_and_staking(rpc, artifacts, &wrapped.address)?;
     let (ledger, inference_serving) = deploy_compute(rpc, artifacts)?;
     Ok(Deployed {
         flow: flow.address,
@@ -116,6 +133,8 @@ pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> 
         governor,
         timelock,
         staking,
+        staking_validators: staking::VALIDATORS.iter().map(|v| hex(&staking::pubkey(v.1))).collect(),
+        validator_contracts,
         ledger,
         inference_serving,
     })
@@ -174,19 +193,42 @@ alloy_sol_types::sol! {
         Description description, uint32 commissionRate, uint96 withdrawalFeeInGwei, bytes pubkey, bytes signature
     ) returns (address);
     function getValidator(bytes pubkey) returns (address);
-    function distributeRewards();
+    function devnetDistributeRewards();
+    function devnetPayMatured() returns (uint256);
+}
+
+/// Devnet only: plays 0G's consensus layer, which pays an undelegation once its delay is
+/// over (0G has no withdraw call). Asks each validator whether a withdrawal has matured
+/// (a free `eth_call`) and only then sends `devnetPayMatured`, so an idle devnet mines
+/// nothing. Returns how many withdrawals were paid.
+pub fn pay_matured_withdrawals(rpc: &Rpc, validators: &[String]) -> Result<u64, DeployError> {
+    use alloy_sol_types::SolCall;
+    let data = hex(&devnetPayMaturedCall {}.abi_encode());
+    let mut paid = 0;
+    for validator in validators {
+        let tx = json!({"from": staking::CONSENSUS_PAYER, "to": validator, "data": data});
+        let answer = rpc
+            .call("eth_call", json!([tx, "latest"]))
+            .map_err(|source| DeployError::Node { contract: "ZgValidator", source })?;
+        let due = answer.as_str().and_then(|w| u64::from_str_radix(w.trim_start_matches("0x"), 16).ok()).unwrap_or(0);
+        if due > 0 {
+            send(rpc, "ZgValidator.devnetPayMatured", tx)?;
+            paid += due;
+        }
+    }
+    Ok(paid)
 }
 
 /// Governance and staking, in three rounds of transactions sent together (one block
 /// each rather than one per transaction): the timelock and the staking registry; the
 /// governor and the validators; the timelock's roles (the governor alone proposes and
 /// cancels, the deployer gives up the admin role it held for this wiring) and a first
-/// reward. Returns (governor, timelock, staking).
+/// reward. Returns (governor, timelock, staking, the validators' contracts).
 fn deploy_governance_and_staking(
     rpc: &Rpc,
     artifacts: &Path,
     token: &str,
-) -> Result<(String, String, String), DeployError> {
+) -> Result<(String, String, String, Vec<String>), DeployError> {
     use alloy_sol_types::SolCall;
     const ONE_0G: u128 = 1_000_000_000_000_000_000;
 
@@ -234,7 +276,7 @@ fn deploy_governance_and_staking(
             },
             commissionRate: commission,
             withdrawalFeeInGwei: alloy_primitives::Uint::from(staking::WITHDRAWAL_FEE_GWEI),
-            pubkey: vec![key_byte; 48].into(),
+            pubkey: staking::pubkey(key_byte).into(),
             signature: alloy_primitives::Bytes::new(),
         };
         let value = u128::from(self_stake) * ONE_0G;
@@ -246,12 +288,18 @@ fn deploy_governance_and_staking(
 
     let gov: alloy_primitives::Address = governor.parse().expect("anvil returns addresses");
     let deployer: alloy_primitives::Address = DEPLOYER.parse().expect("a valid address");
-    let first_pubkey = vec![staking::VALIDATORS[0].1; 48].into();
-    let call =
-        json!([{"to": registry, "data": hex(&getValidatorCall { pubkey: first_pubkey }.abi_encode())}, "latest"]);
-    let answer = rpc.call("eth_call", call).map_err(|source| DeployError::Node { contract: "ZgStaking", source })?;
-    let word = answer.as_str().unwrap_or_default();
-    let first_validator = format!("0x{}", word.get(word.len().saturating_sub(40)..).unwrap_or_default());
+    let node = |source| DeployError::Node { contract: "consensus payer", source };
+    rpc.call("anvil_impersonateAccount", json!([staking::CONSENSUS_PAYER])).map_err(node)?;
+    rpc.call("anvil_setBalance", json!([staking::CONSENSUS_PAYER, format!("0x{:x}", 1000 * ONE_0G)])).map_err(node)?;
+    let mut validators = Vec::new();
+    for (_, key_byte, _, _) in staking::VALIDATORS {
+        let call = getValidatorCall { pubkey: staking::pubkey(key_byte).into() };
+        let answer = rpc
+            .call("eth_call", json!([{"to": registry, "data": hex(&call.abi_encode())}, "latest"]))
+            .map_err(|source| DeployError::Node { contract: "ZgStaking", source })?;
+        let word = answer.as_str().unwrap_or_default();
+        validators.push(format!("0x{}", word.get(word.len().saturating_sub(40)..).unwrap_or_default()));
+    }
     let mut txs: Vec<(&'static str, Value)> = [
         grantRoleCall { role: alloy_primitives::keccak256("PROPOSER_ROLE"), account: gov }.abi_encode(),
         grantRoleCall { role: alloy_primitives::keccak256("CANCELLER_ROLE"), account: gov }.abi_encode(),
@@ -263,12 +311,12 @@ fn deploy_governance_and_staking(
     txs.push((
         "ZgValidator rewards",
         json!({
-            "from": DEPLOYER, "to": first_validator, "data": hex(&distributeRewardsCall {}.abi_encode()),
+            "from": DEPLOYER, "to": validators[0], "data": hex(&devnetDistributeRewardsCall {}.abi_encode()),
             "value": format!("0x{:x}", staking::INITIAL_REWARD_WEI),
         }),
     ));
     send_all(rpc, txs)?;
-    Ok((governor, timelock, registry))
+    Ok((governor, timelock, registry, validators))
 }
 
 struct Created {

@@ -262,7 +262,9 @@ fn run(args: Args) -> Result<(), DevnetError> {
     let _ = out.flush();
     drop(out);
 
+    let mut ticks: u64 = 0;
     let stopped = loop {
+        ticks += 1;
         if stop.load(Ordering::SeqCst) {
             break Stopped::Signal;
         }
@@ -276,6 +278,12 @@ fn run(args: Args) -> Result<(), DevnetError> {
         let restarted = storage.restart_dead().into_iter().chain(indexer.restart_dead()).chain(compute.restart_dead());
         for line in restarted {
             eprintln!("zg-devnet: {line}");
+        }
+        // Once a second, play 0G's consensus layer: pay undelegations whose delay is over.
+        if ticks % 10 == 0 {
+            if let Err(e) = crate::deploy::pay_matured_withdrawals(anvil.rpc(), &info.contracts.validator_contracts) {
+                eprintln!("zg-devnet: paying matured staking withdrawals failed: {e}");
+            }
         }
         std::thread::sleep(Duration::from_millis(100));
     };

@@ -23,6 +23,9 @@ pub struct ProvenReceipt {
     pub success: bool,
     pub cumulative_gas_used: u64,
     pub logs: Vec<Log>,
+    /// The signed transaction itself (EIP-2718 bytes), proven through the transactions
+    /// root: what it called, with what value and data, and (from its signature) who sent it.
+    pub transaction: Bytes,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,6 +82,7 @@ pub fn prove_receipt(
         success: matches!(receipt.status_or_post_state(), Eip658Value::Eip658(true) | Eip658Value::PostState(_)),
         cumulative_gas_used: receipt.cumulative_gas_used(),
         logs: receipt.logs().to_vec(),
+        transaction: raw_transactions[index].clone(),
     })
 }
 
@@ -111,6 +115,7 @@ mod tests {
             let proven = prove_receipt(&f.header, &f.raw, &receipts, *hash).unwrap();
             assert_eq!(proven.index, i);
             assert!(proven.success);
+            assert_eq!(keccak256(&proven.transaction), *hash, "the proven transaction is the one asked for");
         }
         let with_log = prove_receipt(&f.header, &f.raw, &receipts, f.hashes[1]).unwrap();
         assert_eq!(with_log.logs.len(), 1);

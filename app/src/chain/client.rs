@@ -277,6 +277,26 @@ impl ChainClient {
         Ok(())
     }
 
+    /// The code at `address`, proven against its account's code hash at the verified tip.
+    pub async fn code(&self, address: Address) -> Verified<Bytes> {
+        if self.network.checkpoint.is_none() {
+            return Verified::Rejected { reason: ChainError::NeedsCheckpoint("contract code").to_string() };
+        }
+        self.provider.code(address).await
+    }
+
+    /// A mined transaction and its receipt, both proven through a verified header's
+    /// transactions and receipts roots. `Ok(None)` while the node knows no receipt.
+    pub async fn proven_transaction(
+        &self,
+        hash: B256,
+    ) -> Result<Option<Verified<wasm_light_client::ProvenReceipt>>, ChainError> {
+        if self.network.checkpoint.is_none() {
+            return Err(ChainError::NeedsCheckpoint("a transaction"));
+        }
+        Ok(self.provider.receipt(hash).await?)
+    }
+
     /// A read whose successful output is needed as a value: reverts and unproven
     /// answers become errors that say why.
     pub async fn read(&self, to: Address, data: Bytes) -> Result<(Bytes, u64), ChainError> {

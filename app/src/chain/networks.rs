@@ -1,7 +1,7 @@
 //! The networks zg-console knows, and the checks that an endpoint really serves the one
 //! the user picked. Pure data and rules; fetching lives in `rpc`.
 
-use alloy_primitives::{address, Address, B256};
+use alloy_primitives::{address, Address, Bytes, B256};
 use serde::{Deserialize, Serialize};
 
 use super::fees::FeeLimits;
@@ -93,9 +93,14 @@ pub struct Contracts {
     pub governor: Option<Address>,
     #[serde(default)]
     pub timelock: Option<Address>,
-    /// The staking registry (contracts/src/staking/ZgStaking.sol, 0G's interface).
+    /// The staking registry (0G's `IStakingContract`; on the devnet the stand-in
+    /// contracts/src/staking/ZgStaking.sol).
     #[serde(default)]
     pub staking: Option<Address>,
+    /// Consensus keys of validators to look up in the registry: 0G's interface finds a
+    /// validator only by its key (`getValidator(pubkey)`), it cannot list them.
+    #[serde(default)]
+    pub staking_validators: Vec<Bytes>,
     /// 0G Compute: the ledger (LedgerManager) and the inference registry (InferenceServing).
     #[serde(default)]
     pub ledger: Option<Address>,
@@ -146,6 +151,8 @@ pub fn public_networks() -> Vec<Network> {
             contracts: Contracts {
                 ledger: Some(address!("E70830508dAc0A97e6c087c75f402f9Be669E406")),
                 inference_serving: Some(address!("a79F4c8311FF93C06b8CfB403690cc987c93F91E")),
+                // 0G's staking docs (0gfoundation/0g-doc, staking-interfaces.md): "Testnet".
+                staking: Some(address!("ea224dBB52F57752044c0C86aD50930091F561B9")),
                 ..Contracts::default()
             },
             fee_limits: None,
@@ -377,7 +384,8 @@ mod tests {
             "contracts":{"flow":"0x5fbdb2315678afecb367f032d93f642f64180aa3","market":"0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
               "wrappedZG":"0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0","pricePerSectorWei":"1000000000","firstBlock":2,
               "agentNft":"0x00000000000000000000000000000000000000a1","governor":"0x00000000000000000000000000000000000000a2",
-              "inferenceServing":"0x00000000000000000000000000000000000000a3"},
+              "inferenceServing":"0x00000000000000000000000000000000000000a3",
+              "stakingValidators":["0xa1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"]},
             "storageNodes":[{"url":"http://127.0.0.1:5678","shardId":0,"numShard":2}],
             "indexer":{"url":"http://127.0.0.1:12345","pid":4242}}"#;
         let cfg: DevnetConfig = serde_json::from_str(json).unwrap();
@@ -395,5 +403,15 @@ mod tests {
         assert_eq!(short(n.contracts.governor), Some(0xa2));
         assert_eq!(short(n.contracts.inference_serving), Some(0xa3));
         assert_eq!(n.contracts.staking, None, "a contract the devnet did not list stays unset");
+        assert_eq!(n.contracts.staking_validators, vec![Bytes::from(vec![0xa1u8; 48])]);
+    }
+
+    #[test]
+    fn only_galileo_ships_a_staking_registry() {
+        let networks = public_networks();
+        let staking = |id: &str| networks.iter().find(|n| n.id == id).unwrap().contracts.staking;
+        // 0G's staking docs list this registry for the testnet; no mainnet address is confirmed.
+        assert_eq!(staking("galileo"), Some(address!("ea224dBB52F57752044c0C86aD50930091F561B9")));
+        assert_eq!(staking("mainnet"), None);
     }
 }

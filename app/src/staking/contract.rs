@@ -1,56 +1,83 @@
-//! 0G's staking calls as the client uses them (contracts/src/staking/: `ZgStaking` is the
-//! registry, `ZgValidator` one validator). Pure, tested natively.
+//! 0G's staking calls exactly as 0G documents them (0gfoundation/0g-doc,
+//! docs/developer-hub/building-on-0g/contracts-on-0g/staking-interfaces.md): the registry
+//! (`IStakingContract`: `getValidator(pubkey)`, `validatorCount()`) and one contract per
+//! validator (`IValidatorContract`: `delegate`, `undelegate` with its fee, `tokens`,
+//! `delegatorShares`, `getDelegation`, `commissionRate`, `withdrawalFeeInGwei`). Nothing
+//! else is called: 0G documents no way to list validators, no events, no conversion or
+//! withdrawal-queue views, and no withdraw call (its consensus layer pays withdrawals).
+//! Pure, tested natively.
 
+use alloy_consensus::transaction::SignerRecoverable;
+use alloy_consensus::{Transaction, TxEnvelope};
+use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{sol, SolCall, SolError};
 
 sol! {
-    struct Description {
-        string moniker;
-        string identity;
-        string website;
-        string securityContact;
-        string details;
-    }
+    function getValidator(bytes pubkey) external view returns (address);
+    function validatorCount() external view returns (uint32);
 
-    struct WithdrawEntry {
-        uint256 completionHeight;
-        address delegatorAddress;
-        uint256 amount;
-    }
-
-    function getValidators() external view returns (address[] memory);
-    function description() external view returns (Description memory);
-    function commissionRate() external view returns (uint32);
     function tokens() external view returns (uint256);
-    function withdrawalFeeInGwei() external view returns (uint96);
+    function delegatorShares() external view returns (uint256);
     function getDelegation(address delegator) external view returns (address, uint256);
-    function convertToTokens(uint256 shares) external view returns (uint256);
-    function pendingWithdrawals(address withdrawalAddress) external view returns (WithdrawEntry[] memory entries);
-    function delegate(address delegatorAddress) external payable returns (uint256 shares);
-    function undelegate(address withdrawalAddress, uint256 shares) external payable returns (uint256 amount);
-    function processWithdrawQueue() external returns (uint256 settled);
+    function commissionRate() external view returns (uint32);
+    function withdrawalFeeInGwei() external view returns (uint96);
+    function delegate(address delegatorAddress) external payable returns (uint256);
+    function undelegate(address withdrawalAddress, uint256 shares) external payable returns (uint256);
 
-    error DelegationBelowMinimum(uint256 amount);
-    error NotEnoughWithdrawalFee(uint256 required, uint256 sent);
+    // Named in 0G's troubleshooting notes (without arguments).
+    error DelegationBelowMinimum();
+    error NotEnoughWithdrawalFee();
+    // The devnet stand-in's own refusals.
     error InsufficientShares(uint256 requested, uint256 held);
     error NotInitialized();
+    error ZeroAddress();
 }
 
-/// `commissionRate` is in parts per million.
+/// `commissionRate` is in parts per million (0G's docs: 50000 = 5%).
 pub const COMMISSION_DENOMINATOR: u32 = 1_000_000;
+/// A consensus public key: 48 bytes (0G's docs: "Identified by 48-byte consensus public key").
+pub const PUBKEY_LENGTH: usize = 48;
+const GWEI: u64 = 1_000_000_000;
 
-pub fn validators_call() -> Bytes {
-    getValidatorsCall {}.abi_encode().into()
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PubkeyError {
+    #[error("a validator's consensus public key is 48 bytes written as 96 hex digits (0x…); this is not hex")]
+    NotHex,
+    #[error("a validator's consensus public key is 48 bytes (96 hex digits); this one has {0} bytes")]
+    WrongLength(usize),
 }
-pub fn decode_validators(out: &[u8]) -> Option<Vec<Address>> {
-    getValidatorsCall::abi_decode_returns(out).ok()
+
+/// A consensus public key typed or pasted by the user, with or without `0x`.
+pub fn parse_pubkey(text: &str) -> Result<Bytes, PubkeyError> {
+    let bytes = hex::decode(text.trim().trim_start_matches("0x")).map_err(|_| PubkeyError::NotHex)?;
+    if bytes.len() != PUBKEY_LENGTH {
+        return Err(PubkeyError::WrongLength(bytes.len()));
+    }
+    Ok(bytes.into())
 }
-pub fn description_call() -> Bytes {
-    descriptionCall {}.abi_encode().into()
+
+pub fn get_validator_call(pubkey: Bytes) -> Bytes {
+    getValidatorCall { pubkey }.abi_encode().into()
 }
-pub fn decode_moniker(out: &[u8]) -> Option<String> {
-    descriptionCall::abi_decode_returns(out).ok().map(|d| d.moniker)
+/// The validator contract of a key; the zero address when the registry has none.
+pub fn decode_address(out: &[u8]) -> Option<Address> {
+    getValidatorCall::abi_decode_returns(out).ok()
+}
+pub fn validator_count_call() -> Bytes {
+    validatorCountCall {}.abi_encode().into()
+}
+pub fn decode_count(out: &[u8]) -> Option<u32> {
+    validatorCountCall::abi_decode_returns(out).ok()
+}
+pub fn tokens_call() -> Bytes {
+    tokensCall {}.abi_encode().into()
+}
+pub fn delegator_shares_call() -> Bytes {
+    delegatorSharesCall {}.abi_encode().into()
+}
+pub fn decode_u256(out: &[u8]) -> Option<U256> {
+    tokensCall::abi_decode_returns(out).ok()
 }
 pub fn commission_call() -> Bytes {
     commissionRateCall {}.abi_encode().into()
@@ -58,16 +85,13 @@ pub fn commission_call() -> Bytes {
 pub fn decode_commission(out: &[u8]) -> Option<u32> {
     commissionRateCall::abi_decode_returns(out).ok()
 }
-pub fn tokens_call() -> Bytes {
-    tokensCall {}.abi_encode().into()
-}
 pub fn fee_call() -> Bytes {
     withdrawalFeeInGweiCall {}.abi_encode().into()
 }
-/// The withdrawal fee in wei.
+/// The withdrawal fee in wei (the contract states it in gwei).
 pub fn decode_fee(out: &[u8]) -> Option<U256> {
     let gwei = withdrawalFeeInGweiCall::abi_decode_returns(out).ok()?;
-    Some(U256::from(gwei) * U256::from(1_000_000_000u64))
+    Some(U256::from(gwei) * U256::from(GWEI))
 }
 pub fn delegation_call(delegator: Address) -> Bytes {
     getDelegationCall { delegator }.abi_encode().into()
@@ -76,25 +100,20 @@ pub fn delegation_call(delegator: Address) -> Bytes {
 pub fn decode_delegation(out: &[u8]) -> Option<U256> {
     getDelegationCall::abi_decode_returns(out).ok().map(|r| r._1)
 }
-pub fn to_tokens_call(shares: U256) -> Bytes {
-    convertToTokensCall { shares }.abi_encode().into()
-}
-pub fn pending_call(address: Address) -> Bytes {
-    pendingWithdrawalsCall { withdrawalAddress: address }.abi_encode().into()
-}
-/// (completion block, amount) of each withdrawal waiting for `address`.
-pub fn decode_pending(out: &[u8]) -> Option<Vec<(u64, U256)>> {
-    let entries = pendingWithdrawalsCall::abi_decode_returns(out).ok()?;
-    Some(entries.into_iter().map(|e| (e.completionHeight.saturating_to(), e.amount)).collect())
-}
 pub fn delegate_call(delegator: Address) -> Bytes {
     delegateCall { delegatorAddress: delegator }.abi_encode().into()
 }
 pub fn undelegate_call(withdrawal_address: Address, shares: U256) -> Bytes {
     undelegateCall { withdrawalAddress: withdrawal_address, shares }.abi_encode().into()
 }
-pub fn process_queue_call() -> Bytes {
-    processWithdrawQueueCall {}.abi_encode().into()
+
+/// What `shares` are worth: `shares × tokens / delegatorShares`, rounded down (0G's
+/// documented formula). None when the pool has no shares or the product overflows.
+pub fn share_value(shares: U256, tokens: U256, delegator_shares: U256) -> Option<U256> {
+    if delegator_shares.is_zero() {
+        return None;
+    }
+    Some(shares.checked_mul(tokens)? / delegator_shares)
 }
 
 /// "5%" from parts per million.
@@ -107,18 +126,46 @@ pub fn commission_percent(ppm: u32) -> String {
     }
 }
 
+/// An undelegation read back from a proven raw transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undelegation {
+    pub from: Address,
+    pub validator: Address,
+    pub withdrawal_address: Address,
+    pub shares: U256,
+    pub fee_paid: U256,
+}
+
+/// Decodes a signed transaction (EIP-2718 bytes) as a call of `undelegate`; None when it
+/// is something else. The sender is recovered from the signature, not taken on trust.
+pub fn decode_undelegation(raw: &[u8]) -> Option<Undelegation> {
+    let tx = TxEnvelope::decode_2718(&mut &raw[..]).ok()?;
+    let call = undelegateCall::abi_decode(tx.input()).ok()?;
+    Some(Undelegation {
+        from: tx.recover_signer().ok()?,
+        validator: tx.to()?,
+        withdrawal_address: call.withdrawalAddress,
+        shares: call.shares,
+        fee_paid: tx.value(),
+    })
+}
+
+/// A validator's refusal in words, when the revert data names one.
 pub fn explain_revert(data: &[u8]) -> Option<String> {
-    if let Ok(e) = DelegationBelowMinimum::abi_decode(data) {
-        return Some(format!("{} buys no shares; delegate more", crate::format::format_0g(e.amount)));
+    if DelegationBelowMinimum::abi_decode(data).is_ok() {
+        return Some("the amount is below the validator's minimum delegation; delegate more".into());
     }
-    if let Ok(e) = NotEnoughWithdrawalFee::abi_decode(data) {
-        return Some(format!("the validator asks a withdrawal fee of {}", crate::format::format_0g(e.required)));
+    if NotEnoughWithdrawalFee::abi_decode(data).is_ok() {
+        return Some("the withdrawal fee sent is less than the validator asks; refresh and try again".into());
     }
     if let Ok(e) = InsufficientShares::abi_decode(data) {
         return Some(format!("you hold {} shares, not {}", e.held, e.requested));
     }
     if NotInitialized::abi_decode(data).is_ok() {
-        return Some("this validator is not initialised yet".into());
+        return Some("this validator is not initialised yet, so it takes no delegations".into());
+    }
+    if ZeroAddress::abi_decode(data).is_ok() {
+        return Some("an address in the call is the zero address".into());
     }
     None
 }
@@ -136,18 +183,104 @@ mod tests {
     }
 
     #[test]
-    fn selectors_are_0g_staking_signatures() {
+    fn selectors_are_the_documented_signatures() {
         let k = |s: &str| alloy_primitives::keccak256(s)[..4].to_vec();
-        assert_eq!(delegateCall::SELECTOR.to_vec(), k("delegate(address)"));
-        assert_eq!(undelegateCall::SELECTOR.to_vec(), k("undelegate(address,uint256)"));
-        assert_eq!(getDelegationCall::SELECTOR.to_vec(), k("getDelegation(address)"));
+        for (selector, signature) in [
+            (getValidatorCall::SELECTOR, "getValidator(bytes)"),
+            (validatorCountCall::SELECTOR, "validatorCount()"),
+            (delegateCall::SELECTOR, "delegate(address)"),
+            (undelegateCall::SELECTOR, "undelegate(address,uint256)"),
+            (getDelegationCall::SELECTOR, "getDelegation(address)"),
+            (tokensCall::SELECTOR, "tokens()"),
+            (delegatorSharesCall::SELECTOR, "delegatorShares()"),
+            (commissionRateCall::SELECTOR, "commissionRate()"),
+            (withdrawalFeeInGweiCall::SELECTOR, "withdrawalFeeInGwei()"),
+        ] {
+            assert_eq!(selector.to_vec(), k(signature), "{signature}");
+        }
     }
 
     #[test]
-    fn fee_is_read_in_gwei_and_returned_in_wei() {
-        let out = U256::from(1).to_be_bytes::<32>();
-        assert_eq!(decode_fee(&out), Some(U256::from(1_000_000_000u64)));
+    fn get_validator_calldata_matches_the_one_in_zero_g_docs() {
+        // 0G's docs give this eth_call for computeValidatorAddress (selector 0x1ab06aa7):
+        // the same ABI layout (offset 0x20, length 0x30, key, 16 zero bytes) follows
+        // getValidator's selector.
+        let key = parse_pubkey(
+            "0xaa0f99735a6436d6b7ed763c2eaa8452d753c5152a4fb1e4dc0bd7e33bcfc8cd4fac0e2d6cbab941f423c17728fecc56",
+        )
+        .unwrap();
+        let data = get_validator_call(key.clone());
+        assert_eq!(data.len(), 4 + 32 + 32 + 64);
+        assert_eq!(U256::from_be_slice(&data[4..36]), U256::from(0x20));
+        assert_eq!(U256::from_be_slice(&data[36..68]), U256::from(48));
+        assert_eq!(&data[68..116], &key[..]);
+        assert!(data[116..].iter().all(|b| *b == 0));
+    }
+
+    #[test]
+    fn pubkeys_must_be_48_bytes_of_hex() {
+        assert_eq!(parse_pubkey(&"ab".repeat(48)).unwrap().len(), 48);
+        assert_eq!(parse_pubkey(&format!("  0x{}  ", "ab".repeat(48))).unwrap().len(), 48);
+        assert_eq!(parse_pubkey(&"ab".repeat(47)), Err(PubkeyError::WrongLength(47)));
+        assert_eq!(parse_pubkey("0xzz"), Err(PubkeyError::NotHex));
+    }
+
+    #[test]
+    fn a_delegation_is_worth_shares_times_tokens_over_delegator_shares() {
+        let og = |tenths: u64| U256::from(tenths) * U256::from(100_000_000_000_000_000u64);
+        // The devnet test's pool: 174.4 0G for 160 shares; 20 shares are worth 21.8 0G.
+        assert_eq!(share_value(og(200), og(1744), og(1600)), Some(og(218)));
+        // Rounded down, as the contract does.
+        assert_eq!(share_value(U256::from(1), U256::from(2), U256::from(3)), Some(U256::ZERO));
+        assert_eq!(share_value(U256::from(10), U256::from(7), U256::from(3)), Some(U256::from(23)));
+        assert_eq!(share_value(U256::from(5), U256::from(5), U256::ZERO), None, "an empty pool prices nothing");
+        assert_eq!(share_value(U256::MAX, U256::from(2), U256::from(1)), None, "overflow is not a value");
+    }
+
+    #[test]
+    fn the_fee_is_read_in_gwei_and_returned_in_wei() {
+        let out = U256::from(3).to_be_bytes::<32>();
+        assert_eq!(decode_fee(&out), Some(U256::from(3_000_000_000u64)));
+    }
+
+    #[test]
+    fn refusals_are_explained_in_words() {
         let data = InsufficientShares { requested: U256::from(5), held: U256::from(2) }.abi_encode();
         assert_eq!(explain_revert(&data).unwrap(), "you hold 2 shares, not 5");
+        assert!(explain_revert(&NotEnoughWithdrawalFee {}.abi_encode()).unwrap().contains("withdrawal fee"));
+        assert!(explain_revert(&DelegationBelowMinimum {}.abi_encode()).unwrap().contains("minimum"));
+        assert_eq!(explain_revert(&[1, 2, 3, 4]), None);
+    }
+
+    #[test]
+    fn an_undelegation_is_read_back_from_its_signed_transaction() {
+        let key = k256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+        let me = crate::wallet::signer::address_of(&key);
+        let validator = Address::repeat_byte(0x11);
+        let to = Address::repeat_byte(0x22);
+        let request = crate::wallet::signer::Eip1559Request {
+            chain_id: 31337,
+            nonce: 4,
+            to: validator,
+            value: U256::from(GWEI),
+            gas_limit: 100_000,
+            max_fee_per_gas: 2_000_000_000,
+            max_priority_fee_per_gas: 1_000_000_000,
+            input: undelegate_call(to, U256::from(42)),
+        };
+        let signed = crate::wallet::signer::sign_eip1559(&key, &request);
+        let u = decode_undelegation(&signed.raw).unwrap();
+        assert_eq!(
+            u,
+            Undelegation {
+                from: me,
+                validator,
+                withdrawal_address: to,
+                shares: U256::from(42),
+                fee_paid: U256::from(GWEI)
+            }
+        );
+        let delegation = crate::wallet::signer::Eip1559Request { input: delegate_call(me), ..request };
+        assert_eq!(decode_undelegation(&crate::wallet::signer::sign_eip1559(&key, &delegation).raw), None);
     }
 }

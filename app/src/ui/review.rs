@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 use futures::channel::oneshot;
 use futures::FutureExt;
@@ -104,10 +104,20 @@ pub fn function_signature(data: &[u8]) -> Option<&'static str> {
         compute::revokeAllTokensCall,
         staking::delegateCall,
         staking::undelegateCall,
-        staking::processWithdrawQueueCall,
         flow::submitCall,
     ];
     known.into_iter().find(|(s, _)| *s == selector).map(|(_, signature)| signature)
+}
+
+/// What the value sent means, for calls where it is not simply a payment.
+pub fn value_note(data: &[u8], value: U256) -> Option<String> {
+    (data.get(..4)? == crate::staking::contract::undelegateCall::SELECTOR.as_slice()).then(|| {
+        format!(
+            "The {} sent is the validator's withdrawal fee. The undelegated 0G is not in this transaction: \
+             0G's consensus layer pays it to the withdrawal address after the withdrawal delay.",
+            format_gwei(value.saturating_to())
+        )
+    })
 }
 
 /// The modal that asks. Rendered once by the App; shows the oldest waiting review.
@@ -155,6 +165,7 @@ pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> imp
                             <dt>"Balance after, at worst"</dt><dd>{if over { "not enough funds".to_string() } else { format_0g(left) }}</dd>
                             <dt>"Nonce"</dt><dd>{r.nonce.to_string()}" (proven)"</dd>
                         </dl>
+                        {value_note(&r.data, r.value).map(|n| view! { <p data-testid="tx-review-note">{n}</p> })}
                         {lowered.map(|l| view! { <p class="alert alert-warn" data-testid="tx-review-lowered">{l}</p> })}
                         <p class="muted">"Only the fee actually due is charged; the most it can cost assumes the base fee doubles."</p>
                         <div class="row">

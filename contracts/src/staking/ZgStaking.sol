@@ -4,36 +4,35 @@ pragma solidity ^0.8.28;
 import {Description, ZgValidator} from "./ZgValidator.sol";
 
 /// @title ZgStaking (devnet stand-in for 0G's staking registry, `IStakingContract`)
-/// @notice Creates one {ZgValidator} per 48-byte consensus public key, at an address
-/// derived from the key (CREATE2), and holds the parameters every validator reads. Same
-/// calls as 0G's registry: `createValidator(pubkey)`, `initializeValidator(description,
-/// commissionRate, withdrawalFeeInGwei, pubkey, signature)` (payable: the self-delegation),
-/// `createAndInitializeValidatorIfNecessary(…)`, `getValidator(pubkey)`,
-/// `computeValidatorAddress(pubkey)`, `validatorCount()`, `maxValidatorCount()`.
+/// @notice The public surface is exactly 0G's documented `IStakingContract`
+/// (docs/developer-hub/building-on-0g/contracts-on-0g/staking-interfaces.md in
+/// 0gfoundation/0g-doc): `createValidator(pubkey)`, `initializeValidator(description,
+/// commissionRate, withdrawalFeeInGwei, pubkey, signature)` (payable: the
+/// self-delegation), `createAndInitializeValidatorIfNecessary(…)`, `getValidator(pubkey)`,
+/// `computeValidatorAddress(pubkey)`, `validatorCount()`, `maxValidatorCount()`. One
+/// {ZgValidator} per 48-byte consensus public key, at an address derived from the key
+/// (CREATE2). 0G documents no events and no way to list validators, so there is none.
 ///
-/// Differences from 0G: the `signature` (a deposit signature the consensus layer checks)
-/// is accepted and ignored; there is no minimum activation stake and validators never
-/// join a consensus set; {validatorAt} and {getValidators} list validators (0G's clients
-/// find them through the consensus layer). The withdrawal delay is counted in blocks.
+/// Beyond 0G's interface, and never called by the app: `devnetWithdrawalDelay()`, the
+/// blocks an undelegation waits (a parameter 0G names, `minWithdrawabilityDelay`, without
+/// documenting a call for it). Differences from 0G: the `signature` (a deposit signature
+/// 0G's consensus layer checks) is accepted and ignored; there is no minimum activation
+/// stake and validators never join a consensus set.
 contract ZgStaking {
-    uint256 public constant PUBKEY_LENGTH = 48;
+    uint256 private constant PUBKEY_LENGTH = 48;
 
-    /// @notice Blocks an undelegation waits before it can be paid.
-    uint256 public immutable minWithdrawabilityDelay;
+    uint256 private immutable _withdrawalDelay;
     uint32 public immutable maxValidatorCount;
-    address[] private _validators;
+    uint32 public validatorCount;
     mapping(bytes32 pubkeyHash => address) private _byPubkey;
-
-    event ValidatorCreated(bytes pubkey, address indexed validator);
-    event ValidatorInitialized(address indexed validator, address indexed operator, uint256 selfDelegation);
 
     error InvalidPubkeyLength(uint256 length);
     error ValidatorExists(address validator);
     error ValidatorNotFound();
     error TooManyValidators(uint32 max);
 
-    constructor(uint256 minWithdrawabilityDelay_, uint32 maxValidatorCount_) {
-        minWithdrawabilityDelay = minWithdrawabilityDelay_;
+    constructor(uint256 withdrawalDelay, uint32 maxValidatorCount_) {
+        _withdrawalDelay = withdrawalDelay;
         maxValidatorCount = maxValidatorCount_;
     }
 
@@ -42,12 +41,10 @@ contract ZgStaking {
         if (pubkey.length != PUBKEY_LENGTH) revert InvalidPubkeyLength(pubkey.length);
         bytes32 key = keccak256(pubkey);
         if (_byPubkey[key] != address(0)) revert ValidatorExists(_byPubkey[key]);
-        if (_validators.length >= maxValidatorCount) revert TooManyValidators(maxValidatorCount);
+        if (validatorCount >= maxValidatorCount) revert TooManyValidators(maxValidatorCount);
         validator = address(new ZgValidator{salt: key}());
-        ZgValidator(validator).bind(pubkey);
         _byPubkey[key] = validator;
-        _validators.push(validator);
-        emit ValidatorCreated(pubkey, validator);
+        validatorCount += 1;
     }
 
     /// @notice Makes the sender the operator of `pubkey`'s validator and self-delegates
@@ -63,7 +60,6 @@ contract ZgStaking {
         if (validator == address(0)) revert ValidatorNotFound();
         ZgValidator(validator).initialize(msg.sender, description, commissionRate, withdrawalFeeInGwei);
         ZgValidator(validator).delegate{value: msg.value}(msg.sender);
-        emit ValidatorInitialized(validator, msg.sender, msg.value);
     }
 
     /// @notice {createValidator} unless it exists, then {initializeValidator}.
@@ -92,16 +88,9 @@ contract ZgStaking {
         return address(uint160(uint256(hash)));
     }
 
-    function validatorCount() external view returns (uint32) {
-        return uint32(_validators.length);
-    }
-
-    /// @notice The `index`-th validator created (0-based).
-    function validatorAt(uint256 index) external view returns (address) {
-        return _validators[index];
-    }
-
-    function getValidators() external view returns (address[] memory) {
-        return _validators;
+    /// @notice Devnet only: blocks an undelegation waits before the (simulated) consensus
+    /// layer pays it. Never called by the app.
+    function devnetWithdrawalDelay() external view returns (uint256) {
+        return _withdrawalDelay;
     }
 }
