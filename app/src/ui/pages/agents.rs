@@ -113,8 +113,14 @@ pub fn AgentsPage() -> impl IntoView {
     // (Re)connect whenever the chain connection is (re)made, and list again when the
     // selected account changes.
     Effect::new(move || {
-        if app.chain.connection.get() != Connection::Connected {
-            return;
+        match app.chain.connection.get() {
+            Connection::Connected => {}
+            // The reason is in the banner above every page: say it once, stop waiting.
+            Connection::Failed(_) => {
+                service.set_value(None);
+                return status.set(Some(Err("This network cannot be used right now (see the message above).".into())));
+            }
+            _ => return,
         }
         let Some(chain) = app.chain.client() else { return };
         status.set(None);

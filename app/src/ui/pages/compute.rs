@@ -66,6 +66,7 @@ pub fn ComputePage() -> impl IntoView {
         <div class="stack">
             {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{node_words_apart(&e.to_string())}</div> })}
             {move || match loaded.get() {
+                None if unavailable.get().is_some() => ().into_any(),
                 None => view! { <p class="muted"><Spinner />" Proving the registry and your ledger…"</p> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
                 Some(Ok(_)) => ().into_any(),

@@ -71,6 +71,7 @@ pub fn StakingPage() -> impl IntoView {
                 </div>
                 <p class="muted">"Delegating buys shares of a validator's pool; rewards raise what a share is worth (shares × the pool's tokens ÷ all its shares), less the validator's commission. Undelegating costs the validator's withdrawal fee; 0G's consensus layer pays the 0G out after the network's withdrawal delay."</p>
                 {move || match loaded.get() {
+                    None if unavailable.get().is_some() => ().into_any(),
                     None => view! { <p class="muted"><Spinner />" Proving the validators…"</p> }.into_any(),
                     Some(Err(e)) => view! { <div class="alert alert-error" role="alert" data-testid="staking-error">{node_words_apart(&e)}</div> }.into_any(),
                     Some(Ok(o)) => view! {
