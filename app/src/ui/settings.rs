@@ -86,8 +86,9 @@ mod tests {
         assert_eq!((old.network.as_str(), old.auto_lock_minutes), ("galileo", 7));
         assert!(old.addresses.is_empty(), "no override unless the user set one");
         let mut s = Settings::default();
-        let staking = AddressOverrides::from_form([(ContractRole::Staking, "0x4242424242424242424242424242424242424242")])
-            .unwrap();
+        let staking =
+            AddressOverrides::from_form([(ContractRole::Staking, "0x4242424242424242424242424242424242424242")])
+                .unwrap();
         s.addresses.insert("mainnet".into(), staking.clone());
         let back: Settings = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
         assert_eq!(back.addresses.get("mainnet"), Some(&staking));
