@@ -175,12 +175,27 @@ fn storage_transfer() -> Result {
     let out = crate::util::output(&mut std::process::Command::new(&program))
         .ok_or_else(|| format!("{} failed; run it by hand to see why", program.display()))?;
     let last = out.lines().last().unwrap_or_default();
+    println!("\n0G storage on loopback (64 MiB, devnet nodes, every downloaded segment proven):");
     match (figure(last, "uploadMiBs"), figure(last, "downloadMiBs")) {
-        (Some(up), Some(down)) => println!(
-            "\n0G storage on loopback (64 MiB, devnet nodes, native client, every segment proven):\n  \
-             upload {up:.1} MiB/s, download {down:.1} MiB/s"
-        ),
-        _ => println!("\nstorage transfer: no figures in {last:?}"),
+        (Some(up), Some(down)) => {
+            println!("  our native client     upload {up:>6.1} MiB/s   download {down:>6.1} MiB/s")
+        }
+        _ => println!("  our native client: no figures in {last:?}"),
+    }
+    // 0G's own SDK on a devnet of the same release binaries, beside it.
+    let mut sdk = std::process::Command::new("node");
+    sdk.arg(root().join("bench/storage-sdk.mjs")).env("ZG_DEVNET_BIN", target.join("release/zg-devnet"));
+    match crate::util::output(&mut sdk) {
+        Some(out) => {
+            let last = out.lines().last().unwrap_or_default();
+            match (figure(last, "uploadMiBs"), figure(last, "downloadMiBs")) {
+                (Some(up), Some(down)) => {
+                    println!("  0G's TypeScript SDK   upload {up:>6.1} MiB/s   download {down:>6.1} MiB/s")
+                }
+                _ => println!("  0G's TypeScript SDK: no figures in {last:?}"),
+            }
+        }
+        None => println!("  0G's TypeScript SDK: bench/storage-sdk.mjs failed; run it by hand to see why"),
     }
     Ok(())
 }
