@@ -1,11 +1,13 @@
 // Shared e2e plumbing: a fresh devnet per test file (the real zg-devnet binary with a
 // real anvil), real headless Chromium through playwright-core, screenshots as artifacts.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ZgFile } from '@0gfoundation/0g-ts-sdk';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const artifacts = join(root, 'e2e', 'artifacts');
@@ -244,4 +246,15 @@ export async function waitForVerifiedBalance(page, expected, timeout = 30_000) {
     throw e;
   }
   return (await card.locator('.amount').textContent()).trim();
+}
+
+/** A file of `size` random bytes written to `dir`, and its root as 0G's SDK computes it. */
+export async function randomFile(dir, name, size) {
+  const path = join(dir, name);
+  writeFileSync(path, randomBytes(size));
+  const file = await ZgFile.fromFilePath(path);
+  const [tree, err] = await file.merkleTree();
+  await file.close();
+  if (err) throw new Error(`0G's SDK could not hash ${name}: ${err}`);
+  return { path, root: tree.rootHash(), bytes: readFileSync(path) };
 }

@@ -6,12 +6,10 @@
 // sends a corrupted file: the app says so and goes another way, or refuses.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ZgFile } from '@0gfoundation/0g-ts-sdk';
-import { launchBrowser, newProfile, restoreWallet, rpc, shot, startDevnet } from './harness.mjs';
+import { launchBrowser, newProfile, randomFile, restoreWallet, rpc, shot, startDevnet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -31,16 +29,6 @@ after(async () => {
   await devnet?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function makeFile(name, size) {
-  const path = join(dir, name);
-  writeFileSync(path, randomBytes(size));
-  const file = await ZgFile.fromFilePath(path);
-  const [tree, err] = await file.merkleTree();
-  assert.equal(err, null);
-  await file.close();
-  return { path, root: tree.rootHash(), bytes: readFileSync(path) };
-}
 
 /** Every request from the page to a storage node fails as a blocked request does. */
 async function blockNodes(page) {
@@ -103,7 +91,7 @@ test('nodes unreachable from the page: upload, download and resume go through th
   await shot(page, 'gateway-01-path');
 
   // Two full segments and a partial one, through POST /file/segment.
-  const file = await makeFile('via-gateway.bin', 2 * SEGMENT + 5_000);
+  const file = await randomFile(dir, 'via-gateway.bin', 2 * SEGMENT + 5_000);
   assert.equal(await pick(page, file.path), file.root);
   await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
   await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });
@@ -135,7 +123,7 @@ test('nodes unreachable from the page: upload, download and resume go through th
 
   // Resume after a reload, on the same path: hold the gateway's segment uploads so the
   // reload lands mid-upload.
-  const big = await makeFile('gateway-resume.bin', 24 * SEGMENT + 3);
+  const big = await randomFile(dir, 'gateway-resume.bin', 24 * SEGMENT + 3);
   await page.route(`${devnet.indexer.url}/file/segment`, async (route) => {
     await new Promise((r) => setTimeout(r, 200));
     try {
@@ -201,7 +189,7 @@ test('an indexer listing a dead node, a wrong shard and wrong locations: the app
   assert.match(await page.getByTestId('storage-path').textContent(), /direct to 3 nodes/);
   await shot(page, 'gateway-03-lying-indexer');
 
-  const file = await makeFile('despite-indexer.bin', 2 * SEGMENT + 77);
+  const file = await randomFile(dir, 'despite-indexer.bin', 2 * SEGMENT + 77);
   await pick(page, file.path);
   await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
   await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });
@@ -218,7 +206,7 @@ test('a gateway that sends a corrupted file: nothing is saved and the reason is 
   const { page } = await newProfile(browser);
   await blockNodes(page);
   await openStorage(page);
-  const file = await makeFile('corrupted-by-gateway.bin', SEGMENT + 1_000);
+  const file = await randomFile(dir, 'corrupted-by-gateway.bin', SEGMENT + 1_000);
   await pick(page, file.path);
   await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
   await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });
@@ -256,7 +244,7 @@ test("the indexer is down: the network's own node list is used, and the page say
   assert.match(nodes, /the 0G indexer at 127\.0\.0\.1:\d+ is unreachable .*Trying the network's own node list/);
   assert.match(await page.getByTestId('storage-path').textContent(), /direct to 3 nodes, 2 copies/);
 
-  const file = await makeFile('indexer-down.bin', SEGMENT + 3);
+  const file = await randomFile(dir, 'indexer-down.bin', SEGMENT + 3);
   await pick(page, file.path);
   await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
   await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });

@@ -4,13 +4,11 @@
 // with SIGKILL in the middle of an upload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ZgFile } from '@0gfoundation/0g-ts-sdk';
 import { Interface } from 'ethers';
-import { launchBrowser, newProfile, rpc, shot, startDevnet, restoreWallet } from './harness.mjs';
+import { launchBrowser, newProfile, randomFile, rpc, shot, startDevnet, restoreWallet } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -29,17 +27,6 @@ after(async () => {
   await devnet?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/** A file of random bytes on disk, and its root as 0G's SDK computes it. */
-async function makeFile(name, size) {
-  const path = join(dir, name);
-  writeFileSync(path, randomBytes(size));
-  const file = await ZgFile.fromFilePath(path);
-  const [tree, err] = await file.merkleTree();
-  assert.equal(err, null);
-  await file.close();
-  return { path, root: tree.rootHash(), bytes: readFileSync(path) };
-}
 
 async function openStorage(page) {
   await restoreWallet(page, devnet.appUrl, PHRASE, PASSWORD);
@@ -92,7 +79,7 @@ test('upload a multi-segment file, download it byte-identical, audit it', async 
   assert.match(nodes, /shard 1\/2/);
 
   // 3 full segments and a partial one: both shards get some.
-  const file = await makeFile('agent-memory.bin', 3 * SEGMENT + 40_000);
+  const file = await randomFile(dir, 'agent-memory.bin', 3 * SEGMENT + 40_000);
   assert.equal(await pick(page, file.path), file.root, "the app's root is the SDK's root");
   assert.match(await page.getByTestId('upload-fee').textContent(), /price verified at block \d+/);
   await shot(page, 'storage-01-quote');
@@ -131,7 +118,7 @@ test('a storage node killed with SIGKILL mid-upload: nothing acknowledged is los
   const victim = devnet.storageNodes.find((n) => n.shardId === 1);
   assert.ok(victim?.pid, 'zg-devnet reports its storage nodes with their pids');
 
-  const file = await makeFile('big.bin', 48 * SEGMENT + 1234);
+  const file = await randomFile(dir, 'big.bin', 48 * SEGMENT + 1234);
   await slowUploads(page, victim.url, 250);
   await pick(page, file.path);
   await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
@@ -177,7 +164,7 @@ test('bad input: an empty file, and a price rise between quote and payment, cost
   await page.getByLabel('File to upload').setInputFiles(huge);
   await page.getByText('takes files up to 4 GiB').waitFor();
 
-  const file = await makeFile('priced.bin', SEGMENT + 7);
+  const file = await randomFile(dir, 'priced.bin', SEGMENT + 7);
   await pick(page, file.path);
   const before = await page.getByTestId('upload-fee').textContent();
 
@@ -252,7 +239,7 @@ async function lyingNode(page, url, lie, options = {}) {
 test('downloads fall back past nodes that lie or fail, and say so; all liars means a clear error', async () => {
   const { page } = await newProfile(browser);
   await openStorage(page);
-  const file = await makeFile('fallback.bin', 2 * SEGMENT + 99);
+  const file = await randomFile(dir, 'fallback.bin', 2 * SEGMENT + 99);
   await pick(page, file.path);
   await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
   await page.getByTestId('upload-status').waitFor({ timeout: 90_000 });
@@ -332,7 +319,7 @@ test('downloads fall back past nodes that lie or fail, and say so; all liars mea
 test('an upload interrupted by a reload resumes from the uploads list without paying twice', async () => {
   const { page } = await newProfile(browser);
   await openStorage(page);
-  const file = await makeFile('resume.bin', 40 * SEGMENT + 17);
+  const file = await randomFile(dir, 'resume.bin', 40 * SEGMENT + 17);
   const shard1 = devnet.storageNodes.find((n) => n.numShard === 2 && n.shardId === 1).url;
   await slowUploads(page, shard1, 250);
   await pick(page, file.path);
