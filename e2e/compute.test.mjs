@@ -67,6 +67,11 @@ test('the Compute page proves the registry; the user opens a ledger', async () =
   assert.match(await row.getByTestId('proof-badge').textContent(), /Verified at block \d+/);
   assert.equal((await row.getByTestId('provider-model').textContent()).trim(), provider.model);
   assert.match(await row.getByTestId('provider-ack').textContent(), /^yes/);
+  // The devnet has no TEE: its /v1/quote says so, and the app must not show "TEE verified".
+  const attest = row.getByTestId('provider-attestation');
+  await attest.locator('[data-state="unattested"]').waitFor({ timeout: 30_000 });
+  assert.match(await attest.textContent(), /not attested.*the provider serves no TDX quote/i);
+  assert.doesNotMatch(await attest.textContent(), /TEE verified/);
   assert.match(await row.getByTestId('sub-account').textContent(), /none yet/);
   assert.match(await page.getByTestId('model-description').textContent(), /memorised/);
   await page.getByTestId('no-ledger').waitFor();

@@ -11,6 +11,7 @@
 //! acknowledges.
 
 pub mod answer;
+pub mod attestation;
 pub mod chat;
 pub mod contract;
 #[cfg(target_arch = "wasm32")]

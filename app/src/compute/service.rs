@@ -16,6 +16,7 @@ use wasm_light_client::jsonrpc::quote_node_words;
 use wasm_light_client::{CallOutcome, Verified};
 
 use super::answer;
+use super::attestation::{self, Attestation, NotAttested};
 use super::chat::{self, Message};
 use super::contract::{self, Account, Ledger, Reserve, Service};
 use super::token;
@@ -227,6 +228,28 @@ impl ComputeService {
         }
         let parsed: Unsettled = serde_json::from_slice(&body).ok().filter(|_| status == 200)?;
         U256::from_str_radix(parsed.unsettled_fee.trim(), 10).ok()
+    }
+
+    /// The provider's TEE attestation: its `GET /v1/quote` (the same idle deadline and 1 MiB
+    /// body cap as every short provider answer), verified by `attestation::attest` at
+    /// `now_secs` against the signer the registry names. 0G's broker serves the quote without
+    /// Intel's collateral and this app does not fetch collateral itself yet, so a real quote
+    /// is reported as "collateral missing" unless the provider serves it beside the quote.
+    pub async fn attestation(&self, service: &Service, now_secs: u64) -> Attestation {
+        let base = service.url.trim_end_matches('/');
+        let url = format!("{base}/v1/quote");
+        let answer = match http_get(&url, &[], None).await {
+            Err(e) => return Attestation::NotAttested(NotAttested::Unreadable(e.to_string())),
+            Ok((404, _)) => return Attestation::NotAttested(NotAttested::NoQuote),
+            Ok((status, _)) if status != 200 => {
+                return Attestation::NotAttested(NotAttested::Unreadable(format!("HTTP {status}")))
+            }
+            Ok((_, body)) => attestation::parse_quote_answer(&body),
+        };
+        match answer {
+            Ok(a) => attestation::attest(a.quote.as_deref(), a.collateral.as_ref(), now_secs, service.teeSignerAddress),
+            Err(why) => Attestation::NotAttested(why),
+        }
     }
 
     /// Moves `amount` from the ledger into the sub-account with `provider`, refused (with

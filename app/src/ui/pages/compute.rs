@@ -12,6 +12,7 @@ use alloy_primitives::{Address, U256};
 use leptos::prelude::*;
 use wasm_light_client::Verified;
 
+use crate::compute::attestation::Attestation;
 use crate::compute::contract::{locked, min_ledger_text, pending_refunds, Reserve, Service};
 use crate::compute::service::{ComputeService, Overview, ProviderView};
 use crate::format::{capitalise, format_0g, format_units, parse_0g};
@@ -226,6 +227,16 @@ fn ProviderRow(service: ComputeHandle, p: ProviderView, overview: Overview, relo
             s.revoke_tokens(&k, provider).await
         });
     };
+    // The provider's TDX quote, fetched and verified after the row shows: a slow or absent
+    // `/v1/quote` must not hold the proven data back.
+    let attestation: RwSignal<Option<Attestation>, LocalStorage> = RwSignal::new_local(None);
+    if let Some(compute) = service.get_value() {
+        let (s, now) = (s.clone(), overview.now);
+        leptos::task::spawn_local(async move {
+            let verdict = compute.attestation(&s, now).await;
+            let _ = attestation.try_set(Some(verdict));
+        });
+    }
     let refunds = p.account.as_ref().map(|a| pending_refunds(a, U256::from(overview.lock_time), overview.now));
     let sub = match &p.account {
         Some(a) => format!("{} (pending refund {})", format_0g(a.balance), format_0g(a.pendingRefund)),
@@ -262,9 +273,10 @@ fn ProviderRow(service: ComputeHandle, p: ProviderView, overview: Overview, relo
                 <dt>"Verifiability"</dt><dd data-testid="verifiability">{if s.verifiability.is_empty() {
                     "none stated".to_string()
                 } else {
-                    // The registry's word: this app checks the signer, not a TEE attestation.
-                    format!("{} (as registered; no attestation checked here)", s.verifiability)
+                    // The registry's word; the attestation row below says what was checked.
+                    format!("{} (as registered)", s.verifiability)
                 }}</dd>
+                <dt>"TEE attestation"</dt><dd data-testid="provider-attestation">{move || attestation_view(attestation.get())}</dd>
                 <dt>"Your sub-account"</dt><dd data-testid="sub-account">{sub}</dd>
                 <dt>"Locked reserve"</dt><dd data-testid="provider-reserve">{format!(
                     "{}; you have {} locked. {}",
@@ -296,5 +308,24 @@ fn ProviderRow(service: ComputeHandle, p: ProviderView, overview: Overview, relo
             {tx.busy_view()}
             <ErrorAlert message=tx.error />
         </article>
+    }
+}
+
+/// "TEE verified" only when the quote verified to Intel's root with current collateral and
+/// binds the registry's signer; otherwise "not attested" and why.
+fn attestation_view(verdict: Option<Attestation>) -> impl IntoView {
+    match verdict {
+        None => view! { <span class="muted" data-state="checking">"checking the provider's TDX quote…"</span> }.into_any(),
+        Some(Attestation::Verified { tcb_status, advisories }) => {
+            let detail = if advisories.is_empty() {
+                format!("Intel TDX quote verified to Intel's root certificate and binds this signer; TCB status {tcb_status}")
+            } else {
+                format!("Intel TDX quote verified to Intel's root certificate and binds this signer; TCB status {tcb_status}, advisories {}", advisories.join(", "))
+            };
+            view! { <span class="badge badge-verified" data-state="verified" title=detail.clone()>"TEE verified"</span>" "<span class="muted">{detail}</span> }.into_any()
+        }
+        Some(Attestation::NotAttested(why)) => {
+            view! { <span class="badge badge-unverified" data-state="unattested">"not attested"</span>" "<span class="muted">{capitalise(&why.to_string())}</span> }.into_any()
+        }
     }
 }
