@@ -5,6 +5,7 @@
 
 pub mod chain;
 pub mod compute;
+pub mod deploy;
 pub mod format;
 pub mod governance;
 pub mod inft;

@@ -210,7 +210,7 @@ fn eth_call_runs_locally_over_proven_state() {
     let unhinted_tip = pollster::block_on(unhinted.sync()).unwrap();
     let request = CallRequest {
         from: None,
-        to: token,
+        to: token.into(),
         data: IWrappedZG::getVotesCall { account: dev0 }.abi_encode().into(),
         value: U256::ZERO,
     };
@@ -223,7 +223,7 @@ fn eth_call_runs_locally_over_proven_state() {
     }
 
     let call = |data: Vec<u8>| {
-        let request = CallRequest { from: Some(dev0), to: token, data: data.into(), value: U256::ZERO };
+        let request = CallRequest { from: Some(dev0), to: token.into(), data: data.into(), value: U256::ZERO };
         pollster::block_on(provider.call(&request))
     };
     let uint = |outcome: Verified<CallOutcome>| match outcome {

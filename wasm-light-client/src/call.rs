@@ -28,7 +28,9 @@ use crate::account::AccountState;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CallRequest {
     pub from: Option<Address>,
-    pub to: Address,
+    /// A contract to call, or `TxKind::Create`: run `data` as creation code (what
+    /// deploying it would do, and the gas it would use).
+    pub to: TxKind,
     pub data: Bytes,
     pub value: U256,
 }
@@ -230,7 +232,7 @@ pub fn run_round(
     };
     let tx = TxEnv {
         caller: request.from.unwrap_or_default(),
-        kind: TxKind::Call(request.to),
+        kind: request.to,
         data: request.data.clone(),
         value: request.value,
         gas_limit: header.gas_limit.min(CALL_GAS_CAP),
@@ -281,7 +283,7 @@ mod tests {
             storage: vec![],
         });
         let header = Header { gas_limit: 1_000_000_000_000, base_fee_per_gas: Some(1), ..Default::default() };
-        let request = CallRequest { to: looper, ..Default::default() };
+        let request = CallRequest { to: looper.into(), ..Default::default() };
         let (executed, missing) = run_round(&header, 31337, &BTreeMap::new(), &state, &request).unwrap();
         assert!(missing.is_empty(), "{missing:?}");
         assert!(matches!(executed.outcome, CallOutcome::Halt(_)), "{:?}", executed.outcome);

@@ -10,7 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 
-use alloy_primitives::{Address, Bytes, B256, KECCAK256_EMPTY, U256};
+use alloy_primitives::{Address, Bytes, TxKind, B256, KECCAK256_EMPTY, U256};
 use serde_json::{json, Value};
 
 use crate::account::{verify_code, verify_requested_proof, AccountProofResponse, AccountState, ProofError};
@@ -577,7 +577,9 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             (chain.oldest().number()..=chain.tip().number()).filter_map(|n| chain.get(n).map(|h| (n, h.hash))).collect()
         };
         let mut want: BTreeMap<Address, BTreeSet<U256>> = BTreeMap::new();
-        want.entry(request.to).or_default();
+        if let TxKind::Call(to) = request.to {
+            want.entry(to).or_default();
+        }
         if let Some(from) = request.from {
             want.entry(from).or_default();
         }
@@ -626,7 +628,10 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
     /// The node's guess of what a call touches. Only a list of things to prove: a
     /// missing entry costs a round, a bogus one costs a proof, nothing is believed.
     async fn access_list_hint(&self, request: &CallRequest, block: u64) -> Vec<(Address, Vec<U256>)> {
-        let mut call = json!({ "to": request.to, "data": request.data, "value": format!("0x{:x}", request.value) });
+        let mut call = json!({ "data": request.data, "value": format!("0x{:x}", request.value) });
+        if let TxKind::Call(to) = request.to {
+            call["to"] = json!(to);
+        }
         if let Some(from) = request.from {
             call["from"] = json!(from);
         }

@@ -247,7 +247,7 @@ fn call_request(params: &[Value], tip: u64) -> Result<CallRequest, JsValue> {
     address_and_head(&[json!(tx.to), param(params, 1)?], tip)?;
     Ok(CallRequest {
         from: tx.from,
-        to: tx.to,
+        to: tx.to.into(),
         data: tx.input.or(tx.data).unwrap_or_default(),
         value: tx.value.unwrap_or_default(),
     })

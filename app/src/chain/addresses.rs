@@ -122,6 +122,9 @@ pub fn role_of(network: &Network, address: Address) -> Option<ContractRole> {
 pub struct AddressOverrides {
     contracts: BTreeMap<String, Address>,
     indexer: Option<String>,
+    /// The block contracts set here were created in (a deployment or a link names it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_block: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -148,7 +151,7 @@ impl AddressOverrides {
                 parse_address(text).map_err(|problem| AddressFieldError::Address { label: role.label(), problem })?;
             contracts.insert(role.key().to_string(), address);
         }
-        Ok(AddressOverrides { contracts, indexer: None })
+        Ok(AddressOverrides { contracts, indexer: None, first_block: None })
     }
 
     /// Adds the indexer URL from the form (empty: the network's own). `network` is the
@@ -167,6 +170,34 @@ impl AddressOverrides {
         }
         self.indexer = Some(url.trim_end_matches('/').to_string());
         Ok(self)
+    }
+
+    /// Sets `role` to `address` (a deployment the app made and proved, or a link it checked).
+    pub fn insert(&mut self, role: ContractRole, address: Address) {
+        self.contracts.insert(role.key().to_string(), address);
+    }
+
+    /// Records the block the contracts were created in (log scans start there).
+    pub fn created_at(mut self, block: u64) -> AddressOverrides {
+        self.first_block = Some(block);
+        self
+    }
+
+    pub fn first_block(&self) -> Option<u64> {
+        self.first_block
+    }
+
+    /// These overrides with `other`'s set on top; the earlier first block is kept.
+    pub fn merged(mut self, other: &AddressOverrides) -> AddressOverrides {
+        self.contracts.extend(other.contracts.iter().map(|(k, v)| (k.clone(), *v)));
+        if other.indexer.is_some() {
+            self.indexer = other.indexer.clone();
+        }
+        self.first_block = match (self.first_block, other.first_block) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self
     }
 
     pub fn get(&self, role: ContractRole) -> Option<Address> {
@@ -191,6 +222,10 @@ impl AddressOverrides {
         }
         if let (Some(url), Some(storage)) = (&self.indexer, network.storage.as_mut()) {
             storage.indexer = Some(url.clone());
+        }
+        if let Some(block) = self.first_block {
+            let first = network.contracts.first_block.map_or(block, |b| b.min(block));
+            network.contracts.first_block = Some(first);
         }
     }
 }
@@ -285,6 +320,29 @@ mod tests {
     }
 
     #[test]
+    fn a_deployment_merges_over_what_was_set_and_log_scans_start_at_its_block() {
+        let mut network = crate::chain::networks::custom_network("http://127.0.0.1:8545", "", "31337", None).unwrap();
+        assert_eq!(network.contracts_first_block(), 0);
+        let typed =
+            AddressOverrides::from_form([(ContractRole::Staking, "0x00000000000000000000000000000000000000b2")])
+                .unwrap()
+                .with_indexer("http://127.0.0.1:6789", &galileo())
+                .unwrap();
+        let mut agents = AddressOverrides::default();
+        agents.insert(ContractRole::AgentNft, Address::repeat_byte(0xa1));
+        let mut governance = AddressOverrides::default();
+        governance.insert(ContractRole::Governor, Address::repeat_byte(0x60));
+        let saved = typed.merged(&agents.created_at(40)).merged(&governance.created_at(55));
+        assert_eq!(saved.first_block(), Some(40), "the earlier deployment's block");
+        assert_eq!(saved.indexer(), Some("http://127.0.0.1:6789"), "what was typed stays");
+        saved.apply(&mut network);
+        assert_eq!(network.contracts.agent_nft, Some(Address::repeat_byte(0xa1)));
+        assert_eq!(network.contracts.governor, Some(Address::repeat_byte(0x60)));
+        assert_eq!(network.contracts.staking, Some(Address::with_last_byte(0xb2)));
+        assert_eq!(network.contracts_first_block(), 40);
+    }
+
+    #[test]
     fn saved_overrides_round_trip_and_unknown_keys_are_ignored() {
         let overrides =
             AddressOverrides::from_form([(ContractRole::AgentNft, "0x00000000000000000000000000000000000000a1")])
@@ -292,6 +350,10 @@ mod tests {
         let json = serde_json::to_string(&overrides).unwrap();
         assert_eq!(json, r#"{"contracts":{"agentNft":"0x00000000000000000000000000000000000000a1"},"indexer":null}"#);
         assert_eq!(serde_json::from_str::<AddressOverrides>(&json).unwrap(), overrides);
+        let deployed = overrides.clone().created_at(12);
+        let json = serde_json::to_string(&deployed).unwrap();
+        assert!(json.ends_with(r#""firstBlock":12}"#), "{json}");
+        assert_eq!(serde_json::from_str::<AddressOverrides>(&json).unwrap(), deployed);
         let later: AddressOverrides = serde_json::from_str(
             r#"{"contracts":{"somethingNew":"0x00000000000000000000000000000000000000a1"},"more":1}"#,
         )

@@ -5,7 +5,7 @@
 //! checkpoint, values come back as [`Verified::Unverified`] with that reason; a failed
 //! proof comes back as [`Verified::Rejected`] and its value is never returned.
 
-use alloy_primitives::{Address, Bytes, Log, B256, U256};
+use alloy_primitives::{Address, Bytes, Log, TxKind, B256, U256};
 use serde_json::{json, Value};
 use wasm_light_client::{
     AccountState, CallOutcome, CallRequest, ChainRules, CheckpointOnly, Executed, JsonRpcTransport, LogFilter,
@@ -69,7 +69,10 @@ pub struct TxReview {
     pub chain_id: u64,
     pub network: String,
     pub from: Address,
-    pub to: Address,
+    /// The recipient, or `TxKind::Create` for a contract deployment.
+    pub to: TxKind,
+    /// For a deployment: what is being deployed, in words.
+    pub creates: Option<&'static str>,
     pub value: U256,
     /// The call's data (its first four bytes name the function); empty for a transfer.
     pub data: Bytes,
@@ -112,6 +115,12 @@ pub struct ChainClient {
     head_sealer: std::cell::RefCell<Option<Sealer>>,
     /// Addresses proven to hold code; each is checked once per connection.
     proven_contracts: std::cell::RefCell<std::collections::HashSet<Address>>,
+}
+
+/// The gas limit offered for a transaction that spent `gas_spent` in simulation: headroom
+/// for the 63/64 rule and for state moving between simulation and inclusion.
+pub fn gas_limit_for(gas_spent: u64) -> u64 {
+    gas_spent + gas_spent / 4 + 20_000
 }
 
 /// Persist the verified head at most this often (in blocks): it only saves re-verification.
@@ -257,7 +266,7 @@ impl ChainClient {
         if self.network.checkpoint.is_none() {
             return Verified::Rejected { reason: ChainError::NeedsCheckpoint("contract reads").to_string() };
         }
-        self.provider.call(&CallRequest { from: None, to, data, value: U256::ZERO }).await
+        self.provider.call(&CallRequest { from: None, to: to.into(), data, value: U256::ZERO }).await
     }
 
     /// Proves that code lives at `to` before the app reads from or sends to it, so a wrong
@@ -357,7 +366,7 @@ impl ChainClient {
                 crate::format::format_0g(reserve)
             )));
         };
-        let review = self.review(from, to, value, Bytes::new(), TRANSFER_GAS, fees, &account);
+        let review = self.review(from, to.into(), value, Bytes::new(), TRANSFER_GAS, fees, &account);
         let tx = review.request();
         self.approve(review).await?;
         let signed = crate::wallet::signer::sign_eip1559(key, &tx);
@@ -374,34 +383,69 @@ impl ChainClient {
         value: U256,
         data: Bytes,
     ) -> Result<B256, ChainError> {
+        self.send_tx(key, TxKind::Call(to), None, value, data).await.map(|(hash, _)| hash)
+    }
+
+    /// Deploys `code` (creation code with its constructor's arguments) from `key`'s
+    /// account, with the same checks and review as [`Self::send_call`] (the review says
+    /// `what` is being deployed), waits for the proven receipt and returns the new
+    /// contract's address — the sender's and nonce's, as CREATE derives it — with it.
+    pub async fn deploy(
+        &self,
+        key: &k256::ecdsa::SigningKey,
+        what: &'static str,
+        code: Bytes,
+    ) -> Result<(Address, Inclusion), ChainError> {
+        let (hash, nonce) = self.send_tx(key, TxKind::Create, Some(what), U256::ZERO, code).await?;
+        let inclusion = self.proven_success(hash).await?;
+        Ok((crate::wallet::signer::address_of(key).create(nonce), inclusion))
+    }
+
+    /// The gas `from` would spend sending `value` and `data` to `to` now, run on proven
+    /// state at the verified tip. A revert or halt is an error that explains it.
+    pub async fn simulate(&self, from: Address, to: TxKind, value: U256, data: Bytes) -> Result<u64, ChainError> {
+        let request = CallRequest { from: Some(from), to, data, value };
+        match self.provider.execute(&request).await {
+            Verified::Proven { value: Executed { outcome: CallOutcome::Success(_), gas_spent }, .. } => Ok(gas_spent),
+            Verified::Proven { value: Executed { outcome: CallOutcome::Revert(out), .. }, .. } => {
+                Err(ChainError::WouldRevert(out))
+            }
+            Verified::Proven { value: Executed { outcome: CallOutcome::Halt(why), .. }, .. } => {
+                Err(ChainError::WouldFail(why))
+            }
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                Err(ChainError::NotProven(format!("the call could not be simulated on proven state: {reason}")))
+            }
+        }
+    }
+
+    /// A call or a deployment: proven nonce and balance, simulated, reviewed, signed, sent.
+    /// Returns the hash and the nonce it was signed with.
+    async fn send_tx(
+        &self,
+        key: &k256::ecdsa::SigningKey,
+        to: TxKind,
+        creates: Option<&'static str>,
+        value: U256,
+        data: Bytes,
+    ) -> Result<(B256, u64), ChainError> {
         if self.network.checkpoint.is_none() {
             return Err(ChainError::NeedsCheckpoint("the transaction's effect"));
         }
         let from = crate::wallet::signer::address_of(key);
         // Syncs the light client once; the account and the simulation then use that tip.
         let fees = self.fee_quote().await?;
-        self.require_contract(to).await?;
+        if let TxKind::Call(contract) = to {
+            self.require_contract(contract).await?;
+        }
         let account = match self.provider.account(from).await {
             Verified::Proven { value, .. } => value,
             Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
                 return Err(ChainError::NotProven(format!("your account could not be proven: {reason}")))
             }
         };
-        let request = CallRequest { from: Some(from), to, data: data.clone(), value };
-        let gas_spent = match self.provider.execute(&request).await {
-            Verified::Proven { value: Executed { outcome: CallOutcome::Success(_), gas_spent }, .. } => gas_spent,
-            Verified::Proven { value: Executed { outcome: CallOutcome::Revert(out), .. }, .. } => {
-                return Err(ChainError::WouldRevert(out))
-            }
-            Verified::Proven { value: Executed { outcome: CallOutcome::Halt(why), .. }, .. } => {
-                return Err(ChainError::WouldFail(why))
-            }
-            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
-                return Err(ChainError::NotProven(format!("the call could not be simulated on proven state: {reason}")))
-            }
-        };
-        // Headroom for the 63/64 rule and for state moving between simulation and inclusion.
-        let gas_limit = gas_spent + gas_spent / 4 + 20_000;
+        let gas_spent = self.simulate(from, to, value, data.clone()).await?;
+        let gas_limit = gas_limit_for(gas_spent);
         let most = fees.worst_case(gas_limit, value);
         if most > account.balance {
             return Err(ChainError::WouldFail(format!(
@@ -410,18 +454,19 @@ impl ChainClient {
                 crate::format::format_0g(account.balance)
             )));
         }
-        let review = self.review(from, to, value, data, gas_limit, fees, &account);
+        let mut review = self.review(from, to, value, data, gas_limit, fees, &account);
+        review.creates = creates;
         let tx = review.request();
         self.approve(review).await?;
         let signed = crate::wallet::signer::sign_eip1559(key, &tx);
-        self.send_raw(&signed.raw, signed.hash).await
+        Ok((self.send_raw(&signed.raw, signed.hash).await?, account.nonce))
     }
 
     #[allow(clippy::too_many_arguments)] // one review's fields, named at the two call sites
     fn review(
         &self,
         from: Address,
-        to: Address,
+        to: TxKind,
         value: U256,
         data: Bytes,
         gas_limit: u64,
@@ -433,6 +478,7 @@ impl ChainClient {
             network: self.network.name.clone(),
             from,
             to,
+            creates: None,
             value,
             data,
             gas_limit,

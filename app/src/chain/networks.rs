@@ -106,6 +106,11 @@ pub struct Contracts {
     pub ledger: Option<Address>,
     #[serde(default)]
     pub inference_serving: Option<Address>,
+    /// The block the agent and governance contracts were created in, where their log scans
+    /// start (a deployment made from the app, or joined from a link, names it). None: the
+    /// storage Flow's first block, else 0.
+    #[serde(default)]
+    pub first_block: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,6 +286,11 @@ pub fn custom_network(
 }
 
 impl Network {
+    /// Where scans for the agent and governance contracts' logs start.
+    pub fn contracts_first_block(&self) -> u64 {
+        self.contracts.first_block.or(self.storage.as_ref().map(|s| s.first_block)).unwrap_or(0)
+    }
+
     /// The fee ceilings in force: the user's, else the network's defaults.
     pub fn fee_limits(&self) -> FeeLimits {
         self.fee_limits.unwrap_or_else(|| FeeLimits::default_for(&self.id))

@@ -96,7 +96,7 @@ impl GovernanceService {
         let (Some(token), Some(governor)) = (network.contracts.wrapped_zg, network.contracts.governor) else {
             return Err(GovernanceError::NoContracts);
         };
-        let first_block = network.storage.as_ref().map_or(0, |s| s.first_block);
+        let first_block = network.contracts_first_block();
         Ok(Self {
             chain,
             token,

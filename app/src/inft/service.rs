@@ -168,7 +168,7 @@ impl AgentService {
     pub async fn connect(chain: std::rc::Rc<ChainClient>) -> Result<Self, AgentError> {
         let network = chain.network().clone();
         let nft = network.contracts.agent_nft.ok_or(AgentError::NoContract)?;
-        let first_block = network.storage.as_ref().map_or(0, |s| s.first_block);
+        let first_block = network.contracts_first_block();
         let storage = StorageService::connect(network.storage).await?;
         Ok(Self { chain, storage, nft, first_block, scanned: RefCell::new(HashMap::new()) })
     }

@@ -261,7 +261,7 @@ mod tests {
         let request = crate::wallet::signer::Eip1559Request {
             chain_id: 31337,
             nonce: 4,
-            to: validator,
+            to: validator.into(),
             value: U256::from(GWEI),
             gas_limit: 100_000,
             max_fee_per_gas: 2_000_000_000,

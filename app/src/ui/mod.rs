@@ -3,6 +3,7 @@
 //! (`crate::wallet`, `crate::chain`) that `state::AppState` exposes.
 
 pub mod components;
+pub mod deploy;
 pub mod pages;
 pub mod review;
 pub mod settings;

@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, TxKind, U256};
 use alloy_sol_types::SolCall;
 use futures::channel::oneshot;
 use futures::FutureExt;
@@ -76,7 +76,7 @@ fn contract_name(network: Option<&Network>, to: Address) -> Option<&'static str>
 /// The signature of a function the app calls in transactions, from its selector.
 pub fn function_signature(data: &[u8]) -> Option<&'static str> {
     use crate::{compute::contract as compute, governance::contract as gov, inft::contract as inft};
-    use crate::{staking::contract as staking, storage::flow};
+    use crate::{deploy::plan, staking::contract as staking, storage::flow};
     let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
     macro_rules! known {
         ($($call:ty),+ $(,)?) => { [$((<$call>::SELECTOR, <$call>::SIGNATURE)),+] };
@@ -105,6 +105,8 @@ pub fn function_signature(data: &[u8]) -> Option<&'static str> {
         staking::delegateCall,
         staking::undelegateCall,
         flow::submitCall,
+        plan::grantRoleCall,
+        plan::renounceRoleCall,
     ];
     known.into_iter().find(|(s, _)| *s == selector).map(|(_, signature)| signature)
 }
@@ -126,7 +128,9 @@ pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> imp
     move || {
         reviews.shown.get().map(|r| {
             let net = network.get();
-            let what = if r.data.is_empty() {
+            let what = if let Some(deploys) = r.creates {
+                format!("Deploys {deploys}")
+            } else if r.data.is_empty() {
                 "Transfer of 0G".to_string()
             } else {
                 match function_signature(&r.data) {
@@ -134,7 +138,13 @@ pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> imp
                     None => format!("Calls function 0x{}", hex::encode(&r.data[..r.data.len().min(4)])),
                 }
             };
-            let to_name = contract_name(net.as_ref(), r.to);
+            let (to_name, to_view) = match r.to {
+                TxKind::Call(to) => (contract_name(net.as_ref(), to), view! { <AddressView address=to /> }.into_any()),
+                TxKind::Create => {
+                    let new = r.from.create(r.nonce);
+                    (None, view! { <span>"a new contract at "<AddressView address=new /></span> }.into_any())
+                }
+            };
             let base = match r.fees.base_fee_source {
                 BaseFeeSource::Verified(block) => format!("{} (verified at block {block})", format_gwei(r.fees.base_fee)),
                 BaseFeeSource::Node => format!("{} (the node's word: no checkpoint)", format_gwei(r.fees.base_fee)),
@@ -156,7 +166,7 @@ pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> imp
                         <dl class="kv">
                             <dt>"Network"</dt><dd>{format!("{} (chain {})", r.network, r.chain_id)}</dd>
                             <dt>"From"</dt><dd><AddressView address=r.from /></dd>
-                            <dt>"To"</dt><dd><AddressView address=r.to /></dd>
+                            <dt>"To"</dt><dd>{to_view}</dd>
                             <dt>"Sends"</dt><dd data-testid="tx-review-value">{format_0g(r.value)}</dd>
                             <dt>"Gas limit"</dt><dd>{r.gas_limit.to_string()}</dd>
                             <dt>"Base fee"</dt><dd>{base}</dd>

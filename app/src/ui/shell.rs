@@ -50,6 +50,13 @@ pub fn Shell() -> impl IntoView {
                     }),
                     _ => None,
                 }}
+                {move || (app.pending_link.get().is_some() && app.page.get() != Page::Settings).then(|| view! {
+                    <div class="alert alert-info row" role="status" data-testid="pending-link">
+                        <span>"This page was opened with a network link. Nothing from it is used until you check it."</span>
+                        <span class="spacer"></span>
+                        <button class="btn btn-secondary btn-sm" on:click=move |_| app.page.set(Page::Settings)>"Review the link"</button>
+                    </div>
+                })}
                 {move || match app.page.get() {
                     Page::Wallet => view! { <WalletPage /> }.into_any(),
                     Page::Send => view! { <SendPage /> }.into_any(),

@@ -56,6 +56,15 @@ pub struct AppState {
     pub toasts: Toasts,
     /// Transactions waiting for the person's approval (`ui::review`).
     pub reviews: crate::ui::review::Reviews,
+    /// A network link the page was opened with (`#join?…`), offered in Settings once the
+    /// wallet is unlocked; nothing is used before the user asks for it to be checked.
+    pub pending_link: RwSignal<Option<String>>,
+}
+
+/// The page's URL, if its fragment is a network link.
+fn opened_with_link() -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    href.contains("#join?").then_some(href)
 }
 
 pub fn use_app() -> AppState {
@@ -74,6 +83,7 @@ impl AppState {
             settings: RwSignal::new(settings),
             toasts: Toasts::new(),
             reviews: crate::ui::review::Reviews::new(),
+            pending_link: RwSignal::new(opened_with_link()),
         }
     }
 

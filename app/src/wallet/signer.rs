@@ -31,7 +31,8 @@ pub enum SignerError {
 pub struct Eip1559Request {
     pub chain_id: u64,
     pub nonce: u64,
-    pub to: Address,
+    /// The recipient, or `TxKind::Create` to deploy `input` as creation code.
+    pub to: TxKind,
     pub value: U256,
     pub gas_limit: u64,
     pub max_fee_per_gas: u128,
@@ -61,7 +62,7 @@ pub fn sign_eip1559(key: &SigningKey, tx: &Eip1559Request) -> SignedTx {
         gas_limit: tx.gas_limit,
         max_fee_per_gas: tx.max_fee_per_gas,
         max_priority_fee_per_gas: tx.max_priority_fee_per_gas,
-        to: TxKind::Call(tx.to),
+        to: tx.to,
         value: tx.value,
         access_list: Default::default(),
         input: tx.input.clone(),
@@ -125,7 +126,7 @@ mod tests {
             let request = Eip1559Request {
                 chain_id: case.chain_id,
                 nonce: case.nonce,
-                to: case.to,
+                to: case.to.into(),
                 value: case.value.parse().unwrap(),
                 gas_limit: case.gas_limit,
                 max_fee_per_gas: case.max_fee_per_gas.parse().unwrap(),
@@ -167,7 +168,7 @@ mod tests {
         let request = Eip1559Request {
             chain_id: 31337,
             nonce: 5,
-            to: case.to,
+            to: case.to.into(),
             value: U256::from(1u64),
             gas_limit: TRANSFER_GAS,
             max_fee_per_gas: 3_000_000_000,

@@ -18,6 +18,7 @@ use wasm_light_client::Verified;
 use crate::compute::chat as compute_chat;
 use crate::compute::local::{self, LocalAnswer, LocalEvent, Prefer};
 use crate::compute::service::{AnswerCheck, ComputeService};
+use crate::deploy::plan::Suite;
 use crate::format::{format_0g, parse_address, short_hash};
 use crate::inft::metadata::{AgentMetadata, MemoryEntry};
 use crate::inft::offer::{Acceptance, Offer};
@@ -25,6 +26,7 @@ use crate::inft::proofs::Operation;
 use crate::inft::provenance::{origin, Origin, Provenance};
 use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent, Step};
 use crate::ui::components::{node_words_apart, AddressView, BalanceView, CopyButton, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::deploy;
 use crate::ui::state::{use_app, AppState, Connection, Latest};
 
 type Service = StoredValue<Option<Rc<AgentService>>, LocalStorage>;
@@ -155,6 +157,7 @@ pub fn AgentsPage() -> impl IntoView {
                         Some(Ok(())) => ().into_any(),
                         Some(Err(e)) => view! { <div class="alert alert-warn" role="alert" data-testid="agents-unavailable">{e}</div> }.into_any(),
                     }}
+                    <deploy::DeployCard suite=Suite::Agents />
                     <AgentList rows selected reload=Callback::new(move |_| reload()) />
                     <CreateAgentCard service on_created=Callback::new(move |token| { reload(); selected.set(Some(token)); }) />
                     <ReceiveCard service />

@@ -9,10 +9,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
+use crate::deploy::plan::Suite;
 use crate::format::{format_0g, parse_0g, parse_address, short_address};
 use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::deploy;
 use crate::ui::state::{on_connect, use_app, AppState, Latest};
 use crate::ui::tx::{run_tx, TxView};
 
@@ -74,6 +76,7 @@ pub fn GovernancePage() -> impl IntoView {
         <h1 class="page-title">"Governance"</h1>
         <div class="stack">
             {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert" data-testid="governance-unavailable">{node_words_apart(&e.to_string())}</div> })}
+            <deploy::DeployCard suite=Suite::Governance />
             <Show when=move || unavailable.get().is_none()>
                 <PowerCard service power reload=Callback::new(move |_| reload()) />
                 <ProposalsCard service proposals reload=Callback::new(move |_| reload()) />
@@ -373,7 +376,13 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
     let deposit = RwSignal::new(String::new());
     let tx = TxView::new();
     let TxView { busy, error } = tx;
+    // The governor's minimum, once it can be read: asked again at each new verified head
+    // while the field is empty (the first read may come before the light client synced).
     Effect::new(move || {
+        app.chain.tip.track();
+        if !deposit.with_untracked(String::is_empty) {
+            return;
+        }
         if let Some(svc) = service.get_value() {
             spawn_local(async move {
                 if let Ok(min) = svc.minimum_deposit().await {

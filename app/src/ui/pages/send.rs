@@ -213,7 +213,7 @@ pub fn SendPage() -> impl IntoView {
                         <div class="stack" aria-label="Review">
                             <h2 class="card-title">"Review and sign"</h2>
                             <dl class="kv">
-                                <dt>"To"</dt><dd class="mono" data-testid="review-to">{req.to.to_checksum(None)}</dd>
+                                <dt>"To"</dt><dd class="mono" data-testid="review-to">{req.to.to().map(|a| a.to_checksum(None)).unwrap_or_default()}</dd>
                                 <dt>"Amount"</dt><dd data-testid="review-amount">{format_0g(req.value)}</dd>
                                 <dt>"Network fee (at most)"</dt><dd>{format_0g(fee_cap)}</dd>
                                 <dt>"Max fee / priority"</dt><dd>{format!("{} / {}", format_gwei(req.max_fee_per_gas), format_gwei(req.max_priority_fee_per_gas))}</dd>
@@ -342,7 +342,7 @@ fn build_request(
     let request = Eip1559Request {
         chain_id: network.chain_id,
         nonce: state.nonce,
-        to,
+        to: to.into(),
         value,
         gas_limit: TRANSFER_GAS,
         max_fee_per_gas,

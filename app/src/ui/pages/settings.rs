@@ -18,6 +18,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <h1 class="page-title">"Settings"</h1>
         <div class="stack">
+            <crate::ui::deploy::NetworkLinkCard />
             <CustomNetworkCard />
             <CheckpointCard />
             <ContractAddressesCard />
