@@ -18,6 +18,8 @@ const DIST = join(root, 'dist');
 const PREFIX = '/apps/zg-console/';
 /** The dev phrase's first account, the one the journeys use (funded on anvil). */
 const DEV0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+/** Anvil's dev account #5, unlocked on the node: deploys the foreign contract below. */
+const FUNDER = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc';
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
@@ -256,13 +258,25 @@ test('a network link to any RPC: deploy the agent and governance contracts from 
     await openPage(b.page, 'Agents');
     await b.page.locator('li.agent-row', { hasText: 'Hosted scout' }).waitFor({ timeout: 60_000 });
 
-    // A link whose agent NFT is some other contract (the governor), and one for another
-    // chain: each refused with the reason, nothing saved.
+    // A link whose agent NFT is some other contract (the governor), one whose agent NFT is
+    // the app's own code but names another contract as its verifier (deployed here from the
+    // same artifact, straight through anvil), and one for another chain: each refused with
+    // the reason, nothing saved.
     const before = await savedSettings(b.page);
     await openPage(b.page, 'Settings');
     const link = b.page.getByRole('form', { name: 'Network link' });
     const governor = new URL(shared).hash.match(/governor=(0x[0-9a-fA-F]{40})/)[1];
+    const nft = JSON.parse(await readFile(join(root, 'contracts/out/AgentNFT.json'), 'utf8'));
+    const created = await rpc(devnet.rpcUrl, 'eth_sendTransaction', [
+      { from: FUNDER, data: nft.bytecode + governor.slice(2).toLowerCase().padStart(64, '0'), gas: '0x1c9c380' },
+    ]);
+    let receipt = null;
+    while (!receipt) {
+      receipt = await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [created]);
+      if (!receipt) await new Promise((r) => setTimeout(r, 200));
+    }
     const tries = [
+      [shared.replace(/agentNft=0x[0-9a-fA-F]{40}/, `agentNft=${receipt.contractAddress}`), /names 0x[0-9a-fA-F]{40} as its verifier, which is not the app's/],
       [shared.replace(/agentNft=0x[0-9a-fA-F]{40}/, `agentNft=${governor}`), /the agent NFT \(ERC-7857\) at 0x[0-9a-fA-F]{40}: its code is \d+ bytes long where the agent NFT \(ERC-7857\) is \d+: it is some other contract/],
       [shared.replace(/chain=\d+/, 'chain=16602'), /serves chain 31337, not Custom network \(16602\)/],
     ];

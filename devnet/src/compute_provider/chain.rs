@@ -100,9 +100,12 @@ impl Chain {
         Chain { agent, url: url.to_owned(), serving, provider }
     }
 
-    fn rpc(&self, method: &'static str, params: Value) -> Result<Value, (ChainError, Option<Value>)> {
+    /// One JSON-RPC call; a failure carries the node's error `data` too (a revert's bytes).
+    /// Boxed: the pair is large and failures are rare.
+    fn rpc(&self, method: &'static str, params: Value) -> Result<Value, Box<(ChainError, Option<Value>)>> {
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let transport = |detail: String| (ChainError::Transport { method, url: self.url.clone(), detail }, None);
+        let transport =
+            |detail: String| Box::new((ChainError::Transport { method, url: self.url.clone(), detail }, None));
         let answer: Value = match self.agent.post(&self.url).send_json(body) {
             Ok(response) => response.into_json().map_err(|e| transport(e.to_string()))?,
             Err(ureq::Error::Status(code, response)) => {
@@ -116,16 +119,16 @@ impl Chain {
                 code: error.get("code").and_then(Value::as_i64).unwrap_or(0),
                 message: error.get("message").and_then(Value::as_str).unwrap_or("no message").to_owned(),
             };
-            return Err((e, error.get("data").cloned()));
+            return Err(Box::new((e, error.get("data").cloned())));
         }
         answer
             .get("result")
             .cloned()
-            .ok_or_else(|| (ChainError::BadAnswer { method, detail: answer.to_string() }, None))
+            .ok_or_else(|| Box::new((ChainError::BadAnswer { method, detail: answer.to_string() }, None)))
     }
 
     fn request(&self, method: &'static str, params: Value) -> Result<Value, ChainError> {
-        self.rpc(method, params).map_err(|(e, _)| e)
+        self.rpc(method, params).map_err(|failure| failure.0)
     }
 
     pub fn chain_id(&self) -> Result<u64, ChainError> {
@@ -143,11 +146,13 @@ impl Chain {
                 C::abi_decode_returns(&bytes)
                     .map_err(|e| ChainError::BadAnswer { method: "eth_call", detail: format!("{}: {e}", C::SIGNATURE) })
             }
-            // anvil reports a revert as error 3 with the revert data.
-            Err((ChainError::Node { code: 3, .. }, Some(data))) => {
-                Err(ChainError::Reverted(data.as_str().and_then(|s| hex::decode(s).ok()).unwrap_or_default()))
-            }
-            Err((e, _)) => Err(e),
+            Err(failure) => match *failure {
+                // anvil reports a revert as error 3 with the revert data.
+                (ChainError::Node { code: 3, .. }, Some(data)) => {
+                    Err(ChainError::Reverted(data.as_str().and_then(|s| hex::decode(s).ok()).unwrap_or_default()))
+                }
+                (e, _) => Err(e),
+            },
         }
     }
 
