@@ -14,6 +14,7 @@ const FUNDER = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'; // anvil dev #5, un
 const WRITER = '0x00000000000000000000000000000000000D0c5A'; // EIP-55 checksummed: the form checks it
 const BURN = '0x000000000000000000000000000000000000dEaD';
 const ONE = 10n ** 18n;
+const tokenAbi = new Interface(['function deposit() payable', 'function delegate(address delegatee)']);
 const stakingAbi = new Interface([
   'function createAndInitializeValidatorIfNecessary((string,string,string,string,string) description, uint32 commissionRate, uint96 withdrawalFeeInGwei, bytes pubkey, bytes signature) payable returns (address)',
 ]);
@@ -21,6 +22,8 @@ const governorAbi = new Interface([
   'function proposalVotes(uint256) view returns (uint256 no, uint256 yes, uint256 abstain, uint256 noWithVeto)',
   'function proposalCount() view returns (uint256)',
   'function proposalIdAt(uint256) view returns (uint256)',
+  'function isVetoed(uint256) view returns (bool)',
+  'function castVote(uint256 proposalId, uint8 support) returns (uint256)',
   'event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)',
 ]);
 
@@ -193,6 +196,14 @@ test('a proposal passes and its action executes; another is vetoed and its depos
 
   await propose(a.page, 'Pay the docs writer', 1);
   await propose(a.page, 'Drain the treasury', 4);
+  // A small holder outside the app (anvil's unlocked dev #5: 10 0G of 660 wrapped, far from
+  // the 33.4% quorum) vetoes a third proposal alone: over a third of the votes cast, but no
+  // quorum, so the governor refunds the deposit — and the page must say so.
+  const send = (data, value = 0n) =>
+    rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: devnet.contracts.wrappedZG, data, value: '0x' + value.toString(16) }]);
+  await send(tokenAbi.encodeFunctionData('deposit'), 10n * ONE);
+  await send(tokenAbi.encodeFunctionData('delegate', [FUNDER]));
+  await propose(a.page, 'Quiet veto', 1);
   for (const title of ['Pay the docs writer', 'Drain the treasury']) {
     await waitForState(a.page, title, 'Voting', 30_000);
     await waitForState(c.page, title, 'Voting', 30_000);
@@ -206,6 +217,11 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   await vote(a.page, 'Pay the docs writer', 'Yes');
   await vote(c.page, 'Pay the docs writer', 'No');
   await vote(a.page, 'Drain the treasury', 'Yes');
+  await waitForState(a.page, 'Quiet veto', 'Voting', 30_000);
+  const quietId = BigInt(await proposalCard(a.page, 'Quiet veto').getAttribute('data-id'));
+  await rpc(devnet.rpcUrl, 'eth_sendTransaction', [
+    { from: FUNDER, to: devnet.contracts.governor, data: governorAbi.encodeFunctionData('castVote', [quietId, 3]) },
+  ]);
   await proposalCard(c.page, 'Drain the treasury').getByLabel('Reason (optional)').fill('it empties the treasury');
   await vote(c.page, 'Drain the treasury', 'No with veto');
 
@@ -249,6 +265,19 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   assert.equal(await balance(BURN) - burnedBefore, ONE, 'the vetoed deposit went to the burn address');
   assert.equal(await balance(WRITER) - writerBefore, ONE, 'the vetoed action never ran');
   await shot(a.page, 'gov-04-settled');
+
+  // The lone veto without quorum: defeated, not vetoed, on chain and on screen; the deposit
+  // comes back to the proposer.
+  await waitForState(a.page, 'Quiet veto', 'Defeated', 30_000);
+  const vetoedOnChain = await rpc(devnet.rpcUrl, 'eth_call', [{ to: devnet.contracts.governor, data: governorAbi.encodeFunctionData('isVetoed', [quietId]) }, 'latest']);
+  assert.equal(governorAbi.decodeFunctionResult('isVetoed', vetoedOnChain)[0], false);
+  const quiet = proposalCard(a.page, 'Quiet veto');
+  assert.equal((await quiet.getByTestId('tally-3').textContent()).trim(), '10 0G');
+  const burnedNow = await balance(BURN);
+  await quiet.getByRole('button', { name: 'Return the deposit' }).click();
+  await toast(a.page, /Settled the deposit/);
+  await quiet.getByTestId('deposit-settled').filter({ hasText: '(returned)' }).waitFor({ timeout: 30_000 });
+  assert.equal(await balance(BURN), burnedNow, 'nothing was burned');
 });
 
 // The devnet's validators, as devnet.json lists their consensus keys.

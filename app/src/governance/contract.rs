@@ -139,13 +139,27 @@ impl Tally {
         }
     }
 
-    /// The governor's rules, for explaining the outcome: passes with more than half of the
-    /// non-abstain votes; vetoed with more than a third of all votes (once quorum is met).
-    pub fn passes(&self) -> bool {
-        U256::from(2) * self.yes > self.yes + self.no + self.no_with_veto && !self.vetoed()
+    /// The governor's rules as a preview while a vote runs (the outcome the page states is
+    /// the contract's own: `state` and `isVetoed`, read through the light client). Quorum:
+    /// every vote counts, abstain included. Passes: quorum, not vetoed, and more than half
+    /// of the non-abstain votes Yes. Vetoed: quorum and more than a third NoWithVeto — a
+    /// proposal that misses quorum is never vetoed, and its deposit comes back. Held to the
+    /// contract's decisions by `tests::the_preview_rule_decides_every_case_as_the_contract`.
+    pub fn passes(&self, quorum: U256) -> bool {
+        self.quorum_reached(quorum)
+            && !self.veto_share_exceeded()
+            && U256::from(2) * self.yes > self.yes + self.no + self.no_with_veto
     }
 
-    pub fn vetoed(&self) -> bool {
+    pub fn vetoed(&self, quorum: U256) -> bool {
+        self.quorum_reached(quorum) && self.veto_share_exceeded()
+    }
+
+    pub fn quorum_reached(&self, quorum: U256) -> bool {
+        self.total() >= quorum
+    }
+
+    fn veto_share_exceeded(&self) -> bool {
         U256::from(3) * self.no_with_veto > self.total()
     }
 }
@@ -346,6 +360,14 @@ pub fn proposal_deposit_call() -> Bytes {
     proposalDepositCall {}.abi_encode().into()
 }
 
+pub fn is_vetoed_call(id: U256) -> Bytes {
+    isVetoedCall { proposalId: id }.abi_encode().into()
+}
+
+pub fn decode_is_vetoed(output: &[u8]) -> Option<bool> {
+    isVetoedCall::abi_decode_returns(output).ok()
+}
+
 pub fn eta_call(id: U256) -> Bytes {
     proposalEtaCall { proposalId: id }.abi_encode().into()
 }
@@ -438,13 +460,49 @@ mod tests {
 
     #[test]
     fn tally_rules_match_the_governor_at_their_edges() {
-        assert!(tally(51, 49, 0, 0).passes());
-        assert!(!tally(50, 50, 0, 0).passes(), "a tie fails");
-        assert!(!tally(50, 40, 100, 10).passes(), "exactly half of the non-abstain votes fails");
-        assert!(tally(51, 40, 100, 10).passes(), "abstain does not count against");
-        assert!(!tally(2, 0, 1, 1).vetoed(), "exactly a third is not a veto");
-        assert!(tally(2, 0, 0, 2).vetoed());
-        assert!(!tally(10, 0, 0, 6).passes(), "a vetoed proposal fails even with a Yes majority");
+        let q = U256::from(10u64);
+        assert!(tally(51, 49, 0, 0).passes(q));
+        assert!(!tally(50, 50, 0, 0).passes(q), "a tie fails");
+        assert!(!tally(50, 40, 100, 10).passes(q), "exactly half of the non-abstain votes fails");
+        assert!(tally(51, 40, 100, 10).passes(q), "abstain does not count against");
+        assert!(!tally(2, 0, 1, 1).vetoed(U256::from(4u64)), "exactly a third is not a veto");
+        assert!(tally(2, 0, 0, 2).vetoed(U256::from(4u64)));
+        assert!(!tally(10, 0, 0, 6).passes(q), "a vetoed proposal fails even with a Yes majority");
+        // The bug this rule once had: a veto share without quorum is no veto.
+        assert!(!tally(0, 0, 0, 50).vetoed(U256::from(167u64)));
+        assert!(!tally(9, 0, 0, 0).passes(q), "no quorum, no pass");
+    }
+
+    /// The contract decides every case of `devnet/tests/fixtures/tally_rules.json` as written
+    /// there (`devnet/tests/governance_contract.rs` runs them on the real governor); the
+    /// preview must decide them the same way.
+    #[test]
+    fn the_preview_rule_decides_every_case_as_the_contract() {
+        let rules: serde_json::Value = serde_json::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../devnet/tests/fixtures/tally_rules.json"
+        )))
+        .unwrap();
+        let power = |name: &str| rules["power"][name].as_u64().unwrap_or_else(|| panic!("no power for {name}"));
+        let quorum = U256::from(rules["quorum"].as_u64().unwrap());
+        let cases = rules["cases"].as_array().unwrap();
+        assert!(cases.len() >= 10);
+        for case in cases {
+            let mut t = tally(0, 0, 0, 0);
+            for ballot in case["ballots"].as_array().unwrap() {
+                let weight = U256::from(power(ballot[0].as_str().unwrap()));
+                match ballot[1].as_str().unwrap() {
+                    "yes" => t.yes += weight,
+                    "no" => t.no += weight,
+                    "abstain" => t.abstain += weight,
+                    "veto" => t.no_with_veto += weight,
+                    other => panic!("no vote {other}"),
+                }
+            }
+            let name = case["name"].as_str().unwrap();
+            assert_eq!(t.passes(quorum), case["succeeded"].as_bool().unwrap(), "{name}: passes");
+            assert_eq!(t.vetoed(quorum), case["vetoed"].as_bool().unwrap(), "{name}: vetoed");
+        }
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub struct ProposalView {
     pub my_vote: Option<Vote>,
     pub deposit: U256,
     pub deposit_settled: bool,
+    /// The contract's own `isVetoed` (quorum reached and over a third NoWithVeto): what
+    /// decides whether the deposit is burned. `None` until the snapshot block has passed.
+    pub vetoed: Option<bool>,
     /// Unix time the timelock lets it execute, once queued.
     pub eta: Option<u64>,
     pub block: u64,
@@ -171,10 +174,14 @@ impl GovernanceService {
         let tally =
             contract::decode_tally(&out).ok_or(GovernanceError::NotProven("proposalVotes did not decode".into()))?;
         // quorum(snapshot) is only defined once the snapshot block is in the past.
-        let quorum = if block > proposal.vote_start {
-            Some(self.read_u256(self.governor, contract::quorum_call(proposal.vote_start), "quorum").await?.0)
+        let (quorum, vetoed) = if block > proposal.vote_start {
+            let quorum = self.read_u256(self.governor, contract::quorum_call(proposal.vote_start), "quorum").await?.0;
+            let (out, _) = self.chain.read(self.governor, contract::is_vetoed_call(id)).await?;
+            let vetoed =
+                contract::decode_is_vetoed(&out).ok_or(GovernanceError::NotProven("isVetoed did not decode".into()))?;
+            (Some(quorum), Some(vetoed))
         } else {
-            None
+            (None, None)
         };
         let (out, _) = self.chain.read(self.governor, contract::vote_of_call(id, me)).await?;
         let my_vote =
@@ -187,7 +194,7 @@ impl GovernanceService {
         } else {
             None
         };
-        Ok(ProposalView { proposal, state, tally, quorum, my_vote, deposit, deposit_settled, eta, block })
+        Ok(ProposalView { proposal, state, tally, quorum, my_vote, deposit, deposit_settled, vetoed, eta, block })
     }
 
     pub async fn wrap(&self, key: &SigningKey, amount: U256) -> Result<Inclusion, GovernanceError> {

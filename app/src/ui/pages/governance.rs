@@ -208,8 +208,8 @@ fn ProposalsCard(service: Service, proposals: RwSignal<Proposals>, reload: Callb
 
 fn card_key(v: &ProposalView) -> String {
     format!(
-        "{}:{:?}:{:?}:{:?}:{:?}:{}:{:?}",
-        v.proposal.id, v.state, v.tally, v.quorum, v.my_vote, v.deposit_settled, v.eta
+        "{}:{:?}:{:?}:{:?}:{:?}:{}:{:?}:{:?}",
+        v.proposal.id, v.state, v.tally, v.quorum, v.my_vote, v.deposit_settled, v.vetoed, v.eta
     )
 }
 
@@ -292,6 +292,9 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
     let p_exec = p.clone();
     let state = view.state;
     let settle_open = state.is_final() && !view.deposit_settled && !view.deposit.is_zero();
+    // The contract burns a deposit only when it says so (`settleDeposit`: defeated and
+    // `isVetoed`, which needs quorum); the page follows its word, not a copy of the rule.
+    let burns = state == ProposalState::Defeated && view.vetoed == Some(true);
     view! {
         <article class="proposal" data-id=id.to_string() data-state=state.label()>
             <div class="row">
@@ -346,9 +349,9 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
                 {settle_open.then(|| view! {
                     <button class="btn" disabled=move || busy.get().is_some() on:click=move |_| {
                         run_tx(app, service, tx, "Settling the deposit…", format!("Settled the deposit of proposal {}", short_id(id)), reload, move |s, k| async move { s.settle(&k, id).await });
-                    }>{if tally.vetoed() { "Burn the deposit (vetoed)" } else { "Return the deposit" }}</button>
+                    }>{if burns { "Burn the deposit (vetoed)" } else { "Return the deposit" }}</button>
                 })}
-                {(view.deposit_settled).then(|| view! { <span class="muted" data-testid="deposit-settled">{format!("Deposit of {} settled{}", format_0g(view.deposit), if tally.vetoed() && state == ProposalState::Defeated { " (burned: vetoed)" } else { "" })}</span> })}
+                {(view.deposit_settled).then(|| view! { <span class="muted" data-testid="deposit-settled">{format!("Deposit of {} settled{}", format_0g(view.deposit), if burns { " (burned: vetoed)" } else { " (returned)" })}</span> })}
             </div>
             {tx.busy_view()}
             <ErrorAlert message=error />
@@ -420,7 +423,7 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card-title">"New proposal"</h2>
-            <p class="muted">"A proposal pays 0G from the treasury (the timelock) when it passes. The deposit comes back unless the proposal is vetoed, in which case it is burned."</p>
+            <p class="muted">"A proposal pays 0G from the treasury (the timelock) when it passes. The deposit comes back unless the proposal is vetoed (quorum reached and over a third No with veto), in which case it is burned."</p>
             <form class="stack" aria-label="New proposal" on:submit=submit>
                 <div class="field">
                     <label for="proposal-title">"Title"</label>
