@@ -187,7 +187,7 @@ test('three voters wrap 0G; one moves its delegation before the snapshot and the
   await shot(a.page, 'gov-01-power');
 });
 
-test('a proposal passes and its action executes; another is vetoed and its deposit burned', async () => {
+test('a proposal passes and its action executes; another is vetoed and its deposit burned; a lone veto without quorum is refunded', async () => {
   const { a, c } = voters;
   // The treasury is the timelock: fund it so a passed proposal can pay.
   await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: devnet.contracts.timelock, value: '0x' + (5n * ONE).toString(16) }]);
