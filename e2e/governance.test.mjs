@@ -199,10 +199,17 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   // A small holder outside the app (anvil's unlocked dev #5: 10 0G of 660 wrapped, far from
   // the 33.4% quorum) vetoes a third proposal alone: over a third of the votes cast, but no
   // quorum, so the governor refunds the deposit — and the page must say so.
-  const send = (data, value = 0n) =>
-    rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: devnet.contracts.wrappedZG, data, value: '0x' + value.toString(16) }]);
-  await send(tokenAbi.encodeFunctionData('deposit'), 10n * ONE);
-  await send(tokenAbi.encodeFunctionData('delegate', [FUNDER]));
+  // Each is mined and succeeded before the proposal exists, so the votes count at its snapshot.
+  const send = async (to, data, value = 0n) => {
+    const hash = await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to, data, value: '0x' + value.toString(16) }]);
+    for (;;) {
+      const receipt = await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [hash]);
+      if (receipt) return assert.equal(receipt.status, '0x1', `${hash} failed`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  await send(devnet.contracts.wrappedZG, tokenAbi.encodeFunctionData('deposit'), 10n * ONE);
+  await send(devnet.contracts.wrappedZG, tokenAbi.encodeFunctionData('delegate', [FUNDER]));
   await propose(a.page, 'Quiet veto', 1);
   for (const title of ['Pay the docs writer', 'Drain the treasury']) {
     await waitForState(a.page, title, 'Voting', 30_000);
@@ -219,9 +226,11 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   await vote(a.page, 'Drain the treasury', 'Yes');
   await waitForState(a.page, 'Quiet veto', 'Voting', 30_000);
   const quietId = BigInt(await proposalCard(a.page, 'Quiet veto').getAttribute('data-id'));
-  await rpc(devnet.rpcUrl, 'eth_sendTransaction', [
-    { from: FUNDER, to: devnet.contracts.governor, data: governorAbi.encodeFunctionData('castVote', [quietId, 3]) },
-  ]);
+  await send(devnet.contracts.governor, governorAbi.encodeFunctionData('castVote', [quietId, 3]));
+  const quietVotes = governorAbi.decodeFunctionResult('proposalVotes', await rpc(devnet.rpcUrl, 'eth_call', [
+    { to: devnet.contracts.governor, data: governorAbi.encodeFunctionData('proposalVotes', [quietId]) }, 'latest',
+  ]));
+  assert.equal(quietVotes.noWithVeto, 10n * ONE, 'the lone veto counted 10 0G on chain');
   await proposalCard(c.page, 'Drain the treasury').getByLabel('Reason (optional)').fill('it empties the treasury');
   await vote(c.page, 'Drain the treasury', 'No with veto');
 
