@@ -266,7 +266,7 @@ pub async fn check_suite(
                 }
                 format!("the shipped ZgGovernor over token {token} and timelock {timelock}, which lets it propose")
             }
-            _ => format!("the shipped {}", shipped.get(kind).kind.contract_name()),
+            _ => format!("the shipped {}", kind.contract_name()),
         };
         checked.push(Checked {
             what: kind.label(),

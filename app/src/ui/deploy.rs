@@ -152,6 +152,8 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
         <section class="card stack" aria-label=title data-testid="deploy-card">
             <h2 class="card-title">{title}</h2>
             <p class="muted">{what}" Each transaction is shown for your approval before it is signed. Every new contract's code is proven against the code this app shipped, and the addresses are saved for this network."</p>
+            // Once deployed, the card only reports what was proven: nothing is left to ask.
+            <Show when=move || done.with(Option::is_none)>
             {(suite == Suite::Governance).then(|| view! {
                 <div class="grid-2">
                     <div class="field">
@@ -185,6 +187,7 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
                     {(e.most > e.balance).then_some(" That is more than the account holds at worst; fund it first.")}
                 </p>
             })}
+            </Show>
             {move || busy.get().map(|l| view! { <p class="muted" role="status" data-testid="deploy-progress"><Spinner />" "{l}</p> })}
             <ErrorAlert message=error />
             {move || done.get().map(|(network, checked)| view! {
@@ -193,11 +196,13 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
                     {checked_list(checked)}
                 </div>
             })}
-            <div class="row">
-                <span class="spacer"></span>
-                <button class="btn btn-secondary" disabled=move || busy.get().is_some() on:click=check_cost>"Check the cost"</button>
-                <button class="btn btn-primary" disabled=move || busy.get().is_some() || estimate.get().is_none() || done.with(Option::is_some) on:click=run>"Deploy"</button>
-            </div>
+            <Show when=move || done.with(Option::is_none)>
+                <div class="row">
+                    <span class="spacer"></span>
+                    <button class="btn btn-secondary" disabled=move || busy.get().is_some() on:click=check_cost>"Check the cost"</button>
+                    <button class="btn btn-primary" disabled=move || busy.get().is_some() || estimate.get().is_none() on:click=run>"Deploy"</button>
+                </div>
+            </Show>
         </section>
         </Show>
     }
@@ -207,8 +212,10 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
 #[component]
 pub fn NetworkLinkCard() -> impl IntoView {
     let app = use_app();
+    // Recomputed when the connection is (re)made, which is when the network or its
+    // addresses can change; not at every new head.
     let share = Signal::derive(move || {
-        app.chain.tip.track();
+        app.chain.connection.track();
         let network = app.chain.network()?;
         let contracts: BTreeMap<ContractRole, alloy_primitives::Address> = crate::deploy::link::LINKABLE
             .into_iter()
