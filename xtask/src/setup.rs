@@ -8,6 +8,8 @@ use crate::util::{cmd, exec, output, root, Result};
 
 /// trunk 0.22 needs a newer rustc than the machine's 1.95.
 pub const TRUNK_VERSION: &str = "0.21.14";
+/// Installed only where the machine has no cargo-nextest of its own.
+pub const NEXTEST_VERSION: &str = "0.9.143";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -23,6 +25,7 @@ pub fn run(needs: Needs) -> Result {
     cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
     // wasm-bindgen-cli's own lock pins a crate the registry no longer serves: no --locked.
     cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &wasm_bindgen_version()?, &[])?;
+    nextest()?;
     if needs.browser {
         browser()?;
     }
@@ -66,6 +69,16 @@ fn cargo_tool(bin: &str, package: &str, version: &str, extra: &[&str]) -> Result
     }
     println!("installing {package} {version} (first run only; several minutes on 2 cores)");
     exec(cmd("cargo").args(["install", package, "--version", version]).args(extra))
+}
+
+/// The machine's cargo-nextest is used as it is (`.config/nextest.toml` states the oldest
+/// that reads its settings); a machine without one gets the pinned version.
+fn nextest() -> Result {
+    if output(cmd("cargo").args(["nextest", "--version"])).is_some() {
+        return Ok(());
+    }
+    println!("installing cargo-nextest {NEXTEST_VERSION} (first run only; several minutes on 2 cores)");
+    exec(cmd("cargo").args(["install", "cargo-nextest", "--version", NEXTEST_VERSION, "--locked"]))
 }
 
 /// The wasm-bindgen version Cargo.lock resolved; the CLI must match it exactly.

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every layer, one summary.
 //!
 //! 0. `cargo fmt --check` and clippy (native and wasm32) with warnings as errors
-//! 1. native `cargo test` for the whole workspace (pure logic, devnet, live light client)
+//! 1. native tests of the whole workspace (pure logic, devnet, live light client), run by
+//!    cargo-nextest so that every binary's tests share one queue (see `.config/nextest.toml`)
 //! 2. wasm-bindgen tests of the browser-only code in headless Chromium
 //! 3. the light client's JS package, loaded and exercised in Node
 //! 4. a release build of the app with trunk
@@ -61,7 +62,20 @@ pub fn run(args: &[String]) -> Result {
         });
     }
     if only("native") {
-        step("native", &|| exec(cmd("cargo").args(["test", "--workspace", "--all-targets"])));
+        // The targets `cargo test --all-targets` runs, less the benches (harness-less
+        // binaries nextest cannot list; clippy above still builds them).
+        step("native", &|| {
+            exec(cmd("cargo").args([
+                "nextest",
+                "run",
+                "--workspace",
+                "--lib",
+                "--bins",
+                "--tests",
+                "--examples",
+                "--no-fail-fast",
+            ]))
+        });
     }
     if only("wasm") {
         step("wasm", &|| {
