@@ -26,6 +26,7 @@ try {
   await page.getByLabel('File to upload').setInputFiles(file.path);
   await page.getByTestId('upload-root').waitFor({ timeout: 300_000 });
   if ((await page.getByTestId('upload-root').textContent()).trim() !== file.root) throw new Error('another root');
+  const hashS = (performance.now() - started) / 1000;
   await page.getByRole('button', { name: /^Pay .* and upload$/ }).click();
   await page.getByTestId('upload-status').filter({ hasText: /is stored/ }).waitFor({ timeout: 600_000 });
   const uploadS = (performance.now() - started) / 1000;
@@ -42,6 +43,8 @@ try {
   if (!readFileSync(saved).equals(file.bytes)) throw new Error('the download differs');
 
   const mib = SIZE / (1 << 20);
+  // The phases, for finding where an upload's time goes (stderr: the last stdout line is the result).
+  console.error(`hashing ${hashS.toFixed(1)} s, payment and sending ${(uploadS - hashS).toFixed(1)} s, download ${downloadS.toFixed(1)} s`);
   console.log(JSON.stringify({ uploadMiBs: mib / uploadS, downloadMiBs: mib / downloadS }));
 } finally {
   await close();

@@ -48,11 +48,20 @@ pub fn quote_node_words(text: &str) -> String {
 /// words quoted, see [`quote_node_words`]).
 pub fn result_of(mut answer: Value) -> Result<Value, TransportError> {
     if let Some(err) = answer.get("error").filter(|e| !e.is_null()) {
-        let code = err.get("code").and_then(Value::as_i64).unwrap_or_default();
-        let message = err.get("message").and_then(Value::as_str).unwrap_or("");
-        return Err(TransportError(format!("the node refused (code {code}): {}", quote_node_words(message))));
+        return Err(refusal(err));
     }
-    answer.get_mut("result").map(Value::take).ok_or_else(|| TransportError("the node's answer has no result".into()))
+    answer.get_mut("result").map(Value::take).ok_or_else(no_result)
+}
+
+/// An answer's `error` object as a readable message.
+pub fn refusal(error: &Value) -> TransportError {
+    let code = error.get("code").and_then(Value::as_i64).unwrap_or_default();
+    let message = error.get("message").and_then(Value::as_str).unwrap_or("");
+    TransportError(format!("the node refused (code {code}): {}", quote_node_words(message)))
+}
+
+pub fn no_result() -> TransportError {
+    TransportError("the node's answer has no result".into())
 }
 
 /// The results of a [`batch_body`] of `expected` calls, in call order. Nodes may answer a

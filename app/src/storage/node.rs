@@ -54,18 +54,19 @@ impl StorageNode {
     }
 
     pub async fn upload(&self, segments: &[SegmentWithProof]) -> Result<(), NodeError> {
-        self.call("zgs_uploadSegments", json!([segments])).await.map(|_| ())
+        self.transport
+            .call::<_, Value>("zgs_uploadSegments", &(segments,))
+            .await
+            .map(|_| ())
+            .map_err(|e| fail(&self.info.url, e.to_string()))
     }
 
     /// The node's answer, unchecked: `None` when it says it has no such segment.
     pub async fn download(&self, root: B256, index: u64) -> Result<Option<SegmentWithProof>, NodeError> {
-        let answer = self.call("zgs_downloadSegmentWithProof", json!([root, index])).await?;
-        if answer.is_null() {
-            return Ok(None);
-        }
-        serde_json::from_value(answer).map(Some).map_err(|e| {
-            fail(&self.info.url, format!("sent a segment that is not a SegmentWithProof ({e}); it cannot be used"))
-        })
+        self.transport
+            .call("zgs_downloadSegmentWithProof", &(root, index))
+            .await
+            .map_err(|e| fail(&self.info.url, e.to_string()))
     }
 }
 

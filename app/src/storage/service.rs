@@ -14,6 +14,7 @@
 use std::cell::RefCell;
 
 use alloy_primitives::{Address, B256, U256};
+use futures::StreamExt;
 use gloo::timers::future::TimeoutFuture;
 use wasm_light_client::storage::{
     num_segments, segment_data_range, verify_segment, FileTree, StorageError as MerkleError,
@@ -36,6 +37,15 @@ use crate::chain::networks::StorageConfig;
 pub const MAX_FILE_SIZE: u64 = 4 << 30;
 /// Segments per `zgs_uploadSegments` request (0G's SDK sends 10).
 const UPLOAD_BATCH: usize = 8;
+/// Direct upload requests, and segment downloads, in flight at once. One for now: with
+/// six and eight, `cargo xtask bench` measured uploads 4.4 -> 5.9 MiB/s and downloads
+/// 11 -> 22 MiB/s, but two runs in seven stalled a download for the whole 20 s timeout.
+/// The likely cause is the devnet's HTTP server, not the client: tiny_http 0.12's task pool
+/// queues a new connection when it counts a waiting thread, and a burst of connections
+/// can find that one thread already taken, so the queued connection waits until a
+/// kept-alive one closes. Raise these once the devnet's nodes serve every connection.
+const UPLOAD_IN_FLIGHT: usize = 1;
+const DOWNLOAD_IN_FLIGHT: usize = 1;
 const UPLOAD_ATTEMPTS: u32 = 3;
 /// How long nodes get to notice a new submission on chain.
 const NODE_SYNC_TIMEOUT_MS: u32 = 30_000;
@@ -532,25 +542,32 @@ impl StorageService {
         let pending: Vec<u64> = (0..total).filter(|s| !record.acknowledged.contains(s)).collect();
         // A segment counts as stored once every node of the set keeping it acknowledged it.
         let mut acks: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
-        let other = DirectFailure::Other;
-        for (node_index, segments) in plan::upload_batches(&infos, at, &pending, UPLOAD_BATCH) {
-            let node = &nodes[node_index];
-            let mut batch = Vec::with_capacity(segments.len());
-            for &index in &segments {
-                batch.push(segment_with_proof(source, tree, index).await.map_err(other)?);
-            }
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                match node.upload(&batch).await {
-                    Ok(()) => break,
-                    Err(error) if attempt >= UPLOAD_ATTEMPTS => {
-                        records::save(record).await.map_err(|e| other(StorageError::Record(e)))?;
-                        return Err(DirectFailure::Node { url: node.url().to_string(), error });
+        let sends =
+            plan::upload_batches(&infos, at, &pending, UPLOAD_BATCH).into_iter().map(|(node_index, segments)| {
+                let node = &nodes[node_index];
+                async move {
+                    let mut batch = Vec::with_capacity(segments.len());
+                    for &index in &segments {
+                        batch.push(segment_with_proof(source, tree, index).await.map_err(DirectFailure::Other)?);
                     }
-                    Err(_) => TimeoutFuture::new(400 * 2u32.pow(attempt)).await,
+                    with_retries(|| node.upload(&batch))
+                        .await
+                        .map_err(|error| DirectFailure::Node { url: node.url().to_string(), error })?;
+                    Ok(segments)
                 }
-            }
+            });
+        let mut sends = futures::stream::iter(sends).buffer_unordered(UPLOAD_IN_FLIGHT);
+        while let Some(sent) = sends.next().await {
+            let segments = match sent {
+                Ok(segments) => segments,
+                Err(failure) => {
+                    if let DirectFailure::Node { .. } = failure {
+                        // What the other nodes acknowledged so far is kept for the resume.
+                        records::save(record).await.map_err(|e| DirectFailure::Other(StorageError::Record(e)))?;
+                    }
+                    return Err(failure);
+                }
+            };
             for &index in &segments {
                 let count = acks.entry(index).or_default();
                 *count += 1;
@@ -559,7 +576,7 @@ impl StorageService {
                 }
             }
             record.acknowledged.sort_unstable();
-            records::save(record).await.map_err(|e| other(StorageError::Record(e)))?;
+            records::save(record).await.map_err(|e| DirectFailure::Other(StorageError::Record(e)))?;
             progress(Progress::Uploading { done: record.acknowledged.len() as u64, total });
         }
         Ok(())
@@ -589,15 +606,7 @@ impl StorageService {
                     proof: &s.proof,
                     expected_replica: GATEWAY_REPLICA,
                 };
-                let mut attempt = 0;
-                loop {
-                    attempt += 1;
-                    match indexer.upload_segment(&body).await {
-                        Ok(()) => return Ok(s.index),
-                        Err(e) if attempt >= UPLOAD_ATTEMPTS => return Err(e),
-                        Err(_) => TimeoutFuture::new(400 * 2u32.pow(attempt)).await,
-                    }
-                }
+                with_retries(|| indexer.upload_segment(&body)).await.map(|()| s.index)
             });
             let results = futures::future::join_all(sends).await;
             let mut failure = None;
@@ -698,28 +707,29 @@ impl StorageService {
     ) -> Result<Vec<u8>, StorageError> {
         let total = num_segments(size);
         let infos: Vec<NodeInfo> = nodes.iter().map(|n| n.info.clone()).collect();
+        let fetches = (0..total).map(|index| {
+            let infos = &infos;
+            async move {
+                let mut tried = Vec::new();
+                for holder in plan::holders(infos, at, index) {
+                    let node = &nodes[holder];
+                    match fetch_verified(node, root, index, size).await {
+                        Ok(data) => return (index, Some(data), tried),
+                        Err(reason) => tried.push(format!("{}: {reason}", node.url())),
+                    }
+                }
+                (index, None, tried)
+            }
+        });
+        // In file order, a few in flight; each segment is verified inside its own fetch.
+        let mut fetches = futures::stream::iter(fetches).buffered(DOWNLOAD_IN_FLIGHT);
         // Grown only by verified segments: `size` may come from a node (`locate`), and
         // memory reserved on its word could abort the page before any proof is checked.
         let mut bytes = Vec::new();
-        for index in 0..total {
-            let mut reasons = Vec::new();
-            let mut got = None;
-            for holder in plan::holders(&infos, at, index) {
-                let node = &nodes[holder];
-                match fetch_verified(node, root, index, size).await {
-                    Ok(data) => {
-                        got = Some(data);
-                        break;
-                    }
-                    Err(reason) => {
-                        let fault = format!("{}: {reason}", node.url());
-                        reasons.push(fault.clone());
-                        faults.push(format!("segment {index} from {fault}"));
-                    }
-                }
-            }
+        while let Some((index, got, tried)) = fetches.next().await {
+            faults.extend(tried.iter().map(|fault| format!("segment {index} from {fault}")));
             let Some(data) = got else {
-                let reasons = if reasons.is_empty() { "no node keeps it".to_string() } else { reasons.join("; ") };
+                let reasons = if tried.is_empty() { "no node keeps it".to_string() } else { tried.join("; ") };
                 return Err(StorageError::Unavailable { index, reasons });
             };
             bytes.extend_from_slice(&data);
@@ -782,6 +792,20 @@ enum DirectFailure {
         error: NodeError,
     },
     Other(StorageError),
+}
+
+/// `send` up to [`UPLOAD_ATTEMPTS`] times, backing off between tries (a node may be busy
+/// writing, or restarting).
+async fn with_retries<E, F: std::future::Future<Output = Result<(), E>>>(mut send: impl FnMut() -> F) -> Result<(), E> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match send().await {
+            Ok(()) => return Ok(()),
+            Err(error) if attempt >= UPLOAD_ATTEMPTS => return Err(error),
+            Err(_) => TimeoutFuture::new(400 * 2u32.pow(attempt)).await,
+        }
+    }
 }
 
 /// Segment `index` of the file with its proof, zero-filled to whole chunks as nodes take it.
