@@ -40,10 +40,10 @@ const UPLOAD_BATCH: usize = 8;
 /// Direct upload requests, and segment downloads, in flight at once. One for now: with
 /// six and eight, `cargo xtask bench` measured uploads 4.4 -> 5.9 MiB/s and downloads
 /// 11 -> 22 MiB/s, but two runs in seven stalled a download for the whole 20 s timeout.
-/// The likely cause is the devnet's HTTP server, not the client: tiny_http 0.12's task pool
-/// queues a new connection when it counts a waiting thread, and a burst of connections
-/// can find that one thread already taken, so the queued connection waits until a
-/// kept-alive one closes. Raise these once the devnet's nodes serve every connection.
+/// The stall follows an upload and is gone after a few idle seconds; the suspect is the
+/// devnet's HTTP server, not the client (tiny_http 0.12's task pool can queue a new
+/// connection behind kept-alive ones when a burst arrives), but a burst alone did not
+/// reproduce it. Raise these once the cause is found and fixed.
 const UPLOAD_IN_FLIGHT: usize = 1;
 const DOWNLOAD_IN_FLIGHT: usize = 1;
 const UPLOAD_ATTEMPTS: u32 = 3;
