@@ -398,7 +398,12 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
     /// The verified header at `number`: from the window, by syncing forward, or by
     /// walking parent hashes back from the oldest verified header.
     pub async fn header(&self, number: u64) -> Result<VerifiedHeader, SyncError> {
-        if self.tip().is_none_or(|t| t.number() < number) {
+        // A receipt can name a block the last sync did not reach yet (a sync already under
+        // way when the block was mined ends below it), so sync again before refusing.
+        for _ in 0..3 {
+            if self.tip().is_some_and(|t| t.number() >= number) {
+                break;
+            }
             self.sync().await?;
         }
         let (oldest, in_window) = {
