@@ -6,9 +6,7 @@
 // verified, however briefly.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  FORGED_EXTRA_WEI, launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, startTamperProxy,
-  waitForVerifiedBalance, restoreWallet } from './harness.mjs';
+import { FORGED_EXTRA_WEI, launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, startTamperProxy, waitForVerifiedBalance, restoreWallet, goTo } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -121,10 +119,6 @@ after(async () => {
   await devnet?.stop();
 });
 
-async function goTo(page, name) {
-  await page.locator('nav[aria-label="Main"]').getByRole('link', { name }).click();
-  await page.getByRole('heading', { name, level: 1 }).waitFor();
-}
 
 async function useCustomNetwork(page, witnesses = '') {
   await goTo(page, 'Settings');

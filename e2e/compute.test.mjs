@@ -11,7 +11,7 @@
 // storage nodes and zg-compute-provider.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newProfile, rpc, shot, startDevnet, restoreWallet, toast } from './harness.mjs';
+import { launchBrowser, newProfile, rpc, shot, startDevnet, restoreWallet, toast, unlock } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -188,9 +188,7 @@ test('an answer altered on the way is shown UNVERIFIED, with the reason', async 
 test('after a reload the memory holds the exchange; local runs say whether WebGPU or the CPU ran them, and why', async () => {
   const { page } = a;
   await page.reload();
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await unlock(page, PASSWORD);
   await openAgent(page, agentToken);
   const card = page.getByRole('region', { name: 'Agent console' });
   const entries = await card.getByTestId('memory-entry').allTextContents();
@@ -410,9 +408,7 @@ test('in a browser without WebGPU a local run takes the CPU and says why', async
     Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
   });
   await page.reload();
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await unlock(page, PASSWORD);
   assert.equal(await page.evaluate(() => navigator.gpu), undefined);
   await openAgent(page, agentToken);
   const card = page.getByRole('region', { name: 'Agent console' });

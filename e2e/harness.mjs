@@ -160,6 +160,19 @@ export async function restoreWallet(page, appUrl, phrase = DEV_PHRASE, password 
   await page.getByRole('heading', { name: 'Wallet' }).waitFor();
 }
 
+/** Unlocks a wallet that is locked (after a reload or auto-lock) and waits for the Wallet page. */
+export async function unlock(page, password = TEST_PASSWORD) {
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+}
+
+/** Opens a page from the main navigation and waits for its heading. */
+export async function goTo(page, name) {
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+}
+
 /**
  * Waits for a toast matching `pattern` and returns its text; fails at once, with the
  * error's text, if an error alert shows in `scope` (default: the whole main area) instead.

@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Interface, JsonRpcProvider, Wallet } from 'ethers';
-import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, restoreWallet, toast } from './harness.mjs';
+import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, restoreWallet, toast, unlock } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 // A: the dev phrase (account #0 is funded). B: another well-known phrase, never funded: B
@@ -148,9 +148,7 @@ test('A mints an agent, reloads, and reads it back from storage', async () => {
 
   // Reload: the agent is found again from proven events and opened with the unlocked key.
   await a.page.reload();
-  await a.page.getByLabel('Password').fill(PASSWORD);
-  await a.page.getByRole('button', { name: 'Unlock' }).click();
-  await a.page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await unlock(a.page, PASSWORD);
   await openAgents(a.page);
   assert.deepEqual(await listedAgents(a.page), { [adaToken]: 'Ada' });
   assert.match(await a.page.getByRole('region', { name: 'Your agents' }).getByTestId('proof-badge').textContent(),
@@ -314,9 +312,7 @@ test('bad codes get clear errors and change nothing', async () => {
 
 test('A clones another agent to B and authorizes C on it', async () => {
   await a.page.reload();
-  await a.page.getByLabel('Password').fill(PASSWORD);
-  await a.page.getByRole('button', { name: 'Unlock' }).click();
-  await a.page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await unlock(a.page, PASSWORD);
   await openAgents(a.page);
   const cleo = await createAgent(a.page, {
     name: 'Cleo', description: 'Summarises governance proposals', model: 'llama-3-8b',

@@ -5,9 +5,7 @@
 // adversarial.test.mjs walks through every other lie it knows.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  FORGED_EXTRA_WEI, launchBrowser, newProfile, selectedAddress, shot, startDevnet, startTamperProxy,
-  waitForVerifiedBalance, restoreWallet } from './harness.mjs';
+import { FORGED_EXTRA_WEI, launchBrowser, newProfile, selectedAddress, shot, startDevnet, startTamperProxy, waitForVerifiedBalance, restoreWallet, goTo } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -54,10 +52,6 @@ async function restoreDevWallet(page) {
   assert.equal(await selectedAddress(page), DEV_ADDRESS);
 }
 
-async function goTo(page, name) {
-  await page.locator('nav[aria-label="Main"]').getByRole('link', { name }).click();
-  await page.getByRole('heading', { name, level: 1 }).waitFor();
-}
 
 async function useCustomNetwork(page, url, chainId = '31337') {
   await goTo(page, 'Settings');

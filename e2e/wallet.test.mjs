@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { Wallet } from 'ethers';
-import { launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForVerifiedBalance, restoreWallet } from './harness.mjs';
+import { DEV_PHRASE, launchBrowser, newProfile, selectedAddress, shot, startDevnet, waitForVerifiedBalance, restoreWallet, goTo, unlock } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const KEY_FILE_PASSWORD = 'key file only';
@@ -134,9 +134,7 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
   await page.getByRole('button', { name: 'Unlock' }).click();
   await page.getByRole('alert').filter({ hasText: 'wrong password' }).waitFor();
   await shot(page, '08-unlock-wrong-password');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await unlock(page, PASSWORD);
   await page.locator('.account-row').nth(1).waitFor();
   await shot(page, '08b-unlocked');
   const names = await page.locator('.account-row .account-name').allTextContents();
@@ -235,4 +233,35 @@ test('a malformed recovery phrase is refused with a clear message', async () => 
   await alert.waitFor();
   assert.match(await alert.textContent(), /checksum/i);
   await shot(page, '10-bad-phrase');
+});
+
+test('an idle wallet locks itself after the time chosen in Settings; activity holds it open', async () => {
+  const { context, page } = await newProfile(browser);
+  // The browser's clock, moved forward by the test instead of waiting minutes. It runs at
+  // normal speed otherwise, so the app loads, syncs and polls as it does for a user.
+  await page.clock.install();
+  await restoreWallet(page, devnet.appUrl, DEV_PHRASE, PASSWORD);
+  const address = await selectedAddress(page);
+  await goTo(page, 'Settings');
+  await page.getByLabel('Lock after idle').selectOption('1');
+  await page.getByRole('heading', { name: 'Preferences' }).click(); // activity: the idle time starts here
+
+  // 40 s idle: still open. A key press is activity, so the minute starts again from it.
+  await page.clock.fastForward('00:40');
+  await page.clock.runFor(10_500); // the app checks every 10 s
+  assert.ok(await page.getByRole('heading', { name: 'Settings', level: 1 }).isVisible(), 'open after 50 s idle');
+  await page.keyboard.press('Shift');
+  await page.clock.fastForward('00:40');
+  await page.clock.runFor(10_500);
+  assert.ok(await page.getByRole('heading', { name: 'Settings', level: 1 }).isVisible(), 'activity reset the idle time');
+
+  // A full minute without activity: locked, with the reason, and nothing of the vault lost.
+  // (The jump fires the app's 10 s check once; no more, or the 6 s toast would be gone.)
+  await page.clock.fastForward('00:20');
+  await page.getByRole('heading', { name: 'Unlock your wallet' }).waitFor();
+  await page.locator('.toast-region [role="status"]').filter({ hasText: 'Locked after 1 minute without activity' }).waitFor();
+  await shot(page, '09-auto-locked');
+  await unlock(page, PASSWORD);
+  assert.equal(await selectedAddress(page), address);
+  await context.close();
 });

@@ -3,6 +3,8 @@
 //! Data flow: UI (`ui`) → services (`wallet`, `chain`) → light client
 //! (`wasm-light-client`) → JSON-RPC over fetch (`chain::rpc`) → node.
 
+#![forbid(unsafe_code)]
+
 pub mod chain;
 pub mod compute;
 pub mod deploy;

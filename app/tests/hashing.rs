@@ -104,6 +104,35 @@ async fn workers_give_the_reference_tree() {
 }
 
 #[wasm_bindgen_test]
+async fn a_worker_proves_an_honest_segment_and_refuses_a_flipped_byte() {
+    use wasm_light_client::storage::{file_root, segment_data, segment_proof};
+    use zg_console::storage::hashing::worker::{Pool, Proven};
+    use zg_console::storage::wire::SegmentWithProof;
+
+    let data = content(3 * SEGMENT_SIZE + 1000);
+    let (root, size) = (file_root(&data).unwrap(), data.len() as u64);
+    let answer = |flip: bool| {
+        let mut segment = SegmentWithProof {
+            root,
+            data: segment_data(&data, 1).unwrap(),
+            index: 1,
+            proof: segment_proof(&data, 1).unwrap(),
+            file_size: size,
+        };
+        segment.data[9] ^= u8::from(flip);
+        serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "id": 0, "result": segment})).unwrap()
+    };
+    let pool = Pool::start(WorkerScript::SameModule, 1).await.expect("a worker starts");
+    let node = "http://127.0.0.1:5678";
+    let honest = pool.prove_segment(0, node, &answer(false), root, 1, size).await.unwrap();
+    assert_eq!(honest, Proven::Segment(segment_data(&data, 1).unwrap()));
+    match pool.prove_segment(0, node, &answer(true), root, 1, size).await.unwrap() {
+        Proven::Refused(reason) => assert!(reason.starts_with("proof refused"), "{reason}"),
+        other => panic!("a flipped byte was proven: {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
 async fn main_thread_gives_the_reference_tree() {
     for path in check_all(&options(GpuUse::Never, 0, WorkerScript::SameModule)).await {
         assert!(matches!(path, HashPath::MainThread { .. }), "{path:?}");

@@ -11,17 +11,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, Bytes, U256};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use base64::Engine;
 use serde_json::{json, Value};
 use wasm_light_client::storage::{num_segments, segment_data, verify_segment, FileTree, SegmentProof, SEGMENT_CHUNKS};
 
-sol! {
-    struct Node { bytes32 root; uint256 height; }
-    struct Data { uint256 length; bytes tags; Node[] nodes; }
-    struct Submission { Data data; address submitter; }
-    function submit(Submission submission) payable;
-}
+use zg_abi::flow::Flow::{submitCall, Submission, SubmissionData as Data, SubmissionNode as Node};
 
 const SIZE: usize = 64 << 20;
 const BATCH: usize = 8;

@@ -193,6 +193,7 @@ pub(crate) fn isolate_child(command: &mut Command) {
         // that spawned it dies, which covers zg-devnet being SIGKILLed; spawning happens on
         // the main thread, which lives as long as the process. If zg-devnet died between
         // fork and prctl, the parent check catches it and the child exits at once.
+        #[allow(unsafe_code)]
         unsafe {
             command.pre_exec(move || {
                 if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) != 0 {

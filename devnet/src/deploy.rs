@@ -8,8 +8,16 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{SolCall, SolValue};
 use serde::Serialize;
 use serde_json::{json, Value};
+use zg_abi::inference_serving::InferenceServing::acknowledgeTEESignerByOwnerCall;
+use zg_abi::ledger::LedgerManager::{registerServiceCall, setRecommendedServiceCall};
+use zg_abi::market::FixedPriceMarket::setFlowCall;
+use zg_abi::staking::ZgStaking::{createAndInitializeValidatorIfNecessaryCall, getValidatorCall, Description};
+use zg_abi::timelock::ZgTimelock::{grantRoleCall, renounceRoleCall};
+use zg_abi::validator::ZgValidator::{devnetDistributeRewardsCall, devnetPayMaturedCall};
 
 use crate::anvil::{Rpc, RpcError};
 
@@ -75,6 +83,8 @@ pub enum DeployError {
     Node { contract: &'static str, source: RpcError },
     #[error("deploying {contract}: the transaction failed or was not mined within 30 s ({detail})")]
     Failed { contract: &'static str, detail: String },
+    #[error("deploying {contract}: {value:?} is not an address; the node answered something unexpected")]
+    NotAnAddress { contract: &'static str, value: String },
 }
 
 /// Where each contract lives on the devnet (`contracts` in `/devnet.json`).
@@ -112,13 +122,13 @@ pub struct Deployed {
 }
 
 pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> {
-    let market = deploy(rpc, artifacts, "FixedPriceMarket", &[word_u64(PRICE_PER_SECTOR_WEI)])?;
-    let flow = deploy(rpc, artifacts, "Flow", &[word_address(&market.address)])?;
-    let set_flow = [selector("setFlow(address)").to_vec(), word_address(&flow.address).to_vec()].concat();
+    let market = deploy(rpc, artifacts, "FixedPriceMarket", &U256::from(PRICE_PER_SECTOR_WEI).abi_encode())?;
+    let flow = deploy(rpc, artifacts, "Flow", &address("Flow", &market.address)?.abi_encode())?;
+    let set_flow = setFlowCall { flow_: address("FixedPriceMarket.setFlow", &flow.address)? }.abi_encode();
     send(rpc, "FixedPriceMarket.setFlow", json!({"from": DEPLOYER, "to": market.address, "data": hex(&set_flow)}))?;
     let wrapped = deploy(rpc, artifacts, "WrappedZG", &[])?;
     let verifier = deploy(rpc, artifacts, "SignatureVerifier", &[])?;
-    let agent_nft = deploy(rpc, artifacts, "AgentNFT", &[word_address(&verifier.address)])?;
+    let agent_nft = deploy(rpc, artifacts, "AgentNFT", &address("AgentNFT", &verifier.address)?.abi_encode())?;
     let (governor, timelock, staking, validator_contracts) =
         deploy_governance_and_staking(rpc, artifacts, &wrapped.address)?;
     let (ledger, inference_serving) = deploy_compute(rpc, artifacts)?;
@@ -140,28 +150,17 @@ pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> 
     })
 }
 
-alloy_sol_types::sol! {
-    function registerService(string serviceType, string version, address serviceAddress, string description);
-    function setRecommendedService(string serviceType, string version);
-    function acknowledgeTEESignerByOwner(address provider);
-}
-
 /// The 0G Compute ledger and inference registry, the registry registered in the ledger
 /// and recommended for its type.
 /// Returns (ledger, inferenceServing).
 fn deploy_compute(rpc: &Rpc, artifacts: &Path) -> Result<(String, String), DeployError> {
-    use alloy_sol_types::SolCall;
     let ledger = deploy(rpc, artifacts, "LedgerManager", &[])?;
-    let serving = deploy(
-        rpc,
-        artifacts,
-        "InferenceServing",
-        &[word_u64(compute::REFUND_LOCK_SECS), word_address(&ledger.address)],
-    )?;
+    let serving_args = (U256::from(compute::REFUND_LOCK_SECS), address("InferenceServing", &ledger.address)?);
+    let serving = deploy(rpc, artifacts, "InferenceServing", &serving_args.abi_encode_params())?;
     let register = registerServiceCall {
         serviceType: compute::SERVICE_TYPE.into(),
         version: compute::SERVICE_VERSION.into(),
-        serviceAddress: serving.address.parse().expect("anvil returns addresses"),
+        serviceAddress: address("LedgerManager.registerService", &serving.address)?,
         description: "zg-devnet inference serving (0G's InferenceServing interface)".into(),
     };
     let tx = json!({"from": DEPLOYER, "to": ledger.address, "data": hex(&register.abi_encode())});
@@ -179,22 +178,11 @@ fn deploy_compute(rpc: &Rpc, artifacts: &Path) -> Result<(String, String), Deplo
 /// Acknowledges a provider's TEE signer as the registry's owner (0G's
 /// `acknowledgeTEESignerByOwner`), once the provider has registered its service.
 pub fn acknowledge_tee_signer(rpc: &Rpc, serving: &str, provider: &str) -> Result<(), DeployError> {
-    use alloy_sol_types::SolCall;
-    let call = acknowledgeTEESignerByOwnerCall { provider: provider.parse().expect("a valid provider address") };
+    let call = acknowledgeTEESignerByOwnerCall {
+        provider: address("InferenceServing.acknowledgeTEESignerByOwner", provider)?,
+    };
     let tx = json!({"from": DEPLOYER, "to": serving, "data": hex(&call.abi_encode())});
     send(rpc, "InferenceServing.acknowledgeTEESignerByOwner", tx).map(|_| ())
-}
-
-alloy_sol_types::sol! {
-    struct Description { string moniker; string identity; string website; string securityContact; string details; }
-    function grantRole(bytes32 role, address account);
-    function renounceRole(bytes32 role, address callerConfirmation);
-    function createAndInitializeValidatorIfNecessary(
-        Description description, uint32 commissionRate, uint96 withdrawalFeeInGwei, bytes pubkey, bytes signature
-    ) returns (address);
-    function getValidator(bytes pubkey) returns (address);
-    function devnetDistributeRewards();
-    function devnetPayMatured() returns (uint256);
 }
 
 /// Devnet only: plays 0G's consensus layer, which pays an undelegation once its delay is
@@ -202,7 +190,6 @@ alloy_sol_types::sol! {
 /// (a free `eth_call`) and only then sends `devnetPayMatured`, so an idle devnet mines
 /// nothing. Returns how many withdrawals were paid.
 pub fn pay_matured_withdrawals(rpc: &Rpc, validators: &[String]) -> Result<u64, DeployError> {
-    use alloy_sol_types::SolCall;
     let data = hex(&devnetPayMaturedCall {}.abi_encode());
     let mut paid = 0;
     for validator in validators {
@@ -229,7 +216,6 @@ fn deploy_governance_and_staking(
     artifacts: &Path,
     token: &str,
 ) -> Result<(String, String, String, Vec<String>), DeployError> {
-    use alloy_sol_types::SolCall;
     const ONE_0G: u128 = 1_000_000_000_000_000_000;
 
     let round = send_all(
@@ -240,7 +226,8 @@ fn deploy_governance_and_staking(
                 creation_tx(
                     artifacts,
                     "ZgTimelock",
-                    &[word_u64(governance::TIMELOCK_DELAY_SECS), word_address(DEPLOYER)],
+                    &(U256::from(governance::TIMELOCK_DELAY_SECS), address("ZgTimelock", DEPLOYER)?)
+                        .abi_encode_params(),
                 )?,
             ),
             (
@@ -248,7 +235,8 @@ fn deploy_governance_and_staking(
                 creation_tx(
                     artifacts,
                     "ZgStaking",
-                    &[word_u64(staking::WITHDRAWAL_DELAY_BLOCKS), word_u64(staking::MAX_VALIDATORS)],
+                    &(U256::from(staking::WITHDRAWAL_DELAY_BLOCKS), U256::from(staking::MAX_VALIDATORS))
+                        .abi_encode_params(),
                 )?,
             ),
         ],
@@ -256,14 +244,15 @@ fn deploy_governance_and_staking(
     let timelock = created("ZgTimelock", &round[0])?.address;
     let registry = created("ZgStaking", &round[1])?.address;
 
-    let governor_args = [
-        word_address(token),
-        word_address(&timelock),
-        word_u64(governance::VOTING_DELAY_BLOCKS),
-        word_u64(governance::VOTING_PERIOD_BLOCKS),
-        word_u64(governance::QUORUM_PER_MILLE),
-        word_u64(governance::PROPOSAL_DEPOSIT_WEI),
-    ];
+    let governor_args = (
+        address("ZgGovernor", token)?,
+        address("ZgGovernor", &timelock)?,
+        U256::from(governance::VOTING_DELAY_BLOCKS),
+        U256::from(governance::VOTING_PERIOD_BLOCKS),
+        U256::from(governance::QUORUM_PER_MILLE),
+        U256::from(governance::PROPOSAL_DEPOSIT_WEI),
+    )
+        .abi_encode_params();
     let mut txs = vec![("ZgGovernor", creation_tx(artifacts, "ZgGovernor", &governor_args)?)];
     for (moniker, key_byte, commission, self_stake) in staking::VALIDATORS {
         let create = createAndInitializeValidatorIfNecessaryCall {
@@ -286,8 +275,8 @@ fn deploy_governance_and_staking(
     let round = send_all(rpc, txs)?;
     let governor = created("ZgGovernor", &round[0])?.address;
 
-    let gov: alloy_primitives::Address = governor.parse().expect("anvil returns addresses");
-    let deployer: alloy_primitives::Address = DEPLOYER.parse().expect("a valid address");
+    let gov = address("ZgGovernor", &governor)?;
+    let deployer = address("ZgTimelock roles", DEPLOYER)?;
     let node = |source| DeployError::Node { contract: "consensus payer", source };
     rpc.call("anvil_impersonateAccount", json!([staking::CONSENSUS_PAYER])).map_err(node)?;
     rpc.call("anvil_setBalance", json!([staking::CONSENSUS_PAYER, format!("0x{:x}", 1000 * ONE_0G)])).map_err(node)?;
@@ -297,8 +286,10 @@ fn deploy_governance_and_staking(
         let answer = rpc
             .call("eth_call", json!([{"to": registry, "data": hex(&call.abi_encode())}, "latest"]))
             .map_err(|source| DeployError::Node { contract: "ZgStaking", source })?;
-        let word = answer.as_str().unwrap_or_default();
-        validators.push(format!("0x{}", word.get(word.len().saturating_sub(40)..).unwrap_or_default()));
+        let output = answer.as_str().and_then(|word| alloy_primitives::hex::decode(word).ok()).unwrap_or_default();
+        let validator = getValidatorCall::abi_decode_returns(&output)
+            .map_err(|_| DeployError::NotAnAddress { contract: "ZgStaking.getValidator", value: answer.to_string() })?;
+        validators.push(format!("{validator:#x}"));
     }
     let mut txs: Vec<(&'static str, Value)> = [
         grantRoleCall { role: alloy_primitives::keccak256("PROPOSER_ROLE"), account: gov }.abi_encode(),
@@ -324,24 +315,21 @@ struct Created {
     block: u64,
 }
 
-fn deploy(rpc: &Rpc, artifacts: &Path, name: &'static str, args: &[[u8; 32]]) -> Result<Created, DeployError> {
+/// `args`: the constructor's arguments, ABI-encoded (`abi_encode_params` of their tuple).
+fn deploy(rpc: &Rpc, artifacts: &Path, name: &'static str, args: &[u8]) -> Result<Created, DeployError> {
     let mut tx = creation_tx(artifacts, name, args)?;
     tx["gas"] = json!("0x1c9c380");
     created(name, &send(rpc, name, tx)?)
 }
 
 /// The transaction creating contract `name` with constructor `args` (gas left to the node).
-fn creation_tx(artifacts: &Path, name: &'static str, args: &[[u8; 32]]) -> Result<Value, DeployError> {
+fn creation_tx(artifacts: &Path, name: &'static str, args: &[u8]) -> Result<Value, DeployError> {
     let path = artifacts.join(format!("{name}.json"));
     let fail = |reason: String| DeployError::Artifact { path: path.clone(), reason };
     let text = std::fs::read_to_string(&path).map_err(|e| fail(e.to_string()))?;
     let artifact: Value = serde_json::from_str(&text).map_err(|e| fail(e.to_string()))?;
     let bytecode = artifact["bytecode"].as_str().filter(|b| b.len() > 2).ok_or_else(|| fail("no bytecode".into()))?;
-    let mut data = bytecode.to_owned();
-    for word in args {
-        data.push_str(&hex(word)[2..]);
-    }
-    Ok(json!({"from": DEPLOYER, "data": data}))
+    Ok(json!({"from": DEPLOYER, "data": format!("{bytecode}{}", &hex(args)[2..])}))
 }
 
 fn created(name: &'static str, receipt: &Value) -> Result<Created, DeployError> {
@@ -389,24 +377,10 @@ fn wait_mined(rpc: &Rpc, contract: &'static str, hash: &Value) -> Result<Value, 
     }
 }
 
-fn word_u64(v: u64) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    w[24..].copy_from_slice(&v.to_be_bytes());
-    w
-}
-
-fn word_address(address: &str) -> [u8; 32] {
-    let mut w = [0u8; 32];
-    let raw = address.trim_start_matches("0x");
-    for (i, byte) in (0..20).map(|i| u8::from_str_radix(&raw[2 * i..2 * i + 2], 16).unwrap_or(0)).enumerate() {
-        w[12 + i] = byte;
-    }
-    w
-}
-
-fn selector(signature: &str) -> [u8; 4] {
-    let hash = alloy_primitives::keccak256(signature.as_bytes());
-    [hash[0], hash[1], hash[2], hash[3]]
+/// An address the node or this file gave, refused loudly if malformed (an ABI word
+/// padded from a bad string would silently name the zero address).
+fn address(contract: &'static str, text: &str) -> Result<Address, DeployError> {
+    text.parse().map_err(|_| DeployError::NotAnAddress { contract, value: text.to_owned() })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -423,12 +397,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn abi_words_are_left_padded_big_endian() {
-        assert_eq!(&word_u64(1_000_000_000)[24..], &1_000_000_000u64.to_be_bytes());
-        assert!(word_u64(5)[..24].iter().all(|b| *b == 0));
-        let w = word_address(DEPLOYER);
-        assert!(w[..12].iter().all(|b| *b == 0));
-        assert_eq!(hex(&w[12..]), DEPLOYER.to_ascii_lowercase());
-        assert_eq!(hex(&selector("transfer(address,uint256)")), "0xa9059cbb");
+    fn constructor_arguments_are_abi_words_and_bad_addresses_are_refused() {
+        let args = (U256::from(1_000_000_000u64), address("test", DEPLOYER).unwrap()).abi_encode_params();
+        assert_eq!(args.len(), 64);
+        assert_eq!(&args[24..32], &1_000_000_000u64.to_be_bytes());
+        assert!(args[32..44].iter().all(|b| *b == 0));
+        assert_eq!(hex(&args[44..]), DEPLOYER.to_ascii_lowercase());
+        assert!(matches!(address("Flow", "0xnot-hex"), Err(DeployError::NotAnAddress { contract: "Flow", .. })));
+        assert!(matches!(address("Flow", "0x1234"), Err(DeployError::NotAnAddress { .. })));
     }
 }

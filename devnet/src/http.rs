@@ -1,7 +1,7 @@
-//! The app port: routes `/devnet.json`, `/faucet` and the static app onto a few worker
-//! threads.
+//! The app port: routes `/devnet.json`, `/faucet` and the static app.
 //!
-//! Owns the HTTP side only: methods, status codes, headers and the worker pool.
+//! Owns the HTTP side only: methods, status codes and headers (connections are
+//! `devnet::serve`'s).
 //!
 //! Headers: `/devnet.json` is public and answers any origin (another origin's page may
 //! read it during development); the faucet answers only its own origin's pages (and
@@ -9,19 +9,11 @@
 //! visitor's browser. The app's files carry a Content-Security-Policy (scripts only from
 //! here, plus the inline loader trunk writes, by hash), and may not be framed.
 
-use std::io::Read;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread::JoinHandle;
-
+use devnet::serve::{BodyError, Method, Request, Response, Running, Server};
 use serde_json::json;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::faucet::{Faucet, FaucetError, MAX_BODY};
 use crate::static_files::{Lookup, StaticFiles};
-
-/// Enough that a faucet call waiting on anvil never holds up the page's files.
-const WORKERS: usize = 4;
 
 pub struct Routes {
     /// Serialised once at start: it never changes while the devnet runs.
@@ -57,136 +49,80 @@ pub fn content_security_policy(index_html: &str) -> String {
     )
 }
 
-/// The running worker pool; [`Workers::stop`] ends it.
-pub struct Workers {
-    server: Arc<Server>,
-    stopping: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
+pub fn serve(server: Server, routes: Routes) -> std::io::Result<Running> {
+    server.max_body(MAX_BODY).serve(move |request| handle(request, &routes))
 }
 
-pub fn serve(server: Server, routes: Routes) -> Workers {
-    let server = Arc::new(server);
-    let routes = Arc::new(routes);
-    let stopping = Arc::new(AtomicBool::new(false));
-    let threads = (0..WORKERS)
-        .map(|i| {
-            let (server, routes, stopping) = (server.clone(), routes.clone(), stopping.clone());
-            std::thread::Builder::new()
-                .name(format!("http-{i}"))
-                .spawn(move || loop {
-                    match server.recv() {
-                        Ok(request) => handle(request, &routes),
-                        Err(_) if stopping.load(Ordering::SeqCst) => break,
-                        // A broken connection is that client's problem, not the server's.
-                        Err(_) => continue,
-                    }
-                })
-                .expect("spawning an HTTP worker thread")
-        })
-        .collect();
-    Workers { server, stopping, threads }
-}
-
-impl Workers {
-    pub fn stop(self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        // Each unblock wakes exactly one waiting worker.
-        for _ in &self.threads {
-            self.server.unblock();
-        }
-        for thread in self.threads {
-            let _ = thread.join();
-        }
-    }
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
-}
-
-fn with_common_headers<R: Read>(response: Response<R>) -> Response<R> {
-    response
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Referrer-Policy", "no-referrer"))
+fn with_common_headers(response: Response) -> Response {
+    response.header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer")
 }
 
 /// Any origin may read the public devnet description.
-fn with_cors<R: Read>(response: Response<R>) -> Response<R> {
+fn with_cors(response: Response) -> Response {
     response
-        .with_header(header("Access-Control-Allow-Origin", "*"))
-        .with_header(header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"))
-        .with_header(header("Access-Control-Allow-Headers", "Content-Type"))
-        .with_header(header("Access-Control-Max-Age", "600"))
+        .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+        .header("Access-Control-Allow-Headers", "Content-Type")
+        .header("Access-Control-Max-Age", "600")
 }
 
 /// Whether the request came from a page of another origin than this server's. Browsers
 /// send Origin on every cross-origin POST; scripts and same-origin GETs may send none.
 fn from_another_origin(request: &Request) -> bool {
-    let value = |name: &str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-            .map(|h| h.value.to_string())
-    };
-    match (value("Origin"), value("Host")) {
+    match (request.header("Origin"), request.header("Host")) {
         (None, _) => false,
-        (Some(origin), Some(host)) => origin.split("://").nth(1) != Some(host.as_str()),
+        (Some(origin), Some(host)) => origin.split("://").nth(1) != Some(host),
         (Some(_), None) => true,
     }
 }
 
-fn json_response(status: u16, body: String) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "application/json"))
-        .with_header(header("Cache-Control", "no-store"))
+fn json_response(status: u16, body: String) -> Response {
+    Response::new(status).header("Content-Type", "application/json").header("Cache-Control", "no-store").body(body)
 }
 
-fn error_response(status: u16, message: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+fn error_response(status: u16, message: &str) -> Response {
     json_response(status, json!({ "error": message }).to_string())
 }
 
-fn respond<R: Read>(request: Request, response: Response<R>) {
-    // The client may have gone away; there is nobody left to tell.
-    let _ = request.respond(with_common_headers(response));
+fn respond(request: Request, response: Response) {
+    request.respond(with_common_headers(response));
 }
 
-fn handle(mut request: Request, routes: &Routes) {
-    let path = request.url().split(['?', '#']).next().unwrap_or("").to_owned();
+fn handle(request: Request, routes: &Routes) {
+    let path = request.path().to_owned();
     let method = request.method().clone();
     match (method, path.as_str()) {
-        (Method::Options, "/devnet.json") => respond(request, with_cors(Response::empty(204))),
-        (Method::Options, _) => respond(request, Response::empty(204)),
-        (Method::Get | Method::Head, "/devnet.json") => {
+        (Method::OPTIONS, "/devnet.json") => respond(request, with_cors(Response::new(204))),
+        (Method::OPTIONS, _) => respond(request, Response::new(204)),
+        (Method::GET | Method::HEAD, "/devnet.json") => {
             respond(request, with_cors(json_response(200, routes.devnet_json.clone())))
         }
-        (Method::Post, "/faucet") if from_another_origin(&request) => respond(
+        (Method::POST, "/faucet") if from_another_origin(&request) => respond(
             request,
             error_response(403, "the faucet serves only the app served from here; use it from that page"),
         ),
-        (Method::Post, "/faucet") => {
-            let response = faucet(&mut request, &routes.faucet);
+        (Method::POST, "/faucet") => {
+            let response = faucet(&request, &routes.faucet);
             respond(request, response)
         }
         (_, "/devnet.json" | "/faucet") => respond(
             request,
             error_response(405, "use GET for /devnet.json and POST with {\"address\":\"0x…\"} for /faucet"),
         ),
-        (Method::Get | Method::Head, _) => static_file(request, &routes.files, &routes.csp),
+        (Method::GET | Method::HEAD, _) => static_file(request, &routes.files, &routes.csp),
         _ => respond(request, error_response(405, "the app's files are served with GET only")),
     }
 }
 
-fn faucet(request: &mut Request, faucet: &Faucet) -> Response<std::io::Cursor<Vec<u8>>> {
-    let mut body = Vec::new();
-    if let Err(e) = request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body) {
-        return error_response(400, &format!("could not read the request body ({e}); send it again"));
-    }
-    if body.len() > MAX_BODY {
-        return error_response(413, "the body is too large: send only {\"address\":\"0x…\"}");
-    }
-    match faucet.drip(&body) {
+fn faucet(request: &Request, faucet: &Faucet) -> Response {
+    let body = match request.body() {
+        Ok(body) => body,
+        Err(e @ BodyError::Unreadable(_)) => return error_response(400, &e.to_string()),
+        Err(BodyError::TooLarge { .. }) => {
+            return error_response(413, "the body is too large: send only {\"address\":\"0x…\"}")
+        }
+    };
+    match faucet.drip(body) {
         Ok(drip) => json_response(200, serde_json::to_string(&drip).expect("a Drip always serialises")),
         Err(e @ FaucetError::BadRequest(_)) => error_response(400, &e.to_string()),
         Err(e @ FaucetError::Node(_)) => error_response(502, &e.to_string()),
@@ -195,15 +131,16 @@ fn faucet(request: &mut Request, faucet: &Faucet) -> Response<std::io::Cursor<Ve
 
 fn static_file(request: Request, files: &StaticFiles, csp: &str) {
     match files.lookup(request.url()) {
-        Lookup::File { path, content_type } => match std::fs::File::open(&path) {
+        Lookup::File { path, content_type } => match std::fs::read(&path) {
             Ok(file) => respond(
                 request,
-                Response::from_file(file)
-                    .with_header(header("Content-Type", content_type))
+                Response::new(200)
+                    .header("Content-Type", content_type)
                     // A rebuilt app must show up on reload; loopback makes refetching cheap.
-                    .with_header(header("Cache-Control", "no-cache"))
-                    .with_header(header("Content-Security-Policy", csp))
-                    .with_header(header("X-Frame-Options", "DENY")),
+                    .header("Cache-Control", "no-cache")
+                    .header("Content-Security-Policy", csp)
+                    .header("X-Frame-Options", "DENY")
+                    .body(file),
             ),
             Err(e) => respond(request, error_response(500, &format!("could not read {}: {e}", path.display()))),
         },

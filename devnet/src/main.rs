@@ -208,8 +208,8 @@ fn run(args: Args) -> Result<(), DevnetError> {
     }
     let files = StaticFiles::open(&args.dist)?;
     let addr = SocketAddr::new(args.host, args.port);
-    let server = tiny_http::Server::http(addr).map_err(|e| DevnetError::Bind { addr, reason: e.to_string() })?;
-    let app_addr = server.server_addr().to_ip().unwrap_or(addr);
+    let server = devnet::serve::Server::bind(addr).map_err(|e| DevnetError::Bind { addr, reason: e.to_string() })?;
+    let app_addr = server.addr();
 
     let log_dir = std::env::temp_dir().join(format!("zg-devnet-{}", std::process::id()));
     std::fs::create_dir_all(&log_dir).map_err(|source| DevnetError::LogDir { path: log_dir.clone(), source })?;
@@ -252,7 +252,8 @@ fn run(args: Args) -> Result<(), DevnetError> {
     let index = std::fs::read_to_string(files.root().join("index.html")).unwrap_or_default();
     let csp = http::content_security_policy(&index);
     let workers =
-        http::serve(server, http::Routes { devnet_json, faucet: Faucet::new(anvil.rpc().clone()), files, csp });
+        http::serve(server, http::Routes { devnet_json, faucet: Faucet::new(anvil.rpc().clone()), files, csp })
+            .map_err(|e| DevnetError::Bind { addr, reason: e.to_string() })?;
 
     let mut out = std::io::stdout().lock();
     // If stdout is gone (the reader quit) there is nobody to tell; keep serving.

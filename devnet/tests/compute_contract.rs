@@ -10,108 +10,16 @@
 mod common;
 
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
-use alloy_sol_types::{sol, Eip712Domain, SolCall, SolError, SolEvent, SolStruct};
+use alloy_sol_types::{Eip712Domain, SolCall, SolError, SolEvent, SolStruct};
 use common::{rpc, Devnet};
 use k256::ecdsa::SigningKey;
 use serde_json::{json, Value};
-
-sol! {
-    struct Ledger { address user; uint256 availableBalance; uint256 totalBalance; string additionalInfo; }
-    /// 0G's `ServiceInfo`, the field order 0G's compute SDK decodes.
-    struct ServiceInfo {
-        address serviceAddress; address serviceContract; string serviceType; string version;
-        string fullName; string description; bool isRecommended; uint256 registeredAt;
-    }
-    struct ServiceParams {
-        string serviceType; string url; string model; string verifiability;
-        uint256 inputPrice; uint256 outputPrice; string additionalInfo; address teeSignerAddress;
-    }
-    struct Service {
-        address provider; string serviceType; string url; uint256 inputPrice; uint256 outputPrice;
-        uint256 updatedAt; string model; string verifiability; string additionalInfo;
-        address teeSignerAddress; bool teeSignerAcknowledged;
-    }
-    struct Refund { uint256 index; uint256 amount; uint256 createdAt; bool processed; }
-    struct Account {
-        address user; address provider; uint256 nonce; uint256 balance; uint256 pendingRefund;
-        Refund[] refunds; string additionalInfo; bool acknowledged; uint256 validRefundsLength;
-        uint256 generation; uint256 revokedBitmap;
-    }
-    struct TEESettlementData {
-        address user; address provider; uint256 totalFee; bytes32 requestsHash; uint256 nonce; bytes signature;
-    }
-    struct TEESettlement { bytes32 requestsHash; uint256 nonce; address provider; address user; uint256 totalFee; }
-
-    interface ILedgerManager {
-        function addLedger(string additionalInfo) payable returns (uint256, uint256);
-        function depositFund() payable;
-        function refund(uint256 amount);
-        function transferFund(address provider, string serviceName, uint256 amount);
-        function retrieveFund(address[] providers, string serviceName);
-        function deleteLedger();
-        function spendFund(address user, uint256 amount);
-        function getLedger(address user) returns (Ledger);
-        function getLedgerProviders(address user, string serviceName) returns (address[]);
-        function getServiceAddressByName(string serviceName) returns (address);
-        function registerService(string serviceType, string version, address serviceAddress, string description);
-        function setRecommendedService(string serviceType, string version);
-        function getServiceInfo(address serviceAddress) returns (ServiceInfo);
-        function getRecommendedService(string serviceType) returns (string version, address serviceAddress);
-        function getAllVersions(string serviceType) returns (string[] versions, address[] addresses, bool[] isRecommendedFlags);
-        function isRecommendedVersion(string serviceType, string version) returns (bool);
-        event FundSpent(address indexed user, address indexed service, uint256 amount);
-        error LedgerNotExists(address user);
-        error LedgerExists(address user);
-        error InsufficientBalance(address user);
-        error TooManyProviders(uint256 requested, uint256 maximum);
-        error ServiceNotFound(address serviceAddress);
-        error MinimumDepositRequired(uint256 provided, uint256 required);
-        error ZeroAmountNotAllowed();
-        error InsufficientAvailableBalance(uint256 available, uint256 required);
-        error CallerNotRegisteredService(address caller);
-        error MustWithdrawAllFundsFirst(uint256 remainingBalance);
-        error DirectDepositsDisabled();
-        error NoRecommendedService(string serviceType);
-        error ServiceAlreadyRegistered(address serviceAddress);
-    }
-
-    interface IInferenceServing {
-        function addOrUpdateService(ServiceParams params) payable;
-        function removeService();
-        function getService(address provider) returns (Service);
-        function getAllServices(uint256 offset, uint256 limit) returns (Service[] services, uint256 total);
-        function acknowledgeTEESignerByOwner(address provider);
-        function revokeTEESignerAcknowledgement(address provider);
-        function acknowledgeTEESigner(address provider, bool acknowledged);
-        function getAccount(address user, address provider) returns (Account);
-        function getAccountsByUser(address user, uint256 offset, uint256 limit) returns (Account[] accounts, uint256 total);
-        function addAccount(address user, address provider, string additionalInfo) payable;
-        function revokeToken(address provider, uint8 tokenId);
-        function revokeAllTokens(address provider);
-        function isTokenRevoked(address user, address provider, uint8 tokenId) returns (bool);
-        function settleFeesWithTEE(TEESettlementData[] settlements) returns (uint8[] statuses);
-        function settlementDigest(bytes32 requestsHash, uint256 nonce, address provider, address user, uint256 totalFee) returns (bytes32);
-        function lockTime() returns (uint256);
-
-        event ServiceUpdated(address indexed service, string serviceType, string url, uint256 inputPrice, uint256 outputPrice, uint256 updatedAt, string model, string verifiability);
-        event ServiceRemoved(address indexed service);
-        event ProviderTEESignerAcknowledged(address indexed provider, address indexed teeSignerAddress, bool acknowledged);
-        event RefundRequested(address indexed user, address indexed provider, uint256 indexed index, uint256 timestamp);
-        event TEESettlementResult(address indexed user, uint8 status, uint256 unsettledAmount);
-        event AllTokensRevoked(address indexed user, address indexed provider, uint256 newGeneration);
-
-        error AccountNotExists(address user, address provider);
-        error CannotRevokeWithNonZeroBalance(address user, address provider, uint256 balance);
-        error ServiceNotExist(address provider);
-        error CallerNotLedger(address caller);
-        error LimitTooLarge(uint256 limit, uint256 max);
-        error CannotAddStakeWhenUpdating();
-        error InsufficientStake(uint256 provided, uint256 required);
-        error NoSettlementsProvided();
-    }
-
-    error OwnableUnauthorizedAccount(address account);
-}
+use zg_abi::inference_serving::InferenceServing as IInferenceServing;
+use zg_abi::inference_serving::InferenceServing::{
+    Account, OwnableUnauthorizedAccount, ServiceParams, TEESettlementData,
+};
+use zg_abi::inference_serving::TEESettlement;
+use zg_abi::ledger::LedgerManager as ILedgerManager;
 
 /// anvil's dev accounts ("test test … junk"): #1–#3 are users here, #7 a provider of the
 /// test's own (the devnet's provider is #8), #9 the deployer and so the registry's owner.

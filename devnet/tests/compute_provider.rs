@@ -14,32 +14,17 @@ use std::io::Read;
 use std::time::Duration;
 
 use alloy_primitives::{eip191_hash_message, Address, Signature, U256};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use common::compute::{self, now_ms, token_as, user, User, ONE_0G, SERVICE};
 use common::Devnet;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-sol! {
-    struct Ledger { address user; uint256 availableBalance; uint256 totalBalance; string additionalInfo; }
-    struct Service {
-        address provider; string serviceType; string url; uint256 inputPrice; uint256 outputPrice;
-        uint256 updatedAt; string model; string verifiability; string additionalInfo;
-        address teeSignerAddress; bool teeSignerAcknowledged;
-    }
-    struct Refund { uint256 index; uint256 amount; uint256 createdAt; bool processed; }
-    struct Account {
-        address user; address provider; uint256 nonce; uint256 balance; uint256 pendingRefund;
-        Refund[] refunds; string additionalInfo; bool acknowledged; uint256 validRefundsLength;
-        uint256 generation; uint256 revokedBitmap;
-    }
-    function retrieveFund(address[] providers, string serviceName);
-    function getLedger(address user) returns (Ledger);
-    function getService(address provider) returns (Service);
-    function getAccount(address user, address provider) returns (Account);
-    function revokeToken(address provider, uint8 tokenId);
-    function revokeAllTokens(address provider);
-}
+// The ledger's calls, and the provider registry with the users' sub-accounts.
+use zg_abi::inference_serving::InferenceServing::{
+    getAccountCall, getServiceCall, revokeAllTokensCall, revokeTokenCall, Account,
+};
+use zg_abi::ledger::LedgerManager::{getLedgerCall, retrieveFundCall};
 
 fn sha256_hex(bytes: &[u8]) -> String {
     alloy_primitives::hex::encode(Sha256::digest(bytes))

@@ -1,5 +1,8 @@
 //! zg-devnet end to end: the real binary, a real anvil, real HTTP on loopback.
 
+// libc::kill on processes these tests started: a system call that touches no memory of ours.
+#![allow(unsafe_code)]
+
 mod common;
 
 use std::io::{Read, Write};

@@ -9,6 +9,9 @@ use alloy_sol_types::{Revert, SolCall, SolError, SolEvent};
 use common::{rpc, Devnet};
 use serde_json::{json, Value};
 use wasm_light_client::storage::{FileTree, SEGMENT_SIZE};
+use zg_abi::flow::Flow as IFlow;
+use zg_abi::flow::Flow::{Submission, SubmissionData, SubmissionNode};
+use zg_abi::market::FixedPriceMarket as IMarket;
 
 /// anvil's dev accounts #2 (a user), #3 (a relayer sending for the user) and #9
 /// (zg-devnet's deployer, the market's admin).
@@ -16,51 +19,6 @@ const USER: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 const RELAYER: &str = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 const ADMIN: &str = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
 const GWEI: u64 = 1_000_000_000;
-
-alloy_sol_types::sol! {
-    #![sol(all_derives)]
-    struct SubmissionNode { bytes32 root; uint256 height; }
-    struct SubmissionData { uint256 length; bytes tags; SubmissionNode[] nodes; }
-    struct Submission { SubmissionData data; address submitter; }
-
-    interface IFlow {
-        event Submit(
-            address indexed sender,
-            bytes32 indexed identity,
-            uint256 submissionIndex,
-            uint256 startPos,
-            uint256 length,
-            SubmissionData submission
-        );
-        error NotEnoughFee(uint256 price, uint256 amount, uint256 paid);
-        function submit(Submission submission) external payable returns (uint256, bytes32, uint256, uint256);
-        function batchSubmit(Submission[] submissions) external payable
-            returns (uint256[] indexes, bytes32[] digests, uint256[] startIndexes, uint256[] lengths);
-        function market() external view returns (address);
-        function marketContract() external view returns (address);
-        function firstBlock() external view returns (uint256);
-        function numSubmissions() external view returns (uint256);
-        function submissionIndex() external view returns (uint256);
-        function fee(SubmissionData data) external view returns (uint256);
-        function sectorsOf(SubmissionData data) external pure returns (uint256);
-        function SECTOR_BYTES() external view returns (uint256);
-        function MAX_HEIGHT() external view returns (uint256);
-    }
-
-    interface IMarket {
-        event PriceChanged(uint256 pricePerSector);
-        event FeeCharged(uint256 beforeLength, uint256 uploadSectors, uint256 paddingSectors);
-        error OnlyAdmin();
-        error FlowAlreadySet();
-        function pricePerSector() external view returns (uint256);
-        function flow() external view returns (address);
-        function admin() external view returns (address);
-        function totalFees() external view returns (uint256);
-        function setFlow(address flow_) external;
-        function setPricePerSector(uint256 price) external;
-        function chargeFee(uint256 beforeLength, uint256 uploadSectors, uint256 paddingSectors) external;
-    }
-}
 
 struct Contracts {
     flow: Address,

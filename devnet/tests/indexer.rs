@@ -3,6 +3,9 @@
 //! at `POST /` and its REST gateway. Also a zg-indexer of our own in front of a node that
 //! lies about segments and a URL where nothing listens.
 
+// libc::kill on processes these tests started: a system call that touches no memory of ours.
+#![allow(unsafe_code)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Read};
@@ -188,19 +191,19 @@ fn devnet_indexer_answers_like_0gs() {
 struct Liar {
     url: String,
     lies: Arc<AtomicU64>,
+    _serving: devnet::serve::Running,
 }
 
 fn start_liar(upstream: String) -> Liar {
-    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", server.server_addr().to_ip().unwrap());
+    let server = devnet::serve::Server::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", server.addr());
     let lies = Arc::new(AtomicU64::new(0));
     let counter = lies.clone();
-    std::thread::spawn(move || {
-        for mut request in server.incoming_requests() {
-            let mut body = String::new();
-            let _ = request.as_reader().read_to_string(&mut body);
-            let call: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-            let mut answer: Value = match agent().post(&upstream).send_string(&body) {
+    let serving = server
+        .serve(move |request| {
+            let body = request.body().unwrap_or_default().to_vec();
+            let call: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            let mut answer: Value = match agent().post(&upstream).send_bytes(&body) {
                 Ok(r) => r.into_json().unwrap(),
                 Err(e) => json!({"jsonrpc": "2.0", "id": 1, "error": {"code": -32000, "message": e.to_string()}}),
             };
@@ -212,10 +215,10 @@ fn start_liar(upstream: String) -> Liar {
                     counter.fetch_add(1, Ordering::SeqCst);
                 }
             }
-            let _ = request.respond(tiny_http::Response::from_string(answer.to_string()));
-        }
-    });
-    Liar { url, lies }
+            request.respond(devnet::serve::Response::json(200, &answer));
+        })
+        .unwrap();
+    Liar { url, lies, _serving: serving }
 }
 
 struct KillOnDrop(Child);

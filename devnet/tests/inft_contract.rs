@@ -11,78 +11,18 @@ mod common;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use alloy_primitives::{eip191_hash_message, keccak256, Address, Bytes, Log, LogData, B256, U256};
-use alloy_sol_types::{sol, SolCall, SolError, SolEvent, SolValue};
+use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue};
 use common::{rpc, Devnet};
 use k256::ecdsa::SigningKey;
 use serde_json::{json, Value};
 
-sol! {
-    struct IntelligentData { string dataDescription; bytes32 dataHash; }
-    struct AccessProof { bytes32 dataHash; bytes targetPubkey; bytes nonce; bytes proof; }
-    struct OwnershipProof { uint8 oracleType; bytes32 dataHash; bytes sealedKey; bytes targetPubkey; bytes nonce; bytes proof; }
-    struct TransferValidityProof { AccessProof accessProof; OwnershipProof ownershipProof; }
-
-    function mint(IntelligentData[] datas, address to, bytes[] sealedKeys) returns (uint256);
-    function update(uint256 tokenId, IntelligentData[] newDatas, bytes[] sealedKeys);
-    function iTransferFrom(address from, address to, uint256 tokenId, TransferValidityProof[] proofs);
-    function iCloneFrom(address from, address to, uint256 tokenId, TransferValidityProof[] proofs) returns (uint256);
-    function authorizeUsage(uint256 tokenId, address user);
-    function batchAuthorizeUsage(uint256 tokenId, address[] users);
-    function revokeAuthorization(uint256 tokenId, address user);
-    function clearAuthorizedUsers(uint256 tokenId);
-    function authorizedUsersOf(uint256 tokenId) returns (address[]);
-    function delegateAccess(address assistant);
-    function getDelegateAccess(address user) returns (address);
-    function intelligentDatasOf(uint256 tokenId) returns (IntelligentData[]);
-    function verifier() returns (address);
-    function ownerOf(uint256 tokenId) returns (address);
-    function transferFrom(address from, address to, uint256 tokenId);
-    function supportsInterface(bytes4 id) returns (bool);
-    function TRANSFER_OPERATION() returns (bytes32);
-    function CLONE_OPERATION() returns (bytes32);
-
-    event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
-    event Minted(uint256 indexed tokenId, address indexed creator, address indexed owner, bytes32[] dataHashes, string[] dataDescriptions);
-    event Updated(uint256 indexed tokenId, IntelligentData[] oldDatas, IntelligentData[] newDatas);
-    event Cloned(uint256 indexed tokenId, uint256 indexed newTokenId, address from, address to);
-    event PublishedSealedKey(address indexed to, uint256 indexed tokenId, bytes[] sealedKeys);
-    event Authorization(address indexed from, address indexed to, uint256 indexed tokenId);
-    event AuthorizationRevoked(address indexed from, address indexed to, uint256 indexed tokenId);
-    event AuthorizedUsersCleared(address indexed owner, uint256 indexed tokenId);
-    event DelegateAccess(address indexed user, address indexed assistant);
-
-    error ERC7857EmptyProof();
-    error ERC7857ProofCountMismatch();
-    error ERC7857DataHashMismatch();
-    error ERC7857AccessAssistantMismatch();
-    error ERC7857WantedReceiverMismatch();
-    error ERC7857TargetPubkeyMismatch();
-    error ERC7857InvalidAuthorizedUser(address user);
-    error ERC7857TooManyAuthorizedUsers();
-    error ERC7857AlreadyAuthorized();
-    error ERC7857NotAuthorized();
-    error ERC7857EmptyData();
-    error ERC7857KeyCountMismatch(uint256 datas, uint256 sealedKeys);
-    error ERC7857UseITransferFrom();
-    error ERC7857NoUsers();
-    error ERC7857WrongOperation(uint256 index, bytes32 expected);
-    error ERC7857WrongParties(uint256 index);
-    error ERC721NonexistentToken(uint256 tokenId);
-    error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
-    error ERC721InvalidSender(address sender);
-    error ERC721InvalidReceiver(address receiver);
-    error ERC721InsufficientApproval(address operator, uint256 tokenId);
-    error WrongOracleType(uint8 oracleType);
-    error HashesDisagree();
-    error MalformedNonce();
-    error NoncesDisagree();
-    error NotForThisContract(uint256 chainId, address nft);
-    error ProofExpired(uint256 deadline);
-    error SealedKeyDisagrees();
-    error BadSignature();
-    error NotSignedByHolder(address signer, address holder);
-    error NonceReused(address signer, bytes nonce);
-}
+// The contracts' bindings (generated from contracts/out/); what they must equal is 0G's
+// signatures, written out as text in the tests below.
+use zg_abi::agent_nft::AgentNFT::*;
+use zg_abi::signature_verifier::SignatureVerifier::{
+    BadSignature, HashesDisagree, MalformedNonce, NonceReused, NoncesDisagree, NotForThisContract, NotSignedByHolder,
+    ProofExpired, SealedKeyDisagrees, WrongOracleType,
+};
 
 /// anvil's dev keys #1–#3 ("test test … junk"); #0 is the faucet's, #9 the deployer's.
 const KEYS: [&str; 3] = [
@@ -414,8 +354,10 @@ fn mint_update_reads_and_plain_transfers() {
         ("ERC-721", [0x80, 0xac, 0x58, 0xcd]),
     ];
     let supports = |iface: [u8; 4]| {
-        bool::abi_decode(&nft.call(Address::ZERO, supportsInterfaceCall { id: iface.into() }.abi_encode()).unwrap())
-            .unwrap()
+        bool::abi_decode(
+            &nft.call(Address::ZERO, supportsInterfaceCall { interfaceId: iface.into() }.abi_encode()).unwrap(),
+        )
+        .unwrap()
     };
     for (name, id) in ids {
         assert!(supports(id), "{name}");

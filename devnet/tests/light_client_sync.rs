@@ -13,6 +13,7 @@ use wasm_light_client::{
     BaseFeeRule, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, SyncError, TransportError, Verified,
     VerifiedProvider,
 };
+use zg_abi::wrapped_zg::WrappedZG as IWrappedZG;
 
 /// An endpoint without `eth_createAccessList`, as many public ones are.
 struct NoHints(UreqTransport);
@@ -86,6 +87,27 @@ fn a_reorg_is_followed_and_the_dropped_blocks_are_no_longer_canonical() {
     assert!(
         matches!(pollster::block_on(provider.account(dev0)), Verified::Proven { block, .. } if block == after.number())
     );
+}
+
+/// The clock is the provider's to be given: held to one that reads an hour and more
+/// before the devnet's blocks, the head is refused as dated in the future and nothing is
+/// accepted; without a clock (a host that has none) the same node syncs.
+#[test]
+fn a_head_is_held_to_the_clock_the_provider_is_given() {
+    let devnet = Devnet::start();
+    wait_for_block(&devnet, 2);
+    let early = VerifiedProvider::new(http(&devnet), CheckpointOnly, checkpoint(&devnet))
+        .with_clock(|| wasm_light_client::clock::system_now_s().map(|now| now - 2 * 3_600));
+    match pollster::block_on(early.sync()) {
+        Err(SyncError::FromTheFuture { ahead_s, .. }) => {
+            assert!(ahead_s > wasm_light_client::provider::MAX_FUTURE_S, "ahead by {ahead_s} s")
+        }
+        other => panic!("expected the head refused as from the future, got {other:?}"),
+    }
+    let trusted = checkpoint(&devnet);
+    assert!(early.tip().is_none_or(|t| t.hash == trusted), "nothing beyond the checkpoint was accepted");
+    let no_clock = VerifiedProvider::new(http(&devnet), CheckpointOnly, checkpoint(&devnet)).with_clock(|| None);
+    assert!(pollster::block_on(no_clock.sync()).unwrap().number() >= 2);
 }
 
 #[test]
@@ -166,18 +188,6 @@ fn witnesses_must_agree_on_the_head() {
 
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-alloy_sol_types::sol! {
-    interface IWrappedZG {
-        function deposit() external payable;
-        function delegate(address delegatee) external;
-        function withdraw(uint256 amount) external;
-        function balanceOf(address account) external view returns (uint256);
-        function getVotes(address account) external view returns (uint256);
-        function totalSupply() external view returns (uint256);
-        error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
-    }
 }
 
 fn send(devnet: &Devnet, to: Address, data: Vec<u8>, value: U256) {

@@ -9,10 +9,17 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use alloy_primitives::{hex, Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolError};
 use common::{rpc, Devnet};
 use serde_json::{json, Value};
+// The stand-in's bindings, generated from contracts/out/, under 0G's interface names;
+// `the_public_surface_is_exactly_0gs_documented_interface` holds them to 0G's list.
+use zg_abi::staking::ZgStaking as IStakingContract;
+use zg_abi::staking::ZgStaking::Description;
+use zg_abi::validator::ZgValidator as IValidatorContract;
 
 /// anvil's dev accounts #1–#4 ("test test … junk"); #9 is the deployer's.
 const OPERATOR: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -24,57 +31,11 @@ const ONE_0G: u128 = 1_000_000_000_000_000_000;
 const GWEI: u128 = 1_000_000_000;
 
 alloy_sol_types::sol! {
-    #![sol(all_derives)]
-    struct Description { string moniker; string identity; string website; string securityContact; string details; }
-
-    /// 0G's documented registry.
-    interface IStakingContract {
-        function createValidator(bytes pubkey) returns (address);
-        function initializeValidator(Description description, uint32 commissionRate, uint96 withdrawalFeeInGwei, bytes pubkey, bytes signature) payable;
-        function createAndInitializeValidatorIfNecessary(Description description, uint32 commissionRate, uint96 withdrawalFeeInGwei, bytes pubkey, bytes signature) payable returns (address);
-        function getValidator(bytes pubkey) view returns (address);
-        function computeValidatorAddress(bytes pubkey) view returns (address);
-        function validatorCount() view returns (uint32);
-        function maxValidatorCount() view returns (uint32);
-
-        error InvalidPubkeyLength(uint256 length);
-        error ValidatorExists(address validator);
-        error ValidatorNotFound();
-    }
-
-    /// 0G's documented validator.
-    interface IValidatorContract {
-        function delegate(address delegatorAddress) payable returns (uint256);
-        function undelegate(address withdrawalAddress, uint256 shares) payable returns (uint256);
-        function withdrawCommission(address withdrawalAddress) returns (uint256);
-        function tokens() view returns (uint256);
-        function delegatorShares() view returns (uint256);
-        function getDelegation(address delegator) view returns (address, uint256);
-        function commissionRate() view returns (uint32);
-        function withdrawalFeeInGwei() view returns (uint96);
-
-        error DelegationBelowMinimum();
-        error NotEnoughWithdrawalFee();
-        error OnlyOperator();
-        error NotInitialized();
-        error AlreadyInitialized();
-        error InsufficientShares(uint256 requested, uint256 held);
-        error CommissionRateTooHigh(uint32 rate);
-    }
-
-    /// The devnet's stand-in for 0G's consensus layer (never called by the app).
-    interface DevnetOnly {
-        function devnetWithdrawalDelay() view returns (uint256);
-        function devnetDistributeRewards() payable;
-        function devnetPayMatured() returns (uint256);
-        error NoDelegations();
-    }
-
     /// What the previous stand-in answered and 0G's documented interface does not have.
     interface NotOnZeroG {
         function getValidators() view returns (address[]);
         function validatorAt(uint256 index) view returns (address);
-        function description() view returns (Description);
+        function description() view;
         function convertToTokens(uint256 shares) view returns (uint256);
         function convertToShares(uint256 amount) view returns (uint256);
         function pendingWithdrawals(address withdrawalAddress) view returns (uint256);
@@ -172,6 +133,49 @@ fn chain(devnet: &Devnet) -> Chain<'_> {
     Chain { devnet, registry: devnet.ready["contracts"]["staking"].as_str().unwrap().parse().unwrap() }
 }
 
+/// 0G's documented `IStakingContract` and `IValidatorContract` (0g-doc,
+/// staking-interfaces.md), as function signatures; the stand-in may add only the
+/// devnet's stand-ins for 0G's consensus layer and the registry's wiring of a validator.
+#[test]
+fn the_public_surface_is_exactly_0gs_documented_interface() {
+    const DESCRIPTION: &str = "(string,string,string,string,string)";
+    let registry_0g = [
+        "createValidator(bytes)".to_string(),
+        format!("initializeValidator({DESCRIPTION},uint32,uint96,bytes,bytes)"),
+        format!("createAndInitializeValidatorIfNecessary({DESCRIPTION},uint32,uint96,bytes,bytes)"),
+        "getValidator(bytes)".into(),
+        "computeValidatorAddress(bytes)".into(),
+        "validatorCount()".into(),
+        "maxValidatorCount()".into(),
+    ];
+    let validator_0g = [
+        "delegate(address)".to_string(),
+        "undelegate(address,uint256)".into(),
+        "withdrawCommission(address)".into(),
+        "tokens()".into(),
+        "delegatorShares()".into(),
+        "getDelegation(address)".into(),
+        "commissionRate()".into(),
+        "withdrawalFeeInGwei()".into(),
+    ];
+    let devnet_only = ["devnetWithdrawalDelay()".to_string()];
+    let validator_devnet_only = [
+        "devnetDistributeRewards()".to_string(),
+        "devnetPayMatured()".into(),
+        // Called by the registry alone (`OnlyRegistry`) from `initializeValidator`.
+        format!("initialize(address,{DESCRIPTION},uint32,uint96)"),
+    ];
+    let ours = |signatures: &[&str]| signatures.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(
+        ours(IStakingContract::ZgStakingCalls::SIGNATURES),
+        registry_0g.into_iter().chain(devnet_only).collect()
+    );
+    assert_eq!(
+        ours(IValidatorContract::ZgValidatorCalls::SIGNATURES),
+        validator_0g.into_iter().chain(validator_devnet_only).collect()
+    );
+}
+
 #[test]
 fn the_devnet_starts_with_two_validators_found_by_their_listed_pubkeys() {
     let devnet = Devnet::start();
@@ -179,7 +183,7 @@ fn the_devnet_starts_with_two_validators_found_by_their_listed_pubkeys() {
     let r = c.registry;
     assert_eq!(c.view(r, IStakingContract::validatorCountCall {}), 2);
     assert_eq!(c.view(r, IStakingContract::maxValidatorCountCall {}), 100);
-    assert_eq!(c.view(r, DevnetOnly::devnetWithdrawalDelayCall {}), U256::from(25));
+    assert_eq!(c.view(r, IStakingContract::devnetWithdrawalDelayCall {}), U256::from(25));
     let listed: Vec<Bytes> = serde_json::from_value(devnet.ready["contracts"]["stakingValidators"].clone()).unwrap();
     assert_eq!(listed, vec![pubkey(0xa1), pubkey(0xb2)], "devnet.json lists the keys a client needs");
     let mut found = Vec::new();
@@ -247,7 +251,8 @@ fn the_registry_refuses_bad_keys_duplicates_and_second_initialisations() {
             commissionRate: commission,
             withdrawalFeeInGwei: alloy_primitives::Uint::from(1u64),
             pubkey: pubkey(key),
-            signature: Bytes::new(),
+            // 0G's `signature`, unnamed in the stand-in (only 0G's consensus layer checks it).
+            _4: Bytes::new(),
         }
         .abi_encode()
     };
@@ -261,8 +266,8 @@ fn the_registry_refuses_bad_keys_duplicates_and_second_initialisations() {
     assert_eq!(c.view(r, IStakingContract::validatorCountCall {}), 3);
     let delegate = IValidatorContract::delegateCall { delegatorAddress: addr(BOB) }.abi_encode();
     c.reverts::<IValidatorContract::NotInitialized>(BOB, predicted, &delegate, og(1));
-    let reward = DevnetOnly::devnetDistributeRewardsCall {}.abi_encode();
-    c.reverts::<DevnetOnly::NoDelegations>(BOB, predicted, &reward, og(1));
+    let reward = IValidatorContract::devnetDistributeRewardsCall {}.abi_encode();
+    c.reverts::<IValidatorContract::NoDelegations>(BOB, predicted, &reward, og(1));
     let e = c.reverts::<IValidatorContract::CommissionRateTooHigh>(ALICE, r, &init(0x55, 1_000_001), og(1));
     assert_eq!(e.rate, 1_000_001);
     c.reverts::<IValidatorContract::DelegationBelowMinimum>(ALICE, r, &init(0x55, 0), U256::ZERO);
@@ -287,7 +292,7 @@ fn delegations_earn_rewards_as_shares_and_the_consensus_layer_pays_undelegations
     c.reverts::<IValidatorContract::DelegationBelowMinimum>(ALICE, v, &delegate(ALICE), U256::ZERO);
 
     // 15 0G of rewards: 1.5 to the operator, 13.5 raise the pool to 163.5 for 150 shares.
-    c.send(REWARDER, v, &DevnetOnly::devnetDistributeRewardsCall {}.abi_encode(), og(15));
+    c.send(REWARDER, v, &IValidatorContract::devnetDistributeRewardsCall {}.abi_encode(), og(15));
     assert_eq!(c.view(v, IValidatorContract::tokensCall {}), tenths(1635));
     assert_eq!(c.value_of(v, og(50)), tenths(545), "alice earned 4.5");
 
@@ -331,7 +336,7 @@ fn delegations_earn_rewards_as_shares_and_the_consensus_layer_pays_undelegations
     c.send(BOB, v, &undelegate(c.registry, og(10)), U256::from(GWEI));
 
     // Before the delay nothing is paid, whoever asks.
-    let pay = DevnetOnly::devnetPayMaturedCall {}.abi_encode();
+    let pay = IValidatorContract::devnetPayMaturedCall {}.abi_encode();
     c.send(REWARDER, v, &pay, U256::ZERO);
     assert!(block_of(&c.send(REWARDER, v, &pay, U256::ZERO)) < mined_at + 25);
     assert_eq!(c.balance(&withdrawal), U256::ZERO);

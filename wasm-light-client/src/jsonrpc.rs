@@ -2,9 +2,16 @@
 //! HTTP in native tests): building requests and reading answers, batches included.
 //! Moving bytes is the transport's job; nothing here does I/O.
 
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::provider::TransportError;
+
+/// A JSON-RPC quantity (`0x`-prefixed hex, no leading zeros) as a number.
+pub fn parse_quantity(text: &str) -> Result<u64, String> {
+    crate::serde_hex::parse_u64(text)
+}
 
 pub fn request_body(method: &str, params: Value) -> Value {
     json!({"jsonrpc": "2.0", "id": 0, "method": method, "params": params})
@@ -64,6 +71,48 @@ pub fn no_result() -> TransportError {
     TransportError("the node's answer has no result".into())
 }
 
+/// One call's body with `params` serialised straight in: no `Value` in between, since a
+/// storage segment is a quarter of a megabyte of base64 and each pass over it costs.
+pub fn encode_call<P: Serialize>(method: &str, params: &P) -> Result<Vec<u8>, TransportError> {
+    #[derive(Serialize)]
+    struct Call<'a, P> {
+        jsonrpc: &'static str,
+        id: u32,
+        method: &'a str,
+        params: &'a P,
+    }
+    serde_json::to_vec(&Call { jsonrpc: "2.0", id: 0, method, params })
+        .map_err(|e| TransportError(format!("could not encode the request: {e}")))
+}
+
+/// The `result` of `host`'s answer to `method`, parsed straight from its bytes into `R`;
+/// its `error` as a readable message. Not JSON and not the expected shape are told apart.
+pub fn decode_answer<R: DeserializeOwned>(host: &str, method: &str, answer: &[u8]) -> Result<R, TransportError> {
+    #[derive(Deserialize)]
+    #[serde(bound(deserialize = "R: Deserialize<'de>"))]
+    struct Answer<R> {
+        #[serde(default, deserialize_with = "present")]
+        result: Option<R>,
+        #[serde(default)]
+        error: Option<Value>,
+    }
+    /// Some even for `null`: `R` may itself be an `Option` (a segment the node lacks).
+    fn present<'de, D: serde::Deserializer<'de>, R: Deserialize<'de>>(d: D) -> Result<Option<R>, D::Error> {
+        R::deserialize(d).map(Some)
+    }
+    let answer: Answer<R> = serde_json::from_slice(answer).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            TransportError(format!("{host} answered {method} with something unexpected ({e})"))
+        }
+        _ => TransportError(format!("{host} sent something that is not JSON: {e}")),
+    })?;
+    match answer {
+        Answer { error: Some(error), .. } if !error.is_null() => Err(refusal(&error)),
+        Answer { result: Some(result), .. } => Ok(result),
+        Answer { result: None, .. } => Err(no_result()),
+    }
+}
+
 /// The results of a [`batch_body`] of `expected` calls, in call order. Nodes may answer a
 /// batch in any order; an unknown, repeated or missing id is an error.
 pub fn batch_results(expected: usize, answers: Value) -> Result<Vec<Value>, TransportError> {
@@ -119,6 +168,21 @@ mod tests {
         assert!(batch_results(1, json!({"id": 0, "result": 1})).is_err());
         let err = batch_results(1, json!([{"id": 0, "error": {"code": -32000, "message": "nope"}}])).unwrap_err();
         assert!(err.0.contains("nope") && err.0.contains("-32000"), "{err}");
+    }
+
+    #[test]
+    fn typed_answers_tell_errors_nulls_junk_and_wrong_shapes_apart() {
+        let call: Value = serde_json::from_slice(&encode_call("m", &("0xab", 7)).unwrap()).unwrap();
+        assert_eq!(call, json!({"jsonrpc": "2.0", "id": 0, "method": "m", "params": ["0xab", 7]}));
+        let decode = |answer: &str| decode_answer::<Option<u64>>("node:1", "m", answer.as_bytes());
+        assert_eq!(decode(r#"{"id":0,"result":5}"#).unwrap(), Some(5));
+        assert_eq!(decode(r#"{"id":0,"result":null}"#).unwrap(), None);
+        assert_eq!(decode(r#"{"id":0}"#).unwrap_err(), no_result());
+        let refused = decode(r#"{"id":0,"error":{"code":-32603,"message":"no"}}"#).unwrap_err().0;
+        assert!(refused.contains("-32603") && refused.contains("⟦no⟧"), "{refused}");
+        assert!(decode("<html>").unwrap_err().0.starts_with("node:1 sent something that is not JSON"));
+        let shape = decode(r#"{"id":0,"result":"five"}"#).unwrap_err().0;
+        assert!(shape.starts_with("node:1 answered m with something unexpected"), "{shape}");
     }
 
     #[test]

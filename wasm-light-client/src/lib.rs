@@ -2,8 +2,10 @@
 //!
 //! Everything here turns an untrusted answer from a JSON-RPC node into either a value
 //! that is proven against a trusted root, or an error that says what failed. The crate
-//! has no UI and no web dependency at its core, so it compiles anywhere and is tested
-//! natively; `wasm` and `wasm_provider` add the JavaScript API on wasm32 (feature `js`).
+//! has no UI and no web dependency (no wasm-bindgen, js-sys or web-sys), so it is tested
+//! natively; the time comes in as a [`clock::Clock`]. Its web side,
+//! the fetch body reader, the browser's clock and the JavaScript API, is the
+//! `wasm-light-client-js` crate (`js/`).
 //!
 //! Trust flows one way: a checkpoint hash → headers linked to it ([`header`]) → their
 //! state roots → account and storage values ([`account`]). The [`provider`] ties the
@@ -21,14 +23,6 @@ pub mod provider;
 pub mod rules;
 mod serde_hex;
 pub mod storage;
-
-pub mod body;
-// The JS API is opt-in (`--features js`, as `cargo xtask build-lc` builds it) so that the
-// app, which links this crate as Rust, does not also export it from its own wasm.
-#[cfg(all(target_arch = "wasm32", feature = "js"))]
-pub mod wasm;
-#[cfg(all(target_arch = "wasm32", feature = "js"))]
-pub mod wasm_provider;
 
 pub use account::{
     verify_account_proof, verify_code, verify_requested_proof, AccountProofResponse, AccountState, ProofError,

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 
 use crate::account::{verify_code, verify_requested_proof, AccountProofResponse, AccountState, ProofError};
 use crate::call::{run_round, CallOutcome, CallRequest, Executed, ProvenState};
+use crate::clock::{self, Clock};
 use crate::consensus::ConsensusVerifier;
 use crate::header::{parse_rpc_header, verify_ancestors, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
 use crate::inclusion::{parse_receipts, prove_receipt, ProvenReceipt};
@@ -112,6 +113,8 @@ pub struct VerifiedProvider<T, C> {
     quorum: usize,
     last_reorg: RefCell<Option<Reorg>>,
     chain_id: Cell<Option<u64>>,
+    /// What "now" is when a head's timestamp is checked ([`MAX_FUTURE_S`]).
+    clock: Clock,
 }
 
 /// How far ahead of this computer's clock a head may be dated. A node that serves future
@@ -151,7 +154,15 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             quorum: 1,
             last_reorg: RefCell::new(None),
             chain_id: Cell::new(None),
+            clock: clock::system_now_s,
         }
+    }
+
+    /// The clock a head's timestamp is held to (default: the operating system's, which
+    /// wasm32 does not have: a browser passes its own, or heads go unchecked against time).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The chain id the EVM reports to contracts; without it the node's `eth_chainId`
@@ -232,7 +243,7 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             self.follow_with_witnesses(&mut scratch, head).await?
         };
         let tip = scratch.tip().clone();
-        if let Some(ahead_s) = crate::clock::now_s().and_then(|now| tip.header.timestamp.checked_sub(now)) {
+        if let Some(ahead_s) = (self.clock)().and_then(|now| tip.header.timestamp.checked_sub(now)) {
             if ahead_s > MAX_FUTURE_S {
                 return Err(SyncError::FromTheFuture { block: tip.number(), ahead_s });
             }

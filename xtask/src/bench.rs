@@ -278,15 +278,7 @@ fn stdout_of(c: &mut std::process::Command, what: &str) -> Result<String> {
 /// `build-lc` with a profile override, into `out` (its own target directory, so the shipped
 /// package and the shared release build stay as they are).
 fn build_pkg_with(config: &str, out: &Path) -> Result {
-    let target = root().join("target/bench-wasm");
-    exec(
-        cmd("cargo")
-            .args(["build", "--release", "--lib", "-p", "wasm-light-client", "--features", "js"])
-            .args(["--target", "wasm32-unknown-unknown", "--config", config])
-            .env("CARGO_TARGET_DIR", &target),
-    )?;
-    let wasm = target.join("wasm32-unknown-unknown/release/wasm_light_client.wasm");
-    exec(cmd("wasm-bindgen").arg("--target").arg("web").arg("--out-dir").arg(out).arg(&wasm))
+    crate::build_lc::package(out, &root().join("target/bench-wasm"), Some(config))
 }
 
 fn bench_dir() -> PathBuf {

@@ -4,12 +4,15 @@
 //!
 //! Tasks: setup, build, demo, test, bench, fuzz. `cargo xtask help` lists them.
 
+#![forbid(unsafe_code)]
+
 mod bench;
 mod build_app;
 mod build_lc;
 mod demo;
 mod fuzz;
 mod setup;
+mod tap;
 mod test;
 mod util;
 

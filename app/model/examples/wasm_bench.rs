@@ -6,6 +6,9 @@
 //! ```
 //! Exports plain C-ABI functions so no JavaScript glue is needed.
 
+// `no_mangle` counts as unsafe code: the two exported names are unique in this module.
+#![allow(unsafe_code)]
+
 use std::sync::OnceLock;
 use zg_model::Model;
 

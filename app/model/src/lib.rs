@@ -24,6 +24,7 @@
 //! assert_eq!(out.completion_tokens, 40);
 //! println!("{} -> {:?}", model.description(), out.text);
 //! ```
+
 #![forbid(unsafe_code)]
 
 mod decoding;

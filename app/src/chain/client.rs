@@ -156,7 +156,8 @@ impl ChainClient {
         let provider = VerifiedProvider::new(transport, CheckpointOnly, start.hash)
             .with_rules(rules)
             .with_chain_id(network.chain_id)
-            .with_witnesses(witnesses, network.quorum());
+            .with_witnesses(witnesses, network.quorum())
+            .with_clock(zg_light_client_js::clock::now_s);
         Ok(Self {
             provider,
             saved_head: std::cell::Cell::new(start.number),

@@ -3,10 +3,10 @@
 
 use gloo::net::http::Request;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
-use wasm_light_client::body::{read_capped, BodyError};
 use wasm_light_client::{jsonrpc, JsonRpcTransport, TransportError};
+use zg_light_client_js::body::{read_capped, BodyError};
 
 /// Long enough for a slow public node, short enough that the UI never hangs.
 const TIMEOUT_MS: u32 = 20_000;
@@ -37,46 +37,16 @@ impl FetchTransport {
     }
 
     /// One call whose params are serialised straight into the body and whose result is
-    /// parsed straight into `R`, with no `Value` in between: a storage segment is a
-    /// quarter of a megabyte of base64, and each pass over it costs the page.
+    /// parsed straight into `R` ([`jsonrpc::encode_call`], [`jsonrpc::decode_answer`]).
     pub async fn call<P: Serialize, R: DeserializeOwned>(&self, method: &str, params: &P) -> Result<R, TransportError> {
-        #[derive(Serialize)]
-        struct Call<'a, P> {
-            jsonrpc: &'static str,
-            id: u32,
-            method: &'a str,
-            params: &'a P,
-        }
-        #[derive(Deserialize)]
-        #[serde(bound(deserialize = "R: Deserialize<'de>"))]
-        struct Answer<R> {
-            #[serde(default, deserialize_with = "present")]
-            result: Option<R>,
-            #[serde(default)]
-            error: Option<Value>,
-        }
-        /// Some even for `null`: `R` may itself be an `Option` (a segment the node lacks).
-        fn present<'de, D: serde::Deserializer<'de>, R: Deserialize<'de>>(d: D) -> Result<Option<R>, D::Error> {
-            R::deserialize(d).map(Some)
-        }
-        let call = Call { jsonrpc: "2.0", id: 0, method, params };
-        let body =
-            serde_json::to_vec(&call).map_err(|e| TransportError(format!("could not encode the request: {e}")))?;
-        let answer = self.exchange(&body).await?;
-        let answer: Answer<R> = serde_json::from_slice(&answer).map_err(|e| {
-            let host = host_of(&self.url);
-            match e.classify() {
-                serde_json::error::Category::Data => {
-                    TransportError(format!("{host} answered {method} with something unexpected ({e})"))
-                }
-                _ => TransportError(format!("{host} sent something that is not JSON: {e}")),
-            }
-        })?;
-        match answer {
-            Answer { error: Some(error), .. } if !error.is_null() => Err(jsonrpc::refusal(&error)),
-            Answer { result: Some(result), .. } => Ok(result),
-            Answer { result: None, .. } => Err(jsonrpc::no_result()),
-        }
+        let answer = self.call_for_bytes(method, params).await?;
+        jsonrpc::decode_answer(&host_of(&self.url), method, &answer)
+    }
+
+    /// One call, its answer's bytes unread: for answers parsed elsewhere (a storage
+    /// segment is parsed and proven in a worker).
+    pub async fn call_for_bytes<P: Serialize>(&self, method: &str, params: &P) -> Result<Vec<u8>, TransportError> {
+        self.exchange(&jsonrpc::encode_call(method, params)?).await
     }
 
     /// POSTs a JSON body and returns the answer's bytes. The body goes to `fetch` as bytes,

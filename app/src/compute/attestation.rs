@@ -191,15 +191,15 @@ fn rfc3339_secs(s: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    //! Real data: `fixtures/tdx_quote.bin` and `fixtures/tdx_quote_collateral.json` are the TDX
+    //! Real data: `app/tests/fixtures/compute/tdx_quote.bin` and `tdx_quote_collateral.json` are the TDX
     //! quote and Intel collateral the dcap-qvl 0.7.1 crate ships as test data (see
-    //! `fixtures/README.md`).
+    //! that directory's `README.md`).
     use super::*;
 
-    const QUOTE: &[u8] = include_bytes!("fixtures/tdx_quote.bin");
+    const QUOTE: &[u8] = include_bytes!("../../tests/fixtures/compute/tdx_quote.bin");
 
     fn collateral() -> QuoteCollateralV3 {
-        serde_json::from_str(include_str!("fixtures/tdx_quote_collateral.json")).unwrap()
+        serde_json::from_str(include_str!("../../tests/fixtures/compute/tdx_quote_collateral.json")).unwrap()
     }
 
     /// A time inside every validity window of the collateral: the latest issue date of its

@@ -7,98 +7,20 @@
 //! ([`Reserve`]). Pure, tested natively.
 
 use alloy_primitives::{Address, Bytes, U256};
-use alloy_sol_types::{sol, SolCall, SolError};
+use alloy_sol_types::{SolCall, SolError};
 
 use crate::format::format_0g;
 
-sol! {
-    #[derive(Debug, Default, PartialEq, Eq)]
-    struct Service {
-        address provider;
-        string serviceType;
-        string url;
-        uint256 inputPrice;
-        uint256 outputPrice;
-        uint256 updatedAt;
-        string model;
-        string verifiability;
-        string additionalInfo;
-        address teeSignerAddress;
-        bool teeSignerAcknowledged;
-    }
-    #[derive(Debug, PartialEq, Eq)]
-    struct Refund { uint256 index; uint256 amount; uint256 createdAt; bool processed; }
-    #[derive(Debug, PartialEq, Eq)]
-    struct Account {
-        address user;
-        address provider;
-        uint256 nonce;
-        uint256 balance;
-        uint256 pendingRefund;
-        Refund[] refunds;
-        string additionalInfo;
-        bool acknowledged;
-        uint256 validRefundsLength;
-        uint256 generation;
-        uint256 revokedBitmap;
-    }
-    #[derive(Debug, PartialEq, Eq)]
-    struct Ledger { address user; uint256 availableBalance; uint256 totalBalance; string additionalInfo; }
-    /// 0G's `ServiceInfo`: a serving contract's registration in the ledger. Its `fullName`
-    /// is the name `transferFund` and `retrieveFund` take.
-    #[derive(Debug, Default, PartialEq, Eq)]
-    struct ServiceInfo {
-        address serviceAddress;
-        address serviceContract;
-        string serviceType;
-        string version;
-        string fullName;
-        string description;
-        bool isRecommended;
-        uint256 registeredAt;
-    }
-
-    function getAllServices(uint256 offset, uint256 limit) external view returns (Service[] memory services, uint256 total);
-    function getService(address provider) external view returns (Service memory);
-    function getAccount(address user, address provider) external view returns (Account memory);
-    function getLedger(address user) external view returns (Ledger memory);
-    function addLedger(string memory additionalInfo) external payable returns (uint256, uint256);
-    function depositFund() external payable;
-    function transferFund(address provider, string memory serviceName, uint256 amount) external;
-    function refund(uint256 amount) external;
-    function retrieveFund(address[] memory providers, string memory serviceName) external;
-    function revokeAllTokens(address provider) external;
-    function lockTime() external view returns (uint256);
-    function getServiceInfo(address serviceAddress) external view returns (ServiceInfo memory);
-
-    error LedgerNotExists(address user);
-    error LedgerExists(address user);
-    error InsufficientBalance(address user);
-    error TooManyProviders(uint256 requested, uint256 maximum);
-    error AccountNotExists(address user, address provider);
-    error AccountExists(address user, address provider);
-    error ServiceNotExist(address provider);
-    error ProviderCannotBeUser();
-    error TooManyRefunds(address user, address provider);
-    // LedgerManager's other errors (0G's, same arguments).
-    error TooManyProvidersForService(uint256 current, uint256 maximum);
-    error ServiceNotFound(address serviceAddress);
-    error LedgerLocked();
-    error MinimumDepositRequired(uint256 provided, uint256 required);
-    error AdditionalInfoTooLong(uint256 length, uint256 max);
-    error ZeroAmountNotAllowed();
-    error ZeroAddressNotAllowed();
-    error InsufficientAvailableBalance(uint256 available, uint256 required);
-    error TransferFailed();
-    error CallFailed();
-    error MustWithdrawAllFundsFirst(uint256 remainingBalance);
-    error CallerNotRegisteredService(address caller);
-    error DirectDepositsDisabled();
-    // InferenceServing's, as a user can meet them.
-    error CannotRevokeWithNonZeroBalance(address user, address provider, uint256 balance);
-    error InvalidAddress(address addr);
-    error LimitTooLarge(uint256 limit, uint256 max);
-}
+// The user meets two contracts: the ledger (everything not named below) and the provider
+// registry with the user's sub-accounts. Names both declare mean the ledger's.
+use zg_abi::inference_serving::InferenceServing::{
+    getAccountCall, getAllServicesCall, getServiceCall, lockTimeCall, revokeAllTokensCall, AccountExists,
+    AccountNotExists, CannotRevokeWithNonZeroBalance, InvalidAddress, LimitTooLarge, ProviderCannotBeUser,
+    ServiceNotExist, TooManyRefunds,
+};
+pub use zg_abi::inference_serving::InferenceServing::{Account, Service};
+pub use zg_abi::ledger::LedgerManager::Ledger;
+use zg_abi::ledger::LedgerManager::*;
 
 /// `LedgerManager.MIN_ACCOUNT_BALANCE`: a new ledger needs at least 3 0G.
 pub const MIN_LEDGER_DEPOSIT_WEI: u128 = 3_000_000_000_000_000_000;
@@ -386,6 +308,7 @@ pub fn min_ledger_text() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zg_abi::inference_serving::InferenceServing::Refund;
 
     #[test]
     fn selectors_are_0gs() {

@@ -541,7 +541,7 @@ async fn http_get(
 /// A body that should be small (an error, a signature, a quote), read only up to 1 MiB:
 /// a provider's word must not size what the page holds.
 async fn read_small(response: gloo::net::http::Response) -> Result<Vec<u8>, String> {
-    use wasm_light_client::body::{read_capped, BodyError};
+    use zg_light_client_js::body::{read_capped, BodyError};
     let raw: web_sys::Response = response.into();
     read_capped(raw.as_ref(), 1 << 20).await.map_err(|e| match e {
         BodyError::TooLarge => "sent more than 1 MiB where a short answer was due".to_string(),

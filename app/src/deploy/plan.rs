@@ -15,10 +15,7 @@ use alloy_sol_types::{SolCall, SolValue};
 use super::shipped::{Kind, Shipped};
 use crate::chain::addresses::{AddressOverrides, ContractRole};
 
-alloy_sol_types::sol! {
-    function grantRole(bytes32 role, address account);
-    function renounceRole(bytes32 role, address callerConfirmation);
-}
+use zg_abi::timelock::ZgTimelock::{grantRoleCall, renounceRoleCall};
 
 /// A set of contracts a page needs and offers to deploy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,12 +24,9 @@ use super::shipped::{CodeMismatch, Kind, Shipped, ShippedError};
 use crate::chain::addresses::ContractRole;
 use crate::chain::client::{gas_limit_for, ChainClient, ChainError};
 
-alloy_sol_types::sol! {
-    function verifier() returns (address);
-    function token() returns (address);
-    function timelock() returns (address);
-    function hasRole(bytes32 role, address account) returns (bool);
-}
+use zg_abi::agent_nft::AgentNFT::verifierCall;
+use zg_abi::governor::ZgGovernor::{timelockCall, tokenCall};
+use zg_abi::timelock::ZgTimelock::hasRoleCall;
 
 /// Where the app's contract bundle is, relative to the page (trunk copies it there).
 const BUNDLE_URL: &str = "contracts/deployable.json";

@@ -3,53 +3,15 @@
 //! reverts mean for the user. Pure, so it is tested natively.
 
 use alloy_primitives::{keccak256, Address, Bytes, Log, B256, U256};
-use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
+use alloy_sol_types::{SolCall, SolError, SolEvent};
 
-sol! {
-    // WrappedZG: native 0G wrapped 1:1, with ERC20Votes checkpoints and delegation.
-    function deposit() external payable;
-    function withdraw(uint256 amount) external;
-    function balanceOf(address account) external view returns (uint256);
-    function getVotes(address account) external view returns (uint256);
-    function delegates(address account) external view returns (address);
-    function delegate(address delegatee) external;
-    function totalSupply() external view returns (uint256);
-
-    // ZgGovernor (OpenZeppelin Governor + GovernorCountingVeto + deposits).
-    function proposeWithDeposit(address[] targets, uint256[] values, bytes[] calldatas, string description) external payable returns (uint256);
-    function castVoteWithReason(uint256 proposalId, uint8 support, string reason) external returns (uint256);
-    function queue(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) external returns (uint256);
-    function execute(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) external payable returns (uint256);
-    function settleDeposit(uint256 proposalId) external;
-    function proposalCount() external view returns (uint256);
-    function proposalIdAt(uint256 index) external view returns (uint256);
-    function state(uint256 proposalId) external view returns (uint8);
-    function proposalVotes(uint256 proposalId) external view returns (uint256 noVotes, uint256 yesVotes, uint256 abstainVotes, uint256 noWithVetoVotes);
-    function proposalSnapshot(uint256 proposalId) external view returns (uint256);
-    function proposalDeadline(uint256 proposalId) external view returns (uint256);
-    function proposalEta(uint256 proposalId) external view returns (uint256);
-    function quorum(uint256 timepoint) external view returns (uint256);
-    function proposalDeposit() external view returns (uint256);
-    function isVetoed(uint256 proposalId) external view returns (bool);
-    function voteOf(uint256 proposalId, address account) external view returns (bool voted, uint8 support);
-    function deposits(uint256 proposalId) external view returns (address depositor, bool settled, uint256 amount);
-    function setProposalDeposit(uint256 newDeposit) external;
-
-    event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description);
-
-    error GovernorDepositTooSmall(uint256 required, uint256 sent);
-    error GovernorDepositNotFinal(uint256 proposalId, uint8 state);
-    error GovernorDepositAlreadySettled(uint256 proposalId);
-    error GovernorUnexpectedProposalState(uint256 proposalId, uint8 current, bytes32 expectedStates);
-    error GovernorAlreadyCastVote(address voter);
-    error GovernorInvalidVoteType();
-    error GovernorNonexistentProposal(uint256 proposalId);
-    error GovernorInsufficientProposerVotes(address proposer, uint256 votes, uint256 threshold);
-    error GovernorRestrictedProposer(address proposer);
-    error GovernorInvalidProposalLength(uint256 targets, uint256 calldatas, uint256 values);
-    error TimelockUnexpectedOperationState(bytes32 operationId, bytes32 expectedStates);
-    error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
-}
+// The governor, and its token (native 0G wrapped 1:1, with ERC20Votes checkpoints and
+// delegation) by name: both declare `getVotes`, the token's is the one meant here.
+use zg_abi::governor::ZgGovernor::*;
+use zg_abi::timelock::ZgTimelock::TimelockUnexpectedOperationState;
+use zg_abi::wrapped_zg::WrappedZG::{
+    balanceOfCall, delegateCall, delegatesCall, depositCall, getVotesCall, withdrawCall, ERC20InsufficientBalance,
+};
 
 /// The four options, with the governor's support values (OpenZeppelin's 0/1/2 kept, so
 /// ordinary Governor tooling still reads Yes/No/Abstain).

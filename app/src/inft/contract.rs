@@ -6,91 +6,15 @@
 //! Pure: encoding only, so it is tested natively.
 
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
-use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
+use alloy_sol_types::{SolCall, SolError, SolEvent};
 
 use super::proofs::{Operation, TransferTerms};
 
-sol! {
-    struct IntelligentData {
-        string dataDescription;
-        bytes32 dataHash;
-    }
-
-    struct AccessProof {
-        bytes32 dataHash;
-        bytes targetPubkey;
-        bytes nonce;
-        bytes proof;
-    }
-
-    struct OwnershipProof {
-        uint8 oracleType;
-        bytes32 dataHash;
-        bytes sealedKey;
-        bytes targetPubkey;
-        bytes nonce;
-        bytes proof;
-    }
-
-    struct TransferValidityProof {
-        AccessProof accessProof;
-        OwnershipProof ownershipProof;
-    }
-
-    function mint(IntelligentData[] datas, address to, bytes[] sealedKeys) external returns (uint256 tokenId);
-    function update(uint256 tokenId, IntelligentData[] newDatas, bytes[] sealedKeys) external;
-    function iTransferFrom(address from, address to, uint256 tokenId, TransferValidityProof[] proofs) external;
-    function iCloneFrom(address from, address to, uint256 tokenId, TransferValidityProof[] proofs) external returns (uint256 newTokenId);
-    function authorizeUsage(uint256 tokenId, address user) external;
-    function revokeAuthorization(uint256 tokenId, address user) external;
-    function authorizedUsersOf(uint256 tokenId) external view returns (address[] memory);
-    function intelligentDatasOf(uint256 tokenId) external view returns (IntelligentData[] memory);
-    function ownerOf(uint256 tokenId) external view returns (address);
-
-    event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
-    event PublishedSealedKey(address indexed to, uint256 indexed tokenId, bytes[] sealedKeys);
-    event Minted(uint256 indexed tokenId, address indexed creator, address indexed owner, bytes32[] dataHashes, string[] dataDescriptions);
-    event Cloned(uint256 indexed tokenId, uint256 indexed newTokenId, address from, address to);
-
-    // 0G's IERC7857 and IERC7857Authorize errors.
-    error ERC7857EmptyProof();
-    error ERC7857ProofCountMismatch();
-    error ERC7857DataHashMismatch();
-    error ERC7857AccessAssistantMismatch();
-    error ERC7857WantedReceiverMismatch();
-    error ERC7857TargetPubkeyMismatch();
-    error ERC7857InvalidAuthorizedUser(address user);
-    error ERC7857TooManyAuthorizedUsers();
-    error ERC7857AlreadyAuthorized();
-    error ERC7857NotAuthorized();
-    // AgentNFT's own.
-    error ERC7857EmptyData();
-    error ERC7857KeyCountMismatch(uint256 datas, uint256 sealedKeys);
-    error ERC7857UseITransferFrom();
-    error ERC7857NoUsers();
-    error ERC7857MalformedNonce(uint256 index);
-    error ERC7857WrongOperation(uint256 index, bytes32 expected);
-    error ERC7857WrongParties(uint256 index);
-    error ERC7857ProofExpired(uint256 index, uint256 deadline);
-    error ERC7857SealedKeyMismatch(uint256 index);
-    // OpenZeppelin's ERC-721.
-    error ERC721NonexistentToken(uint256 tokenId);
-    error ERC721IncorrectOwner(address sender, uint256 tokenId, address owner);
-    error ERC721InvalidSender(address sender);
-    error ERC721InvalidReceiver(address receiver);
-    error ERC721InsufficientApproval(address operator, uint256 tokenId);
-    // SignatureVerifier's.
-    error WrongOracleType(uint8 oracleType);
-    error HashesDisagree();
-    error MalformedNonce();
-    error NoncesDisagree();
-    error NotForThisContract(uint256 chainId, address nft);
-    error ProofExpired(uint256 deadline);
-    error SealedKeyDisagrees();
-    error BadSignature();
-    error NotSignedByHolder(address signer, address holder);
-    error NonceReused(address signer, bytes nonce);
-}
+use zg_abi::agent_nft::AgentNFT::*;
+use zg_abi::signature_verifier::SignatureVerifier::{
+    BadSignature, HashesDisagree, MalformedNonce, NonceReused, NoncesDisagree, NotForThisContract, NotSignedByHolder,
+    ProofExpired, SealedKeyDisagrees, WrongOracleType,
+};
 
 /// `OracleType.Signature` in IERC7857.sol: the holder's own signature vouches.
 const ORACLE_SIGNATURE: u8 = 2;
@@ -451,7 +375,7 @@ mod tests {
         );
     }
 
-    /// A log as ethers encoded it in `fixtures/events.json` (see `gen-events.mjs`).
+    /// A log as ethers encoded it in `app/tests/fixtures/inft/events.json` (see `gen-events.mjs` there).
     fn fixture_log(v: &serde_json::Value, address: Address) -> Log {
         let topics = v["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().parse().unwrap()).collect();
         let data: Bytes = v["data"].as_str().unwrap().parse().unwrap();
@@ -460,7 +384,7 @@ mod tests {
 
     #[test]
     fn minted_and_cloned_decode_as_an_independent_abi_encoder_wrote_them() {
-        let v: serde_json::Value = serde_json::from_str(include_str!("fixtures/events.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(include_str!("../../tests/fixtures/inft/events.json")).unwrap();
         let (m, c) = (&v["minted"], &v["cloned"]);
         let addr = |x: &serde_json::Value| x.as_str().unwrap().parse::<Address>().unwrap();
         let num = |x: &serde_json::Value| U256::from(x.as_u64().unwrap());

@@ -11,7 +11,7 @@
 //!
 //! Binding both public keys into the KDF and the AAD means a sealed key cannot be
 //! replayed to another recipient or re-pointed at another ephemeral key. Known answers
-//! come from an independent implementation (`fixtures/gen-envelope.mjs`, noble).
+//! come from an independent implementation (`app/tests/fixtures/inft/gen-envelope.mjs`, noble).
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -184,7 +184,7 @@ mod tests {
     use serde_json::Value;
 
     fn vectors() -> Vec<Value> {
-        let v: Value = serde_json::from_str(include_str!("fixtures/envelope-vectors.json")).unwrap();
+        let v: Value = serde_json::from_str(include_str!("../../tests/fixtures/inft/envelope-vectors.json")).unwrap();
         v["vectors"].as_array().unwrap().clone()
     }
 

@@ -152,7 +152,7 @@ mod tests {
     use serde_json::Value;
 
     fn fixture_json() -> Value {
-        serde_json::from_str(include_str!("fixtures/proof-digests.json")).unwrap()
+        serde_json::from_str(include_str!("../../tests/fixtures/inft/proof-digests.json")).unwrap()
     }
 
     fn b256(v: &Value) -> B256 {

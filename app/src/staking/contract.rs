@@ -11,28 +11,11 @@ use alloy_consensus::transaction::SignerRecoverable;
 use alloy_consensus::{Transaction, TxEnvelope};
 use alloy_eips::eip2718::Decodable2718;
 use alloy_primitives::{Address, Bytes, U256};
-use alloy_sol_types::{sol, SolCall, SolError};
+use alloy_sol_types::{SolCall, SolError};
 
-sol! {
-    function getValidator(bytes pubkey) external view returns (address);
-    function validatorCount() external view returns (uint32);
-
-    function tokens() external view returns (uint256);
-    function delegatorShares() external view returns (uint256);
-    function getDelegation(address delegator) external view returns (address, uint256);
-    function commissionRate() external view returns (uint32);
-    function withdrawalFeeInGwei() external view returns (uint96);
-    function delegate(address delegatorAddress) external payable returns (uint256);
-    function undelegate(address withdrawalAddress, uint256 shares) external payable returns (uint256);
-
-    // Named in 0G's troubleshooting notes (without arguments).
-    error DelegationBelowMinimum();
-    error NotEnoughWithdrawalFee();
-    // The devnet stand-in's own refusals.
-    error InsufficientShares(uint256 requested, uint256 held);
-    error NotInitialized();
-    error ZeroAddress();
-}
+// The registry, then one validator's contract (the stand-ins' ABIs are 0G's documented ones).
+use zg_abi::staking::ZgStaking::{getValidatorCall, validatorCountCall};
+use zg_abi::validator::ZgValidator::*;
 
 /// `commissionRate` is in parts per million (0G's docs: 50000 = 5%).
 pub const COMMISSION_DENOMINATOR: u32 = 1_000_000;

@@ -4,42 +4,15 @@
 //! contract on Galileo and the devnet's stand-in.
 
 use alloy_primitives::{Address, Bytes, Log, B256, U256};
-use alloy_sol_types::{sol, SolCall, SolEvent};
+use alloy_sol_types::{SolCall, SolEvent};
 use wasm_light_client::storage::{FileTree, SubmissionNode};
 
-sol! {
-    struct ZgSubmissionNode {
-        bytes32 root;
-        uint256 height;
-    }
-
-    struct ZgSubmissionData {
-        uint256 length;
-        bytes tags;
-        ZgSubmissionNode[] nodes;
-    }
-
-    struct ZgSubmission {
-        ZgSubmissionData data;
-        address submitter;
-    }
-
-    function submit(ZgSubmission submission) external payable returns (uint256 index, bytes32 digest, uint256 startIndex, uint256 length);
-    function market() external view returns (address);
-    function pricePerSector() external view returns (uint256);
-
-    /// 0G's `FixedPriceFlow`: `amount` is the submission's sectors, `paid` all the Flow holds.
-    error NotEnoughFee(uint256 price, uint256 amount, uint256 paid);
-
-    event Submit(
-        address indexed sender,
-        bytes32 indexed identity,
-        uint256 submissionIndex,
-        uint256 startPos,
-        uint256 length,
-        ZgSubmissionData submission
-    );
-}
+// `Zg…`: the ABI's structs, apart from the light client's `SubmissionNode` they are built from.
+use zg_abi::flow::Flow::{
+    marketCall, submitCall, NotEnoughFee, Submission as ZgSubmission, SubmissionData as ZgSubmissionData,
+    SubmissionNode as ZgSubmissionNode, Submit,
+};
+use zg_abi::market::FixedPriceMarket::pricePerSectorCall;
 
 /// What a Flow revert means for the user, where it is one of the Flow's own errors. The
 /// texts are 0G's `FixedPriceFlow` and `SubmissionLibrary` ones, which the devnet's Flow

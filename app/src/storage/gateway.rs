@@ -9,9 +9,9 @@
 use alloy_primitives::B256;
 use serde_json::{json, Value};
 use wasm_bindgen::JsCast;
-use wasm_light_client::body::{read_capped, BodyError};
 use wasm_light_client::jsonrpc::quote_node_words;
 use wasm_light_client::JsonRpcTransport;
+use zg_light_client_js::body::{read_capped, BodyError};
 
 use super::discovery::{host, ShardedNode, ShardedNodes};
 use super::whole_file::{WholeFileCheck, WholeFileError};

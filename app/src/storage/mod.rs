@@ -2,13 +2,14 @@
 //! the nodes that keep them, download with every segment checked against the root, and
 //! audit that the data is still there.
 //!
-//! Pure rules (`flow`, `wire`, `plan`, `discovery`, `whole_file`) have no web dependency;
+//! Pure rules (`flow`, `wire`, `plan`, `discovery`, `segment`, `whole_file`) have no web dependency;
 //! `node`, `gateway`, `records` and `service` run in the browser.
 
 pub mod discovery;
 pub mod flow;
 pub mod hashing;
 pub mod plan;
+pub mod segment;
 pub mod whole_file;
 pub mod wire;
 

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use wasm_light_client::JsonRpcTransport;
 
 use super::plan::NodeInfo;
+use super::segment::DOWNLOAD_METHOD;
 use super::wire::{FileInfo, SegmentWithProof, ShardConfig};
 use crate::chain::rpc::FetchTransport;
 
@@ -61,10 +62,11 @@ impl StorageNode {
             .map_err(|e| fail(&self.info.url, e.to_string()))
     }
 
-    /// The node's answer, unchecked: `None` when it says it has no such segment.
-    pub async fn download(&self, root: B256, index: u64) -> Result<Option<SegmentWithProof>, NodeError> {
+    /// The node's answer's bytes, unread: [`super::segment::verified_segment`] reads and
+    /// proves them, on the page or in a worker.
+    pub async fn download_answer(&self, root: B256, index: u64) -> Result<Vec<u8>, NodeError> {
         self.transport
-            .call("zgs_downloadSegmentWithProof", &(root, index))
+            .call_for_bytes(DOWNLOAD_METHOD, &(root, index))
             .await
             .map_err(|e| fail(&self.info.url, e.to_string()))
     }

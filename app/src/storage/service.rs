@@ -16,17 +16,17 @@ use std::cell::RefCell;
 use alloy_primitives::{Address, B256, U256};
 use futures::StreamExt;
 use gloo::timers::future::TimeoutFuture;
-use wasm_light_client::storage::{
-    num_segments, segment_data_range, verify_segment, FileTree, StorageError as MerkleError,
-};
+use wasm_light_client::storage::{num_segments, segment_data_range, FileTree, StorageError as MerkleError};
 use wasm_light_client::Verified;
 
 use super::discovery::{self, host, ShardedNode, TransferPath};
 use super::flow;
 use super::gateway::{Indexer, IndexerError};
+use super::hashing::{self, worker, WorkerScript};
 use super::node::{NodeError, StorageNode};
 use super::plan::{self, NodeInfo, Placement};
 use super::records::{self, UploadRecord};
+use super::segment;
 use super::source::FileSource;
 use super::wire::{GatewaySegment, SegmentWithProof};
 use crate::chain::client::ChainClient;
@@ -37,15 +37,14 @@ use crate::chain::networks::StorageConfig;
 pub const MAX_FILE_SIZE: u64 = 4 << 30;
 /// Segments per `zgs_uploadSegments` request (0G's SDK sends 10).
 const UPLOAD_BATCH: usize = 8;
-/// Direct upload requests, and segment downloads, in flight at once. One for now: with
-/// six and eight, `cargo xtask bench` measured uploads 4.4 -> 5.9 MiB/s and downloads
-/// 11 -> 22 MiB/s, but two runs in seven stalled a download for the whole 20 s timeout.
-/// The stall follows an upload and is gone after a few idle seconds; the suspect is the
-/// devnet's HTTP server, not the client (tiny_http 0.12's task pool can queue a new
-/// connection behind kept-alive ones when a burst arrives), but a burst alone did not
-/// reproduce it. Raise these once the cause is found and fixed.
-const UPLOAD_IN_FLIGHT: usize = 1;
-const DOWNLOAD_IN_FLIGHT: usize = 1;
+/// Direct upload requests, and segment downloads, in flight at once, across all nodes
+/// (a browser opens at most six connections to each node). Measured with `cargo xtask
+/// bench`: see the figures in ARCHITECTURE.md's storage entry.
+const UPLOAD_IN_FLIGHT: usize = 8;
+const DOWNLOAD_IN_FLIGHT: usize = 8;
+/// Segments from which a download is proven in workers (2 MiB): proving one segment on the
+/// page takes a few milliseconds, starting the workers tens.
+const PROVE_IN_WORKERS_FROM: u64 = 8;
 const UPLOAD_ATTEMPTS: u32 = 3;
 /// How long nodes get to notice a new submission on chain.
 const NODE_SYNC_TIMEOUT_MS: u32 = 30_000;
@@ -707,13 +706,21 @@ impl StorageService {
     ) -> Result<Vec<u8>, StorageError> {
         let total = num_segments(size);
         let infos: Vec<NodeInfo> = nodes.iter().map(|n| n.info.clone()).collect();
+        // Answers are read and proven off the page's thread when the workers start; on the
+        // page when they do not, and for small files (an agent's data), where starting the
+        // workers would cost more than it saves.
+        let pool = if total >= PROVE_IN_WORKERS_FROM {
+            worker::Pool::start(WorkerScript::Trunk, hashing::default_workers()).await.ok()
+        } else {
+            None
+        };
         let fetches = (0..total).map(|index| {
-            let infos = &infos;
+            let (infos, pool) = (&infos, pool.as_ref());
             async move {
                 let mut tried = Vec::new();
                 for holder in plan::holders(infos, at, index) {
                     let node = &nodes[holder];
-                    match fetch_verified(node, root, index, size).await {
+                    match fetch_verified(node, pool, root, index, size).await {
                         Ok(data) => return (index, Some(data), tried),
                         Err(reason) => tried.push(format!("{}: {reason}", node.url())),
                     }
@@ -776,7 +783,7 @@ impl StorageService {
         for segment in sample {
             for holder in plan::holders(&infos, at, segment) {
                 let node = &nodes[holder];
-                let failure = fetch_verified(node, root, segment, size).await.err();
+                let failure = fetch_verified(node, None, root, segment, size).await.err();
                 checks.push(AuditCheck { segment, node: node.url().to_string(), failure });
             }
         }
@@ -820,13 +827,26 @@ async fn segment_with_proof(
     Ok(SegmentWithProof { root: tree.root(), data, index, proof: tree.segment_proof(index)?, file_size: tree.size() })
 }
 
-async fn fetch_verified(node: &StorageNode, root: B256, index: u64, size: u64) -> Result<Vec<u8>, String> {
-    let segment = node.download(root, index).await.map_err(|e| e.to_string())?.ok_or("does not have it")?;
-    if segment.root != root || segment.index != index {
-        return Err(format!("answered with segment {} of root {} instead", segment.index, segment.root));
+/// Segment `index` of `root` from `node`, proven against the root: by a worker of `pool`
+/// when there is one that works, else here.
+async fn fetch_verified(
+    node: &StorageNode,
+    pool: Option<&worker::Pool>,
+    root: B256,
+    index: u64,
+    size: u64,
+) -> Result<Vec<u8>, String> {
+    let answer = node.download_answer(root, index).await.map_err(|e| e.to_string())?;
+    if let Some(pool) = pool.filter(|pool| !pool.is_empty()) {
+        let worker = (index % pool.len() as u64) as usize;
+        match pool.prove_segment(worker, node.url(), &answer, root, index, size).await {
+            Ok(worker::Proven::Segment(data)) => return Ok(data),
+            Ok(worker::Proven::Refused(reason)) => return Err(reason),
+            // The pool broke: the answer is still here to prove.
+            Err(_) => {}
+        }
     }
-    verify_segment(root, index, &segment.data, &segment.proof, size).map_err(|e| format!("proof refused: {e}"))?;
-    Ok(segment.data)
+    segment::verified_segment(node.url(), &answer, root, index, size).map_err(|e| e.to_string())
 }
 
 /// A uniform value below `n` from the browser's CSPRNG (an audit must not be

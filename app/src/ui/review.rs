@@ -75,16 +75,19 @@ fn contract_name(network: Option<&Network>, to: Address) -> Option<&'static str>
 
 /// The signature of a function the app calls in transactions, from its selector.
 pub fn function_signature(data: &[u8]) -> Option<&'static str> {
-    use crate::{compute::contract as compute, governance::contract as gov, inft::contract as inft};
-    use crate::{deploy::plan, staking::contract as staking, storage::flow};
+    use zg_abi::{
+        agent_nft::AgentNFT as inft, flow::Flow as flow, governor::ZgGovernor as gov,
+        inference_serving::InferenceServing as serving, ledger::LedgerManager as ledger,
+        timelock::ZgTimelock as timelock, validator::ZgValidator as staking, wrapped_zg::WrappedZG as token,
+    };
     let selector: [u8; 4] = data.get(..4)?.try_into().ok()?;
     macro_rules! known {
         ($($call:ty),+ $(,)?) => { [$((<$call>::SELECTOR, <$call>::SIGNATURE)),+] };
     }
     let known = known![
-        gov::depositCall,
-        gov::withdrawCall,
-        gov::delegateCall,
+        token::depositCall,
+        token::withdrawCall,
+        token::delegateCall,
         gov::proposeWithDepositCall,
         gov::castVoteWithReasonCall,
         gov::queueCall,
@@ -96,24 +99,24 @@ pub fn function_signature(data: &[u8]) -> Option<&'static str> {
         inft::iCloneFromCall,
         inft::authorizeUsageCall,
         inft::revokeAuthorizationCall,
-        compute::addLedgerCall,
-        compute::depositFundCall,
-        compute::transferFundCall,
-        compute::refundCall,
-        compute::retrieveFundCall,
-        compute::revokeAllTokensCall,
+        ledger::addLedgerCall,
+        ledger::depositFundCall,
+        ledger::transferFundCall,
+        ledger::refundCall,
+        ledger::retrieveFundCall,
+        serving::revokeAllTokensCall,
         staking::delegateCall,
         staking::undelegateCall,
         flow::submitCall,
-        plan::grantRoleCall,
-        plan::renounceRoleCall,
+        timelock::grantRoleCall,
+        timelock::renounceRoleCall,
     ];
     known.into_iter().find(|(s, _)| *s == selector).map(|(_, signature)| signature)
 }
 
 /// What the value sent means, for calls where it is not simply a payment.
 pub fn value_note(data: &[u8], value: U256) -> Option<String> {
-    (data.get(..4)? == crate::staking::contract::undelegateCall::SELECTOR.as_slice()).then(|| {
+    (data.get(..4)? == zg_abi::validator::ZgValidator::undelegateCall::SELECTOR.as_slice()).then(|| {
         format!(
             "The {} sent is the validator's withdrawal fee. The undelegated 0G is not in this transaction: \
              0G's consensus layer pays it to the withdrawal address after the withdrawal delay.",

@@ -82,7 +82,7 @@ impl KdfParams {
     /// What this wallet's key export writes: ethers v6's default, scrypt n=131072, r=8, p=1
     /// (128 MiB). Not geth's 256 MiB: wasm memory never shrinks, so that would stay allocated
     /// for the tab's life; not less either, because a key file is meant to travel and a
-    /// weaker one is cheaper to guess. `fixtures/keystore-ethers.json` is ethers' own file.
+    /// weaker one is cheaper to guess. `app/tests/fixtures/wallet/keystore-ethers.json` is ethers' own file.
     pub fn export() -> KdfParams {
         KdfParams(Kdf::Scrypt { log_n: 17, r: 8, p: 1 })
     }
@@ -398,125 +398,13 @@ fn echo(text: &str) -> String {
     text.chars().take(MAX_ECHO).collect()
 }
 
-/// scrypt for every parameter set `KdfParams` admits. The scrypt crate (compiled optimised)
-/// refuses n ≥ 2^(16·r), a bound RFC 7914 got wrong (errata 5971-5973) and that web3.py's
-/// default files (n=262144, r=1, p=8) and the spec's own test vector exceed; those go through
-/// the plain implementation below.
+/// scrypt through the `scrypt` crate. From 0.12 it no longer enforces RFC 7914's bound
+/// n < 2^(16·r), an error in the RFC (errata 5971-5973) that web3.py's default files
+/// (n=262144, r=1, p=8) and the spec's own test vector exceed; 0.11 refused them, and this
+/// module carried its own scrypt for them until then.
 fn scrypt_any(password: &[u8], salt: &[u8], log_n: u8, r: u32, p: u32, out: &mut [u8]) {
-    match scrypt::Params::new(log_n, r, p, out.len()) {
-        Ok(params) => scrypt::scrypt(password, salt, &params, out).expect("output length is checked by Params::new"),
-        Err(_) => scrypt_unbounded(password, salt, log_n, r as usize, p as usize, out),
-    }
-}
-
-/// scrypt as the original paper defines it (Percival 2009; RFC 7914 §§3-6 without the N bound).
-/// Callers bound n, r and p first.
-fn scrypt_unbounded(password: &[u8], salt: &[u8], log_n: u8, r: usize, p: usize, out: &mut [u8]) {
-    let block_words = 32 * r;
-    let mut b = Zeroizing::new(vec![0u8; 128 * r * p]);
-    pbkdf2::pbkdf2_hmac::<Sha256>(password, salt, 1, &mut b[..]);
-
-    let mut x = Zeroizing::new(vec![0u32; block_words]);
-    let mut scratch = Zeroizing::new(vec![0u32; block_words]);
-    let mut v = Zeroizing::new(vec![0u32; block_words << log_n]);
-    for chunk in b.chunks_exact_mut(128 * r) {
-        for (word, bytes) in x.iter_mut().zip(chunk.chunks_exact(4)) {
-            *word = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-        }
-        ro_mix(&mut x, &mut scratch, &mut v, log_n);
-        for (word, bytes) in x.iter().zip(chunk.chunks_exact_mut(4)) {
-            bytes.copy_from_slice(&word.to_le_bytes());
-        }
-    }
-    pbkdf2::pbkdf2_hmac::<Sha256>(password, &b[..], 1, out);
-}
-
-// The plain path runs unoptimised in dev builds (only the KDF crates get opt-level 3), where
-// `for` over a range and `rotate_left` are out-of-line calls. So the loops below are `while`
-// loops and Salsa20 rotates with shifts: about three times faster at opt-level 0, and the same
-// machine code once optimised.
-
-/// ROMix: fill `v` with n successive BlockMix states, then mix in n of them chosen by the state.
-fn ro_mix(x: &mut [u32], scratch: &mut [u32], v: &mut [u32], log_n: u8) {
-    let len = x.len();
-    let n = 1usize << log_n;
-    let mut i = 0;
-    while i < n {
-        v[i * len..(i + 1) * len].copy_from_slice(x);
-        block_mix(x, scratch);
-        x.copy_from_slice(scratch);
-        i += 1;
-    }
-    let mut i = 0;
-    while i < n {
-        // Integerify: the first word of the last 64-byte block; n ≤ 2^20 needs no more bits.
-        let j = (x[len - 16] as usize) & (n - 1);
-        let vj = &v[j * len..(j + 1) * len];
-        let mut k = 0;
-        while k < len {
-            x[k] ^= vj[k];
-            k += 1;
-        }
-        block_mix(x, scratch);
-        x.copy_from_slice(scratch);
-        i += 1;
-    }
-}
-
-/// BlockMix with Salsa20/8: even-numbered outputs first, then odd-numbered ones.
-fn block_mix(input: &[u32], out: &mut [u32]) {
-    let blocks = input.len() / 16;
-    let mut t = [0u32; 16];
-    t.copy_from_slice(&input[input.len() - 16..]);
-    let mut i = 0;
-    while i < blocks {
-        let block = &input[i * 16..i * 16 + 16];
-        let mut k = 0;
-        while k < 16 {
-            t[k] ^= block[k];
-            k += 1;
-        }
-        salsa20_8(&mut t);
-        let at = if i % 2 == 0 { i / 2 } else { blocks / 2 + i / 2 };
-        out[at * 16..at * 16 + 16].copy_from_slice(&t);
-        i += 1;
-    }
-}
-
-#[allow(clippy::manual_rotate)]
-fn salsa20_8(b: &mut [u32; 16]) {
-    let mut x = *b;
-    macro_rules! step {
-        ($target:literal, $p:literal, $q:literal, $bits:literal) => {
-            let sum = x[$p].wrapping_add(x[$q]);
-            x[$target] ^= (sum << $bits) | (sum >> (32 - $bits));
-        };
-    }
-    macro_rules! quarter {
-        ($a:literal, $b:literal, $c:literal, $d:literal) => {
-            step!($b, $a, $d, 7);
-            step!($c, $b, $a, 9);
-            step!($d, $c, $b, 13);
-            step!($a, $d, $c, 18);
-        };
-    }
-    let mut round = 0;
-    while round < 4 {
-        quarter!(0, 4, 8, 12);
-        quarter!(5, 9, 13, 1);
-        quarter!(10, 14, 2, 6);
-        quarter!(15, 3, 7, 11);
-        quarter!(0, 1, 2, 3);
-        quarter!(5, 6, 7, 4);
-        quarter!(10, 11, 8, 9);
-        quarter!(15, 12, 13, 14);
-        round += 1;
-    }
-    let mut k = 0;
-    while k < 16 {
-        b[k] = b[k].wrapping_add(x[k]);
-        k += 1;
-    }
+    let params = scrypt::Params::new(log_n, r, p).expect("KdfParams admits only parameters scrypt accepts");
+    scrypt::scrypt(password, salt, &params, out).expect("the derived key is 32 bytes");
 }
 
 #[cfg(test)]
@@ -736,8 +624,9 @@ mod tests {
 
     #[test]
     fn exported_files_match_ethers_defaults_and_ethers_files_open() {
-        // Written by ethers v6 with its defaults; see fixtures/gen-keystore-ethers.mjs.
-        let fixture: Value = serde_json::from_str(include_str!("fixtures/keystore-ethers.json")).unwrap();
+        // Written by ethers v6 with its defaults; see app/tests/fixtures/wallet/gen-keystore-ethers.mjs.
+        let fixture: Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/wallet/keystore-ethers.json")).unwrap();
         let ethers_file = fixture["keyfile"].to_string();
         let key = decrypt_v3(&ethers_file, fixture["password"].as_str().unwrap()).unwrap();
         assert_eq!(secret_hex(&key), SECRET);
@@ -799,14 +688,14 @@ mod tests {
     }
 
     #[test]
-    fn plain_scrypt_matches_rfc_7914_vectors() {
+    fn scrypt_matches_rfc_7914_vectors() {
         let mut out = [0u8; 64];
-        scrypt_unbounded(b"", b"", 4, 1, 1, &mut out);
+        scrypt_any(b"", b"", 4, 1, 1, &mut out);
         assert_eq!(
             hex::encode(out),
             "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906"
         );
-        scrypt_unbounded(b"password", b"NaCl", 10, 8, 16, &mut out);
+        scrypt_any(b"password", b"NaCl", 10, 8, 16, &mut out);
         assert_eq!(
             hex::encode(out),
             "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640"
@@ -814,14 +703,14 @@ mod tests {
     }
 
     #[test]
-    fn plain_scrypt_agrees_with_the_scrypt_crate() {
-        for (log_n, r, p) in [(1, 1, 1), (6, 2, 3), (8, 1, 2), (5, 4, 1)] {
-            let params = scrypt::Params::new(log_n, r, p, 32).unwrap();
-            let mut expected = [0u8; 32];
-            scrypt::scrypt(b"pw", b"salt", &params, &mut expected).unwrap();
-            let mut got = [0u8; 32];
-            scrypt_unbounded(b"pw", b"salt", log_n, r as usize, p as usize, &mut got);
-            assert_eq!(got, expected, "log_n={log_n} r={r} p={p}");
+    fn every_scrypt_setting_key_files_may_carry_is_one_scrypt_accepts() {
+        // The corners KdfParams admits, including r = 1 with n far above 2^16, which the
+        // scrypt crate refused before 0.12.
+        for (n, r, p) in [(2, 1, 1), (1 << 20, 1, 1), (1 << 18, 1, 8), (1 << 18, 8, 1), (1 << 14, 8, 16)] {
+            let Ok(KdfParams(Kdf::Scrypt { log_n, r, p })) = KdfParams::scrypt(n, r, p) else {
+                panic!("n={n} r={r} p={p} is a setting key files carry");
+            };
+            assert!(scrypt::Params::new(log_n, r, p).is_ok(), "n={n} r={r} p={p}");
         }
     }
 }

@@ -13,40 +13,8 @@ use alloy_sol_types::{SolCall, SolError};
 use serde_json::{json, Value};
 
 pub mod abi {
-    alloy_sol_types::sol! {
-        struct ServiceParams {
-            string serviceType; string url; string model; string verifiability;
-            uint256 inputPrice; uint256 outputPrice; string additionalInfo; address teeSignerAddress;
-        }
-        struct Service {
-            address provider; string serviceType; string url; uint256 inputPrice; uint256 outputPrice;
-            uint256 updatedAt; string model; string verifiability; string additionalInfo;
-            address teeSignerAddress; bool teeSignerAcknowledged;
-        }
-        struct Refund { uint256 index; uint256 amount; uint256 createdAt; bool processed; }
-        struct Account {
-            address user; address provider; uint256 nonce; uint256 balance; uint256 pendingRefund;
-            Refund[] refunds; string additionalInfo; bool acknowledged; uint256 validRefundsLength;
-            uint256 generation; uint256 revokedBitmap;
-        }
-        struct TEESettlementData {
-            address user; address provider; uint256 totalFee; bytes32 requestsHash; uint256 nonce; bytes signature;
-        }
-        /// The EIP-712 type the TEE signer signs (0G's `SETTLEMENT_TYPEHASH`).
-        struct TEESettlement { bytes32 requestsHash; uint256 nonce; address provider; address user; uint256 totalFee; }
-
-        function getService(address provider) returns (Service);
-        function serviceExists(address provider) returns (bool);
-        function getAccount(address user, address provider) returns (Account);
-        function addOrUpdateService(ServiceParams params);
-        function providerStake(address provider) returns (uint256);
-        function settleFeesWithTEE(TEESettlementData[] settlements) returns (uint8[] statuses);
-
-        event TEESettlementResult(address indexed user, uint8 status, uint256 unsettledAmount);
-
-        error AccountNotExists(address user, address provider);
-        error ServiceNotExist(address provider);
-    }
+    pub use zg_abi::inference_serving::InferenceServing::*;
+    pub use zg_abi::inference_serving::TEESettlement;
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -191,7 +159,7 @@ impl Chain {
 
     /// Registers or updates the provider's service (staking on first registration).
     pub fn register(&self, params: abi::ServiceParams, stake: U256) -> Result<(), ChainError> {
-        let staked = self.view(&abi::providerStakeCall { provider: self.provider })?;
+        let staked = self.view(&abi::providerStakeCall(self.provider))?;
         let value = if staked.is_zero() { stake } else { U256::ZERO };
         self.send(abi::addOrUpdateServiceCall { params }.abi_encode(), value).map(|_| ())
     }

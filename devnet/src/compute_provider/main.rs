@@ -37,14 +37,13 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use alloy_primitives::{Address, U256};
+use devnet::serve::{Method, Request, Response, Server};
 use serde_json::{json, Value};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::billing::{Billing, Prices};
 use crate::chain::{abi, Chain, ChainError};
 use crate::signer::TeeSigner;
 
-const WORKERS: usize = 4;
 const MAX_BODY: usize = 1024 * 1024;
 /// Answers whose signatures are kept for `GET /v1/proxy/signature/{chatId}`.
 const SIGNATURES_KEPT: usize = 10_000;
@@ -237,9 +236,9 @@ fn run(args: Args) -> Result<(), ProviderError> {
         TeeSigner::load_or_create(&key_path).map_err(|source| ProviderError::SignerKey { path: key_path, source })?;
     let model = ModelSlot::load();
 
-    let server = Server::http(("127.0.0.1", args.port))
-        .map_err(|e| ProviderError::Bind { port: args.port, reason: e.to_string() })?;
-    let url = format!("http://{}", server.server_addr().to_ip().expect("bound to an IP address"));
+    let bind_error = |e: std::io::Error| ProviderError::Bind { port: args.port, reason: e.to_string() };
+    let server = Server::bind(("127.0.0.1", args.port)).map_err(bind_error)?.max_body(MAX_BODY);
+    let url = format!("http://{}", server.addr());
     let params = abi::ServiceParams {
         serviceType: SERVICE_TYPE.into(),
         url: url.clone(),
@@ -265,22 +264,10 @@ fn run(args: Args) -> Result<(), ProviderError> {
         settling: Mutex::new(()),
         answers: AtomicU64::new(0),
     });
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|i| {
-            let (server, provider, stop) = (server.clone(), provider.clone(), stop.clone());
-            std::thread::Builder::new()
-                .name(format!("http-{i}"))
-                .spawn(move || loop {
-                    match server.recv() {
-                        Ok(request) => handle(request, &provider),
-                        Err(_) if stop.load(Ordering::SeqCst) => break,
-                        Err(_) => continue,
-                    }
-                })
-                .expect("spawning an HTTP worker thread")
-        })
-        .collect();
+    let serving = {
+        let provider = provider.clone();
+        server.serve(move |request| handle(request, &provider)).map_err(bind_error)?
+    };
 
     let ready = json!({
         "url": url, "address": provider.chain.provider, "model": zg_model::MODEL_NAME,
@@ -302,12 +289,7 @@ fn run(args: Args) -> Result<(), ProviderError> {
             }
         }
     }
-    for _ in &workers {
-        server.unblock();
-    }
-    for worker in workers {
-        let _ = worker.join();
-    }
+    serving.stop();
     Ok(())
 }
 
@@ -411,10 +393,6 @@ fn uuid_v4(mut b: [u8; 16]) -> String {
 
 // ---- HTTP ----
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are valid")
-}
-
 const CORS: [(&str, &str); 5] = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
@@ -423,16 +401,13 @@ const CORS: [(&str, &str); 5] = [
     ("Access-Control-Max-Age", "600"),
 ];
 
+/// Answers with JSON; true when all of it was handed to the connection.
 fn respond_json(request: Request, status: u16, body: &Value, extra: &[(&str, &str)]) -> bool {
-    let mut response = Response::from_string(body.to_string())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "application/json"))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
+    let mut response = Response::json(status, body).header("X-Content-Type-Options", "nosniff");
     for (name, value) in CORS.iter().chain(extra) {
-        response = response.with_header(header(name, value));
+        response = response.header(name, value);
     }
-    request.respond(response).is_ok()
+    request.deliver(response)
 }
 
 /// OpenAI's error shape, so OpenAI clients show `message`.
@@ -444,33 +419,35 @@ fn fail(request: Request, status: u16, kind: &str, message: &str) {
     respond_json(request, status, &error_body(kind, message), &[]);
 }
 
-fn handle(mut request: Request, provider: &Provider) {
-    let path = request.url().split(['?', '#']).next().unwrap_or("").to_owned();
+fn handle(request: Request, provider: &Provider) {
+    let path = request.path().to_owned();
     let method = request.method().clone();
-    if method == Method::Options {
-        let mut response = Response::empty(204);
+    if method == Method::OPTIONS {
+        let mut response = Response::new(204);
         for (name, value) in CORS {
-            response = response.with_header(header(name, value));
+            response = response.header(name, value);
         }
-        let _ = request.respond(response);
-        return;
+        return request.respond(response);
     }
     let proxy = path.starts_with("/v1/proxy/");
     if proxy && lock(&provider.faults).down {
         return fail(request, 503, "provider_down", "the provider is down (devnet fault injection); try again later");
     }
     match (method, path.as_str()) {
-        (Method::Post, "/v1/proxy/chat/completions") => {
-            let mut body = Vec::new();
-            if let Err(e) = request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body) {
-                return fail(request, 400, "bad_request", &format!("could not read the request body ({e})"));
-            }
-            if body.len() > MAX_BODY {
-                return fail(request, 413, "bad_request", "the request body is over 1 MiB");
-            }
+        (Method::POST, "/v1/proxy/chat/completions") => {
+            let body = match request.body() {
+                Ok(body) => body.to_vec(),
+                Err(e @ devnet::serve::BodyError::Unreadable(_)) => {
+                    let message = e.to_string();
+                    return fail(request, 400, "bad_request", &message);
+                }
+                Err(devnet::serve::BodyError::TooLarge { .. }) => {
+                    return fail(request, 413, "bad_request", "the request body is over 1 MiB")
+                }
+            };
             chat_completion(request, provider, body)
         }
-        (Method::Get, p) if p.starts_with("/v1/proxy/signature/") => {
+        (Method::GET, p) if p.starts_with("/v1/proxy/signature/") => {
             let key = &p["/v1/proxy/signature/".len()..];
             let found = lock(&provider.signatures).0.get(key).cloned();
             match found {
@@ -489,7 +466,7 @@ fn handle(mut request: Request, provider: &Provider) {
                 ),
             }
         }
-        (Method::Get, "/v1/models") => {
+        (Method::GET, "/v1/models") => {
             let body = json!({"object": "list", "data": [{
                 "id": zg_model::MODEL_NAME, "object": "model", "owned_by": provider.chain.provider,
                 "type": SERVICE_TYPE, "input_price": provider.prices.input.to_string(),
@@ -497,11 +474,11 @@ fn handle(mut request: Request, provider: &Provider) {
             }]});
             respond_json(request, 200, &body, &[]);
         }
-        (Method::Get, p) if p.starts_with("/v1/user/") && p.ends_with("/unsettledfee") => {
+        (Method::GET, p) if p.starts_with("/v1/user/") && p.ends_with("/unsettledfee") => {
             let asked = p["/v1/user/".len()..p.len() - "/unsettledfee".len()].to_owned();
             unsettled_fee(request, provider, &asked)
         }
-        (Method::Get, "/v1/quote" | "/v1/proxy/attestation/report") => {
+        (Method::GET, "/v1/quote" | "/v1/proxy/attestation/report") => {
             let body = json!({
                 "tee": false, "quote": null, "signing_address": provider.signer.address, "signing_algo": "ecdsa",
                 "note": "zg-devnet has no TEE, so there is no quote to verify: the signer is acknowledged on chain by \
@@ -509,13 +486,13 @@ fn handle(mut request: Request, provider: &Provider) {
             });
             respond_json(request, 200, &body, &[]);
         }
-        (Method::Post, "/__admin/settle") => match provider.settle() {
+        (Method::POST, "/__admin/settle") => match provider.settle() {
             Ok(report) => {
                 respond_json(request, 200, &json!({"settled": report}), &[]);
             }
             Err(e) => fail(request, 502, "settlement_failed", &e.to_string()),
         },
-        (Method::Get, "/__admin/state") => {
+        (Method::GET, "/__admin/state") => {
             let billing = lock(&provider.billing);
             let owed: Vec<Value> = billing
                 .snapshot()
@@ -529,10 +506,8 @@ fn handle(mut request: Request, provider: &Provider) {
             drop(billing);
             respond_json(request, 200, &body, &[]);
         }
-        (Method::Post, "/__admin/fault") => {
-            let mut body = Vec::new();
-            let _ = request.as_reader().take(64 * 1024).read_to_end(&mut body);
-            match serde_json::from_slice::<Faults>(&body) {
+        (Method::POST, "/__admin/fault") => {
+            match serde_json::from_slice::<Faults>(request.body().unwrap_or_default()) {
                 Ok(faults) => {
                     *lock(&provider.faults) = faults.clone();
                     respond_json(request, 200, &json!({"faults": faults}), &[]);
@@ -553,7 +528,7 @@ fn handle(mut request: Request, provider: &Provider) {
 /// session token, only for the token's own user, `{userAddress, unsettledFee}` in neuron
 /// (what is owed and not yet settled; here also what is held for answers being written).
 fn unsettled_fee(request: Request, provider: &Provider, asked: &str) {
-    let authorization = request.headers().iter().find(|h| h.field.equiv("Authorization")).map(|h| h.value.to_string());
+    let authorization = request.header("Authorization").map(str::to_owned);
     let now_ms = i64::try_from(now().as_millis()).unwrap_or(i64::MAX);
     let authorized = match auth::verify(authorization.as_deref(), provider.chain.provider, now_ms) {
         Ok(authorized) => authorized,
@@ -575,7 +550,7 @@ fn admit(
     chat: &chat::ChatRequest,
     model: &zg_model::Model,
 ) -> Result<(Address, usize, u128), (u16, &'static str, String)> {
-    let authorization = request.headers().iter().find(|h| h.field.equiv("Authorization")).map(|h| h.value.as_str());
+    let authorization = request.header("Authorization");
     let now_ms = i64::try_from(now().as_millis()).unwrap_or(i64::MAX);
     let authorized = auth::verify(authorization, provider.chain.provider, now_ms)
         .map_err(|e| (401, "unauthorized", e.to_string()))?;
@@ -691,22 +666,21 @@ fn stream(
     faults: &Faults,
 ) -> Option<(u128, String)> {
     let delay = Duration::from_millis(faults.delay_ms);
-    let mut head = String::from(
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\
-         Transfer-Encoding: chunked\r\nX-Content-Type-Options: nosniff\r\n",
-    );
+    let mut head = Response::new(200)
+        .header("Content-Type", "text/event-stream")
+        .header("Cache-Control", "no-cache")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("ZG-Res-Key", answer.key);
     for (name, value) in CORS {
-        head.push_str(&format!("{name}: {value}\r\n"));
+        head = head.header(name, value);
     }
-    head.push_str(&format!("ZG-Res-Key: {}\r\n\r\n", answer.key));
-    let mut writer = request.into_writer();
+    let mut writer = request.stream(head);
     let mut sent = Vec::new();
-    let send = |writer: &mut Box<dyn Write + Send>, event: &str, sent: &mut Vec<u8>| -> bool {
+    let send = |writer: &mut devnet::serve::Stream, event: &str, sent: &mut Vec<u8>| -> bool {
         sent.extend_from_slice(event.as_bytes());
-        let chunk = format!("{:x}\r\n{event}\r\n", event.len());
-        writer.write_all(chunk.as_bytes()).and_then(|_| writer.flush()).is_ok()
+        writer.send(event)
     };
-    if writer.write_all(head.as_bytes()).is_err() || !send(&mut writer, &answer.first_event(), &mut sent) {
+    if !send(&mut writer, &answer.first_event(), &mut sent) {
         return None;
     }
     let mut connected = true;
@@ -724,13 +698,10 @@ fn stream(
         connected
     });
     if faults.cut_after_pieces > 0 && pieces == faults.cut_after_pieces {
-        // Dropping the writer would leave tiny_http's keep-alive connection open, so the
-        // client would see silence, not a cut. Bytes that break the chunked framing fail
-        // the client's read at once, as a connection cut half way does. They go out a
-        // moment after the pieces: a browser that reads both in one go drops the pieces
-        // with the broken chunk, and the user would not see what did arrive.
+        // A moment after the pieces: a browser that reads the pieces and the cut in one go
+        // drops both, and the user would not see what did arrive.
         std::thread::sleep(Duration::from_millis(300));
-        let _ = writer.write_all(b"zz\r\n").and_then(|_| writer.flush());
+        writer.cut();
         return None;
     }
     if !connected || generation.stopped_early {
@@ -744,9 +715,8 @@ fn stream(
     let text = signer::answer_text(request_body, &whole);
     // Stored before the last bytes go out, so a client that reads [DONE] finds it.
     provider.store_signature(answer.key, text.clone(), provider.signer.sign_text(&text));
-    let finished = send(&mut writer, &last, &mut sent)
-        && send(&mut writer, chat::DONE_EVENT, &mut sent)
-        && writer.write_all(b"0\r\n\r\n").and_then(|_| writer.flush()).is_ok();
+    let finished =
+        send(&mut writer, &last, &mut sent) && send(&mut writer, chat::DONE_EVENT, &mut sent) && writer.finish();
     finished.then(|| (provider.prices.fee(prompt_tokens, generation.completion_tokens), text))
 }
 

@@ -9,18 +9,17 @@ mod api;
 mod files;
 mod nodes;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use devnet::serve::{BodyError, Method, Request, Response, Server};
 use serde_json::{json, Value};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::nodes::{Registry, Zgs};
 
-const WORKERS: usize = 4;
 /// A gateway segment upload (256 KiB, base64, with its proof) with a wide margin.
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
@@ -113,25 +112,13 @@ fn run(args: Args) -> Result<(), IndexerError> {
         eprintln!("zg-indexer: {line}");
     }
 
-    let server = Server::http(("127.0.0.1", args.port))
-        .map_err(|e| IndexerError::Bind { port: args.port, reason: e.to_string() })?;
-    let url = format!("http://{}", server.server_addr().to_ip().expect("bound to an IP address"));
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|i| {
-            let (server, registry, stop) = (server.clone(), registry.clone(), stop.clone());
-            std::thread::Builder::new()
-                .name(format!("http-{i}"))
-                .spawn(move || loop {
-                    match server.recv() {
-                        Ok(request) => handle(request, &registry),
-                        Err(_) if stop.load(Ordering::SeqCst) => break,
-                        Err(_) => continue,
-                    }
-                })
-                .expect("spawning an HTTP worker thread")
-        })
-        .collect();
+    let bind_error = |e: std::io::Error| IndexerError::Bind { port: args.port, reason: e.to_string() };
+    let server = Server::bind(("127.0.0.1", args.port)).map_err(bind_error)?.max_body(MAX_BODY);
+    let url = format!("http://{}", server.addr());
+    let serving = {
+        let registry = registry.clone();
+        server.serve(move |request| handle(request, &registry)).map_err(bind_error)?
+    };
 
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "zg-indexer: serving {url} over {} storage nodes", args.trusted.len());
@@ -149,37 +136,27 @@ fn run(args: Args) -> Result<(), IndexerError> {
             next_check = Instant::now() + args.check_interval;
         }
     }
-    for _ in &workers {
-        server.unblock();
-    }
-    for worker in workers {
-        let _ = worker.join();
-    }
+    serving.stop();
     Ok(())
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
-}
-
 fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, attachment: Option<&str>) {
-    let mut response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
+    let mut response = Response::new(status)
+        .header("Content-Type", content_type)
+        .header("Cache-Control", "no-store")
+        .header("X-Content-Type-Options", "nosniff")
         // Pages of any origin call the gateway and the RPC, as 0G's (gin-contrib/cors, all origins).
-        .with_header(header("Access-Control-Allow-Origin", "*"))
-        .with_header(header("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS"))
-        .with_header(header("Access-Control-Allow-Headers", "Content-Type, Origin, Content-Length"))
-        .with_header(header("Access-Control-Expose-Headers", "Content-Disposition, Content-Length"))
-        .with_header(header("Access-Control-Max-Age", "600"));
+        .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS")
+        .header("Access-Control-Allow-Headers", "Content-Type, Origin, Content-Length")
+        .header("Access-Control-Expose-Headers", "Content-Disposition, Content-Length")
+        .header("Access-Control-Max-Age", "600")
+        .body(body);
     if let Some(name) = attachment {
         let name: String = name.chars().filter(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\\' | ';')).collect();
-        response = response.with_header(header("Content-Disposition", &format!("attachment; filename=\"{name}\"")));
+        response = response.header("Content-Disposition", &format!("attachment; filename=\"{name}\""));
     }
-    // The client may have gone away; there is nobody left to tell.
-    let _ = request.respond(response);
+    request.respond(response);
 }
 
 fn reply(request: Request, reply: api::Reply) {
@@ -187,41 +164,35 @@ fn reply(request: Request, reply: api::Reply) {
     respond(request, reply.status, content_type, reply.body, reply.attachment.as_deref());
 }
 
-fn read_body(request: &mut Request) -> Result<Vec<u8>, String> {
-    let mut body = Vec::new();
-    request
-        .as_reader()
-        .take(MAX_BODY as u64 + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| format!("could not read the request body ({e}); send it again"))?;
-    if body.len() > MAX_BODY {
-        return Err("the request body is over 4 MiB: send one segment per request".into());
-    }
-    Ok(body)
+fn read_body(request: &Request) -> Result<&[u8], String> {
+    request.body().map_err(|e| match e {
+        BodyError::TooLarge { .. } => "the request body is over 4 MiB: send one segment per request".into(),
+        unreadable => unreadable.to_string(),
+    })
 }
 
-fn handle(mut request: Request, registry: &Registry) {
+fn handle(request: Request, registry: &Registry) {
     let url = request.url().to_owned();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let method = request.method().clone();
     match (&method, path) {
-        (Method::Options, _) => respond(request, 204, "text/plain", Vec::new(), None),
-        (Method::Post, "/") => {
-            let answer = match read_body(&mut request) {
-                Ok(body) => rpc_answer(registry, &body),
+        (&Method::OPTIONS, _) => respond(request, 204, "text/plain", Vec::new(), None),
+        (&Method::POST, "/") => {
+            let answer = match read_body(&request) {
+                Ok(body) => rpc_answer(registry, body),
                 Err(e) => rpc_error(Value::Null, -32600, &e),
             };
             respond(request, 200, "application/json", answer.to_string().into_bytes(), None);
         }
-        (Method::Get | Method::Head, "/file") => reply(request, api::download_file(registry, query)),
-        (Method::Get | Method::Head, "/node/status") => reply(request, api::node_status(registry)),
-        (Method::Get | Method::Head, _) if path.starts_with("/file/info/") => {
+        (&Method::GET | &Method::HEAD, "/file") => reply(request, api::download_file(registry, query)),
+        (&Method::GET | &Method::HEAD, "/node/status") => reply(request, api::node_status(registry)),
+        (&Method::GET | &Method::HEAD, _) if path.starts_with("/file/info/") => {
             let cid = path.trim_start_matches("/file/info/").to_owned();
             reply(request, api::file_info(registry, &cid))
         }
-        (Method::Post, "/file/segment") => {
-            let answer = match read_body(&mut request) {
-                Ok(body) => api::upload_segment(registry, &body),
+        (&Method::POST, "/file/segment") => {
+            let answer = match read_body(&request) {
+                Ok(body) => api::upload_segment(registry, body),
                 Err(e) => api::Reply {
                     status: 413,
                     body: json!({"code": 1, "message": "Invalid parameter", "data": e}).to_string().into_bytes(),

@@ -13,19 +13,7 @@ use serde_json::{json, Value};
 use wasm_light_client::storage::SubmissionNode;
 
 mod abi {
-    alloy_sol_types::sol! {
-        struct SubmissionNode { bytes32 root; uint256 height; }
-        struct SubmissionData { uint256 length; bytes tags; SubmissionNode[] nodes; }
-        event Submit(
-            address indexed sender,
-            bytes32 indexed identity,
-            uint256 submissionIndex,
-            uint256 startPos,
-            uint256 length,
-            SubmissionData submission
-        );
-        function firstBlock() external view returns (uint256);
-    }
+    pub use zg_abi::flow::Flow::{firstBlockCall, Submit};
 }
 
 /// Blocks asked for per `eth_getLogs`, so a long catch-up never hits a node's range limit.
@@ -255,12 +243,15 @@ mod tests {
             submissionIndex: alloy_primitives::U256::from(7),
             startPos: alloy_primitives::U256::from(4096),
             length: alloy_primitives::U256::from(4096),
-            submission: abi::SubmissionData {
+            submission: zg_abi::flow::Flow::SubmissionData {
                 length: alloy_primitives::U256::from(tree.size()),
                 tags: Default::default(),
                 nodes: nodes
                     .iter()
-                    .map(|n| abi::SubmissionNode { root: n.root, height: alloy_primitives::U256::from(n.height) })
+                    .map(|n| zg_abi::flow::Flow::SubmissionNode {
+                        root: n.root,
+                        height: alloy_primitives::U256::from(n.height),
+                    })
                     .collect(),
             },
         };

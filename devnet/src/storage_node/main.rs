@@ -9,7 +9,7 @@ mod chain;
 mod rpc;
 mod store;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,15 +17,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alloy_primitives::Address;
+use devnet::serve::{BodyError, Method, Request, Response, Server};
 use serde_json::{json, Value};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::chain::{Chain, ChainError};
 use crate::rpc::Node;
 use crate::store::{Identity, Store, StoreError};
 
 const POLL: Duration = Duration::from_millis(300);
-const WORKERS: usize = 4;
 /// Room for a batch of 0G's SDK (a few 256 KiB segments, base64) with a wide margin.
 const MAX_BODY: usize = 64 * 1024 * 1024;
 
@@ -130,25 +129,15 @@ fn run(args: Args) -> Result<(), NodeError> {
     // Catch up before announcing readiness, so a file submitted before start is known at once.
     sync(&chain, &node)?;
 
-    let server = Server::http(("127.0.0.1", args.port))
-        .map_err(|e| NodeError::Bind { port: args.port, reason: e.to_string() })?;
-    let url = format!("http://{}", server.server_addr().to_ip().expect("bound to an IP address"));
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|i| {
-            let (server, node, stop) = (server.clone(), node.clone(), stop.clone());
-            std::thread::Builder::new()
-                .name(format!("rpc-{i}"))
-                .spawn(move || loop {
-                    match server.recv() {
-                        Ok(request) => handle(request, &node),
-                        Err(_) if stop.load(Ordering::SeqCst) => break,
-                        Err(_) => continue,
-                    }
-                })
-                .expect("spawning an RPC worker thread")
-        })
-        .collect();
+    let server = Server::bind(("127.0.0.1", args.port))
+        .map_err(|e| NodeError::Bind { port: args.port, reason: e.to_string() })?
+        .max_body(MAX_BODY);
+    let url = format!("http://{}", server.addr());
+    let serving = {
+        let node = node.clone();
+        server.serve(move |request| handle(request, &node))
+    }
+    .map_err(|e| NodeError::Bind { port: args.port, reason: e.to_string() })?;
 
     let ready = json!({"url": url, "shardId": args.shard_id, "numShard": args.num_shard});
     let mut out = std::io::stdout().lock();
@@ -181,12 +170,7 @@ fn run(args: Args) -> Result<(), NodeError> {
             Err(_) => {}
         }
     }
-    for _ in &workers {
-        server.unblock();
-    }
-    for worker in workers {
-        let _ = worker.join();
-    }
+    serving.stop();
     Ok(())
 }
 
@@ -206,46 +190,43 @@ fn sync(chain: &Chain, node: &Node) -> Result<(), NodeError> {
     Ok(())
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
-}
-
 fn respond(request: Request, status: u16, body: Option<String>) {
-    let response = Response::from_string(body.unwrap_or_default())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "application/json"))
+    let response = Response::new(status)
+        .header("Content-Type", "application/json")
         // The app calls from another origin (its own port).
-        .with_header(header("Access-Control-Allow-Origin", "*"))
-        .with_header(header("Access-Control-Allow-Methods", "POST, OPTIONS"))
-        .with_header(header("Access-Control-Allow-Headers", "Content-Type"))
-        .with_header(header("Access-Control-Max-Age", "600"));
-    // The client may have gone away; there is nobody left to tell.
-    let _ = request.respond(response);
+        .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Methods", "POST, OPTIONS")
+        .header("Access-Control-Allow-Headers", "Content-Type")
+        .header("Access-Control-Max-Age", "600")
+        .body(body.unwrap_or_default());
+    request.respond(response);
 }
 
 fn rpc_error(id: Value, code: i64, message: &str) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
 }
 
-fn handle(mut request: Request, node: &Node) {
-    match request.method() {
-        Method::Options => return respond(request, 204, None),
-        Method::Post => {}
+fn handle(request: Request, node: &Node) {
+    match *request.method() {
+        Method::OPTIONS => return respond(request, 204, None),
+        Method::POST => {}
         _ => {
             let body = rpc_error(Value::Null, -32600, "send JSON-RPC 2.0 requests (zgs_* methods) with POST");
             return respond(request, 405, Some(body.to_string()));
         }
     }
-    let mut body = Vec::new();
-    if let Err(e) = request.as_reader().take(MAX_BODY as u64 + 1).read_to_end(&mut body) {
-        let answer = rpc_error(Value::Null, -32700, &format!("could not read the request body ({e}); send it again"));
-        return respond(request, 400, Some(answer.to_string()));
-    }
-    if body.len() > MAX_BODY {
-        let answer = rpc_error(Value::Null, -32600, "the request is over 64 MiB: upload fewer segments per call");
-        return respond(request, 413, Some(answer.to_string()));
-    }
-    let answer = match serde_json::from_slice::<Value>(&body) {
+    let body = match request.body() {
+        Ok(body) => body,
+        Err(e @ BodyError::Unreadable(_)) => {
+            let answer = rpc_error(Value::Null, -32700, &e.to_string());
+            return respond(request, 400, Some(answer.to_string()));
+        }
+        Err(BodyError::TooLarge { .. }) => {
+            let answer = rpc_error(Value::Null, -32600, "the request is over 64 MiB: upload fewer segments per call");
+            return respond(request, 413, Some(answer.to_string()));
+        }
+    };
+    let answer = match serde_json::from_slice::<Value>(body) {
         Err(e) => rpc_error(Value::Null, -32700, &format!("the body is not JSON ({e})")),
         Ok(Value::Array(calls)) if calls.is_empty() => rpc_error(Value::Null, -32600, "an empty batch"),
         Ok(Value::Array(calls)) => Value::Array(calls.iter().map(|c| answer_one(node, c)).collect()),

@@ -16,19 +16,19 @@
 mod mutation;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use devnet::serve::{Method, Request, Response, Server};
 use serde_json::{json, Value};
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::mutation::{error_answer, rewrite_batch, rewrite_body, Delivery, Liar, Lie, Mutation};
 
 /// Requests are JSON-RPC calls from the app or a test; a batch of 100 headers is ~10 KiB.
-const MAX_REQUEST: u64 = 1024 * 1024;
+const MAX_REQUEST: usize = 1024 * 1024;
 const DEFAULT_STALL_MS: u64 = 30_000;
 
 #[derive(Debug)]
@@ -184,62 +184,45 @@ impl Proxy {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
-}
-
-fn with_cors<R: Read>(response: Response<R>) -> Response<R> {
+fn with_cors(response: Response) -> Response {
     response
-        .with_header(header("Access-Control-Allow-Origin", "*"))
-        .with_header(header("Access-Control-Allow-Methods", "GET, POST, OPTIONS"))
-        .with_header(header("Access-Control-Max-Age", "600"))
-        .with_header(header("Cache-Control", "no-store"))
+        .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        .header("Access-Control-Max-Age", "600")
+        .header("Cache-Control", "no-store")
 }
 
-fn json_response(status: u16, value: &Value) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(value.to_string())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "application/json"))
+fn json_response(status: u16, value: &Value) -> Response {
+    Response::new(status).header("Content-Type", "application/json").body(value.to_string())
 }
 
-fn respond<R: Read>(request: Request, response: Response<R>) {
-    // The client may have gone away (a test timed out on purpose); nobody is left to tell.
-    let _ = request.respond(with_cors(response));
+fn respond(request: Request, response: Response) {
+    request.respond(with_cors(response));
 }
 
-fn read_body(request: &mut Request) -> Result<Vec<u8>, String> {
-    let mut body = Vec::new();
-    request.as_reader().take(MAX_REQUEST + 1).read_to_end(&mut body).map_err(|e| e.to_string())?;
-    if body.len() as u64 > MAX_REQUEST {
-        return Err(format!("the request is over {MAX_REQUEST} bytes"));
-    }
-    Ok(body)
+fn read_body(request: &Request) -> Result<&[u8], String> {
+    request.body().map_err(|e| e.to_string())
 }
 
-fn handle(mut request: Request, proxy: &Proxy) {
-    let path = request.url().split('?').next().unwrap_or("").to_owned();
+fn handle(request: Request, proxy: &Proxy) {
+    let path = request.path().to_owned();
     match (request.method().clone(), path.as_str()) {
-        (Method::Options, _) => {
-            let asked = request
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv("Access-Control-Request-Headers"))
-                .map(|h| h.value.as_str().to_owned())
-                .unwrap_or_else(|| "content-type".into());
-            respond(request, Response::empty(204).with_header(header("Access-Control-Allow-Headers", &asked)));
+        (Method::OPTIONS, _) => {
+            let asked = request.header("Access-Control-Request-Headers").unwrap_or("content-type").to_owned();
+            respond(request, Response::new(204).header("Access-Control-Allow-Headers", &asked));
         }
-        (Method::Get, "/__tamper") => {
+        (Method::GET, "/__tamper") => {
             let state = proxy.state();
             respond(request, json_response(200, &state));
         }
-        (Method::Post, "/__tamper") => {
-            let answer = read_body(&mut request).map_err(|e| (400, e)).and_then(|body| proxy.switch(&body));
+        (Method::POST, "/__tamper") => {
+            let answer = read_body(&request).map_err(|e| (400, e)).and_then(|body| proxy.switch(body));
             match answer {
                 Ok(()) => respond(request, json_response(200, &proxy.state())),
                 Err((status, message)) => respond(request, json_response(status, &json!({"error": message}))),
             }
         }
-        (Method::Post, _) => rpc(request, proxy),
+        (Method::POST, _) => rpc(request, proxy),
         _ => {
             let error = error_answer(Value::Null, -32600, "zg-tamper takes JSON-RPC calls by POST, and GET /__tamper");
             respond(request, json_response(405, &error));
@@ -247,12 +230,12 @@ fn handle(mut request: Request, proxy: &Proxy) {
     }
 }
 
-fn rpc(mut request: Request, proxy: &Proxy) {
-    let body = match read_body(&mut request) {
+fn rpc(request: Request, proxy: &Proxy) {
+    let body = match read_body(&request) {
         Ok(body) => body,
         Err(e) => return respond(request, json_response(413, &error_answer(Value::Null, -32600, &e))),
     };
-    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+    let Ok(body) = serde_json::from_slice::<Value>(body) else {
         return respond(request, json_response(400, &error_answer(Value::Null, -32700, "parse error")));
     };
     let batch = body.is_array();
@@ -301,38 +284,30 @@ fn rpc(mut request: Request, proxy: &Proxy) {
         proxy.count(&calls, true);
     }
     match lied_body {
-        None => respond(request, Response::from_data(honest).with_header(header("Content-Type", "application/json"))),
+        None => respond(request, Response::new(200).header("Content-Type", "application/json").body(honest)),
         Some((lie, (body, content_type, delivery))) => deliver(request, lie, body, content_type, delivery),
     }
 }
 
 fn deliver(request: Request, lie: &Lie, body: Vec<u8>, content_type: &str, delivery: Delivery) {
     match delivery {
-        Delivery::Whole => {
-            respond(request, Response::from_data(body).with_header(header("Content-Type", content_type)))
-        }
+        Delivery::Whole => respond(request, Response::new(200).header("Content-Type", content_type).body(body)),
         Delivery::Chunked => {
             // No length up front: the client can only find out by counting as it reads.
-            let headers = vec![header("Content-Type", content_type)];
-            respond(request, Response::new(StatusCode(200), headers, std::io::Cursor::new(body), None, None))
+            let mut stream = request.stream(with_cors(Response::new(200).header("Content-Type", content_type)));
+            let _ = stream.send(body) && stream.finish();
         }
         Delivery::Stalled => {
-            // Written by hand: tiny_http buffers a response until it is complete, and the
-            // point is that status, headers and half the body arrive before the pause.
-            let mut writer = request.into_writer();
+            // Status, headers and half the body arrive before the pause.
+            let head = Response::new(200)
+                .header("Content-Type", content_type)
+                .header("Content-Length", &body.len().to_string())
+                .header("Connection", "close");
+            let mut stream = request.stream(with_cors(head));
             let half = body.len() / 2;
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-                 Access-Control-Allow-Origin: *\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let sent = writer
-                .write_all(head.as_bytes())
-                .and_then(|()| writer.write_all(&body[..half]))
-                .and_then(|()| writer.flush());
-            if sent.is_ok() {
+            if stream.send(&body[..half]) {
                 std::thread::sleep(Duration::from_millis(lie.stall_ms));
-                let _ = writer.write_all(&body[half..]).and_then(|()| writer.flush());
+                let _ = stream.send(&body[half..]) && stream.finish();
             }
         }
     }
@@ -340,9 +315,11 @@ fn deliver(request: Request, lie: &Lie, body: Vec<u8>, content_type: &str, deliv
 
 fn run(args: Args) -> Result<(), String> {
     let addr = SocketAddr::new(args.host, args.port);
-    let server = Server::http(addr)
-        .map_err(|e| format!("could not listen on {addr}: {e}. Pick another --port, or --port 0 for any free one"))?;
-    let bound = server.server_addr().to_ip().unwrap_or(addr);
+    let bind_error = |e: std::io::Error| {
+        format!("could not listen on {addr}: {e}. Pick another --port, or --port 0 for any free one")
+    };
+    let server = Server::bind(addr).map_err(bind_error)?.max_body(MAX_REQUEST);
+    let bound = server.addr();
     let proxy = Arc::new(Proxy {
         agent: ureq::AgentBuilder::new()
             .timeout_connect(Duration::from_secs(2))
@@ -352,6 +329,10 @@ fn run(args: Args) -> Result<(), String> {
         control: Mutex::new(Control { lie: None, calls: BTreeMap::new(), tampered: BTreeMap::new() }),
         liar: Liar::default(),
     });
+    let _serving = {
+        let proxy = proxy.clone();
+        server.serve(move |request| handle(request, &proxy)).map_err(bind_error)?
+    };
     let url = format!("http://{bound}");
     let ready = json!({"url": url, "control": format!("{url}/__tamper"), "upstream": args.upstream});
     let mut out = std::io::stdout().lock();
@@ -359,11 +340,10 @@ fn run(args: Args) -> Result<(), String> {
     let _ = writeln!(out, "ZG_TAMPER_READY {ready}");
     let _ = out.flush();
     drop(out);
-    for request in server.incoming_requests() {
-        let proxy = proxy.clone();
-        std::thread::spawn(move || handle(request, &proxy));
+    // Serves until killed: whoever started it stops it.
+    loop {
+        std::thread::park();
     }
-    Ok(())
 }
 
 fn main() -> ExitCode {

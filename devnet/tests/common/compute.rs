@@ -4,16 +4,13 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use alloy_primitives::{eip191_hash_message, keccak256, Address, U256};
-use alloy_sol_types::{sol, SolCall};
+use alloy_sol_types::SolCall;
 use base64::Engine;
 use k256::ecdsa::SigningKey;
 
 use super::Devnet;
 
-sol! {
-    function addLedger(string additionalInfo) payable returns (uint256, uint256);
-    function transferFund(address provider, string serviceName, uint256 amount);
-}
+use zg_abi::ledger::LedgerManager::{addLedgerCall, transferFundCall};
 
 /// anvil's dev keys #1–#3 ("test test … junk"): the users.
 const KEYS: [&str; 3] = [

@@ -8,12 +8,7 @@ use wasm_light_client::storage::FileTree;
 
 use super::Devnet;
 
-alloy_sol_types::sol! {
-    struct SubmissionNode { bytes32 root; uint256 height; }
-    struct SubmissionData { uint256 length; bytes tags; SubmissionNode[] nodes; }
-    struct Submission { SubmissionData data; address submitter; }
-    function submit(Submission submission) external payable returns (uint256, bytes32, uint256, uint256);
-}
+use zg_abi::flow::Flow::{submitCall, Submission, SubmissionData, SubmissionNode};
 
 /// `size` bytes that differ per `seed` and never repeat on a chunk boundary.
 pub fn content(size: usize, seed: u8) -> Vec<u8> {

@@ -1,5 +1,7 @@
 //! The Web Worker pool: each worker runs this crate's wasm and hashes the slices it is sent
-//! with [`cpu::hash_slice`]. Only file bytes cross to a worker; nothing secret ever does.
+//! with [`cpu::hash_slice`], or reads and proves a storage node's answer with
+//! [`segment::verified_segment`] (downloads). Only file bytes and node answers cross to a
+//! worker; nothing secret ever does.
 //!
 //! A worker starts from a tiny module script (a Blob URL, so no extra file has to be served)
 //! that imports a wasm-bindgen glue by URL and initialises it:
@@ -18,7 +20,10 @@ use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use alloy_primitives::B256;
+
 use super::cpu::{self, SliceHashes};
+use crate::storage::segment;
 
 /// Where the worker's wasm comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,28 +99,58 @@ pub fn start() {
     let _ = scope.post_message(&ready);
 }
 
-/// `{id, bytes}` → `{id, roots, tail}` (hashes as transferable buffers) or `{id, error}`.
+/// `{id, bytes}` → `{id, roots, tail}` (hashes as transferable buffers);
+/// `{id, kind: "segment", answer, node, root, index, size}` → `{id, data}` or `{id, refused}`;
+/// `{id, error}` when the message itself is wrong.
 fn answer(request: &JsValue) -> (Object, Array) {
     let reply = Object::new();
     let transfer = Array::new();
     set(&reply, "id", &get(request, "id"));
-    match get(request, "bytes").dyn_into::<ArrayBuffer>() {
-        Ok(buffer) => {
-            let hashes = cpu::hash_slice(&Uint8Array::new(&buffer).to_vec());
-            for (key, list) in [("roots", &hashes.roots), ("tail", &hashes.tail)] {
-                let out = Uint8Array::from(&cpu::to_bytes(list)[..]).buffer();
-                set(&reply, key, &out);
+    let proving = get(request, "kind").as_string().as_deref() == Some("segment");
+    let Ok(buffer) = get(request, if proving { "answer" } else { "bytes" }).dyn_into::<ArrayBuffer>() else {
+        set(&reply, "error", &JsValue::from_str("the worker was sent no bytes"));
+        return (reply, transfer);
+    };
+    let bytes = Uint8Array::new(&buffer).to_vec();
+    if proving {
+        let root = get(request, "root").as_string().and_then(|r| r.parse::<B256>().ok());
+        let node = get(request, "node").as_string().unwrap_or_default();
+        let (index, size) = (get(request, "index").as_f64(), get(request, "size").as_f64());
+        let (Some(root), Some(index), Some(size)) = (root, index, size) else {
+            set(&reply, "error", &JsValue::from_str("the worker was sent a malformed segment request"));
+            return (reply, transfer);
+        };
+        match segment::verified_segment(&node, &bytes, root, index as u64, size as u64) {
+            Ok(data) => {
+                let out = Uint8Array::from(&data[..]).buffer();
+                set(&reply, "data", &out);
                 transfer.push(&out);
             }
+            Err(refusal) => set(&reply, "refused", &JsValue::from_str(&refusal.to_string())),
         }
-        Err(_) => set(&reply, "error", &JsValue::from_str("the hashing worker was sent no bytes")),
+        return (reply, transfer);
+    }
+    let hashes = cpu::hash_slice(&bytes);
+    for (key, list) in [("roots", &hashes.roots), ("tail", &hashes.tail)] {
+        let out = Uint8Array::from(&cpu::to_bytes(list)[..]).buffer();
+        set(&reply, key, &out);
+        transfer.push(&out);
     }
     (reply, transfer)
 }
 
 // ---- on the page ----
 
-type Reply = Result<SliceHashes, String>;
+/// A worker's answer message, or why the pool could not get one.
+type Reply = Result<JsValue, String>;
+
+/// What a worker made of a node's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proven {
+    Segment(Vec<u8>),
+    /// Why the answer proves nothing ([`segment::SegmentRefusal`]'s words).
+    Refused(String),
+}
 
 #[derive(Default)]
 struct Shared {
@@ -228,8 +263,44 @@ impl Pool {
         self.workers.is_empty()
     }
 
-    /// Hashes one slice on worker `index`; the bytes are moved to the worker, not copied.
+    /// Hashes one slice on worker `index`.
     pub async fn hash(&self, index: usize, bytes: &[u8]) -> Result<SliceHashes, String> {
+        let buffer = Uint8Array::from(bytes).buffer();
+        let message = Object::new();
+        set(&message, "bytes", &buffer);
+        let data = self.ask(index, message, buffer).await?;
+        decode(&data).ok_or_else(|| "a hashing worker answered with malformed hashes".to_string())
+    }
+
+    /// Reads and proves, on worker `index`, the answer `node_url` sent to a download of
+    /// segment `segment` of `root`. `Err` only when the pool failed (prove it elsewhere).
+    pub async fn prove_segment(
+        &self,
+        index: usize,
+        node_url: &str,
+        answer: &[u8],
+        root: B256,
+        segment: u64,
+        size: u64,
+    ) -> Result<Proven, String> {
+        let buffer = Uint8Array::from(answer).buffer();
+        let message = Object::new();
+        set(&message, "kind", &JsValue::from_str("segment"));
+        set(&message, "answer", &buffer);
+        set(&message, "node", &JsValue::from_str(node_url));
+        set(&message, "root", &JsValue::from_str(&root.to_string()));
+        set(&message, "index", &JsValue::from_f64(segment as f64));
+        set(&message, "size", &JsValue::from_f64(size as f64));
+        let data = self.ask(index, message, buffer).await?;
+        if let Some(refused) = get(&data, "refused").as_string() {
+            return Ok(Proven::Refused(refused));
+        }
+        let buffer = get(&data, "data").dyn_into::<ArrayBuffer>().map_err(|_| "a worker answered without data")?;
+        Ok(Proven::Segment(Uint8Array::new(&buffer).to_vec()))
+    }
+
+    /// Sends `message` to worker `index` with `buffer` moved, not copied; its answer.
+    async fn ask(&self, index: usize, message: Object, buffer: ArrayBuffer) -> Result<JsValue, String> {
         let (id, rx) = {
             let mut shared = self.shared.borrow_mut();
             if let Some(reason) = &shared.failed {
@@ -241,15 +312,12 @@ impl Pool {
             shared.pending.insert(id, tx);
             (id, rx)
         };
-        let buffer = Uint8Array::from(bytes).buffer();
-        let message = Object::new();
         set(&message, "id", &JsValue::from(id));
-        set(&message, "bytes", &buffer);
         if let Err(e) = self.workers[index].post_message_with_transfer(&message, &Array::of1(&buffer)) {
             self.shared.borrow_mut().pending.remove(&id);
-            return Err(format!("a slice could not be sent to a hashing worker: {}", js_error(&e)));
+            return Err(format!("a message could not be sent to a worker: {}", js_error(&e)));
         }
-        rx.await.unwrap_or_else(|_| Err("a hashing worker stopped answering".into()))
+        rx.await.unwrap_or_else(|_| Err("a worker stopped answering".into()))
     }
 }
 
@@ -268,7 +336,7 @@ fn on_reply(shared: &mut Shared, index: usize, data: &JsValue) {
     let Some(tx) = shared.pending.remove(&id) else { return };
     let reply = match get(data, "error").as_string() {
         Some(error) => Err(error),
-        None => decode(data).ok_or_else(|| "a hashing worker answered with malformed hashes".to_string()),
+        None => Ok(data.clone()),
     };
     let _ = tx.send(reply);
 }

@@ -18,11 +18,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::body::BodyError;
-use crate::{
+use wasm_light_client::{
     jsonrpc, CallOutcome, CallRequest, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, TransportError,
     Verified, VerifiedProvider,
 };
+
+use crate::body::BodyError;
 
 /// JSON-RPC over the global `fetch` (browsers and Node 18+ alike).
 struct GlobalFetch {
@@ -176,7 +177,10 @@ pub fn create_verified_provider(options: JsValue) -> Result<JsVerifiedProvider, 
     let transport = GlobalFetch { url: options.rpc };
     Ok(JsVerifiedProvider {
         inner: Rc::new(
-            VerifiedProvider::new(transport, CheckpointOnly, checkpoint).with_rules(rules).with_chain_id(chain_id),
+            VerifiedProvider::new(transport, CheckpointOnly, checkpoint)
+                .with_rules(rules)
+                .with_chain_id(chain_id)
+                .with_clock(crate::clock::now_s),
         ),
         chain_id,
         node_checked: Rc::new(std::cell::Cell::new(false)),
@@ -188,7 +192,7 @@ pub fn create_verified_provider(options: JsValue) -> Result<JsVerifiedProvider, 
 /// prove another chain's state.
 async fn check_node_chain_id(inner: &VerifiedProvider<GlobalFetch, CheckpointOnly>, want: u64) -> Result<(), JsValue> {
     let answer = inner.transport().request("eth_chainId", json!([])).await.map_err(|e| rpc_error(-32000, e.0))?;
-    match answer.as_str().and_then(|s| crate::serde_hex::parse_u64(s).ok()) {
+    match answer.as_str().and_then(|s| jsonrpc::parse_quantity(s).ok()) {
         Some(id) if id == want => Ok(()),
         Some(id) => Err(rpc_error(
             4901,
@@ -221,7 +225,7 @@ fn address_and_head(params: &[Value], tip: u64) -> Result<Address, JsValue> {
         .ok_or_else(|| rpc_error(-32602, "the first parameter must be an address"))?;
     match params.get(1).and_then(Value::as_str) {
         None | Some("latest") => Ok(address),
-        Some(tag) if crate::serde_hex::parse_u64(tag).ok() == Some(tip) => Ok(address),
+        Some(tag) if jsonrpc::parse_quantity(tag).ok() == Some(tip) => Ok(address),
         Some(tag) => {
             Err(rpc_error(-32602, format!("only the verified head (latest = block {tip}) can be proven, not {tag}")))
         }
@@ -274,7 +278,7 @@ fn log_filter(params: &[Value], tip: u64) -> Result<(LogFilter, u64, u64), JsVal
         match filter.get(key).and_then(Value::as_str) {
             None | Some("latest") => Ok(default),
             Some("earliest") => Ok(0),
-            Some(tag) => crate::serde_hex::parse_u64(tag).map_err(|_| rpc_error(-32602, format!("bad {key}: {tag}"))),
+            Some(tag) => jsonrpc::parse_quantity(tag).map_err(|_| rpc_error(-32602, format!("bad {key}: {tag}"))),
         }
     };
     Ok((out, block("fromBlock", tip)?, block("toBlock", tip)?))

@@ -1,12 +1,12 @@
-//! JavaScript bindings (wasm32 only). Thin: parse the strings, call the pure
+//! JavaScript bindings (wasm32 with feature `exports`). Thin: parse the strings, call the pure
 //! functions, turn errors into thrown JS errors whose message is the Rust error text.
 
 use alloy_primitives::B256;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::header::verify_header_chain_text;
-use crate::{verify_account_proof, AccountProofResponse};
+use wasm_light_client::header::verify_header_chain_text;
+use wasm_light_client::{verify_account_proof, AccountProofResponse};
 
 fn js_err(msg: impl std::fmt::Display) -> JsError {
     JsError::new(&msg.to_string())
@@ -69,6 +69,7 @@ fn type_name(value: &JsValue) -> String {
 
 /// Encodes as much of `text` as fits into `bytes`' spare capacity and returns how many
 /// UTF-16 units it took.
+#[allow(unsafe_code)] // the two blocks below say why each is sound
 fn encode_into_spare(text: &js_sys::JsString, bytes: &mut Vec<u8>) -> u32 {
     let spare = bytes.spare_capacity_mut();
     // SAFETY: the view covers `spare`, memory the Vec owns and does not use yet. It lives
@@ -153,13 +154,13 @@ pub fn verify_account_proof_js(
 /// The 0G Storage root of `bytes` (0x-hex), as 0G's SDK computes it. Throws on an empty file.
 #[wasm_bindgen(js_name = zgStorageRoot)]
 pub fn zg_storage_root(bytes: &[u8]) -> Result<String, JsError> {
-    crate::storage::file_root(bytes).map(|r| r.to_string()).map_err(js_err)
+    wasm_light_client::storage::file_root(bytes).map(|r| r.to_string()).map_err(js_err)
 }
 
 /// The Flow submission nodes of `bytes`: `[{root, height}]`, largest first.
 #[wasm_bindgen(js_name = zgSubmissionNodes)]
 pub fn zg_submission_nodes(bytes: &[u8]) -> Result<JsValue, JsError> {
-    let nodes = crate::storage::submission_nodes(bytes).map_err(js_err)?;
+    let nodes = wasm_light_client::storage::submission_nodes(bytes).map_err(js_err)?;
     let nodes: Vec<_> =
         nodes.iter().map(|n| serde_json::json!({"root": n.root.to_string(), "height": n.height})).collect();
     nodes.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
