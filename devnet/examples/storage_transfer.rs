@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolCall;
 use base64::Engine;
+use devnet::jsonrpc::Client;
 use serde_json::{json, Value};
 use wasm_light_client::storage::{num_segments, segment_data, verify_segment, FileTree, SegmentProof, SEGMENT_CHUNKS};
 
@@ -24,13 +25,8 @@ const BATCH: usize = 8;
 const SENDER: &str = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 
 fn rpc(url: &str, method: &str, params: Value) -> Value {
-    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-    let answer: Value =
-        ureq::post(url).send_json(body).unwrap_or_else(|e| panic!("{method}: {e}")).into_json().unwrap();
-    if let Some(e) = answer.get("error") {
-        panic!("{method}: {e}");
-    }
-    answer["result"].clone()
+    let client = Client::new(Duration::from_secs(2), Duration::from_secs(60));
+    client.call(url, method, params).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn main() {

@@ -1,4 +1,4 @@
-//! The anvil child process and the JSON-RPC helper used to talk to it.
+//! The anvil child process.
 //!
 //! Owns spawning anvil with the devnet's fixed chain settings, waiting until it answers,
 //! and making sure it never outlives zg-devnet: [`Anvil`] kills and reaps the child on
@@ -11,6 +11,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use devnet::jsonrpc::{Endpoint, RpcError};
 use serde_json::{json, Value};
 
 /// The devnet's chain id: anvil's default, which wallets already know as a local chain.
@@ -42,16 +43,6 @@ pub enum AnvilError {
     Checkpoint(RpcError),
 }
 
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum RpcError {
-    #[error("{method}: could not reach the node: {detail}")]
-    Transport { method: String, detail: String },
-    #[error("{method}: the node answered error {code}: {message}")]
-    Node { method: String, code: i64, message: String },
-    #[error("{method}: unexpected answer: {detail}")]
-    BadAnswer { method: String, detail: String },
-}
-
 /// What anvil is started with. `rpc_port` 0 lets anvil pick a free port.
 pub struct AnvilConfig<'a> {
     pub program: &'a Path,
@@ -63,7 +54,7 @@ pub struct AnvilConfig<'a> {
 /// A running anvil. Dropping it kills and reaps the process.
 pub struct Anvil {
     child: KillOnDrop,
-    rpc: Rpc,
+    rpc: Endpoint,
     log_path: PathBuf,
 }
 
@@ -95,7 +86,7 @@ impl Anvil {
         Ok(Anvil { child, rpc, log_path: config.log_path })
     }
 
-    pub fn rpc(&self) -> &Rpc {
+    pub fn rpc(&self) -> &Endpoint {
         &self.rpc
     }
 
@@ -107,10 +98,11 @@ impl Anvil {
     pub fn genesis_hash(&self) -> Result<String, AnvilError> {
         let block = self.rpc.call("eth_getBlockByNumber", json!(["0x0", false])).map_err(AnvilError::Checkpoint)?;
         block.get("hash").and_then(Value::as_str).map(str::to_owned).ok_or_else(|| {
-            AnvilError::Checkpoint(RpcError::BadAnswer {
-                method: "eth_getBlockByNumber".into(),
-                detail: format!("block 0 has no hash: {block}"),
-            })
+            AnvilError::Checkpoint(RpcError::garbled(
+                self.rpc.url(),
+                "eth_getBlockByNumber",
+                format!("block 0 has no hash: {block}"),
+            ))
         })
     }
 
@@ -138,9 +130,9 @@ impl Drop for KillOnDrop {
     }
 }
 
-fn wait_ready(child: &mut Child, log_path: &Path, stop: &AtomicBool) -> Result<Rpc, AnvilError> {
+fn wait_ready(child: &mut Child, log_path: &Path, stop: &AtomicBool) -> Result<Endpoint, AnvilError> {
     let deadline = Instant::now() + READY_TIMEOUT;
-    let mut ready: Option<Rpc> = None;
+    let mut ready: Option<Endpoint> = None;
     loop {
         if stop.load(Ordering::SeqCst) {
             return Err(AnvilError::Interrupted);
@@ -159,7 +151,7 @@ fn wait_ready(child: &mut Child, log_path: &Path, stop: &AtomicBool) -> Result<R
         // that line appears only after anvil bound the port, so a different node already
         // listening there is never mistaken for ours.
         if ready.is_none() {
-            ready = listening_port(log_path).map(|port| Rpc::new(format!("http://127.0.0.1:{port}")));
+            ready = listening_port(log_path).map(|port| Endpoint::new(format!("http://127.0.0.1:{port}")));
         }
         if let Some(rpc) = &ready {
             if let Ok(id) = rpc.call("eth_chainId", json!([])) {
@@ -226,50 +218,6 @@ fn read_tail(path: &Path, max: u64) -> String {
     let mut bytes = Vec::new();
     let _ = file.read_to_end(&mut bytes);
     String::from_utf8_lossy(&bytes).trim().to_owned()
-}
-
-/// A blocking JSON-RPC client for one endpoint.
-#[derive(Clone)]
-pub struct Rpc {
-    agent: ureq::Agent,
-    url: String,
-}
-
-impl Rpc {
-    pub fn new(url: String) -> Rpc {
-        let agent =
-            ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(Duration::from_secs(15)).build();
-        Rpc { agent, url }
-    }
-
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// Calls `method` and returns its `result`.
-    pub fn call(&self, method: &str, params: Value) -> Result<Value, RpcError> {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let transport = |detail: String| RpcError::Transport { method: method.into(), detail };
-        let answer: Value = match self.agent.post(&self.url).send_json(body) {
-            Ok(response) => response.into_json().map_err(|e| transport(e.to_string()))?,
-            Err(ureq::Error::Status(code, response)) => {
-                let text = response.into_string().unwrap_or_default();
-                return Err(transport(format!("HTTP {code}: {text}")));
-            }
-            Err(e) => return Err(transport(e.to_string())),
-        };
-        if let Some(error) = answer.get("error") {
-            return Err(RpcError::Node {
-                method: method.into(),
-                code: error.get("code").and_then(Value::as_i64).unwrap_or(0),
-                message: error.get("message").and_then(Value::as_str).unwrap_or("no message").to_owned(),
-            });
-        }
-        answer.get("result").cloned().ok_or_else(|| RpcError::BadAnswer {
-            method: method.into(),
-            detail: format!("no result member in {answer}"),
-        })
-    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use zg_abi::staking::ZgStaking::{createAndInitializeValidatorIfNecessaryCall, ge
 use zg_abi::timelock::ZgTimelock::{grantRoleCall, renounceRoleCall};
 use zg_abi::validator::ZgValidator::{devnetDistributeRewardsCall, devnetPayMaturedCall};
 
-use crate::anvil::{Rpc, RpcError};
+use devnet::jsonrpc::{Endpoint, RpcError};
 
 /// anvil's dev account #9 for the "test test … junk" mnemonic.
 pub const DEPLOYER: &str = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
@@ -121,7 +121,7 @@ pub struct Deployed {
     pub inference_serving: String,
 }
 
-pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> {
+pub fn deploy_all(rpc: &Endpoint, artifacts: &Path) -> Result<Deployed, DeployError> {
     let market = deploy(rpc, artifacts, "FixedPriceMarket", &U256::from(PRICE_PER_SECTOR_WEI).abi_encode())?;
     let flow = deploy(rpc, artifacts, "Flow", &address("Flow", &market.address)?.abi_encode())?;
     let set_flow = setFlowCall { flow_: address("FixedPriceMarket.setFlow", &flow.address)? }.abi_encode();
@@ -153,7 +153,7 @@ pub fn deploy_all(rpc: &Rpc, artifacts: &Path) -> Result<Deployed, DeployError> 
 /// The 0G Compute ledger and inference registry, the registry registered in the ledger
 /// and recommended for its type.
 /// Returns (ledger, inferenceServing).
-fn deploy_compute(rpc: &Rpc, artifacts: &Path) -> Result<(String, String), DeployError> {
+fn deploy_compute(rpc: &Endpoint, artifacts: &Path) -> Result<(String, String), DeployError> {
     let ledger = deploy(rpc, artifacts, "LedgerManager", &[])?;
     let serving_args = (U256::from(compute::REFUND_LOCK_SECS), address("InferenceServing", &ledger.address)?);
     let serving = deploy(rpc, artifacts, "InferenceServing", &serving_args.abi_encode_params())?;
@@ -177,7 +177,7 @@ fn deploy_compute(rpc: &Rpc, artifacts: &Path) -> Result<(String, String), Deplo
 
 /// Acknowledges a provider's TEE signer as the registry's owner (0G's
 /// `acknowledgeTEESignerByOwner`), once the provider has registered its service.
-pub fn acknowledge_tee_signer(rpc: &Rpc, serving: &str, provider: &str) -> Result<(), DeployError> {
+pub fn acknowledge_tee_signer(rpc: &Endpoint, serving: &str, provider: &str) -> Result<(), DeployError> {
     let call = acknowledgeTEESignerByOwnerCall {
         provider: address("InferenceServing.acknowledgeTEESignerByOwner", provider)?,
     };
@@ -189,7 +189,7 @@ pub fn acknowledge_tee_signer(rpc: &Rpc, serving: &str, provider: &str) -> Resul
 /// over (0G has no withdraw call). Asks each validator whether a withdrawal has matured
 /// (a free `eth_call`) and only then sends `devnetPayMatured`, so an idle devnet mines
 /// nothing. Returns how many withdrawals were paid.
-pub fn pay_matured_withdrawals(rpc: &Rpc, validators: &[String]) -> Result<u64, DeployError> {
+pub fn pay_matured_withdrawals(rpc: &Endpoint, validators: &[String]) -> Result<u64, DeployError> {
     let data = hex(&devnetPayMaturedCall {}.abi_encode());
     let mut paid = 0;
     for validator in validators {
@@ -212,7 +212,7 @@ pub fn pay_matured_withdrawals(rpc: &Rpc, validators: &[String]) -> Result<u64, 
 /// cancels, the deployer gives up the admin role it held for this wiring) and a first
 /// reward. Returns (governor, timelock, staking, the validators' contracts).
 fn deploy_governance_and_staking(
-    rpc: &Rpc,
+    rpc: &Endpoint,
     artifacts: &Path,
     token: &str,
 ) -> Result<(String, String, String, Vec<String>), DeployError> {
@@ -316,7 +316,7 @@ struct Created {
 }
 
 /// `args`: the constructor's arguments, ABI-encoded (`abi_encode_params` of their tuple).
-fn deploy(rpc: &Rpc, artifacts: &Path, name: &'static str, args: &[u8]) -> Result<Created, DeployError> {
+fn deploy(rpc: &Endpoint, artifacts: &Path, name: &'static str, args: &[u8]) -> Result<Created, DeployError> {
     let mut tx = creation_tx(artifacts, name, args)?;
     tx["gas"] = json!("0x1c9c380");
     created(name, &send(rpc, name, tx)?)
@@ -341,14 +341,14 @@ fn created(name: &'static str, receipt: &Value) -> Result<Created, DeployError> 
 }
 
 /// Sends a transaction from the deployer and waits until it is mined successfully.
-fn send(rpc: &Rpc, contract: &'static str, tx: Value) -> Result<Value, DeployError> {
+fn send(rpc: &Endpoint, contract: &'static str, tx: Value) -> Result<Value, DeployError> {
     let hash = rpc.call("eth_sendTransaction", json!([tx])).map_err(|source| DeployError::Node { contract, source })?;
     wait_mined(rpc, contract, &hash)
 }
 
 /// Sends transactions that do not depend on each other, then waits for all of them: the
 /// node numbers them in order and mines them together. Receipts in the order given.
-fn send_all(rpc: &Rpc, txs: Vec<(&'static str, Value)>) -> Result<Vec<Value>, DeployError> {
+fn send_all(rpc: &Endpoint, txs: Vec<(&'static str, Value)>) -> Result<Vec<Value>, DeployError> {
     let mut hashes = Vec::with_capacity(txs.len());
     for (contract, tx) in txs {
         let hash =
@@ -358,7 +358,7 @@ fn send_all(rpc: &Rpc, txs: Vec<(&'static str, Value)>) -> Result<Vec<Value>, De
     hashes.into_iter().map(|(contract, hash)| wait_mined(rpc, contract, &hash)).collect()
 }
 
-fn wait_mined(rpc: &Rpc, contract: &'static str, hash: &Value) -> Result<Value, DeployError> {
+fn wait_mined(rpc: &Endpoint, contract: &'static str, hash: &Value) -> Result<Value, DeployError> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let receipt = rpc

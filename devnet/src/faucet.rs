@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::anvil::{Rpc, RpcError};
+use devnet::jsonrpc::{Endpoint, RpcError};
 
 /// 10 0G, in wei.
 pub const AMOUNT_WEI: u128 = 10_000_000_000_000_000_000;
@@ -39,14 +39,14 @@ pub struct Drip {
 }
 
 pub struct Faucet {
-    rpc: Rpc,
+    rpc: Endpoint,
     // One transfer at a time: every drip spends from the same account, and serialising
     // them keeps anvil's nonce assignment trivially in order.
     sending: Mutex<()>,
 }
 
 impl Faucet {
-    pub fn new(rpc: Rpc) -> Faucet {
+    pub fn new(rpc: Endpoint) -> Faucet {
         Faucet { rpc, sending: Mutex::new(()) }
     }
 
@@ -62,9 +62,8 @@ impl Faucet {
         let tx = json!({"from": DEV_ACCOUNT_0, "to": to, "value": format!("0x{AMOUNT_WEI:x}")});
         let _one_at_a_time = self.sending.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let hash = self.rpc.call("eth_sendTransaction", json!([tx]))?;
-        let tx_hash = hash.as_str().map(str::to_owned).ok_or_else(|| RpcError::BadAnswer {
-            method: "eth_sendTransaction".into(),
-            detail: format!("expected a transaction hash, got {hash}"),
+        let tx_hash = hash.as_str().map(str::to_owned).ok_or_else(|| {
+            RpcError::garbled(self.rpc.url(), "eth_sendTransaction", format!("expected a transaction hash, got {hash}"))
         })?;
         Ok(Drip { tx_hash, amount_wei: AMOUNT_WEI.to_string() })
     }

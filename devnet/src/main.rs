@@ -6,7 +6,6 @@
 //! before the process exits.
 
 mod anvil;
-mod child_log;
 #[path = "compute_provider/launch.rs"]
 mod compute_launch;
 mod deploy;
@@ -17,6 +16,7 @@ mod indexer_launch;
 mod static_files;
 #[path = "storage_node/launch.rs"]
 mod storage_launch;
+mod supervisor;
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -26,6 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use devnet::cli::{self, Long, Short};
 use serde::Serialize;
 
 use crate::anvil::{Anvil, AnvilConfig, AnvilError, CHAIN_ID};
@@ -45,11 +46,7 @@ enum DevnetError {
     #[error(transparent)]
     Deploy(#[from] crate::deploy::DeployError),
     #[error(transparent)]
-    Storage(#[from] crate::storage_launch::LaunchError),
-    #[error(transparent)]
-    Compute(#[from] crate::compute_launch::ComputeLaunchError),
-    #[error(transparent)]
-    Indexer(#[from] crate::indexer_launch::IndexerLaunchError),
+    Launch(#[from] crate::supervisor::LaunchError),
     #[error("could not listen on {addr}: {reason}. Pick another --port, or --port 0 for any free one")]
     Bind { addr: SocketAddr, reason: String },
     #[error("could not create the log directory {path}: {source}")]
@@ -111,6 +108,10 @@ the storage nodes and anvil and exits.
 
 /// `Ok(None)` means --help was asked for.
 fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, DevnetError> {
+    read_args(raw).map_err(DevnetError::Usage)
+}
+
+fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
     let mut args = Args {
         anvil: workspace_root().join(DEFAULT_ANVIL),
         dist: PathBuf::from("dist"),
@@ -119,43 +120,25 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Dev
         rpc_port: 8545,
         block_time: 0.4,
     };
-    let mut raw = raw.into_iter();
-    while let Some(arg) = raw.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        if flag == "-h" || flag == "--help" {
-            return Ok(None);
-        }
-        let mut value =
-            || inline.clone().or_else(|| raw.next()).ok_or_else(|| DevnetError::Usage(format!("{flag} needs a value")));
-        let bad = |what: &str, v: &str| DevnetError::Usage(format!("{flag} {v:?}: expected {what}"));
-        match flag.as_str() {
-            "--anvil" => args.anvil = PathBuf::from(value()?),
-            "--dist" => args.dist = PathBuf::from(value()?),
-            "--host" => {
-                let v = value()?;
-                args.host = v.parse().map_err(|_| bad("an IP address such as 127.0.0.1", &v))?;
-            }
-            "--port" | "--rpc-port" => {
-                let v = value()?;
-                let port = v.parse().map_err(|_| bad("a port number 0-65535 (0 = any free port)", &v))?;
-                if flag == "--port" {
-                    args.port = port;
-                } else {
-                    args.rpc_port = port;
+    let port = "a port number 0-65535 (0 = any free port)";
+    let mut parser = cli::parser(raw);
+    while let Some(arg) = cli::next(&mut parser)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(None),
+            Long("anvil") => args.anvil = PathBuf::from(cli::text(&mut parser, "--anvil")?),
+            Long("dist") => args.dist = PathBuf::from(cli::text(&mut parser, "--dist")?),
+            Long("host") => args.host = cli::value(&mut parser, "--host", "an IP address such as 127.0.0.1")?,
+            Long("port") => args.port = cli::value(&mut parser, "--port", port)?,
+            Long("rpc-port") => args.rpc_port = cli::value(&mut parser, "--rpc-port", port)?,
+            Long("block-time") => {
+                let expected = "a positive number of seconds such as 0.4";
+                let secs: f64 = cli::value(&mut parser, "--block-time", expected)?;
+                if !(secs.is_finite() && secs > 0.0) {
+                    return Err(format!("--block-time {secs}: expected {expected}"));
                 }
+                args.block_time = secs;
             }
-            "--block-time" => {
-                let v = value()?;
-                args.block_time = v
-                    .parse()
-                    .ok()
-                    .filter(|t: &f64| t.is_finite() && *t > 0.0)
-                    .ok_or_else(|| bad("a positive number of seconds such as 0.4", &v))?;
-            }
-            _ => return Err(DevnetError::Usage(format!("unknown argument {arg:?}"))),
+            other => return Err(cli::unexpected(other)),
         }
     }
     Ok(Some(args))
@@ -223,10 +206,10 @@ fn run(args: Args) -> Result<(), DevnetError> {
     let checkpoint = anvil.genesis_hash()?;
     let contracts = crate::deploy::deploy_all(anvil.rpc(), &workspace_root().join("contracts/out"))?;
     let mut storage = crate::storage_launch::start(anvil.rpc().url(), &contracts.flow, &log_dir, &stop)?;
-    let node_urls: Vec<String> = storage.infos.iter().map(|n| n.url.clone()).collect();
+    let node_urls: Vec<String> = storage.infos().into_iter().map(|n| n.url).collect();
     let mut indexer = crate::indexer_launch::start(&node_urls, &log_dir, &stop)?;
     let mut compute = crate::compute_launch::start(anvil.rpc().url(), &contracts.inference_serving, &log_dir, &stop)?;
-    for provider in &compute.infos {
+    for provider in &compute.infos() {
         crate::deploy::acknowledge_tee_signer(anvil.rpc(), &contracts.inference_serving, &provider.address)?;
     }
 
@@ -238,9 +221,9 @@ fn run(args: Args) -> Result<(), DevnetError> {
         faucet: FaucetInfo { url: "/faucet", amount_wei: AMOUNT_WEI.to_string() },
         block_time: args.block_time,
         contracts,
-        storage_nodes: storage.infos.clone(),
-        indexer: indexer.info.clone(),
-        compute_providers: compute.infos.clone(),
+        storage_nodes: storage.infos(),
+        indexer: indexer.infos().into_iter().next().expect("one indexer was started"),
+        compute_providers: compute.infos(),
         app_url: None,
     };
     let devnet_json = serde_json::to_string(&info).expect("DevnetInfo always serialises");

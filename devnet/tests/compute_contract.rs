@@ -92,9 +92,7 @@ impl<'a> Compute<'a> {
     fn revert_data(&self, from: &str, to: Address, data: &[u8], value: U256) -> Vec<u8> {
         let tx = json!({"from": from, "to": to, "data": hex(data), "value": format!("0x{value:x}")});
         let error = rpc(&self.devnet.rpc_url, "eth_call", json!([tx, "latest"])).expect_err("the call did not revert");
-        let error: Value = serde_json::from_str(&error).unwrap();
-        let data = error["data"].as_str().unwrap_or_else(|| panic!("no revert data in {error}"));
-        alloy_primitives::hex::decode(data).unwrap()
+        common::revert_bytes(&error).unwrap_or_else(|| panic!("no revert data in {error}"))
     }
 
     fn reverts<E: SolError>(&self, from: &str, to: Address, data: &[u8], value: U256) -> E {

@@ -51,9 +51,7 @@ fn view<C: SolCall>(devnet: &Devnet, to: Address, call: C) -> C::Return {
 fn revert_data(devnet: &Devnet, from: &str, to: Address, data: &[u8], value: U256) -> Bytes {
     let tx = json!({"from": from, "to": to, "data": hex(data), "value": format!("0x{value:x}")});
     let error = rpc(&devnet.rpc_url, "eth_call", json!([tx, "latest"])).expect_err("the call did not revert");
-    let error: Value = serde_json::from_str(&error).unwrap();
-    let data = error["data"].as_str().unwrap_or_else(|| panic!("no revert data in {error}"));
-    alloy_primitives::hex::decode(data).unwrap().into()
+    common::revert_bytes(&error).unwrap_or_else(|| panic!("no revert data in {error}")).into()
 }
 
 fn assert_reverts(devnet: &Devnet, from: &str, to: Address, data: &[u8], value: U256, expected: impl SolError) {

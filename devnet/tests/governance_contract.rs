@@ -110,10 +110,8 @@ impl<'a> Gov<'a> {
     fn reverts<E: SolError>(&self, from: &str, to: Address, data: &[u8], value: U256) -> E {
         let tx = json!({"from": from, "to": to, "data": hex(data), "value": format!("0x{value:x}")});
         let error = rpc(&self.devnet.rpc_url, "eth_call", json!([tx, "latest"])).expect_err("the call did not revert");
-        let error: Value = serde_json::from_str(&error).unwrap();
-        let data = error["data"].as_str().unwrap_or_else(|| panic!("no revert data in {error}"));
-        let bytes = alloy_primitives::hex::decode(data).unwrap();
-        E::abi_decode(&bytes).unwrap_or_else(|_| panic!("expected {}, got {data}", E::SIGNATURE))
+        let bytes = common::revert_bytes(&error).unwrap_or_else(|| panic!("no revert data in {error}"));
+        E::abi_decode(&bytes).unwrap_or_else(|_| panic!("expected {}, got {error}", E::SIGNATURE))
     }
 
     fn mine(&self, blocks: u64) {

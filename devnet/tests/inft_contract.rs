@@ -14,7 +14,7 @@ use alloy_primitives::{eip191_hash_message, keccak256, Address, Bytes, Log, LogD
 use alloy_sol_types::{SolCall, SolError, SolEvent, SolValue};
 use common::{rpc, Devnet};
 use k256::ecdsa::SigningKey;
-use serde_json::{json, Value};
+use serde_json::json;
 
 // The contracts' bindings (generated from contracts/out/); what they must equal is 0G's
 // signatures, written out as text in the tests below.
@@ -183,10 +183,7 @@ impl Nft<'_> {
         let call = json!({ "from": from, "to": self.address, "data": to_hex(&data) });
         match rpc(&self.devnet.rpc_url, "eth_call", json!([call, "latest"])) {
             Ok(v) => Ok(hex(v.as_str().unwrap().trim_start_matches("0x"))),
-            Err(e) => {
-                let e: Value = serde_json::from_str(&e).unwrap();
-                Err(hex(e["data"].as_str().unwrap_or_else(|| panic!("no revert data: {e}")).trim_start_matches("0x")))
-            }
+            Err(e) => Err(common::revert_bytes(&e).unwrap_or_else(|| panic!("no revert data: {e}"))),
         }
     }
 

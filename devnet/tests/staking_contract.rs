@@ -89,8 +89,7 @@ impl Chain<'_> {
     fn revert_data(&self, from: &str, to: Address, data: &[u8], value: U256) -> Vec<u8> {
         let tx = json!({"from": from, "to": to, "data": common::hex0x(data), "value": format!("0x{value:x}")});
         let error = rpc(&self.devnet.rpc_url, "eth_call", json!([tx, "latest"])).expect_err("the call did not revert");
-        let error: Value = serde_json::from_str(&error).unwrap();
-        error["data"].as_str().map(|d| alloy_primitives::hex::decode(d).unwrap()).unwrap_or_default()
+        common::revert_bytes(&error).unwrap_or_default()
     }
 
     fn reverts<E: SolError>(&self, from: &str, to: Address, data: &[u8], value: U256) -> E {

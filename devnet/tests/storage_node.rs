@@ -18,6 +18,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use common::flow::{self, content};
 use common::{agent, http, rpc, Devnet, TempDir};
+use devnet::jsonrpc::RpcError;
 use serde_json::{json, Value};
 use wasm_light_client::storage::{segment_data, verify_segment, FileTree, SegmentProof, SEGMENT_SIZE};
 
@@ -57,10 +58,12 @@ fn segment(data: &[u8], tree: &FileTree, index: u64) -> Value {
     })
 }
 
-/// The error object of a call that must fail.
+/// The error object of a call that must fail, as the node sent it.
 fn refused(node: &str, method: &str, params: Value) -> Value {
-    let err = rpc(node, method, params.clone()).expect_err(&format!("{method} {params:.200} was accepted"));
-    serde_json::from_str(&err).unwrap_or_else(|_| panic!("not a JSON-RPC error: {err}"))
+    match rpc(node, method, params.clone()).expect_err(&format!("{method} {params:.200} was accepted")) {
+        RpcError::Refused { code, message, data, .. } => json!({"code": code, "message": message, "data": data}),
+        other => panic!("not a JSON-RPC error: {other}"),
+    }
 }
 
 fn assert_refused(node: &str, method: &str, params: Value, needles: &[&str]) {

@@ -19,7 +19,11 @@ pub mod header;
 pub mod inclusion;
 pub mod jsonrpc;
 pub mod logs;
+#[cfg(any(test, feature = "memory"))]
+pub mod memory;
 pub mod provider;
+#[cfg(test)]
+mod provider_tests;
 pub mod rules;
 mod serde_hex;
 pub mod storage;

@@ -44,6 +44,22 @@ pub trait JsonRpcTransport {
     }
 }
 
+/// A borrowed transport is a transport: one node can serve a provider and a test, or
+/// several providers.
+impl<T: JsonRpcTransport> JsonRpcTransport for &T {
+    async fn request(&self, method: &str, params: Value) -> Result<Value, TransportError> {
+        (*self).request(method, params).await
+    }
+
+    async fn batch(&self, calls: Vec<(&'static str, Value)>) -> Result<Vec<Value>, TransportError> {
+        (*self).batch(calls).await
+    }
+
+    fn endpoint(&self) -> String {
+        (*self).endpoint()
+    }
+}
+
 /// A chain value together with what the light client could establish about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified<T> {

@@ -17,8 +17,40 @@ use crate::setup::{self, Needs, CHROMEDRIVER, CHROMIUM};
 use crate::tap;
 use crate::util::{cmd, exec, Result};
 
+/// What a cold `cargo xtask test` writes: target/ (7.7 GB: native and wasm builds), the
+/// installed tools and crates, node_modules and Chromium. Measured on a fresh machine,
+/// December 2026: 10 GB (the summary's `disk:` line prints each run's).
+const COLD_RUN_BYTES: u64 = DISK_NEEDED_GB << 30;
+const DISK_NEEDED_GB: u64 = 10;
+
+fn gigabytes(bytes: u64) -> String {
+    format!("{:.1} GB", bytes as f64 / (1u64 << 30) as f64)
+}
+
+fn disk_line(before: Option<u64>, after: Option<u64>) -> String {
+    match (before, after) {
+        (Some(before), Some(after)) => format!(
+            "disk: {} free before, {} after ({} used by this run)",
+            gigabytes(before),
+            gigabytes(after),
+            gigabytes(before.saturating_sub(after))
+        ),
+        _ => "disk: df could not tell the free space".into(),
+    }
+}
+
 pub fn run(args: &[String]) -> Result {
     let started = Instant::now();
+    // A full disk fails every later step with "No space left on device" (CI once did);
+    // saying how much was free makes that cause plain in the log's head and tail.
+    let free_at_start = crate::util::free_bytes(&crate::util::root());
+    if let Some(free) = free_at_start.filter(|free| *free < COLD_RUN_BYTES) {
+        println!(
+            "warning: {} free on the disk holding the workspace; a cold run writes about {DISK_NEEDED_GB} GB. \
+             Free some space (another checkout's target/, say) if steps fail with \"No space left on device\".",
+            gigabytes(free)
+        );
+    }
     setup::run(Needs { browser: true })?;
     let only = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
 
@@ -149,6 +181,7 @@ pub fn run(args: &[String]) -> Result {
         }
     }
     println!("steps: {} passed, {failed} failed", results.len() - failed);
+    println!("{}", disk_line(free_at_start, crate::util::free_bytes(&crate::util::root())));
     if failed == 0 {
         Ok(())
     } else {

@@ -61,3 +61,26 @@ pub fn human_bytes(n: u64) -> String {
         format!("{:.1} KiB", n as f64 / 1024.0)
     }
 }
+
+/// Free bytes on the disk that holds `path`, from `df` (None where `df` cannot tell).
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    let text = output(Command::new("df").args(["-Pk"]).arg(path))?;
+    parse_df_free_kib(&text).map(|kib| kib * 1024)
+}
+
+/// The "Available" column of `df -Pk`'s one data line, in KiB.
+fn parse_df_free_kib(text: &str) -> Option<u64> {
+    text.lines().nth(1)?.split_whitespace().nth(3)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_available_column_of_df() {
+        let text = "Filesystem     1024-blocks      Used Available Capacity Mounted on\n/dev/vda         263174212  11534108 251640104       5% /\n";
+        assert_eq!(parse_df_free_kib(text), Some(251_640_104));
+        assert_eq!(parse_df_free_kib("Filesystem\n"), None);
+    }
+}

@@ -30,8 +30,11 @@ pub const IDLE_TIMEOUT_MS: u32 = 20_000;
 pub enum ComputeError {
     #[error("this network has no 0G Compute contracts here; the local devnet deploys them")]
     NoContracts,
+    #[error(transparent)]
+    Chain(ChainError),
+    /// The browser lacks something a request needs (randomness, aborting).
     #[error("{0}")]
-    Chain(String),
+    Unexpected(String),
     #[error("the contract would refuse this: {0}. Nothing was sent")]
     Refused(String),
     #[error("not proven by the light client: {0}")]
@@ -63,7 +66,7 @@ impl From<ChainError> for ComputeError {
                 contract::explain_revert(&data).unwrap_or_else(|| format!("revert data 0x{}", hex::encode(&data))),
             ),
             ChainError::NotProven(why) => ComputeError::NotProven(why),
-            other => ComputeError::Chain(other.to_string()),
+            other => ComputeError::Chain(other),
         }
     }
 }
@@ -288,7 +291,7 @@ impl ComputeService {
             None => 0,
         };
         let mut nonce = [0u8; 16];
-        getrandom::getrandom(&mut nonce).map_err(|e| ComputeError::Chain(format!("no randomness: {e}")))?;
+        getrandom::getrandom(&mut nonce).map_err(|e| ComputeError::Unexpected(format!("no randomness: {e}")))?;
         Ok(token::session_header(key, provider, now_ms(), generation, &hex::encode(nonce)))
     }
 
@@ -459,7 +462,7 @@ struct Watchdog {
 impl Watchdog {
     fn new(ms: u32) -> Result<Self, ComputeError> {
         let controller =
-            web_sys::AbortController::new().map_err(|_| ComputeError::Chain("no AbortController".into()))?;
+            web_sys::AbortController::new().map_err(|_| ComputeError::Unexpected("no AbortController".into()))?;
         let watchdog = Self { controller, timer: Default::default(), fired: Default::default(), ms };
         watchdog.feed();
         Ok(watchdog)

@@ -21,8 +21,8 @@ pub enum GovernanceError {
         "this network has no governance contracts; they are deployed on the local devnet (run `cargo xtask demo`)"
     )]
     NoContracts,
-    #[error("{0}")]
-    Chain(String),
+    #[error(transparent)]
+    Chain(ChainError),
     #[error("the governor would refuse this: {0}. Nothing was sent")]
     Refused(String),
     #[error("not proven by the light client: {0}")]
@@ -38,7 +38,7 @@ impl From<ChainError> for GovernanceError {
                 contract::explain_revert(&data).unwrap_or_else(|| format!("revert data 0x{}", hex::encode(&data))),
             ),
             ChainError::NotProven(why) => GovernanceError::NotProven(why),
-            other => GovernanceError::Chain(other.to_string()),
+            other => GovernanceError::Chain(other),
         }
     }
 }

@@ -37,11 +37,14 @@ pub enum AgentError {
     #[error("this network has no agent contract; agents need the local devnet (run `cargo xtask demo`)")]
     NoContract,
     #[error("storing the agent's data failed: {0}. The agent on chain is unchanged; try again")]
-    Storage(String),
+    Storage(StorageError),
     #[error("reading the agent's data failed: {0}")]
-    Download(String),
+    Download(StorageError),
+    #[error(transparent)]
+    Chain(ChainError),
+    /// The chain answered, but not as a mint does (no new token in the receipt).
     #[error("{0}")]
-    Chain(String),
+    Unexpected(String),
     /// Something the user typed or pasted is not what it should be.
     #[error("{0}")]
     Input(String),
@@ -71,14 +74,14 @@ impl From<ChainError> for AgentError {
             ChainError::WouldRevert(data) => AgentError::Refused(
                 contract::explain_revert(&data).unwrap_or_else(|| format!("revert data 0x{}", hex::encode(&data))),
             ),
-            other => AgentError::Chain(other.to_string()),
+            other => AgentError::Chain(other),
         }
     }
 }
 
 impl From<StorageError> for AgentError {
     fn from(e: StorageError) -> Self {
-        AgentError::Storage(e.to_string())
+        AgentError::Storage(e)
     }
 }
 
@@ -206,7 +209,7 @@ impl AgentService {
             .filter_map(|l| contract::decode_transfer(l, self.nft))
             .find(|(from, to, _)| from.is_zero() && *to == me)
             .map(|(_, _, token)| token)
-            .ok_or_else(|| AgentError::Chain("the mint's receipt has no Transfer of a new token to you".into()))?;
+            .ok_or_else(|| AgentError::Unexpected("the mint's receipt has no Transfer of a new token to you".into()))?;
         Ok((token, included))
     }
 
@@ -555,10 +558,8 @@ impl AgentService {
 
     /// Downloads the data at `root`, each segment checked against it.
     async fn fetch(&self, root: B256) -> Result<Vec<u8>, AgentError> {
-        let (at, size): (Placement, u64) =
-            self.storage.locate(root).await.map_err(|e| AgentError::Download(e.to_string()))?;
-        let got =
-            self.storage.download(root, size, at, &|_| {}).await.map_err(|e| AgentError::Download(e.to_string()))?;
+        let (at, size): (Placement, u64) = self.storage.locate(root).await.map_err(AgentError::Download)?;
+        let got = self.storage.download(root, size, at, &|_| {}).await.map_err(AgentError::Download)?;
         Ok(got.bytes)
     }
 

@@ -37,8 +37,8 @@ pub enum StakingError {
     UnknownValidator(String),
     #[error(transparent)]
     Pubkey(#[from] PubkeyError),
-    #[error("{0}")]
-    Chain(String),
+    #[error(transparent)]
+    Chain(ChainError),
     #[error("the validator would refuse this: {0}. Nothing was sent")]
     Refused(String),
     #[error("not proven by the light client: {0}")]
@@ -52,7 +52,7 @@ impl From<ChainError> for StakingError {
                 contract::explain_revert(&data).unwrap_or_else(|| format!("revert data 0x{}", hex::encode(&data))),
             ),
             ChainError::NotProven(why) => StakingError::NotProven(why),
-            other => StakingError::Chain(other.to_string()),
+            other => StakingError::Chain(other),
         }
     }
 }

@@ -63,8 +63,12 @@ pub enum StorageError {
         "no storage node keeps segment(s) {missing:?}: {detail}. The upload cannot complete until those nodes are back"
     )]
     Uncovered { missing: Vec<u64>, detail: String },
+    #[error(transparent)]
+    Chain(crate::chain::client::ChainError),
+    /// The Flow or its market answered something that is not what they return, or would
+    /// refuse the submission (said in 0G's words).
     #[error("{0}")]
-    Chain(String),
+    Flow(String),
     #[error("the submission transaction was included but {0}")]
     Submission(String),
     #[error("the storage nodes did not see the submission within {0} s; they may be behind the chain. Resume later from the Storage page")]
@@ -373,14 +377,13 @@ impl StorageService {
     /// The fee to announce `tree`, from the market's price proven at the verified tip.
     /// The market is the one the Flow contract names (`Flow.market()`), as 0G's clients do.
     pub async fn quote(&self, chain: &ChainClient, tree: &FileTree) -> Result<Quote, StorageError> {
-        let chain_err = |e: crate::chain::client::ChainError| StorageError::Chain(e.to_string());
+        let chain_err = StorageError::Chain;
         chain.sync().await.map_err(chain_err)?;
         let (out, _) = chain.read(self.config.flow, flow::market_call()).await.map_err(chain_err)?;
         let market =
-            flow::decode_address(&out).ok_or(StorageError::Chain("Flow.market() returned no address".into()))?;
+            flow::decode_address(&out).ok_or(StorageError::Flow("Flow.market() returned no address".into()))?;
         let (out, block) = chain.read(market, flow::price_call()).await.map_err(chain_err)?;
-        let price =
-            flow::decode_price(&out).ok_or(StorageError::Chain("pricePerSector() returned no number".into()))?;
+        let price = flow::decode_price(&out).ok_or(StorageError::Flow("pricePerSector() returned no number".into()))?;
         let nodes = tree.submission_nodes();
         Ok(Quote {
             market,
@@ -400,7 +403,7 @@ impl StorageService {
         tree: &FileTree,
         quote: &Quote,
     ) -> Result<Submitted, StorageError> {
-        let chain_err = |e: crate::chain::client::ChainError| StorageError::Chain(e.to_string());
+        let chain_err = StorageError::Chain;
         let submitter = crate::wallet::signer::address_of(key);
         let data = flow::submit_call(tree, submitter);
         let hash = match chain.send_call(key, self.config.flow, quote.fee, data).await {
@@ -408,7 +411,7 @@ impl StorageService {
             Err(crate::chain::client::ChainError::WouldRevert(data)) => {
                 let why = flow::explain_revert(&data)
                     .unwrap_or_else(|| format!("the Flow contract would refuse it (0x{})", hex::encode(&data)));
-                return Err(StorageError::Chain(format!("{why}. Nothing was sent and no fee was taken")));
+                return Err(StorageError::Flow(format!("{why}. Nothing was sent and no fee was taken")));
             }
             Err(e) => return Err(chain_err(e)),
         };

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use alloy_primitives::{hex, Address, Bytes, B256, U256};
 use alloy_sol_types::{SolCall, SolError};
+use devnet::jsonrpc::{Endpoint, RpcError};
 use serde_json::{json, Value};
 
 pub mod abi {
@@ -19,12 +20,8 @@ pub mod abi {
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ChainError {
-    #[error("{method} at {url}: the EVM node is unreachable ({detail})")]
-    Transport { method: &'static str, url: String, detail: String },
-    #[error("{method}: the EVM node answered error {code}: {message}")]
-    Node { method: &'static str, code: i64, message: String },
-    #[error("{method}: unexpected answer {detail}")]
-    BadAnswer { method: &'static str, detail: String },
+    #[error("the EVM node: {0}")]
+    Rpc(#[from] RpcError),
     #[error("the call reverted{}", revert_text(.0))]
     Reverted(Vec<u8>),
     #[error("transaction {hash} {what}")]
@@ -55,72 +52,43 @@ impl ChainError {
 /// A blocking JSON-RPC client bound to one serving contract and one provider address.
 #[derive(Clone)]
 pub struct Chain {
-    agent: ureq::Agent,
-    url: String,
+    rpc: Endpoint,
     pub serving: Address,
     pub provider: Address,
 }
 
 impl Chain {
     pub fn new(url: &str, serving: Address, provider: Address) -> Chain {
-        let agent =
-            ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(Duration::from_secs(15)).build();
-        Chain { agent, url: url.to_owned(), serving, provider }
-    }
-
-    /// One JSON-RPC call; a failure carries the node's error `data` too (a revert's bytes).
-    /// Boxed: the pair is large and failures are rare.
-    fn rpc(&self, method: &'static str, params: Value) -> Result<Value, Box<(ChainError, Option<Value>)>> {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let transport =
-            |detail: String| Box::new((ChainError::Transport { method, url: self.url.clone(), detail }, None));
-        let answer: Value = match self.agent.post(&self.url).send_json(body) {
-            Ok(response) => response.into_json().map_err(|e| transport(e.to_string()))?,
-            Err(ureq::Error::Status(code, response)) => {
-                return Err(transport(format!("HTTP {code}: {}", response.into_string().unwrap_or_default())))
-            }
-            Err(e) => return Err(transport(e.to_string())),
-        };
-        if let Some(error) = answer.get("error") {
-            let e = ChainError::Node {
-                method,
-                code: error.get("code").and_then(Value::as_i64).unwrap_or(0),
-                message: error.get("message").and_then(Value::as_str).unwrap_or("no message").to_owned(),
-            };
-            return Err(Box::new((e, error.get("data").cloned())));
-        }
-        answer
-            .get("result")
-            .cloned()
-            .ok_or_else(|| Box::new((ChainError::BadAnswer { method, detail: answer.to_string() }, None)))
+        Chain { rpc: Endpoint::new(url), serving, provider }
     }
 
     fn request(&self, method: &'static str, params: Value) -> Result<Value, ChainError> {
-        self.rpc(method, params).map_err(|failure| failure.0)
+        Ok(self.rpc.call(method, params)?)
+    }
+
+    fn garbled(&self, method: &str, detail: String) -> ChainError {
+        RpcError::garbled(self.rpc.url(), method, detail).into()
     }
 
     pub fn chain_id(&self) -> Result<u64, ChainError> {
         let id = self.request("eth_chainId", json!([]))?;
-        quantity(&id).ok_or_else(|| ChainError::BadAnswer { method: "eth_chainId", detail: id.to_string() })
+        quantity(&id).ok_or_else(|| self.garbled("eth_chainId", id.to_string()))
     }
 
     /// `eth_call` against the serving contract at the latest block.
     pub fn view<C: SolCall>(&self, call: &C) -> Result<C::Return, ChainError> {
         let tx =
             json!({"from": self.provider, "to": self.serving, "data": format!("0x{}", hex::encode(call.abi_encode()))});
-        match self.rpc("eth_call", json!([tx, "latest"])) {
+        match self.rpc.call("eth_call", json!([tx, "latest"])) {
             Ok(answer) => {
                 let bytes = answer.as_str().and_then(|s| hex::decode(s).ok()).unwrap_or_default();
-                C::abi_decode_returns(&bytes)
-                    .map_err(|e| ChainError::BadAnswer { method: "eth_call", detail: format!("{}: {e}", C::SIGNATURE) })
+                C::abi_decode_returns(&bytes).map_err(|e| self.garbled("eth_call", format!("{}: {e}", C::SIGNATURE)))
             }
-            Err(failure) => match *failure {
-                // anvil reports a revert as error 3 with the revert data.
-                (ChainError::Node { code: 3, .. }, Some(data)) => {
-                    Err(ChainError::Reverted(data.as_str().and_then(|s| hex::decode(s).ok()).unwrap_or_default()))
-                }
-                (e, _) => Err(e),
-            },
+            // anvil reports a revert as error 3 with the revert data.
+            Err(error) if error.code() == Some(3) => Err(ChainError::Reverted(
+                error.data().and_then(Value::as_str).and_then(|s| hex::decode(s).ok()).unwrap_or_default(),
+            )),
+            Err(error) => Err(error.into()),
         }
     }
 

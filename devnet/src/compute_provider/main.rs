@@ -37,6 +37,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use alloy_primitives::{Address, U256};
+use devnet::cli::{self, Long, Short};
 use devnet::serve::{Method, Request, Response, Server};
 use serde_json::{json, Value};
 
@@ -108,43 +109,44 @@ SIGINT or SIGTERM stops it.
 ";
 
 fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, ProviderError> {
+    read_args(raw).map_err(ProviderError::Usage)
+}
+
+fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
     let (mut rpc, mut serving, mut provider, mut data_dir) = (None, None, None, None);
-    let mut args = (0u16, 1_000_000_000_000u128, 2_000_000_000_000u128, 30u64);
-    let mut raw = raw.into_iter();
-    while let Some(arg) = raw.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        if flag == "-h" || flag == "--help" {
-            return Ok(None);
-        }
-        let v = inline.or_else(|| raw.next()).ok_or_else(|| ProviderError::Usage(format!("{flag} needs a value")))?;
-        let bad = |what: &str| ProviderError::Usage(format!("{flag} {v:?}: expected {what}"));
-        match flag.as_str() {
-            "--rpc" => rpc = Some(v),
-            "--serving" => serving = Some(v.parse::<Address>().map_err(|_| bad("a 0x… contract address"))?),
-            "--provider" => provider = Some(v.parse::<Address>().map_err(|_| bad("a 0x… address"))?),
-            "--data-dir" => data_dir = Some(PathBuf::from(v)),
-            "--port" => args.0 = v.parse().map_err(|_| bad("a port number 0-65535 (0 = any free port)"))?,
-            "--input-price" => args.1 = v.parse().map_err(|_| bad("a whole number of wei"))?,
-            "--output-price" => args.2 = v.parse().map_err(|_| bad("a whole number of wei"))?,
-            "--settle-interval" => {
-                args.3 = v.parse().ok().filter(|s| *s > 0).ok_or_else(|| bad("a positive number of seconds"))?
+    let (mut port, mut input_price, mut output_price, mut settle_secs) =
+        (0u16, 1_000_000_000_000u128, 2_000_000_000_000u128, 30u64);
+    let mut parser = cli::parser(raw);
+    while let Some(arg) = cli::next(&mut parser)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(None),
+            Long("rpc") => rpc = Some(cli::text(&mut parser, "--rpc")?),
+            Long("serving") => {
+                serving = Some(cli::value::<Address>(&mut parser, "--serving", "a 0x… contract address")?)
             }
-            _ => return Err(ProviderError::Usage(format!("unknown argument {arg:?}"))),
+            Long("provider") => provider = Some(cli::value::<Address>(&mut parser, "--provider", "a 0x… address")?),
+            Long("data-dir") => data_dir = Some(PathBuf::from(cli::text(&mut parser, "--data-dir")?)),
+            Long("port") => port = cli::value(&mut parser, "--port", "a port number 0-65535 (0 = any free port)")?,
+            Long("input-price") => input_price = cli::value(&mut parser, "--input-price", "a whole number of wei")?,
+            Long("output-price") => output_price = cli::value(&mut parser, "--output-price", "a whole number of wei")?,
+            Long("settle-interval") => {
+                settle_secs = cli::value(&mut parser, "--settle-interval", "a positive number of seconds")?;
+                if settle_secs == 0 {
+                    return Err("--settle-interval \"0\": expected a positive number of seconds".into());
+                }
+            }
+            other => return Err(cli::unexpected(other)),
         }
     }
-    let missing = |what: &str| ProviderError::Usage(format!("{what} is required"));
     Ok(Some(Args {
-        rpc: rpc.ok_or_else(|| missing("--rpc"))?,
-        serving: serving.ok_or_else(|| missing("--serving"))?,
-        provider: provider.ok_or_else(|| missing("--provider"))?,
-        data_dir: data_dir.ok_or_else(|| missing("--data-dir"))?,
-        port: args.0,
-        input_price: args.1,
-        output_price: args.2,
-        settle_interval: Duration::from_secs(args.3),
+        rpc: cli::required(rpc, "--rpc")?,
+        serving: cli::required(serving, "--serving")?,
+        provider: cli::required(provider, "--provider")?,
+        data_dir: cli::required(data_dir, "--data-dir")?,
+        port,
+        input_price,
+        output_price,
+        settle_interval: Duration::from_secs(settle_secs),
     }))
 }
 

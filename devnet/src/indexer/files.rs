@@ -58,7 +58,7 @@ pub enum Located {
 }
 
 /// One node's `FileInfo` for `cid`: `Ok(None)` when the node does not know the file.
-pub fn file_info(registry: &Registry, url: &str, cid: Cid) -> Result<Option<Value>, crate::nodes::CallError> {
+pub fn file_info(registry: &Registry, url: &str, cid: Cid) -> Result<Option<Value>, devnet::jsonrpc::RpcError> {
     let info = match cid {
         Cid::Root(root) => registry.zgs.call(url, "zgs_getFileInfo", json!([root, true]))?,
         Cid::TxSeq(seq) => registry.zgs.call(url, "zgs_getFileInfoByTxSeq", json!([seq]))?,

@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use devnet::serve::{BodyError, Method, Request, Response, Server};
 use serde_json::{json, Value};
 
-use crate::nodes::{Registry, Zgs};
+use crate::nodes::Registry;
+use devnet::cli::{self, Long, Short};
+use devnet::jsonrpc::Client;
 
 /// A gateway segment upload (256 KiB, base64, with its proof) with a wide margin.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -62,41 +64,39 @@ When serving it prints one line `ZG_INDEXER_READY {\"url\"}`. SIGINT or SIGTERM 
 ";
 
 fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, IndexerError> {
+    read_args(raw).map_err(IndexerError::Usage)
+}
+
+fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
     let mut args = Args { trusted: Vec::new(), port: 12345, check_interval: Duration::from_secs(1) };
-    let mut raw = raw.into_iter();
-    while let Some(arg) = raw.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        if flag == "-h" || flag == "--help" {
-            return Ok(None);
-        }
-        let v = inline.or_else(|| raw.next()).ok_or_else(|| IndexerError::Usage(format!("{flag} needs a value")))?;
-        let bad = |what: &str| IndexerError::Usage(format!("{flag} {v:?}: expected {what}"));
-        match flag.as_str() {
-            "--trusted" => {
+    let mut parser = cli::parser(raw);
+    while let Some(arg) = cli::next(&mut parser)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(None),
+            Long("trusted") => {
+                let v = cli::text(&mut parser, "--trusted")?;
                 for url in v.split(',').map(str::trim).filter(|u| !u.is_empty()) {
                     if !(url.starts_with("http://") || url.starts_with("https://")) {
-                        return Err(bad("http(s):// URLs separated by commas"));
+                        return Err(format!("--trusted {v:?}: expected http(s):// URLs separated by commas"));
                     }
                     args.trusted.push(url.to_owned());
                 }
             }
-            "--port" => args.port = v.parse().map_err(|_| bad("a port number 0-65535 (0 = any free port)"))?,
-            "--check-interval" => {
-                let secs: f64 = v
-                    .parse()
-                    .ok()
-                    .filter(|s: &f64| s.is_finite() && *s > 0.0)
-                    .ok_or_else(|| bad("a positive number of seconds"))?;
+            Long("port") => {
+                args.port = cli::value(&mut parser, "--port", "a port number 0-65535 (0 = any free port)")?;
+            }
+            Long("check-interval") => {
+                let secs: f64 = cli::value(&mut parser, "--check-interval", "a positive number of seconds")?;
+                if !(secs.is_finite() && secs > 0.0) {
+                    return Err(format!("--check-interval {secs}: expected a positive number of seconds"));
+                }
                 args.check_interval = Duration::from_secs_f64(secs);
             }
-            _ => return Err(IndexerError::Usage(format!("unknown argument {arg:?}"))),
+            other => return Err(cli::unexpected(other)),
         }
     }
     if args.trusted.is_empty() {
-        return Err(IndexerError::Usage("--trusted is required: the storage nodes to index".into()));
+        return Err("--trusted is required: the storage nodes to index".into());
     }
     Ok(Some(args))
 }
@@ -107,7 +107,7 @@ fn run(args: Args) -> Result<(), IndexerError> {
     ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst))?;
 
     // Shorter than 0G's 3 s: on loopback a node that takes a second is not serving.
-    let registry = Arc::new(Registry::new(&args.trusted, Zgs::new(Duration::from_secs(1))));
+    let registry = Arc::new(Registry::new(&args.trusted, Client::new(Duration::from_secs(1), Duration::from_secs(4))));
     for line in registry.check() {
         eprintln!("zg-indexer: {line}");
     }

@@ -7,10 +7,11 @@
 //! back rejoins. This module never vouches for data: trusted only means "worth asking".
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use devnet::jsonrpc::Client;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// 0G's `shard.ShardConfig`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,53 +43,6 @@ pub struct ShardedNode {
     pub since: i64,
 }
 
-/// Why a call to a storage node failed.
-#[derive(Debug, thiserror::Error)]
-pub enum CallError {
-    #[error("{url} did not answer {method}: {reason}")]
-    Down { url: String, method: String, reason: String },
-    #[error("{url} refused {method}: {message}")]
-    Refused { url: String, method: String, message: String },
-    #[error("{url} answered {method} with something that is not JSON-RPC: {detail}")]
-    Garbled { url: String, method: String, detail: String },
-}
-
-/// A JSON-RPC client for the `zgs_*` methods, with a short timeout: a node that takes
-/// longer than that is treated as down, as 0G's indexer does (3 s there).
-#[derive(Clone)]
-pub struct Zgs {
-    agent: ureq::Agent,
-}
-
-impl Zgs {
-    pub fn new(timeout: Duration) -> Zgs {
-        Zgs { agent: ureq::AgentBuilder::new().timeout_connect(timeout).timeout(timeout * 4).build() }
-    }
-
-    pub fn call(&self, url: &str, method: &str, params: Value) -> Result<Value, CallError> {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let garbled = |detail: String| CallError::Garbled { url: url.into(), method: method.into(), detail };
-        let answer: Value = match self.agent.post(url).send_json(body) {
-            Ok(response) => response.into_json().map_err(|e| garbled(e.to_string()))?,
-            // A JSON-RPC error may come with a non-200 status; its body still says why.
-            Err(ureq::Error::Status(code, response)) => {
-                response.into_json().map_err(|e| garbled(format!("HTTP {code}, {e}")))?
-            }
-            Err(e) => return Err(CallError::Down { url: url.into(), method: method.into(), reason: e.to_string() }),
-        };
-        if let Some(error) = answer.get("error") {
-            let message = error.get("message").and_then(Value::as_str).unwrap_or("no message");
-            let data = error.get("data").and_then(Value::as_str).map(|d| format!(" ({d})")).unwrap_or_default();
-            return Err(CallError::Refused {
-                url: url.into(),
-                method: method.into(),
-                message: format!("{message}{data}"),
-            });
-        }
-        answer.get("result").cloned().ok_or_else(|| garbled("neither result nor error".into()))
-    }
-}
-
 struct NodeState {
     url: String,
     /// `Some` while the node passes the checks.
@@ -99,7 +53,9 @@ struct NodeState {
 /// Every node given on the command line, in that order, with what the last check found.
 pub struct Registry {
     nodes: Mutex<Vec<NodeState>>,
-    pub zgs: Zgs,
+    /// Asks the nodes, with a short timeout: a node that takes longer is treated as down,
+    /// as 0G's indexer does (3 s there).
+    pub zgs: Client,
 }
 
 fn unix_now() -> i64 {
@@ -107,7 +63,7 @@ fn unix_now() -> i64 {
 }
 
 impl Registry {
-    pub fn new(urls: &[String], zgs: Zgs) -> Registry {
+    pub fn new(urls: &[String], zgs: Client) -> Registry {
         let nodes = urls.iter().map(|url| NodeState { url: url.clone(), up: None, last_error: None }).collect();
         Registry { nodes: Mutex::new(nodes), zgs }
     }

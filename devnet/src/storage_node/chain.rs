@@ -4,10 +4,9 @@
 //! A node learns of a file only from the chain, so an uploader cannot make it store data
 //! nobody paid for: the root a segment is checked against is rebuilt here from the event.
 
-use std::time::Duration;
-
 use alloy_primitives::{keccak256, Address, B256};
 use alloy_sol_types::{SolCall, SolEvent};
+use devnet::jsonrpc::{Endpoint, RpcError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use wasm_light_client::storage::SubmissionNode;
@@ -21,12 +20,8 @@ const MAX_LOG_RANGE: u64 = 2000;
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ChainError {
-    #[error("{method}: could not reach the EVM node at {url} ({detail}); is the devnet's anvil running? Check --rpc")]
-    Transport { method: &'static str, url: String, detail: String },
-    #[error("{method}: the EVM node answered error {code}: {message}")]
-    Node { method: &'static str, code: i64, message: String },
-    #[error("{method}: unexpected answer from the EVM node: {detail}")]
-    BadAnswer { method: &'static str, detail: String },
+    #[error("{0} (is the devnet's anvil running at --rpc?)")]
+    Rpc(#[from] RpcError),
     #[error(
         "no Flow contract answers firstBlock() at {0}; pass the `contracts.flow` address from zg-devnet's ready line"
     )]
@@ -68,8 +63,7 @@ pub fn submit_topic() -> B256 {
 /// A blocking JSON-RPC client for the EVM node.
 #[derive(Clone)]
 pub struct Chain {
-    agent: ureq::Agent,
-    url: String,
+    rpc: Endpoint,
     pub flow: Address,
 }
 
@@ -81,34 +75,20 @@ pub struct Head {
 
 impl Chain {
     pub fn new(url: &str, flow: Address) -> Chain {
-        let agent =
-            ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(Duration::from_secs(15)).build();
-        Chain { agent, url: url.to_owned(), flow }
+        Chain { rpc: Endpoint::new(url), flow }
     }
 
     fn call(&self, method: &'static str, params: Value) -> Result<Value, ChainError> {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let transport = |detail: String| ChainError::Transport { method, url: self.url.clone(), detail };
-        let answer: Value = match self.agent.post(&self.url).send_json(body) {
-            Ok(response) => response.into_json().map_err(|e| transport(e.to_string()))?,
-            Err(ureq::Error::Status(code, response)) => {
-                return Err(transport(format!("HTTP {code}: {}", response.into_string().unwrap_or_default())))
-            }
-            Err(e) => return Err(transport(e.to_string())),
-        };
-        if let Some(error) = answer.get("error") {
-            return Err(ChainError::Node {
-                method,
-                code: error.get("code").and_then(Value::as_i64).unwrap_or(0),
-                message: error.get("message").and_then(Value::as_str).unwrap_or("no message").to_owned(),
-            });
-        }
-        answer.get("result").cloned().ok_or_else(|| ChainError::BadAnswer { method, detail: answer.to_string() })
+        Ok(self.rpc.call(method, params)?)
+    }
+
+    fn garbled(&self, method: &str, detail: String) -> ChainError {
+        RpcError::garbled(self.rpc.url(), method, detail).into()
     }
 
     pub fn chain_id(&self) -> Result<u64, ChainError> {
         let id = self.call("eth_chainId", json!([]))?;
-        quantity(&id).ok_or_else(|| ChainError::BadAnswer { method: "eth_chainId", detail: id.to_string() })
+        quantity(&id).ok_or_else(|| self.garbled("eth_chainId", id.to_string()))
     }
 
     /// The block the Flow contract was deployed in (its `firstBlock()`): where scans start.
@@ -131,7 +111,7 @@ impl Chain {
         let hash = block.get("hash").and_then(Value::as_str).and_then(|h| h.parse().ok());
         match (number, hash) {
             (Some(number), Some(hash)) => Ok(Head { number, hash }),
-            _ => Err(ChainError::BadAnswer { method, detail: format!("block {tag}: {block}") }),
+            _ => Err(self.garbled(method, format!("block {tag}: {block}"))),
         }
     }
 
@@ -148,9 +128,7 @@ impl Chain {
                 "topics": [submit_topic()],
             });
             let logs = self.call("eth_getLogs", json!([filter]))?;
-            let logs = logs
-                .as_array()
-                .ok_or_else(|| ChainError::BadAnswer { method: "eth_getLogs", detail: logs.to_string() })?;
+            let logs = logs.as_array().ok_or_else(|| self.garbled("eth_getLogs", logs.to_string()))?;
             for log in logs {
                 txs.push(decode_submit(log)?);
             }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alloy_primitives::Address;
+use devnet::cli::{self, Long, Short};
 use devnet::serve::{BodyError, Method, Request, Response, Server};
 use serde_json::{json, Value};
 
@@ -74,25 +75,23 @@ SIGINT or SIGTERM stops it.
 ";
 
 fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, NodeError> {
+    read_args(raw).map_err(NodeError::Usage)
+}
+
+fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
     let (mut rpc, mut flow, mut data_dir) = (None, None, None);
     let (mut shard_id, mut num_shard, mut port) = (0, 1, 5678);
-    let mut raw = raw.into_iter();
-    while let Some(arg) = raw.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        if flag == "-h" || flag == "--help" {
-            return Ok(None);
-        }
-        let v = inline.or_else(|| raw.next()).ok_or_else(|| NodeError::Usage(format!("{flag} needs a value")))?;
-        let bad = |what: &str| NodeError::Usage(format!("{flag} {v:?}: expected {what}"));
-        match flag.as_str() {
-            "--rpc" => rpc = Some(v),
-            "--flow" => flow = Some(v.parse::<Address>().map_err(|_| bad("a 0x… contract address"))?),
-            "--data-dir" => data_dir = Some(PathBuf::from(v)),
-            "--port" => port = v.parse().map_err(|_| bad("a port number 0-65535 (0 = any free port)"))?,
-            "--shard" => {
+    let mut parser = cli::parser(raw);
+    while let Some(arg) = cli::next(&mut parser)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(None),
+            Long("rpc") => rpc = Some(cli::text(&mut parser, "--rpc")?),
+            Long("flow") => flow = Some(cli::value::<Address>(&mut parser, "--flow", "a 0x… contract address")?),
+            Long("data-dir") => data_dir = Some(PathBuf::from(cli::text(&mut parser, "--data-dir")?)),
+            Long("port") => port = cli::value(&mut parser, "--port", "a port number 0-65535 (0 = any free port)")?,
+            Long("shard") => {
+                let v = cli::text(&mut parser, "--shard")?;
+                let bad = |what: &str| format!("--shard {v:?}: expected {what}");
                 let parsed =
                     v.split_once('/').and_then(|(id, n)| Some((id.trim().parse().ok()?, n.trim().parse().ok()?)));
                 let (id, n): (u64, u64) = parsed.ok_or_else(|| bad("ID/NUM such as 0/2"))?;
@@ -101,14 +100,13 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Nod
                 }
                 (shard_id, num_shard) = (id, n);
             }
-            _ => return Err(NodeError::Usage(format!("unknown argument {arg:?}"))),
+            other => return Err(cli::unexpected(other)),
         }
     }
-    let missing = |what: &str| NodeError::Usage(format!("{what} is required"));
     Ok(Some(Args {
-        rpc: rpc.ok_or_else(|| missing("--rpc"))?,
-        flow: flow.ok_or_else(|| missing("--flow"))?,
-        data_dir: data_dir.ok_or_else(|| missing("--data-dir"))?,
+        rpc: cli::required(rpc, "--rpc")?,
+        flow: cli::required(flow, "--flow")?,
+        data_dir: cli::required(data_dir, "--data-dir")?,
         shard_id,
         num_shard,
         port,

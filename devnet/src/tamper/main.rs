@@ -22,6 +22,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use devnet::cli::{self, Long, Short};
 use devnet::serve::{Method, Request, Response, Server};
 use serde_json::{json, Value};
 
@@ -66,25 +67,14 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Str
     let mut upstream = None;
     let mut host = IpAddr::from([127, 0, 0, 1]);
     let mut port = 0;
-    let mut raw = raw.into_iter();
-    while let Some(arg) = raw.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => (flag.to_owned(), Some(value.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = || inline.clone().or_else(|| raw.next()).ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--upstream" => upstream = Some(value()?),
-            "--host" => {
-                let v = value()?;
-                host = v.parse().map_err(|_| format!("--host {v:?}: expected an IP address such as 127.0.0.1"))?;
-            }
-            "--port" => {
-                let v = value()?;
-                port = v.parse().map_err(|_| format!("--port {v:?}: expected a port number 0-65535"))?;
-            }
-            _ => return Err(format!("unknown argument {arg:?}")),
+    let mut parser = cli::parser(raw);
+    while let Some(arg) = cli::next(&mut parser)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(None),
+            Long("upstream") => upstream = Some(cli::text(&mut parser, "--upstream")?),
+            Long("host") => host = cli::value(&mut parser, "--host", "an IP address such as 127.0.0.1")?,
+            Long("port") => port = cli::value(&mut parser, "--port", "a port number 0-65535")?,
+            other => return Err(cli::unexpected(other)),
         }
     }
     let upstream = upstream.ok_or("--upstream URL is required: the honest node to forward to")?;

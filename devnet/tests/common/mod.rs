@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolEvent};
+use devnet::jsonrpc::{Client, RpcError};
 use serde_json::{json, Value};
 
 /// The tiny wasm module the dist directory holds: just the header.
@@ -250,15 +251,14 @@ pub fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(Duration::from_secs(15)).build()
 }
 
-/// One JSON-RPC call; `Err` carries transport or node errors as text.
-pub fn rpc(url: &str, method: &str, params: Value) -> Result<Value, String> {
-    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-    let answer: Value =
-        agent().post(url).send_json(body).map_err(|e| e.to_string())?.into_json().map_err(|e| e.to_string())?;
-    match answer.get("error") {
-        Some(error) => Err(error.to_string()),
-        None => Ok(answer["result"].clone()),
-    }
+/// One JSON-RPC call, through the devnet's own client (`devnet::jsonrpc`).
+pub fn rpc(url: &str, method: &str, params: Value) -> Result<Value, RpcError> {
+    Client::new(Duration::from_secs(2), Duration::from_secs(15)).call(url, method, params)
+}
+
+/// The revert data a failed `eth_call` carried (anvil: error 3 with the bytes as hex).
+pub fn revert_bytes(error: &RpcError) -> Option<Vec<u8>> {
+    error.data().and_then(Value::as_str).map(|d| alloy_primitives::hex::decode(d).expect("revert data is hex"))
 }
 
 /// `(status, body, Content-Type)` of a request, whatever the status.

@@ -1,0 +1,205 @@
+//! The provider's header sync against nodes in memory ([`crate::memory`]): following the
+//! head, branch switches, witnesses, lies, the clock. The same behaviours are also run
+//! against real anvil in `devnet/tests/light_client_sync.rs`; these need no process and
+//! reach cases a real node cannot be made to produce on demand.
+
+use alloy_primitives::B256;
+
+use crate::header::{HeaderChain, HeaderError};
+use crate::memory::{genesis, MemoryNode};
+use crate::provider::{Reorg, SyncError, VerifiedProvider};
+use crate::CheckpointOnly;
+
+fn provider(node: &MemoryNode) -> VerifiedProvider<&MemoryNode, CheckpointOnly> {
+    VerifiedProvider::new(node, CheckpointOnly, node.genesis_hash()).with_clock(|| None)
+}
+
+fn sync<T: crate::JsonRpcTransport>(p: &VerifiedProvider<T, CheckpointOnly>) -> Result<u64, SyncError> {
+    pollster::block_on(p.sync()).map(|tip| tip.number())
+}
+
+#[test]
+fn syncs_from_the_checkpoint_to_the_head_and_follows_new_blocks() {
+    let node = MemoryNode::new("node", 250);
+    let p = provider(&node);
+    assert_eq!(sync(&p).unwrap(), 250);
+    assert_eq!(p.tip().unwrap().hash, node.hash_at(250));
+    node.mine(7);
+    assert_eq!(sync(&p).unwrap(), 257);
+    assert_eq!(p.tip().unwrap().hash, node.hash_at(257));
+    assert!(p.last_reorg().is_none());
+}
+
+#[test]
+fn a_branch_switch_is_followed_back_to_the_fork_and_recorded() {
+    let node = MemoryNode::new("node", 20);
+    let p = provider(&node);
+    sync(&p).unwrap();
+    let dropped: Vec<B256> = (16..=20).map(|n| node.hash_at(n)).collect();
+    node.reorganise(15, 8, 1);
+    assert_eq!(sync(&p).unwrap(), 23);
+    assert_eq!(p.tip().unwrap().hash, node.hash_at(23));
+    assert_eq!(p.last_reorg(), Some(Reorg { fork: 15, dropped: dropped.clone(), new_tip: 23 }));
+    // A value proven at block 18 of the old branch is known to be off the chain now.
+    assert_eq!(p.is_canonical(18, dropped[2]), Some(false));
+    assert_eq!(p.is_canonical(18, node.hash_at(18)), Some(true));
+}
+
+#[test]
+fn a_switch_to_a_shorter_branch_is_followed_too() {
+    let node = MemoryNode::new("node", 30);
+    let p = provider(&node);
+    sync(&p).unwrap();
+    node.reorganise(25, 2, 1);
+    assert_eq!(sync(&p).unwrap(), 27);
+    assert_eq!(p.last_reorg().map(|r| (r.fork, r.dropped.len())), Some((25, 5)));
+}
+
+#[test]
+fn a_switch_below_the_window_is_refused_and_the_tip_stays() {
+    let node = MemoryNode::new("node", HeaderChain::WINDOW as u64 + 50);
+    let p = provider(&node);
+    let tip = sync(&p).unwrap();
+    node.reorganise(10, HeaderChain::WINDOW as u64 + 60, 1);
+    let error = sync(&p).unwrap_err();
+    assert!(matches!(error, SyncError::Header(HeaderError::ReorgTooDeep { .. })), "{error}");
+    assert_eq!(p.tip().unwrap().number(), tip);
+    assert_eq!(p.tip().unwrap().hash, p.tip().unwrap().header.hash_slow());
+}
+
+#[test]
+fn a_header_that_does_not_link_leaves_the_tip_where_it_was() {
+    let node = MemoryNode::new("node", 10);
+    let p = provider(&node);
+    sync(&p).unwrap();
+    let before = p.tip().unwrap();
+    node.mine(10);
+    // Block 15 changed: block 16 no longer names it as its parent.
+    node.tamper(15, |h| h.gas_used = 21_000);
+    let error = sync(&p).unwrap_err();
+    assert!(matches!(error, SyncError::Header(_)), "{error}");
+    assert_eq!(p.tip(), Some(before), "a sync is all or nothing");
+}
+
+#[test]
+fn a_header_that_breaks_the_chain_rules_is_refused() {
+    let node = MemoryNode::new("node", 5);
+    let p = provider(&node);
+    sync(&p).unwrap();
+    node.mine(1);
+    node.tamper(6, |h| h.timestamp -= 10);
+    let error = sync(&p).unwrap_err();
+    assert!(error.to_string().contains("timestamp order"), "{error}");
+    assert_eq!(p.tip().unwrap().number(), 5);
+}
+
+#[test]
+fn a_node_behind_the_verified_tip_cannot_move_it_back() {
+    let node = MemoryNode::new("node", 20);
+    let p = provider(&node);
+    sync(&p).unwrap();
+    node.reorganise(18, 0, 0); // the same chain, cut at 18: the node is behind
+    assert_eq!(sync(&p).unwrap(), 20);
+    assert!(p.last_reorg().is_none());
+}
+
+#[test]
+fn an_unknown_checkpoint_is_named() {
+    let node = MemoryNode::new("node", 3);
+    let other = B256::repeat_byte(7);
+    let p = VerifiedProvider::new(&node, CheckpointOnly, other).with_clock(|| None);
+    assert_eq!(pollster::block_on(p.sync()).unwrap_err(), SyncError::UnknownCheckpoint(other));
+    assert!(p.tip().is_none());
+}
+
+#[test]
+fn witnesses_must_serve_the_same_head() {
+    let node = MemoryNode::new("primary", 30);
+    let witness = MemoryNode::new("witness", 0);
+    witness.follow(&node);
+    let p = provider(&node).with_witnesses(vec![&witness], 2);
+    assert_eq!(sync(&p).unwrap(), 30);
+
+    // The witness goes its own way from block 26: the head is not moved, and the message
+    // names who serves what.
+    node.mine(5);
+    witness.follow(&node);
+    witness.reorganise(26, 9, 3);
+    let error = sync(&p).unwrap_err();
+    match &error {
+        SyncError::Disagreement { agree, asked, needed, detail, .. } => {
+            assert_eq!((*agree, *asked, *needed), (1, 2, 2));
+            assert!(detail.contains("witness serves"), "{detail}");
+            assert!(detail.contains("primary serves"), "{detail}");
+        }
+        other => panic!("expected a disagreement, got {other}"),
+    }
+    assert_eq!(p.tip().unwrap().number(), 30);
+
+    // Back in agreement, the head moves.
+    witness.follow(&node);
+    assert_eq!(sync(&p).unwrap(), 35);
+}
+
+#[test]
+fn a_witness_that_is_down_counts_against_the_quorum() {
+    let node = MemoryNode::new("primary", 12);
+    let (up, down) = (MemoryNode::new("up", 0), MemoryNode::new("down", 0));
+    up.follow(&node);
+    down.follow(&node);
+    down.set_down(true);
+    // 2 of 3 is enough with one witness down …
+    let p = provider(&node).with_witnesses(vec![&up, &down], 2);
+    assert_eq!(sync(&p).unwrap(), 12);
+    // … 3 of 3 is not.
+    let strict = provider(&node).with_witnesses(vec![&up, &down], 3);
+    let error = sync(&strict).unwrap_err();
+    assert!(error.to_string().contains("Too few endpoints answered"), "{error}");
+    assert_eq!(strict.tip().map(|t| t.number()), Some(0), "still at the checkpoint");
+}
+
+#[test]
+fn a_head_dated_in_the_future_is_refused() {
+    let node = MemoryNode::new("node", 10);
+    // Genesis is at 1_700_000_000 and blocks come a second apart: head at +10 s.
+    let p = VerifiedProvider::new(&node, CheckpointOnly, node.genesis_hash())
+        .with_clock(|| Some(genesis().timestamp - 3_600));
+    assert_eq!(pollster::block_on(p.sync()).unwrap_err(), SyncError::FromTheFuture { block: 10, ahead_s: 3_610 });
+    // Within the hour it is accepted.
+    let fine = VerifiedProvider::new(&node, CheckpointOnly, node.genesis_hash())
+        .with_clock(|| Some(genesis().timestamp - 3_000));
+    assert_eq!(sync(&fine).unwrap(), 10);
+}
+
+#[test]
+fn old_headers_are_reached_by_walking_parent_hashes_back() {
+    let node = MemoryNode::new("node", HeaderChain::WINDOW as u64 + 300);
+    let p = provider(&node);
+    sync(&p).unwrap();
+    for n in [5, 0, 299, 150] {
+        let header = pollster::block_on(p.header(n)).unwrap();
+        assert_eq!((header.number(), header.hash), (n, node.hash_at(n)));
+    }
+}
+
+#[test]
+fn a_header_above_the_tip_syncs_first_and_beyond_the_head_is_refused() {
+    let node = MemoryNode::new("node", 10);
+    let p = provider(&node);
+    sync(&p).unwrap();
+    node.mine(5);
+    assert_eq!(pollster::block_on(p.header(14)).unwrap().hash, node.hash_at(14));
+    let error = pollster::block_on(p.header(100)).unwrap_err();
+    assert!(error.to_string().contains("block 100 is above the node's head 15"), "{error}");
+}
+
+#[test]
+fn a_node_that_goes_down_is_a_transport_error_naming_it() {
+    let node = MemoryNode::new("node-a", 3);
+    let p = provider(&node);
+    sync(&p).unwrap();
+    node.set_down(true);
+    let error = sync(&p).unwrap_err();
+    assert!(matches!(&error, SyncError::Transport(e) if e.0.contains("node-a")), "{error}");
+    assert_eq!(p.tip().unwrap().number(), 3);
+}
