@@ -8,7 +8,7 @@
 pub mod chain;
 pub mod compute;
 pub mod deploy;
-pub mod format;
+pub use zg_core::format;
 pub mod governance;
 pub mod inft;
 pub mod local_db;

@@ -1,9 +1,9 @@
 //! The chain: networks, the JSON-RPC transport, and the client that routes every read
 //! through the light client (`wasm-light-client`).
 
-pub mod addresses;
+pub use zg_core::chain::addresses;
 pub mod checkpoint_store;
 pub mod client;
-pub mod fees;
-pub mod networks;
+pub use zg_core::chain::fees;
+pub use zg_core::chain::networks;
 pub mod rpc;

@@ -10,12 +10,12 @@
 //! signature over our own request and response bytes recovers to the signer the registry
 //! acknowledges.
 
-pub mod answer;
-pub mod attestation;
-pub mod chat;
-pub mod contract;
+pub use zg_core::compute::answer;
+pub use zg_core::compute::attestation;
+pub use zg_core::compute::chat;
+pub use zg_core::compute::contract;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu;
 pub mod local;
 pub mod service;
-pub mod token;
+pub use zg_core::compute::token;

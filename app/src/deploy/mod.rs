@@ -2,7 +2,7 @@
 //! deployment someone else made from a network link. `shipped`, `plan` and `link` are
 //! pure (native tests); `service` talks to the chain through `ChainClient`.
 
-pub mod link;
-pub mod plan;
+pub use zg_core::deploy::link;
+pub use zg_core::deploy::plan;
 pub mod service;
-pub mod shipped;
+pub use zg_core::deploy::shipped;

@@ -8,10 +8,10 @@
 //! proven logs, and whether it is foreign). Browser-side: `service`, which drives
 //! storage, the light client and the wallet for the Agents pages.
 
-pub mod contract;
-pub mod envelope;
-pub mod metadata;
-pub mod offer;
-pub mod proofs;
-pub mod provenance;
+pub use zg_core::inft::contract;
+pub use zg_core::inft::envelope;
+pub use zg_core::inft::metadata;
+pub use zg_core::inft::offer;
+pub use zg_core::inft::proofs;
+pub use zg_core::inft::provenance;
 pub mod service;

@@ -4,6 +4,6 @@
 //! visits (public keys and hashes only), `service` reads validators, positions and
 //! undelegations through the light client and sends the calls.
 
-pub mod contract;
+pub use zg_core::staking::contract;
 pub mod records;
 pub mod service;

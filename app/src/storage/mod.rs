@@ -5,13 +5,13 @@
 //! Pure rules (`flow`, `wire`, `plan`, `discovery`, `segment`, `whole_file`) have no web dependency;
 //! `node`, `gateway`, `records` and `service` run in the browser.
 
-pub mod discovery;
-pub mod flow;
+pub use zg_core::storage::discovery;
+pub use zg_core::storage::flow;
 pub mod hashing;
-pub mod plan;
-pub mod segment;
-pub mod whole_file;
-pub mod wire;
+pub use zg_core::storage::plan;
+pub use zg_core::storage::segment;
+pub use zg_core::storage::whole_file;
+pub use zg_core::storage::wire;
 
 pub mod gateway;
 pub mod node;

@@ -9,12 +9,12 @@
 //! module unencrypted except as a signature or an encrypted export, and is never
 //! formatted into an error, a log line or a URL.
 
-pub mod accounts;
+pub use zg_core::wallet::accounts;
 pub mod kdf_worker;
-pub mod keystore;
-pub mod mnemonic;
-pub mod signer;
+pub use zg_core::wallet::keystore;
+pub use zg_core::wallet::mnemonic;
+pub use zg_core::wallet::signer;
 pub mod vault;
-pub mod vault_format;
+pub use zg_core::wallet::vault_format;
 pub mod vault_store;
 pub mod webcrypto;

@@ -174,7 +174,7 @@ pub(crate) mod tests {
 
     /// The bundle `contracts/build.mjs` wrote (the native test run builds the contracts first).
     pub(crate) fn bundle() -> Shipped {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../contracts/out/deployable.json");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../contracts/out/deployable.json");
         let json = std::fs::read(path).expect("contracts/out/deployable.json: run `node contracts/build.mjs`");
         Shipped::parse(&json).unwrap()
     }
@@ -232,7 +232,7 @@ pub(crate) mod tests {
         let json = r#"{"compiler":"solc","contracts":{}}"#;
         assert_eq!(Shipped::parse(json.as_bytes()), Err(ShippedError::Missing("SignatureVerifier")));
         let mut file: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../contracts/out/deployable.json")).unwrap(),
+            &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../contracts/out/deployable.json")).unwrap(),
         )
         .unwrap();
         file["contracts"]["AgentNFT"]["immutables"] = serde_json::json!([[1_000_000, 32]]);

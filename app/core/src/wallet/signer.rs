@@ -87,7 +87,7 @@ mod tests {
     use super::*;
     use serde::Deserialize;
 
-    // Produced by ethers v6 (an independent implementation); see app/tests/fixtures/wallet/gen-eip1559.mjs.
+    // Produced by ethers v6 (an independent implementation); see app/core/tests/fixtures/wallet/gen-eip1559.mjs.
     const ETHERS_FIXTURE: &str = include_str!("../../tests/fixtures/wallet/eip1559-ethers.json");
 
     #[derive(Deserialize)]

@@ -82,7 +82,7 @@ impl KdfParams {
     /// What this wallet's key export writes: ethers v6's default, scrypt n=131072, r=8, p=1
     /// (128 MiB). Not geth's 256 MiB: wasm memory never shrinks, so that would stay allocated
     /// for the tab's life; not less either, because a key file is meant to travel and a
-    /// weaker one is cheaper to guess. `app/tests/fixtures/wallet/keystore-ethers.json` is ethers' own file.
+    /// weaker one is cheaper to guess. `app/core/tests/fixtures/wallet/keystore-ethers.json` is ethers' own file.
     pub fn export() -> KdfParams {
         KdfParams(Kdf::Scrypt { log_n: 17, r: 8, p: 1 })
     }
@@ -624,7 +624,7 @@ mod tests {
 
     #[test]
     fn exported_files_match_ethers_defaults_and_ethers_files_open() {
-        // Written by ethers v6 with its defaults; see app/tests/fixtures/wallet/gen-keystore-ethers.mjs.
+        // Written by ethers v6 with its defaults; see app/core/tests/fixtures/wallet/gen-keystore-ethers.mjs.
         let fixture: Value =
             serde_json::from_str(include_str!("../../tests/fixtures/wallet/keystore-ethers.json")).unwrap();
         let ethers_file = fixture["keyfile"].to_string();

@@ -442,7 +442,7 @@ mod tests {
     fn the_preview_rule_decides_every_case_as_the_contract() {
         let rules: serde_json::Value = serde_json::from_str(include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../devnet/tests/fixtures/tally_rules.json"
+            "/../../devnet/tests/fixtures/tally_rules.json"
         )))
         .unwrap();
         let power = |name: &str| rules["power"][name].as_u64().unwrap_or_else(|| panic!("no power for {name}"));

@@ -375,7 +375,7 @@ mod tests {
         );
     }
 
-    /// A log as ethers encoded it in `app/tests/fixtures/inft/events.json` (see `gen-events.mjs` there).
+    /// A log as ethers encoded it in `app/core/tests/fixtures/inft/events.json` (see `gen-events.mjs` there).
     fn fixture_log(v: &serde_json::Value, address: Address) -> Log {
         let topics = v["topics"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().parse().unwrap()).collect();
         let data: Bytes = v["data"].as_str().unwrap().parse().unwrap();

@@ -191,7 +191,7 @@ fn rfc3339_secs(s: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    //! Real data: `app/tests/fixtures/compute/tdx_quote.bin` and `tdx_quote_collateral.json` are the TDX
+    //! Real data: `app/core/tests/fixtures/compute/tdx_quote.bin` and `tdx_quote_collateral.json` are the TDX
     //! quote and Intel collateral the dcap-qvl 0.7.1 crate ships as test data (see
     //! that directory's `README.md`).
     use super::*;

@@ -11,7 +11,7 @@
 //!
 //! Binding both public keys into the KDF and the AAD means a sealed key cannot be
 //! replayed to another recipient or re-pointed at another ephemeral key. Known answers
-//! come from an independent implementation (`app/tests/fixtures/inft/gen-envelope.mjs`, noble).
+//! come from an independent implementation (`app/core/tests/fixtures/inft/gen-envelope.mjs`, noble).
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
