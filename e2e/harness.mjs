@@ -157,14 +157,15 @@ export async function restoreWallet(page, appUrl, phrase = DEV_PHRASE, password 
   await page.getByLabel('New password').fill(password);
   await page.getByLabel('Confirm password').fill(password);
   await page.getByRole('button', { name: 'Restore wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await page.getByRole('heading', { name: 'Wallet', exact: true, level: 1 }).waitFor();
 }
 
 /** Unlocks a wallet that is locked (after a reload or auto-lock) and waits for the Wallet page. */
 export async function unlock(page, password = TEST_PASSWORD) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Unlock' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  // Exactly the Wallet page's title: "Unlock your wallet" also names a wallet.
+  await page.getByRole('heading', { name: 'Wallet', exact: true, level: 1 }).waitFor();
 }
 
 /** Opens a page from the main navigation and waits for its heading. */

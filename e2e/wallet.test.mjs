@@ -76,7 +76,7 @@ async function createWallet(page) {
   await page.getByLabel('New password').fill(PASSWORD);
   await page.getByLabel('Confirm password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create wallet' }).click();
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await page.getByRole('heading', { name: 'Wallet', exact: true, level: 1 }).waitFor();
   return words;
 }
 
@@ -207,7 +207,7 @@ test('a new wallet starts from the exported key file', async () => {
     await page.getByLabel('…or paste its contents').waitFor({ state: 'detached', timeout: 60_000 });
   });
   assertResponsive('importing a key file', importing);
-  await page.getByRole('heading', { name: 'Wallet' }).waitFor();
+  await page.getByRole('heading', { name: 'Wallet', exact: true, level: 1 }).waitFor();
   assert.equal(await selectedAddress(page), exportedAddress);
   assert.ok(!consoleLines.some((l) => l.includes(KDF_ON_PAGE)), 'the import derived its key in the worker');
 });
@@ -233,6 +233,48 @@ test('a malformed recovery phrase is refused with a clear message', async () => 
   await alert.waitFor();
   assert.match(await alert.textContent(), /checksum/i);
   await shot(page, '10-bad-phrase');
+});
+
+test('every page has an address: the address bar follows, Back and Forward walk the pages, a link opens its page', async () => {
+  const { context, page } = await newProfile(browser);
+  await restoreWallet(page, devnet.appUrl, DEV_PHRASE, PASSWORD);
+  const fragment = () => page.evaluate(() => location.hash);
+  assert.equal(await fragment(), '#/wallet', 'the landing page has its address, with no entry before it');
+  await goTo(page, 'Storage');
+  assert.equal(await fragment(), '#/storage');
+  await goTo(page, 'Governance');
+  assert.equal(await fragment(), '#/governance');
+  const navLink = await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Staking' }).getAttribute('href');
+  assert.equal(navLink, '#/staking', 'a page can be opened in a new tab from its link');
+
+  await page.goBack();
+  await page.getByRole('heading', { name: 'Storage', level: 1 }).waitFor();
+  await page.goBack();
+  await page.getByRole('heading', { name: 'Wallet', level: 1 }).waitFor();
+  await page.goForward();
+  await page.getByRole('heading', { name: 'Storage', level: 1 }).waitFor();
+  assert.equal(await fragment(), '#/storage');
+
+  // An address typed or pasted while the wallet is open moves the page.
+  await page.evaluate(() => { location.hash = '#/compute'; });
+  await page.getByRole('heading', { name: 'Compute', level: 1 }).waitFor();
+
+  // A link to a page, opened in another tab of the same browser: unlocked, it shows that page.
+  const linked = await context.newPage();
+  await linked.goto(`${devnet.appUrl}#/settings`);
+  await linked.getByLabel('Password').fill(PASSWORD, { timeout: 120_000 });
+  await linked.getByRole('button', { name: 'Unlock' }).click();
+  await linked.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  assert.equal(await linked.evaluate(() => location.hash), '#/settings');
+  await shot(linked, '11-page-link');
+  // A reload lands on the Wallet after unlocking, as other wallets do.
+  await linked.reload();
+  await unlock(linked, PASSWORD);
+  await linked.waitForFunction(() => location.hash === '#/wallet');
+  // An address that names no page changes nothing.
+  await linked.evaluate(() => { location.hash = '#/nowhere'; });
+  await linked.waitForTimeout(300);
+  assert.equal(await linked.getByRole('heading', { level: 1 }).first().textContent(), 'Wallet');
 });
 
 test('an idle wallet locks itself after the time chosen in Settings; activity holds it open', async () => {

@@ -6,6 +6,7 @@ pub mod components;
 pub mod deploy;
 pub mod pages;
 pub mod review;
+pub mod route;
 pub mod settings;
 pub mod shell;
 pub mod state;
@@ -26,6 +27,7 @@ const REFRESH_MS: u32 = 4_000;
 pub fn App() -> impl IntoView {
     let app = AppState::new();
     provide_context(app);
+    route::install(app);
 
     spawn_local(async move {
         app.chain.load_devnet().await;

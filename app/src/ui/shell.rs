@@ -13,7 +13,7 @@ pub fn Shell() -> impl IntoView {
     let app = use_app();
     let nav = move |page: Page, label: &'static str, icon: &'static str| {
         view! {
-            <a href="#" class="nav-item" class:active=move || app.page.get() == page
+            <a href=page.fragment() class="nav-item" class:active=move || app.page.get() == page
                 aria-current=move || if app.page.get() == page { Some("page") } else { None }
                 on:click=move |ev| { ev.prevent_default(); app.page.set(page) }>
                 <span class="nav-icon" aria-hidden="true">{icon}</span>{label}

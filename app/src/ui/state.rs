@@ -46,6 +46,40 @@ pub enum Page {
     Settings,
 }
 
+impl Page {
+    pub const ALL: [Page; 8] = [
+        Page::Wallet,
+        Page::Send,
+        Page::Storage,
+        Page::Agents,
+        Page::Compute,
+        Page::Governance,
+        Page::Staking,
+        Page::Settings,
+    ];
+
+    /// The page's address within the app, as a URL fragment: a link to it, and what the
+    /// address bar shows while it is open (`ui::route`).
+    pub fn fragment(self) -> &'static str {
+        match self {
+            Page::Wallet => "#/wallet",
+            Page::Send => "#/send",
+            Page::Storage => "#/storage",
+            Page::Agents => "#/agents",
+            Page::Compute => "#/compute",
+            Page::Governance => "#/governance",
+            Page::Staking => "#/staking",
+            Page::Settings => "#/settings",
+        }
+    }
+
+    /// The page a URL fragment names (`#/storage`, a trailing `/` allowed), if any.
+    pub fn from_fragment(fragment: &str) -> Option<Page> {
+        let fragment = fragment.strip_suffix('/').filter(|f| f.len() > 2).unwrap_or(fragment);
+        Self::ALL.into_iter().find(|page| page.fragment().eq_ignore_ascii_case(fragment))
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub phase: RwSignal<Phase>,
@@ -59,6 +93,9 @@ pub struct AppState {
     /// A network link the page was opened with (`#join?…`), offered in Settings once the
     /// wallet is unlocked; nothing is used before the user asks for it to be checked.
     pub pending_link: RwSignal<Option<String>>,
+    /// The page the tab was opened at (a link such as `…/#/storage`), shown once the
+    /// wallet is unlocked; a reload lands on the Wallet, as other wallets do.
+    opened_at: StoredValue<Option<Page>>,
 }
 
 /// The page's URL, if its fragment is a network link.
@@ -84,13 +121,15 @@ impl AppState {
             toasts: Toasts::new(),
             reviews: crate::ui::review::Reviews::new(),
             pending_link: RwSignal::new(opened_with_link()),
+            opened_at: StoredValue::new(crate::ui::route::opened_at()),
         }
     }
 
     pub fn unlocked(&self, vault: UnlockedVault) {
         self.session.open(vault);
         self.phase.set(Phase::Unlocked);
-        self.page.set(Page::Wallet);
+        let page = self.opened_at.try_update_value(Option::take).flatten().unwrap_or(Page::Wallet);
+        self.page.set(page);
         self.chain.resume_stored_head(*self);
         self.chain.refresh_balances(*self);
     }
@@ -536,4 +575,22 @@ pub fn on_connect<S: 'static, E: std::fmt::Display + 'static>(
             Err(e) => unavailable.set(Some(e.to_string())),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_has_its_own_fragment_and_is_found_by_it() {
+        for page in Page::ALL {
+            assert_eq!(Page::from_fragment(page.fragment()), Some(page));
+            assert_eq!(Page::from_fragment(&format!("{}/", page.fragment())), Some(page));
+            assert_eq!(Page::ALL.iter().filter(|p| p.fragment() == page.fragment()).count(), 1);
+        }
+        assert_eq!(Page::from_fragment("#/STORAGE"), Some(Page::Storage));
+        for other in ["", "#", "#/", "#/nowhere", "#join?network=galileo", "#storage"] {
+            assert_eq!(Page::from_fragment(other), None, "{other:?}");
+        }
+    }
 }
