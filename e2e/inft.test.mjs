@@ -157,6 +157,22 @@ test('A mints an agent, reloads, and reads it back from storage', async () => {
   assert.equal(await a.page.getByTestId('agent-model').textContent(), ADA.model);
   assert.equal(await a.page.getByTestId('agent-address').locator('[data-address]').getAttribute('data-address'),
     agentAddress, 'the agent keeps its own key');
+
+  // The open agent has an address: Back returns to the list, Forward to the agent, and a
+  // link to it, opened in another tab, opens it once unlocked.
+  assert.equal(await a.page.evaluate(() => location.hash), `#/agents/${adaToken}`);
+  await a.page.goBack();
+  await a.page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
+  await a.page.goForward();
+  await a.page.getByTestId('agent-title').waitFor({ timeout: 60_000 });
+  const linked = await a.context.newPage();
+  await linked.goto(`${devnet.appUrl}#/agents/${adaToken}`);
+  await linked.getByLabel('Password').fill(PASSWORD, { timeout: 120_000 });
+  await linked.getByRole('button', { name: 'Unlock' }).click();
+  await linked.getByTestId('agent-title').waitFor({ timeout: 60_000 });
+  assert.equal(await linked.getByTestId('agent-title').textContent(), `Ada · agent #${adaToken}`);
+  await shot(linked, 'inft-02b-agent-link');
+  await linked.close();
 });
 
 test('an upload that fails half way mints nothing and says so', async () => {

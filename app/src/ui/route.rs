@@ -1,4 +1,5 @@
-//! Each page has an address: `…/#/storage`, `…/#/governance`. While the wallet is open the
+//! Each page has an address: `…/#/storage`, `…/#/governance`, and each agent one on the
+//! Agents page, `…/#/agents/12`. While the wallet is open the
 //! address bar follows the page (a new history entry per page, so Back and Forward walk
 //! them), and Back, Forward or an edited address move the page. A tab opened at a page's
 //! address shows that page once unlocked.
@@ -10,34 +11,35 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use super::state::{AppState, Page, Phase};
+use super::state::{AppState, Phase, Route};
 
 /// Keeps the page and the address bar in step for as long as the app runs.
 pub fn install(app: AppState) {
     Effect::new(move |_| {
-        let page = app.page.get();
+        let route = Route { page: app.page.get(), agent: app.agent.get() };
         if app.phase.get() != Phase::Unlocked {
             return;
         }
         let Some(current) = fragment() else { return };
-        if current.starts_with("#join?") || current == page.fragment() {
+        let wanted = route.fragment();
+        if current.starts_with("#join?") || current == wanted {
             return;
         }
         let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else { return };
         // The bare address the app was opened at is not a page to go back to.
         let _ = if current.is_empty() || current == "#" {
-            history.replace_state_with_url(&JsValue::NULL, "", Some(page.fragment()))
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&wanted))
         } else {
-            history.push_state_with_url(&JsValue::NULL, "", Some(page.fragment()))
+            history.push_state_with_url(&JsValue::NULL, "", Some(&wanted))
         };
     });
     let follow = move || {
         if app.phase.get_untracked() != Phase::Unlocked {
             return;
         }
-        if let Some(page) = fragment().as_deref().and_then(Page::from_fragment) {
-            if app.page.get_untracked() != page {
-                app.page.set(page);
+        if let Some(route) = fragment().as_deref().and_then(Route::from_fragment) {
+            if (app.page.get_untracked(), app.agent.get_untracked()) != (route.page, route.agent) {
+                app.go(route);
             }
         }
     };
@@ -50,14 +52,14 @@ fn fragment() -> Option<String> {
     web_sys::window()?.location().hash().ok()
 }
 
-/// The page the tab was opened at, unless this load is a reload (a reload lands on the
+/// The place the tab was opened at, unless this load is a reload (a reload lands on the
 /// Wallet, as other wallets do after unlocking).
-pub fn opened_at() -> Option<Page> {
+pub fn opened_at() -> Option<Route> {
     let window = web_sys::window()?;
     let entries = window.performance()?.get_entries_by_type("navigation");
     let kind = js_sys::Reflect::get(&entries.get(0), &JsValue::from_str("type")).ok()?.as_string();
     if kind.as_deref() == Some("reload") {
         return None;
     }
-    Page::from_fragment(&fragment()?)
+    Route::from_fragment(&fragment()?)
 }

@@ -6,7 +6,7 @@ use super::pages::{
     agents::AgentsPage, compute::ComputePage, governance::GovernancePage, send::SendPage, settings::SettingsPage,
     staking::StakingPage, storage::StoragePage, wallet::WalletPage,
 };
-use super::state::{use_app, Connection, Page};
+use super::state::{use_app, Connection, Page, Route};
 
 #[component]
 pub fn Shell() -> impl IntoView {
@@ -15,7 +15,7 @@ pub fn Shell() -> impl IntoView {
         view! {
             <a href=page.fragment() class="nav-item" class:active=move || app.page.get() == page
                 aria-current=move || if app.page.get() == page { Some("page") } else { None }
-                on:click=move |ev| { ev.prevent_default(); app.page.set(page) }>
+                on:click=move |ev| { ev.prevent_default(); app.go(Route { page, agent: None }) }>
                 <span class="nav-icon" aria-hidden="true">{icon}</span>{label}
             </a>
         }

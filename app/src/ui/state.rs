@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::rc::Rc;
 
-use alloy_primitives::{Address, B256};
+use alloy_primitives::{Address, B256, U256};
 use k256::ecdsa::SigningKey;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -80,10 +80,42 @@ impl Page {
     }
 }
 
+/// Where the app is: a page, and on the Agents page the agent that is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub page: Page,
+    pub agent: Option<U256>,
+}
+
+impl Route {
+    /// The address of this place: `#/storage`, `#/agents/12`.
+    pub fn fragment(&self) -> String {
+        match (self.page, self.agent) {
+            (Page::Agents, Some(token)) => format!("{}/{token}", Page::Agents.fragment()),
+            (page, _) => page.fragment().to_string(),
+        }
+    }
+
+    /// The place a URL fragment names, if any; an agent by its token number in decimal.
+    pub fn from_fragment(fragment: &str) -> Option<Route> {
+        if let Some(page) = Page::from_fragment(fragment) {
+            return Some(Route { page, agent: None });
+        }
+        let (head, token) = fragment.trim_end_matches('/').rsplit_once('/')?;
+        let token = (!token.is_empty() && token.bytes().all(|b| b.is_ascii_digit())).then_some(token)?;
+        (Page::from_fragment(head)? == Page::Agents)
+            .then(|| U256::from_str_radix(token, 10).ok())
+            .flatten()
+            .map(|token| Route { page: Page::Agents, agent: Some(token) })
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub phase: RwSignal<Phase>,
     pub page: RwSignal<Page>,
+    /// The agent open on the Agents page (part of the address: `#/agents/12`).
+    pub agent: RwSignal<Option<U256>>,
     pub session: Session,
     pub chain: ChainState,
     pub settings: RwSignal<Settings>,
@@ -95,7 +127,7 @@ pub struct AppState {
     pub pending_link: RwSignal<Option<String>>,
     /// The page the tab was opened at (a link such as `…/#/storage`), shown once the
     /// wallet is unlocked; a reload lands on the Wallet, as other wallets do.
-    opened_at: StoredValue<Option<Page>>,
+    opened_at: StoredValue<Option<Route>>,
 }
 
 /// The page's URL, if its fragment is a network link.
@@ -115,6 +147,7 @@ impl AppState {
         Self {
             phase: RwSignal::new(Phase::Loading),
             page: RwSignal::new(Page::Wallet),
+            agent: RwSignal::new(None),
             session: Session::new(),
             chain: ChainState::new(),
             settings: RwSignal::new(settings),
@@ -128,10 +161,16 @@ impl AppState {
     pub fn unlocked(&self, vault: UnlockedVault) {
         self.session.open(vault);
         self.phase.set(Phase::Unlocked);
-        let page = self.opened_at.try_update_value(Option::take).flatten().unwrap_or(Page::Wallet);
-        self.page.set(page);
+        let route = self.opened_at.try_update_value(Option::take).flatten();
+        self.go(route.unwrap_or(Route { page: Page::Wallet, agent: None }));
         self.chain.resume_stored_head(*self);
         self.chain.refresh_balances(*self);
+    }
+
+    /// Shows `route`: its page, and on the Agents page its agent.
+    pub fn go(&self, route: Route) {
+        self.agent.set(route.agent);
+        self.page.set(route.page);
     }
 
     pub fn lock(&self, why: Option<&str>) {
@@ -592,5 +631,25 @@ mod tests {
         for other in ["", "#", "#/", "#/nowhere", "#join?network=galileo", "#storage"] {
             assert_eq!(Page::from_fragment(other), None, "{other:?}");
         }
+    }
+
+    #[test]
+    fn an_agent_has_an_address_on_the_agents_page_only() {
+        let agent = Route { page: Page::Agents, agent: Some(U256::from(12)) };
+        assert_eq!(agent.fragment(), "#/agents/12");
+        assert_eq!(Route::from_fragment("#/agents/12"), Some(agent));
+        assert_eq!(Route::from_fragment("#/agents/12/"), Some(agent));
+        assert_eq!(Route::from_fragment("#/agents"), Some(Route { page: Page::Agents, agent: None }));
+        let huge = U256::MAX.to_string();
+        assert_eq!(Route::from_fragment(&format!("#/agents/{huge}")).and_then(|r| r.agent), Some(U256::MAX));
+        // An agent only means something on the Agents page; anything else is no place.
+        assert_eq!(Route { page: Page::Wallet, agent: Some(U256::from(1)) }.fragment(), "#/wallet");
+        for other in
+            ["#/wallet/12", "#/agents/x", "#/agents/-1", "#/agents/0x0c", "#/agents/1e3", "#/agents//", "#/nowhere/1"]
+        {
+            assert_eq!(Route::from_fragment(other), None, "{other:?}");
+        }
+        let too_big = format!("#/agents/{huge}0");
+        assert_eq!(Route::from_fragment(&too_big), None);
     }
 }

@@ -79,7 +79,8 @@ pub fn AgentsPage() -> impl IntoView {
     let app = use_app();
     let service: Service = StoredValue::new_local(None);
     let status = RwSignal::new(None::<Result<(), String>>);
-    let selected = RwSignal::new(None::<U256>);
+    // The open agent is part of the address (`#/agents/12`), so it lives in the app state.
+    let selected = app.agent;
     let rows = RwSignal::new(Listing::None);
     let listing = Latest::new();
 
@@ -137,15 +138,20 @@ pub fn AgentsPage() -> impl IntoView {
             }
         });
     });
-    Effect::new(move || {
+    Effect::new(move |first: Option<()>| {
         app.session.selected.track();
         rows.set(None);
-        selected.set(None);
+        // Another account holds other agents; the agent a link opened stays on first load.
+        if first.is_some() {
+            selected.set(None);
+        }
         reload();
     });
 
     view! {
-        {move || match selected.get() {
+        // An agent opens once the agent contract and storage are reached (a link may name
+        // one before); until then, and if they cannot be, the page says so.
+        {move || match selected.get().filter(|_| matches!(status.get(), Some(Ok(())))) {
             Some(token) => view! {
                 <AgentDetail service token back=Callback::new(move |_| { selected.set(None); reload(); }) />
             }.into_any(),
