@@ -269,6 +269,19 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   await waitForState(a.page, 'Pay the docs writer', 'Executed', 30_000);
   assert.equal(await balance(WRITER) - writerBefore, ONE, 'the action paid 1 0G from the treasury');
 
+  // A proposal has an address: its Link shows it alone, Back shows them all again.
+  const id = await passed.getAttribute('data-id');
+  await passed.getByTestId('proposal-link').click();
+  await a.page.waitForFunction((id) => location.hash === `#/governance/${id}`, id);
+  await a.page.getByTestId('one-proposal').waitFor();
+  // The card list follows a moment after the notice above it.
+  await a.page.waitForFunction(() => document.querySelectorAll('article.proposal').length === 1);
+  assert.equal(await a.page.locator('article.proposal').getAttribute('data-id'), id);
+  await shot(a.page, 'gov-03b-one-proposal');
+  await a.page.goBack();
+  await a.page.getByTestId('one-proposal').waitFor({ state: 'detached' });
+  await a.page.waitForFunction(() => document.querySelectorAll('article.proposal').length >= 2);
+
   const defeated = proposalCard(a.page, 'Drain the treasury');
   await defeated.getByRole('button', { name: 'Burn the deposit (vetoed)' }).click();
   await toast(a.page, /Settled the deposit/);

@@ -1,5 +1,5 @@
-//! Each page has an address: `…/#/storage`, `…/#/governance`, and each agent one on the
-//! Agents page, `…/#/agents/12`. While the wallet is open the
+//! Each page has an address: `…/#/storage`, `…/#/governance`, and so do an agent,
+//! `…/#/agents/12`, and a proposal, `…/#/governance/<id>`. While the wallet is open the
 //! address bar follows the page (a new history entry per page, so Back and Forward walk
 //! them), and Back, Forward or an edited address move the page. A tab opened at a page's
 //! address shows that page once unlocked.
@@ -16,7 +16,7 @@ use super::state::{AppState, Phase, Route};
 /// Keeps the page and the address bar in step for as long as the app runs.
 pub fn install(app: AppState) {
     Effect::new(move |_| {
-        let route = Route { page: app.page.get(), agent: app.agent.get() };
+        let route = Route { page: app.page.get(), item: app.item.get() };
         if app.phase.get() != Phase::Unlocked {
             return;
         }
@@ -38,7 +38,7 @@ pub fn install(app: AppState) {
             return;
         }
         if let Some(route) = fragment().as_deref().and_then(Route::from_fragment) {
-            if (app.page.get_untracked(), app.agent.get_untracked()) != (route.page, route.agent) {
+            if (app.page.get_untracked(), app.item.get_untracked()) != (route.page, route.item) {
                 app.go(route);
             }
         }

@@ -15,7 +15,7 @@ pub fn Shell() -> impl IntoView {
         view! {
             <a href=page.fragment() class="nav-item" class:active=move || app.page.get() == page
                 aria-current=move || if app.page.get() == page { Some("page") } else { None }
-                on:click=move |ev| { ev.prevent_default(); app.go(Route { page, agent: None }) }>
+                on:click=move |ev| { ev.prevent_default(); app.go(Route::page(page)) }>
                 <span class="nav-icon" aria-hidden="true">{icon}</span>{label}
             </a>
         }
@@ -54,7 +54,7 @@ pub fn Shell() -> impl IntoView {
                     <div class="alert alert-info row" role="status" data-testid="pending-link">
                         <span>"This page was opened with a network link. Nothing from it is used until you check it."</span>
                         <span class="spacer"></span>
-                        <button class="btn btn-secondary btn-sm" on:click=move |_| app.page.set(Page::Settings)>"Review the link"</button>
+                        <button class="btn btn-secondary btn-sm" on:click=move |_| app.go(Route::page(Page::Settings))>"Review the link"</button>
                     </div>
                 })}
                 {move || match app.page.get() {

@@ -80,33 +80,40 @@ impl Page {
     }
 }
 
-/// Where the app is: a page, and on the Agents page the agent that is open.
+/// Where the app is: a page, and the one thing open on it where a page has such things:
+/// an agent (its token) on the Agents page, a proposal (its id) on the Governance page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
     pub page: Page,
-    pub agent: Option<U256>,
+    pub item: Option<U256>,
 }
 
 impl Route {
-    /// The address of this place: `#/storage`, `#/agents/12`.
+    pub fn page(page: Page) -> Route {
+        Route { page, item: None }
+    }
+
+    fn has_items(page: Page) -> bool {
+        matches!(page, Page::Agents | Page::Governance)
+    }
+
+    /// The address of this place: `#/storage`, `#/agents/12`, `#/governance/7`.
     pub fn fragment(&self) -> String {
-        match (self.page, self.agent) {
-            (Page::Agents, Some(token)) => format!("{}/{token}", Page::Agents.fragment()),
-            (page, _) => page.fragment().to_string(),
+        match self.item {
+            Some(item) if Self::has_items(self.page) => format!("{}/{item}", self.page.fragment()),
+            _ => self.page.fragment().to_string(),
         }
     }
 
-    /// The place a URL fragment names, if any; an agent by its token number in decimal.
+    /// The place a URL fragment names, if any; an item by its number in decimal.
     pub fn from_fragment(fragment: &str) -> Option<Route> {
         if let Some(page) = Page::from_fragment(fragment) {
-            return Some(Route { page, agent: None });
+            return Some(Route::page(page));
         }
-        let (head, token) = fragment.trim_end_matches('/').rsplit_once('/')?;
-        let token = (!token.is_empty() && token.bytes().all(|b| b.is_ascii_digit())).then_some(token)?;
-        (Page::from_fragment(head)? == Page::Agents)
-            .then(|| U256::from_str_radix(token, 10).ok())
-            .flatten()
-            .map(|token| Route { page: Page::Agents, agent: Some(token) })
+        let (head, item) = fragment.trim_end_matches('/').rsplit_once('/')?;
+        let item = (!item.is_empty() && item.bytes().all(|b| b.is_ascii_digit())).then_some(item)?;
+        let page = Page::from_fragment(head).filter(|page| Self::has_items(*page))?;
+        Some(Route { page, item: Some(U256::from_str_radix(item, 10).ok()?) })
     }
 }
 
@@ -114,8 +121,9 @@ impl Route {
 pub struct AppState {
     pub phase: RwSignal<Phase>,
     pub page: RwSignal<Page>,
-    /// The agent open on the Agents page (part of the address: `#/agents/12`).
-    pub agent: RwSignal<Option<U256>>,
+    /// The agent open on the Agents page, or the proposal on the Governance page (part of
+    /// the address: `#/agents/12`, `#/governance/7`).
+    pub item: RwSignal<Option<U256>>,
     pub session: Session,
     pub chain: ChainState,
     pub settings: RwSignal<Settings>,
@@ -147,7 +155,7 @@ impl AppState {
         Self {
             phase: RwSignal::new(Phase::Loading),
             page: RwSignal::new(Page::Wallet),
-            agent: RwSignal::new(None),
+            item: RwSignal::new(None),
             session: Session::new(),
             chain: ChainState::new(),
             settings: RwSignal::new(settings),
@@ -162,14 +170,14 @@ impl AppState {
         self.session.open(vault);
         self.phase.set(Phase::Unlocked);
         let route = self.opened_at.try_update_value(Option::take).flatten();
-        self.go(route.unwrap_or(Route { page: Page::Wallet, agent: None }));
+        self.go(route.unwrap_or(Route::page(Page::Wallet)));
         self.chain.resume_stored_head(*self);
         self.chain.refresh_balances(*self);
     }
 
-    /// Shows `route`: its page, and on the Agents page its agent.
+    /// Shows `route`: its page, and the agent or proposal it names.
     pub fn go(&self, route: Route) {
-        self.agent.set(route.agent);
+        self.item.set(route.item);
         self.page.set(route.page);
     }
 
@@ -634,16 +642,19 @@ mod tests {
     }
 
     #[test]
-    fn an_agent_has_an_address_on_the_agents_page_only() {
-        let agent = Route { page: Page::Agents, agent: Some(U256::from(12)) };
+    fn agents_and_proposals_have_addresses_on_their_pages_only() {
+        let agent = Route { page: Page::Agents, item: Some(U256::from(12)) };
         assert_eq!(agent.fragment(), "#/agents/12");
         assert_eq!(Route::from_fragment("#/agents/12"), Some(agent));
         assert_eq!(Route::from_fragment("#/agents/12/"), Some(agent));
-        assert_eq!(Route::from_fragment("#/agents"), Some(Route { page: Page::Agents, agent: None }));
+        assert_eq!(Route::from_fragment("#/agents"), Some(Route::page(Page::Agents)));
+        // Proposal ids are hashes: the whole of a uint256.
         let huge = U256::MAX.to_string();
-        assert_eq!(Route::from_fragment(&format!("#/agents/{huge}")).and_then(|r| r.agent), Some(U256::MAX));
-        // An agent only means something on the Agents page; anything else is no place.
-        assert_eq!(Route { page: Page::Wallet, agent: Some(U256::from(1)) }.fragment(), "#/wallet");
+        let proposal = Route { page: Page::Governance, item: Some(U256::MAX) };
+        assert_eq!(Route::from_fragment(&format!("#/governance/{huge}")), Some(proposal));
+        assert_eq!(proposal.fragment(), format!("#/governance/{huge}"));
+        // An item means something on those two pages only; anything else is no place.
+        assert_eq!(Route { page: Page::Wallet, item: Some(U256::from(1)) }.fragment(), "#/wallet");
         for other in
             ["#/wallet/12", "#/agents/x", "#/agents/-1", "#/agents/0x0c", "#/agents/1e3", "#/agents//", "#/nowhere/1"]
         {

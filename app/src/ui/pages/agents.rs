@@ -80,7 +80,7 @@ pub fn AgentsPage() -> impl IntoView {
     let service: Service = StoredValue::new_local(None);
     let status = RwSignal::new(None::<Result<(), String>>);
     // The open agent is part of the address (`#/agents/12`), so it lives in the app state.
-    let selected = app.agent;
+    let selected = app.item;
     let rows = RwSignal::new(Listing::None);
     let listing = Latest::new();
 

@@ -15,7 +15,7 @@ use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::deploy;
-use crate::ui::state::{on_connect, use_app, AppState, Latest};
+use crate::ui::state::{on_connect, use_app, AppState, Latest, Page, Route};
 use crate::ui::tx::{run_tx, TxView};
 
 type Service = StoredValue<Option<Rc<GovernanceService>>, LocalStorage>;
@@ -177,7 +177,16 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
 
 #[component]
 fn ProposalsCard(service: Service, proposals: RwSignal<Proposals>, reload: Callback<()>) -> impl IntoView {
-    let list = Memo::new(move |_| proposals.get().and_then(Result::ok).map(|(list, _)| list).unwrap_or_default());
+    let app = use_app();
+    // A proposal's address (`#/governance/<id>`) shows that proposal alone.
+    let focus = app.item;
+    let list = Memo::new(move |_| {
+        let all = proposals.get().and_then(Result::ok).map(|(list, _)| list).unwrap_or_default();
+        match focus.get() {
+            Some(id) => all.into_iter().filter(|v| v.proposal.id == id).collect(),
+            None => all,
+        }
+    });
     view! {
         <section class="card" aria-label="Proposals">
             <div class="row">
@@ -195,6 +204,21 @@ fn ProposalsCard(service: Service, proposals: RwSignal<Proposals>, reload: Callb
                 Some(Ok((list, _))) if list.is_empty() => view! { <p class="muted" data-testid="no-proposals">"No proposals yet."</p> }.into_any(),
                 Some(Ok(_)) => ().into_any(),
             }}
+            {move || focus.get().map(|id| {
+                let known = proposals.with(|p| matches!(p, Some(Ok((list, _))) if list.iter().any(|v| v.proposal.id == id)));
+                let loaded = proposals.with(|p| matches!(p, Some(Ok(_))));
+                view! {
+                    <div class="row" data-testid="one-proposal">
+                        <span class="muted">{if known || !loaded {
+                            format!("Showing proposal #{} only.", short_id(id))
+                        } else {
+                            format!("No proposal #{} on this network's governor.", short_id(id))
+                        }}</span>
+                        <span class="spacer"></span>
+                        <button class="btn btn-ghost btn-sm" on:click=move |_| app.go(Route::page(Page::Governance))>"All proposals"</button>
+                    </div>
+                }
+            })}
             // Keyed on what a card shows, so a refresh that changes nothing keeps each card
             // (and a reason being typed) as it is.
             <div class="stack">
@@ -302,7 +326,13 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
                 <span class="spacer"></span>
                 <span class=format!("badge proposal-state state-{}", state.label().to_lowercase()) data-testid="proposal-state">{state.label()}</span>
             </div>
-            <p class="muted">{format!("#{} · {timing}", short_id(id))}</p>
+            <p class="muted">
+                {format!("#{} · {timing} · ", short_id(id))}
+                <a href=Route { page: Page::Governance, item: Some(id) }.fragment() data-testid="proposal-link"
+                    on:click=move |ev| { ev.prevent_default(); app.go(Route { page: Page::Governance, item: Some(id) }) }>
+                    "Link"
+                </a>
+            </p>
             {(!body.is_empty()).then(|| view! { <p class="proposal-body">{body.clone()}</p> })}
             {match bound {
                 Some(a) => view! {

@@ -9,7 +9,7 @@ use crate::chain::client::Inclusion;
 use crate::chain::fees::{check_manual, FeeQuote};
 use crate::format::{format_0g, format_gwei, parse_0g, parse_address, parse_gwei, short_hash};
 use crate::ui::components::{AddressView, BalanceView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{use_app, Page};
+use crate::ui::state::{use_app, Page, Route};
 use crate::wallet::signer::{sign_eip1559, Eip1559Request, TRANSFER_GAS};
 use wasm_light_client::Verified;
 
@@ -199,7 +199,7 @@ pub fn SendPage() -> impl IntoView {
                         </div>
                         <ErrorAlert message=error />
                         <div class="row">
-                            <button type="button" class="btn btn-ghost" on:click=move |_| app.page.set(Page::Wallet)>"Cancel"</button>
+                            <button type="button" class="btn btn-ghost" on:click=move |_| app.go(Route::page(Page::Wallet))>"Cancel"</button>
                             <span class="spacer"></span>
                             <button type="submit" class="btn btn-primary">"Review"</button>
                         </div>
@@ -257,7 +257,7 @@ pub fn SendPage() -> impl IntoView {
                         })}
                         <div class="row">
                             <span class="spacer"></span>
-                            <button class="btn btn-primary" on:click=move |_| app.page.set(Page::Wallet)>"Back to wallet"</button>
+                            <button class="btn btn-primary" on:click=move |_| app.go(Route::page(Page::Wallet))>"Back to wallet"</button>
                         </div>
                     </div>
                 }.into_any(),

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use super::onboarding::{KeySource, KeySourceFields};
 use crate::format::{short_hash, UNIT};
 use crate::ui::components::{avatar_style, AddressView, BalanceView, ErrorAlert, Spinner};
-use crate::ui::state::{use_app, Connection, Page};
+use crate::ui::state::{use_app, Connection, Page, Route};
 use crate::wallet::accounts::{check_not_duplicate, key_hex};
 use crate::wallet::kdf_worker;
 use crate::wallet::keystore::KdfParams;
@@ -80,7 +80,7 @@ fn BalanceCard() -> impl IntoView {
                 view! { <div class="balance-body" data-testid="selected-balance"><BalanceView verdict=verdict big=true /></div> }
             })}
             <div class="balance-actions">
-                <button class="btn btn-primary" on:click=move |_| app.page.set(Page::Send)>"Send"</button>
+                <button class="btn btn-primary" on:click=move |_| app.go(Route::page(Page::Send))>"Send"</button>
                 <Show when=has_faucet>
                     <button class="btn btn-secondary" on:click=faucet disabled=move || faucet_busy.get() aria-busy=move || faucet_busy.get().to_string()>
                         <Show when=move || faucet_busy.get()><Spinner /></Show>
