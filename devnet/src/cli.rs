@@ -4,16 +4,10 @@
 //! Each binary keeps its own flags and help text; this module keeps how a value is read
 //! and how a mistake is said, so the five binaries answer a typo the same way.
 
-use std::ffi::OsString;
 use std::str::FromStr;
 
 pub use lexopt::prelude::*;
 pub use lexopt::{Arg, Parser};
-
-/// A parser over `args` (the program name already skipped).
-pub fn parser<I: IntoIterator<Item = S>, S: Into<OsString>>(args: I) -> Parser {
-    Parser::from_args(args)
-}
 
 /// The next argument; `Err` when the command line cannot be read (a value where a flag
 /// should be, say).
@@ -54,7 +48,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<(Option<u16>, Option<String>, bool), String> {
-        let mut p = parser(args.iter().copied());
+        let mut p = Parser::from_args(args.iter().copied());
         let (mut port, mut name, mut help) = (None, None, false);
         while let Some(arg) = next(&mut p)? {
             match arg {

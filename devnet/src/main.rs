@@ -121,7 +121,7 @@ fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Stri
         block_time: 0.4,
     };
     let port = "a port number 0-65535 (0 = any free port)";
-    let mut parser = cli::parser(raw);
+    let mut parser = cli::Parser::from_args(raw);
     while let Some(arg) = cli::next(&mut parser)? {
         match arg {
             Short('h') | Long("help") => return Ok(None),

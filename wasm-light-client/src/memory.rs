@@ -48,8 +48,6 @@ pub struct MemoryNode {
     name: String,
     chain: RefCell<Vec<Header>>,
     chain_id: u64,
-    /// Requests answered so far (a batch counts each call), for tests that bound the work.
-    requests: Cell<usize>,
     /// While set, every request fails as if the node were down.
     down: Cell<bool>,
 }
@@ -61,7 +59,6 @@ impl MemoryNode {
             name: name.into(),
             chain: RefCell::new(vec![genesis()]),
             chain_id: 31337,
-            requests: Cell::new(0),
             down: Cell::new(false),
         };
         node.mine(blocks);
@@ -71,10 +68,6 @@ impl MemoryNode {
     /// The checkpoint a provider trusts: genesis' hash.
     pub fn genesis_hash(&self) -> B256 {
         self.chain.borrow()[0].hash_slow()
-    }
-
-    pub fn head(&self) -> u64 {
-        self.chain.borrow().len() as u64 - 1
     }
 
     pub fn hash_at(&self, number: u64) -> B256 {
@@ -116,10 +109,6 @@ impl MemoryNode {
         self.down.set(down);
     }
 
-    pub fn requests(&self) -> usize {
-        self.requests.get()
-    }
-
     fn block_json(header: &Header) -> Value {
         let mut block = serde_json::to_value(header).expect("a header serialises");
         block["hash"] = json!(header.hash_slow());
@@ -127,7 +116,6 @@ impl MemoryNode {
     }
 
     fn answer(&self, method: &str, params: &Value) -> Result<Value, TransportError> {
-        self.requests.set(self.requests.get() + 1);
         if self.down.get() {
             return Err(TransportError(format!("{} did not answer {method}: connection refused", self.name)));
         }

@@ -116,7 +116,7 @@ fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Stri
     let (mut rpc, mut serving, mut provider, mut data_dir) = (None, None, None, None);
     let (mut port, mut input_price, mut output_price, mut settle_secs) =
         (0u16, 1_000_000_000_000u128, 2_000_000_000_000u128, 30u64);
-    let mut parser = cli::parser(raw);
+    let mut parser = cli::Parser::from_args(raw);
     while let Some(arg) = cli::next(&mut parser)? {
         match arg {
             Short('h') | Long("help") => return Ok(None),

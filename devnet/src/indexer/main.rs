@@ -69,7 +69,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Ind
 
 fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
     let mut args = Args { trusted: Vec::new(), port: 12345, check_interval: Duration::from_secs(1) };
-    let mut parser = cli::parser(raw);
+    let mut parser = cli::Parser::from_args(raw);
     while let Some(arg) = cli::next(&mut parser)? {
         match arg {
             Short('h') | Long("help") => return Ok(None),

@@ -81,7 +81,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Nod
 fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
     let (mut rpc, mut flow, mut data_dir) = (None, None, None);
     let (mut shard_id, mut num_shard, mut port) = (0, 1, 5678);
-    let mut parser = cli::parser(raw);
+    let mut parser = cli::Parser::from_args(raw);
     while let Some(arg) = cli::next(&mut parser)? {
         match arg {
             Short('h') | Long("help") => return Ok(None),

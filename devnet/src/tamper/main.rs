@@ -67,7 +67,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Str
     let mut upstream = None;
     let mut host = IpAddr::from([127, 0, 0, 1]);
     let mut port = 0;
-    let mut parser = cli::parser(raw);
+    let mut parser = cli::Parser::from_args(raw);
     while let Some(arg) = cli::next(&mut parser)? {
         match arg {
             Short('h') | Long("help") => return Ok(None),
