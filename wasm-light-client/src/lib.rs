@@ -9,7 +9,7 @@
 //!
 //! Trust flows one way: a checkpoint hash → headers linked to it ([`header`]) → their
 //! state roots → account and storage values ([`account`]). The [`provider`] ties the
-//! steps to a transport.
+//! steps to a node, read through the typed methods of [`node::EthNode`].
 
 pub mod account;
 pub mod call;
@@ -21,6 +21,7 @@ pub mod jsonrpc;
 pub mod logs;
 #[cfg(any(test, feature = "memory"))]
 pub mod memory;
+pub mod node;
 pub mod provider;
 #[cfg(test)]
 mod provider_tests;
@@ -37,5 +38,6 @@ pub use consensus::{CheckpointOnly, ConsensusVerifier};
 pub use header::{verify_ancestors, verify_header_chain, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
 pub use inclusion::{prove_receipt, InclusionError, ProvenReceipt};
 pub use logs::{LogFilter, ProvenLog};
+pub use node::{EthNode, NodeError};
 pub use provider::{JsonRpcTransport, Reorg, SyncError, TransportError, Verified, VerifiedProvider};
 pub use rules::{BaseFeeRule, ChainRules};

@@ -4,22 +4,23 @@
 //! proves account values against the tip's state root. It never returns a value whose
 //! proof failed: that becomes [`Verified::Rejected`] with the reason.
 //!
-//! The transport is a trait so the same provider runs over `fetch` in the browser and
-//! over plain HTTP in native tests.
+//! It reads through [`EthNode`], the node's methods typed, so the same provider runs over
+//! `fetch` in the browser, plain HTTP in native tests and a node in memory in unit tests.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 
 use alloy_primitives::{Address, Bytes, TxKind, B256, KECCAK256_EMPTY, U256};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::account::{verify_code, verify_requested_proof, AccountProofResponse, AccountState, ProofError};
+use crate::account::{verify_code, verify_requested_proof, AccountState};
 use crate::call::{run_round, CallOutcome, CallRequest, Executed, ProvenState};
 use crate::clock::{self, Clock};
 use crate::consensus::ConsensusVerifier;
-use crate::header::{parse_rpc_header, verify_ancestors, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
-use crate::inclusion::{parse_receipts, prove_receipt, ProvenReceipt};
+use crate::header::{verify_ancestors, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
+use crate::inclusion::{prove_receipt, ProvenReceipt};
 use crate::logs::{prove_block_logs, LogFilter, ProvenLog};
+use crate::node::{EthNode, NodeError};
 use crate::rules::ChainRules;
 
 /// How many headers one batched request asks for while syncing.
@@ -29,7 +30,8 @@ const SYNC_BATCH: u64 = 100;
 #[error("{0}")]
 pub struct TransportError(pub String);
 
-/// Sends JSON-RPC calls. Implementations return the `result` member, or an error that
+/// Sends JSON-RPC calls: the wire under [`EthNode`]'s JSON-RPC form, and the way to the
+/// node for what needs no proof (sending a transaction). Implementations return the `result` member, or an error that
 /// already says which endpoint failed and how.
 #[allow(async_fn_in_trait)] // browser futures are not Send; callers never need them to be.
 pub trait JsonRpcTransport {
@@ -106,6 +108,16 @@ pub enum SyncError {
     FromTheFuture { block: u64, ahead_s: u64 },
 }
 
+impl From<NodeError> for SyncError {
+    fn from(e: NodeError) -> Self {
+        match e {
+            NodeError::Transport(e) => SyncError::Transport(e),
+            NodeError::Header(e) => SyncError::Header(e),
+            NodeError::BadAnswer { method, detail } => SyncError::BadAnswer { method, detail },
+        }
+    }
+}
+
 /// A switch of branch seen while syncing: the blocks above `fork` were replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reorg {
@@ -157,7 +169,7 @@ const MAX_HINT_SLOTS: usize = 256;
 /// Blocks whose receipts are fetched in one batched request.
 const RECEIPTS_BATCH: usize = 16;
 
-impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
+impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
     pub fn new(transport: T, consensus: C, checkpoint: B256) -> Self {
         Self {
             transport,
@@ -252,7 +264,7 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         self.start_chain().await?;
         let before = self.chain.borrow().clone().expect("the chain was started above");
         let mut scratch = before.clone();
-        let head = block_number(&self.transport).await?;
+        let head = self.transport.block_number().await?;
         let reorg = if self.witnesses.is_empty() {
             self.follow(&mut scratch, head).await?
         } else {
@@ -282,11 +294,9 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         if self.chain.borrow().is_some() {
             return Ok(());
         }
-        let block = self.transport.request("eth_getBlockByHash", json!([self.checkpoint, false])).await?;
-        if block.is_null() {
+        let Some(parsed) = self.transport.header_by_hash(self.checkpoint).await? else {
             return Err(SyncError::UnknownCheckpoint(self.checkpoint));
-        }
-        let parsed = parse_rpc_header(&block)?;
+        };
         if parsed.hash != self.checkpoint {
             return Err(HeaderError::NotCheckpoint {
                 number: parsed.header.number,
@@ -384,7 +394,7 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
     async fn follow_with_witnesses(&self, chain: &mut HeaderChain, own_head: u64) -> Result<Option<Reorg>, SyncError> {
         let mut heads = vec![own_head];
         for witness in &self.witnesses {
-            if let Ok(head) = block_number(witness).await {
+            if let Ok(head) = witness.block_number().await {
                 heads.push(head);
             }
         }
@@ -403,10 +413,12 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         let mut agree = 1;
         let mut dissent = Vec::new();
         for witness in &self.witnesses {
-            let answer = witness.request("eth_getBlockByNumber", json!([format!("0x{:x}", tip.number()), false])).await;
-            match answer.map_err(|e| e.to_string()).and_then(|b| parse_rpc_header(&b).map_err(|e| e.to_string())) {
-                Ok(h) if h.hash == tip.hash => agree += 1,
-                Ok(h) => dissent.push(format!("{} serves {} at block {}", witness.endpoint(), h.hash, tip.number())),
+            match witness.headers(tip.number(), tip.number()).await.map(|mut h| h.pop().flatten()) {
+                Ok(Some(h)) if h.hash == tip.hash => agree += 1,
+                Ok(Some(h)) => {
+                    dissent.push(format!("{} serves {} at block {}", witness.endpoint(), h.hash, tip.number()))
+                }
+                Ok(None) => dissent.push(format!("{} has no block {}", witness.endpoint(), tip.number())),
                 Err(e) => dissent.push(format!("{}: {e}", witness.endpoint())),
             }
         }
@@ -478,19 +490,13 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let answer = match self
-                .transport
-                .request("eth_getProof", json!([address, [], format!("0x{:x}", tip.number())]))
-                .await
-            {
-                Ok(v) => v,
-                Err(e) => {
+            let response = match self.transport.proofs(tip.number(), &[(address, vec![])]).await {
+                Ok(mut answers) if answers.len() == 1 => answers.remove(0),
+                Ok(_) => return Verified::Rejected { reason: "the node answered one proof with several".into() },
+                Err(NodeError::Transport(e)) => {
                     return self.unproven_account(address, tip.number(), format!("eth_getProof failed: {e}")).await
                 }
-            };
-            let response: AccountProofResponse = match serde_json::from_value(answer) {
-                Ok(r) => r,
-                Err(e) => return Verified::Rejected { reason: ProofError::Malformed(e.to_string()).to_string() },
+                Err(e) => return Verified::Rejected { reason: e.to_string() },
             };
             if response.address != address {
                 return Verified::Rejected {
@@ -513,12 +519,10 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                 return Verified::Rejected { reason: format!("the account could not be proven: {reason}") }
             }
         };
-        let answer = match self.transport.request("eth_getCode", json!([address, format!("0x{block:x}")])).await {
-            Ok(v) => v,
+        let code = match self.transport.codes(block, &[address]).await.map(|mut c| c.pop()) {
+            Ok(Some(code)) => code,
+            Ok(None) => return Verified::Rejected { reason: "eth_getCode gave no answer".into() },
             Err(e) => return Verified::Rejected { reason: e.to_string() },
-        };
-        let Ok(code) = serde_json::from_value::<Bytes>(answer) else {
-            return Verified::Rejected { reason: "eth_getCode did not answer hex bytes".into() };
         };
         match verify_code(&account, &code) {
             Ok(()) => Verified::Proven { value: code, block },
@@ -529,35 +533,27 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
     /// A transaction's receipt, proven through the transactions and receipts roots of a
     /// verified header. `Ok(None)` while the node knows no receipt (still pending).
     pub async fn receipt(&self, tx_hash: B256) -> Result<Option<Verified<ProvenReceipt>>, SyncError> {
-        let hint = self.transport.request("eth_getTransactionReceipt", json!([tx_hash])).await?;
-        if hint.is_null() {
+        let Some(block) = self.transport.receipt_block(tx_hash).await? else {
             return Ok(None);
-        }
-        // Only the block number is taken from the node's receipt, as a place to look.
-        let block =
-            hint.get("blockNumber").and_then(Value::as_str).and_then(|s| crate::serde_hex::parse_u64(s).ok()).ok_or(
-                SyncError::BadAnswer { method: "eth_getTransactionReceipt", detail: "no block number".into() },
-            )?;
+        };
         let header = match self.header(block).await {
             Ok(h) => h,
             Err(e) => {
                 return Ok(Some(Verified::Rejected { reason: format!("block {block} could not be verified: {e}") }))
             }
         };
-        let tag = format!("0x{block:x}");
-        let receipts = self.transport.request("eth_getBlockReceipts", json!([tag])).await?;
-        let receipts = match receipts.as_array().map(|r| parse_receipts(r)) {
-            Some(Ok(r)) => r,
-            Some(Err(e)) => return Ok(Some(Verified::Rejected { reason: e.to_string() })),
-            None => return Ok(Some(Verified::Rejected { reason: "eth_getBlockReceipts gave no list".into() })),
+        let receipts = match self.transport.block_receipts(&[block]).await {
+            Ok(mut r) if r.len() == 1 => r.remove(0),
+            Ok(_) => return Ok(Some(Verified::Rejected { reason: "eth_getBlockReceipts gave no list".into() })),
+            Err(NodeError::Transport(e)) => return Err(e.into()),
+            Err(e) => return Ok(Some(Verified::Rejected { reason: e.to_string() })),
         };
-        let calls = (0..receipts.len())
-            .map(|i| ("eth_getRawTransactionByBlockNumberAndIndex", json!([tag, format!("0x{i:x}")])))
-            .collect();
-        let raw: Result<Vec<Bytes>, _> =
-            self.transport.batch(calls).await?.into_iter().map(serde_json::from_value).collect();
-        let Ok(raw) = raw else {
-            return Ok(Some(Verified::Rejected { reason: "the node's raw transactions are malformed".into() }));
+        let raw = match self.transport.raw_transactions(block, receipts.len()).await {
+            Ok(raw) => raw,
+            Err(NodeError::Transport(e)) => return Err(e.into()),
+            Err(_) => {
+                return Ok(Some(Verified::Rejected { reason: "the node's raw transactions are malformed".into() }))
+            }
         };
         Ok(Some(match prove_receipt(&header.header, &raw, &receipts, tx_hash) {
             Ok(r) => Verified::Proven { block: r.block, value: r },
@@ -648,11 +644,7 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         if let Some(id) = self.chain_id.get() {
             return Ok(id);
         }
-        let answer = self.transport.request("eth_chainId", json!([])).await?;
-        let id = answer
-            .as_str()
-            .and_then(|s| crate::serde_hex::parse_u64(s).ok())
-            .ok_or_else(|| SyncError::BadAnswer { method: "eth_chainId", detail: answer.to_string() })?;
+        let id = self.transport.chain_id().await?;
         self.chain_id.set(Some(id));
         Ok(id)
     }
@@ -660,24 +652,12 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
     /// The node's guess of what a call touches. Only a list of things to prove: a
     /// missing entry costs a round, a bogus one costs a proof, nothing is believed.
     async fn access_list_hint(&self, request: &CallRequest, block: u64) -> Vec<(Address, Vec<U256>)> {
-        let mut call = json!({ "data": request.data, "value": format!("0x{:x}", request.value) });
-        if let TxKind::Call(to) = request.to {
-            call["to"] = json!(to);
-        }
-        if let Some(from) = request.from {
-            call["from"] = json!(from);
-        }
-        let Ok(answer) = self.transport.request("eth_createAccessList", json!([call, format!("0x{block:x}")])).await
-        else {
-            return Vec::new();
-        };
-        let Some(list) = answer.get("accessList").and_then(Value::as_array) else { return Vec::new() };
-        list.iter()
+        let Ok(list) = self.transport.access_list(request, block).await else { return Vec::new() };
+        list.into_iter()
             .take(MAX_HINT_ACCOUNTS)
-            .filter_map(|entry| {
-                let address: Address = serde_json::from_value(entry.get("address")?.clone()).ok()?;
-                let keys: Vec<B256> = serde_json::from_value(entry.get("storageKeys")?.clone()).ok()?;
-                Some((address, keys.into_iter().take(MAX_HINT_SLOTS).map(|k| U256::from_be_bytes(k.0)).collect()))
+            .map(|(address, mut slots)| {
+                slots.truncate(MAX_HINT_SLOTS);
+                (address, slots)
             })
             .collect()
     }
@@ -691,36 +671,35 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         want: &BTreeMap<Address, BTreeSet<U256>>,
         code_of: &BTreeSet<Address>,
     ) -> Result<(), String> {
-        let tag = format!("0x{:x}", tip.number());
+        let block = tip.number();
         if !want.is_empty() {
-            let calls = want
+            let requests: Vec<(Address, Vec<B256>)> = want
                 .iter()
-                .map(|(address, slots)| {
-                    let keys: Vec<B256> = slots.iter().map(|s| B256::from(*s)).collect();
-                    ("eth_getProof", json!([address, keys, tag]))
-                })
+                .map(|(address, slots)| (*address, slots.iter().map(|s| B256::from(*s)).collect()))
                 .collect();
-            let answers = self.transport.batch(calls).await.map_err(|e| format!("eth_getProof failed: {e}"))?;
-            for ((address, slots), answer) in want.iter().zip(answers) {
-                let asked: Vec<U256> = slots.iter().copied().collect();
-                let mut answer = answer;
+            let answers = self.transport.proofs(block, &requests).await.map_err(|e| proof_failure(&e))?;
+            if answers.len() != requests.len() {
+                return Err(format!("the node answered {} proofs for {} asked", answers.len(), requests.len()));
+            }
+            for (request, answer) in requests.iter().zip(answers) {
+                let address = request.0;
+                let asked: Vec<U256> = want[&address].iter().copied().collect();
+                let mut response = answer;
                 let mut attempt = 1;
                 let account = loop {
-                    let response: AccountProofResponse =
-                        serde_json::from_value(answer).map_err(|e| ProofError::Malformed(e.to_string()).to_string())?;
-                    if response.address != *address {
+                    if response.address != address {
                         return Err(format!("asked for {address}, the node proved {}", response.address));
                     }
                     match verify_requested_proof(tip.state_root(), &response, &asked) {
                         Ok(account) => break account,
                         Err(_) if attempt < PROOF_ATTEMPTS => {
                             attempt += 1;
-                            let keys: Vec<B256> = slots.iter().map(|s| B256::from(*s)).collect();
-                            answer = self
+                            let mut again = self
                                 .transport
-                                .request("eth_getProof", json!([address, keys, tag]))
+                                .proofs(block, std::slice::from_ref(request))
                                 .await
-                                .map_err(|e| format!("eth_getProof failed: {e}"))?;
+                                .map_err(|e| proof_failure(&e))?;
+                            response = again.pop().ok_or("the node answered no proof")?;
                         }
                         Err(e) => return Err(e.to_string()),
                     }
@@ -735,11 +714,15 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
             .filter(|(_, hash)| *hash != KECCAK256_EMPTY && !state.has_code(hash))
             .collect();
         if !needs_code.is_empty() {
-            let calls = needs_code.iter().map(|(a, _)| ("eth_getCode", json!([a, tag]))).collect();
-            let answers = self.transport.batch(calls).await.map_err(|e| format!("eth_getCode failed: {e}"))?;
-            for ((address, hash), answer) in needs_code.into_iter().zip(answers) {
-                let code: Bytes =
-                    serde_json::from_value(answer).map_err(|_| "eth_getCode did not answer hex bytes".to_string())?;
+            let addresses: Vec<Address> = needs_code.iter().map(|(a, _)| *a).collect();
+            let answers = self.transport.codes(block, &addresses).await.map_err(|e| match e {
+                NodeError::Transport(e) => format!("eth_getCode failed: {e}"),
+                other => other.to_string(),
+            })?;
+            if answers.len() != needs_code.len() {
+                return Err("the node did not answer eth_getCode for every account".into());
+            }
+            for ((address, hash), code) in needs_code.into_iter().zip(answers) {
                 let account = state.account(&address).expect("filtered on a proven account");
                 verify_code(account, &code).map_err(|e| e.to_string())?;
                 state.insert_code(hash, code);
@@ -768,19 +751,16 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
         }
         let mut found = Vec::new();
         for chunk in candidates.chunks(RECEIPTS_BATCH) {
-            let calls =
-                chunk.iter().map(|h| ("eth_getBlockReceipts", json!([format!("0x{:x}", h.number())]))).collect();
-            let answers = self.transport.batch(calls).await?;
-            for (header, answer) in chunk.iter().zip(answers) {
-                let receipts = match answer.as_array().map(|r| parse_receipts(r)) {
-                    Some(Ok(r)) => r,
-                    Some(Err(e)) => return Ok(Verified::Rejected { reason: e.to_string() }),
-                    None => {
-                        return Ok(Verified::Rejected {
-                            reason: format!("the node gave no receipts for block {}", header.number()),
-                        })
-                    }
-                };
+            let numbers: Vec<u64> = chunk.iter().map(VerifiedHeader::number).collect();
+            let answers = match self.transport.block_receipts(&numbers).await {
+                Ok(answers) if answers.len() == chunk.len() => answers,
+                Ok(_) => {
+                    return Ok(Verified::Rejected { reason: "the node did not give every block's receipts".into() })
+                }
+                Err(NodeError::Transport(e)) => return Err(e.into()),
+                Err(e) => return Ok(Verified::Rejected { reason: e.to_string() }),
+            };
+            for (header, receipts) in chunk.iter().zip(answers) {
                 match prove_block_logs(&header.header, header.hash, &receipts, filter) {
                     Ok(logs) => found.extend(logs),
                     Err(e) => return Ok(Verified::Rejected { reason: e.to_string() }),
@@ -793,18 +773,8 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
     /// Endpoints without `eth_getProof` still answer balance and nonce; show those as
     /// unverified rather than nothing.
     async fn unproven_account(&self, address: Address, block: u64, reason: String) -> Verified<AccountState> {
-        let tag = format!("0x{block:x}");
-        let answers = self
-            .transport
-            .batch(vec![("eth_getBalance", json!([address, tag])), ("eth_getTransactionCount", json!([address, tag]))])
-            .await;
-        let parsed = answers.ok().and_then(|a| {
-            let balance = crate::serde_hex::parse_u256(a.first()?.as_str()?).ok()?;
-            let nonce = crate::serde_hex::parse_u64(a.get(1)?.as_str()?).ok()?;
-            Some((balance, nonce))
-        });
-        match parsed {
-            Some((balance, nonce)) => Verified::Unverified {
+        match self.transport.balance_and_nonce(address, block).await {
+            Ok((balance, nonce)) => Verified::Unverified {
                 value: AccountState {
                     address,
                     balance,
@@ -815,40 +785,41 @@ impl<T: JsonRpcTransport, C: ConsensusVerifier> VerifiedProvider<T, C> {
                 },
                 reason,
             },
-            None => Verified::Rejected { reason },
+            Err(_) => Verified::Rejected { reason },
         }
     }
 }
 
-async fn block_number(transport: &impl JsonRpcTransport) -> Result<u64, SyncError> {
-    let head = transport.request("eth_blockNumber", json!([])).await?;
-    head.as_str()
-        .and_then(|s| crate::serde_hex::parse_u64(s).ok())
-        .ok_or_else(|| SyncError::BadAnswer { method: "eth_blockNumber", detail: head.to_string() })
+/// Why proofs could not be had, as the UI says it.
+fn proof_failure(e: &NodeError) -> String {
+    match e {
+        NodeError::Transport(e) => format!("eth_getProof failed: {e}"),
+        other => other.to_string(),
+    }
 }
 
 /// The node's headers `from..=to`, each hashed locally; nothing is linked yet.
-async fn fetch_headers(transport: &impl JsonRpcTransport, from: u64, to: u64) -> Result<Vec<VerifiedHash>, SyncError> {
-    let calls = (from..=to).map(|n| ("eth_getBlockByNumber", json!([format!("0x{n:x}"), false]))).collect();
-    let blocks = transport.batch(calls).await?;
-    blocks
-        .iter()
+async fn fetch_headers(node: &impl EthNode, from: u64, to: u64) -> Result<Vec<VerifiedHash>, SyncError> {
+    let headers = node.headers(from, to).await?;
+    if headers.len() as u64 != to - from + 1 {
+        return Err(SyncError::BadAnswer {
+            method: "eth_getBlockByNumber",
+            detail: format!("asked for {} blocks, got {}", to - from + 1, headers.len()),
+        });
+    }
+    headers
+        .into_iter()
         .zip(from..=to)
-        .map(|(b, n)| {
-            if b.is_null() {
-                return Err(SyncError::BadAnswer {
-                    method: "eth_getBlockByNumber",
-                    detail: format!("block {n}, at or below the reported head, is missing"),
-                });
-            }
-            let parsed = parse_rpc_header(b)?;
-            if parsed.header.number != n {
-                return Err(SyncError::BadAnswer {
-                    method: "eth_getBlockByNumber",
-                    detail: format!("asked for block {n}, got block {}", parsed.header.number),
-                });
-            }
-            Ok(parsed)
+        .map(|(header, n)| match header {
+            None => Err(SyncError::BadAnswer {
+                method: "eth_getBlockByNumber",
+                detail: format!("block {n}, at or below the reported head, is missing"),
+            }),
+            Some(parsed) if parsed.header.number != n => Err(SyncError::BadAnswer {
+                method: "eth_getBlockByNumber",
+                detail: format!("asked for block {n}, got block {}", parsed.header.number),
+            }),
+            Some(parsed) => Ok(parsed),
         })
         .collect()
 }

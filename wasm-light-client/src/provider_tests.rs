@@ -1,20 +1,21 @@
-//! The provider's header sync against nodes in memory ([`crate::memory`]): following the
-//! head, branch switches, witnesses, lies, the clock. The same behaviours are also run
-//! against real anvil in `devnet/tests/light_client_sync.rs`; these need no process and
-//! reach cases a real node cannot be made to produce on demand.
+//! The provider against nodes in memory ([`crate::memory`]): header sync (following the
+//! head, branch switches, witnesses, lies, the clock), then proven state (accounts, slots,
+//! code, calls executed here, and the retries and refusals when a proof does not verify).
+//! The same behaviours are also run against real anvil in `devnet/tests/`; these need no
+//! process and reach cases a real node cannot be made to produce on demand.
 
-use alloy_primitives::B256;
+use alloy_primitives::{Address, Bytes, B256, U256};
 
 use crate::header::{HeaderChain, HeaderError};
 use crate::memory::{genesis, MemoryNode};
-use crate::provider::{Reorg, SyncError, VerifiedProvider};
-use crate::CheckpointOnly;
+use crate::provider::{Reorg, SyncError, Verified, VerifiedProvider};
+use crate::{CallOutcome, CallRequest, CheckpointOnly};
 
 fn provider(node: &MemoryNode) -> VerifiedProvider<&MemoryNode, CheckpointOnly> {
     VerifiedProvider::new(node, CheckpointOnly, node.genesis_hash()).with_clock(|| None)
 }
 
-fn sync<T: crate::JsonRpcTransport>(p: &VerifiedProvider<T, CheckpointOnly>) -> Result<u64, SyncError> {
+fn sync<T: crate::EthNode>(p: &VerifiedProvider<T, CheckpointOnly>) -> Result<u64, SyncError> {
     pollster::block_on(p.sync()).map(|tip| tip.number())
 }
 
@@ -202,4 +203,185 @@ fn a_node_that_goes_down_is_a_transport_error_naming_it() {
     let error = sync(&p).unwrap_err();
     assert!(matches!(&error, SyncError::Transport(e) if e.0.contains("node-a")), "{error}");
     assert_eq!(p.tip().unwrap().number(), 3);
+}
+
+// ---- Proven state ----
+
+const ALICE: Address = Address::repeat_byte(0xa1);
+const READER: Address = Address::repeat_byte(0xc1);
+const FORWARDER: Address = Address::repeat_byte(0xc2);
+
+/// SLOAD(0), returned as one word.
+const READ_SLOT_0: [u8; 11] = [0x60, 0x00, 0x54, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3];
+
+/// STATICCALLs `target` and returns the word it returned.
+fn forward_to(target: Address) -> Bytes {
+    let mut code = vec![0x60, 0x20, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x73];
+    code.extend_from_slice(target.as_slice());
+    code.extend_from_slice(&[0x5a, 0xfa, 0x50, 0x60, 0x20, 0x60, 0x00, 0xf3]);
+    code.into()
+}
+
+/// A node (synced by the returned provider) whose state holds Alice's funds, a contract
+/// that reads its slot 0 (holding 42) and one that forwards to it.
+fn node_with_state() -> MemoryNode {
+    let node = MemoryNode::new("node", 0);
+    node.set_account(ALICE, |a| {
+        a.balance = U256::from(5_000_000_000u64);
+        a.nonce = 3;
+    });
+    node.set_account(READER, |a| {
+        a.code = Bytes::from_static(&READ_SLOT_0);
+        a.storage.insert(U256::ZERO, U256::from(42));
+        a.storage.insert(U256::from(7), U256::from(700));
+    });
+    node.set_account(FORWARDER, |a| a.code = forward_to(READER));
+    node.mine(3);
+    node
+}
+
+fn synced(node: &MemoryNode) -> VerifiedProvider<&MemoryNode, CheckpointOnly> {
+    let p = provider(node);
+    sync(&p).unwrap();
+    p
+}
+
+#[test]
+fn an_account_is_proven_against_the_tips_state_root() {
+    let node = node_with_state();
+    let p = synced(&node);
+    match pollster::block_on(p.account(ALICE)) {
+        Verified::Proven { value, block } => {
+            assert_eq!((value.balance, value.nonce, block), (U256::from(5_000_000_000u64), 3, 3));
+        }
+        other => panic!("expected a proven account, got {other:?}"),
+    }
+    // An account the state does not hold is proven absent: empty, not unknown.
+    let nobody = pollster::block_on(p.account(Address::repeat_byte(0x99)));
+    assert!(
+        matches!(&nobody, Verified::Proven { value, .. } if value.balance.is_zero() && value.nonce == 0),
+        "{nobody:?}"
+    );
+}
+
+#[test]
+fn a_proof_that_fails_once_is_asked_for_again_and_twice_is_refused() {
+    let node = node_with_state();
+    let p = synced(&node);
+    node.serve_bad_proofs(1);
+    let once = pollster::block_on(p.account(ALICE));
+    assert!(
+        matches!(&once, Verified::Proven { value, .. } if value.balance == U256::from(5_000_000_000u64)),
+        "{once:?}"
+    );
+    assert_eq!(node.proofs_served(), 2, "asked a second time");
+
+    node.serve_bad_proofs(2);
+    let twice = pollster::block_on(p.account(ALICE));
+    match &twice {
+        Verified::Rejected { reason } => assert!(reason.contains("state root"), "{reason}"),
+        other => panic!("a balance whose proof failed was shown: {other:?}"),
+    }
+    assert_eq!(twice.value(), None, "the claimed balance is withheld");
+}
+
+#[test]
+fn storage_slots_are_proven_and_an_unset_slot_is_proven_zero() {
+    let node = node_with_state();
+    let p = synced(&node);
+    let slots = [U256::ZERO, U256::from(7), U256::from(8)];
+    let proven = pollster::block_on(p.storage(READER, &slots));
+    let expected = vec![(U256::ZERO, U256::from(42)), (U256::from(7), U256::from(700)), (U256::from(8), U256::ZERO)];
+    assert_eq!(proven, Verified::Proven { value: expected, block: 3 });
+}
+
+#[test]
+fn code_is_checked_against_the_proven_code_hash() {
+    let node = node_with_state();
+    let p = synced(&node);
+    assert_eq!(
+        pollster::block_on(p.code(READER)),
+        Verified::Proven { value: Bytes::from_static(&READ_SLOT_0), block: 3 }
+    );
+    node.serve_bad_code(true);
+    let bad = pollster::block_on(p.code(READER));
+    assert!(matches!(&bad, Verified::Rejected { reason } if reason.contains("code")), "{bad:?}");
+}
+
+#[test]
+fn a_call_runs_here_over_state_proven_round_by_round() {
+    let node = node_with_state();
+    let p = synced(&node);
+    // No hint: the EVM finds the forwarder's code, the reader, its code and its slot one
+    // round after another, and each is proven before the next round.
+    let request = CallRequest { to: FORWARDER.into(), ..Default::default() };
+    let outcome = pollster::block_on(p.call(&request));
+    assert_eq!(outcome, Verified::Proven { value: CallOutcome::Success(B256::from(U256::from(42)).into()), block: 3 });
+
+    // The state changes in a new block: the same call, synced again, reads the new value.
+    node.set_account(READER, |a| {
+        a.storage.insert(U256::ZERO, U256::from(43));
+    });
+    node.mine(1);
+    sync(&p).unwrap();
+    let outcome = pollster::block_on(p.call(&request));
+    assert_eq!(outcome, Verified::Proven { value: CallOutcome::Success(B256::from(U256::from(43)).into()), block: 4 });
+}
+
+#[test]
+fn a_nodes_access_list_only_seeds_what_is_proven() {
+    let node = node_with_state();
+    let p = synced(&node);
+    // A hint that names the reader and a slot the call never reads, and leaves out slot 0:
+    // the bogus entry costs a proof, the missing one a round, and the answer is the same.
+    node.set_access_list(vec![(READER, vec![U256::from(9)])]);
+    let request = CallRequest { to: FORWARDER.into(), ..Default::default() };
+    let outcome = pollster::block_on(p.call(&request));
+    assert_eq!(outcome, Verified::Proven { value: CallOutcome::Success(B256::from(U256::from(42)).into()), block: 3 });
+}
+
+#[test]
+fn a_call_over_a_proof_that_keeps_failing_is_refused_not_guessed() {
+    let node = node_with_state();
+    let p = synced(&node);
+    node.serve_bad_proofs(2);
+    let request = CallRequest { to: READER.into(), ..Default::default() };
+    let outcome = pollster::block_on(p.call(&request));
+    assert!(matches!(&outcome, Verified::Rejected { reason } if reason.contains("state root")), "{outcome:?}");
+    // Failing once is retried and the call is answered.
+    node.serve_bad_proofs(1);
+    let outcome = pollster::block_on(p.call(&request));
+    assert_eq!(outcome, Verified::Proven { value: CallOutcome::Success(B256::from(U256::from(42)).into()), block: 3 });
+}
+
+#[test]
+fn an_endpoint_without_proofs_shows_balances_marked_unverified() {
+    let node = node_with_state();
+    let p = synced(&node);
+    node.refuse_proofs(true);
+    match pollster::block_on(p.account(ALICE)) {
+        Verified::Unverified { value, reason } => {
+            assert_eq!(value.balance, U256::from(5_000_000_000u64));
+            assert!(reason.contains("eth_getProof failed") && reason.contains("does not exist"), "{reason}");
+        }
+        other => panic!("expected an unverified balance, got {other:?}"),
+    }
+    // A call cannot be run without proofs: it is refused with the reason.
+    let request = CallRequest { to: READER.into(), ..Default::default() };
+    let outcome = pollster::block_on(p.call(&request));
+    assert!(matches!(&outcome, Verified::Rejected { reason } if reason.contains("eth_getProof failed")), "{outcome:?}");
+}
+
+#[test]
+fn values_are_proven_at_the_tip_the_provider_verified_not_the_nodes_newest() {
+    let node = node_with_state();
+    let p = synced(&node);
+    node.set_account(ALICE, |a| a.balance = U256::from(1));
+    node.mine(2);
+    // Not synced yet: the provider proves at block 3, where Alice still had her funds.
+    let before = pollster::block_on(p.account(ALICE));
+    assert!(matches!(&before, Verified::Proven { value, block: 3 } if value.balance == U256::from(5_000_000_000u64)));
+    sync(&p).unwrap();
+    let after = pollster::block_on(p.account(ALICE));
+    assert!(matches!(&after, Verified::Proven { value, block: 5 } if value.balance == U256::from(1)), "{after:?}");
 }
