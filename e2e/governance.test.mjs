@@ -262,8 +262,10 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   // Too early: the timelock refuses, and says so before anything is sent.
   await passed.getByRole('button', { name: 'Execute' }).click();
   await passed.getByRole('alert').filter({ hasText: 'the timelock is not ready' }).waitFor({ timeout: 30_000 });
-  // After the 10 s delay it runs, and the writer is paid.
-  await a.page.waitForTimeout(11_000);
+  // After the 10 s delay it runs, and the writer is paid. anvil's clock is moved on rather
+  // than the test waiting (the timelock reads the block's timestamp).
+  await rpc(devnet.rpcUrl, 'evm_increaseTime', [11]);
+  await rpc(devnet.rpcUrl, 'evm_mine', []);
   await passed.getByRole('button', { name: 'Execute' }).click();
   await toast(a.page, /Executed proposal/);
   await waitForState(a.page, 'Pay the docs writer', 'Executed', 30_000);

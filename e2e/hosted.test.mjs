@@ -163,6 +163,8 @@ test('a network link to any RPC: deploy the agent and governance contracts from 
     });
     await restoreWallet(a.page, `${site.url}#join?${network}`);
     assert.match(await joinFromOpenedLink(a.page), /Now using Custom network/);
+    // Once used, the link gives way to the page's own address (Back does not return to it).
+    await a.page.waitForFunction(() => location.hash === '#/settings');
     await openPage(a.page, 'Wallet');
     await waitForVerifiedBalance(a.page, undefined, 60_000);
     assert.equal((await savedSettings(a.page)).network, 'custom');

@@ -6,7 +6,7 @@
 //!
 //! Fragments, not paths: the app is a set of static files that any server (or none) can
 //! host, and a fragment never reaches the server. A network link (`#join?…`) keeps the
-//! address bar until it has been reviewed.
+//! address bar until it has been used, then gives way to the page's address.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
@@ -22,12 +22,14 @@ pub fn install(app: AppState) {
         }
         let Some(current) = fragment() else { return };
         let wanted = route.fragment();
-        if current.starts_with("#join?") || current == wanted {
+        let join_link = current.starts_with("#join?");
+        if (join_link && app.pending_link.get().is_some()) || current == wanted {
             return;
         }
         let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else { return };
-        // The bare address the app was opened at is not a page to go back to.
-        let _ = if current.is_empty() || current == "#" {
+        // Neither the bare address the app was opened at nor a network link already used
+        // is a page to go back to.
+        let _ = if current.is_empty() || current == "#" || join_link {
             history.replace_state_with_url(&JsValue::NULL, "", Some(&wanted))
         } else {
             history.push_state_with_url(&JsValue::NULL, "", Some(&wanted))

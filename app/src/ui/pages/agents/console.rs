@@ -1,0 +1,288 @@
+//! Chat with the agent: its system prompt and recent memory go with each message, to a 0G
+//! Compute provider or to the model run locally; "Save to memory" appends the exchange.
+
+use std::rc::Rc;
+
+use alloy_primitives::Address;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::compute::chat as compute_chat;
+use crate::compute::local::{self, LocalEvent, Prefer};
+use crate::compute::service::{AnswerCheck, ComputeService};
+use crate::inft::metadata::MemoryEntry;
+use crate::inft::service::OpenedAgent;
+use crate::ui::components::ErrorAlert;
+use crate::ui::state::use_app;
+
+use super::model::{backend_badge, ConsoleAnswer, ConsoleSource};
+use super::{key_of, progress_view, step_reporter, Service};
+
+/// Chat with the agent: its system prompt and recent memory go with each message, to a
+/// 0G Compute provider (answer, cost, signature check) or to the model run locally;
+/// "Save to memory" appends the exchange to the agent's encrypted metadata.
+#[component]
+pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>) -> impl IntoView {
+    let app = use_app();
+    let compute: StoredValue<Option<Rc<ComputeService>>, LocalStorage> = StoredValue::new_local(None);
+    let providers = RwSignal::new(Vec::<(Address, String)>::new());
+    let chosen = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    let answer = RwSignal::new(None::<ConsoleAnswer>);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<String>);
+    // A provider's answer as it streams in; left on screen, marked, if it is cut off.
+    let partial = RwSignal::new(None::<String>);
+    let meta = StoredValue::new(opened.metadata.clone());
+    let token = opened.token;
+    if let Some(chain) = app.chain.client() {
+        match ComputeService::new(chain) {
+            Ok(svc) => {
+                let svc = Rc::new(svc);
+                compute.set_value(Some(svc.clone()));
+                spawn_local(async move {
+                    match svc.services().await {
+                        Ok(list) => {
+                            let list: Vec<_> = list.value.into_iter().map(|s| (s.provider, s.model)).collect();
+                            if let Some((first, _)) = list.first() {
+                                chosen.set(first.to_string());
+                            }
+                            providers.set(list);
+                        }
+                        Err(e) => note.set(Some(format!("Providers could not be read: {e}"))),
+                    }
+                });
+            }
+            Err(e) => note.set(Some(format!("{e}. Run locally still works."))),
+        }
+    }
+    let conversation = move || {
+        let text = message.get_untracked().trim().to_string();
+        if text.is_empty() {
+            error.set(Some("Write a message first".into()));
+            return None;
+        }
+        let m = meta.get_value();
+        Some((text.clone(), compute_chat::messages(&m.system_prompt, &m.memory, &text)))
+    };
+    let send = move |_| {
+        error.set(None);
+        let Some((question, messages)) = conversation() else { return };
+        let Some(svc) = compute.get_value() else {
+            return error.set(Some("0G Compute is not available on this network; Run locally still works".into()));
+        };
+        let Ok(provider) = chosen.get_untracked().parse::<Address>() else {
+            return error.set(Some("No compute provider is registered".into()));
+        };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        busy.set(Some("Asking the provider…".into()));
+        answer.set(None);
+        partial.set(Some(String::new()));
+        spawn_local(async move {
+            let on_text = move |text: &str| {
+                busy.set(Some("Receiving the answer; its signature is checked when it is whole…".into()));
+                partial.update(|p| p.get_or_insert_with(String::new).push_str(text));
+            };
+            let result = svc.chat(&key, provider, &messages, &on_text).await;
+            busy.set(None);
+            if result.is_ok() || partial.get_untracked().is_some_and(|p| p.is_empty()) {
+                partial.set(None);
+            }
+            match result {
+                Ok(a) => answer.set(Some(ConsoleAnswer {
+                    question,
+                    text: a.text,
+                    source: ConsoleSource::Provider {
+                        cost: a.cost,
+                        tokens: (a.prompt_tokens, a.completion_tokens),
+                        check: a.check,
+                    },
+                })),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    // Local runs: WebGPU when the browser has an adapter (or the CPU, by choice or when a
+    // GPU run failed and the user takes the offer).
+    let local_on = RwSignal::new(String::from("auto"));
+    let cpu_offer = RwSignal::new(false);
+    let run_local_on = move |prefer: Prefer| {
+        error.set(None);
+        cpu_offer.set(false);
+        let Some((question, messages)) = conversation() else { return };
+        let prompt = compute_chat::prompt(&messages);
+        busy.set(Some("Starting the local model…".into()));
+        answer.set(None);
+        partial.set(Some(String::new()));
+        spawn_local(async move {
+            let mut on_event = move |event: LocalEvent<'_>| {
+                match event {
+                    LocalEvent::Started(backend) => busy.set(Some(format!("Running locally on {backend}…"))),
+                    LocalEvent::Text(text) => partial.update(|p| p.get_or_insert_with(String::new).push_str(text)),
+                }
+                true
+            };
+            let seed = js_sys::Date::now() as u64;
+            let result = local::generate(
+                &prompt,
+                compute_chat::MAX_TOKENS,
+                compute_chat::TEMPERATURE,
+                seed,
+                prefer,
+                &mut on_event,
+            )
+            .await;
+            busy.set(None);
+            partial.set(None);
+            match result {
+                Ok(a) => {
+                    answer.set(Some(ConsoleAnswer { question, text: a.text.clone(), source: ConsoleSource::Local(a) }))
+                }
+                Err(e) => {
+                    cpu_offer.set(e.offers_cpu());
+                    error.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    let run_local = move |_| {
+        run_local_on(match local_on.get_untracked().as_str() {
+            "cpu" => Prefer::Cpu,
+            "webgpu" => Prefer::WebGpu,
+            _ => Prefer::Auto,
+        })
+    };
+    let save_memory = move |_| {
+        error.set(None);
+        let (Some(svc), Some(a)) = (service.get_value(), answer.get_untracked()) else { return };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        let mut edited = meta.get_value();
+        let now = js_sys::Date::now() as u64;
+        edited.memory.push(MemoryEntry { at_ms: now, role: "user".into(), text: a.question.clone() });
+        edited.memory.push(MemoryEntry { at_ms: now, role: "agent".into(), text: a.text.clone() });
+        spawn_local(async move {
+            let result = svc.save(&key, token, &edited, &step_reporter(busy)).await;
+            busy.set(None);
+            match result {
+                Ok(included) => {
+                    app.toasts.success(&format!(
+                        "Saved to agent #{token}'s memory in block {} (receipt verified)",
+                        included.block
+                    ));
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let memory = opened.metadata.memory.clone();
+    view! {
+        <section class="card" aria-label="Agent console">
+            <div class="stack">
+            <h2 class="card-title">"Console"</h2>
+            <p class="hint">{format!("The agent's system prompt and its last {} memory entries go with each message. ", compute_chat::MEMORY_WINDOW)}{crate::ui::pages::compute::model_description()}</p>
+            <div class="field">
+                <label for="console-provider">"Provider"</label>
+                <select id="console-provider" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
+                    {move || providers.get().into_iter().map(|(address, model)| {
+                        view! { <option value=address.to_string()>{format!("{model} · {}", crate::format::short_address(&address))}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="console-message">"Message"</label>
+                <textarea id="console-message" rows="2" bind:value=message></textarea>
+            </div>
+            <div class="row">
+                <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>"Send"</button>
+                <button class="btn btn-ghost" on:click=run_local disabled=move || busy.get().is_some()>"Run locally"</button>
+                <div class="field field-inline">
+                <select aria-label="Run locally on" data-testid="local-backend" on:change=move |ev| local_on.set(event_target_value(&ev)) prop:value=move || local_on.get()>
+                    <option value="auto">"on a GPU when there is one"</option>
+                    <option value="webgpu">"on WebGPU, software adapters too"</option>
+                    <option value="cpu">"on the CPU (wasm)"</option>
+                </select>
+                </div>
+            </div>
+            {move || cpu_offer.get().then(|| view! {
+                <button class="btn btn-secondary" on:click=move |_| run_local_on(Prefer::Cpu) disabled=move || busy.get().is_some()>"Run on the CPU instead"</button>
+            })}
+            {move || note.get().map(|n| view! { <p class="muted" data-testid="console-note">{n}</p> })}
+            {progress_view(busy)}
+            <ErrorAlert message=error />
+            {move || partial.get().map(|text| {
+                let cut = busy.get().is_none();
+                view! {
+                    <div class="stack" data-testid="answer-partial">
+                        {cut.then(|| view! {
+                            <span class="badge badge-unverified" data-testid="answer-cut">"Cut off: not verified, not charged, not saved"</span>
+                        })}
+                        <p class="pre" class:muted=cut data-testid="answer-streaming">{text}</p>
+                    </div>
+                }
+            })}
+            {move || answer.get().map(|a| {
+                let badge = match &a.source {
+                    ConsoleSource::Provider { check: check @ AnswerCheck::Verified { coverage, .. }, .. } => view! {
+                        <span class="badge badge-verified" data-testid="answer-verified" data-coverage=format!("{coverage:?}") title=check.describe()>"Verified answer"</span>
+                    }.into_any(),
+                    ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => view! {
+                        <span class="badge badge-unverified" data-testid="answer-unverified" title=reason.clone()>"UNVERIFIED answer"</span>
+                    }.into_any(),
+                    ConsoleSource::Local(local) => {
+                        let (kind, title) = backend_badge(&local.backend);
+                        view! {
+                            <span class="badge badge-neutral" data-testid="answer-local" data-backend=kind title=title>{format!("local · {}", local.backend)}</span>
+                        }.into_any()
+                    }
+                };
+                let savable = a.savable();
+                let details = a.details();
+                let why_cpu = a.why_cpu();
+                view! {
+                    <div class="stack" data-testid="console-answer">
+                        <div class="row">{badge}<span class="spacer"></span><span class="muted" data-testid="answer-cost">{details}</span></div>
+                        {match &a.source {
+                            ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => Some(view! {
+                                <div class="alert alert-warn" role="alert" data-testid="answer-unverified-reason">{format!("Not verified: {reason}. Do not rely on this answer.")}</div>
+                            }.into_any()),
+                            // Say what the signature was found to cover, not just "verified".
+                            ConsoleSource::Provider { check: check @ AnswerCheck::Verified { .. }, .. } => Some(view! {
+                                <p class="hint" data-testid="answer-checked">{format!("Checked: {}.", check.describe())}</p>
+                            }.into_any()),
+                            _ => None,
+                        }}
+                        {why_cpu.map(|why| view! { <p class="muted" data-testid="answer-why-cpu">{format!("Ran on the CPU: {why}.")}</p> })}
+                        <p class="pre" data-testid="answer-text">{a.text.clone()}</p>
+                        {savable.then(|| view! {
+                            <div class="row">
+                                <span class="spacer"></span>
+                                <button class="btn btn-secondary" on:click=save_memory disabled=move || busy.get().is_some()>"Save to memory"</button>
+                            </div>
+                        })}
+                    </div>
+                }
+            })}
+            <h3 class="card-title">"Memory"</h3>
+            {if memory.is_empty() {
+                view! { <p class="muted" data-testid="memory-empty">"No memory yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="stack" data-testid="memory">
+                        {memory.into_iter().map(|m| view! {
+                            <li data-testid="memory-entry"><strong>{format!("{}: ", m.role)}</strong>{m.text}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,275 @@
+//! Handing an agent over: making an offer code (transfer or clone) on the agent's page,
+//! receiving one on the list page, and completing a handover the receiver accepted.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::format::short_hash;
+use crate::inft::offer::{Acceptance, Offer};
+use crate::inft::proofs::Operation;
+use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent};
+use crate::ui::components::{CopyButton, ErrorAlert};
+use crate::ui::state::use_app;
+
+use super::{key_of, progress_view, step_reporter, Service};
+
+/// The receiver's side: the public key to give the holder, and checking and accepting an offer.
+#[component]
+pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
+    let app = use_app();
+    let code = RwSignal::new(String::new());
+    let checked = RwSignal::new(None::<(Offer, String, String)>);
+    let acceptance = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let public_key = move || {
+        app.session.selected.track();
+        key_of(&app).map(|k| format!("0x{}", hex::encode(AgentService::public_key(&k)))).unwrap_or_default()
+    };
+
+    let check = move |_| {
+        error.set(None);
+        checked.set(None);
+        acceptance.set(None);
+        let offer = match Offer::from_code(&code.get_untracked()) {
+            Ok(o) => o,
+            Err(e) => return error.set(Some(e.to_string())),
+        };
+        let Some(svc) = service.get_value() else {
+            return error.set(Some("Not connected to the agent contract yet.".into()));
+        };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        busy.set(Some("Checking the offer on chain, downloading the agent and opening it with your key…".into()));
+        spawn_local(async move {
+            let result = svc.inspect(&key, &offer).await;
+            busy.set(None);
+            match result {
+                Ok(meta) => checked.set(Some((offer, meta.name.clone(), meta.model.clone()))),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let accept = move |_| {
+        let Some((offer, _, _)) = checked.get_untracked() else { return };
+        match key_of(&app).and_then(|key| AgentService::accept(&key, offer).map_err(|e| e.to_string())) {
+            Ok(accepted) => acceptance.set(Some(accepted.to_code())),
+            Err(e) => error.set(Some(e)),
+        }
+    };
+
+    view! {
+        <section class="card" aria-label="Receive an agent">
+            <h2 class="card-title">"Receive an agent"</h2>
+            <div class="field">
+                <span class="label">"Your public key"</span>
+                <span class="hint">"Give this to an agent's holder: they seal the agent to it."</span>
+                <div class="row">
+                    <code class="mono wrap grow" data-testid="my-public-key">{public_key}</code>
+                    <CopyButton text=Signal::derive(public_key) label="Copy key" />
+                </div>
+            </div>
+            <div class="field">
+                <label for="offer-code">"Offer code"</label>
+                <textarea id="offer-code" rows="3" class="mono" spellcheck="false" placeholder="zg-agent-offer:…" bind:value=code></textarea>
+            </div>
+            {progress_view(busy)}
+            <ErrorAlert message=error />
+            <div class="row">
+                <span class="spacer"></span>
+                <button class="btn" on:click=check disabled=move || busy.get().is_some()>"Check offer"</button>
+            </div>
+            {move || checked.get().map(|(offer, name, model)| view! {
+                <div class="stack offer-preview" data-testid="offer-preview">
+                    <div class="alert alert-success">
+                        {format!("You can open this agent: \"{name}\" ({model}). Its data matches the offered root, and {} holds agent #{} (verified).",
+                            offer.from, offer.token_id)}
+                    </div>
+                    // Said before the acceptance is signed: the operation the holder's
+                    // signature is for (inspect checked `kind` against it).
+                    <div class="alert alert-info" data-testid="offer-operation">{offer.receiver_summary()}</div>
+                    <dl class="kv">
+                        <dt>"New data root"</dt><dd class="mono">{short_hash(&offer.new_data_hash.to_string())}</dd>
+                    </dl>
+                    <div class="row">
+                        <span class="spacer"></span>
+                        <button class="btn btn-primary" on:click=accept>"Accept and sign"</button>
+                    </div>
+                </div>
+            })}
+            {move || acceptance.get().map(|code| view! {
+                <div class="field">
+                    <label for="acceptance-code">"Acceptance code: send it back to the holder"</label>
+                    <textarea id="acceptance-code" rows="3" class="mono" readonly data-testid="acceptance-code">{code.clone()}</textarea>
+                    <div class="row"><span class="spacer"></span><CopyButton text=code label="Copy acceptance code" /></div>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// The holder's last step: the receiver's acceptance in, reviewed (what will be sent, in
+/// words), then the transaction out. What is sent is the acceptance that was reviewed,
+/// not the text box, so editing the code after the review cannot change it.
+#[component]
+pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
+    let app = use_app();
+    let code = RwSignal::new(String::new());
+    let reviewed = RwSignal::new(None::<Acceptance>);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    // A new code needs a new review.
+    Effect::new(move || {
+        code.track();
+        reviewed.set(None);
+    });
+    let review = move |_| {
+        error.set(None);
+        reviewed.set(None);
+        let text = code.get_untracked();
+        let acceptance = match Acceptance::from_code(&text) {
+            Ok(a) => a,
+            Err(e) => return error.set(Some(e.to_string())),
+        };
+        let Some(svc) = service.get_value() else {
+            return error.set(Some("Not connected to the agent contract yet.".into()));
+        };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        busy.set(Some("Checking the signatures and that you still hold the agent…".into()));
+        spawn_local(async move {
+            let result = svc.review(&key, &acceptance).await;
+            busy.set(None);
+            match result {
+                // Shown only if the box still holds the code that was reviewed.
+                Ok(()) if code.get_untracked() == text => reviewed.set(Some(acceptance)),
+                Ok(()) => {}
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let send = move |_| {
+        let Some(acceptance) = reviewed.get_untracked() else { return };
+        let Some(svc) = service.get_value() else { return };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        error.set(None);
+        busy.set(Some(match acceptance.offer.kind {
+            Operation::Transfer => "Sending the transfer…".into(),
+            Operation::Clone => "Sending the clone…".into(),
+        }));
+        spawn_local(async move {
+            let result = svc.complete(&key, &acceptance).await;
+            busy.set(None);
+            let offer = &acceptance.offer;
+            match result {
+                Ok((included, new_token)) => {
+                    let what = match new_token {
+                        Some(t) => format!("Agent #{} cloned to {} as #{t}", offer.token_id, offer.to),
+                        None => format!("Agent #{} transferred to {}", offer.token_id, offer.to),
+                    };
+                    app.toasts.success(&format!("{what} in block {} (receipt verified)", included.block));
+                    code.set(String::new());
+                    on_done.run(());
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-label="Complete a handover">
+            <h2 class="card-title">"Complete a transfer or clone"</h2>
+            <p class="muted">"Paste the acceptance code the receiver sent back. It is checked against your own offer, and you see what will be sent, before anything is signed."</p>
+            <div class="field">
+                <label for="complete-code">"Acceptance code"</label>
+                <textarea id="complete-code" rows="3" class="mono" spellcheck="false" placeholder="zg-agent-accept:…" bind:value=code></textarea>
+            </div>
+            {progress_view(busy)}
+            <ErrorAlert message=error />
+            <div class="row">
+                <span class="spacer"></span>
+                <button class="btn" on:click=review disabled=move || busy.get().is_some()>"Check acceptance"</button>
+            </div>
+            {move || reviewed.get().map(|acceptance| view! {
+                <div class="stack" data-testid="handover-preview">
+                    <div class="alert alert-info" data-testid="handover-operation">{acceptance.offer.holder_summary()}</div>
+                    <div class="row">
+                        <span class="spacer"></span>
+                        <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>"Sign and send"</button>
+                    </div>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// The holder's first step of a transfer or clone: the offer code.
+#[component]
+pub(super) fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView {
+    let app = use_app();
+    let receiver = RwSignal::new(String::new());
+    let clone = RwSignal::new(false);
+    let offer = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let opened = StoredValue::new(opened);
+    let make = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        offer.set(None);
+        let receiver_key = match parse_pasted_key(&receiver.get_untracked()) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e.to_string())),
+        };
+        let Some(svc) = service.get_value() else { return };
+        let key = match key_of(&app) {
+            Ok(k) => k,
+            Err(e) => return error.set(Some(e)),
+        };
+        let kind = if clone.get_untracked() { Operation::Clone } else { Operation::Transfer };
+        spawn_local(async move {
+            let result =
+                svc.offer(&key, &opened.get_value(), kind, &receiver_key.to_sec1_bytes(), &step_reporter(busy)).await;
+            busy.set(None);
+            match result {
+                Ok(o) => offer.set(Some(o.to_code())),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-label="Transfer or clone">
+            <h2 class="card-title">"Transfer or clone"</h2>
+            <p class="muted">"The agent is re-encrypted for the receiver under a fresh key and uploaded; you sign an offer. The receiver checks they can open it and sends back an acceptance code, which you paste under \"Complete a transfer or clone\" on the Agents page. A clone gets its own new wallet key."</p>
+            <form class="stack" aria-label="Offer" on:submit=make>
+                <div class="field">
+                    <label for="receiver-key">"Receiver's public key"</label>
+                    <input id="receiver-key" class="mono" autocomplete="off" spellcheck="false" placeholder="0x02… (from their Agents page)" bind:value=receiver />
+                </div>
+                <label class="check">
+                    <input type="checkbox" bind:checked=clone />
+                    " Clone instead: the receiver gets a copy, you keep this agent"
+                </label>
+                {progress_view(busy)}
+                <ErrorAlert message=error />
+                <div class="row">
+                    <span class="spacer"></span>
+                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>"Create offer"</button>
+                </div>
+            </form>
+            {move || offer.get().map(|code| view! {
+                <div class="field">
+                    <label for="offer-out">"Offer code: send it to the receiver"</label>
+                    <textarea id="offer-out" rows="3" class="mono" readonly data-testid="offer-code">{code.clone()}</textarea>
+                    <div class="row"><span class="spacer"></span><CopyButton text=code label="Copy offer code" /></div>
+                </div>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,85 @@
+//! "Your agents": the list of agents the selected account holds, with where each came from.
+
+use alloy_primitives::U256;
+use leptos::prelude::*;
+use wasm_light_client::Verified;
+
+use crate::inft::provenance::origin;
+use crate::ui::components::{node_words_apart, ProofBadge, Spinner};
+use crate::ui::state::use_app;
+
+use super::mine;
+use super::model::{origin_kind, provenance_line, Listing};
+
+#[component]
+pub(super) fn AgentList(
+    rows: RwSignal<Listing>,
+    selected: RwSignal<Option<U256>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let app = use_app();
+    let lookup = RwSignal::new(String::new());
+    view! {
+        <section class="card" aria-label="Your agents">
+            <div class="row">
+                <h2 class="card-title">"Your agents"</h2>
+                <span class="spacer"></span>
+                {move || match rows.get() {
+                    Some(Ok((_, block))) => view! { <ProofBadge verdict=Verified::Proven { value: (), block } /> }.into_any(),
+                    _ => ().into_any(),
+                }}
+                <button class="btn btn-ghost btn-sm" on:click=move |_| reload.run(())>"Refresh"</button>
+            </div>
+            <form class="row" aria-label="Look up an agent" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                match lookup.get_untracked().trim().trim_start_matches('#').parse::<U256>() {
+                    Ok(token) => selected.set(Some(token)),
+                    Err(_) => lookup.set(String::new()),
+                }
+            }>
+                <input class="grow" aria-label="Agent number" inputmode="numeric" placeholder="Agent number, e.g. 1" bind:value=lookup />
+                <button type="submit" class="btn btn-ghost btn-sm">"Look up"</button>
+            </form>
+            {move || match rows.get() {
+                None => view! { <p class="muted"><Spinner />" Finding your agents in proven Transfer events…"</p> }.into_any(),
+                Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
+                Some(Ok((list, _))) if list.is_empty() => view! {
+                    <p class="muted" data-testid="no-agents">"You hold no agents on this network yet. Create one below, or receive one with an offer code."</p>
+                }.into_any(),
+                Some(Ok((list, _))) => {
+                    let mine = mine(&app);
+                    view! {
+                    <ul class="agent-list" data-testid="agent-list">
+                        {list.into_iter().map(|row| {
+                            let token = row.token;
+                            let (name, problem) = match row.name {
+                                Ok(n) => (n, None),
+                                Err(e) => ("(cannot open)".to_string(), Some(e)),
+                            };
+                            let origin = origin(row.provenance.as_ref().ok(), &mine);
+                            let line = provenance_line(&row.provenance, &mine);
+                            view! {
+                                <li class="agent-row" data-token=token.to_string() data-origin=origin_kind(&origin)>
+                                    <span class="agent-id mono">{format!("#{token}")}</span>
+                                    <div class="agent-main">
+                                        <div class="row">
+                                            <span class="agent-name">{name}</span>
+                                            {origin.needs_acknowledgement().then(|| view! {
+                                                <span class="badge badge-unverified" data-testid="foreign-badge">"Not created by you"</span>
+                                            })}
+                                        </div>
+                                        <span class="hint" data-testid="agent-provenance">{line}</span>
+                                        {origin.warning().map(|w| view! { <span class="hint text-warn" data-testid="foreign-warning">{w}</span> })}
+                                        {problem.map(|p| view! { <span class="hint text-warn">{p}</span> })}
+                                    </div>
+                                    <button class="btn btn-sm" on:click=move |_| selected.set(Some(token))>"Open"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

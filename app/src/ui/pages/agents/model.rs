@@ -1,0 +1,169 @@
+//! What the Agents pages show, apart from how: the list's rows, where an agent came from in
+//! words, the tools typed on the create form, a console answer and its source. No view and
+//! no signal here, so it is tested natively.
+
+use alloy_primitives::{Address, U256};
+
+use crate::compute::local::{Backend, LocalAnswer};
+use crate::compute::service::AnswerCheck;
+use crate::format::format_0g;
+use crate::inft::provenance::{Origin, Provenance};
+
+/// The agents list once read: its rows and the block ownership was proven at.
+pub(super) type Listing = Option<Result<(Vec<Row>, u64), String>>;
+
+/// One row of "Your agents": the token, its name once its data is opened, and where it
+/// came from.
+#[derive(Clone)]
+pub(super) struct Row {
+    pub(super) token: U256,
+    pub(super) name: Result<String, String>,
+    pub(super) provenance: Result<Provenance, String>,
+}
+
+/// Where an agent came from, in words, or why that is not known.
+pub(super) fn provenance_line(provenance: &Result<Provenance, String>, mine: &[Address]) -> String {
+    match provenance {
+        Ok(p) => p.describe(mine),
+        Err(e) => format!("Where it came from is not proven: {e}"),
+    }
+}
+
+/// `data-origin` for tests and styles.
+pub(super) fn origin_kind(origin: &Origin) -> &'static str {
+    match origin {
+        Origin::Own => "own",
+        Origin::Accepted { .. } => "accepted",
+        Origin::Foreign { .. } => "foreign",
+        Origin::Unproven => "unproven",
+    }
+}
+
+/// The tools typed on the create form: comma-separated, blanks dropped.
+pub(super) fn split_tools(text: &str) -> Vec<String> {
+    text.split(',').map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect()
+}
+
+/// Where a console answer came from.
+#[derive(Clone)]
+pub(super) enum ConsoleSource {
+    /// A 0G Compute provider: its cost and whether its signature checked out.
+    Provider { cost: U256, tokens: (u64, u64), check: AnswerCheck },
+    /// zg-model run in this browser, on WebGPU or the CPU.
+    Local(LocalAnswer),
+}
+
+#[derive(Clone)]
+pub(super) struct ConsoleAnswer {
+    pub(super) question: String,
+    pub(super) text: String,
+    pub(super) source: ConsoleSource,
+}
+
+impl ConsoleAnswer {
+    /// An answer whose signature failed is not kept in the agent's memory.
+    pub(super) fn savable(&self) -> bool {
+        !matches!(self.source, ConsoleSource::Provider { check: AnswerCheck::Unverified { .. }, .. })
+    }
+
+    /// What it cost and what it took, in one line.
+    pub(super) fn details(&self) -> String {
+        match &self.source {
+            ConsoleSource::Provider { cost, tokens, .. } => {
+                format!("Cost {} ({} prompt + {} answer tokens)", format_0g(*cost), tokens.0, tokens.1)
+            }
+            ConsoleSource::Local(local) => format!(
+                "Run in this browser: {} prompt + {} answer tokens, {}, nothing paid",
+                local.prompt_tokens,
+                local.completion_tokens,
+                local.speed(),
+            ),
+        }
+    }
+
+    /// Why a local answer ran on the CPU, when WebGPU was not avoided on purpose.
+    pub(super) fn why_cpu(&self) -> Option<String> {
+        match &self.source {
+            ConsoleSource::Local(local) => local.why_cpu.clone(),
+            ConsoleSource::Provider { .. } => None,
+        }
+    }
+}
+
+/// A local answer's backend as its badge says it: `data-backend` and the hover text.
+pub(super) fn backend_badge(backend: &Backend) -> (&'static str, String) {
+    match backend {
+        Backend::WebGpu { description, software, .. } => {
+            let emulated = if *software { " (a software adapter: the GPU is emulated on the CPU)" } else { "" };
+            ("webgpu", format!("{description}{emulated}"))
+        }
+        Backend::Cpu => ("cpu", "zg-model compiled to wasm, on this page's thread".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(source: ConsoleSource) -> ConsoleAnswer {
+        ConsoleAnswer { question: "hi".into(), text: "hello".into(), source }
+    }
+
+    fn local(backend: Backend, why_cpu: Option<&str>) -> LocalAnswer {
+        LocalAnswer {
+            text: "hello".into(),
+            prompt_tokens: 12,
+            completion_tokens: 4,
+            stopped_early: false,
+            backend,
+            why_cpu: why_cpu.map(String::from),
+            first_token_ms: 20.0,
+            total_ms: 100.0,
+        }
+    }
+
+    #[test]
+    fn an_answer_whose_signature_failed_is_not_saved_and_says_its_cost() {
+        let unverified = answer(ConsoleSource::Provider {
+            cost: U256::from(1_500_000_000_000_000u64),
+            tokens: (30, 7),
+            check: AnswerCheck::Unverified { reason: "no signature".into() },
+        });
+        assert!(!unverified.savable());
+        assert_eq!(unverified.details(), "Cost 0.0015 0G (30 prompt + 7 answer tokens)");
+        assert_eq!(unverified.why_cpu(), None);
+        let run_here = answer(ConsoleSource::Local(local(Backend::Cpu, Some("no WebGPU adapter"))));
+        assert!(run_here.savable());
+        assert!(
+            run_here.details().starts_with("Run in this browser: 12 prompt + 4 answer tokens, "),
+            "{}",
+            run_here.details()
+        );
+        assert!(run_here.details().ends_with(", nothing paid"));
+        assert_eq!(run_here.why_cpu().as_deref(), Some("no WebGPU adapter"));
+    }
+
+    #[test]
+    fn a_software_gpu_is_called_emulated() {
+        let gpu =
+            |software| Backend::WebGpu { adapter: "swiftshader".into(), description: "SwiftShader".into(), software };
+        assert_eq!(backend_badge(&gpu(false)), ("webgpu", "SwiftShader".to_string()));
+        assert!(backend_badge(&gpu(true)).1.contains("emulated on the CPU"));
+        assert_eq!(backend_badge(&Backend::Cpu).0, "cpu");
+    }
+
+    #[test]
+    fn tools_are_split_on_commas_and_blanks_dropped() {
+        assert_eq!(split_tools(" search, ,calculator,"), vec!["search", "calculator"]);
+        assert!(split_tools("  ").is_empty());
+    }
+
+    #[test]
+    fn an_unproven_origin_says_why() {
+        assert_eq!(origin_kind(&Origin::Foreign { creator: Address::ZERO }), "foreign");
+        assert_eq!(
+            provenance_line(&Err("the logs could not be read".into()), &[]),
+            "Where it came from is not proven: the logs could not be read"
+        );
+    }
+}

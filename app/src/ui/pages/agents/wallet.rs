@@ -1,0 +1,91 @@
+//! The agent's own wallet (ERC-6551 style account): its proven balance, and its address
+//! kept hidden for an agent of foreign origin until the user acknowledges the risk.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::format::format_0g;
+use crate::inft::provenance::Origin;
+use crate::inft::service::OpenedAgent;
+use crate::ui::components::{AddressView, BalanceView, ErrorAlert};
+use crate::ui::state::{use_app, Latest};
+
+use super::{me, progress_view, Service};
+
+/// The agent's own account: its proven balance, and moving it to the holder. For an agent
+/// someone else made (or of unproven origin) its address — the only way to fund it — is
+/// shown only after the user acknowledges that its maker may control what is sent there.
+#[component]
+pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Origin) -> impl IntoView {
+    let app = use_app();
+    let address = opened.agent_address();
+    let acknowledged = RwSignal::new(!origin.needs_acknowledgement());
+    let balance = RwSignal::new(None);
+    let busy = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let reading = Latest::new();
+    let refresh = move || {
+        let (Some(chain), Some(address)) = (app.chain.client(), address) else { return };
+        reading.load(
+            async move {
+                let _ = chain.sync().await;
+                chain.account(address).await
+            },
+            move |read| balance.set(Some(read)),
+        );
+    };
+    refresh();
+    let opened = StoredValue::new(opened);
+    let sweep = move |_| {
+        error.set(None);
+        let (Some(svc), Some(to)) = (service.get_value(), me(&app)) else { return };
+        busy.set(Some("Sending the agent's funds to you…".into()));
+        spawn_local(async move {
+            let result = svc.sweep(&opened.get_value(), to).await;
+            busy.set(None);
+            match result {
+                Ok((amount, included)) => {
+                    app.toasts.success(&format!(
+                        "Swept {} to you in block {} (receipt verified)",
+                        format_0g(amount),
+                        included.block
+                    ));
+                    refresh();
+                    app.chain.refresh_balances(app);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-label="Agent wallet">
+            <h2 class="card-title">"The agent's wallet"</h2>
+            <p class="muted">"The agent has a key of its own, inside its encrypted data: whoever holds the token can spend what it earns, and so can anyone who knew the key before."</p>
+            {origin.warning().map(|w| view! {
+                <div class="alert alert-warn" data-testid="fund-warning">{w}</div>
+                <label class="check">
+                    <input type="checkbox" data-testid="fund-acknowledge" bind:checked=acknowledged />
+                    {format!(" {}", origin.acknowledgement())}
+                </label>
+            })}
+            {origin.note().map(|n| view! { <p class="hint" data-testid="agent-key-note">{n}</p> })}
+            {address.map(|a| view! {
+                <dl class="kv">
+                    <dt>"Address"</dt><dd data-testid="agent-address">{move || if acknowledged.get() {
+                        view! { <AddressView address=a /> }.into_any()
+                    } else {
+                        view! { <span class="muted" data-testid="agent-address-hidden">"Hidden until you tick the acknowledgement above"</span> }.into_any()
+                    }}</dd>
+                    <dt>"Balance"</dt><dd data-testid="agent-balance">{move || view! { <BalanceView verdict=balance.get() /> }}</dd>
+                </dl>
+            })}
+            {progress_view(busy)}
+            <ErrorAlert message=error />
+            <div class="row">
+                <button class="btn btn-ghost btn-sm" on:click=move |_| refresh()>"Refresh"</button>
+                <span class="spacer"></span>
+                <button class="btn" on:click=sweep disabled=move || busy.get().is_some()>"Sweep to me"</button>
+            </div>
+        </section>
+    }
+}
