@@ -53,10 +53,11 @@ async function restoreDevWallet(page) {
 }
 
 
-async function useCustomNetwork(page, url, chainId = '31337') {
+async function useCustomNetwork(page, url, chainId = '31337', witnesses = '') {
   await goTo(page, 'Settings');
   const form = page.getByRole('form', { name: 'Custom network' });
   await form.getByLabel('RPC URL').fill(url);
+  await form.getByLabel(/Witness endpoints/).fill(witnesses);
   await form.getByLabel('Chain id').fill(chainId);
   await form.getByRole('button', { name: 'Use this network' }).click();
 }
@@ -124,6 +125,36 @@ test('2. a custom network (honest proxy, no checkpoint) shows the balance as unv
   assert.match(await badge(page).getAttribute('title'), /checkpoint/i);
   assert.equal(await verifiedAnywhere(page), 0, 'nothing claims to be verified without a checkpoint');
   await shot(page, 'v2-custom-network-unverified');
+});
+
+test('2b. with a second endpoint and still no checkpoint, the balance is verified by the endpoints agreeing', async () => {
+  const { page } = main;
+  // The proxy and anvil itself: two endpoints, both of which must serve the same head.
+  await useCustomNetwork(page, proxy.url, '31337', devnet.rpcUrl);
+  await goTo(page, 'Wallet');
+  const want = `${formatUnits(await realBalance())} 0G`;
+  assert.equal(await waitForVerifiedBalance(page, want), want);
+  const lightClient = page.getByRole('region', { name: 'Light client' });
+  assert.match(await lightClient.getByTestId('lc-checkpoint').innerText(), /no checkpoint: a head 2 of 2 independent endpoints serve alike/);
+  await page.waitForFunction(() => /served alike/.test(document.querySelector('[data-testid="lc-trust"]')?.textContent ?? ''));
+  assert.match(await lightClient.getByTestId('lc-trust').innerText(), /^hash-linked from block \d+, which 2 of 2 independent endpoints served alike$/);
+  await shot(page, 'v2b-verified-by-agreement');
+
+  // One endpoint goes its own way (a private fork): they disagree, and nothing is shown
+  // as verified until they agree again.
+  await proxy.set('private-fork');
+  try {
+    await page.evaluate(() => document.querySelector('.refresh-btn:not([disabled])')?.click());
+    await badge(page).and(page.locator('[data-state="rejected"]')).waitFor({ timeout: 45_000 });
+    assert.match(await badge(page).getAttribute('title'), /endpoints disagree/);
+    assert.equal(await verifiedAnywhere(page), 0, 'nothing claims to be verified while the endpoints disagree');
+  } finally {
+    await proxy.set(null);
+  }
+  await page.evaluate(() => document.querySelector('.refresh-btn:not([disabled])')?.click());
+  assert.equal(await waitForVerifiedBalance(page, want, 45_000), want, 'verified again once they agree');
+  // Back to the proxy alone for the steps that follow.
+  await useCustomNetwork(page, proxy.url);
 });
 
 test('3. with the devnet checkpoint saved, the balance is verified through the proxy', async () => {

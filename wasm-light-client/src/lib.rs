@@ -39,5 +39,5 @@ pub use header::{verify_ancestors, verify_header_chain, HeaderChain, HeaderError
 pub use inclusion::{prove_receipt, InclusionError, ProvenReceipt};
 pub use logs::{LogFilter, ProvenLog};
 pub use node::{EthNode, NodeError};
-pub use provider::{JsonRpcTransport, Reorg, SyncError, TransportError, Verified, VerifiedProvider};
+pub use provider::{JsonRpcTransport, Reorg, SyncError, TransportError, TrustBasis, Verified, VerifiedProvider};
 pub use rules::{BaseFeeRule, ChainRules};

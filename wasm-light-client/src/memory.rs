@@ -97,6 +97,7 @@ pub struct MemoryNode {
     /// What `eth_createAccessList` answers, whatever the call.
     hint: RefCell<AccessList>,
     proofs_served: Cell<usize>,
+    headers_served: Cell<usize>,
 }
 
 impl MemoryNode {
@@ -110,6 +111,7 @@ impl MemoryNode {
             faults: RefCell::default(),
             hint: RefCell::default(),
             proofs_served: Cell::new(0),
+            headers_served: Cell::new(0),
         };
         node.mine(blocks);
         node
@@ -202,6 +204,11 @@ impl MemoryNode {
     /// How many account proofs the node has served.
     pub fn proofs_served(&self) -> usize {
         self.proofs_served.get()
+    }
+
+    /// How many headers the node has served by number.
+    pub fn headers_served(&self) -> usize {
+        self.headers_served.get()
     }
 
     fn up(&self, method: &str) -> Result<(), NodeError> {
@@ -324,6 +331,7 @@ impl EthNode for &MemoryNode {
 
     async fn headers(&self, from: u64, to: u64) -> Result<Vec<Option<VerifiedHash>>, NodeError> {
         self.up("eth_getBlockByNumber")?;
+        self.headers_served.set(self.headers_served.get() + (to + 1).saturating_sub(from) as usize);
         let chain = self.chain.borrow();
         Ok((from..=to).map(|n| chain.get(n as usize).map(|b| MemoryNode::hashed(&b.header))).collect())
     }

@@ -1,8 +1,13 @@
 //! A verified provider: JSON-RPC reads that come back proven or labelled.
 //!
-//! It owns the header chain from the checkpoint, advances it to the node's head, and
+//! It owns the header chain from its root of trust, advances it to the node's head, and
 //! proves account values against the tip's state root. It never returns a value whose
 //! proof failed: that becomes [`Verified::Rejected`] with the reason.
+//!
+//! The root of trust is a checkpoint hash, or (on networks served by several independent
+//! endpoints) a head that enough of them serve identically ([`TrustBasis`]). With
+//! endpoints to agree, a tip far behind the head is not walked up to header by header: the
+//! provider jumps to a head they agree on and starts its window there.
 //!
 //! It reads through [`EthNode`], the node's methods typed, so the same provider runs over
 //! `fetch` in the browser, plain HTTP in native tests and a node in memory in unit tests.
@@ -118,6 +123,27 @@ impl From<NodeError> for SyncError {
     }
 }
 
+/// What the verified headers rest on: every header is hash-linked back to this root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrustBasis {
+    /// The checkpoint the provider was given (or a head stored from it).
+    Checkpoint { hash: B256 },
+    /// A head `agree` of `asked` independent endpoints served identically at `block`: the
+    /// first visit without a checkpoint, or a jump over blocks that were not walked.
+    Agreement { block: u64, hash: B256, agree: usize, asked: usize },
+}
+
+impl std::fmt::Display for TrustBasis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TrustBasis::Checkpoint { .. } => write!(f, "hash-linked from your checkpoint"),
+            TrustBasis::Agreement { block, agree, asked, .. } => {
+                write!(f, "hash-linked from block {block}, which {agree} of {asked} independent endpoints served alike")
+            }
+        }
+    }
+}
+
 /// A switch of branch seen while syncing: the blocks above `fork` were replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reorg {
@@ -130,7 +156,11 @@ pub struct Reorg {
 pub struct VerifiedProvider<T, C> {
     transport: T,
     consensus: C,
-    checkpoint: B256,
+    /// The trusted hash to start from; `None`: start from a head the endpoints agree on.
+    checkpoint: Option<B256>,
+    trust: RefCell<Option<TrustBasis>>,
+    /// A tip more than this many blocks behind the head jumps by agreement (with witnesses).
+    jump_after: u64,
     rules: ChainRules,
     chain: RefCell<Option<HeaderChain>>,
     /// Verified headers older than the window, reached by walking parent hashes back.
@@ -149,6 +179,15 @@ pub struct VerifiedProvider<T, C> {
 /// timestamps could make time-locked state (a refund lock, a proposal deadline) look
 /// expired. Generous, because clocks drift and test chains jump ahead on purpose.
 pub const MAX_FUTURE_S: u64 = 3_600;
+
+/// How far behind the head a tip may fall before the provider, when it has endpoints to
+/// agree, jumps instead of walking: 1,000 headers are ten batched requests, and at 0G's
+/// 0.4 s blocks a gap of 400 seconds.
+pub const JUMP_AFTER: u64 = 1_000;
+
+/// The fewest endpoints whose agreement can stand in for a checkpoint: one endpoint
+/// "agreeing" with itself is only its word.
+pub const MIN_AGREEMENT: usize = 2;
 
 /// At most this many old headers are kept from backward walks.
 const ANCESTOR_CACHE: usize = 4096;
@@ -171,10 +210,22 @@ const RECEIPTS_BATCH: usize = 16;
 
 impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
     pub fn new(transport: T, consensus: C, checkpoint: B256) -> Self {
+        Self::starting_from(transport, consensus, Some(checkpoint))
+    }
+
+    /// A provider without a checkpoint: its first sync starts from a head that the
+    /// endpoints given to [`Self::with_witnesses`] agree on (at least [`MIN_AGREEMENT`]).
+    pub fn by_agreement(transport: T, consensus: C) -> Self {
+        Self::starting_from(transport, consensus, None)
+    }
+
+    fn starting_from(transport: T, consensus: C, checkpoint: Option<B256>) -> Self {
         Self {
             transport,
             consensus,
             checkpoint,
+            trust: RefCell::new(checkpoint.map(|hash| TrustBasis::Checkpoint { hash })),
+            jump_after: JUMP_AFTER,
             rules: ChainRules::default(),
             chain: RefCell::new(None),
             ancestors: RefCell::new(BTreeMap::new()),
@@ -214,8 +265,25 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
         self
     }
 
-    pub fn checkpoint(&self) -> B256 {
+    /// How far behind the head the tip may fall before a jump (default [`JUMP_AFTER`]).
+    pub fn with_jump_after(mut self, blocks: u64) -> Self {
+        self.jump_after = blocks;
+        self
+    }
+
+    pub fn checkpoint(&self) -> Option<B256> {
         self.checkpoint
+    }
+
+    /// What the verified headers rest on; `None` before a provider without a checkpoint
+    /// has found a head the endpoints agree on.
+    pub fn trust(&self) -> Option<TrustBasis> {
+        self.trust.borrow().clone()
+    }
+
+    /// Whether enough endpoints are configured to agree on a head.
+    fn can_agree(&self) -> bool {
+        self.quorum >= MIN_AGREEMENT
     }
 
     pub fn consensus(&self) -> &C {
@@ -263,20 +331,18 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
     pub async fn sync(&self) -> Result<VerifiedHeader, SyncError> {
         self.start_chain().await?;
         let before = self.chain.borrow().clone().expect("the chain was started above");
-        let mut scratch = before.clone();
         let head = self.transport.block_number().await?;
+        if self.can_agree() && head > before.tip().number().saturating_add(self.jump_after) {
+            return self.jump(&before).await;
+        }
+        let mut scratch = before.clone();
         let reorg = if self.witnesses.is_empty() {
             self.follow(&mut scratch, head).await?
         } else {
             self.follow_with_witnesses(&mut scratch, head).await?
         };
         let tip = scratch.tip().clone();
-        if let Some(ahead_s) = (self.clock)().and_then(|now| tip.header.timestamp.checked_sub(now)) {
-            if ahead_s > MAX_FUTURE_S {
-                return Err(SyncError::FromTheFuture { block: tip.number(), ahead_s });
-            }
-        }
-        self.consensus.accept_head(&tip).map_err(SyncError::Consensus)?;
+        self.check_head(&tip)?;
         let mut chain = self.chain.borrow_mut();
         let current = chain.as_ref().expect("started");
         if current.tip().hash != before.tip().hash {
@@ -290,24 +356,127 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
         Ok(tip)
     }
 
+    /// The checks a new tip passes before it is committed: not dated in the future, and
+    /// accepted by the consensus check.
+    fn check_head(&self, tip: &VerifiedHeader) -> Result<(), SyncError> {
+        if let Some(ahead_s) = (self.clock)().and_then(|now| tip.header.timestamp.checked_sub(now)) {
+            if ahead_s > MAX_FUTURE_S {
+                return Err(SyncError::FromTheFuture { block: tip.number(), ahead_s });
+            }
+        }
+        self.consensus.accept_head(tip).map_err(SyncError::Consensus)
+    }
+
     async fn start_chain(&self) -> Result<(), SyncError> {
         if self.chain.borrow().is_some() {
             return Ok(());
         }
-        let Some(parsed) = self.transport.header_by_hash(self.checkpoint).await? else {
-            return Err(SyncError::UnknownCheckpoint(self.checkpoint));
+        let Some(checkpoint) = self.checkpoint else {
+            let (start, trust) = self.agreed_head().await?;
+            self.check_head(&start)?;
+            if self.chain.borrow().is_none() {
+                *self.chain.borrow_mut() = Some(HeaderChain::with_rules(start, self.rules));
+                *self.trust.borrow_mut() = Some(trust);
+            }
+            return Ok(());
         };
-        if parsed.hash != self.checkpoint {
+        let Some(parsed) = self.transport.header_by_hash(checkpoint).await? else {
+            return Err(SyncError::UnknownCheckpoint(checkpoint));
+        };
+        if parsed.hash != checkpoint {
             return Err(HeaderError::NotCheckpoint {
                 number: parsed.header.number,
                 computed: parsed.hash,
-                trusted: self.checkpoint,
+                trusted: checkpoint,
             }
             .into());
         }
         let start = VerifiedHeader { hash: parsed.hash, header: parsed.header };
         self.chain.borrow_mut().get_or_insert_with(|| HeaderChain::with_rules(start, self.rules));
         Ok(())
+    }
+
+    /// Moves the tip to a head the endpoints agree on, far above `before`'s tip, and
+    /// starts the header window there. What was verified below stays out of reach of the
+    /// new window except through parent hashes walked down from it.
+    async fn jump(&self, before: &HeaderChain) -> Result<VerifiedHeader, SyncError> {
+        let (tip, trust) = self.agreed_head().await?;
+        if tip.number() <= before.tip().number() {
+            // The endpoints agree on nothing newer than what is verified: nothing to do.
+            return Ok(before.tip().clone());
+        }
+        self.check_head(&tip)?;
+        let mut chain = self.chain.borrow_mut();
+        if chain.as_ref().expect("started").tip().hash != before.tip().hash {
+            return Ok(chain.as_ref().expect("started").tip().clone());
+        }
+        *chain = Some(HeaderChain::with_rules(tip.clone(), self.rules));
+        self.ancestors.borrow_mut().clear();
+        *self.trust.borrow_mut() = Some(trust);
+        Ok(tip)
+    }
+
+    /// The newest head that `quorum` endpoints (this provider's own and its witnesses)
+    /// serve identically: the highest height that many have reached, then each one's
+    /// header there. Too few answers, or too few alike, is a disagreement naming who
+    /// served what.
+    async fn agreed_head(&self) -> Result<(VerifiedHeader, TrustBasis), SyncError> {
+        let asked = self.witnesses.len() + 1;
+        if !self.can_agree() {
+            return Err(SyncError::Disagreement {
+                block: 0,
+                agree: 0,
+                asked,
+                needed: MIN_AGREEMENT,
+                detail: "there is no checkpoint, and too few endpoints are configured to agree on a head; add a checkpoint or another endpoint in Settings".into(),
+            });
+        }
+        let nodes: Vec<&T> = std::iter::once(&self.transport).chain(&self.witnesses).collect();
+        let mut heads = Vec::new();
+        for node in &nodes {
+            if let Ok(head) = node.block_number().await {
+                heads.push(head);
+            }
+        }
+        heads.sort_unstable_by(|a, b| b.cmp(a));
+        let Some(&target) = heads.get(self.quorum - 1) else {
+            return Err(SyncError::Disagreement {
+                block: heads.first().copied().unwrap_or_default(),
+                agree: heads.len(),
+                asked,
+                needed: self.quorum,
+                detail: "Too few endpoints answered; check the network's RPC list".into(),
+            });
+        };
+        let mut served: Vec<(VerifiedHash, usize)> = Vec::new();
+        let mut said = Vec::new();
+        for node in &nodes {
+            match node.headers(target, target).await.map(|mut h| h.pop().flatten()) {
+                Ok(Some(h)) if h.header.number == target => {
+                    said.push(format!("{} serves {}", node.endpoint(), h.hash));
+                    match served.iter_mut().find(|(s, _)| s.hash == h.hash) {
+                        Some((_, count)) => *count += 1,
+                        None => served.push((h, 1)),
+                    }
+                }
+                Ok(_) => said.push(format!("{} has no block {target}", node.endpoint())),
+                Err(e) => said.push(format!("{}: {e}", node.endpoint())),
+            }
+        }
+        let best = served.into_iter().max_by_key(|(_, count)| *count);
+        match best {
+            Some((h, agree)) if agree >= self.quorum => {
+                let trust = TrustBasis::Agreement { block: target, hash: h.hash, agree, asked };
+                Ok((VerifiedHeader { hash: h.hash, header: h.header }, trust))
+            }
+            best => Err(SyncError::Disagreement {
+                block: target,
+                agree: best.map_or(0, |(_, agree)| agree),
+                asked,
+                needed: self.quorum,
+                detail: said.join("; "),
+            }),
+        }
     }
 
     /// Whether `hash` is the header at `number` on `chain`, or among the verified ancestors

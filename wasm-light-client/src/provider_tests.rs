@@ -8,7 +8,7 @@ use alloy_primitives::{Address, Bytes, B256, U256};
 
 use crate::header::{HeaderChain, HeaderError};
 use crate::memory::{genesis, MemoryNode};
-use crate::provider::{Reorg, SyncError, Verified, VerifiedProvider};
+use crate::provider::{Reorg, SyncError, TrustBasis, Verified, VerifiedProvider};
 use crate::{CallOutcome, CallRequest, CheckpointOnly};
 
 fn provider(node: &MemoryNode) -> VerifiedProvider<&MemoryNode, CheckpointOnly> {
@@ -384,4 +384,118 @@ fn values_are_proven_at_the_tip_the_provider_verified_not_the_nodes_newest() {
     sync(&p).unwrap();
     let after = pollster::block_on(p.account(ALICE));
     assert!(matches!(&after, Verified::Proven { value, block: 5 } if value.balance == U256::from(1)), "{after:?}");
+}
+
+// ---- A root of trust by agreement, and jumps ----
+
+/// Three endpoints of one network, serving the same chain of `blocks` blocks.
+fn three_endpoints(blocks: u64) -> (MemoryNode, MemoryNode, MemoryNode) {
+    let (a, b, c) =
+        (MemoryNode::new("a.example", blocks), MemoryNode::new("b.example", 0), MemoryNode::new("c.example", 0));
+    b.follow(&a);
+    c.follow(&a);
+    (a, b, c)
+}
+
+fn by_agreement<'n>(
+    own: &'n MemoryNode,
+    witnesses: Vec<&'n MemoryNode>,
+    quorum: usize,
+) -> VerifiedProvider<&'n MemoryNode, CheckpointOnly> {
+    VerifiedProvider::by_agreement(own, CheckpointOnly).with_clock(|| None).with_witnesses(witnesses, quorum)
+}
+
+#[test]
+fn without_a_checkpoint_the_first_sync_starts_from_a_head_the_endpoints_agree_on() {
+    let (a, b, c) = three_endpoints(5_000);
+    let p = by_agreement(&a, vec![&b, &c], 2);
+    assert_eq!(p.trust(), None);
+    assert_eq!(sync(&p).unwrap(), 5_000);
+    assert_eq!(p.tip().unwrap().hash, a.hash_at(5_000));
+    assert_eq!(p.trust(), Some(TrustBasis::Agreement { block: 5_000, hash: a.hash_at(5_000), agree: 3, asked: 3 }));
+    assert_eq!(
+        p.trust().unwrap().to_string(),
+        "hash-linked from block 5000, which 3 of 3 independent endpoints served alike"
+    );
+    // Blocks below the agreed head are reached by parent hashes, as from a checkpoint.
+    assert_eq!(pollster::block_on(p.header(4_990)).unwrap().hash, a.hash_at(4_990));
+    // State is proven against the agreed head's root.
+    assert!(matches!(pollster::block_on(p.account(ALICE)), Verified::Proven { block: 5_000, .. }));
+}
+
+#[test]
+fn a_tip_far_behind_jumps_to_the_agreed_head_without_walking_the_gap() {
+    let (a, b, c) = three_endpoints(10);
+    let p =
+        VerifiedProvider::new(&a, CheckpointOnly, a.genesis_hash()).with_clock(|| None).with_witnesses(vec![&b, &c], 2);
+    assert_eq!(sync(&p).unwrap(), 10);
+    assert_eq!(p.trust(), Some(TrustBasis::Checkpoint { hash: a.genesis_hash() }));
+    // Away for long (a week is 1.5 million blocks at 0G's pace; the gap's size does not
+    // change what is fetched, so a smaller one keeps the test quick).
+    a.mine(100_000);
+    b.follow(&a);
+    c.follow(&a);
+    let served_before = a.headers_served();
+    assert_eq!(sync(&p).unwrap(), 100_010);
+    assert!(a.headers_served() - served_before < 10, "the gap was not walked");
+    assert_eq!(p.trust().map(|t| matches!(t, TrustBasis::Agreement { block: 100_010, agree: 3, .. })), Some(true));
+    // Close behind, the tip walks again (hash-linked from the agreed head).
+    a.mine(20);
+    b.follow(&a);
+    c.follow(&a);
+    assert_eq!(sync(&p).unwrap(), 100_030);
+    assert!(matches!(p.trust(), Some(TrustBasis::Agreement { block: 100_010, .. })));
+}
+
+#[test]
+fn a_single_endpoint_never_stands_in_for_a_checkpoint() {
+    let a = MemoryNode::new("a.example", 5_000);
+    let p = VerifiedProvider::by_agreement(&a, CheckpointOnly).with_clock(|| None);
+    let error = sync(&p).unwrap_err();
+    assert!(error.to_string().contains("too few endpoints are configured"), "{error}");
+    assert!(p.tip().is_none() && p.trust().is_none());
+    // With a checkpoint and no witnesses, a far tip is walked, never jumped.
+    let walked = VerifiedProvider::new(&a, CheckpointOnly, a.genesis_hash()).with_clock(|| None);
+    assert_eq!(sync(&walked).unwrap(), 5_000);
+    assert_eq!(walked.trust(), Some(TrustBasis::Checkpoint { hash: a.genesis_hash() }));
+}
+
+#[test]
+fn endpoints_that_disagree_are_named_and_nothing_is_accepted_until_they_agree() {
+    let (a, b, c) = three_endpoints(3_000);
+    // b serves a private fork from block 2,500; c is far behind.
+    b.reorganise(2_500, 500, 7);
+    c.reorganise(1_000, 0, 0);
+    let p = by_agreement(&a, vec![&b, &c], 2);
+    let error = sync(&p).unwrap_err();
+    match &error {
+        SyncError::Disagreement { block, agree, asked, needed, detail } => {
+            assert_eq!((*block, *agree, *asked, *needed), (3_000, 1, 3, 2));
+            assert!(detail.contains("a.example serves") && detail.contains("b.example serves"), "{detail}");
+            assert!(detail.contains("c.example has no block 3000"), "{detail}");
+        }
+        other => panic!("expected a disagreement, got {other}"),
+    }
+    assert!(p.tip().is_none(), "no head was accepted");
+    assert_eq!(pollster::block_on(p.account(ALICE)).value(), None, "no value is shown on an unaccepted head");
+    // b comes back to the network's chain: the endpoints agree again.
+    b.follow(&a);
+    assert_eq!(sync(&p).unwrap(), 3_000);
+    assert!(matches!(p.trust(), Some(TrustBasis::Agreement { agree: 2, asked: 3, .. })));
+}
+
+#[test]
+fn a_jump_refused_by_the_endpoints_leaves_the_tip_where_it_was() {
+    let (a, b, c) = three_endpoints(10);
+    let p =
+        VerifiedProvider::new(&a, CheckpointOnly, a.genesis_hash()).with_clock(|| None).with_witnesses(vec![&b, &c], 3);
+    sync(&p).unwrap();
+    a.mine(2_000);
+    b.follow(&a);
+    c.follow(&a);
+    c.reorganise(1_900, 110, 4);
+    let error = sync(&p).unwrap_err();
+    assert!(matches!(error, SyncError::Disagreement { agree: 2, needed: 3, .. }), "{error}");
+    assert_eq!(p.tip().unwrap().number(), 10);
+    assert_eq!(p.trust(), Some(TrustBasis::Checkpoint { hash: a.genesis_hash() }));
 }

@@ -20,12 +20,15 @@ use super::networks::Checkpoint;
 use crate::local_db::{self, CHECKPOINT_STORE};
 use crate::wallet::vault::Sealer;
 
+/// The `root` of a head verified from the endpoints' agreement rather than a checkpoint.
+pub const AGREED: B256 = B256::ZERO;
+
 /// What a sealed head record is for (`Sealer::seal_record`'s purpose).
 const PURPOSE: &str = "zg-console/stored-head/v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredHead {
-    /// The configured checkpoint this head was verified from.
+    /// The configured checkpoint this head was verified from, or [`AGREED`].
     pub root: B256,
     pub number: u64,
     pub hash: B256,

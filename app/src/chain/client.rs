@@ -1,20 +1,22 @@
 //! The chain service the UI calls: one connected network, its verified provider, and
 //! the few unproven calls a wallet needs (send, receipts, faucet).
 //!
-//! Every account value goes through the light client. Where a network has no
-//! checkpoint, values come back as [`Verified::Unverified`] with that reason; a failed
-//! proof comes back as [`Verified::Rejected`] and its value is never returned.
+//! Every account value goes through the light client. It verifies from the network's
+//! checkpoint, or, without one, from a head enough independent endpoints agree on
+//! ([`TrustRoot`]); where neither is possible, values come back as
+//! [`Verified::Unverified`] with that reason. A failed proof comes back as
+//! [`Verified::Rejected`] and its value is never returned.
 
 use alloy_primitives::{Address, Bytes, Log, TxKind, B256, U256};
 use serde_json::{json, Value};
 use wasm_light_client::{
     AccountState, CallOutcome, CallRequest, ChainRules, CheckpointOnly, Executed, JsonRpcTransport, LogFilter,
-    ProvenLog, Reorg, SyncError, TransportError, Verified, VerifiedHeader, VerifiedProvider,
+    ProvenLog, Reorg, SyncError, TransportError, TrustBasis, Verified, VerifiedHeader, VerifiedProvider,
 };
 
 use super::checkpoint_store::{self, StoredHead};
 use super::fees::{BaseFeeSource, FeeError, FeeQuote};
-use super::networks::{check_chain_id, Checkpoint, Network, NetworkError};
+use super::networks::{check_chain_id, Network, NetworkError, TrustRoot};
 use super::rpc::FetchTransport;
 use crate::wallet::vault::Sealer;
 
@@ -37,7 +39,7 @@ pub enum ChainError {
     #[error("this network has no faucet")]
     NoFaucet,
     #[error(
-        "the light client has no checkpoint for this network, so {0} cannot be verified; add a checkpoint in Settings"
+        "the light client has no checkpoint for this network and too few endpoints to agree on a head, so {0} cannot be verified; add a checkpoint or another endpoint in Settings"
     )]
     NeedsCheckpoint(&'static str),
     #[error("the transaction would fail: {0}. Nothing was sent")]
@@ -145,22 +147,29 @@ impl ChainClient {
         let id = transport.request("eth_chainId", json!([])).await?;
         let id = id.as_str().and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
         check_chain_id(&network, id.ok_or(ChainError::BadAnswer("eth_chainId"))?)?;
-        // Without a checkpoint the provider can never sync; it stays, unused, so the
-        // transport has one owner.
-        let start = match network.checkpoint {
-            Some(configured) => checkpoint_store::start_from(configured, stored),
-            None => Checkpoint { number: 0, hash: B256::ZERO },
-        };
         let rules = if network.id == "devnet" { ChainRules::devnet() } else { ChainRules::zero_g() };
         let witnesses = network.witness_urls.iter().map(|u| FetchTransport::new(u.clone())).collect();
-        let provider = VerifiedProvider::new(transport, CheckpointOnly, start.hash)
+        let (provider, saved_head) = match network.trust_root() {
+            TrustRoot::Checkpoint(configured) => {
+                let start = checkpoint_store::start_from(configured, stored);
+                (VerifiedProvider::new(transport, CheckpointOnly, start.hash), start.number)
+            }
+            TrustRoot::Agreement { .. } => match stored.filter(|s| s.root == checkpoint_store::AGREED) {
+                // A head this browser verified before, from the endpoints' agreement.
+                Some(head) => (VerifiedProvider::new(transport, CheckpointOnly, head.hash), head.number),
+                None => (VerifiedProvider::by_agreement(transport, CheckpointOnly), 0),
+            },
+            // The provider can never sync; it stays, unused, so the transport has one owner.
+            TrustRoot::Nothing => (VerifiedProvider::new(transport, CheckpointOnly, B256::ZERO), 0),
+        };
+        let provider = provider
             .with_rules(rules)
             .with_chain_id(network.chain_id)
             .with_witnesses(witnesses, network.quorum())
             .with_clock(zg_light_client_js::clock::now_s);
         Ok(Self {
             provider,
-            saved_head: std::cell::Cell::new(start.number),
+            saved_head: std::cell::Cell::new(saved_head),
             network,
             reviewer: std::cell::RefCell::new(None),
             head_sealer: std::cell::RefCell::new(None),
@@ -213,16 +222,34 @@ impl ChainClient {
         self.provider.last_reorg()
     }
 
-    /// Verifies headers from the checkpoint (or the last verified tip) to the head.
+    /// Whether values can be verified on this network at all.
+    fn verifies(&self) -> bool {
+        self.network.trust_root().verifies()
+    }
+
+    /// What the verified values rest on, in words; `None` before the first sync.
+    pub fn trust(&self) -> Option<String> {
+        Some(match self.provider.trust()? {
+            TrustBasis::Checkpoint { hash } if self.network.checkpoint.is_some_and(|c| c.hash == hash) => {
+                "hash-linked from your checkpoint".into()
+            }
+            TrustBasis::Checkpoint { .. } => "hash-linked from a head this browser verified earlier".into(),
+            agreement @ TrustBasis::Agreement { .. } => agreement.to_string(),
+        })
+    }
+
+    /// Verifies headers from the root of trust (or the last verified tip) to the head.
     pub async fn sync(&self) -> Result<Option<VerifiedHeader>, ChainError> {
-        let Some(configured) = self.network.checkpoint else {
-            return Ok(None);
+        let root = match self.network.trust_root() {
+            TrustRoot::Checkpoint(configured) => configured.hash,
+            TrustRoot::Agreement { .. } => checkpoint_store::AGREED,
+            TrustRoot::Nothing => return Ok(None),
         };
         let tip = self.provider.sync().await?;
         let sealer = self.head_sealer.borrow().clone();
         if let Some(sealer) = sealer.filter(|_| tip.number() >= self.saved_head.get() + SAVE_EVERY) {
             self.saved_head.set(tip.number());
-            let head = StoredHead { root: configured.hash, number: tip.number(), hash: tip.hash };
+            let head = StoredHead { root, number: tip.number(), hash: tip.hash };
             checkpoint_store::save(&self.network.id, &head, &sealer).await;
         }
         Ok(Some(tip))
@@ -231,8 +258,8 @@ impl ChainClient {
     /// Balance and nonce of `address`: proven at the tip of the last [`Self::sync`], or
     /// labelled. Syncing is the caller's job, once for however many accounts it reads.
     pub async fn account(&self, address: Address) -> Verified<AccountState> {
-        if self.network.checkpoint.is_none() {
-            return self.unverified_account(address, "no checkpoint is set for this network, so the light client cannot prove values; add one in Settings").await;
+        if !self.verifies() {
+            return self.unverified_account(address, "this network has no checkpoint and too few endpoints to agree on a head, so the light client cannot prove values; add a checkpoint or another endpoint in Settings").await;
         }
         self.provider.account(address).await
     }
@@ -264,7 +291,7 @@ impl ChainClient {
 
     /// A contract read, executed locally over state proven at the verified tip.
     pub async fn call(&self, to: Address, data: Bytes) -> Verified<CallOutcome> {
-        if self.network.checkpoint.is_none() {
+        if !self.verifies() {
             return Verified::Rejected { reason: ChainError::NeedsCheckpoint("contract reads").to_string() };
         }
         self.provider.call(&CallRequest { from: None, to: to.into(), data, value: U256::ZERO }).await
@@ -289,7 +316,7 @@ impl ChainClient {
 
     /// The code at `address`, proven against its account's code hash at the verified tip.
     pub async fn code(&self, address: Address) -> Verified<Bytes> {
-        if self.network.checkpoint.is_none() {
+        if !self.verifies() {
             return Verified::Rejected { reason: ChainError::NeedsCheckpoint("contract code").to_string() };
         }
         self.provider.code(address).await
@@ -301,7 +328,7 @@ impl ChainClient {
         &self,
         hash: B256,
     ) -> Result<Option<Verified<wasm_light_client::ProvenReceipt>>, ChainError> {
-        if self.network.checkpoint.is_none() {
+        if !self.verifies() {
             return Err(ChainError::NeedsCheckpoint("a transaction"));
         }
         Ok(self.provider.receipt(hash).await?)
@@ -310,7 +337,7 @@ impl ChainClient {
     /// A read whose successful output is needed as a value: reverts and unproven
     /// answers become errors that say why.
     pub async fn read(&self, to: Address, data: Bytes) -> Result<(Bytes, u64), ChainError> {
-        if self.network.checkpoint.is_some() {
+        if self.verifies() {
             self.require_contract(to).await?;
         }
         match self.call(to, data).await {
@@ -328,7 +355,7 @@ impl ChainClient {
     /// Every log matching `filter` in blocks `from..=to`, proven complete against the
     /// verified headers; ranges wider than the light client takes at once are read in parts.
     pub async fn logs(&self, filter: &LogFilter, from: u64, to: u64) -> Result<Verified<Vec<ProvenLog>>, ChainError> {
-        if self.network.checkpoint.is_none() {
+        if !self.verifies() {
             return Err(ChainError::NeedsCheckpoint("event logs"));
         }
         let mut found = Vec::new();
@@ -347,7 +374,7 @@ impl ChainClient {
     /// Sends everything `key`'s account holds to `to` (an account without code), less the
     /// most the transfer's gas can cost; returns the hash and the amount sent.
     pub async fn sweep(&self, key: &k256::ecdsa::SigningKey, to: Address) -> Result<(B256, U256), ChainError> {
-        if self.network.checkpoint.is_none() {
+        if !self.verifies() {
             return Err(ChainError::NeedsCheckpoint("the balance to sweep"));
         }
         const TRANSFER_GAS: u64 = 21_000;
@@ -430,7 +457,7 @@ impl ChainClient {
         value: U256,
         data: Bytes,
     ) -> Result<(B256, u64), ChainError> {
-        if self.network.checkpoint.is_none() {
+        if !self.verifies() {
             return Err(ChainError::NeedsCheckpoint("the transaction's effect"));
         }
         let from = crate::wallet::signer::address_of(key);
@@ -556,7 +583,7 @@ impl ChainClient {
     /// node's receipt is returned as unverified.
     pub async fn wait_for_inclusion(&self, hash: B256, timeout_s: u32) -> Result<Verified<Inclusion>, ChainError> {
         for _ in 0..timeout_s * 2 {
-            if self.network.checkpoint.is_some() {
+            if self.verifies() {
                 if let Some(verdict) = self.provider.receipt(hash).await? {
                     return Ok(verdict.map(|r| Inclusion {
                         block: r.block,
@@ -579,7 +606,7 @@ impl ChainClient {
                         .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
                     return Ok(Verified::Unverified {
                         value: Inclusion { block: block.saturating_to(), block_hash, success, logs: vec![] },
-                        reason: "no checkpoint is set for this network, so the receipt is the node's word".into(),
+                        reason: "this network has no checkpoint and too few endpoints to agree on a head, so the receipt is the node's word".into(),
                     });
                 }
             }

@@ -17,7 +17,7 @@ use wasm_light_client::{AccountState, Reorg, Verified};
 use super::settings::Settings;
 use crate::chain::checkpoint_store;
 use crate::chain::client::{ChainClient, ChainError};
-use crate::chain::networks::{public_networks, DevnetConfig, Network};
+use crate::chain::networks::{public_networks, DevnetConfig, Network, TrustRoot};
 use crate::wallet::accounts::{self, AccountInfo};
 use crate::wallet::vault::{UnlockedVault, VaultError};
 use crate::wallet::vault_format::VaultSecrets;
@@ -372,6 +372,8 @@ pub struct ChainState {
     pub connection: RwSignal<Connection>,
     /// The newest verified block (number, hash).
     pub tip: RwSignal<Option<(u64, B256)>>,
+    /// What the verified head rests on, in words (`ChainClient::trust`).
+    pub trust: RwSignal<Option<String>>,
     pub balances: RwSignal<HashMap<Address, Verified<AccountState>>>,
     pub refreshing: RwSignal<bool>,
     /// The last reorganisation already announced to the user.
@@ -389,6 +391,7 @@ impl ChainState {
             selected: RwSignal::new(None),
             connection: RwSignal::new(Connection::Connecting),
             tip: RwSignal::new(None),
+            trust: RwSignal::new(None),
             balances: RwSignal::new(HashMap::new()),
             refreshing: RwSignal::new(false),
             reorg_seen: RwSignal::new(None),
@@ -448,6 +451,7 @@ impl ChainState {
         this.connection.set(Connection::Connecting);
         this.client.set_value(None);
         this.tip.set(None);
+        this.trust.set(None);
         this.balances.set(HashMap::new());
         // A dropped connection is worth retrying; a wrong chain id or a bad answer is not.
         let connect = async move {
@@ -490,7 +494,11 @@ impl ChainState {
             let network = client.network().clone();
             let Some(stored) = checkpoint_store::load(&network.id, &sealer).await else { return };
             let verified = client.tip().map_or(0, |t| t.number());
-            let same_root = network.checkpoint.is_some_and(|c| c.hash == stored.root);
+            let same_root = match network.trust_root() {
+                TrustRoot::Checkpoint(c) => c.hash == stored.root,
+                TrustRoot::Agreement { .. } => stored.root == checkpoint_store::AGREED,
+                TrustRoot::Nothing => false,
+            };
             let still_current = this.client().is_some_and(|c| Rc::ptr_eq(&c, &client));
             if same_root && stored.number > verified && still_current {
                 this.connect(app, network);
@@ -523,6 +531,7 @@ impl ChainState {
                         this.reorg_seen.set(Some(reorg));
                     }
                     this.tip.set(tip.map(|t| (t.number(), t.hash)));
+                    this.trust.set(client.trust());
                     // A sync that failed earlier (a lying or unreachable node) is over.
                     if this.connection.get_untracked() != Connection::Connected {
                         this.connection.set(Connection::Connected);

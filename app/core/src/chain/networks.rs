@@ -4,6 +4,8 @@
 use alloy_primitives::{address, Address, Bytes, B256};
 use serde::{Deserialize, Serialize};
 
+use wasm_light_client::provider::MIN_AGREEMENT;
+
 use super::fees::FeeLimits;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,6 +303,35 @@ impl Network {
         let endpoints = self.witness_urls.len() + 1;
         endpoints / 2 + 1
     }
+
+    /// What the light client can verify from on this network (see [`TrustRoot`]).
+    pub fn trust_root(&self) -> TrustRoot {
+        match self.checkpoint {
+            Some(checkpoint) => TrustRoot::Checkpoint(checkpoint),
+            None if self.quorum() >= MIN_AGREEMENT => {
+                TrustRoot::Agreement { quorum: self.quorum(), endpoints: self.witness_urls.len() + 1 }
+            }
+            None => TrustRoot::Nothing,
+        }
+    }
+}
+
+/// What the light client starts verifying from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustRoot {
+    /// A checkpoint the network ships or the user set: every header is hash-linked to it.
+    Checkpoint(Checkpoint),
+    /// No checkpoint, but independent endpoints enough that `quorum` of `endpoints` serving
+    /// the same head can stand in for one.
+    Agreement { quorum: usize, endpoints: usize },
+    /// Neither: values are shown unverified until a checkpoint or another endpoint is added.
+    Nothing,
+}
+
+impl TrustRoot {
+    pub fn verifies(&self) -> bool {
+        !matches!(self, TrustRoot::Nothing)
+    }
 }
 
 /// The endpoint's `eth_chainId` must be the network's.
@@ -315,6 +346,22 @@ pub fn check_chain_id(network: &Network, reported: u64) -> Result<(), NetworkErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_network_verifies_from_a_checkpoint_or_from_two_endpoints_or_not_at_all() {
+        let mut galileo = public_networks().into_iter().find(|n| n.id == "galileo").unwrap();
+        assert_eq!(galileo.checkpoint, None);
+        assert_eq!(galileo.trust_root(), TrustRoot::Agreement { quorum: 2, endpoints: 2 });
+        galileo.witness_urls.clear();
+        assert_eq!(galileo.trust_root(), TrustRoot::Nothing);
+        assert!(!galileo.trust_root().verifies());
+        let checkpoint = Checkpoint { number: 7, hash: B256::repeat_byte(7) };
+        galileo.checkpoint = Some(checkpoint);
+        assert_eq!(galileo.trust_root(), TrustRoot::Checkpoint(checkpoint));
+        galileo.checkpoint = None;
+        galileo.witness_urls = vec!["https://a.example".into(), "https://b.example".into()];
+        assert_eq!(galileo.trust_root(), TrustRoot::Agreement { quorum: 2, endpoints: 3 });
+    }
 
     #[test]
     fn public_networks_have_0g_chain_ids() {

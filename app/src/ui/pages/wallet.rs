@@ -7,6 +7,7 @@ use wasm_light_client::Verified;
 use zeroize::Zeroizing;
 
 use super::onboarding::{KeySource, KeySourceFields};
+use crate::chain::networks::TrustRoot;
 use crate::format::{short_hash, UNIT};
 use crate::ui::components::{avatar_style, AddressView, BalanceView, ErrorAlert, Spinner};
 use crate::ui::state::{use_app, Connection, Page, Route};
@@ -407,18 +408,23 @@ fn LightClientCard() -> impl IntoView {
                 <dl class="kv">
                     <dt>"Network"</dt>
                     <dd data-testid="lc-network">{move || app.chain.selected.get().map(|n| format!("{} (chain {})", n.name, n.chain_id)).unwrap_or_else(|| "—".into())}</dd>
-                    <dt>"Trusted checkpoint"</dt>
-                    <dd data-testid="lc-checkpoint">{move || match app.chain.selected.get().map(|n| n.checkpoint) {
-                        Some(Some(c)) => view! {
-                            <span class="mono">{format!("block {} · {}", c.number, short_hash(&c.hash.to_string()))}</span>
+                    <dt>"Root of trust"</dt>
+                    <dd data-testid="lc-checkpoint">{move || match app.chain.selected.get().map(|n| n.trust_root()) {
+                        Some(TrustRoot::Checkpoint(c)) => view! {
+                            <span class="mono">{format!("checkpoint: block {} · {}", c.number, short_hash(&c.hash.to_string()))}</span>
                         }.into_any(),
-                        Some(None) => view! { <span class="text-warn">"none: values are unverified (set one in Settings)"</span> }.into_any(),
+                        Some(TrustRoot::Agreement { quorum, endpoints }) => format!(
+                            "no checkpoint: a head {quorum} of {endpoints} independent endpoints serve alike"
+                        ).into_any(),
+                        Some(TrustRoot::Nothing) => view! {
+                            <span class="text-warn">"none: values are unverified (set a checkpoint or add an endpoint in Settings)"</span>
+                        }.into_any(),
                         None => "—".into_any(),
                     }}</dd>
                     <dt>"Verified head"</dt>
                     <dd class="mono" data-testid="verified-head">{move || app.chain.tip.get().map(|(n, h)| format!("block {n} · {}", short_hash(&h.to_string()))).unwrap_or_else(|| "not yet".into())}</dd>
-                    <dt>"Consensus"</dt>
-                    <dd>"checkpoint only: headers are linked by hash back to the checkpoint"</dd>
+                    <dt>"Rests on"</dt>
+                    <dd data-testid="lc-trust">{move || app.chain.trust.get().unwrap_or_else(|| "not verified yet".into())}</dd>
                     <dt>"Head agreement"</dt>
                     <dd data-testid="head-agreement">{move || match app.chain.selected.get() {
                         Some(n) if n.witness_urls.is_empty() => view! {
