@@ -1,17 +1,17 @@
 //! Header sync against a live anvil beyond the happy path: a chain reorganisation,
-//! headers older than the checkpoint, proven event logs and head agreement between
-//! endpoints.
+//! headers older than the checkpoint, proven event logs, head agreement between
+//! endpoints, and a client far behind jumping to a head the endpoints agree on.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, B256, U256};
-use common::{Devnet, UreqTransport, DEV_ACCOUNT_0};
+use common::{Devnet, Tamper, UreqTransport, DEV_ACCOUNT_0};
 use serde_json::{json, Value};
 use wasm_light_client::{
-    BaseFeeRule, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, SyncError, TransportError, Verified,
-    VerifiedProvider,
+    BaseFeeRule, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, SyncError, TransportError, TrustBasis,
+    Verified, VerifiedProvider,
 };
 use zg_abi::wrapped_zg::WrappedZG as IWrappedZG;
 
@@ -315,4 +315,54 @@ fn a_head_the_consensus_check_refuses_never_becomes_the_tip() {
             matches!(pollster::block_on(provider.account(DEV_ACCOUNT_0.parse().unwrap())), Verified::Proven { block, .. } if block == tip.number())
         );
     }
+}
+
+#[test]
+fn a_client_far_behind_jumps_to_the_head_the_endpoints_agree_on() {
+    let devnet = Devnet::start();
+    // Three endpoints of one network: proxies in front of anvil, which count what they
+    // serve and can be made to serve a private fork.
+    let (a, b, c) = (Tamper::start(&devnet.rpc_url), Tamper::start(&devnet.rpc_url), Tamper::start(&devnet.rpc_url));
+    // A smaller gap than the default's thousand blocks keeps anvil quick; what is fetched
+    // does not depend on the gap's size.
+    const JUMP_AFTER: u64 = 50;
+    let p = VerifiedProvider::new(UreqTransport::new(&a.url), CheckpointOnly, checkpoint(&devnet))
+        .with_witnesses(vec![UreqTransport::new(&b.url), UreqTransport::new(&c.url)], 2)
+        .with_jump_after(JUMP_AFTER);
+    let before = pollster::block_on(p.sync()).unwrap().number();
+    assert!(matches!(p.trust(), Some(TrustBasis::Checkpoint { .. })));
+
+    // The client was away while the chain went on: more blocks than it walks.
+    devnet.rpc("anvil_mine", json!([format!("0x{:x}", 4 * JUMP_AFTER)]));
+    let headers = || a.state()["calls"]["eth_getBlockByNumber"].as_u64().unwrap_or(0);
+    let headers_before = headers();
+    let tip = pollster::block_on(p.sync()).unwrap();
+    assert!(tip.number() >= before + 4 * JUMP_AFTER);
+    assert_eq!(tip.hash, hash_at(&devnet, tip.number()));
+    match p.trust() {
+        Some(TrustBasis::Agreement { block, agree: 3, asked: 3, .. }) => assert_eq!(block, tip.number()),
+        other => panic!("expected a head agreed by all three, got {other:?}"),
+    }
+    let served = headers() - headers_before;
+    assert!(served <= 2, "the gap of {} blocks was walked: {served} headers served", 4 * JUMP_AFTER);
+    let dev: Address = DEV_ACCOUNT_0.parse().unwrap();
+    assert!(matches!(pollster::block_on(p.account(dev)), Verified::Proven { block, .. } if block == tip.number()));
+
+    // One endpoint on a private fork is outvoted (and the agreement says 2 of 3) …
+    c.set(Some("private-fork"));
+    devnet.rpc("anvil_mine", json!([format!("0x{:x}", 4 * JUMP_AFTER)]));
+    let tip = pollster::block_on(p.sync()).unwrap();
+    assert_eq!(tip.hash, hash_at(&devnet, tip.number()));
+    assert!(matches!(p.trust(), Some(TrustBasis::Agreement { agree: 2, asked: 3, .. })), "{:?}", p.trust());
+
+    // … two are not: the tip stays, and the message names who serves what.
+    b.set(Some("private-fork"));
+    devnet.rpc("anvil_mine", json!([format!("0x{:x}", 4 * JUMP_AFTER)]));
+    match pollster::block_on(p.sync()) {
+        Err(SyncError::Disagreement { agree: 1, needed: 2, asked: 3, detail, .. }) => {
+            assert!(detail.contains(&b.url) && detail.contains(&c.url), "{detail}");
+        }
+        other => panic!("expected a disagreement, got {other:?}"),
+    }
+    assert_eq!(p.tip().unwrap().hash, tip.hash, "the tip did not move");
 }
