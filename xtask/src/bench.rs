@@ -7,8 +7,10 @@
 //! 3. browser: `bench/browser/bench.mjs` runs the package and the JavaScript reference
 //!    libraries (@ethereumjs/block, @ethereumjs/mpt, 0G's TypeScript SDK) on the same data in
 //!    one page of headless Chromium;
-//! 4. storage transfer: upload and download MiB/s against the devnet's storage nodes on
-//!    loopback (`devnet/examples/storage_transfer.rs`), with `--native-only` or by default;
+//! 4. returning far behind the head: seconds to a verified balance by jumping to a head
+//!    three endpoints agree on, against walking the gap (`devnet/benches/trust_jump.rs`), and
+//!    storage transfer: upload and download MiB/s against the devnet's storage nodes on
+//!    loopback (`devnet/examples/storage_transfer.rs`), both with `--native-only` or by default;
 //! 5. 0G Compute: tokens/s of `zg-model` run locally in headless Chromium, on the CPU (wasm)
 //!    and on WebGPU (SwiftShader there: a CPU emulation, so its figure says nothing about a
 //!    real GPU) — `app/tests/local_inference_bench.rs` — and first-token latency and tokens/s
@@ -142,6 +144,7 @@ pub fn run(args: &[String]) -> Result {
     }
     print_table(&dir, &load_before, o.opt_level.as_deref());
     if o.native {
+        trust_jump()?;
         storage_transfer()?;
     }
     compute(o.native, o.browser)?;
@@ -157,6 +160,35 @@ pub fn run(args: &[String]) -> Result {
             human_bytes(r.gzip)
         ),
         Err(_) => println!("app wasm: no build in dist/; run `cargo xtask build` for its size"),
+    }
+    Ok(())
+}
+
+/// A returning client far behind the head: to its first verified balance by jumping to a
+/// head three endpoints agree on, against walking the gap (`devnet/benches/trust_jump.rs`).
+fn trust_jump() -> Result {
+    let mut c = cmd("cargo");
+    c.args(["bench", "-p", "devnet", "--bench", "trust_jump"])
+        .env("CARGO_TARGET_DIR", root().join("target/bench-native"))
+        .env("CARGO_PROFILE_RELEASE_PANIC", "unwind");
+    let text = stdout_of(&mut c, "the trust jump bench")?;
+    println!(
+        "
+Returning far behind the head (devnet on loopback, 3 endpoints, native client):"
+    );
+    match text.lines().find_map(|l| l.trim().strip_prefix("ZG_TRUST_BENCH ")) {
+        Some(line) => {
+            let f = |key| figure(line, key).unwrap_or(f64::NAN);
+            println!("  jump to the agreed head, then a proven balance: {:>7.3} s (target < 2 s)", f("jumpS"));
+            println!(
+                "  walking every header instead: {:.3} s for {} blocks, so about {:.0} s for a week ({} blocks)",
+                f("walkS"),
+                f("gap"),
+                f("weekWalkS"),
+                f("weekBlocks")
+            );
+        }
+        None => println!("  no ZG_TRUST_BENCH line in its output"),
     }
     Ok(())
 }
