@@ -273,12 +273,14 @@ test('a proposal passes and its action executes; another is vetoed and its depos
 
   // A proposal has an address: its Link shows it alone, Back shows them all again.
   const id = await passed.getAttribute('data-id');
+  await passed.evaluate((el) => (el.__kept = true));
   await passed.getByTestId('proposal-link').click();
   await a.page.waitForFunction((id) => location.hash === `#/governance/${id}`, id);
   await a.page.getByTestId('one-proposal').waitFor();
-  // The card list follows a moment after the notice above it.
+  // The page is not mounted afresh (its list is filtered in place): the other card goes.
   await a.page.waitForFunction(() => document.querySelectorAll('article.proposal').length === 1);
   assert.equal(await a.page.locator('article.proposal').getAttribute('data-id'), id);
+  assert.equal(await a.page.locator('article.proposal').evaluate((el) => el.__kept === true), true, 'the card was kept, not drawn again');
   await shot(a.page, 'gov-03b-one-proposal');
   await a.page.goBack();
   await a.page.getByTestId('one-proposal').waitFor({ state: 'detached' });

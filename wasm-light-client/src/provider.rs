@@ -158,6 +158,9 @@ pub struct VerifiedProvider<T, C> {
     consensus: C,
     /// The trusted hash to start from; `None`: start from a head the endpoints agree on.
     checkpoint: Option<B256>,
+    /// The checkpoint is only a head verified earlier: if the node does not know it (another
+    /// chain now answers at this address), start from the endpoints' agreement instead.
+    agree_if_unknown: bool,
     trust: RefCell<Option<TrustBasis>>,
     /// A tip more than this many blocks behind the head jumps by agreement (with witnesses).
     jump_after: u64,
@@ -219,11 +222,19 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
         Self::starting_from(transport, consensus, None)
     }
 
+    /// A provider resuming from `head`, a head verified in an earlier session from the
+    /// endpoints' agreement: it starts there, or from a new agreement if the node does not
+    /// know `head`.
+    pub fn resuming(transport: T, consensus: C, head: B256) -> Self {
+        Self { agree_if_unknown: true, ..Self::starting_from(transport, consensus, Some(head)) }
+    }
+
     fn starting_from(transport: T, consensus: C, checkpoint: Option<B256>) -> Self {
         Self {
             transport,
             consensus,
             checkpoint,
+            agree_if_unknown: false,
             trust: RefCell::new(checkpoint.map(|hash| TrustBasis::Checkpoint { hash })),
             jump_after: JUMP_AFTER,
             rules: ChainRules::default(),
@@ -372,15 +383,12 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
             return Ok(());
         }
         let Some(checkpoint) = self.checkpoint else {
-            let (start, trust) = self.agreed_head().await?;
-            self.check_head(&start)?;
-            if self.chain.borrow().is_none() {
-                *self.chain.borrow_mut() = Some(HeaderChain::with_rules(start, self.rules));
-                *self.trust.borrow_mut() = Some(trust);
-            }
-            return Ok(());
+            return self.start_by_agreement().await;
         };
         let Some(parsed) = self.transport.header_by_hash(checkpoint).await? else {
+            if self.agree_if_unknown {
+                return self.start_by_agreement().await;
+            }
             return Err(SyncError::UnknownCheckpoint(checkpoint));
         };
         if parsed.hash != checkpoint {
@@ -393,6 +401,16 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
         }
         let start = VerifiedHeader { hash: parsed.hash, header: parsed.header };
         self.chain.borrow_mut().get_or_insert_with(|| HeaderChain::with_rules(start, self.rules));
+        Ok(())
+    }
+
+    async fn start_by_agreement(&self) -> Result<(), SyncError> {
+        let (start, trust) = self.agreed_head().await?;
+        self.check_head(&start)?;
+        if self.chain.borrow().is_none() {
+            *self.chain.borrow_mut() = Some(HeaderChain::with_rules(start, self.rules));
+            *self.trust.borrow_mut() = Some(trust);
+        }
         Ok(())
     }
 

@@ -499,3 +499,24 @@ fn a_jump_refused_by_the_endpoints_leaves_the_tip_where_it_was() {
     assert_eq!(p.tip().unwrap().number(), 10);
     assert_eq!(p.trust(), Some(TrustBasis::Checkpoint { hash: a.genesis_hash() }));
 }
+
+#[test]
+fn a_head_stored_from_another_chain_falls_back_to_a_new_agreement() {
+    let (a, b, c) = three_endpoints(40);
+    // Resuming from a head this chain never had (the address now serves another network).
+    let elsewhere = B256::repeat_byte(0xee);
+    let p =
+        VerifiedProvider::resuming(&a, CheckpointOnly, elsewhere).with_clock(|| None).with_witnesses(vec![&b, &c], 2);
+    assert_eq!(sync(&p).unwrap(), 40);
+    assert!(matches!(p.trust(), Some(TrustBasis::Agreement { block: 40, agree: 3, .. })));
+    // Resuming from a head it has: the trust is that head, hash-linked onwards.
+    let stored = a.hash_at(30);
+    let resumed =
+        VerifiedProvider::resuming(&a, CheckpointOnly, stored).with_clock(|| None).with_witnesses(vec![&b, &c], 2);
+    assert_eq!(sync(&resumed).unwrap(), 40);
+    assert_eq!(resumed.trust(), Some(TrustBasis::Checkpoint { hash: stored }));
+    // A configured checkpoint the node does not know is still an error, never replaced.
+    let pinned =
+        VerifiedProvider::new(&a, CheckpointOnly, elsewhere).with_clock(|| None).with_witnesses(vec![&b, &c], 2);
+    assert_eq!(pollster::block_on(pinned.sync()).unwrap_err(), SyncError::UnknownCheckpoint(elsewhere));
+}

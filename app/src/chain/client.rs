@@ -156,7 +156,7 @@ impl ChainClient {
             }
             TrustRoot::Agreement { .. } => match stored.filter(|s| s.root == checkpoint_store::AGREED) {
                 // A head this browser verified before, from the endpoints' agreement.
-                Some(head) => (VerifiedProvider::new(transport, CheckpointOnly, head.hash), head.number),
+                Some(head) => (VerifiedProvider::resuming(transport, CheckpointOnly, head.hash), head.number),
                 None => (VerifiedProvider::by_agreement(transport, CheckpointOnly), 0),
             },
             // The provider can never sync; it stays, unused, so the transport has one owner.

@@ -15,7 +15,7 @@ pub fn Shell() -> impl IntoView {
         view! {
             <a href=page.fragment() class="nav-item" class:active=move || app.page.get() == page
                 aria-current=move || if app.page.get() == page { Some("page") } else { None }
-                on:click=move |ev| { ev.prevent_default(); app.go(Route::page(page)) }>
+                on:click=move |ev| { ev.prevent_default(); app.open_page(page) }>
                 <span class="nav-icon" aria-hidden="true">{icon}</span>{label}
             </a>
         }

@@ -176,9 +176,24 @@ impl AppState {
     }
 
     /// Shows `route`: its page, and the agent or proposal it names.
+    /// The main navigation's way to a page: it is shown afresh, its root view with its
+    /// lists read again and its forms empty, even when it is the page already open (as
+    /// other apps' tabs do). Setting `page` notifies even when the value is the same, and
+    /// the shell mounts the page again.
+    pub fn open_page(&self, page: Page) {
+        self.item.set(None);
+        self.page.set(page);
+    }
+
     pub fn go(&self, route: Route) {
-        self.item.set(route.item);
-        self.page.set(route.page);
+        // Only what changes is set: a signal set to its own value still notifies, and the
+        // shell would mount the page afresh (its lists emptied and read again).
+        if self.item.get_untracked() != route.item {
+            self.item.set(route.item);
+        }
+        if self.page.get_untracked() != route.page {
+            self.page.set(route.page);
+        }
     }
 
     pub fn lock(&self, why: Option<&str>) {

@@ -79,7 +79,7 @@ fn CustomNetworkCard() -> impl IntoView {
             <div class="field">
                 <label for="custom-witnesses">"Witness endpoints (optional)"</label>
                 <textarea id="custom-witnesses" rows="2" placeholder="https://… one per line" bind:value=witnesses></textarea>
-                <span class="hint">"Other operators' endpoints for the same chain. A new block is trusted only when most endpoints serve the same header."</span>
+                <span class="hint">"Other operators' endpoints for the same chain. A new block is trusted only when most endpoints serve the same header; with one or more, the light client needs no checkpoint: it starts from a head most of them serve alike."</span>
             </div>
             <ErrorAlert message=error />
             <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-primary">"Use this network"</button></div>
