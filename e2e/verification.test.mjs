@@ -5,7 +5,7 @@
 // adversarial.test.mjs walks through every other lie it knows.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FORGED_EXTRA_WEI, launchBrowser, newProfile, selectedAddress, shot, startDevnet, startTamperProxy, waitForVerifiedBalance, restoreWallet, goTo } from './harness.mjs';
+import { FORGED_EXTRA_WEI, launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, startTamperProxy, unlock, waitForVerifiedBalance, restoreWallet, goTo } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -153,6 +153,19 @@ test('2b. with a second endpoint and still no checkpoint, the balance is verifie
   }
   await page.evaluate(() => document.querySelector('.refresh-btn:not([disabled])')?.click());
   assert.equal(await waitForVerifiedBalance(page, want, 45_000), want, 'verified again once they agree');
+
+  // Coming back after the chain went on by more than the light client walks (1,000 blocks;
+  // a week is 1.5 million on 0G): reloaded and unlocked, the balance is verified again from
+  // a head the endpoints agree on, above the blocks it was away for, not by walking them.
+  for (let i = 0; i < 5; i++) await rpc(devnet.rpcUrl, 'anvil_mine', ['0xfa']);
+  const away = Number(BigInt(await rpc(devnet.rpcUrl, 'eth_blockNumber')));
+  await page.reload();
+  await unlock(page, PASSWORD);
+  assert.equal(await waitForVerifiedBalance(page, want, 45_000), want, 'verified on coming back');
+  await page.waitForFunction(() => /served alike/.test(document.querySelector('[data-testid="lc-trust"]')?.textContent ?? ''));
+  const rests = await page.getByTestId('lc-trust').innerText();
+  const [, from] = rests.match(/^hash-linked from block (\d+), which 2 of 2 independent endpoints served alike$/) ?? [];
+  assert.ok(Number(from) >= away, `rests on block ${from}, at or above block ${away} the chain reached while away: ${rests}`);
   // Back to the proxy alone for the steps that follow.
   await useCustomNetwork(page, proxy.url);
 });
