@@ -125,12 +125,22 @@ test('2. a custom network (honest proxy, no checkpoint) shows the balance as unv
   assert.match(await badge(page).getAttribute('title'), /checkpoint/i);
   assert.equal(await verifiedAnywhere(page), 0, 'nothing claims to be verified without a checkpoint');
   await shot(page, 'v2-custom-network-unverified');
+  await goTo(page, 'Settings');
+  assert.match(await page.getByTestId('trust-root').innerText(), /^Custom network: one endpoint and no checkpoint, so values are shown unverified/);
 });
 
 test('2b. with a second endpoint and still no checkpoint, the balance is verified by the endpoints agreeing', async () => {
   const { page } = main;
-  // The proxy and anvil itself: two endpoints, both of which must serve the same head.
-  await useCustomNetwork(page, proxy.url, '31337', devnet.rpcUrl);
+  // The proxy and anvil itself, added in Settings → Root of trust: two endpoints, both of
+  // which must serve the same head.
+  await goTo(page, 'Settings');
+  const more = page.getByRole('form', { name: 'More endpoints' });
+  await more.getByLabel(/Endpoints of this network/).fill('ftp://nowhere.example');
+  await more.getByRole('button', { name: 'Save endpoints' }).click();
+  await more.getByRole('alert').filter({ hasText: 'ftp://nowhere.example' }).waitFor();
+  await more.getByLabel(/Endpoints of this network/).fill(devnet.rpcUrl);
+  await more.getByRole('button', { name: 'Save endpoints' }).click();
+  await page.getByTestId('trust-root').filter({ hasText: 'no checkpoint; verified from a head 2 of its 2 independent endpoints serve alike' }).waitFor();
   await goTo(page, 'Wallet');
   const want = `${formatUnits(await realBalance())} 0G`;
   assert.equal(await waitForVerifiedBalance(page, want), want);
@@ -167,7 +177,10 @@ test('2b. with a second endpoint and still no checkpoint, the balance is verifie
   const [, from] = rests.match(/^hash-linked from block (\d+), which 2 of 2 independent endpoints served alike$/) ?? [];
   assert.ok(Number(from) >= away, `rests on block ${from}, at or above block ${away} the chain reached while away: ${rests}`);
   // Back to the proxy alone for the steps that follow.
-  await useCustomNetwork(page, proxy.url);
+  await goTo(page, 'Settings');
+  await more.getByLabel(/Endpoints of this network/).fill('');
+  await more.getByRole('button', { name: 'Save endpoints' }).click();
+  await page.getByTestId('trust-root').filter({ hasText: 'one endpoint and no checkpoint' }).waitFor();
 });
 
 test('3. with the devnet checkpoint saved, the balance is verified through the proxy', async () => {

@@ -22,6 +22,8 @@ pub struct Settings {
     pub fee_limits: BTreeMap<String, FeeLimits>,
     /// Contract addresses the user set, by network id.
     pub addresses: BTreeMap<String, AddressOverrides>,
+    /// Endpoints the user added to a network's witnesses, by network id.
+    pub witnesses: BTreeMap<String, Vec<String>>,
     pub auto_lock_minutes: u32,
     /// "system", "light" or "dark".
     pub theme: String,
@@ -35,6 +37,7 @@ impl Default for Settings {
             checkpoints: BTreeMap::new(),
             fee_limits: BTreeMap::new(),
             addresses: BTreeMap::new(),
+            witnesses: BTreeMap::new(),
             auto_lock_minutes: 5,
             theme: "system".into(),
         }

@@ -450,6 +450,9 @@ impl ChainState {
         if network.checkpoint.is_none() {
             network.checkpoint = settings.checkpoints.get(&network.id).copied();
         }
+        if let Some(extra) = settings.witnesses.get(&network.id) {
+            network.add_witnesses(extra);
+        }
         if let Some(limits) = settings.fee_limits.get(&network.id) {
             network.fee_limits = Some(*limits);
         }

@@ -261,16 +261,11 @@ pub fn custom_network(
     chain_id: &str,
     checkpoint: Option<Checkpoint>,
 ) -> Result<Network, NetworkError> {
-    let valid = |url: &str| url.starts_with("http://") || url.starts_with("https://");
     let rpc_url = rpc_url.trim();
-    if !valid(rpc_url) {
+    if !is_http(rpc_url) {
         return Err(NetworkError::BadUrl);
     }
-    let witness_urls: Vec<String> =
-        witnesses.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).map(String::from).collect();
-    if let Some(bad) = witness_urls.iter().find(|w| !valid(w)) {
-        return Err(NetworkError::BadWitnessUrl(bad.clone()));
-    }
+    let witness_urls = parse_endpoints(witnesses)?;
     let chain_id = chain_id.trim().parse().map_err(|_| NetworkError::BadChainId)?;
     Ok(Network {
         id: "custom".into(),
@@ -287,7 +282,32 @@ pub fn custom_network(
     })
 }
 
+fn is_http(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+/// Endpoint URLs typed in a form, separated by spaces, commas or new lines; each must be
+/// http(s).
+pub fn parse_endpoints(text: &str) -> Result<Vec<String>, NetworkError> {
+    let urls: Vec<String> =
+        text.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).map(String::from).collect();
+    match urls.iter().find(|w| !is_http(w)) {
+        Some(bad) => Err(NetworkError::BadWitnessUrl(bad.clone())),
+        None => Ok(urls),
+    }
+}
+
 impl Network {
+    /// Adds endpoints the user named for this network to its witnesses (each once; the
+    /// network's own RPC URL is not its own witness).
+    pub fn add_witnesses(&mut self, extra: &[String]) {
+        for url in extra {
+            if *url != self.rpc_url && !self.witness_urls.contains(url) {
+                self.witness_urls.push(url.clone());
+            }
+        }
+    }
+
     /// Where scans for the agent and governance contracts' logs start.
     pub fn contracts_first_block(&self) -> u64 {
         self.contracts.first_block.or(self.storage.as_ref().map(|s| s.first_block)).unwrap_or(0)
@@ -346,6 +366,19 @@ pub fn check_chain_id(network: &Network, reported: u64) -> Result<(), NetworkErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoints_a_user_adds_become_witnesses_once_and_can_make_a_network_verifiable() {
+        let mut mainnet = public_networks().into_iter().find(|n| n.id == "mainnet").unwrap();
+        assert_eq!(mainnet.trust_root(), TrustRoot::Nothing);
+        let extra = parse_endpoints("https://a.example, https://b.example\nhttps://a.example").unwrap();
+        mainnet.add_witnesses(&extra);
+        mainnet.add_witnesses(&[mainnet.rpc_url.clone()]);
+        assert_eq!(mainnet.witness_urls, vec!["https://a.example", "https://b.example"]);
+        assert_eq!(mainnet.trust_root(), TrustRoot::Agreement { quorum: 2, endpoints: 3 });
+        assert_eq!(parse_endpoints("ftp://x.example"), Err(NetworkError::BadWitnessUrl("ftp://x.example".into())));
+        assert_eq!(parse_endpoints("  "), Ok(vec![]));
+    }
 
     #[test]
     fn a_network_verifies_from_a_checkpoint_or_from_two_endpoints_or_not_at_all() {

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::chain::addresses::{AddressOverrides, ContractRole};
 use crate::chain::fees::FeeLimits;
-use crate::chain::networks::{custom_network, Checkpoint};
+use crate::chain::networks::{custom_network, parse_endpoints, Checkpoint, TrustRoot};
 use crate::format::{format_gwei, parse_gwei};
 use crate::ui::components::ErrorAlert;
 use crate::ui::state::{use_app, Phase};
@@ -87,12 +87,23 @@ fn CustomNetworkCard() -> impl IntoView {
     }
 }
 
+/// What the light client verifies from on the selected network, and the two ways to give
+/// it a root of trust: a checkpoint, or endpoints enough to agree on a head.
 #[component]
 fn CheckpointCard() -> impl IntoView {
     let app = use_app();
     let number = RwSignal::new(String::new());
     let hash = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let id = app.chain.network().map(|n| n.id);
+    let saved = id.as_ref().and_then(|id| app.settings.with_untracked(|s| s.witnesses.get(id).cloned()));
+    let endpoints = RwSignal::new(saved.unwrap_or_default().join("\n"));
+    let endpoints_error = RwSignal::new(None::<String>);
+    let reconnect = move || {
+        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
+            app.chain.connect(app, network);
+        }
+    };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(network) = app.chain.network() else {
@@ -111,30 +122,71 @@ fn CheckpointCard() -> impl IntoView {
         app.update_settings(|s| {
             s.checkpoints.insert(id, Checkpoint { number: n, hash: h });
         });
-        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
-            app.chain.connect(app, network);
-        }
+        reconnect();
         app.toasts.info("Checkpoint saved; verifying from it");
     };
+    let save_endpoints = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(network) = app.chain.network() else {
+            return endpoints_error.set(Some("Connect to a network first.".into()));
+        };
+        let urls = match parse_endpoints(&endpoints.get_untracked()) {
+            Ok(urls) => urls,
+            Err(e) => return endpoints_error.set(Some(e.to_string())),
+        };
+        endpoints_error.set(None);
+        app.update_settings(|s| {
+            if urls.is_empty() {
+                s.witnesses.remove(&network.id);
+            } else {
+                s.witnesses.insert(network.id.clone(), urls);
+            }
+        });
+        reconnect();
+        app.toasts.info("Endpoints saved; a new head is now checked against them");
+    };
     view! {
-        <form class="card stack" on:submit=save aria-label="Checkpoint">
-            <h2 class="card-title">"Light client checkpoint"</h2>
-            <p class="muted">
-                "The light client trusts one block hash and proves everything else from it. Take it from a source you trust (a block explorer you know, a friend's node). The devnet provides its own."
-            </p>
-            <div class="grid-2">
-                <div class="field">
-                    <label for="cp-number">"Block number"</label>
-                    <input id="cp-number" inputmode="numeric" bind:value=number />
+        <section class="card stack" aria-label="Root of trust">
+            <h2 class="card-title">"Root of trust"</h2>
+            <p data-testid="trust-root">{move || match app.chain.selected.get().map(|n| (n.name.clone(), n.trust_root())) {
+                Some((name, TrustRoot::Checkpoint(c))) => format!("{name}: verified from the checkpoint at block {}.", c.number),
+                Some((name, TrustRoot::Agreement { quorum, endpoints })) => format!(
+                    "{name}: no checkpoint; verified from a head {quorum} of its {endpoints} independent endpoints serve alike."
+                ),
+                Some((name, TrustRoot::Nothing)) => format!(
+                    "{name}: one endpoint and no checkpoint, so values are shown unverified. Set a checkpoint, or add an endpoint run by someone else."
+                ),
+                None => "No network selected.".into(),
+            }}</p>
+            <form class="stack" on:submit=save aria-label="Checkpoint">
+                <h3 class="card-subtitle">"Checkpoint"</h3>
+                <p class="muted">
+                    "The light client trusts one block hash and proves everything else from it. Take it from a source you trust (a block explorer you know, a friend's node). The devnet provides its own."
+                </p>
+                <div class="grid-2">
+                    <div class="field">
+                        <label for="cp-number">"Block number"</label>
+                        <input id="cp-number" inputmode="numeric" bind:value=number />
+                    </div>
+                    <div class="field">
+                        <label for="cp-hash">"Block hash"</label>
+                        <input id="cp-hash" class="mono" placeholder="0x…" bind:value=hash />
+                    </div>
                 </div>
+                <ErrorAlert message=error />
+                <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save checkpoint"</button></div>
+            </form>
+            <form class="stack" on:submit=save_endpoints aria-label="More endpoints">
+                <h3 class="card-subtitle">"More endpoints"</h3>
                 <div class="field">
-                    <label for="cp-hash">"Block hash"</label>
-                    <input id="cp-hash" class="mono" placeholder="0x…" bind:value=hash />
+                    <label for="extra-endpoints">"Endpoints of this network run by others (optional)"</label>
+                    <textarea id="extra-endpoints" rows="2" placeholder="https://… one per line" bind:value=endpoints></textarea>
+                    <span class="hint">"Added to the network's own. Most of all its endpoints must serve the same header before a head is accepted; with two or more, no checkpoint is needed."</span>
                 </div>
-            </div>
-            <ErrorAlert message=error />
-            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save checkpoint"</button></div>
-        </form>
+                <ErrorAlert message=endpoints_error />
+                <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save endpoints"</button></div>
+            </form>
+        </section>
     }
 }
 
