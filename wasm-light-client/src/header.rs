@@ -356,6 +356,18 @@ impl HeaderChain {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_slashed_member_in_an_rpc_block_is_ignored_for_the_hash() {
+        let header = crate::memory::child(&crate::memory::genesis(), 0);
+        let mut block = serde_json::to_value(&header).unwrap();
+        block["hash"] = serde_json::json!(header.hash_slow());
+        block["slashed"] =
+            serde_json::json!([{"address": "0x0000000000000000000000000000000000000001", "amount": "0x1"}]);
+        assert_eq!(parse_rpc_header(&block).unwrap().hash, header.hash_slow());
+        let text = serde_json::to_string(&vec![block]).unwrap();
+        assert_eq!(parse_rpc_headers_text(&text).unwrap()[0].hash, header.hash_slow());
+    }
+
     fn fixture() -> Vec<Value> {
         serde_json::from_str(include_str!("../tests/fixtures/anvil-headers.json")).unwrap()
     }

@@ -9,6 +9,9 @@ use alloy_consensus::{Header, EMPTY_OMMER_ROOT_HASH};
 use alloy_eips::eip1559::BaseFeeParams;
 use alloy_primitives::{B64, U256};
 
+/// go-ethereum's `MinGasLimit`.
+const ETHEREUM_GAS_LIMIT_FLOOR: u64 = 5_000;
+
 /// How a network computes the next base fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaseFeeRule {
@@ -25,6 +28,9 @@ pub struct ChainRules {
     /// and second-resolution timestamps (0G, anvil with `--block-time 0.4`) repeat them.
     pub strictly_increasing_time: bool,
     pub base_fee: BaseFeeRule,
+    /// The lowest gas limit a block may have (Ethereum's 5,000), or none where a network's
+    /// floor is not settled.
+    pub gas_limit_floor: Option<u64>,
 }
 
 impl ChainRules {
@@ -33,19 +39,35 @@ impl ChainRules {
         Self {
             strictly_increasing_time: false,
             base_fee: BaseFeeRule::Eip1559 { params: BaseFeeParams::ethereum(), skip_after_genesis: true },
+            gas_limit_floor: Some(ETHEREUM_GAS_LIMIT_FLOOR),
         }
     }
 
-    /// 0G's public networks. Their base-fee parameters are not confirmed against real
-    /// headers yet (the build machines cannot reach them), so the base fee is not checked.
+    /// 0G's public networks (its geth and reth forks): sub-second blocks, so a child may
+    /// carry its parent's timestamp; no gas-limit floor, as 0G's changed between releases.
+    /// The base fee is reported to follow EIP-1559 with Ethereum's parameters, but no real
+    /// 0G header has been captured here (the build machines cannot reach the networks) and
+    /// 0G's chain source was not found to confirm it: a wrong rule would refuse every head
+    /// of a live network, so it stays unchecked until a captured pair of headers settles it
+    /// ([`Self::zero_g_with_base_fee`] is that rule, ready).
     pub fn zero_g() -> Self {
-        Self { strictly_increasing_time: false, base_fee: BaseFeeRule::Unchecked }
+        Self { strictly_increasing_time: false, base_fee: BaseFeeRule::Unchecked, gas_limit_floor: None }
+    }
+
+    /// [`Self::zero_g`] with the base fee checked as reported (EIP-1559, Ethereum's
+    /// parameters, from the first block on).
+    pub fn zero_g_with_base_fee() -> Self {
+        Self {
+            base_fee: BaseFeeRule::Eip1559 { params: BaseFeeParams::ethereum(), skip_after_genesis: false },
+            ..Self::zero_g()
+        }
     }
 
     pub fn ethereum() -> Self {
         Self {
             strictly_increasing_time: true,
             base_fee: BaseFeeRule::Eip1559 { params: BaseFeeParams::ethereum(), skip_after_genesis: false },
+            gas_limit_floor: Some(ETHEREUM_GAS_LIMIT_FLOOR),
         }
     }
 }
@@ -72,7 +94,8 @@ pub fn check_child(rules: &ChainRules, parent: &Header, child: &Header) -> Resul
     }
     // go-ethereum's bound: the limit may move by less than parent/1024 per block.
     let max_delta = parent.gas_limit / 1024;
-    if child.gas_limit.abs_diff(parent.gas_limit) >= max_delta.max(1) || child.gas_limit < 5000 {
+    let below_floor = rules.gas_limit_floor.is_some_and(|floor| child.gas_limit < floor);
+    if child.gas_limit.abs_diff(parent.gas_limit) >= max_delta.max(1) || below_floor {
         return fail("gas limit change", format!("{} after {}", child.gas_limit, parent.gas_limit));
     }
 
@@ -178,5 +201,37 @@ mod tests {
         child.timestamp = parent.timestamp;
         check_child(&ChainRules::devnet(), &parent, &child).unwrap();
         check_child(&ChainRules::zero_g(), &parent, &child).unwrap();
+    }
+
+    #[test]
+    fn zero_g_rules_on_headers_built_to_them() {
+        use crate::memory::{child, genesis};
+        let z = ChainRules::zero_g_with_base_fee();
+        let parent = child(&genesis(), 0);
+        let mut next = child(&parent, 0);
+        check_child(&z, &parent, &next).unwrap();
+        // Sub-second blocks: the same second as the parent.
+        next.timestamp = parent.timestamp;
+        check_child(&z, &parent, &next).unwrap();
+        // The base fee is EIP-1559's with Ethereum's parameters, from the first block on.
+        let mut wrong_fee = next.clone();
+        wrong_fee.base_fee_per_gas = wrong_fee.base_fee_per_gas.map(|f| f + 1);
+        assert_eq!(check_child(&z, &parent, &wrong_fee).unwrap_err().rule, "EIP-1559 base fee");
+        let mut after_genesis = child(&genesis(), 0);
+        after_genesis.base_fee_per_gas = genesis().base_fee_per_gas;
+        assert!(check_child(&z, &genesis(), &after_genesis).is_err(), "no exemption after genesis");
+        // Until confirmed, the rules 0G's networks use leave the base fee unchecked.
+        check_child(&ChainRules::zero_g(), &parent, &wrong_fee).unwrap();
+        // No gas-limit floor; the per-block bound still holds.
+        let (mut low_parent, mut low_child) = (parent.clone(), next.clone());
+        low_parent.gas_limit = 4_000;
+        low_child.gas_limit = 4_000;
+        low_child.base_fee_per_gas = low_parent.next_block_base_fee(BaseFeeParams::ethereum());
+        low_child.gas_used = 0;
+        check_child(&z, &low_parent, &low_child).unwrap();
+        check_child(&ChainRules::zero_g(), &low_parent, &low_child).unwrap();
+        assert_eq!(check_child(&ChainRules::devnet(), &low_parent, &low_child).unwrap_err().rule, "gas limit change");
+        low_child.gas_limit = 5_000;
+        assert_eq!(check_child(&z, &low_parent, &low_child).unwrap_err().rule, "gas limit change");
     }
 }
