@@ -10,7 +10,7 @@ use crate::ui::components::ErrorAlert;
 use crate::ui::state::use_app;
 
 use super::model::split_tools;
-use super::{key_of, progress_view, step_reporter, Service};
+use super::{progress_view, service_and_key, step_reporter, Service};
 
 #[component]
 pub(super) fn CreateAgentCard(service: Service, on_created: Callback<U256>) -> impl IntoView {
@@ -29,11 +29,8 @@ pub(super) fn CreateAgentCard(service: Service, on_created: Callback<U256>) -> i
         if name.get_untracked().trim().is_empty() {
             return error.set(Some("Give the agent a name.".into()));
         }
-        let Some(svc) = service.get_value() else {
-            return error.set(Some("Not connected to the agent contract yet.".into()));
-        };
-        let key = match key_of(&app) {
-            Ok(k) => k,
+        let (svc, key) = match service_and_key(&app, service) {
+            Ok(ready) => ready,
             Err(e) => return error.set(Some(e)),
         };
         let metadata = AgentMetadata::new(

@@ -11,7 +11,7 @@ use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent};
 use crate::ui::components::{CopyButton, ErrorAlert};
 use crate::ui::state::use_app;
 
-use super::{key_of, progress_view, step_reporter, Service};
+use super::{key_of, progress_view, service_and_key, step_reporter, Service};
 
 /// The receiver's side: the public key to give the holder, and checking and accepting an offer.
 #[component]
@@ -35,11 +35,8 @@ pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
             Ok(o) => o,
             Err(e) => return error.set(Some(e.to_string())),
         };
-        let Some(svc) = service.get_value() else {
-            return error.set(Some("Not connected to the agent contract yet.".into()));
-        };
-        let key = match key_of(&app) {
-            Ok(k) => k,
+        let (svc, key) = match service_and_key(&app, service) {
+            Ok(ready) => ready,
             Err(e) => return error.set(Some(e)),
         };
         busy.set(Some("Checking the offer on chain, downloading the agent and opening it with your key…".into()));
@@ -133,11 +130,8 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
             Ok(a) => a,
             Err(e) => return error.set(Some(e.to_string())),
         };
-        let Some(svc) = service.get_value() else {
-            return error.set(Some("Not connected to the agent contract yet.".into()));
-        };
-        let key = match key_of(&app) {
-            Ok(k) => k,
+        let (svc, key) = match service_and_key(&app, service) {
+            Ok(ready) => ready,
             Err(e) => return error.set(Some(e)),
         };
         busy.set(Some("Checking the signatures and that you still hold the agent…".into()));

@@ -44,6 +44,12 @@ fn key_of(app: &AppState) -> Result<SigningKey, String> {
     app.session.signing_key(app.session.selected.get_untracked())
 }
 
+/// The connected agent service and the selected account's key, or why a card cannot act.
+fn service_and_key(app: &AppState, service: Service) -> Result<(Rc<AgentService>, SigningKey), String> {
+    let svc = service.get_value().ok_or("Not connected to the agent contract yet.")?;
+    Ok((svc, key_of(app)?))
+}
+
 fn me(app: &AppState) -> Option<Address> {
     app.session.selected_account().map(|a| a.address)
 }
