@@ -119,7 +119,12 @@ struct Options {
     /// Required for a network this package does not know by name.
     #[serde(default)]
     chain_id: Option<u64>,
-    checkpoint: String,
+    /// Without one, the provider starts from a head `rpc` and the witnesses serve alike.
+    #[serde(default)]
+    checkpoint: Option<String>,
+    /// Other operators' endpoints of the same chain; a majority of all must serve a head.
+    #[serde(default)]
+    witnesses: Vec<String>,
 }
 
 /// The chain ids of the networks known by name.
@@ -149,16 +154,26 @@ pub struct JsVerifiedProvider {
     node_checked: Rc<std::cell::Cell<bool>>,
 }
 
-/// Creates a provider that trusts only `checkpoint` (a block hash). `network` picks the
-/// header rules and the chain id: "devnet" (default, 31337) or a 0G network ("galileo",
-/// 16602; "mainnet", 16661). Any other network needs `chainId`.
+/// Creates a provider that trusts only `checkpoint` (a block hash), or, without one, a head
+/// that a majority of `rpc` and `witnesses` (two endpoints at least) serve alike. `network`
+/// picks the header rules and the chain id: "devnet" (default, 31337) or a 0G network
+/// ("galileo", 16602; "mainnet", 16661). Any other network needs `chainId`.
 #[wasm_bindgen(js_name = createVerifiedProvider)]
 pub fn create_verified_provider(options: JsValue) -> Result<JsVerifiedProvider, JsError> {
     let options: Options = serde_wasm_bindgen::from_value(options).map_err(|e| {
-        JsError::new(&format!("createVerifiedProvider needs {{rpc, checkpoint, network?, chainId?}}: {e}"))
+        JsError::new(&format!("createVerifiedProvider needs {{rpc, checkpoint?, witnesses?, network?, chainId?}}: {e}"))
     })?;
-    let checkpoint: B256 =
-        options.checkpoint.parse().map_err(|_| JsError::new("checkpoint must be a 0x-prefixed 32-byte block hash"))?;
+    let checkpoint: Option<B256> = match &options.checkpoint {
+        Some(text) => {
+            Some(text.parse().map_err(|_| JsError::new("checkpoint must be a 0x-prefixed 32-byte block hash"))?)
+        }
+        None if options.witnesses.is_empty() => {
+            return Err(JsError::new(
+                "give a checkpoint, or witnesses: one endpoint alone cannot stand in for a checkpoint",
+            ))
+        }
+        None => None,
+    };
     let network = options.network.as_deref().unwrap_or("devnet");
     let chain_id = match (known_chain_id(network), options.chain_id) {
         (Some(known), Some(given)) if known != given => {
@@ -175,9 +190,18 @@ pub fn create_verified_provider(options: JsValue) -> Result<JsVerifiedProvider, 
     };
     let rules = if network == "devnet" { ChainRules::devnet() } else { ChainRules::zero_g() };
     let transport = GlobalFetch { url: options.rpc };
+    let provider = match checkpoint {
+        Some(checkpoint) => VerifiedProvider::new(transport, CheckpointOnly, checkpoint),
+        None => VerifiedProvider::by_agreement(transport, CheckpointOnly),
+    };
+    // A majority of all endpoints, as the app's networks count it.
+    let endpoints = options.witnesses.len() + 1;
+    let quorum = endpoints / 2 + 1;
+    let witnesses = options.witnesses.into_iter().map(|url| GlobalFetch { url }).collect();
     Ok(JsVerifiedProvider {
         inner: Rc::new(
-            VerifiedProvider::new(transport, CheckpointOnly, checkpoint)
+            provider
+                .with_witnesses(witnesses, quorum)
                 .with_rules(rules)
                 .with_chain_id(chain_id)
                 .with_clock(crate::clock::now_s),

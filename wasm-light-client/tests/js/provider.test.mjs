@@ -50,6 +50,13 @@ test('answers are proven and equal what the honest node reports', async () => {
   assert.equal(await provider.request({ method: 'eth_chainId' }), '0x7a69');
 });
 
+test('without a checkpoint, a head the endpoints agree on is the root; one endpoint alone is refused', async () => {
+  const provider = lc.createVerifiedProvider({ rpc: url, witnesses: [proxy.url] });
+  const head = await provider.request({ method: 'eth_blockNumber' });
+  assert.equal(await provider.request({ method: 'eth_getBalance', params: [DEV0, 'latest'] }), await rpc('eth_getBalance', [DEV0, head]));
+  assert.throws(() => lc.createVerifiedProvider({ rpc: url }), /one endpoint alone cannot stand in for a checkpoint/);
+});
+
 test('unverifiable methods and old blocks are refused, not passed through', async () => {
   const provider = lc.createVerifiedProvider({ rpc: url, checkpoint });
   await assert.rejects(provider.request({ method: 'eth_sendTransaction', params: [] }), (e) => e.code === 4200);
