@@ -8,11 +8,27 @@
 //! See ARCHITECTURE.md ("Consensus") for what a full verifier would take.
 
 use crate::header::VerifiedHeader;
+use crate::node::EthNode;
+use crate::provider::{SyncError, TrustBasis};
 
-/// Decides whether a head that already links to the trusted checkpoint is canonical.
+/// Decides whether a head that already links to the trusted checkpoint is canonical, and
+/// is the source of heads to start from (without a checkpoint) or jump to (far behind).
+#[allow(async_fn_in_trait)] // browser futures are not Send; callers never need them to be.
 pub trait ConsensusVerifier {
     /// `Ok(())` accepts the head; `Err` carries a reason the UI can show.
     fn accept_head(&self, head: &VerifiedHeader) -> Result<(), String>;
+
+    /// A finalized head, found through `nodes` (the provider's own endpoint first, then its
+    /// witnesses), and what it rests on. By default: the newest head `quorum` of them serve
+    /// alike ([`crate::agreement`]). A verifier of 0G's consensus would prove a head here
+    /// from the validators' signatures instead.
+    async fn finalized_head<T: EthNode>(
+        &self,
+        nodes: &[&T],
+        quorum: usize,
+    ) -> Result<(VerifiedHeader, TrustBasis), SyncError> {
+        crate::agreement::agreed_head(nodes, quorum).await
+    }
 
     /// A short label for the UI ("checkpoint only").
     fn describe(&self) -> &'static str;

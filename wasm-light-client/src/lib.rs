@@ -12,6 +12,7 @@
 //! steps to a node, read through the typed methods of [`node::EthNode`].
 
 pub mod account;
+pub mod agreement;
 pub mod call;
 pub mod clock;
 pub mod consensus;

@@ -434,67 +434,21 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
         Ok(tip)
     }
 
-    /// The newest head that `quorum` endpoints (this provider's own and its witnesses)
-    /// serve identically: the highest height that many have reached, then each one's
-    /// header there. Too few answers, or too few alike, is a disagreement naming who
-    /// served what.
+    /// A head the consensus rule accepts, from this provider's node and its witnesses
+    /// (`ConsensusVerifier::finalized_head`; by default their agreement). With too few
+    /// endpoints configured to agree, it says so.
     async fn agreed_head(&self) -> Result<(VerifiedHeader, TrustBasis), SyncError> {
-        let asked = self.witnesses.len() + 1;
         if !self.can_agree() {
             return Err(SyncError::Disagreement {
                 block: 0,
                 agree: 0,
-                asked,
+                asked: self.witnesses.len() + 1,
                 needed: MIN_AGREEMENT,
                 detail: "there is no checkpoint, and too few endpoints are configured to agree on a head; add a checkpoint or another endpoint in Settings".into(),
             });
         }
         let nodes: Vec<&T> = std::iter::once(&self.transport).chain(&self.witnesses).collect();
-        let mut heads = Vec::new();
-        for node in &nodes {
-            if let Ok(head) = node.block_number().await {
-                heads.push(head);
-            }
-        }
-        heads.sort_unstable_by(|a, b| b.cmp(a));
-        let Some(&target) = heads.get(self.quorum - 1) else {
-            return Err(SyncError::Disagreement {
-                block: heads.first().copied().unwrap_or_default(),
-                agree: heads.len(),
-                asked,
-                needed: self.quorum,
-                detail: "Too few endpoints answered; check the network's RPC list".into(),
-            });
-        };
-        let mut served: Vec<(VerifiedHash, usize)> = Vec::new();
-        let mut said = Vec::new();
-        for node in &nodes {
-            match node.headers(target, target).await.map(|mut h| h.pop().flatten()) {
-                Ok(Some(h)) if h.header.number == target => {
-                    said.push(format!("{} serves {}", node.endpoint(), h.hash));
-                    match served.iter_mut().find(|(s, _)| s.hash == h.hash) {
-                        Some((_, count)) => *count += 1,
-                        None => served.push((h, 1)),
-                    }
-                }
-                Ok(_) => said.push(format!("{} has no block {target}", node.endpoint())),
-                Err(e) => said.push(format!("{}: {e}", node.endpoint())),
-            }
-        }
-        let best = served.into_iter().max_by_key(|(_, count)| *count);
-        match best {
-            Some((h, agree)) if agree >= self.quorum => {
-                let trust = TrustBasis::Agreement { block: target, hash: h.hash, agree, asked };
-                Ok((VerifiedHeader { hash: h.hash, header: h.header }, trust))
-            }
-            best => Err(SyncError::Disagreement {
-                block: target,
-                agree: best.map_or(0, |(_, agree)| agree),
-                asked,
-                needed: self.quorum,
-                detail: said.join("; "),
-            }),
-        }
+        self.consensus.finalized_head(&nodes, self.quorum).await
     }
 
     /// Whether `hash` is the header at `number` on `chain`, or among the verified ancestors
