@@ -12,6 +12,7 @@ pub use zg_core::format;
 pub mod governance;
 pub mod inft;
 pub mod local_db;
+pub mod platform;
 pub mod staking;
 pub mod storage;
 pub mod ui;

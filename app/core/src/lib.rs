@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod env;
 pub mod format;
 
 /// Networks, addresses and fee arithmetic.
@@ -17,12 +18,14 @@ pub mod chain {
     pub mod networks;
 }
 
-/// 0G Compute's calldata, session tokens, signed answers, chat bodies and TEE attestation.
+/// 0G Compute's calldata, session tokens, signed answers, chat bodies and exchanges, and
+/// TEE attestation.
 pub mod compute {
     pub mod answer;
     pub mod attestation;
     pub mod chat;
     pub mod contract;
+    pub mod exchange;
     pub mod token;
 }
 
@@ -38,10 +41,12 @@ pub mod governance {
     pub mod contract;
 }
 
-/// ERC-7857 agents: envelope cryptography, metadata, proofs, calldata, offers, provenance.
+/// ERC-7857 agents: envelope cryptography, metadata, proofs, calldata, offers, the
+/// handover protocol, provenance.
 pub mod inft {
     pub mod contract;
     pub mod envelope;
+    pub mod handover;
     pub mod metadata;
     pub mod offer;
     pub mod proofs;
@@ -53,21 +58,25 @@ pub mod staking {
     pub mod contract;
 }
 
-/// 0G Storage's rules: the Flow's calldata, wire formats, placement, discovery, segments.
+/// 0G Storage's rules: the Flow's calldata, wire formats, placement, discovery, segments,
+/// and how transfers move them.
 pub mod storage {
     pub mod discovery;
     pub mod flow;
     pub mod plan;
     pub mod segment;
+    pub mod transfer;
     pub mod whole_file;
     pub mod wire;
 }
 
-/// The wallet's formats: mnemonics, key files, signing, the vault's layout, accounts.
+/// The wallet's formats: mnemonics, key files, signing, the vault's layout, accounts, and
+/// the Send form's transaction.
 pub mod wallet {
     pub mod accounts;
     pub mod keystore;
     pub mod mnemonic;
+    pub mod send_form;
     pub mod signer;
     pub mod vault_format;
 }

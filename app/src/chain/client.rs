@@ -106,6 +106,9 @@ impl TxReview {
 /// Asks the person at the screen; resolves to true only if they approved.
 pub type Reviewer = std::rc::Rc<dyn Fn(TxReview) -> futures::future::LocalBoxFuture<'static, bool>>;
 
+/// How many times a dropped connection is tried again.
+pub const CONNECT_RETRIES: u32 = 3;
+
 pub struct ChainClient {
     network: Network,
     provider: VerifiedProvider<FetchTransport, CheckpointOnly>,
@@ -117,6 +120,8 @@ pub struct ChainClient {
     head_sealer: std::cell::RefCell<Option<Sealer>>,
     /// Addresses proven to hold code; each is checked once per connection.
     proven_contracts: std::cell::RefCell<std::collections::HashSet<Address>>,
+    /// The last reorganisation [`Self::new_reorg`] returned.
+    announced_reorg: std::cell::RefCell<Option<Reorg>>,
 }
 
 /// The gas limit offered for a transaction that spent `gas_spent` in simulation: headroom
@@ -139,6 +144,25 @@ pub struct Inclusion {
 }
 
 impl ChainClient {
+    /// [`Self::connect`], trying again after a dropped connection (`CONNECT_RETRIES`
+    /// times, waiting 1, 2, then 4 s on `clock`); a wrong chain id or a bad answer is final.
+    pub async fn connect_retrying(
+        network: Network,
+        stored: Option<StoredHead>,
+        clock: &impl zg_core::env::Clock,
+    ) -> Result<Self, ChainError> {
+        let mut attempt = 0;
+        loop {
+            match Self::connect(network.clone(), stored).await {
+                Err(ChainError::Transport(_)) if attempt < CONNECT_RETRIES => {
+                    attempt += 1;
+                    clock.sleep(500 << attempt).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Connects and checks the endpoint's chain id against the network's. `stored`: a head
     /// verified in an earlier session from the same checkpoint, already authenticated
     /// (`checkpoint_store::load`), to resume from.
@@ -174,6 +198,7 @@ impl ChainClient {
             reviewer: std::cell::RefCell::new(None),
             head_sealer: std::cell::RefCell::new(None),
             proven_contracts: Default::default(),
+            announced_reorg: Default::default(),
         })
     }
 
@@ -220,6 +245,18 @@ impl ChainClient {
     /// The newest chain reorganisation the light client followed.
     pub fn last_reorg(&self) -> Option<Reorg> {
         self.provider.last_reorg()
+    }
+
+    /// The newest reorganisation, once: `None` until another one happens, so the user is
+    /// told of each reorganisation a single time.
+    pub fn new_reorg(&self) -> Option<Reorg> {
+        let reorg = self.last_reorg()?;
+        let mut announced = self.announced_reorg.borrow_mut();
+        if announced.as_ref() == Some(&reorg) {
+            return None;
+        }
+        *announced = Some(reorg.clone());
+        Some(reorg)
     }
 
     /// Whether values can be verified on this network at all.

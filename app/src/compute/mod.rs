@@ -14,6 +14,7 @@ pub use zg_core::compute::answer;
 pub use zg_core::compute::attestation;
 pub use zg_core::compute::chat;
 pub use zg_core::compute::contract;
+pub use zg_core::compute::exchange;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu;
 pub mod local;

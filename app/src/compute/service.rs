@@ -12,15 +12,17 @@ use std::rc::Rc;
 
 use alloy_primitives::{Address, Bytes, U256};
 use k256::ecdsa::SigningKey;
-use wasm_light_client::jsonrpc::quote_node_words;
 use wasm_light_client::{CallOutcome, Verified};
 
-use super::answer;
 use super::attestation::{self, Attestation, NotAttested};
-use super::chat::{self, Message};
+use super::chat::Message;
 use super::contract::{self, Account, Ledger, Reserve, Service};
+use super::exchange::{self, AnswerBody, Posted, ProviderHttp};
+pub use super::exchange::{AnswerCheck, ChatAnswer, ProviderError};
 use super::token;
 use crate::chain::client::{ChainClient, ChainError, Inclusion};
+use crate::platform::{BrowserClock, BrowserEntropy};
+use zg_core::env::{Clock, Entropy};
 
 /// How long a provider may stay silent: before its first byte, between two pieces of a
 /// streamed answer, or when serving a signature.
@@ -39,20 +41,9 @@ pub enum ComputeError {
     Refused(String),
     #[error("not proven by the light client: {0}")]
     NotProven(String),
-    #[error("the provider at {url} did not answer ({reason}); it may be down, try again later")]
-    ProviderDown { url: String, reason: String },
-    #[error("the provider sent nothing for {0} s, so the app gave up; nothing is charged for an answer that did not arrive. Try again later")]
-    Timeout(u32),
-    #[error("the answer was cut off after {received_chars} characters ({reason}); nothing is charged for an answer that did not arrive whole. Ask again")]
-    StreamCut { received_chars: usize, reason: String },
-    #[error("the provider refused the session token: {0}. A fresh token is made for each message; if it says expired, check this computer's clock")]
-    Unauthorized(String),
-    #[error("your sub-account with this provider cannot pay for this answer: fund the provider first (Compute page → Fund provider). The provider said: {0}")]
-    InsufficientBalance(String),
-    #[error("the provider refused the request ({status}): {message}")]
-    Refusal { status: u16, message: String },
-    #[error("the provider's answer is malformed: {0}")]
-    Malformed(String),
+    /// Talking to a provider: it is down, silent, refuses, or answers badly.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
     #[error("{offered} would leave this provider's sub-account short of what its requests need: {reserve}. Transfer at least {needed}. Nothing was sent")]
     BelowReserve { offered: String, needed: String, reserve: String },
     #[error("the ledger names no service at the inference contract {0}; this network's compute contracts do not fit together")]
@@ -78,55 +69,12 @@ pub struct AtBlock<T> {
     pub block: u64,
 }
 
-/// Whether an answer's signature checked out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AnswerCheck {
-    /// Signed by the signer 0G's rule picks from the proven registry; `coverage` says how
-    /// much of our own bytes the signed text was found to cover.
-    Verified {
-        signer: Address,
-        coverage: answer::Coverage,
-    },
-    Unverified {
-        reason: String,
-    },
-}
-
-impl AnswerCheck {
-    /// What was checked, in words.
-    pub fn describe(&self) -> String {
-        match self {
-            AnswerCheck::Verified { signer, coverage } => format!("{} ({signer})", coverage.describe()),
-            AnswerCheck::Unverified { reason } => format!("not verified: {reason}"),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChatAnswer {
-    pub text: String,
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
-    /// prices × tokens, from the proven service.
-    pub cost: U256,
-    pub check: AnswerCheck,
-    pub chat_id: String,
-    /// The key the signature was asked for: the `ZG-Res-Key` header, or the completion id
-    /// when a provider sends no header (`key_from_header` false).
-    pub chat_key: String,
-    pub key_from_header: bool,
-}
-
 pub struct ComputeService {
     chain: Rc<ChainClient>,
     ledger: Address,
     serving: Address,
     /// The serving contract's `fullName` in the ledger, once proven.
     service_name: std::cell::RefCell<Option<String>>,
-}
-
-fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
 }
 
 impl ComputeService {
@@ -223,7 +171,7 @@ impl ComputeService {
         let authorization = self.session_header(key, service.provider).await.ok()?;
         let base = service.url.trim_end_matches('/');
         let url = format!("{base}/v1/user/{}/unsettledfee", me.to_checksum(None));
-        let (status, body) = http_get(&url, &[], Some(&authorization)).await.ok()?;
+        let (status, body) = BrowserHttp.get(&url, &[], Some(&authorization)).await.ok()?;
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Unsettled {
@@ -241,7 +189,7 @@ impl ComputeService {
     pub async fn attestation(&self, service: &Service, now_secs: u64) -> Attestation {
         let base = service.url.trim_end_matches('/');
         let url = format!("{base}/v1/quote");
-        let answer = match http_get(&url, &[], None).await {
+        let answer = match BrowserHttp.get(&url, &[], None).await {
             Err(e) => return Attestation::NotAttested(NotAttested::Unreadable(e.to_string())),
             Ok((404, _)) => return Attestation::NotAttested(NotAttested::NoQuote),
             Ok((status, _)) if status != 200 => {
@@ -291,8 +239,9 @@ impl ComputeService {
             None => 0,
         };
         let mut nonce = [0u8; 16];
-        getrandom::getrandom(&mut nonce).map_err(|e| ComputeError::Unexpected(format!("no randomness: {e}")))?;
-        Ok(token::session_header(key, provider, now_ms(), generation, &hex::encode(nonce)))
+        BrowserEntropy.fill(&mut nonce);
+        let now_ms = i64::try_from(BrowserClock.now_ms()).unwrap_or(i64::MAX);
+        Ok(token::session_header(key, provider, now_ms, generation, &hex::encode(nonce)))
     }
 
     /// Asks `provider` (as the proven registry describes it), streaming the answer's text
@@ -309,68 +258,7 @@ impl ComputeService {
         let service = self.service(provider).await?.value;
         // No sub-account is the provider's to refuse (402), with its own words.
         let authorization = self.session_header(key, provider).await?;
-        let body = chat::request_body(&service.model, messages);
-        let base = service.url.trim_end_matches('/').to_string();
-        let url = format!("{base}/v1/proxy/chat/completions");
-
-        let watchdog = Watchdog::new(IDLE_TIMEOUT_MS)?;
-        let request = gloo::net::http::Request::post(&url)
-            .header("Authorization", &authorization)
-            .header("Content-Type", "application/json")
-            .abort_signal(Some(&watchdog.signal()))
-            .body(body.clone())
-            .map_err(|e| ComputeError::Malformed(e.to_string()))?;
-        let response = request.send().await.map_err(|e| watchdog.explain(&base, e.to_string()))?;
-        let status = response.status();
-        if status != 200 {
-            let response = read_small(response).await.map_err(|e| watchdog.explain(&base, e))?;
-            let message = quote_node_words(
-                &chat::error_message(&response).unwrap_or_else(|| String::from_utf8_lossy(&response).into_owned()),
-            );
-            return Err(match status {
-                401 => ComputeError::Unauthorized(message),
-                402 => ComputeError::InsufficientBalance(message),
-                503 if message.contains("down") => ComputeError::ProviderDown { url: base, reason: message },
-                _ => ComputeError::Refusal { status, message },
-            });
-        }
-        // 0G's broker files the signature under the uuid it sends in `ZG-Res-Key`
-        // (`answer::signature_key`).
-        let header_key = response.headers().get("ZG-Res-Key").filter(|k| !k.is_empty());
-        let stream = read_stream(&response, &watchdog, on_text).await?;
-        let completion = stream.finish().map_err(|cut| ComputeError::StreamCut {
-            received_chars: cut.received.chars().count(),
-            reason: "the stream ended before [DONE]".into(),
-        })?;
-        let cost = contract::fee(&service, completion.prompt_tokens, completion.completion_tokens);
-        let signature_key = answer::signature_key(header_key.as_deref(), &completion.id);
-        let (chat_key, key_from_header) =
-            signature_key.clone().unwrap_or_else(|| (header_key.unwrap_or_else(|| completion.id.clone()), false));
-        let check = if signature_key.is_none() {
-            AnswerCheck::Unverified { reason: "the provider's chat key is not a valid identifier".into() }
-        } else {
-            let url = format!("{base}/v1/proxy/signature/{chat_key}");
-            match http_get(&url, &[("model", service.model.as_str())], None).await {
-                Ok((200, sig)) => check_signature(body.as_bytes(), stream.body(), &sig, &service),
-                Ok((status, other)) => AnswerCheck::Unverified {
-                    reason: format!(
-                        "the provider served no signature for chat {chat_key} ({status}: {})",
-                        quote_node_words(&chat::error_message(&other).unwrap_or_default())
-                    ),
-                },
-                Err(e) => AnswerCheck::Unverified { reason: format!("could not fetch the signature: {e}") },
-            }
-        };
-        Ok(ChatAnswer {
-            text: completion.text,
-            prompt_tokens: completion.prompt_tokens,
-            completion_tokens: completion.completion_tokens,
-            cost,
-            check,
-            chat_id: completion.id,
-            chat_key,
-            key_from_header,
-        })
+        Ok(exchange::chat(&BrowserHttp, &service, &authorization, messages, on_text).await?)
     }
 
     /// The serving contract's refund lock time, in seconds, proven.
@@ -401,45 +289,86 @@ impl ComputeService {
     }
 }
 
-/// Reads a streamed answer's body to its end, passing new text on as it forms.
-async fn read_stream(
-    response: &gloo::net::http::Response,
-    watchdog: &Watchdog,
-    on_text: &dyn Fn(&str),
-) -> Result<chat::StreamReader, ComputeError> {
-    use wasm_bindgen::JsCast;
-    let mut stream = chat::StreamReader::default();
-    let body = response.body().ok_or_else(|| ComputeError::Malformed("the answer has no body".into()))?;
-    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    loop {
-        watchdog.feed();
-        let read = wasm_bindgen_futures::JsFuture::from(reader.read()).await;
-        let chunk = match read {
+/// A provider's HTTP in the browser: `fetch` with the idle watchdog on every request.
+struct BrowserHttp;
+
+impl ProviderHttp for BrowserHttp {
+    type Body = StreamedBody;
+
+    async fn post(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Result<Posted<StreamedBody>, ProviderError> {
+        let watchdog = Watchdog::new(IDLE_TIMEOUT_MS)?;
+        let mut request = gloo::net::http::Request::post(url).abort_signal(Some(&watchdog.signal()));
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let request = request.body(body.to_string()).map_err(|e| ProviderError::Malformed(e.to_string()))?;
+        let response = request.send().await.map_err(|e| watchdog.explain(provider_base(url), e.to_string()))?;
+        let status = response.status();
+        let res_key = response.headers().get("ZG-Res-Key");
+        let reader = response.body().map(|body| {
+            use wasm_bindgen::JsCast;
+            body.get_reader().unchecked_into::<web_sys::ReadableStreamDefaultReader>()
+        });
+        Ok(Posted { status, res_key, body: StreamedBody { reader, watchdog } })
+    }
+
+    async fn get(
+        &self,
+        url: &str,
+        query: &[(&str, &str)],
+        authorization: Option<&str>,
+    ) -> Result<(u16, Vec<u8>), ProviderError> {
+        let watchdog = Watchdog::new(IDLE_TIMEOUT_MS)?;
+        let base = provider_base(url);
+        let mut request = gloo::net::http::Request::get(url).abort_signal(Some(&watchdog.signal()));
+        if !query.is_empty() {
+            request = request.query(query.iter().copied());
+        }
+        if let Some(authorization) = authorization {
+            request = request.header("Authorization", authorization);
+        }
+        let response = request.send().await.map_err(|e| watchdog.explain(base, e.to_string()))?;
+        let status = response.status();
+        let bytes = read_small(response).await.map_err(|e| watchdog.explain(base, e))?;
+        watchdog.stop();
+        Ok((status, bytes))
+    }
+}
+
+/// The provider's address in an endpoint's URL, for error text.
+fn provider_base(url: &str) -> &str {
+    url.split("/v1/").next().unwrap_or(url)
+}
+
+/// An answer's body as `fetch` streams it, the watchdog fed by each piece.
+struct StreamedBody {
+    reader: Option<web_sys::ReadableStreamDefaultReader>,
+    watchdog: Watchdog,
+}
+
+impl AnswerBody for StreamedBody {
+    async fn next(&mut self) -> Result<Option<Vec<u8>>, String> {
+        let reader = self.reader.as_ref().ok_or("the answer has no body")?;
+        self.watchdog.feed();
+        let chunk = match wasm_bindgen_futures::JsFuture::from(reader.read()).await {
             Ok(chunk) => chunk,
-            Err(_) if watchdog.fired() => {
-                return Err(ComputeError::StreamCut {
-                    received_chars: stream.text().chars().count(),
-                    reason: format!("the provider went silent for {} s", IDLE_TIMEOUT_MS / 1000),
-                });
+            Err(_) if self.watchdog.fired() => {
+                return Err(format!("the provider went silent for {} s", IDLE_TIMEOUT_MS / 1000))
             }
-            Err(e) => {
-                return Err(ComputeError::StreamCut {
-                    received_chars: stream.text().chars().count(),
-                    reason: format!("the connection failed: {}", js_error_text(&e)),
-                })
-            }
+            Err(e) => return Err(format!("the connection failed: {}", js_error_text(&e))),
         };
         let done = js_sys::Reflect::get(&chunk, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
         if done {
-            watchdog.stop();
-            return Ok(stream);
+            self.watchdog.stop();
+            return Ok(None);
         }
         let value = js_sys::Reflect::get(&chunk, &"value".into()).unwrap_or_default();
-        let bytes = js_sys::Uint8Array::new(&value).to_vec();
-        let text = stream.push(&bytes).map_err(ComputeError::Malformed)?;
-        if !text.is_empty() {
-            on_text(&text);
-        }
+        Ok(Some(js_sys::Uint8Array::new(&value).to_vec()))
     }
 }
 
@@ -460,9 +389,9 @@ struct Watchdog {
 }
 
 impl Watchdog {
-    fn new(ms: u32) -> Result<Self, ComputeError> {
+    fn new(ms: u32) -> Result<Self, ProviderError> {
         let controller =
-            web_sys::AbortController::new().map_err(|_| ComputeError::Unexpected("no AbortController".into()))?;
+            web_sys::AbortController::new().map_err(|_| ProviderError::Unsupported("no AbortController".into()))?;
         let watchdog = Self { controller, timer: Default::default(), fired: Default::default(), ms };
         watchdog.feed();
         Ok(watchdog)
@@ -490,55 +419,13 @@ impl Watchdog {
     }
 
     /// A failed request: timed out, or the provider is unreachable.
-    fn explain(&self, base: &str, reason: String) -> ComputeError {
+    fn explain(&self, base: &str, reason: String) -> ProviderError {
         if self.fired() {
-            ComputeError::Timeout(self.ms / 1000)
+            ProviderError::Timeout(self.ms / 1000)
         } else {
-            ComputeError::ProviderDown { url: base.into(), reason }
+            ProviderError::ProviderDown { url: base.into(), reason }
         }
     }
-}
-
-fn check_signature(request: &[u8], response: &[u8], body: &[u8], service: &Service) -> AnswerCheck {
-    #[derive(serde::Deserialize)]
-    struct Signed {
-        text: String,
-        signature: String,
-    }
-    let Ok(signed) = serde_json::from_slice::<Signed>(body) else {
-        return AnswerCheck::Unverified { reason: "the signature response is malformed".into() };
-    };
-    let choice = match answer::signing_address(service) {
-        Ok(choice) => choice,
-        Err(e) => return AnswerCheck::Unverified { reason: e.to_string() },
-    };
-    match answer::verify(request, response, &signed.text, &signed.signature, choice, service.teeSignerAcknowledged) {
-        Ok(coverage) => AnswerCheck::Verified { signer: choice.address, coverage },
-        Err(e) => AnswerCheck::Unverified { reason: e.to_string() },
-    }
-}
-
-/// A GET of `url` (with no query of its own) with the query `query`, the idle deadline and
-/// a session token where the endpoint wants one. Returns the status and the exact body bytes.
-async fn http_get(
-    url: &str,
-    query: &[(&str, &str)],
-    authorization: Option<&str>,
-) -> Result<(u16, Vec<u8>), ComputeError> {
-    let watchdog = Watchdog::new(IDLE_TIMEOUT_MS)?;
-    let base = url.split("/v1/").next().unwrap_or(url);
-    let mut request = gloo::net::http::Request::get(url).abort_signal(Some(&watchdog.signal()));
-    if !query.is_empty() {
-        request = request.query(query.iter().copied());
-    }
-    if let Some(authorization) = authorization {
-        request = request.header("Authorization", authorization);
-    }
-    let response = request.send().await.map_err(|e| watchdog.explain(base, e.to_string()))?;
-    let status = response.status();
-    let bytes = read_small(response).await.map_err(|e| watchdog.explain(base, e))?;
-    watchdog.stop();
-    Ok((status, bytes))
 }
 
 /// A body that should be small (an error, a signature, a quote), read only up to 1 MiB:
@@ -546,7 +433,7 @@ async fn http_get(
 async fn read_small(response: gloo::net::http::Response) -> Result<Vec<u8>, String> {
     use zg_light_client_js::body::{read_capped, BodyError};
     let raw: web_sys::Response = response.into();
-    read_capped(raw.as_ref(), 1 << 20).await.map_err(|e| match e {
+    read_capped(raw.as_ref(), exchange::MAX_SMALL_ANSWER).await.map_err(|e| match e {
         BodyError::TooLarge => "sent more than 1 MiB where a short answer was due".to_string(),
         BodyError::Failed(why) => why,
     })

@@ -10,6 +10,7 @@
 
 pub use zg_core::inft::contract;
 pub use zg_core::inft::envelope;
+pub use zg_core::inft::handover;
 pub use zg_core::inft::metadata;
 pub use zg_core::inft::offer;
 pub use zg_core::inft::proofs;

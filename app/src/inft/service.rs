@@ -18,19 +18,19 @@ use wasm_light_client::{CallOutcome, HeaderChain, LogFilter, ProvenLog, Verified
 
 use super::contract;
 use super::envelope;
+pub use super::handover::Step;
+use super::handover::{self, AgentWorld, Handover, HandoverRefusal, HeldAgent};
 use super::metadata::{AgentMetadata, MetadataError};
 use super::offer::{Acceptance, Offer, OfferError};
-use super::proofs::{sign_digest, Operation};
+use super::proofs::Operation;
 use super::provenance::{self, Provenance, ProvenanceError};
 use crate::chain::client::{ChainClient, ChainError, Inclusion};
+use crate::platform::{BrowserClock, BrowserEntropy};
 use crate::storage::plan::Placement;
 use crate::storage::records::{self, UploadRecord};
 use crate::storage::service::{StorageError, StorageService};
 use crate::storage::source::FileSource;
 use crate::wallet::signer::address_of;
-
-/// How long an offer stays valid: long enough to pass a code between people.
-const OFFER_LIFETIME_S: u64 = 24 * 3600;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AgentError {
@@ -56,14 +56,14 @@ pub enum AgentError {
     Offer(#[from] OfferError),
     #[error("the agent's data cannot be opened with your key: {0}")]
     Metadata(#[from] MetadataError),
-    #[error("agent #{token} is held by {owner}, not by {you}")]
-    NotHolder { token: U256, owner: Address, you: Address },
+    /// A handover step, or an action only the holder may take, refused before anything
+    /// was signed.
+    #[error(transparent)]
+    Handover(#[from] HandoverRefusal),
     #[error("no data key for agent #{0} is sealed to you; only its holder can read it")]
     NoSealedKey(U256),
     #[error("agent #{token} is held by {owner}: its data is sealed to them, and your key cannot open it")]
     SealedToHolder { token: U256, owner: Address },
-    #[error("agent #{token} now holds other data than the offer was made for; ask for a new offer")]
-    StaleOffer { token: U256 },
     #[error(transparent)]
     Provenance(#[from] ProvenanceError),
 }
@@ -99,30 +99,6 @@ pub struct OpenedAgent {
 impl OpenedAgent {
     pub fn agent_address(&self) -> Option<Address> {
         self.metadata.agent_key().ok().map(|k| address_of(&k))
-    }
-}
-
-/// One step of a long operation, for the progress view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    Encrypting,
-    Hashing,
-    Paying,
-    Uploading { done: u64, total: u64 },
-    Signing,
-    Confirming,
-}
-
-impl Step {
-    pub fn label(&self) -> String {
-        match self {
-            Step::Encrypting => "Encrypting the agent's data in this browser…".into(),
-            Step::Hashing => "Computing its 0G Storage root…".into(),
-            Step::Paying => "Paying for storage and announcing the data…".into(),
-            Step::Uploading { done, total } => format!("Uploading to the storage nodes ({done}/{total} segments)…"),
-            Step::Signing => "Signing and sending the transaction…".into(),
-            Step::Confirming => "Waiting for the transaction and proving its receipt…".into(),
-        }
     }
 }
 
@@ -303,6 +279,18 @@ impl AgentService {
         }
     }
 
+    /// The handover protocol (`zg_core::inft::handover`) over this service, the browser's
+    /// clock and its randomness.
+    fn handover(&self) -> Handover<'_, Self, BrowserClock, BrowserEntropy> {
+        Handover {
+            world: self,
+            clock: &BrowserClock,
+            entropy: &BrowserEntropy,
+            chain_id: self.chain.network().chain_id,
+            nft: self.nft,
+        }
+    }
+
     /// Makes an offer of `agent` to the holder of `receiver_key`: the agent is re-encrypted
     /// for the receiver under a fresh key (a clone also gets a fresh agent key, so the two
     /// agents' funds stay apart), uploaded, and the ownership proof signed.
@@ -314,63 +302,21 @@ impl AgentService {
         receiver_key: &[u8],
         step: &dyn Fn(Step),
     ) -> Result<Offer, AgentError> {
-        let receiver = envelope::parse_public_key(receiver_key)
-            .map_err(|_| AgentError::Input("that is not a public key; ask the receiver for the key on their Agents page (0x02… or 0x03…, 33 bytes)".into()))?;
-        let me = address_of(key);
-        self.require_holder(agent.token, me).await?;
-        if self.data_hash(agent.token).await? != agent.data_hash {
-            return Err(AgentError::StaleOffer { token: agent.token });
-        }
-        let mut metadata = agent.metadata.clone();
-        if kind == Operation::Clone {
-            metadata = metadata.with_new_agent_key();
-        }
-        step(Step::Encrypting);
-        let sealed = metadata.seal(&receiver);
-        let (root, size) = self.store(key, &sealed.ciphertext, &metadata.name, step).await?;
-        let receiver_key = Bytes::copy_from_slice(&receiver.to_sec1_bytes());
-        let mut offer = Offer {
-            kind,
-            chain_id: self.chain.network().chain_id,
-            nft: self.nft,
-            token_id: agent.token,
-            from: me,
-            to: Address::from_public_key(&k256::ecdsa::VerifyingKey::from(&receiver)),
-            receiver_key,
-            old_data_hash: agent.data_hash,
-            new_data_hash: root,
-            new_size: size,
-            sealed_key: sealed.sealed_key.into(),
-            owner_salt: random_32(),
-            deadline: now_s() + OFFER_LIFETIME_S,
-            owner_signature: Bytes::new(),
-        };
-        // The operation is the signed nonce's first word: the holder's signature is for
-        // this kind only, and the contract refuses it for the other call.
-        offer.owner_signature = sign_digest(key, offer.terms()?.ownership_digest(offer.owner_salt));
-        Ok(offer)
+        let held = HeldAgent { token: agent.token, data_hash: agent.data_hash, metadata: &agent.metadata };
+        self.handover().offer(key, held, kind, receiver_key, step).await
     }
 
     /// The receiver's checks of an offer: addressed to `key`'s account, signed by the
     /// holder, who still holds the token with the data it was made for; the new data is
     /// downloaded, checked against its hash and opened. Returns what the receiver gets.
     pub async fn inspect(&self, key: &SigningKey, offer: &Offer) -> Result<AgentMetadata, AgentError> {
-        let me = address_of(key);
-        offer.check_for(self.chain.network().chain_id, self.nft, me, &Self::public_key(key), now_s())?;
-        self.require_holder(offer.token_id, offer.from).await?;
-        if self.data_hash(offer.token_id).await? != offer.old_data_hash {
-            return Err(AgentError::StaleOffer { token: offer.token_id });
-        }
-        let ciphertext = self.fetch(offer.new_data_hash).await?;
-        Ok(AgentMetadata::open(&ciphertext, &offer.sealed_key, &secret_of(key))?)
+        self.handover().inspect(key, offer).await
     }
 
     /// After [`Self::inspect`]: the receiver's signed access proof, for the operation the
     /// offer states (which `inspect` checked is the one the holder signed).
     pub fn accept(key: &SigningKey, offer: Offer) -> Result<Acceptance, AgentError> {
-        let access_salt = random_32();
-        let access_signature = sign_digest(key, offer.terms()?.access_digest(access_salt));
-        Ok(Acceptance { offer, access_salt, access_signature })
+        Ok(handover::accept(key, offer, &BrowserEntropy)?)
     }
 
     /// The holder's review of an acceptance, before anything is signed: both signatures
@@ -378,16 +324,7 @@ impl AgentService {
     /// still holds the token with the data the offer was made for. After it,
     /// [`Offer::holder_summary`] says truthfully what [`Self::complete`] will send.
     pub async fn review(&self, key: &SigningKey, acceptance: &Acceptance) -> Result<(), AgentError> {
-        acceptance.check(now_s())?;
-        let offer = &acceptance.offer;
-        self.require_holder(offer.token_id, address_of(key)).await?;
-        if offer.from != address_of(key) {
-            return Err(AgentError::Offer(OfferError::NotSignedByHolder { from: offer.from }));
-        }
-        if self.data_hash(offer.token_id).await? != offer.old_data_hash {
-            return Err(AgentError::StaleOffer { token: offer.token_id });
-        }
-        Ok(())
+        self.handover().review(key, acceptance).await
     }
 
     /// The holder completes a transfer or clone the receiver accepted and the holder
@@ -398,18 +335,9 @@ impl AgentService {
         key: &SigningKey,
         acceptance: &Acceptance,
     ) -> Result<(Inclusion, Option<U256>), AgentError> {
-        self.review(key, acceptance).await?;
+        let call = self.handover().completion(key, acceptance).await?;
+        let included = self.send(key, call).await?;
         let offer = &acceptance.offer;
-        // The call follows the operation both signed (`review` checked it is `kind`).
-        let terms = offer.terms()?;
-        let proof = contract::validity_proof(
-            &terms,
-            offer.owner_salt,
-            offer.owner_signature.clone(),
-            acceptance.access_salt,
-            acceptance.access_signature.clone(),
-        );
-        let included = self.send(key, contract::handover_call(&terms, proof)).await?;
         let new_token = (offer.kind == Operation::Clone)
             .then(|| {
                 included
@@ -471,8 +399,8 @@ impl AgentService {
     async fn require_holder(&self, token: U256, who: Address) -> Result<(), AgentError> {
         match self.owner_of(token).await? {
             (Some(owner), _) if owner == who => Ok(()),
-            (Some(owner), _) => Err(AgentError::NotHolder { token, owner, you: who }),
-            (None, _) => Err(AgentError::NotProven(format!("there is no agent #{token}"))),
+            (Some(owner), _) => Err(HandoverRefusal::NotHolder { token, owner, you: who }.into()),
+            (None, _) => Err(HandoverRefusal::NoSuchAgent(token).into()),
         }
     }
 
@@ -540,9 +468,9 @@ impl AgentService {
             start_entry: Some(submitted.placement.start_entry),
             acknowledged: vec![],
             segments: wasm_light_client::storage::num_segments(tree.size()),
-            created_ms: now_s() * 1000,
+            created_ms: zg_core::env::Clock::now_ms(&BrowserClock),
         };
-        records::save(&record).await.map_err(StorageError::Record)?;
+        records::save(&record).await.map_err(StorageError::record)?;
         self.storage.wait_until_known(tree.root()).await?;
         let total = record.segments;
         step(Step::Uploading { done: 0, total });
@@ -569,19 +497,36 @@ impl AgentService {
     }
 }
 
+/// The browser's world for a handover: the agent NFT's state proven by the light client,
+/// and 0G Storage through [`StorageService`].
+impl AgentWorld for AgentService {
+    type Error = AgentError;
+
+    async fn holder(&self, token: U256) -> Result<Option<Address>, AgentError> {
+        Ok(self.owner_of(token).await?.0)
+    }
+
+    async fn data_hash(&self, token: U256) -> Result<B256, AgentError> {
+        AgentService::data_hash(self, token).await
+    }
+
+    async fn store(
+        &self,
+        key: &SigningKey,
+        bytes: &[u8],
+        label: &str,
+        step: &dyn Fn(Step),
+    ) -> Result<(B256, u64), AgentError> {
+        AgentService::store(self, key, bytes, label, step).await
+    }
+
+    async fn fetch(&self, root: B256) -> Result<Vec<u8>, AgentError> {
+        AgentService::fetch(self, root).await
+    }
+}
+
 fn secret_of(key: &SigningKey) -> SecretKey {
     SecretKey::from(key.as_nonzero_scalar())
-}
-
-/// A proof nonce's salt: what makes it single-use (the rest is the handover's terms).
-fn random_32() -> B256 {
-    let mut random = [0u8; 32];
-    getrandom::getrandom(&mut random).expect("the platform's CSPRNG");
-    B256::from(random)
-}
-
-fn now_s() -> u64 {
-    (js_sys::Date::now() / 1000.0) as u64
 }
 
 /// Parses a pasted public key (hex, with or without 0x) into its SEC1 bytes.

@@ -14,8 +14,9 @@ use wasm_light_client::JsonRpcTransport;
 use zg_light_client_js::body::{read_capped, BodyError};
 
 use super::discovery::{host, ShardedNode, ShardedNodes};
-use super::whole_file::{WholeFileCheck, WholeFileError};
-use super::wire::{FileInfo, GatewayReply, GatewaySegment, GATEWAY_FILE_NOT_FOUND, GATEWAY_NOT_FINALIZED};
+use super::transfer::Gateway;
+use super::whole_file::WholeFileCheck;
+use super::wire::{FileInfo, GatewayReply, GatewaySegment};
 use crate::chain::rpc::FetchTransport;
 
 /// A short exchange (file info, one segment up) may take this long.
@@ -25,26 +26,7 @@ const IDLE_TIMEOUT_MS: u32 = 30_000;
 /// Far above any JSON answer of the gateway.
 const MAX_ANSWER: usize = 1 << 20;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IndexerError {
-    #[error("the 0G indexer at {host} is unreachable ({reason}); check the network's indexer URL, or try again later")]
-    Unreachable { host: String, reason: String },
-    #[error("the 0G indexer at {host} answered something unexpected: {reason}")]
-    Malformed { host: String, reason: String },
-    #[error("the 0G indexer's gateway at {host} refused: {words}")]
-    Refused { host: String, code: i64, words: String },
-    #[error("the 0G indexer's gateway at {host} did not finish sending the file ({reason}); try again")]
-    Cut { host: String, reason: String },
-    #[error("the 0G indexer's gateway at {host} sent a bad file: {0}", .error)]
-    Corrupt { host: String, error: WholeFileError },
-}
-
-impl IndexerError {
-    /// The gateway says it has no such file, or not all of it yet.
-    pub fn not_yet_there(&self) -> bool {
-        matches!(self, IndexerError::Refused { code: GATEWAY_FILE_NOT_FOUND | GATEWAY_NOT_FINALIZED, .. })
-    }
-}
+pub use super::transfer::IndexerError;
 
 #[derive(Debug, Clone)]
 pub struct Indexer {
@@ -202,5 +184,19 @@ impl Indexer {
         idle.cancel();
         progress(total, total);
         check.finish().map_err(|error| IndexerError::Corrupt { host: self.host(), error })
+    }
+}
+
+impl Gateway for Indexer {
+    fn host(&self) -> String {
+        Indexer::host(self)
+    }
+
+    async fn upload_segment(&self, segment: &GatewaySegment<'_>) -> Result<(), IndexerError> {
+        Indexer::upload_segment(self, segment).await
+    }
+
+    async fn download(&self, root: B256, size: u64, progress: &dyn Fn(u64, u64)) -> Result<Vec<u8>, IndexerError> {
+        Indexer::download(self, root, size, progress).await
     }
 }

@@ -7,14 +7,10 @@ use wasm_light_client::JsonRpcTransport;
 
 use super::plan::NodeInfo;
 use super::segment::DOWNLOAD_METHOD;
+pub use super::transfer::NodeError;
+use super::transfer::SegmentNode;
 use super::wire::{FileInfo, SegmentWithProof, ShardConfig};
 use crate::chain::rpc::FetchTransport;
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NodeError {
-    #[error("storage node {node}: {reason}")]
-    Failed { node: String, reason: String },
-}
 
 #[derive(Debug, Clone)]
 pub struct StorageNode {
@@ -53,8 +49,14 @@ impl StorageNode {
             .map(Some)
             .map_err(|e| fail(&self.info.url, format!("zgs_getFileInfo answered something unexpected ({e})")))
     }
+}
 
-    pub async fn upload(&self, segments: &[SegmentWithProof]) -> Result<(), NodeError> {
+impl SegmentNode for StorageNode {
+    fn info(&self) -> &NodeInfo {
+        &self.info
+    }
+
+    async fn upload(&self, segments: &[SegmentWithProof]) -> Result<(), NodeError> {
         self.transport
             .call::<_, Value>("zgs_uploadSegments", &(segments,))
             .await
@@ -64,7 +66,7 @@ impl StorageNode {
 
     /// The node's answer's bytes, unread: [`super::segment::verified_segment`] reads and
     /// proves them, on the page or in a worker.
-    pub async fn download_answer(&self, root: B256, index: u64) -> Result<Vec<u8>, NodeError> {
+    async fn download_answer(&self, root: B256, index: u64) -> Result<Vec<u8>, NodeError> {
         self.transport
             .call_for_bytes(DOWNLOAD_METHOD, &(root, index))
             .await
@@ -73,6 +75,5 @@ impl StorageNode {
 }
 
 fn fail(url: &str, reason: String) -> NodeError {
-    let node = url.split("://").nth(1).unwrap_or(url).trim_end_matches('/').to_string();
-    NodeError::Failed { node, reason }
+    NodeError::at(url, reason)
 }

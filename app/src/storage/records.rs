@@ -88,3 +88,14 @@ pub async fn remove(network: &str, root: B256) -> Result<(), String> {
     db.close();
     Ok(())
 }
+
+/// Saves an upload's acknowledged segments into its record as they grow, so that a reload
+/// resumes where it stopped.
+pub struct RecordJournal(pub UploadRecord);
+
+impl zg_core::storage::transfer::Journal for RecordJournal {
+    async fn save(&self, acknowledged: &[u64]) -> Result<(), String> {
+        let record = UploadRecord { acknowledged: acknowledged.to_vec(), ..self.0.clone() };
+        save(&record).await
+    }
+}

@@ -14,9 +14,7 @@
 use std::cell::RefCell;
 
 use alloy_primitives::{Address, B256, U256};
-use futures::StreamExt;
-use gloo::timers::future::TimeoutFuture;
-use wasm_light_client::storage::{num_segments, segment_data_range, FileTree, StorageError as MerkleError};
+use wasm_light_client::storage::{num_segments, FileTree, StorageError as MerkleError};
 use wasm_light_client::Verified;
 
 use super::discovery::{self, host, ShardedNode, TransferPath};
@@ -25,27 +23,22 @@ use super::gateway::{Indexer, IndexerError};
 use super::hashing::{self, worker, WorkerScript};
 use super::node::{NodeError, StorageNode};
 use super::plan::{self, NodeInfo, Placement};
-use super::records::{self, UploadRecord};
-use super::segment;
+use super::records::{RecordJournal, UploadRecord};
 use super::source::FileSource;
-use super::wire::{GatewaySegment, SegmentWithProof};
+use super::transfer::{self, DirectFailure, ProveHere, Prover, Upload, Via};
+pub use super::transfer::{AuditCheck, TransferError};
 use crate::chain::client::ChainClient;
 use crate::chain::networks::StorageConfig;
+use crate::platform::BrowserClock;
+use crate::platform::BrowserEntropy;
+use zg_core::env::{Clock, Entropy};
 
 /// The largest file the browser client takes. Hashing streams, but the upload record,
 /// proofs and downloads are sized for files a browser handles comfortably.
 pub const MAX_FILE_SIZE: u64 = 4 << 30;
-/// Segments per `zgs_uploadSegments` request (0G's SDK sends 10).
-const UPLOAD_BATCH: usize = 8;
-/// Direct upload requests, and segment downloads, in flight at once, across all nodes
-/// (a browser opens at most six connections to each node). Measured with `cargo xtask
-/// bench`: see the figures in ARCHITECTURE.md's storage entry.
-const UPLOAD_IN_FLIGHT: usize = 8;
-const DOWNLOAD_IN_FLIGHT: usize = 8;
 /// Segments from which a download is proven in workers (2 MiB): proving one segment on the
 /// page takes a few milliseconds, starting the workers tens.
 const PROVE_IN_WORKERS_FROM: u64 = 8;
-const UPLOAD_ATTEMPTS: u32 = 3;
 /// How long nodes get to notice a new submission on chain.
 const NODE_SYNC_TIMEOUT_MS: u32 = 30_000;
 
@@ -53,16 +46,11 @@ const NODE_SYNC_TIMEOUT_MS: u32 = 30_000;
 pub enum StorageError {
     #[error("this network has no 0G Storage configured in zg-console")]
     NotConfigured,
-    #[error("{0}")]
-    Merkle(#[from] MerkleError),
-    #[error("{0}")]
-    File(String),
+    /// Reading, hashing, uploading or downloading the file.
+    #[error(transparent)]
+    Transfer(#[from] TransferError),
     #[error("this file is {size} bytes; the browser client takes files up to 4 GiB. Split it, or use 0G's command-line client")]
     TooLarge { size: u64 },
-    #[error(
-        "no storage node keeps segment(s) {missing:?}: {detail}. The upload cannot complete until those nodes are back"
-    )]
-    Uncovered { missing: Vec<u64>, detail: String },
     #[error(transparent)]
     Chain(crate::chain::client::ChainError),
     /// The Flow or its market answered something that is not what they return, or would
@@ -73,26 +61,31 @@ pub enum StorageError {
     Submission(String),
     #[error("the storage nodes did not see the submission within {0} s; they may be behind the chain. Resume later from the Storage page")]
     NodesBehind(u32),
-    #[error("{error}. {stored} of {total} segments are stored; resume the upload from the Storage page")]
-    Upload { error: NodeError, stored: usize, total: u64 },
     #[error("a file of {size} bytes is more than this browser client downloads (4 GiB). If the nodes reported that size, they may be lying: give the size by hand")]
     DownloadTooLarge { size: u64 },
-    #[error("segment {index} could not be downloaded from any node: {reasons}")]
-    Unavailable { index: u64, reasons: String },
-    #[error(
-        "the uploads list could not be saved ({0}); the browser may be out of space. The upload itself is unaffected"
-    )]
-    Record(String),
     #[error("no storage node can be reached from this page and there is no 0G indexer gateway to go through ({why})")]
     NoRoute { why: String },
-    #[error("{0}")]
-    Gateway(#[from] IndexerError),
-    #[error("{error}. {stored} of {total} segments are stored; resume the upload from the Storage page")]
-    GatewayUpload { error: IndexerError, stored: usize, total: u64 },
-    #[error("{direct}; and through the gateway: {gateway}")]
-    BothRoutes { direct: Box<StorageError>, gateway: IndexerError },
     #[error("an audit asks each storage node for sampled segments with their proofs, and this page reaches the nodes only through the 0G indexer gateway, which serves whole files and does not say which node sent what. Download the file instead: it is checked against its root")]
     AuditNeedsNodes,
+}
+
+impl From<MerkleError> for StorageError {
+    fn from(e: MerkleError) -> Self {
+        TransferError::Merkle(e).into()
+    }
+}
+
+impl From<IndexerError> for StorageError {
+    fn from(e: IndexerError) -> Self {
+        TransferError::Gateway(e).into()
+    }
+}
+
+impl StorageError {
+    /// The uploads list could not be saved.
+    pub fn record(reason: String) -> Self {
+        TransferError::Record(reason).into()
+    }
 }
 
 /// The storage fee for a file, from proven chain state.
@@ -116,15 +109,6 @@ pub enum Progress {
     Downloading { done: u64, total: u64 },
 }
 
-/// One segment checked during an audit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditCheck {
-    pub segment: u64,
-    pub node: String,
-    /// `None` when the node served the segment with a valid proof; else why not.
-    pub failure: Option<String>,
-}
-
 /// A proven Flow submission of the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Submitted {
@@ -146,11 +130,6 @@ pub struct Downloaded {
 /// (down to one, 0G's default) when they do not. Two means one node can die and every
 /// segment is still kept.
 pub const EXPECTED_REPLICA: u64 = 2;
-/// The gateway picks its own nodes; asking it for more copies than it can place fails the
-/// upload, so it gets 0G's default.
-const GATEWAY_REPLICA: u64 = 1;
-/// Gateway segment uploads in flight at once.
-const GATEWAY_PARALLEL: usize = 4;
 /// How many times an upload moves on to another set of nodes after one failed.
 const RESELECTIONS: usize = 4;
 
@@ -370,7 +349,9 @@ impl StorageService {
         }
         let total = source.size;
         let progress = |done| progress(Progress::Hashing { done, total });
-        let (tree, _path) = super::hashing::hash_file(source, &progress).await.map_err(StorageError::File)?;
+        let (tree, _path) = super::hashing::hash_file(source, &progress)
+            .await
+            .map_err(|e| StorageError::from(TransferError::File(e)))?;
         Ok(tree)
     }
 
@@ -464,7 +445,7 @@ impl StorageService {
                     let indexer = self.indexer.as_ref().expect("the gateway route has an indexer");
                     match indexer.file_info(root).await {
                         Ok(info) => info.is_some(),
-                        Err(e @ IndexerError::Unreachable { .. }) => return Err(StorageError::Gateway(e)),
+                        Err(e @ IndexerError::Unreachable { .. }) => return Err(e.into()),
                         Err(_) => false,
                     }
                 }
@@ -476,7 +457,7 @@ impl StorageService {
             if waited >= NODE_SYNC_TIMEOUT_MS {
                 return Err(StorageError::NodesBehind(NODE_SYNC_TIMEOUT_MS / 1000));
             }
-            TimeoutFuture::new(300).await;
+            BrowserClock.sleep(300).await;
             waited += 300;
         }
     }
@@ -497,136 +478,50 @@ impl StorageService {
                 .ok_or(StorageError::Submission("its place in the flow was not recorded; submit again".into()))?,
         };
         let total = num_segments(tree.size());
+        let journal = RecordJournal(record.clone());
+        let upload = Upload { file: source, tree, journal: &journal, clock: &BrowserClock };
+        let progress = |done, total| progress(Progress::Uploading { done, total });
         for _ in 0..=RESELECTIONS {
             let path = self.path().ok_or_else(|| self.no_route())?;
+            let acknowledged = &mut record.acknowledged;
             match self.route() {
-                Route::Direct => match self.upload_direct(source, tree, record, at, progress).await {
-                    Ok(()) => return Ok(path),
-                    Err(DirectFailure::Node { url, error }) => {
-                        self.dropped.borrow_mut().push(url);
-                        self.select_set().await;
-                        if self.path().is_none() {
-                            return Err(StorageError::Upload { error, stored: record.acknowledged.len(), total });
+                Route::Direct => {
+                    let nodes = self.set_nodes();
+                    let sent = transfer::upload_direct(&nodes, at, &upload, acknowledged, &progress).await;
+                    match sent {
+                        Ok(()) => return Ok(path),
+                        Err(DirectFailure::Node { url, error }) => {
+                            self.dropped.borrow_mut().push(url);
+                            self.select_set().await;
+                            if self.path().is_none() {
+                                let stored = acknowledged.len();
+                                return Err(TransferError::Upload { error, stored, total }.into());
+                            }
+                            self.note(format!("{error}; the upload moved on without it"));
+                            // New nodes may still be catching up with the chain.
+                            self.wait_until_known(tree.root()).await?;
                         }
-                        self.note(format!("{error}; the upload moved on without it"));
-                        // New nodes may still be catching up with the chain.
-                        self.wait_until_known(tree.root()).await?;
+                        Err(DirectFailure::Uncovered(missing)) => {
+                            let detail = self.notes().join("; ");
+                            return Err(TransferError::Uncovered { missing, detail }.into());
+                        }
+                        Err(DirectFailure::Other(e)) => return Err(e.into()),
                     }
-                    Err(DirectFailure::Other(e)) => return Err(e),
-                },
-                Route::Gateway => return self.upload_gateway(source, tree, record, progress).await.map(|()| path),
+                }
+                Route::Gateway => {
+                    let indexer = self.indexer.as_ref().ok_or_else(|| self.no_route())?;
+                    transfer::upload_gateway(indexer, &upload, acknowledged, &progress).await?;
+                    return Ok(path);
+                }
                 Route::None => return Err(self.no_route()),
             }
         }
-        Err(StorageError::Upload {
+        Err(TransferError::Upload {
             error: NodeError::Failed { node: "several nodes".into(), reason: "each set chosen failed in turn".into() },
             stored: record.acknowledged.len(),
             total,
-        })
-    }
-
-    async fn upload_direct(
-        &self,
-        source: &FileSource,
-        tree: &FileTree,
-        record: &mut UploadRecord,
-        at: Placement,
-        progress: &dyn Fn(Progress),
-    ) -> Result<(), DirectFailure> {
-        let total = num_segments(tree.size());
-        let nodes = self.set_nodes();
-        let infos: Vec<NodeInfo> = nodes.iter().map(|n| n.info.clone()).collect();
-        let missing = plan::uncovered(&infos, at, total);
-        if !missing.is_empty() {
-            let detail = self.notes().join("; ");
-            return Err(DirectFailure::Other(StorageError::Uncovered { missing, detail }));
         }
-        let pending: Vec<u64> = (0..total).filter(|s| !record.acknowledged.contains(s)).collect();
-        // A segment counts as stored once every node of the set keeping it acknowledged it.
-        let mut acks: std::collections::BTreeMap<u64, usize> = std::collections::BTreeMap::new();
-        let sends =
-            plan::upload_batches(&infos, at, &pending, UPLOAD_BATCH).into_iter().map(|(node_index, segments)| {
-                let node = &nodes[node_index];
-                async move {
-                    let mut batch = Vec::with_capacity(segments.len());
-                    for &index in &segments {
-                        batch.push(segment_with_proof(source, tree, index).await.map_err(DirectFailure::Other)?);
-                    }
-                    with_retries(|| node.upload(&batch))
-                        .await
-                        .map_err(|error| DirectFailure::Node { url: node.url().to_string(), error })?;
-                    Ok(segments)
-                }
-            });
-        let mut sends = futures::stream::iter(sends).buffer_unordered(UPLOAD_IN_FLIGHT);
-        while let Some(sent) = sends.next().await {
-            let segments = match sent {
-                Ok(segments) => segments,
-                Err(failure) => {
-                    if let DirectFailure::Node { .. } = failure {
-                        // What the other nodes acknowledged so far is kept for the resume.
-                        records::save(record).await.map_err(|e| DirectFailure::Other(StorageError::Record(e)))?;
-                    }
-                    return Err(failure);
-                }
-            };
-            for &index in &segments {
-                let count = acks.entry(index).or_default();
-                *count += 1;
-                if *count == plan::holders(&infos, at, index).len() {
-                    record.acknowledged.push(index);
-                }
-            }
-            record.acknowledged.sort_unstable();
-            records::save(record).await.map_err(|e| DirectFailure::Other(StorageError::Record(e)))?;
-            progress(Progress::Uploading { done: record.acknowledged.len() as u64, total });
-        }
-        Ok(())
-    }
-
-    /// One segment at a time per request (0G's `POST /file/segment`), a few in flight.
-    async fn upload_gateway(
-        &self,
-        source: &FileSource,
-        tree: &FileTree,
-        record: &mut UploadRecord,
-        progress: &dyn Fn(Progress),
-    ) -> Result<(), StorageError> {
-        let indexer = self.indexer.as_ref().ok_or_else(|| self.no_route())?;
-        let total = num_segments(tree.size());
-        let pending: Vec<u64> = (0..total).filter(|s| !record.acknowledged.contains(s)).collect();
-        for group in pending.chunks(GATEWAY_PARALLEL) {
-            let mut segments = Vec::with_capacity(group.len());
-            for &index in group {
-                segments.push(segment_with_proof(source, tree, index).await?);
-            }
-            let sends = segments.iter().map(|s| async move {
-                let body = GatewaySegment {
-                    root: s.root,
-                    data: s.data.clone(),
-                    index: s.index,
-                    proof: &s.proof,
-                    expected_replica: GATEWAY_REPLICA,
-                };
-                with_retries(|| indexer.upload_segment(&body)).await.map(|()| s.index)
-            });
-            let results = futures::future::join_all(sends).await;
-            let mut failure = None;
-            for result in results {
-                match result {
-                    Ok(index) => record.acknowledged.push(index),
-                    Err(e) => failure = failure.or(Some(e)),
-                }
-            }
-            record.acknowledged.sort_unstable();
-            record.acknowledged.dedup();
-            records::save(record).await.map_err(StorageError::Record)?;
-            progress(Progress::Uploading { done: record.acknowledged.len() as u64, total });
-            if let Some(error) = failure {
-                return Err(StorageError::GatewayUpload { error, stored: record.acknowledged.len(), total });
-            }
-        }
-        Ok(())
+        .into())
     }
 
     /// Downloads `size` bytes of `root`. Direct: each segment verified against the root
@@ -645,31 +540,33 @@ impl StorageService {
             return Err(StorageError::DownloadTooLarge { size });
         }
         let mut faults = Vec::new();
-        let mut direct_failure = None;
-        if let Route::Direct = self.route() {
-            let nodes = self.download_nodes(root, &mut faults).await;
-            match self.download_direct(&nodes, root, size, at, progress, &mut faults).await {
-                Ok(bytes) => {
-                    let replica = self.set.borrow().as_ref().map_or(1, |(_, r)| *r);
-                    let path = TransferPath::Direct { nodes: nodes.len(), replica };
-                    return Ok(Downloaded { bytes, faults, path });
-                }
-                Err(e) if self.indexer.is_none() => return Err(e),
-                Err(e) => {
-                    faults.push(format!("{e}; fetching the whole file through the gateway instead"));
-                    direct_failure = Some(e);
-                }
+        let (nodes, route) = match self.route() {
+            Route::Direct => (self.download_nodes(root, &mut faults).await, Route::Direct),
+            Route::Gateway => (Vec::new(), Route::Gateway),
+            Route::None => return Err(self.no_route()),
+        };
+        // Answers are read and proven off the page's thread when the workers start; on the
+        // page when they do not, and for small files (an agent's data), where starting the
+        // workers would cost more than it saves.
+        let pool = if matches!(route, Route::Direct) && num_segments(size) >= PROVE_IN_WORKERS_FROM {
+            worker::Pool::start(WorkerScript::Trunk, hashing::default_workers()).await.ok()
+        } else {
+            None
+        };
+        let direct = matches!(route, Route::Direct).then_some((&nodes[..], at));
+        let progress = |done, total| progress(Progress::Downloading { done, total });
+        let fetched =
+            transfer::download(direct, self.indexer.as_ref(), &PoolProver(pool.as_ref()), root, size, &progress)
+                .await?;
+        faults.extend(fetched.faults);
+        let path = match fetched.via {
+            Via::Nodes => {
+                let replica = self.set.borrow().as_ref().map_or(1, |(_, r)| *r);
+                TransferPath::Direct { nodes: nodes.len(), replica }
             }
-        }
-        let indexer = self.indexer.as_ref().ok_or_else(|| self.no_route())?;
-        let total = num_segments(size);
-        let on_progress = |done, total| progress(Progress::Downloading { done, total });
-        progress(Progress::Downloading { done: 0, total });
-        let bytes = indexer.download(root, size, &on_progress).await.map_err(|gateway| match direct_failure {
-            Some(direct) => StorageError::BothRoutes { direct: Box::new(direct), gateway },
-            None => StorageError::Gateway(gateway),
-        })?;
-        Ok(Downloaded { bytes, faults, path: TransferPath::Gateway { host: indexer.host() } })
+            Via::Gateway { host } => TransferPath::Gateway { host },
+        };
+        Ok(Downloaded { bytes: fetched.bytes, faults, path })
     }
 
     /// The selected set, then the nodes the indexer says hold `root` (0G's
@@ -698,57 +595,6 @@ impl StorageService {
         nodes
     }
 
-    async fn download_direct(
-        &self,
-        nodes: &[StorageNode],
-        root: B256,
-        size: u64,
-        at: Placement,
-        progress: &dyn Fn(Progress),
-        faults: &mut Vec<String>,
-    ) -> Result<Vec<u8>, StorageError> {
-        let total = num_segments(size);
-        let infos: Vec<NodeInfo> = nodes.iter().map(|n| n.info.clone()).collect();
-        // Answers are read and proven off the page's thread when the workers start; on the
-        // page when they do not, and for small files (an agent's data), where starting the
-        // workers would cost more than it saves.
-        let pool = if total >= PROVE_IN_WORKERS_FROM {
-            worker::Pool::start(WorkerScript::Trunk, hashing::default_workers()).await.ok()
-        } else {
-            None
-        };
-        let fetches = (0..total).map(|index| {
-            let (infos, pool) = (&infos, pool.as_ref());
-            async move {
-                let mut tried = Vec::new();
-                for holder in plan::holders(infos, at, index) {
-                    let node = &nodes[holder];
-                    match fetch_verified(node, pool, root, index, size).await {
-                        Ok(data) => return (index, Some(data), tried),
-                        Err(reason) => tried.push(format!("{}: {reason}", node.url())),
-                    }
-                }
-                (index, None, tried)
-            }
-        });
-        // In file order, a few in flight; each segment is verified inside its own fetch.
-        let mut fetches = futures::stream::iter(fetches).buffered(DOWNLOAD_IN_FLIGHT);
-        // Grown only by verified segments: `size` may come from a node (`locate`), and
-        // memory reserved on its word could abort the page before any proof is checked.
-        let mut bytes = Vec::new();
-        while let Some((index, got, tried)) = fetches.next().await {
-            faults.extend(tried.iter().map(|fault| format!("segment {index} from {fault}")));
-            let Some(data) = got else {
-                let reasons = if tried.is_empty() { "no node keeps it".to_string() } else { tried.join("; ") };
-                return Err(StorageError::Unavailable { index, reasons });
-            };
-            bytes.extend_from_slice(&data);
-            progress(Progress::Downloading { done: index + 1, total });
-        }
-        bytes.truncate(size as usize);
-        Ok(bytes)
-    }
-
     /// Where the nodes say `root` sits in the flow, and its size: the first selected node
     /// that knows the file answers, else the gateway. Unproven, and used only to route
     /// requests (every byte downloaded is still checked against the root).
@@ -768,7 +614,7 @@ impl StorageService {
                 Err(e) => reasons.push(e.to_string()),
             }
         }
-        Err(StorageError::Unavailable { index: 0, reasons: reasons.join("; ") })
+        Err(TransferError::Unavailable { index: 0, reasons: reasons.join("; ") }.into())
     }
 
     /// Samples `k` random segments and asks every node of the set that should keep each
@@ -779,84 +625,27 @@ impl StorageService {
         if !matches!(self.route(), Route::Direct) {
             return Err(StorageError::AuditNeedsNodes);
         }
-        let nodes = self.set_nodes();
-        let infos: Vec<NodeInfo> = nodes.iter().map(|n| n.info.clone()).collect();
-        let sample = plan::audit_sample(num_segments(size), k, random_below);
-        let mut checks = Vec::new();
-        for segment in sample {
-            for holder in plan::holders(&infos, at, segment) {
-                let node = &nodes[holder];
-                let failure = fetch_verified(node, None, root, segment, size).await.err();
-                checks.push(AuditCheck { segment, node: node.url().to_string(), failure });
+        // Unpredictable: the nodes must not know which segments will be asked for.
+        let sample = plan::audit_sample(num_segments(size), k, |n| BrowserEntropy.below(n));
+        Ok(transfer::audit(&self.set_nodes(), at, root, size, &sample).await)
+    }
+}
+
+/// Proves downloaded segments in a worker of the pool when there is one that works, else
+/// on the page.
+struct PoolProver<'a>(Option<&'a worker::Pool>);
+
+impl Prover for PoolProver<'_> {
+    async fn prove(&self, node: &str, answer: &[u8], root: B256, index: u64, size: u64) -> Result<Vec<u8>, String> {
+        if let Some(pool) = self.0.filter(|pool| !pool.is_empty()) {
+            let worker = (index % pool.len() as u64) as usize;
+            match pool.prove_segment(worker, node, answer, root, index, size).await {
+                Ok(worker::Proven::Segment(data)) => return Ok(data),
+                Ok(worker::Proven::Refused(reason)) => return Err(reason),
+                // The pool broke: the answer is still here to prove.
+                Err(_) => {}
             }
         }
-        Ok(checks)
+        ProveHere.prove(node, answer, root, index, size).await
     }
-}
-
-/// Why a direct upload stopped.
-enum DirectFailure {
-    /// This node kept failing: choose a set without it.
-    Node {
-        url: String,
-        error: NodeError,
-    },
-    Other(StorageError),
-}
-
-/// `send` up to [`UPLOAD_ATTEMPTS`] times, backing off between tries (a node may be busy
-/// writing, or restarting).
-async fn with_retries<E, F: std::future::Future<Output = Result<(), E>>>(mut send: impl FnMut() -> F) -> Result<(), E> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match send().await {
-            Ok(()) => return Ok(()),
-            Err(error) if attempt >= UPLOAD_ATTEMPTS => return Err(error),
-            Err(_) => TimeoutFuture::new(400 * 2u32.pow(attempt)).await,
-        }
-    }
-}
-
-/// Segment `index` of the file with its proof, zero-filled to whole chunks as nodes take it.
-async fn segment_with_proof(
-    source: &FileSource,
-    tree: &FileTree,
-    index: u64,
-) -> Result<SegmentWithProof, StorageError> {
-    let (start, end) = segment_data_range(tree.size(), index)?;
-    let mut data = source.read(start, end).await.map_err(StorageError::File)?;
-    data.resize(data.len().div_ceil(256) * 256, 0);
-    Ok(SegmentWithProof { root: tree.root(), data, index, proof: tree.segment_proof(index)?, file_size: tree.size() })
-}
-
-/// Segment `index` of `root` from `node`, proven against the root: by a worker of `pool`
-/// when there is one that works, else here.
-async fn fetch_verified(
-    node: &StorageNode,
-    pool: Option<&worker::Pool>,
-    root: B256,
-    index: u64,
-    size: u64,
-) -> Result<Vec<u8>, String> {
-    let answer = node.download_answer(root, index).await.map_err(|e| e.to_string())?;
-    if let Some(pool) = pool.filter(|pool| !pool.is_empty()) {
-        let worker = (index % pool.len() as u64) as usize;
-        match pool.prove_segment(worker, node.url(), &answer, root, index, size).await {
-            Ok(worker::Proven::Segment(data)) => return Ok(data),
-            Ok(worker::Proven::Refused(reason)) => return Err(reason),
-            // The pool broke: the answer is still here to prove.
-            Err(_) => {}
-        }
-    }
-    segment::verified_segment(node.url(), &answer, root, index, size).map_err(|e| e.to_string())
-}
-
-/// A uniform value below `n` from the browser's CSPRNG (an audit must not be
-/// predictable by the nodes it checks).
-fn random_below(n: u64) -> u64 {
-    let mut bytes = [0u8; 8];
-    getrandom::getrandom(&mut bytes).expect("the browser's crypto.getRandomValues");
-    // Modulo bias is below 2^-40 for any n a file can have.
-    u64::from_le_bytes(bytes) % n.max(1)
 }

@@ -40,3 +40,9 @@ impl FileSource {
         Ok(Uint8Array::new(&buffer).to_vec())
     }
 }
+
+impl zg_core::storage::transfer::FileBytes for FileSource {
+    async fn read(&self, start: u64, end: u64) -> Result<Vec<u8>, String> {
+        FileSource::read(self, start, end).await
+    }
+}

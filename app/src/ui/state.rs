@@ -12,18 +12,17 @@ use alloy_primitives::{Address, B256, U256};
 use k256::ecdsa::SigningKey;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_light_client::{AccountState, Reorg, Verified};
+use wasm_light_client::{AccountState, Verified};
 
 use super::settings::Settings;
 use crate::chain::checkpoint_store;
-use crate::chain::client::{ChainClient, ChainError};
+use crate::chain::client::ChainClient;
 use crate::chain::networks::{public_networks, DevnetConfig, Network, TrustRoot};
 use crate::wallet::accounts::{self, AccountInfo};
 use crate::wallet::vault::{UnlockedVault, VaultError};
 use crate::wallet::vault_format::VaultSecrets;
 
 /// Connection attempts after the first when the endpoint does not answer (1 s, 2 s, 4 s apart).
-const CONNECT_RETRIES: u32 = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -391,8 +390,6 @@ pub struct ChainState {
     pub trust: RwSignal<Option<String>>,
     pub balances: RwSignal<HashMap<Address, Verified<AccountState>>>,
     pub refreshing: RwSignal<bool>,
-    /// The last reorganisation already announced to the user.
-    reorg_seen: RwSignal<Option<Reorg>>,
     /// So a slow connection to a network the user has since left cannot replace the newer one.
     connecting: Latest,
 }
@@ -409,7 +406,6 @@ impl ChainState {
             trust: RwSignal::new(None),
             balances: RwSignal::new(HashMap::new()),
             refreshing: RwSignal::new(false),
-            reorg_seen: RwSignal::new(None),
             connecting: Latest::new(),
         }
     }
@@ -471,7 +467,6 @@ impl ChainState {
         this.tip.set(None);
         this.trust.set(None);
         this.balances.set(HashMap::new());
-        // A dropped connection is worth retrying; a wrong chain id or a bad answer is not.
         let connect = async move {
             // A head from an earlier session is trusted only if it opens under the vault key.
             let sealer = app.session.sealer();
@@ -479,16 +474,7 @@ impl ChainState {
                 Some(sealer) => checkpoint_store::load(&network.id, sealer).await,
                 None => None,
             };
-            let mut attempt = 0;
-            loop {
-                match ChainClient::connect(network.clone(), stored).await {
-                    Err(ChainError::Transport(_)) if attempt < CONNECT_RETRIES => {
-                        attempt += 1;
-                        gloo::timers::future::TimeoutFuture::new(500 << attempt).await;
-                    }
-                    other => break other,
-                }
-            }
+            ChainClient::connect_retrying(network, stored, &crate::platform::BrowserClock).await
         };
         this.connecting.load(connect, move |connected| match connected {
             Ok(client) => {
@@ -538,15 +524,12 @@ impl ChainState {
             let mut fresh = HashMap::new();
             match synced {
                 Ok(tip) => {
-                    if let Some(reorg) =
-                        client.last_reorg().filter(|r| this.reorg_seen.get_untracked().as_ref() != Some(r))
-                    {
+                    if let Some(reorg) = client.new_reorg() {
                         app.toasts.warning(&format!(
-                                "The chain reorganised above block {}: {} block(s) were replaced. Values are re-proven on the new branch.",
-                                reorg.fork,
-                                reorg.dropped.len()
+                            "The chain reorganised above block {}: {} block(s) were replaced. Values are re-proven on the new branch.",
+                            reorg.fork,
+                            reorg.dropped.len()
                         ));
-                        this.reorg_seen.set(Some(reorg));
                     }
                     this.tip.set(tip.map(|t| (t.number(), t.hash)));
                     this.trust.set(client.trust());

@@ -13,6 +13,7 @@ pub use zg_core::wallet::accounts;
 pub mod kdf_worker;
 pub use zg_core::wallet::keystore;
 pub use zg_core::wallet::mnemonic;
+pub use zg_core::wallet::send_form;
 pub use zg_core::wallet::signer;
 pub mod vault;
 pub use zg_core::wallet::vault_format;

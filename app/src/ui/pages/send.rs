@@ -1,16 +1,17 @@
 //! Sending 0G: a form (fees suggested from the verified base fee, editable), a review
 //! screen, local signing, broadcast, tracking until included, then proven balances.
 
-use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_primitives::{B256, U256};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::chain::client::Inclusion;
-use crate::chain::fees::{check_manual, FeeQuote};
-use crate::format::{format_0g, format_gwei, parse_0g, parse_address, parse_gwei, short_hash};
+use crate::chain::fees::FeeQuote;
+use crate::format::{format_0g, format_gwei, short_hash};
 use crate::ui::components::{AddressView, BalanceView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::state::{use_app, Page, Route};
-use crate::wallet::signer::{sign_eip1559, Eip1559Request, TRANSFER_GAS};
+use crate::wallet::send_form::{self, SendContext, SendForm};
+use crate::wallet::signer::{sign_eip1559, Eip1559Request};
 use wasm_light_client::Verified;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,14 +76,10 @@ pub fn SendPage() -> impl IntoView {
     let review = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
-        match build_request(
-            &app,
-            &to.get_untracked(),
-            &amount.get_untracked(),
-            &max_fee.get_untracked(),
-            &priority.get_untracked(),
-            quote.get_untracked().map(|q| q.base_fee).unwrap_or_default(),
-        ) {
+        let (to, amount, max_fee, priority) =
+            (to.get_untracked(), amount.get_untracked(), max_fee.get_untracked(), priority.get_untracked());
+        let form = SendForm { to: &to, amount: &amount, max_fee: &max_fee, priority: &priority };
+        match build_request(&app, &form, quote.get_untracked().map(|q| q.base_fee).unwrap_or_default()) {
             Ok((req, unproven)) => {
                 unverified_nonce_ok.set(false);
                 stage.set(Stage::Review(req, unproven))
@@ -295,59 +292,15 @@ fn gwei_text(wei: u128) -> String {
     format_gwei(wei).trim_end_matches(" gwei").to_string()
 }
 
-/// Checks the form and assembles the transaction. Nonce and balance come from the
-/// account state: a rejected state is refused here; an unverified one is returned with its
-/// reason, which the review shows and the user must accept before signing. Fees are held
-/// to the network's limits.
+/// The form's transaction, from the selected account's proven state on the connected network.
 fn build_request(
     app: &crate::ui::state::AppState,
-    to: &str,
-    amount: &str,
-    max_fee: &str,
-    priority: &str,
+    form: &SendForm<'_>,
     base_fee: u128,
 ) -> Result<(Eip1559Request, Option<String>), String> {
-    let to: Address = parse_address(to).map_err(|e| format!("Recipient: {e}."))?;
-    let value = parse_0g(amount).map_err(|e| format!("Amount: {e}."))?;
-    if value.is_zero() {
-        return Err("Amount: enter more than 0.".into());
-    }
-    let max_fee_per_gas = parse_gwei(max_fee).map_err(|e| format!("Max fee: {e}."))?;
-    let max_priority_fee_per_gas = parse_gwei(priority).map_err(|e| format!("Priority fee: {e}."))?;
     let network = app.chain.network().ok_or("Not connected to a network.")?;
-    check_manual(max_fee_per_gas, max_priority_fee_per_gas, base_fee, network.fee_limits())
-        .map_err(|e| format!("{}.", crate::format::capitalise(&e.to_string())))?;
     let account = app.session.selected_account().ok_or("No account selected.")?;
-    let state = app
-        .chain
-        .balances
-        .with_untracked(|b| b.get(&account.address).cloned())
-        .ok_or("The balance is still loading.")?;
-    let unproven = match &state {
-        Verified::Unverified { reason, .. } => Some(reason.clone()),
-        _ => None,
-    };
-    let state = state
-        .value()
-        .cloned()
-        .ok_or("This account's balance failed verification; refusing to build a transaction on it.")?;
-    let cost = value + U256::from(TRANSFER_GAS) * U256::from(max_fee_per_gas);
-    if cost > state.balance {
-        return Err(format!(
-            "Not enough funds: this needs up to {} and the account holds {}.",
-            format_0g(cost),
-            format_0g(state.balance)
-        ));
-    }
-    let request = Eip1559Request {
-        chain_id: network.chain_id,
-        nonce: state.nonce,
-        to: to.into(),
-        value,
-        gas_limit: TRANSFER_GAS,
-        max_fee_per_gas,
-        max_priority_fee_per_gas,
-        input: Bytes::new(),
-    };
-    Ok((request, unproven))
+    let state = app.chain.balances.with_untracked(|b| b.get(&account.address).cloned());
+    let context = SendContext { chain_id: network.chain_id, limits: network.fee_limits(), base_fee };
+    send_form::build(form, context, state.as_ref()).map_err(|e| e.to_string())
 }

@@ -221,7 +221,7 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
                     record.tx_hash = Some(submitted.tx_hash);
                     record.submitted_block = Some(submitted.block);
                     record.start_entry = Some(submitted.placement.start_entry);
-                    records::save(&record).await.map_err(crate::storage::service::StorageError::Record)?;
+                    records::save(&record).await.map_err(crate::storage::service::StorageError::record)?;
                     reload.run(());
                 }
                 running(2, "Waiting for the storage nodes to see the submission…", record.acknowledged.len() as u64);
