@@ -250,6 +250,40 @@ test("a slow provider's answer streams in, piece by piece, before it is checked"
   }
 });
 
+test('Stop ends an answer as it streams; leaving the page mid-answer stops it too', async () => {
+  const { page } = a;
+  await openAgent(page, agentToken);
+  assert.equal((await fault({ delayMs: 400 })).status, 200);
+  try {
+    const waitForText = () => page.waitForFunction(() => {
+      const partial = document.querySelector('[data-testid="answer-streaming"]');
+      return partial && partial.textContent.length > 0;
+    }, null, { timeout: 60_000 });
+    const card = await send(page, 'Tell me about 0G Storage.');
+    await waitForText();
+    await card.getByTestId('console-stop').click();
+    const alert = card.locator('.alert-error[role="alert"]');
+    await alert.waitFor({ timeout: 30_000 });
+    assert.match(await alert.textContent(), /stopped after \d+ characters?; nothing is charged/);
+    // What arrived stays, marked; nothing is shown as answered or verified.
+    await card.getByTestId('answer-cut').waitFor({ timeout: 10_000 });
+    assert.equal(await card.getByTestId('answer-verified').count(), 0);
+    assert.equal(await card.getByTestId('console-stop').count(), 0, 'Stop goes once the chat has ended');
+    await shot(page, 'compute-04d-stopped');
+
+    // Leaving the page while an answer streams stops it; the app stays whole.
+    await send(page, 'And about 0G Compute?');
+    await waitForText();
+    await nav(page, 'Wallet');
+    await openAgent(page, agentToken);
+    const again = page.getByRole('region', { name: 'Agent console' });
+    await again.getByRole('button', { name: 'Send' }).waitFor({ timeout: 30_000 });
+    assert.equal(await again.getByTestId('answer-streaming').count(), 0);
+  } finally {
+    await fault({});
+  }
+});
+
 /** Settles what the provider is owed, then returns the sub-account's proven balance text. */
 async function settledSubAccount(page) {
   assert.equal((await admin('settle', {})).status, 200);
@@ -291,7 +325,7 @@ test('a stream cut half way shows what arrived, marked, and costs nothing', asyn
     const card = await send(page, 'What is 0G?');
     const alert = card.locator('.alert-error[role="alert"]');
     await alert.waitFor({ timeout: 60_000 });
-    assert.match(await alert.textContent(), /the answer was cut off after \d+ characters \(the connection failed.*\); nothing is charged/);
+    assert.match(await alert.textContent(), /the answer was cut off after \d+ characters? \(the connection failed.*\); nothing is charged/);
     await card.getByTestId('answer-cut').waitFor();
     assert.ok((await card.getByTestId('answer-streaming').textContent()).length > 0, 'the pieces that arrived stay visible');
     assert.equal(await card.getByTestId('answer-verified').count(), 0, 'never badged verified');

@@ -104,7 +104,7 @@ test('dist/ served from a sub-path by a plain static server runs against any RPC
     const worker = await page.evaluate(async () => (await fetch('hash-worker/zg-hash-worker.js')).status);
     assert.equal(worker, 200);
     // Only the built-in public networks were tried beyond the loopback, and refused.
-    for (const url of leaving) assert.match(url, /^https:\/\/[^/]*(0g\.ai|ankr\.com)\//, url);
+    for (const url of leaving) assert.match(url, /^https:\/\/[^/]*(0g\.ai|ankr\.com|drpc\.org)\//, url);
   } finally {
     await context.close();
   }

@@ -41,4 +41,4 @@ pub use inclusion::{prove_receipt, InclusionError, ProvenReceipt};
 pub use logs::{LogFilter, ProvenLog};
 pub use node::{EthNode, NodeError};
 pub use provider::{JsonRpcTransport, Reorg, SyncError, TransportError, TrustBasis, Verified, VerifiedProvider};
-pub use rules::{BaseFeeRule, ChainRules};
+pub use rules::{BaseFeeRule, ChainRules, GasLimitFloor};

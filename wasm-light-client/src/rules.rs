@@ -9,8 +9,46 @@ use alloy_consensus::{Header, EMPTY_OMMER_ROOT_HASH};
 use alloy_eips::eip1559::BaseFeeParams;
 use alloy_primitives::{B64, U256};
 
-/// go-ethereum's `MinGasLimit`.
+/// go-ethereum's and reth's `MinGasLimit`.
 const ETHEREUM_GAS_LIMIT_FLOOR: u64 = 5_000;
+
+/// 0G's chain ids (0g-reth, `crates/chainspec/src/constants.rs`).
+pub const ZG_DEVNET_CHAIN_ID: u64 = 16_601;
+pub const ZG_GALILEO_CHAIN_ID: u64 = 16_602;
+pub const ZG_MAINNET_CHAIN_ID: u64 = 16_661;
+/// anvil's default chain id, the project's devnet.
+pub const ANVIL_CHAIN_ID: u64 = 31_337;
+
+/// The lowest gas limit a block may have at a given time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GasLimitFloor {
+    pub floor: u64,
+    /// From this timestamp on, this floor instead (0G's minimum-gas-limit fork).
+    pub raised: Option<(u64, u64)>,
+}
+
+impl GasLimitFloor {
+    pub const ETHEREUM: Self = Self { floor: ETHEREUM_GAS_LIMIT_FLOOR, raised: None };
+
+    /// 0G's: Ethereum's 5,000, then 3,000,000 from each network's fork time (0g-reth,
+    /// `crates/consensus/common/src/validation.rs`, `minimum_gas_limit_fork_timestamp`).
+    pub fn zero_g(chain_id: u64) -> Self {
+        let fork = match chain_id {
+            ZG_DEVNET_CHAIN_ID => Some(0),
+            ZG_GALILEO_CHAIN_ID => Some(1_777_852_800),
+            ZG_MAINNET_CHAIN_ID => Some(1_778_716_800),
+            _ => None,
+        };
+        Self { floor: ETHEREUM_GAS_LIMIT_FLOOR, raised: fork.map(|at| (at, 3_000_000)) }
+    }
+
+    pub fn at(&self, timestamp: u64) -> u64 {
+        match self.raised {
+            Some((from, floor)) if timestamp >= from => floor,
+            _ => self.floor,
+        }
+    }
+}
 
 /// How a network computes the next base fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,9 +66,8 @@ pub struct ChainRules {
     /// and second-resolution timestamps (0G, anvil with `--block-time 0.4`) repeat them.
     pub strictly_increasing_time: bool,
     pub base_fee: BaseFeeRule,
-    /// The lowest gas limit a block may have (Ethereum's 5,000), or none where a network's
-    /// floor is not settled.
-    pub gas_limit_floor: Option<u64>,
+    /// The lowest gas limit a block may have, or none where the network is not known.
+    pub gas_limit_floor: Option<GasLimitFloor>,
 }
 
 impl ChainRules {
@@ -39,27 +76,37 @@ impl ChainRules {
         Self {
             strictly_increasing_time: false,
             base_fee: BaseFeeRule::Eip1559 { params: BaseFeeParams::ethereum(), skip_after_genesis: true },
-            gas_limit_floor: Some(ETHEREUM_GAS_LIMIT_FLOOR),
+            gas_limit_floor: Some(GasLimitFloor::ETHEREUM),
         }
     }
 
-    /// 0G's public networks (its geth and reth forks): sub-second blocks, so a child may
-    /// carry its parent's timestamp; no gas-limit floor, as 0G's changed between releases.
-    /// The base fee is reported to follow EIP-1559 with Ethereum's parameters, but no real
-    /// 0G header has been captured here (the build machines cannot reach the networks) and
-    /// 0G's chain source was not found to confirm it: a wrong rule would refuse every head
-    /// of a live network, so it stays unchecked until a captured pair of headers settles it
-    /// ([`Self::zero_g_with_base_fee`] is that rule, ready).
-    pub fn zero_g() -> Self {
+    /// 0G's networks, as 0g-reth's `EthBeaconConsensus::validate_header_against_parent`
+    /// checks a header against its parent: a child may carry its parent's timestamp
+    /// (sub-second blocks; only an earlier one is refused), the base fee is EIP-1559's
+    /// with Ethereum's parameters (`ChainSpec::from(Genesis)` keeps
+    /// `BaseFeeParams::ethereum()`), and the gas-limit floor is raised at 0G's fork time
+    /// ([`GasLimitFloor::zero_g`]).
+    pub fn zero_g(chain_id: u64) -> Self {
+        Self {
+            strictly_increasing_time: false,
+            base_fee: BaseFeeRule::Eip1559 { params: BaseFeeParams::ethereum(), skip_after_genesis: false },
+            gas_limit_floor: Some(GasLimitFloor::zero_g(chain_id)),
+        }
+    }
+
+    /// A network this light client does not know the rules of (a custom network): the
+    /// checks every post-merge chain shares, equal timestamps allowed, the base fee and
+    /// any gas-limit floor left unchecked.
+    pub fn unknown() -> Self {
         Self { strictly_increasing_time: false, base_fee: BaseFeeRule::Unchecked, gas_limit_floor: None }
     }
 
-    /// [`Self::zero_g`] with the base fee checked as reported (EIP-1559, Ethereum's
-    /// parameters, from the first block on).
-    pub fn zero_g_with_base_fee() -> Self {
-        Self {
-            base_fee: BaseFeeRule::Eip1559 { params: BaseFeeParams::ethereum(), skip_after_genesis: false },
-            ..Self::zero_g()
+    /// The rules for `chain_id`: 0G's networks, anvil (the devnet), or [`Self::unknown`].
+    pub fn for_chain(chain_id: u64) -> Self {
+        match chain_id {
+            ZG_DEVNET_CHAIN_ID | ZG_GALILEO_CHAIN_ID | ZG_MAINNET_CHAIN_ID => Self::zero_g(chain_id),
+            ANVIL_CHAIN_ID => Self::devnet(),
+            _ => Self::unknown(),
         }
     }
 
@@ -67,7 +114,7 @@ impl ChainRules {
         Self {
             strictly_increasing_time: true,
             base_fee: BaseFeeRule::Eip1559 { params: BaseFeeParams::ethereum(), skip_after_genesis: false },
-            gas_limit_floor: Some(ETHEREUM_GAS_LIMIT_FLOOR),
+            gas_limit_floor: Some(GasLimitFloor::ETHEREUM),
         }
     }
 }
@@ -94,7 +141,7 @@ pub fn check_child(rules: &ChainRules, parent: &Header, child: &Header) -> Resul
     }
     // go-ethereum's bound: the limit may move by less than parent/1024 per block.
     let max_delta = parent.gas_limit / 1024;
-    let below_floor = rules.gas_limit_floor.is_some_and(|floor| child.gas_limit < floor);
+    let below_floor = rules.gas_limit_floor.is_some_and(|floor| child.gas_limit < floor.at(child.timestamp));
     if child.gas_limit.abs_diff(parent.gas_limit) >= max_delta.max(1) || below_floor {
         return fail("gas limit change", format!("{} after {}", child.gas_limit, parent.gas_limit));
     }
@@ -200,13 +247,13 @@ mod tests {
         child.gas_limit = parent.gas_limit + parent.gas_limit / 1024 - 1;
         child.timestamp = parent.timestamp;
         check_child(&ChainRules::devnet(), &parent, &child).unwrap();
-        check_child(&ChainRules::zero_g(), &parent, &child).unwrap();
+        check_child(&ChainRules::zero_g(ZG_GALILEO_CHAIN_ID), &parent, &child).unwrap();
     }
 
     #[test]
     fn zero_g_rules_on_headers_built_to_them() {
         use crate::memory::{child, genesis};
-        let z = ChainRules::zero_g_with_base_fee();
+        let z = ChainRules::zero_g(ZG_GALILEO_CHAIN_ID);
         let parent = child(&genesis(), 0);
         let mut next = child(&parent, 0);
         check_child(&z, &parent, &next).unwrap();
@@ -220,18 +267,34 @@ mod tests {
         let mut after_genesis = child(&genesis(), 0);
         after_genesis.base_fee_per_gas = genesis().base_fee_per_gas;
         assert!(check_child(&z, &genesis(), &after_genesis).is_err(), "no exemption after genesis");
-        // Until confirmed, the rules 0G's networks use leave the base fee unchecked.
-        check_child(&ChainRules::zero_g(), &parent, &wrong_fee).unwrap();
-        // No gas-limit floor; the per-block bound still holds.
-        let (mut low_parent, mut low_child) = (parent.clone(), next.clone());
-        low_parent.gas_limit = 4_000;
-        low_child.gas_limit = 4_000;
-        low_child.base_fee_per_gas = low_parent.next_block_base_fee(BaseFeeParams::ethereum());
-        low_child.gas_used = 0;
-        check_child(&z, &low_parent, &low_child).unwrap();
-        check_child(&ChainRules::zero_g(), &low_parent, &low_child).unwrap();
-        assert_eq!(check_child(&ChainRules::devnet(), &low_parent, &low_child).unwrap_err().rule, "gas limit change");
-        low_child.gas_limit = 5_000;
-        assert_eq!(check_child(&z, &low_parent, &low_child).unwrap_err().rule, "gas limit change");
+        // A network the client does not know is held to the shared checks only.
+        check_child(&ChainRules::unknown(), &parent, &wrong_fee).unwrap();
+    }
+
+    #[test]
+    fn zero_gs_gas_limit_floor_rises_at_each_networks_fork_time() {
+        use crate::memory::{child, genesis};
+        let at = |gas_limit: u64, timestamp: u64, chain: u64| {
+            let mut parent = child(&genesis(), 0);
+            (parent.gas_limit, parent.timestamp, parent.gas_used) = (gas_limit, timestamp, 0);
+            let mut next = child(&parent, 0);
+            (next.gas_limit, next.timestamp, next.gas_used) = (gas_limit, timestamp, 0);
+            next.base_fee_per_gas = parent.next_block_base_fee(BaseFeeParams::ethereum());
+            check_child(&ChainRules::zero_g(chain), &parent, &next).map_err(|e| e.rule)
+        };
+        let galileo_fork = 1_777_852_800;
+        // Before the fork, Ethereum's 5,000.
+        assert_eq!(at(4_999, galileo_fork - 1, ZG_GALILEO_CHAIN_ID), Err("gas limit change"));
+        assert_eq!(at(5_000, galileo_fork - 1, ZG_GALILEO_CHAIN_ID), Ok(()));
+        // From it, 3,000,000.
+        assert_eq!(at(2_999_999, galileo_fork, ZG_GALILEO_CHAIN_ID), Err("gas limit change"));
+        assert_eq!(at(3_000_000, galileo_fork, ZG_GALILEO_CHAIN_ID), Ok(()));
+        // Mainnet forked later.
+        assert_eq!(at(2_999_999, galileo_fork, ZG_MAINNET_CHAIN_ID), Ok(()));
+        assert_eq!(at(2_999_999, 1_778_716_800, ZG_MAINNET_CHAIN_ID), Err("gas limit change"));
+        // Each chain id picks its rules.
+        assert_eq!(ChainRules::for_chain(ANVIL_CHAIN_ID), ChainRules::devnet());
+        assert_eq!(ChainRules::for_chain(ZG_MAINNET_CHAIN_ID), ChainRules::zero_g(ZG_MAINNET_CHAIN_ID));
+        assert_eq!(ChainRules::for_chain(1), ChainRules::unknown());
     }
 }

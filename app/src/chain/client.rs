@@ -171,7 +171,7 @@ impl ChainClient {
         let id = transport.request("eth_chainId", json!([])).await?;
         let id = id.as_str().and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
         check_chain_id(&network, id.ok_or(ChainError::BadAnswer("eth_chainId"))?)?;
-        let rules = if network.id == "devnet" { ChainRules::devnet() } else { ChainRules::zero_g() };
+        let rules = ChainRules::for_chain(network.chain_id);
         let witnesses = network.witness_urls.iter().map(|u| FetchTransport::new(u.clone())).collect();
         let (provider, saved_head) = match network.trust_root() {
             TrustRoot::Checkpoint(configured) => {

@@ -247,18 +247,20 @@ impl ComputeService {
     /// Asks `provider` (as the proven registry describes it), streaming the answer's text
     /// to `on_text` as it arrives, then checks the signature over the whole exchange. An
     /// answer that does not arrive whole is an error (the provider charges nothing for it).
+    /// `stop` resolving ends it early, aborting the request (`exchange::chat`).
     pub async fn chat(
         &self,
         key: &SigningKey,
         provider: Address,
         messages: &[Message],
         on_text: &dyn Fn(&str),
+        stop: impl std::future::Future<Output = ()>,
     ) -> Result<ChatAnswer, ComputeError> {
         let _ = self.chain.sync().await;
         let service = self.service(provider).await?.value;
         // No sub-account is the provider's to refuse (402), with its own words.
         let authorization = self.session_header(key, provider).await?;
-        Ok(exchange::chat(&BrowserHttp, &service, &authorization, messages, on_text).await?)
+        Ok(exchange::chat(&BrowserHttp, &service, &authorization, messages, on_text, stop).await?)
     }
 
     /// The serving contract's refund lock time, in seconds, proven.
@@ -386,6 +388,16 @@ struct Watchdog {
     timer: std::cell::RefCell<Option<gloo::timers::callback::Timeout>>,
     fired: Rc<std::cell::Cell<bool>>,
     ms: u32,
+}
+
+/// A request whose future or body is dropped (the chat was stopped, or the page left) is
+/// aborted, so the browser closes the connection; after an answer has ended, aborting
+/// does nothing.
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.stop();
+        self.controller.abort();
+    }
 }
 
 impl Watchdog {

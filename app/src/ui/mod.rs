@@ -2,6 +2,7 @@
 //! Components stay small; loading, signing and verifying happen in the services
 //! (`crate::wallet`, `crate::chain`) that `state::AppState` exposes.
 
+pub mod account_read;
 pub mod components;
 pub mod deploy;
 pub mod pages;

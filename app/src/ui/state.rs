@@ -281,6 +281,11 @@ impl Session {
         self.accounts.with(|a| a.get(self.selected.get()).cloned())
     }
 
+    /// The selected account's address (tracked: a reactive read follows the selection).
+    pub fn selected_address(&self) -> Option<Address> {
+        self.selected_account().map(|a| a.address)
+    }
+
     /// The signing key of account `index`, for one signature. Dropped (zeroized) by the caller.
     pub fn signing_key(&self, index: usize) -> Result<SigningKey, String> {
         self.vault.with_value(|v| match v {
@@ -334,31 +339,32 @@ pub enum Connection {
     Failed(String),
 }
 
-/// Tickets for loads that can overlap (a refresh clicked while the last one still runs,
-/// a reload after a transfer racing the one before it): only the newest ticket may
-/// publish its result, so an older load that finishes late cannot put stale data back.
+/// Tickets for connections that can overlap (the network switched while the last one
+/// was still connecting): only the newest may publish, so a late one cannot put the old
+/// network back. A connection is something the user starts, not a read the page derives,
+/// so it is not a `LocalResource` (pages read through `ui::account_read::AccountRead`).
 #[derive(Clone, Copy)]
-pub struct Latest(StoredValue<u64>);
+struct Latest(StoredValue<u64>);
 
 impl Latest {
-    pub fn new() -> Self {
+    fn new() -> Self {
         Self(StoredValue::new(0))
     }
 
     /// Starts a load; every earlier ticket stops being current.
-    pub fn ticket(&self) -> u64 {
+    fn ticket(&self) -> u64 {
         let next = self.0.get_value() + 1;
         self.0.set_value(next);
         next
     }
 
-    pub fn is_current(&self, ticket: u64) -> bool {
+    fn is_current(&self, ticket: u64) -> bool {
         self.0.get_value() == ticket
     }
 
     /// Runs `load` under a fresh ticket and hands its result to `publish` only if no
     /// newer load started meanwhile.
-    pub fn load<T: 'static>(self, load: impl Future<Output = T> + 'static, publish: impl FnOnce(T) + 'static) {
+    fn load<T: 'static>(self, load: impl Future<Output = T> + 'static, publish: impl FnOnce(T) + 'static) {
         let ticket = self.ticket();
         spawn_local(async move {
             let result = load.await;

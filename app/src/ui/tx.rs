@@ -2,28 +2,70 @@
 //! receipt proven, a toast naming the block on success, and the error in words where the
 //! user acted. Pages hand over their service and an action; the key is taken from the
 //! unlocked session and lives only for that action.
+//!
+//! A card's transactions run through a Leptos `Action` (`TxView::new`): its `pending` and
+//! `input` are the busy label, so a card cannot show "Sending…" out of step with what runs.
 
+use std::cell::RefCell;
 use std::fmt::Display;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::chain::client::Inclusion;
 use crate::ui::components::Spinner;
 use crate::ui::state::AppState;
 
+type TxFuture = Pin<Box<dyn Future<Output = Result<Inclusion, String>>>>;
+
+/// One transaction a card dispatched: what it says while it runs and once done.
+#[derive(Clone)]
+struct TxRun {
+    app: AppState,
+    label: String,
+    done: String,
+    reload: Callback<()>,
+    /// Taken by the action when it starts: a transaction runs once.
+    future: Rc<RefCell<Option<TxFuture>>>,
+}
+
 /// Where a card shows a running transaction and its error.
 #[derive(Clone, Copy)]
 pub struct TxView {
-    pub busy: RwSignal<Option<String>>,
+    /// The running transaction's label ("Delegating…"), while it runs.
+    pub busy: Signal<Option<String>>,
+    /// What the user must fix (a form's words) or why the last transaction failed.
     pub error: RwSignal<Option<String>>,
+    action: Action<TxRun, ()>,
 }
 
 impl TxView {
     pub fn new() -> Self {
-        Self { busy: RwSignal::new(None), error: RwSignal::new(None) }
+        let error = RwSignal::new(None);
+        let action = Action::new_local(move |run: &TxRun| {
+            let TxRun { app, done, reload, future, .. } = run.clone();
+            let future = future.borrow_mut().take();
+            async move {
+                let Some(future) = future else { return };
+                match future.await {
+                    Ok(included) => {
+                        app.toasts.success(&format!("{done} in block {} (receipt verified)", included.block));
+                        reload.run(());
+                        app.chain.refresh_balances(app);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            }
+        });
+        let busy = Signal::derive(move || {
+            if !action.pending().get() {
+                return None;
+            }
+            action.input().get().map(|run| run.label)
+        });
+        Self { busy, error, action }
     }
 
     /// The busy line ("Sending…" with a spinner) while a transaction runs.
@@ -52,26 +94,15 @@ pub fn run_tx<S, E, F, Fut>(
     S: 'static,
     E: Display,
     F: FnOnce(Rc<S>, k256::ecdsa::SigningKey) -> Fut + 'static,
-    Fut: Future<Output = Result<Inclusion, E>>,
+    Fut: Future<Output = Result<Inclusion, E>> + 'static,
 {
-    let TxView { busy, error } = tx;
-    error.set(None);
-    let Some(svc) = service.get_value() else { return error.set(Some("Not connected to the chain yet.".into())) };
+    tx.error.set(None);
+    let Some(svc) = service.get_value() else { return tx.error.set(Some("Not connected to the chain yet.".into())) };
     let key = match app.session.signing_key(app.session.selected.get_untracked()) {
         Ok(k) => k,
-        Err(e) => return error.set(Some(e)),
+        Err(e) => return tx.error.set(Some(e)),
     };
-    busy.set(Some(label.to_string()));
-    spawn_local(async move {
-        let result = action(svc, key).await;
-        busy.set(None);
-        match result {
-            Ok(included) => {
-                app.toasts.success(&format!("{done} in block {} (receipt verified)", included.block));
-                reload.run(());
-                app.chain.refresh_balances(app);
-            }
-            Err(e) => error.set(Some(e.to_string())),
-        }
-    });
+    let future: TxFuture = Box::pin(async move { action(svc, key).await.map_err(|e| e.to_string()) });
+    let run = TxRun { app, label: label.to_string(), done, reload, future: Rc::new(RefCell::new(Some(future))) };
+    tx.action.dispatch_local(run);
 }

@@ -188,7 +188,7 @@ pub fn create_verified_provider(options: JsValue) -> Result<JsVerifiedProvider, 
             )))
         }
     };
-    let rules = if network == "devnet" { ChainRules::devnet() } else { ChainRules::zero_g() };
+    let rules = ChainRules::for_chain(chain_id);
     let transport = GlobalFetch { url: options.rpc };
     let provider = match checkpoint {
         Some(checkpoint) => VerifiedProvider::new(transport, CheckpointOnly, checkpoint),

@@ -137,8 +137,9 @@ pub const DEVNET_CHAIN_ID: u64 = 31337;
 pub const GALILEO_CHAIN_ID: u64 = 16602;
 pub const MAINNET_CHAIN_ID: u64 = 16661;
 
-/// 0G's public networks. No checkpoint is shipped for them yet (one must come from a
-/// source the user trusts; see Settings), so their values show as unverified until set.
+/// 0G's public networks. No checkpoint is shipped for them (one must come from a source
+/// the user trusts; see Settings); their values are verified from a head most of their
+/// independent endpoints serve alike.
 pub fn public_networks() -> Vec<Network> {
     vec![
         Network {
@@ -146,8 +147,13 @@ pub fn public_networks() -> Vec<Network> {
             name: "0G Galileo testnet".into(),
             chain_id: GALILEO_CHAIN_ID,
             rpc_url: "https://evmrpc-testnet.0g.ai".into(),
-            // Ankr's public Galileo endpoint (listed in Ankr's docs): an operator other than 0G.
-            witness_urls: vec!["https://rpc.ankr.com/0g_galileo_testnet_evm".into()],
+            // Operators other than 0G, among the third-party RPCs 0G's docs list for Galileo
+            // (0g-doc, developer-hub/testnet/testnet-overview.md): Ankr and dRPC, at the URLs
+            // their naming gives. Three endpoints, so two must agree and one may be down.
+            witness_urls: vec![
+                "https://rpc.ankr.com/0g_galileo_testnet_evm".into(),
+                "https://0g-galileo-testnet.drpc.org".into(),
+            ],
             explorer: Some("https://chainscan-galileo.0g.ai".into()),
             checkpoint: None,
             faucet_url: None,
@@ -169,9 +175,10 @@ pub fn public_networks() -> Vec<Network> {
             name: "0G mainnet".into(),
             chain_id: MAINNET_CHAIN_ID,
             rpc_url: "https://evmrpc.0g.ai".into(),
-            // No second operator's endpoint is confirmed for mainnet from here; users add
-            // theirs in Settings (a custom network takes several).
-            witness_urls: vec![],
+            // Operators other than 0G, among the third-party RPCs 0G's docs list for mainnet
+            // (0g-doc, developer-hub/mainnet/mainnet-overview.md): Ankr and dRPC, at the URLs
+            // their naming gives. Three endpoints, so two must agree and one may be down.
+            witness_urls: vec!["https://rpc.ankr.com/0g_mainnet_evm".into(), "https://0g-mainnet.drpc.org".into()],
             explorer: Some("https://chainscan.0g.ai".into()),
             checkpoint: None,
             faucet_url: None,
@@ -370,6 +377,7 @@ mod tests {
     #[test]
     fn endpoints_a_user_adds_become_witnesses_once_and_can_make_a_network_verifiable() {
         let mut mainnet = public_networks().into_iter().find(|n| n.id == "mainnet").unwrap();
+        mainnet.witness_urls.clear();
         assert_eq!(mainnet.trust_root(), TrustRoot::Nothing);
         let extra = parse_endpoints("https://a.example, https://b.example\nhttps://a.example").unwrap();
         mainnet.add_witnesses(&extra);
@@ -384,7 +392,10 @@ mod tests {
     fn a_network_verifies_from_a_checkpoint_or_from_two_endpoints_or_not_at_all() {
         let mut galileo = public_networks().into_iter().find(|n| n.id == "galileo").unwrap();
         assert_eq!(galileo.checkpoint, None);
-        assert_eq!(galileo.trust_root(), TrustRoot::Agreement { quorum: 2, endpoints: 2 });
+        // 0G's endpoint and two other operators': any two agreeing carry it.
+        assert_eq!(galileo.trust_root(), TrustRoot::Agreement { quorum: 2, endpoints: 3 });
+        let mainnet = public_networks().into_iter().find(|n| n.id == "mainnet").unwrap();
+        assert_eq!(mainnet.trust_root(), TrustRoot::Agreement { quorum: 2, endpoints: 3 });
         galileo.witness_urls.clear();
         assert_eq!(galileo.trust_root(), TrustRoot::Nothing);
         assert!(!galileo.trust_root().verifies());

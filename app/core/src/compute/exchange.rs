@@ -8,7 +8,11 @@
 //! with the session token in `Authorization`, the chat key in the `ZG-Res-Key` answer
 //! header, then `GET {url}/v1/proxy/signature/{chatKey}?model=…`.
 
+use std::future::Future;
+use std::pin::pin;
+
 use alloy_primitives::{Address, U256};
+use futures::future::{select, Either};
 use wasm_light_client::jsonrpc::quote_node_words;
 
 use super::answer;
@@ -24,8 +28,10 @@ pub enum ProviderError {
     ProviderDown { url: String, reason: String },
     #[error("the provider sent nothing for {0} s, so the app gave up; nothing is charged for an answer that did not arrive. Try again later")]
     Timeout(u32),
-    #[error("the answer was cut off after {received_chars} characters ({reason}); nothing is charged for an answer that did not arrive whole. Ask again")]
+    #[error("the answer was cut off after {} ({reason}); nothing is charged for an answer that did not arrive whole. Ask again", characters(*.received_chars))]
     StreamCut { received_chars: usize, reason: String },
+    #[error("stopped after {}; nothing is charged for an answer that did not arrive whole", characters(*.received_chars))]
+    Stopped { received_chars: usize },
     #[error("the provider refused the session token: {0}. A fresh token is made for each message; if it says expired, check this computer's clock")]
     Unauthorized(String),
     #[error("your sub-account with this provider cannot pay for this answer: fund the provider first (Compute page → Fund provider). The provider said: {0}")]
@@ -37,6 +43,15 @@ pub enum ProviderError {
     /// The browser lacks something the request needs (aborting a request).
     #[error("this browser cannot make the request: {0}")]
     Unsupported(String),
+}
+
+/// "1 character", "12 characters".
+fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".into()
+    } else {
+        format!("{n} characters")
+    }
 }
 
 /// A provider's HTTP, as a chat uses it.
@@ -115,19 +130,27 @@ pub struct ChatAnswer {
 /// session token `authorization`, streaming the answer's text to `on_text` as it arrives,
 /// then checks the signature over the whole exchange. An answer that does not arrive
 /// whole is an error (the provider charges nothing for it); a signature that does not
-/// check leaves the answer marked unverified, with why.
+/// check leaves the answer marked unverified, with why. When `stop` resolves before the
+/// answer is whole (the user pressed Stop, or left the page), the request and its body
+/// are dropped — the browser's abort the connection — and the chat is `Stopped`.
 pub async fn chat<H: ProviderHttp>(
     http: &H,
     service: &Service,
     authorization: &str,
     messages: &[Message],
     on_text: &dyn Fn(&str),
+    stop: impl Future<Output = ()>,
 ) -> Result<ChatAnswer, ProviderError> {
+    let mut stop = pin!(stop);
     let body = chat::request_body(&service.model, messages);
     let base = service.url.trim_end_matches('/').to_string();
     let url = format!("{base}/v1/proxy/chat/completions");
     let headers = [("Authorization", authorization), ("Content-Type", "application/json")];
-    let Posted { status, res_key, body: mut answer } = http.post(&url, &headers, &body).await?;
+    let posted = match select(pin!(http.post(&url, &headers, &body)), stop.as_mut()).await {
+        Either::Left((posted, _)) => posted?,
+        Either::Right(((), _)) => return Err(ProviderError::Stopped { received_chars: 0 }),
+    };
+    let Posted { status, res_key, body: mut answer } = posted;
     if status != 200 {
         let said = read_small(&mut answer)
             .await
@@ -144,10 +167,11 @@ pub async fn chat<H: ProviderHttp>(
     }
     let mut stream = chat::StreamReader::default();
     loop {
-        let piece = answer
-            .next()
-            .await
-            .map_err(|reason| ProviderError::StreamCut { received_chars: stream.text().chars().count(), reason })?;
+        let received_chars = stream.text().chars().count();
+        let piece = match select(pin!(answer.next()), stop.as_mut()).await {
+            Either::Left((piece, _)) => piece.map_err(|reason| ProviderError::StreamCut { received_chars, reason })?,
+            Either::Right(((), _)) => return Err(ProviderError::Stopped { received_chars }),
+        };
         let Some(piece) = piece else { break };
         let text = stream.push(&piece).map_err(ProviderError::Malformed)?;
         if !text.is_empty() {

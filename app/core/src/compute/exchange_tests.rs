@@ -3,7 +3,7 @@
 //! `sha256hex(request):sha256hex(answer)`, filed under its `ZG-Res-Key`), and can refuse,
 //! break off, alter the answer after signing, or sign with another key.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use alloy_primitives::eip191_hash_message;
 use futures::executor::block_on;
@@ -63,6 +63,9 @@ struct TestProvider {
     signer: SigningKey,
     /// The signature endpoint's status.
     signature_status: u16,
+    /// Goes silent after its pieces instead of ending the body.
+    stalls: bool,
+    body_dropped: std::rc::Rc<Cell<bool>>,
     /// Each POST: URL, headers, body.
     posted: RefCell<Vec<(String, Pairs, String)>>,
     /// Each GET: URL, query.
@@ -78,6 +81,8 @@ impl TestProvider {
             signs_instead: None,
             signer: tee_key(),
             signature_status: 200,
+            stalls: false,
+            body_dropped: Default::default(),
             posted: RefCell::new(Vec::new()),
             asked: RefCell::new(Vec::new()),
         }
@@ -92,11 +97,26 @@ impl TestProvider {
     }
 }
 
-struct Pieces(std::vec::IntoIter<Result<Vec<u8>, String>>);
+/// The answer's body as the test provider sends it: after its pieces, it goes silent if
+/// told to (a provider still thinking), and it notes when the client drops it.
+struct Pieces {
+    pieces: std::vec::IntoIter<Result<Vec<u8>, String>>,
+    stalls: bool,
+    dropped: std::rc::Rc<Cell<bool>>,
+}
 
 impl AnswerBody for Pieces {
     async fn next(&mut self) -> Result<Option<Vec<u8>>, String> {
-        self.0.next().transpose()
+        match self.pieces.next() {
+            None if self.stalls => futures::future::pending().await,
+            piece => piece.transpose(),
+        }
+    }
+}
+
+impl Drop for Pieces {
+    fn drop(&mut self) {
+        self.dropped.set(true);
     }
 }
 
@@ -106,7 +126,9 @@ impl ProviderHttp for TestProvider {
     async fn post(&self, url: &str, headers: &[(&str, &str)], body: &str) -> Result<Posted<Pieces>, ProviderError> {
         let headers = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         self.posted.borrow_mut().push((url.into(), headers, body.into()));
-        Ok(Posted { status: self.status, res_key: self.res_key.clone(), body: Pieces(self.pieces.clone().into_iter()) })
+        let body =
+            Pieces { pieces: self.pieces.clone().into_iter(), stalls: self.stalls, dropped: self.body_dropped.clone() };
+        Ok(Posted { status: self.status, res_key: self.res_key.clone(), body })
     }
 
     async fn get(
@@ -131,11 +153,18 @@ impl ProviderHttp for TestProvider {
 }
 
 fn ask(provider: &TestProvider) -> (Result<ChatAnswer, ProviderError>, Vec<String>) {
+    ask_until(provider, futures::future::pending())
+}
+
+/// Asks, stopping when `stop` resolves.
+fn ask_until(
+    provider: &TestProvider,
+    stop: impl Future<Output = ()>,
+) -> (Result<ChatAnswer, ProviderError>, Vec<String>) {
     let streamed = RefCell::new(Vec::new());
     let messages = [Message::new("user", "What is 0G?")];
-    let answer = block_on(chat(provider, &service(), "Bearer app-sk-test", &messages, &|text| {
-        streamed.borrow_mut().push(text.to_string())
-    }));
+    let on_text = |text: &str| streamed.borrow_mut().push(text.to_string());
+    let answer = block_on(chat(provider, &service(), "Bearer app-sk-test", &messages, &on_text, stop));
     (answer, streamed.into_inner())
 }
 
@@ -250,4 +279,21 @@ fn an_error_answer_longer_than_a_short_one_is_not_read_whole() {
         matches!(&error, ProviderError::ProviderDown { reason, .. } if reason.contains("more than 1 MiB")),
         "{error:?}"
     );
+}
+
+#[test]
+fn a_stopped_answer_keeps_what_arrived_drops_the_request_and_asks_for_no_signature() {
+    let full = events(&["Hello", " there"], (4, 2));
+    let before_done = full.len() - "data: [DONE]\n\n".len();
+    let mut provider = TestProvider::answering(full[..before_done].to_vec(), 30);
+    provider.stalls = true;
+    // Stop is pressed while the provider is still thinking.
+    let (answer, streamed) = ask_until(&provider, futures::future::ready(()));
+    assert_eq!(answer, Err(ProviderError::Stopped { received_chars: 11 }));
+    assert_eq!(streamed.concat(), "Hello there");
+    assert!(provider.body_dropped.get(), "the body is dropped, which aborts the browser's request");
+    assert!(provider.asked.borrow().is_empty());
+    // A stop that never comes leaves a whole answer alone.
+    let provider = TestProvider::answering(full.clone(), 30);
+    assert!(ask_until(&provider, futures::future::pending()).0.is_ok());
 }

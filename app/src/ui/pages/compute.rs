@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::U256;
 use leptos::prelude::*;
 use wasm_light_client::Verified;
 
@@ -16,16 +16,12 @@ use crate::compute::attestation::Attestation;
 use crate::compute::contract::{locked, min_ledger_text, pending_refunds, Reserve, Service};
 use crate::compute::service::{ComputeService, Overview, ProviderView};
 use crate::format::{capitalise, format_0g, format_units, parse_0g};
+use crate::ui::account_read::AccountRead;
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{on_connect, use_app, AppState, Latest};
+use crate::ui::state::{on_connect, use_app};
 use crate::ui::tx::{run_tx, TxView};
 
 pub type ComputeHandle = StoredValue<Option<Rc<ComputeService>>, LocalStorage>;
-type Loaded = Option<Result<Overview, String>>;
-
-fn me(app: &AppState) -> Option<Address> {
-    app.session.selected_account().map(|a| a.address)
-}
 
 /// The honest description of the model the devnet's providers and the browser run.
 pub fn model_description() -> String {
@@ -44,29 +40,18 @@ pub fn ComputePage() -> impl IntoView {
     let app = use_app();
     let service: ComputeHandle = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(Loaded::None);
-    // Only the newest load publishes: one for the account the user just left must not
-    // land over the new account's overview.
-    let loading = Latest::new();
-    let reload = move || {
-        let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
-        loading.load(async move { svc.overview(account).await.map_err(|e| e.to_string()) }, move |read| {
-            loaded.set(Some(read))
-        });
-    };
-    on_connect(app, service, unavailable, ComputeService::new, reload);
-    Effect::new(move || {
-        app.session.selected.track();
-        loaded.set(None);
-        reload();
+    let overview_read = AccountRead::new(app, service, |svc: Rc<ComputeService>, account| async move {
+        svc.overview(account).await.map_err(|e| e.to_string())
     });
+    let reload = move || overview_read.reload();
+    on_connect(app, service, unavailable, ComputeService::new, reload);
     let reload_cb = Callback::new(move |_| reload());
-    let overview = Memo::new(move |_| loaded.get().and_then(Result::ok));
+    let overview = Memo::new(move |_| overview_read.value());
     view! {
         <h1 class="page-title">"Compute"</h1>
         <div class="stack">
             {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{node_words_apart(&e.to_string())}</div> })}
-            {move || match loaded.get() {
+            {move || match overview_read.get() {
                 None if unavailable.get().is_some() => ().into_any(),
                 None => view! { <p class="muted"><Spinner />" Proving the registry and your ledger…"</p> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),

@@ -13,9 +13,10 @@ use crate::deploy::plan::Suite;
 use crate::format::{format_0g, parse_0g, parse_address, short_address};
 use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
+use crate::ui::account_read::AccountRead;
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::deploy;
-use crate::ui::state::{on_connect, use_app, AppState, Latest, Page, Route};
+use crate::ui::state::{on_connect, use_app, Page, Route};
 use crate::ui::tx::{run_tx, TxView};
 
 type Service = StoredValue<Option<Rc<GovernanceService>>, LocalStorage>;
@@ -24,50 +25,29 @@ type Proposals = Option<Result<(Vec<ProposalView>, u64), String>>;
 /// How often the page re-reads proposals while open: states move with blocks.
 const REFRESH_MS: u32 = 6_000;
 
-fn me(app: &AppState) -> Option<Address> {
-    app.session.selected_account().map(|a| a.address)
-}
-
 #[component]
 pub fn GovernancePage() -> impl IntoView {
     let app = use_app();
     let service: Service = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
-    let power = RwSignal::new(None::<Result<Power, String>>);
-    let proposals = RwSignal::new(Proposals::None);
-    // Only the newest load publishes (one for the account the user just left must not
-    // land over the new account's votes); the timer skips a beat while one is running.
-    let loading = Latest::new();
-    let running = StoredValue::new(false);
-
+    // Power first, then proposals (which take longer: they scan proven events).
+    let power_read = AccountRead::new(app, service, |svc: Rc<GovernanceService>, account| async move {
+        svc.power(account).await.map_err(|e| e.to_string())
+    });
+    let proposals_read = AccountRead::new(app, service, |svc: Rc<GovernanceService>, account| async move {
+        svc.proposals(account).await.map_err(|e| e.to_string())
+    });
+    let power = Signal::derive(move || power_read.get());
+    let proposals = Signal::derive(move || proposals_read.get());
     let reload = move || {
-        let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
-        let ticket = loading.ticket();
-        running.set_value(true);
-        spawn_local(async move {
-            let read = svc.power(account).await.map_err(|e| e.to_string());
-            if !loading.is_current(ticket) {
-                return;
-            }
-            power.set(Some(read));
-            let read = svc.proposals(account).await.map_err(|e| e.to_string());
-            if loading.is_current(ticket) {
-                proposals.set(Some(read));
-                running.set_value(false);
-            }
-        });
+        power_read.reload();
+        proposals_read.reload();
     };
 
     on_connect(app, service, unavailable, GovernanceService::new, reload);
-    Effect::new(move || {
-        app.session.selected.track();
-        power.set(None);
-        proposals.set(None);
-        reload();
-    });
     // Owned by the page: dropped (and so cancelled) when the page goes away.
     StoredValue::new_local(gloo::timers::callback::Interval::new(REFRESH_MS, move || {
-        if !running.get_value() {
+        if !power_read.is_reading() && !proposals_read.is_reading() {
             reload();
         }
     }));
@@ -87,12 +67,12 @@ pub fn GovernancePage() -> impl IntoView {
 }
 
 #[component]
-fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, reload: Callback<()>) -> impl IntoView {
+fn PowerCard(service: Service, power: Signal<Option<Result<Power, String>>>, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
     let amount = RwSignal::new(String::new());
     let delegatee = RwSignal::new(String::new());
     let tx = TxView::new();
-    let TxView { busy, error } = tx;
+    let TxView { busy, error, .. } = tx;
     let parse_amount = move || parse_0g(&amount.get_untracked()).map_err(|e| e.to_string());
     // The amount stays typed until its transaction is proven, so a failure loses nothing.
     let cleared = Callback::new(move |_| {
@@ -142,7 +122,7 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
                 None => view! { <p class="muted"><Spinner />" Proving your balances…"</p> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
                 Some(Ok(p)) => {
-                    let me = me(&app);
+                    let me = app.session.selected_address();
                     view! {
                         <dl class="kv" data-testid="governance-power">
                             <dt>"Wrapped 0G"</dt><dd data-testid="wrapped">{format_0g(p.wrapped)}</dd>
@@ -167,7 +147,7 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
             <div class="row">
                 <input class="mono grow" aria-label="Delegate to address" placeholder="0x… (another holder)" bind:value=delegatee />
                 <button class="btn" on:click=move |_| delegate(None) disabled=move || busy.get().is_some()>"Delegate"</button>
-                <button class="btn btn-ghost" on:click=move |_| delegate(me(&app)) disabled=move || busy.get().is_some()>"Delegate to myself"</button>
+                <button class="btn btn-ghost" on:click=move |_| delegate(app.session.selected_address()) disabled=move || busy.get().is_some()>"Delegate to myself"</button>
             </div>
             {tx.busy_view()}
             <ErrorAlert message=error />
@@ -176,7 +156,7 @@ fn PowerCard(service: Service, power: RwSignal<Option<Result<Power, String>>>, r
 }
 
 #[component]
-fn ProposalsCard(service: Service, proposals: RwSignal<Proposals>, reload: Callback<()>) -> impl IntoView {
+fn ProposalsCard(service: Service, proposals: Signal<Proposals>, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
     // A proposal's address (`#/governance/<id>`) shows that proposal alone.
     let focus = app.item;
@@ -241,7 +221,7 @@ fn card_key(v: &ProposalView) -> String {
 fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
     let tx = TxView::new();
-    let TxView { busy, error } = tx;
+    let TxView { busy, error, .. } = tx;
     let reason = RwSignal::new(String::new());
     let p = view.proposal.clone();
     let id = p.id;
@@ -408,7 +388,7 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
     let amount = RwSignal::new(String::new());
     let deposit = RwSignal::new(String::new());
     let tx = TxView::new();
-    let TxView { busy, error } = tx;
+    let TxView { busy, error, .. } = tx;
     // The governor's minimum, once it can be read: asked again at each new verified head
     // while the field is empty (the first read may come before the light client synced).
     Effect::new(move || {
@@ -477,7 +457,7 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
                     </div>
                 </div>
                 <p class="muted" data-testid="proposer-bound">
-                    {move || match me(&app) {
+                    {move || match app.session.selected_address() {
                         Some(a) => format!(
                             "Only you can submit this proposal: its description ends with #proposer={} (your address), so the governor refuses it from anyone who copies it.",
                             short_address(&a)

@@ -5,23 +5,19 @@
 
 use std::rc::Rc;
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::U256;
 use leptos::prelude::*;
 use wasm_light_client::Verified;
 
 use crate::format::{capitalise, format_0g, format_gwei, parse_0g};
 use crate::staking::contract::commission_percent;
-use crate::staking::service::{Overview, PendingWithdrawal, StakingService, ValidatorView};
+use crate::staking::service::{PendingWithdrawal, StakingService, ValidatorView};
+use crate::ui::account_read::AccountRead;
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::state::{on_connect, use_app, AppState, Latest};
+use crate::ui::state::{on_connect, use_app};
 use crate::ui::tx::{run_tx, TxView};
 
 type Service = StoredValue<Option<Rc<StakingService>>, LocalStorage>;
-type Loaded = Option<Result<Overview, String>>;
-
-fn me(app: &AppState) -> Option<Address> {
-    app.session.selected_account().map(|a| a.address)
-}
 
 fn key_hex(pubkey: &[u8]) -> String {
     format!("0x{}", hex::encode(pubkey))
@@ -38,23 +34,12 @@ pub fn StakingPage() -> impl IntoView {
     let app = use_app();
     let service: Service = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
-    let loaded = RwSignal::new(Loaded::None);
-    // Only the newest load publishes: one for the account the user just left must not
-    // land over the new account's stakes.
-    let loading = Latest::new();
-    let reload = move || {
-        let (Some(svc), Some(account)) = (service.get_value(), me(&app)) else { return };
-        loading.load(async move { svc.overview(account).await.map_err(|e| e.to_string()) }, move |read| {
-            loaded.set(Some(read))
-        });
-    };
-    on_connect(app, service, unavailable, StakingService::new, reload);
-    Effect::new(move || {
-        app.session.selected.track();
-        loaded.set(None);
-        reload();
+    let overview_read = AccountRead::new(app, service, |svc: Rc<StakingService>, account| async move {
+        svc.overview(account).await.map_err(|e| e.to_string())
     });
-    let overview = Memo::new(move |_| loaded.get().and_then(Result::ok));
+    let reload = move || overview_read.reload();
+    on_connect(app, service, unavailable, StakingService::new, reload);
+    let overview = Memo::new(move |_| overview_read.value());
     let validators = Memo::new(move |_| overview.get().map(|o| o.validators).unwrap_or_default());
     let pending = Memo::new(move |_| overview.get().map(|o| o.pending).unwrap_or_default());
     let reload_cb = Callback::new(move |_| reload());
@@ -70,7 +55,7 @@ pub fn StakingPage() -> impl IntoView {
                     <button class="btn btn-ghost btn-sm" on:click=move |_| reload()>"Refresh"</button>
                 </div>
                 <p class="muted">"Delegating buys shares of a validator's pool; rewards raise what a share is worth (shares × the pool's tokens ÷ all its shares), less the validator's commission. Undelegating costs the validator's withdrawal fee; 0G's consensus layer pays the 0G out after the network's withdrawal delay."</p>
-                {move || match loaded.get() {
+                {move || match overview_read.get() {
                     None if unavailable.get().is_some() => ().into_any(),
                     None => view! { <p class="muted"><Spinner />" Proving the validators…"</p> }.into_any(),
                     Some(Err(e)) => view! { <div class="alert alert-error" role="alert" data-testid="staking-error">{node_words_apart(&e)}</div> }.into_any(),
@@ -114,7 +99,7 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
     let app = use_app();
     let amount = RwSignal::new(String::new());
     let tx = TxView::new();
-    let TxView { busy, error } = tx;
+    let TxView { busy, error, .. } = tx;
     let validator = StoredValue::new(v.clone());
     let name = key_short(&v.pubkey);
     // The amount stays typed until its transaction is proven, so a failure loses nothing.
@@ -208,7 +193,7 @@ fn PendingRow(service: Service, p: PendingWithdrawal, reload: Callback<()>) -> i
     let app = use_app();
     let hash = p.hash;
     let forget = move |_| {
-        if let (Some(svc), Some(account)) = (service.get_value(), me(&app)) {
+        if let (Some(svc), Some(account)) = (service.get_value(), app.session.selected_address()) {
             svc.forget(account, hash);
             reload.run(());
         }

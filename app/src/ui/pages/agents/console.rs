@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use alloy_primitives::Address;
+use futures::channel::oneshot;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -34,6 +35,16 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
     let note = RwSignal::new(None::<String>);
     // A provider's answer as it streams in; left on screen, marked, if it is cut off.
     let partial = RwSignal::new(None::<String>);
+    // Ends the provider's answer early: the Stop button, and leaving the page (the request
+    // is aborted rather than left running after nobody reads it).
+    let stopper: StoredValue<Option<oneshot::Sender<()>>, LocalStorage> = StoredValue::new_local(None);
+    let asking = RwSignal::new(false);
+    let stop_now = move || {
+        if let Some(stop) = stopper.try_update_value(Option::take).flatten() {
+            let _ = stop.send(());
+        }
+    };
+    on_cleanup(stop_now);
     let meta = StoredValue::new(opened.metadata.clone());
     let token = opened.token;
     if let Some(chain) = app.chain.client() {
@@ -82,12 +93,27 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         busy.set(Some("Asking the provider…".into()));
         answer.set(None);
         partial.set(Some(String::new()));
+        let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        stopper.set_value(Some(stop_tx));
+        asking.set(true);
+        // Only a stop sent on purpose stops; the sender dropped with the page does not.
+        let stop = async move {
+            if stop_rx.await.is_err() {
+                futures::future::pending::<()>().await
+            }
+        };
         spawn_local(async move {
             let on_text = move |text: &str| {
                 busy.set(Some("Receiving the answer; its signature is checked when it is whole…".into()));
                 partial.update(|p| p.get_or_insert_with(String::new).push_str(text));
             };
-            let result = svc.chat(&key, provider, &messages, &on_text).await;
+            let result = svc.chat(&key, provider, &messages, &on_text, stop).await;
+            // The page was left: the chat was stopped and there is nothing to show it on.
+            if partial.try_get_untracked().is_none() {
+                return;
+            }
+            stopper.set_value(None);
+            asking.set(false);
             busy.set(None);
             if result.is_ok() || partial.get_untracked().is_some_and(|p| p.is_empty()) {
                 partial.set(None);
@@ -203,6 +229,9 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             <div class="row">
                 <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>"Send"</button>
                 <button class="btn btn-ghost" on:click=run_local disabled=move || busy.get().is_some()>"Run locally"</button>
+                {move || asking.get().then(|| view! {
+                    <button class="btn btn-secondary" data-testid="console-stop" on:click=move |_| stop_now()>"Stop"</button>
+                })}
                 <div class="field field-inline">
                 <select aria-label="Run locally on" data-testid="local-backend" on:change=move |ev| local_on.set(event_target_value(&ev)) prop:value=move || local_on.get()>
                     <option value="auto">"on a GPU when there is one"</option>

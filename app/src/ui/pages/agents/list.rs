@@ -13,7 +13,7 @@ use super::model::{origin_kind, provenance_line, Listing};
 
 #[component]
 pub(super) fn AgentList(
-    rows: RwSignal<Listing>,
+    rows: Signal<Listing>,
     selected: RwSignal<Option<U256>>,
     reload: Callback<()>,
 ) -> impl IntoView {

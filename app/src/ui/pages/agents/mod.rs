@@ -23,7 +23,7 @@ use create::CreateAgentCard;
 use detail::AgentDetail;
 use handover::{CompleteCard, ReceiveCard};
 use list::AgentList;
-use model::{Listing, Row};
+use model::Row;
 
 use std::rc::Rc;
 
@@ -34,9 +34,10 @@ use leptos::task::spawn_local;
 
 use crate::deploy::plan::Suite;
 use crate::inft::service::{AgentService, Step};
+use crate::ui::account_read::AccountRead;
 use crate::ui::components::Spinner;
 use crate::ui::deploy;
-use crate::ui::state::{use_app, AppState, Connection, Latest};
+use crate::ui::state::{use_app, AppState, Connection};
 
 type Service = StoredValue<Option<Rc<AgentService>>, LocalStorage>;
 
@@ -48,10 +49,6 @@ fn key_of(app: &AppState) -> Result<SigningKey, String> {
 fn service_and_key(app: &AppState, service: Service) -> Result<(Rc<AgentService>, SigningKey), String> {
     let svc = service.get_value().ok_or("Not connected to the agent contract yet.")?;
     Ok((svc, key_of(app)?))
-}
-
-fn me(app: &AppState) -> Option<Address> {
-    app.session.selected_account().map(|a| a.address)
 }
 
 /// Every account of this wallet: an agent any of them created is the user's own.
@@ -66,37 +63,26 @@ pub fn AgentsPage() -> impl IntoView {
     let status = RwSignal::new(None::<Result<(), String>>);
     // The open agent is part of the address (`#/agents/12`), so it lives in the app state.
     let selected = app.item;
-    let rows = RwSignal::new(Listing::None);
-    let listing = Latest::new();
-
-    // A reload follows every change (a transfer, a mint, another account): the list
-    // on screen is out of date until it finishes, so it is cleared, not left standing.
-    let reload = move || {
-        let Some(svc) = service.get_value() else { return };
-        let Some(owner) = me(&app) else { return };
+    // A reload follows every change (a transfer, a mint, another account): the list on
+    // screen is out of date until it finishes, so only the newest read is shown.
+    let listing = AccountRead::new(app, service, move |svc: Rc<AgentService>, owner| {
         let key = key_of(&app);
-        rows.set(None);
-        let load = async move {
-            match svc.owned(owner).await {
-                Ok((tokens, block)) => {
-                    let mut list = Vec::new();
-                    for token in tokens {
-                        let name = match &key {
-                            Ok(k) => {
-                                svc.open(k, token).await.map(|a| a.metadata.name.clone()).map_err(|e| e.to_string())
-                            }
-                            Err(e) => Err(e.clone()),
-                        };
-                        let provenance = svc.provenance(token, owner).await.map_err(|e| e.to_string());
-                        list.push(Row { token, name, provenance });
-                    }
-                    Ok((list, block))
-                }
-                Err(e) => Err(e.to_string()),
+        async move {
+            let (tokens, block) = svc.owned(owner).await.map_err(|e| e.to_string())?;
+            let mut list = Vec::new();
+            for token in tokens {
+                let name = match &key {
+                    Ok(k) => svc.open(k, token).await.map(|a| a.metadata.name.clone()).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.clone()),
+                };
+                let provenance = svc.provenance(token, owner).await.map_err(|e| e.to_string());
+                list.push(Row { token, name, provenance });
             }
-        };
-        listing.load(load, move |listed| rows.set(Some(listed)));
-    };
+            Ok((list, block))
+        }
+    });
+    let rows = Signal::derive(move || listing.fresh());
+    let reload = move || listing.reload();
 
     // (Re)connect whenever the chain connection is (re)made, and list again when the
     // selected account changes.
@@ -125,12 +111,10 @@ pub fn AgentsPage() -> impl IntoView {
     });
     Effect::new(move |first: Option<()>| {
         app.session.selected.track();
-        rows.set(None);
         // Another account holds other agents; the agent a link opened stays on first load.
         if first.is_some() {
             selected.set(None);
         }
-        reload();
     });
 
     view! {

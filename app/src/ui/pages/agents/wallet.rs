@@ -8,9 +8,9 @@ use crate::format::format_0g;
 use crate::inft::provenance::Origin;
 use crate::inft::service::OpenedAgent;
 use crate::ui::components::{AddressView, BalanceView, ErrorAlert};
-use crate::ui::state::{use_app, Latest};
+use crate::ui::state::use_app;
 
-use super::{me, progress_view, Service};
+use super::{progress_view, Service};
 
 /// The agent's own account: its proven balance, and moving it to the holder. For an agent
 /// someone else made (or of unproven origin) its address — the only way to fund it — is
@@ -20,25 +20,24 @@ pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Ori
     let app = use_app();
     let address = opened.agent_address();
     let acknowledged = RwSignal::new(!origin.needs_acknowledgement());
-    let balance = RwSignal::new(None);
     let busy = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
-    let reading = Latest::new();
-    let refresh = move || {
-        let (Some(chain), Some(address)) = (app.chain.client(), address) else { return };
-        reading.load(
-            async move {
-                let _ = chain.sync().await;
-                chain.account(address).await
-            },
-            move |read| balance.set(Some(read)),
-        );
-    };
-    refresh();
+    // Read again on Refresh and after a sweep; a read overtaken by a newer one is dropped.
+    let reads = RwSignal::new(0u64);
+    let balance = LocalResource::new(move || {
+        reads.track();
+        let chain = app.chain.client();
+        async move {
+            let (chain, address) = (chain?, address?);
+            let _ = chain.sync().await;
+            Some(chain.account(address).await)
+        }
+    });
+    let refresh = move || reads.update(|n| *n += 1);
     let opened = StoredValue::new(opened);
     let sweep = move |_| {
         error.set(None);
-        let (Some(svc), Some(to)) = (service.get_value(), me(&app)) else { return };
+        let (Some(svc), Some(to)) = (service.get_value(), app.session.selected_address()) else { return };
         busy.set(Some("Sending the agent's funds to you…".into()));
         spawn_local(async move {
             let result = svc.sweep(&opened.get_value(), to).await;
@@ -76,7 +75,7 @@ pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Ori
                     } else {
                         view! { <span class="muted" data-testid="agent-address-hidden">"Hidden until you tick the acknowledgement above"</span> }.into_any()
                     }}</dd>
-                    <dt>"Balance"</dt><dd data-testid="agent-balance">{move || view! { <BalanceView verdict=balance.get() /> }}</dd>
+                    <dt>"Balance"</dt><dd data-testid="agent-balance">{move || view! { <BalanceView verdict=balance.get().flatten() /> }}</dd>
                 </dl>
             })}
             {progress_view(busy)}
