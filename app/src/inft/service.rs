@@ -404,12 +404,6 @@ impl AgentService {
         }
     }
 
-    async fn data_hash(&self, token: U256) -> Result<B256, AgentError> {
-        let (out, _) = self.chain.read(self.nft, contract::data_call(token)).await?;
-        contract::decode_data_hash(&out)
-            .ok_or(AgentError::NotProven(format!("agent #{token} does not hold exactly one data item")))
-    }
-
     /// Proven logs of the agent NFT matching `topics`, from the first contract block to
     /// the verified tip; only blocks not read before are scanned.
     async fn scan(&self, topics: Topics) -> Result<Vec<ProvenLog>, AgentError> {
@@ -441,6 +435,27 @@ impl AgentService {
             self.scanned.borrow_mut().insert(topics, scanned);
         }
         Ok((logs, tip.number()))
+    }
+
+    /// Signs and sends `data` to the agent NFT, then proves the receipt.
+    async fn send(&self, key: &SigningKey, data: Bytes) -> Result<Inclusion, AgentError> {
+        Ok(self.chain.transact(key, self.nft, U256::ZERO, data).await?)
+    }
+}
+
+/// The browser's world for a handover: the agent NFT's state proven by the light client,
+/// and 0G Storage through [`StorageService`].
+impl AgentWorld for AgentService {
+    type Error = AgentError;
+
+    async fn holder(&self, token: U256) -> Result<Option<Address>, AgentError> {
+        Ok(self.owner_of(token).await?.0)
+    }
+
+    async fn data_hash(&self, token: U256) -> Result<B256, AgentError> {
+        let (out, _) = self.chain.read(self.nft, contract::data_call(token)).await?;
+        contract::decode_data_hash(&out)
+            .ok_or(AgentError::NotProven(format!("agent #{token} does not hold exactly one data item")))
     }
 
     /// Uploads `bytes` to 0G Storage (paid from `key`'s account) and returns its root and
@@ -489,39 +504,6 @@ impl AgentService {
         let (at, size): (Placement, u64) = self.storage.locate(root).await.map_err(AgentError::Download)?;
         let got = self.storage.download(root, size, at, &|_| {}).await.map_err(AgentError::Download)?;
         Ok(got.bytes)
-    }
-
-    /// Signs and sends `data` to the agent NFT, then proves the receipt.
-    async fn send(&self, key: &SigningKey, data: Bytes) -> Result<Inclusion, AgentError> {
-        Ok(self.chain.transact(key, self.nft, U256::ZERO, data).await?)
-    }
-}
-
-/// The browser's world for a handover: the agent NFT's state proven by the light client,
-/// and 0G Storage through [`StorageService`].
-impl AgentWorld for AgentService {
-    type Error = AgentError;
-
-    async fn holder(&self, token: U256) -> Result<Option<Address>, AgentError> {
-        Ok(self.owner_of(token).await?.0)
-    }
-
-    async fn data_hash(&self, token: U256) -> Result<B256, AgentError> {
-        AgentService::data_hash(self, token).await
-    }
-
-    async fn store(
-        &self,
-        key: &SigningKey,
-        bytes: &[u8],
-        label: &str,
-        step: &dyn Fn(Step),
-    ) -> Result<(B256, u64), AgentError> {
-        AgentService::store(self, key, bytes, label, step).await
-    }
-
-    async fn fetch(&self, root: B256) -> Result<Vec<u8>, AgentError> {
-        AgentService::fetch(self, root).await
     }
 }
 
