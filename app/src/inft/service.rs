@@ -162,7 +162,7 @@ impl AgentService {
 
     /// The compressed public key others seal agents to (shown so a sender can paste it).
     pub fn public_key(key: &SigningKey) -> Bytes {
-        Bytes::copy_from_slice(&key.verifying_key().to_encoded_point(true).to_bytes())
+        envelope::compressed_public_key(key)
     }
 
     /// Encrypts a new agent for `key`'s account, stores it and mints its token.

@@ -540,20 +540,21 @@ impl StorageService {
             return Err(StorageError::DownloadTooLarge { size });
         }
         let mut faults = Vec::new();
-        let (nodes, route) = match self.route() {
-            Route::Direct => (self.download_nodes(root, &mut faults).await, Route::Direct),
-            Route::Gateway => (Vec::new(), Route::Gateway),
+        // The nodes to ask first; none on the gateway route.
+        let nodes = match self.route() {
+            Route::Direct => Some(self.download_nodes(root, &mut faults).await),
+            Route::Gateway => None,
             Route::None => return Err(self.no_route()),
         };
         // Answers are read and proven off the page's thread when the workers start; on the
         // page when they do not, and for small files (an agent's data), where starting the
         // workers would cost more than it saves.
-        let pool = if matches!(route, Route::Direct) && num_segments(size) >= PROVE_IN_WORKERS_FROM {
+        let pool = if nodes.is_some() && num_segments(size) >= PROVE_IN_WORKERS_FROM {
             worker::Pool::start(WorkerScript::Trunk, hashing::default_workers()).await.ok()
         } else {
             None
         };
-        let direct = matches!(route, Route::Direct).then_some((&nodes[..], at));
+        let direct = nodes.as_deref().map(|nodes| (nodes, at));
         let progress = |done, total| progress(Progress::Downloading { done, total });
         let fetched =
             transfer::download(direct, self.indexer.as_ref(), &PoolProver(pool.as_ref()), root, size, &progress)
@@ -562,7 +563,7 @@ impl StorageService {
         let path = match fetched.via {
             Via::Nodes => {
                 let replica = self.set.borrow().as_ref().map_or(1, |(_, r)| *r);
-                TransferPath::Direct { nodes: nodes.len(), replica }
+                TransferPath::Direct { nodes: nodes.as_ref().map_or(0, Vec::len), replica }
             }
             Via::Gateway { host } => TransferPath::Gateway { host },
         };

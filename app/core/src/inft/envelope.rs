@@ -139,6 +139,12 @@ pub fn open_key(holder: &SecretKey, sealed: &[u8]) -> Result<Zeroizing<[u8; 32]>
     Ok(out)
 }
 
+/// The compressed SEC1 public key (33 bytes) others seal agents to: what the Agents page
+/// shows for pasting, and what an offer names its receiver by.
+pub fn compressed_public_key(key: &k256::ecdsa::SigningKey) -> alloy_primitives::Bytes {
+    alloy_primitives::Bytes::copy_from_slice(key.verifying_key().to_encoded_point(true).as_bytes())
+}
+
 /// Parses a public key given as 33 or 65 SEC1 bytes, or 64 raw `x ‖ y` bytes.
 pub fn parse_public_key(bytes: &[u8]) -> Result<PublicKey, EnvelopeError> {
     match bytes.len() {

@@ -152,7 +152,7 @@ impl<W: AgentWorld, C: Clock, R: Entropy> Handover<'_, W, C, R> {
     /// fetched (checked against its hash) and opened. Returns what the receiver gets.
     pub async fn inspect(&self, key: &SigningKey, offer: &Offer) -> Result<AgentMetadata, W::Error> {
         let me = address_of(key);
-        let public = Bytes::copy_from_slice(&key.verifying_key().to_encoded_point(true).to_bytes());
+        let public = envelope::compressed_public_key(key);
         offer.check_for(self.chain_id, self.nft, me, &public, self.clock.now_s())?;
         self.require_holder(offer.token_id, offer.from).await?;
         self.require_data(offer.token_id, offer.old_data_hash).await?;

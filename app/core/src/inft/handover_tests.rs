@@ -99,7 +99,7 @@ fn key(byte: u8) -> SigningKey {
 }
 
 fn public(key: &SigningKey) -> Vec<u8> {
-    key.verifying_key().to_encoded_point(true).as_bytes().to_vec()
+    envelope::compressed_public_key(key).to_vec()
 }
 
 fn agent_address(agent: &AgentMetadata) -> Address {

@@ -268,7 +268,7 @@ mod tests {
     }
 
     fn compressed(key: &SigningKey) -> Bytes {
-        Bytes::copy_from_slice(&key.verifying_key().to_encoded_point(true).to_bytes())
+        crate::inft::envelope::compressed_public_key(key)
     }
 
     fn offer(holder: &SigningKey, receiver: &SigningKey) -> Offer {
