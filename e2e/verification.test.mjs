@@ -407,3 +407,83 @@ test('8. switching to a network that cannot be reached updates every card and st
     await fresh.context.close();
   }
 });
+
+test("9. with 0G's validators' signatures (experimental), the balance is verified from a pinned consensus block, also far ahead", async () => {
+  const fresh = await newProfile(browser);
+  const { page } = fresh;
+  try {
+    await restoreDevWallet(page);
+    await waitForVerifiedBalance(page);
+    await goTo(page, 'Settings');
+    const form = page.getByRole('form', { name: 'Consensus endpoint and pin' });
+    // The devnet offers its consensus stand-in and the block to pin.
+    assert.equal(await form.getByLabel('Consensus RPC').inputValue(), devnet.consensus.url);
+    assert.equal(await form.getByLabel('Pinned block height').inputValue(), '1');
+    // A malformed pin is refused, saying what to fix.
+    await form.getByLabel('Pinned block hash').fill('0x12');
+    await form.getByRole('button', { name: "Verify with validators' signatures" }).click();
+    await form.getByRole('alert').filter({ hasText: /64 hexadecimal characters/ }).waitFor();
+    await form.getByLabel('Pinned block hash').fill(devnet.consensus.pin.hash);
+    await form.getByRole('button', { name: "Verify with validators' signatures" }).click();
+    await page.getByTestId('trust-root').filter({ hasText: "verified from its validators' signatures, starting at consensus block 1 (CometBFT light client, experimental)" }).waitFor();
+
+    await goTo(page, 'Wallet');
+    const want = `${formatUnits(await realBalance())} 0G`;
+    assert.equal(await waitForVerifiedBalance(page, want, 45_000), want);
+    const lightClient = page.getByRole('region', { name: 'Light client' });
+    const finalised = /^hash-linked from block (\d+), which 0G's validators finalised at consensus height (\d+) \(CometBFT light client, experimental\)$/;
+    await page.waitForFunction(() => /validators finalised/.test(document.querySelector('[data-testid="lc-trust"]')?.textContent ?? ''));
+    assert.match(await lightClient.getByTestId('lc-trust').innerText(), finalised);
+    assert.match(await lightClient.getByTestId('lc-checkpoint').innerText(), /validators' signatures from consensus block 1/);
+    assert.match(await lightClient.getByTestId('head-agreement').innerText(), /not needed: each head is one the validators signed/);
+    await shot(page, 'v9-verified-by-validators');
+
+    // 1,250 blocks later (more than the light client walks): one skip across them.
+    for (let i = 0; i < 5; i++) await rpc(devnet.rpcUrl, 'anvil_mine', ['0xfa']);
+    const away = Number(BigInt(await rpc(devnet.rpcUrl, 'eth_blockNumber')));
+    await page.evaluate(() => document.querySelector('.refresh-btn:not([disabled])')?.click());
+    await page.waitForFunction(
+      (min) => {
+        const m = (document.querySelector('[data-testid="lc-trust"]')?.textContent ?? '').match(/consensus height (\d+)/);
+        return m && Number(m[1]) >= min;
+      },
+      away,
+      { timeout: 60_000 },
+    );
+    assert.equal(await waitForVerifiedBalance(page, want, 45_000), want, 'verified far ahead');
+  } finally {
+    await fresh.context.close();
+  }
+});
+
+test('10. a validator set the pinned block did not announce is refused, and nothing is shown as verified', async () => {
+  const fresh = await newProfile(browser);
+  const { page } = fresh;
+  try {
+    await restoreDevWallet(page);
+    await waitForVerifiedBalance(page);
+    await goTo(page, 'Settings');
+    const form = page.getByRole('form', { name: 'Consensus endpoint and pin' });
+    // The same chain, re-signed from block 2 on by a forger who lists the honest keys
+    // beside a heavy one of its own.
+    await form.getByLabel('Consensus RPC').fill(devnet.consensus.url.replace(/\/cometbft$/, '/cometbft-forged'));
+    await form.getByRole('button', { name: "Verify with validators' signatures" }).click();
+    await goTo(page, 'Wallet');
+    const error = page.getByTestId('connection-error');
+    await error.waitFor({ timeout: 45_000 });
+    const text = await error.textContent();
+    assert.match(text, /validator set served for block 2 does not hash to the one its header names|other than the one the trusted block \d+ announced/, text);
+    assert.match(text, /forged/, text);
+    await page.waitForTimeout(3_000);
+    assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
+    await shot(page, 'v10-forged-validator-set');
+    // Turning it off goes back to the checkpoint.
+    await goTo(page, 'Settings');
+    await form.getByRole('button', { name: 'Stop using signatures' }).click();
+    await page.getByTestId('trust-root').filter({ hasText: 'verified from the checkpoint at block 0' }).waitFor();
+    await goTo(page, 'Wallet');
+    await waitForVerifiedBalance(page, undefined, 45_000);
+  } finally {
+    await fresh.context.close();
+  }
+});

@@ -19,6 +19,8 @@ pub struct Routes {
     /// Serialised once at start: it never changes while the devnet runs.
     pub devnet_json: String,
     pub faucet: Faucet,
+    /// The stand-in for 0G's consensus RPC (`/cometbft`, `/cometbft-forged`).
+    pub consensus: crate::consensus::StandIn,
     pub files: StaticFiles,
     /// The app's Content-Security-Policy, made from its index.html once at start.
     pub csp: String,
@@ -61,7 +63,7 @@ fn with_common_headers(response: Response) -> Response {
 fn with_cors(response: Response) -> Response {
     response
         .header("Access-Control-Allow-Origin", "*")
-        .header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+        .header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
         .header("Access-Control-Allow-Headers", "Content-Type")
         .header("Access-Control-Max-Age", "600")
 }
@@ -92,7 +94,9 @@ fn handle(request: Request, routes: &Routes) {
     let path = request.path().to_owned();
     let method = request.method().clone();
     match (method, path.as_str()) {
-        (Method::OPTIONS, "/devnet.json") => respond(request, with_cors(Response::new(204))),
+        (Method::OPTIONS, "/devnet.json" | "/cometbft" | "/cometbft-forged") => {
+            respond(request, with_cors(Response::new(204)))
+        }
         (Method::OPTIONS, _) => respond(request, Response::new(204)),
         (Method::GET | Method::HEAD, "/devnet.json") => {
             respond(request, with_cors(json_response(200, routes.devnet_json.clone())))
@@ -104,6 +108,13 @@ fn handle(request: Request, routes: &Routes) {
         (Method::POST, "/faucet") => {
             let response = faucet(&request, &routes.faucet);
             respond(request, response)
+        }
+        (Method::POST, path @ ("/cometbft" | "/cometbft-forged")) => {
+            let response = match request.body() {
+                Ok(body) => json_response(200, routes.consensus.answer(path == "/cometbft-forged", body).to_string()),
+                Err(e) => error_response(400, &e.to_string()),
+            };
+            respond(request, with_cors(response))
         }
         (_, "/devnet.json" | "/faucet") => respond(
             request,

@@ -8,6 +8,7 @@
 mod anvil;
 #[path = "compute_provider/launch.rs"]
 mod compute_launch;
+mod consensus;
 mod deploy;
 mod faucet;
 mod http;
@@ -51,6 +52,8 @@ enum DevnetError {
     Bind { addr: SocketAddr, reason: String },
     #[error("could not create the log directory {path}: {source}")]
     LogDir { path: PathBuf, source: std::io::Error },
+    #[error("the consensus stand-in could not build its first block: {0}")]
+    Consensus(String),
     #[error("could not install the signal handler: {0}")]
     Signals(#[from] ctrlc::Error),
     #[error("anvil exited on its own ({status}); its log ({log}) ends with:\n{tail}")]
@@ -158,6 +161,8 @@ struct DevnetInfo {
     storage_nodes: Vec<crate::storage_launch::NodeInfo>,
     indexer: crate::indexer_launch::IndexerInfo,
     compute_providers: Vec<crate::compute_launch::ProviderInfo>,
+    /// The stand-in for 0G's consensus RPC, for the CometBFT light client.
+    consensus: crate::consensus::ConsensusInfo,
     #[serde(skip_serializing_if = "Option::is_none")]
     app_url: Option<String>,
 }
@@ -213,6 +218,9 @@ fn run(args: Args) -> Result<(), DevnetError> {
         crate::deploy::acknowledge_tee_signer(anvil.rpc(), &contracts.inference_serving, &provider.address)?;
     }
 
+    let app_url = format!("http://{app_addr}");
+    let standin = crate::consensus::StandIn::new(anvil.rpc().clone());
+    let pin = standin.pin().map_err(DevnetError::Consensus)?;
     let mut info = DevnetInfo {
         name: "devnet",
         chain_id: CHAIN_ID,
@@ -224,19 +232,25 @@ fn run(args: Args) -> Result<(), DevnetError> {
         storage_nodes: storage.infos(),
         indexer: indexer.infos().into_iter().next().expect("one indexer was started"),
         compute_providers: compute.infos(),
+        consensus: crate::consensus::ConsensusInfo {
+            url: format!("{app_url}/cometbft"),
+            chain_id: crate::consensus::CHAIN_ID,
+            pin,
+        },
         app_url: None,
     };
     let devnet_json = serde_json::to_string(&info).expect("DevnetInfo always serialises");
-    let app_url = format!("http://{app_addr}");
     info.app_url = Some(app_url.clone());
     let ready_json = serde_json::to_string(&info).expect("DevnetInfo always serialises");
 
     let files_root = files.root().to_path_buf();
     let index = std::fs::read_to_string(files.root().join("index.html")).unwrap_or_default();
     let csp = http::content_security_policy(&index);
-    let workers =
-        http::serve(server, http::Routes { devnet_json, faucet: Faucet::new(anvil.rpc().clone()), files, csp })
-            .map_err(|e| DevnetError::Bind { addr, reason: e.to_string() })?;
+    let workers = http::serve(
+        server,
+        http::Routes { devnet_json, faucet: Faucet::new(anvil.rpc().clone()), consensus: standin, files, csp },
+    )
+    .map_err(|e| DevnetError::Bind { addr, reason: e.to_string() })?;
 
     let mut out = std::io::stdout().lock();
     // If stdout is gone (the reader quit) there is nobody to tell; keep serving.

@@ -11,6 +11,9 @@
 //!   against the captured state root (account and storage proofs).
 //! - storage: `storage::file_root` of a 64 MiB buffer, byte i = (i * 31 + 7) % 251 (the
 //!   content rule of `tests/fixtures/storage/gen-roots.mjs`), on one core.
+//! - consensus: one CometBFT skipping step (`cometbft::light::verify`, as a client a week
+//!   behind takes it: the gap does not matter, only the set) over a block signed by 4 and by
+//!   100 validators with one aggregated BLS12-381 signature, as 0G's commits are.
 //!
 //! Before measuring it writes the data to `$ZG_BENCH_DIR` (default `target/zg-bench/`):
 //! `headers.json` (the exact text measured) and `meta.json` (counts, the trusted hash, the
@@ -26,6 +29,12 @@ use alloy_eips::eip1559::BaseFeeParams;
 use alloy_primitives::{keccak256, B256};
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
 use serde_json::{json, Value};
+use wasm_light_client::cometbft::block::{BlockId, Timestamp};
+use wasm_light_client::cometbft::light::{self, TrustOptions};
+use wasm_light_client::cometbft::{
+    self,
+    testnet::{self, TestValidators},
+};
 use wasm_light_client::header::verify_header_chain_text;
 use wasm_light_client::{storage, verify_account_proof, AccountProofResponse};
 
@@ -139,6 +148,18 @@ fn workloads(c: &mut Criterion) {
     });
     group.finish();
 
+    let mut group = c.benchmark_group("consensus");
+    for validators in [4usize, 100] {
+        let (trusted, block) = consensus_step(validators);
+        group.bench_function(BenchmarkId::new("skip_verify", validators), |b| {
+            b.iter(|| {
+                light::verify("zg-bench-1", black_box(&trusted), black_box(&block), T_NOW, TrustOptions::default())
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+
     let mut group = c.benchmark_group("storage");
     group.throughput(Throughput::Bytes(FILE_SIZE as u64));
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
@@ -146,6 +167,22 @@ fn workloads(c: &mut Criterion) {
         b.iter(|| storage::file_root(black_box(&file)).unwrap())
     });
     group.finish();
+}
+
+const T_NOW: i64 = 1_770_000_000;
+
+/// A trusted block 1 and a block a week of 0G's blocks later, both signed by the same
+/// `n` validators (aggregated).
+fn consensus_step(n: usize) -> (light::Trusted, cometbft::LightBlock) {
+    let seeds: Vec<String> = (0..n).map(|i| format!("bench-validator-{i}")).collect();
+    let set = TestValidators::new(&seeds.iter().map(String::as_str).collect::<Vec<_>>(), &vec![10; n]);
+    let at = |h: i64| Timestamp { seconds: T_NOW - 60 + h / 1_000_000, nanos: (h % 1_000_000) as i32 };
+    let first = testnet::light_block("zg-bench-1", 1, at(1), BlockId::default(), &[vec![1]], &set, &set);
+    let week = 1_512_000;
+    let far = testnet::light_block("zg-bench-1", week, at(week), BlockId::default(), &[vec![2]], &set, &set);
+    let trusted =
+        light::Trusted { hash: first.header.hash(), header: first.header, next_validators: first.next_validators };
+    (trusted, far)
 }
 
 /// Criterion's median time of one iteration of `group/function/parameter`, in seconds.
@@ -162,6 +199,8 @@ fn write_summary() {
         "headers_native": rate(&format!("headers/verify_header_chain/{CHAIN_LEN}"), CHAIN_LEN as f64),
         "proofs_native": rate(&format!("proofs/verify_account_proof/{proofs}"), proofs as f64),
         "storage_native": rate("storage/file_root/64MiB", (FILE_SIZE >> 20) as f64),
+        "consensus_skip_4_ms": median_secs("consensus/skip_verify/4").map(|s| s * 1e3),
+        "consensus_skip_100_ms": median_secs("consensus/skip_verify/100").map(|s| s * 1e3),
     });
     let path = bench_dir().join("native.json");
     match std::fs::write(&path, serde_json::to_string_pretty(&summary).unwrap()) {

@@ -30,6 +30,12 @@ pub trait ConsensusVerifier {
         crate::agreement::agreed_head(nodes, quorum).await
     }
 
+    /// Whether [`Self::finalized_head`] proves heads by itself (a consensus light client),
+    /// so that the provider takes every new head from it and needs no witnesses.
+    fn proves_heads(&self) -> bool {
+        false
+    }
+
     /// A short label for the UI ("checkpoint only").
     fn describe(&self) -> &'static str;
 }

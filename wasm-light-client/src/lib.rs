@@ -15,6 +15,7 @@ pub mod account;
 pub mod agreement;
 pub mod call;
 pub mod clock;
+pub mod cometbft;
 pub mod consensus;
 pub mod header;
 pub mod inclusion;

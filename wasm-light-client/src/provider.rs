@@ -131,6 +131,10 @@ pub enum TrustBasis {
     /// A head `agree` of `asked` independent endpoints served identically at `block`: the
     /// first visit without a checkpoint, or a jump over blocks that were not walked.
     Agreement { block: u64, hash: B256, agree: usize, asked: usize },
+    /// The EVM block carried by consensus block `height`, which validators holding more
+    /// than 2/3 of the power signed, reached by the CometBFT light client from a pinned
+    /// block ([`crate::cometbft`]).
+    Consensus { block: u64, hash: B256, height: i64 },
 }
 
 impl std::fmt::Display for TrustBasis {
@@ -140,6 +144,10 @@ impl std::fmt::Display for TrustBasis {
             TrustBasis::Agreement { block, agree, asked, .. } => {
                 write!(f, "hash-linked from block {block}, which {agree} of {asked} independent endpoints served alike")
             }
+            TrustBasis::Consensus { block, height, .. } => write!(
+                f,
+                "hash-linked from block {block}, which 0G's validators finalised at consensus height {height} (CometBFT light client, experimental)"
+            ),
         }
     }
 }
@@ -293,8 +301,10 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
     }
 
     /// Whether enough endpoints are configured to agree on a head.
+    /// Whether a head can be had without walking to it: from the endpoints' agreement, or
+    /// from a consensus verifier that proves heads.
     fn can_agree(&self) -> bool {
-        self.quorum >= MIN_AGREEMENT
+        self.quorum >= MIN_AGREEMENT || self.consensus.proves_heads()
     }
 
     pub fn consensus(&self) -> &C {
@@ -342,17 +352,40 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
     pub async fn sync(&self) -> Result<VerifiedHeader, SyncError> {
         self.start_chain().await?;
         let before = self.chain.borrow().clone().expect("the chain was started above");
-        let head = self.transport.block_number().await?;
+        // A consensus verifier names the head itself; otherwise the node does, and the
+        // witnesses (if any) must follow it there.
+        let finalized = match self.consensus.proves_heads() {
+            true => Some(self.agreed_head().await?),
+            false => None,
+        };
+        let head = match &finalized {
+            Some((finalized, _)) if finalized.number() <= before.tip().number() => return Ok(before.tip().clone()),
+            Some((finalized, _)) => finalized.number(),
+            None => self.transport.block_number().await?,
+        };
         if self.can_agree() && head > before.tip().number().saturating_add(self.jump_after) {
-            return self.jump(&before).await;
+            let found = match finalized {
+                Some(found) => found,
+                None => self.agreed_head().await?,
+            };
+            return self.jump(&before, found);
         }
         let mut scratch = before.clone();
-        let reorg = if self.witnesses.is_empty() {
+        let reorg = if self.witnesses.is_empty() || finalized.is_some() {
             self.follow(&mut scratch, head).await?
         } else {
             self.follow_with_witnesses(&mut scratch, head).await?
         };
         let tip = scratch.tip().clone();
+        if let Some((finalized, _)) = &finalized {
+            if tip.hash != finalized.hash {
+                return Err(SyncError::Consensus(format!(
+                    "the node's block {} is not the one consensus finalised ({}); it serves another branch",
+                    tip.number(),
+                    finalized.hash
+                )));
+            }
+        }
         self.check_head(&tip)?;
         let mut chain = self.chain.borrow_mut();
         let current = chain.as_ref().expect("started");
@@ -363,6 +396,9 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
         *chain = Some(scratch);
         if let Some(reorg) = reorg {
             *self.last_reorg.borrow_mut() = Some(reorg);
+        }
+        if let Some((_, trust)) = finalized {
+            *self.trust.borrow_mut() = Some(trust);
         }
         Ok(tip)
     }
@@ -417,8 +453,11 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
     /// Moves the tip to a head the endpoints agree on, far above `before`'s tip, and
     /// starts the header window there. What was verified below stays out of reach of the
     /// new window except through parent hashes walked down from it.
-    async fn jump(&self, before: &HeaderChain) -> Result<VerifiedHeader, SyncError> {
-        let (tip, trust) = self.agreed_head().await?;
+    fn jump(
+        &self,
+        before: &HeaderChain,
+        (tip, trust): (VerifiedHeader, TrustBasis),
+    ) -> Result<VerifiedHeader, SyncError> {
         if tip.number() <= before.tip().number() {
             // The endpoints agree on nothing newer than what is verified: nothing to do.
             return Ok(before.tip().clone());

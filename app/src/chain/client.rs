@@ -14,6 +14,9 @@ use wasm_light_client::{
     ProvenLog, Reorg, SyncError, TransportError, TrustBasis, Verified, VerifiedHeader, VerifiedProvider,
 };
 
+use wasm_light_client::cometbft::verifier::{CometBftVerifier, Pin};
+use wasm_light_client::{ConsensusVerifier, EthNode};
+
 use super::checkpoint_store::{self, StoredHead};
 use super::fees::{BaseFeeSource, FeeError, FeeQuote};
 use super::networks::{check_chain_id, Network, NetworkError, TrustRoot};
@@ -106,12 +109,50 @@ impl TxReview {
 /// Asks the person at the screen; resolves to true only if they approved.
 pub type Reviewer = std::rc::Rc<dyn Fn(TxReview) -> futures::future::LocalBoxFuture<'static, bool>>;
 
+/// The consensus seam as the app fills it: hash links from a checkpoint or from the
+/// endpoints' agreement, or 0G's validators' signatures (experimental).
+pub enum AppConsensus {
+    Links(CheckpointOnly),
+    Validators(Box<CometBftVerifier<FetchTransport>>),
+}
+
+impl ConsensusVerifier for AppConsensus {
+    fn accept_head(&self, head: &VerifiedHeader) -> Result<(), String> {
+        match self {
+            AppConsensus::Links(c) => c.accept_head(head),
+            AppConsensus::Validators(c) => c.accept_head(head),
+        }
+    }
+
+    async fn finalized_head<N: EthNode>(
+        &self,
+        nodes: &[&N],
+        quorum: usize,
+    ) -> Result<(VerifiedHeader, TrustBasis), SyncError> {
+        match self {
+            AppConsensus::Links(c) => c.finalized_head(nodes, quorum).await,
+            AppConsensus::Validators(c) => c.finalized_head(nodes, quorum).await,
+        }
+    }
+
+    fn proves_heads(&self) -> bool {
+        matches!(self, AppConsensus::Validators(_))
+    }
+
+    fn describe(&self) -> &'static str {
+        match self {
+            AppConsensus::Links(c) => c.describe(),
+            AppConsensus::Validators(c) => c.describe(),
+        }
+    }
+}
+
 /// How many times a dropped connection is tried again.
 pub const CONNECT_RETRIES: u32 = 3;
 
 pub struct ChainClient {
     network: Network,
-    provider: VerifiedProvider<FetchTransport, CheckpointOnly>,
+    provider: VerifiedProvider<FetchTransport, AppConsensus>,
     /// The last head written to the checkpoint store.
     saved_head: std::cell::Cell<u64>,
     /// Asks the user to approve each transaction before it is signed. None: nothing is signed.
@@ -173,18 +214,31 @@ impl ChainClient {
         check_chain_id(&network, id.ok_or(ChainError::BadAnswer("eth_chainId"))?)?;
         let rules = ChainRules::for_chain(network.chain_id);
         let witnesses = network.witness_urls.iter().map(|u| FetchTransport::new(u.clone())).collect();
+        let links = AppConsensus::Links(CheckpointOnly);
         let (provider, saved_head) = match network.trust_root() {
             TrustRoot::Checkpoint(configured) => {
                 let start = checkpoint_store::start_from(configured, stored);
-                (VerifiedProvider::new(transport, CheckpointOnly, start.hash), start.number)
+                (VerifiedProvider::new(transport, links, start.hash), start.number)
             }
             TrustRoot::Agreement { .. } => match stored.filter(|s| s.root == checkpoint_store::AGREED) {
                 // A head this browser verified before, from the endpoints' agreement.
-                Some(head) => (VerifiedProvider::resuming(transport, CheckpointOnly, head.hash), head.number),
-                None => (VerifiedProvider::by_agreement(transport, CheckpointOnly), 0),
+                Some(head) => (VerifiedProvider::resuming(transport, links, head.hash), head.number),
+                None => (VerifiedProvider::by_agreement(transport, links), 0),
             },
+            // Every head comes from the validators' signatures, starting at the pin each
+            // visit (a stored EVM head would not carry the consensus state to resume from).
+            TrustRoot::Consensus(pin) => {
+                let config = network.consensus.as_ref().expect("a consensus trust root has its configuration");
+                let verifier = CometBftVerifier::new(
+                    FetchTransport::new(config.url.clone()),
+                    config.chain_id.clone(),
+                    Pin { height: pin.height, hash: pin.hash.0 },
+                    zg_light_client_js::clock::now_s,
+                );
+                (VerifiedProvider::by_agreement(transport, AppConsensus::Validators(Box::new(verifier))), 0)
+            }
             // The provider can never sync; it stays, unused, so the transport has one owner.
-            TrustRoot::Nothing => (VerifiedProvider::new(transport, CheckpointOnly, B256::ZERO), 0),
+            TrustRoot::Nothing => (VerifiedProvider::new(transport, links, B256::ZERO), 0),
         };
         let provider = provider
             .with_rules(rules)
@@ -271,18 +325,20 @@ impl ChainClient {
                 "hash-linked from your checkpoint".into()
             }
             TrustBasis::Checkpoint { .. } => "hash-linked from a head this browser verified earlier".into(),
-            agreement @ TrustBasis::Agreement { .. } => agreement.to_string(),
+            other @ (TrustBasis::Agreement { .. } | TrustBasis::Consensus { .. }) => other.to_string(),
         })
     }
 
     /// Verifies headers from the root of trust (or the last verified tip) to the head.
     pub async fn sync(&self) -> Result<Option<VerifiedHeader>, ChainError> {
         let root = match self.network.trust_root() {
-            TrustRoot::Checkpoint(configured) => configured.hash,
-            TrustRoot::Agreement { .. } => checkpoint_store::AGREED,
+            TrustRoot::Checkpoint(configured) => Some(configured.hash),
+            TrustRoot::Agreement { .. } => Some(checkpoint_store::AGREED),
+            TrustRoot::Consensus(_) => None,
             TrustRoot::Nothing => return Ok(None),
         };
         let tip = self.provider.sync().await?;
+        let Some(root) = root else { return Ok(Some(tip)) };
         let sealer = self.head_sealer.borrow().clone();
         if let Some(sealer) = sealer.filter(|_| tip.number() >= self.saved_head.get() + SAVE_EVERY) {
             self.saved_head.set(tip.number());

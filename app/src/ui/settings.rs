@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::chain::addresses::AddressOverrides;
 use crate::chain::fees::FeeLimits;
-use crate::chain::networks::{Checkpoint, Network};
+use crate::chain::networks::{Checkpoint, ConsensusConfig, Network};
 
 const KEY: &str = "zg-console.settings";
 
@@ -24,6 +24,8 @@ pub struct Settings {
     pub addresses: BTreeMap<String, AddressOverrides>,
     /// Endpoints the user added to a network's witnesses, by network id.
     pub witnesses: BTreeMap<String, Vec<String>>,
+    /// Networks verified through their validators' signatures (experimental), by network id.
+    pub consensus: BTreeMap<String, ConsensusConfig>,
     pub auto_lock_minutes: u32,
     /// "system", "light" or "dark".
     pub theme: String,
@@ -38,6 +40,7 @@ impl Default for Settings {
             fee_limits: BTreeMap::new(),
             addresses: BTreeMap::new(),
             witnesses: BTreeMap::new(),
+            consensus: BTreeMap::new(),
             auto_lock_minutes: 5,
             theme: "system".into(),
         }

@@ -461,6 +461,7 @@ impl ChainState {
         if let Some(addresses) = settings.addresses.get(&network.id) {
             addresses.apply(&mut network);
         }
+        network.consensus = settings.consensus.get(&network.id).cloned();
         Some(network)
     }
 
@@ -507,7 +508,7 @@ impl ChainState {
             let same_root = match network.trust_root() {
                 TrustRoot::Checkpoint(c) => c.hash == stored.root,
                 TrustRoot::Agreement { .. } => stored.root == checkpoint_store::AGREED,
-                TrustRoot::Nothing => false,
+                TrustRoot::Nothing | TrustRoot::Consensus(_) => false,
             };
             let still_current = this.client().is_some_and(|c| Rc::ptr_eq(&c, &client));
             if same_root && stored.number > verified && still_current {

@@ -34,6 +34,31 @@ pub struct Network {
     /// Fee ceilings the user set; None: [`FeeLimits::default_for`] this network.
     #[serde(default)]
     pub fee_limits: Option<FeeLimits>,
+    /// Verifying 0G's validators' signatures instead (experimental), when the user turned
+    /// it on in Settings: it then takes precedence over the checkpoint and the endpoints.
+    #[serde(default)]
+    pub consensus: Option<ConsensusConfig>,
+    /// A consensus endpoint and pin the network itself offers (the devnet's stand-in),
+    /// for Settings to suggest.
+    #[serde(default)]
+    pub consensus_offer: Option<ConsensusConfig>,
+}
+
+/// A CometBFT RPC endpoint of the network's consensus layer, and the consensus block the
+/// light client starts from (its height and header hash, from a source the user trusts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsensusConfig {
+    pub url: String,
+    /// CometBFT's chain id (a name, not the EVM chain id).
+    pub chain_id: String,
+    pub pin: ConsensusPin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsensusPin {
+    pub height: i64,
+    pub hash: B256,
 }
 
 /// Where 0G Storage lives on a network: the Flow contract that announces files (its
@@ -131,6 +156,14 @@ pub enum NetworkError {
     BadWitnessUrl(String),
     #[error("enter a chain id (a whole number)")]
     BadChainId,
+    #[error("the consensus endpoint must start with http:// or https://")]
+    BadConsensusUrl,
+    #[error("enter the consensus chain's name (its CometBFT chain id, such as the one its /status reports)")]
+    BadConsensusChain,
+    #[error("pinned block height: a whole number from 1")]
+    BadPinHeight,
+    #[error("pinned block hash: 64 hexadecimal characters (CometBFT writes them without 0x)")]
+    BadPinHash,
 }
 
 pub const DEVNET_CHAIN_ID: u64 = 31337;
@@ -169,6 +202,8 @@ pub fn public_networks() -> Vec<Network> {
                 ..Contracts::default()
             },
             fee_limits: None,
+            consensus: None,
+            consensus_offer: None,
         },
         Network {
             id: "mainnet".into(),
@@ -191,6 +226,8 @@ pub fn public_networks() -> Vec<Network> {
                 ..Contracts::default()
             },
             fee_limits: None,
+            consensus: None,
+            consensus_offer: None,
         },
     ]
 }
@@ -209,6 +246,9 @@ pub struct DevnetConfig {
     /// zg-devnet's zg-indexer over those nodes.
     #[serde(default)]
     pub indexer: Option<DevnetIndexer>,
+    /// zg-devnet's stand-in for 0G's consensus RPC.
+    #[serde(default)]
+    pub consensus: Option<ConsensusConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -256,6 +296,8 @@ impl DevnetConfig {
             }),
             contracts: self.contracts.as_ref().map(|c| c.deployed.clone()).unwrap_or_default(),
             fee_limits: None,
+            consensus: None,
+            consensus_offer: self.consensus.clone(),
         }
     }
 }
@@ -286,6 +328,8 @@ pub fn custom_network(
         storage: None,
         contracts: Contracts::default(),
         fee_limits: None,
+        consensus: None,
+        consensus_offer: None,
     })
 }
 
@@ -295,6 +339,22 @@ fn is_http(url: &str) -> bool {
 
 /// Endpoint URLs typed in a form, separated by spaces, commas or new lines; each must be
 /// http(s).
+/// The consensus light client's settings from the form's four fields.
+pub fn consensus_config(url: &str, chain_id: &str, height: &str, hash: &str) -> Result<ConsensusConfig, NetworkError> {
+    let url = url.trim();
+    if !is_http(url) {
+        return Err(NetworkError::BadConsensusUrl);
+    }
+    let chain_id = chain_id.trim();
+    if chain_id.is_empty() || chain_id.chars().any(char::is_whitespace) {
+        return Err(NetworkError::BadConsensusChain);
+    }
+    let height = height.trim().parse::<i64>().ok().filter(|h| *h >= 1).ok_or(NetworkError::BadPinHeight)?;
+    let hash = hash.trim();
+    let hash = hash.strip_prefix("0x").unwrap_or(hash).parse::<B256>().map_err(|_| NetworkError::BadPinHash)?;
+    Ok(ConsensusConfig { url: url.into(), chain_id: chain_id.into(), pin: ConsensusPin { height, hash } })
+}
+
 pub fn parse_endpoints(text: &str) -> Result<Vec<String>, NetworkError> {
     let urls: Vec<String> =
         text.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).map(String::from).collect();
@@ -333,6 +393,9 @@ impl Network {
 
     /// What the light client can verify from on this network (see [`TrustRoot`]).
     pub fn trust_root(&self) -> TrustRoot {
+        if let Some(consensus) = &self.consensus {
+            return TrustRoot::Consensus(consensus.pin);
+        }
         match self.checkpoint {
             Some(checkpoint) => TrustRoot::Checkpoint(checkpoint),
             None if self.quorum() >= MIN_AGREEMENT => {
@@ -353,6 +416,8 @@ pub enum TrustRoot {
     Agreement { quorum: usize, endpoints: usize },
     /// Neither: values are shown unverified until a checkpoint or another endpoint is added.
     Nothing,
+    /// 0G's validators' signatures, checked from a pinned consensus block (experimental).
+    Consensus(ConsensusPin),
 }
 
 impl TrustRoot {
@@ -514,5 +579,25 @@ mod tests {
         // 0G's staking docs list this registry for the testnet; no mainnet address is confirmed.
         assert_eq!(staking("galileo"), Some(address!("ea224dBB52F57752044c0C86aD50930091F561B9")));
         assert_eq!(staking("mainnet"), None);
+    }
+
+    #[test]
+    fn a_consensus_pin_is_read_from_the_form_or_refused_with_what_to_fix() {
+        let hash = "AB".repeat(32);
+        let got = consensus_config(" http://127.0.0.1:8545/cometbft ", "zg-devnet-1", "7", &hash).unwrap();
+        assert_eq!(
+            (got.url.as_str(), got.chain_id.as_str(), got.pin.height),
+            ("http://127.0.0.1:8545/cometbft", "zg-devnet-1", 7)
+        );
+        assert_eq!(got.pin.hash, B256::from([0xAB; 32]));
+        assert_eq!(consensus_config("x", "c", "7", &hash), Err(NetworkError::BadConsensusUrl));
+        assert_eq!(consensus_config("http://h", " ", "7", &hash), Err(NetworkError::BadConsensusChain));
+        assert_eq!(consensus_config("http://h", "c", "0", &hash), Err(NetworkError::BadPinHeight));
+        assert_eq!(consensus_config("http://h", "c", "7", "0x12"), Err(NetworkError::BadPinHash));
+        let trusted = Network { consensus: Some(got), ..public_networks()[0].clone() };
+        assert_eq!(
+            trusted.trust_root(),
+            TrustRoot::Consensus(ConsensusPin { height: 7, hash: B256::from([0xAB; 32]) })
+        );
     }
 }

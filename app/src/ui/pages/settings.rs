@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::chain::addresses::{AddressOverrides, ContractRole};
 use crate::chain::fees::FeeLimits;
-use crate::chain::networks::{custom_network, parse_endpoints, Checkpoint, TrustRoot};
+use crate::chain::networks::{consensus_config, custom_network, parse_endpoints, Checkpoint, TrustRoot};
 use crate::format::{format_gwei, parse_gwei};
 use crate::ui::components::ErrorAlert;
 use crate::ui::state::{use_app, Phase};
@@ -21,6 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
             <crate::ui::deploy::NetworkLinkCard />
             <CustomNetworkCard />
             <CheckpointCard />
+            <ConsensusCard />
             <ContractAddressesCard />
             <FeeLimitsCard />
             <PreferencesCard />
@@ -156,6 +157,9 @@ fn CheckpointCard() -> impl IntoView {
                 Some((name, TrustRoot::Nothing)) => format!(
                     "{name}: one endpoint and no checkpoint, so values are shown unverified. Set a checkpoint, or add an endpoint run by someone else."
                 ),
+                Some((name, TrustRoot::Consensus(pin))) => format!(
+                    "{name}: verified from its validators' signatures, starting at consensus block {} (CometBFT light client, experimental).", pin.height
+                ),
                 None => "No network selected.".into(),
             }}</p>
             <form class="stack" on:submit=save aria-label="Checkpoint">
@@ -185,6 +189,95 @@ fn CheckpointCard() -> impl IntoView {
                 </div>
                 <ErrorAlert message=endpoints_error />
                 <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save endpoints"</button></div>
+            </form>
+        </section>
+    }
+}
+
+/// Verifying the network's validators' signatures (CometBFT light blocks with BLS12-381
+/// keys) instead of trusting a checkpoint or endpoints' agreement. Experimental: labelled
+/// so, and off until the user turns it on with an endpoint and a block they trust.
+#[component]
+fn ConsensusCard() -> impl IntoView {
+    let app = use_app();
+    let network = app.chain.selected.get_untracked();
+    let suggested = network.as_ref().and_then(|n| n.consensus.clone().or_else(|| n.consensus_offer.clone()));
+    let field = |f: fn(&crate::chain::networks::ConsensusConfig) -> String| {
+        RwSignal::new(suggested.as_ref().map(f).unwrap_or_default())
+    };
+    let url = field(|c| c.url.clone());
+    let chain_id = field(|c| c.chain_id.clone());
+    let height = field(|c| c.pin.height.to_string());
+    let hash = field(|c| hex::encode_upper(c.pin.hash));
+    let error = RwSignal::new(None::<String>);
+    let in_use = move || app.chain.selected.get().is_some_and(|n| n.consensus.is_some());
+    let reconnect = move || {
+        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
+            app.chain.connect(app, network);
+        }
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(network) = app.chain.network() else {
+            return error.set(Some("Connect to a network first.".into()));
+        };
+        let config = match consensus_config(
+            &url.get_untracked(),
+            &chain_id.get_untracked(),
+            &height.get_untracked(),
+            &hash.get_untracked(),
+        ) {
+            Ok(config) => config,
+            Err(e) => return error.set(Some(e.to_string())),
+        };
+        error.set(None);
+        app.update_settings(|s| {
+            s.consensus.insert(network.id.clone(), config);
+        });
+        reconnect();
+        app.toasts.info("Verifying from the validators' signatures");
+    };
+    let stop = move |_| {
+        if let Some(network) = app.chain.network() {
+            app.update_settings(|s| {
+                s.consensus.remove(&network.id);
+            });
+            reconnect();
+        }
+    };
+    view! {
+        <section class="card stack" aria-label="Consensus light client">
+            <h2 class="card-title">"Validators' signatures " <span class="badge badge-unverified">"experimental"</span></h2>
+            <p class="muted">
+                "Instead of a checkpoint or endpoints' agreement, check that the network's validators signed each head: the app follows 0G's consensus (CometBFT, BLS12-381 keys) from a block you pin, and takes the EVM block each finalised block carries. Experimental: built from CometBFT's and beacon-kit's source, not yet checked against 0G's own consensus endpoints, which 0G does not publish. Pin a block from a source you trust; a pin older than a week expires."
+            </p>
+            <form class="stack" on:submit=save aria-label="Consensus endpoint and pin">
+                <div class="grid-2">
+                    <div class="field">
+                        <label for="cs-url">"Consensus RPC"</label>
+                        <input id="cs-url" placeholder="https://…:26657" bind:value=url />
+                    </div>
+                    <div class="field">
+                        <label for="cs-chain">"Consensus chain id"</label>
+                        <input id="cs-chain" bind:value=chain_id />
+                    </div>
+                    <div class="field">
+                        <label for="cs-height">"Pinned block height"</label>
+                        <input id="cs-height" inputmode="numeric" bind:value=height />
+                    </div>
+                    <div class="field">
+                        <label for="cs-hash">"Pinned block hash"</label>
+                        <input id="cs-hash" class="mono" bind:value=hash />
+                    </div>
+                </div>
+                <ErrorAlert message=error />
+                <div class="row">
+                    <span class="spacer"></span>
+                    <Show when=in_use>
+                        <button type="button" class="btn btn-ghost" on:click=stop>"Stop using signatures"</button>
+                    </Show>
+                    <button type="submit" class="btn btn-secondary">"Verify with validators' signatures"</button>
+                </div>
             </form>
         </section>
     }

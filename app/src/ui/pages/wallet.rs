@@ -416,6 +416,9 @@ fn LightClientCard() -> impl IntoView {
                         Some(TrustRoot::Agreement { quorum, endpoints }) => format!(
                             "no checkpoint: a head {quorum} of {endpoints} independent endpoints serve alike"
                         ).into_any(),
+                        Some(TrustRoot::Consensus(pin)) => format!(
+                            "the validators' signatures from consensus block {} (CometBFT light client, experimental)", pin.height
+                        ).into_any(),
                         Some(TrustRoot::Nothing) => view! {
                             <span class="text-warn">"none: values are unverified (set a checkpoint or add an endpoint in Settings)"</span>
                         }.into_any(),
@@ -427,6 +430,9 @@ fn LightClientCard() -> impl IntoView {
                     <dd data-testid="lc-trust">{move || app.chain.trust.get().unwrap_or_else(|| "not verified yet".into())}</dd>
                     <dt>"Head agreement"</dt>
                     <dd data-testid="head-agreement">{move || match app.chain.selected.get() {
+                        Some(n) if n.consensus.is_some() => {
+                            "not needed: each head is one the validators signed".into_any()
+                        }
                         Some(n) if n.witness_urls.is_empty() => view! {
                             <span class="text-warn">"one endpoint: a node serving a private fork would go unnoticed; add witness endpoints in Settings"</span>
                         }.into_any(),
