@@ -300,7 +300,6 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
         self.trust.borrow().clone()
     }
 
-    /// Whether enough endpoints are configured to agree on a head.
     /// Whether a head can be had without walking to it: from the endpoints' agreement, or
     /// from a consensus verifier that proves heads.
     fn can_agree(&self) -> bool {

@@ -31,9 +31,7 @@ fn save_and_reconnect(app: AppState, id: &str, overrides: &AddressOverrides) {
         let merged = s.addresses.remove(id).unwrap_or_default().merged(overrides);
         s.addresses.insert(id.to_string(), merged);
     });
-    if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
-        app.chain.connect(app, network);
-    }
+    app.reconnect();
 }
 
 fn checked_list(checked: Vec<Checked>) -> impl IntoView {

@@ -32,9 +32,7 @@ pub fn App() -> impl IntoView {
 
     spawn_local(async move {
         app.chain.load_devnet().await;
-        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
-            app.chain.connect(app, network);
-        }
+        app.reconnect();
         let phase = match crate::wallet::vault::exists().await {
             Ok(true) => Phase::Locked,
             Ok(false) => Phase::NoVault,

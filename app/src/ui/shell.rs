@@ -95,9 +95,7 @@ fn NetworkSelect() -> impl IntoView {
     let change = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         app.update_settings(|s| s.network = id);
-        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
-            app.chain.connect(app, network);
-        }
+        app.reconnect();
     };
     view! {
         <label class="sr-only" for="network-select">"Network"</label>

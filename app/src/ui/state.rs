@@ -215,6 +215,13 @@ impl AppState {
             s.apply_theme();
         });
     }
+
+    /// Connects (again) to the network the settings name, with what they set for it.
+    pub fn reconnect(&self) {
+        if let Some(network) = self.chain.resolve(&self.settings.get_untracked()) {
+            self.chain.connect(*self, network);
+        }
+    }
 }
 
 impl Default for AppState {

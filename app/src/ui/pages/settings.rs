@@ -55,9 +55,7 @@ fn CustomNetworkCard() -> impl IntoView {
                     s.custom = Some(network);
                     s.network = "custom".into();
                 });
-                if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
-                    app.chain.connect(app, network);
-                }
+                app.reconnect();
                 app.toasts.info("Connecting to the custom network…");
             }
             Err(e) => error.set(Some(e.to_string())),
@@ -100,11 +98,6 @@ fn CheckpointCard() -> impl IntoView {
     let saved = id.as_ref().and_then(|id| app.settings.with_untracked(|s| s.witnesses.get(id).cloned()));
     let endpoints = RwSignal::new(saved.unwrap_or_default().join("\n"));
     let endpoints_error = RwSignal::new(None::<String>);
-    let reconnect = move || {
-        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
-            app.chain.connect(app, network);
-        }
-    };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(network) = app.chain.network() else {
@@ -123,7 +116,7 @@ fn CheckpointCard() -> impl IntoView {
         app.update_settings(|s| {
             s.checkpoints.insert(id, Checkpoint { number: n, hash: h });
         });
-        reconnect();
+        app.reconnect();
         app.toasts.info("Checkpoint saved; verifying from it");
     };
     let save_endpoints = move |ev: leptos::ev::SubmitEvent| {
@@ -143,7 +136,7 @@ fn CheckpointCard() -> impl IntoView {
                 s.witnesses.insert(network.id.clone(), urls);
             }
         });
-        reconnect();
+        app.reconnect();
         app.toasts.info("Endpoints saved; a new head is now checked against them");
     };
     view! {
@@ -211,11 +204,6 @@ fn ConsensusCard() -> impl IntoView {
     let hash = field(|c| hex::encode_upper(c.pin.hash));
     let error = RwSignal::new(None::<String>);
     let in_use = move || app.chain.selected.get().is_some_and(|n| n.consensus.is_some());
-    let reconnect = move || {
-        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
-            app.chain.connect(app, network);
-        }
-    };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(network) = app.chain.network() else {
@@ -234,7 +222,7 @@ fn ConsensusCard() -> impl IntoView {
         app.update_settings(|s| {
             s.consensus.insert(network.id.clone(), config);
         });
-        reconnect();
+        app.reconnect();
         app.toasts.info("Verifying from the validators' signatures");
     };
     let stop = move |_| {
@@ -242,7 +230,7 @@ fn ConsensusCard() -> impl IntoView {
             app.update_settings(|s| {
                 s.consensus.remove(&network.id);
             });
-            reconnect();
+            app.reconnect();
         }
     };
     view! {
@@ -338,9 +326,7 @@ fn ContractAddressesCard() -> impl IntoView {
                 s.addresses.insert(id, overrides);
             }
         });
-        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
-            app.chain.connect(app, network);
-        }
+        app.reconnect();
         app.toasts.info("Contract addresses saved; each is checked for code before it is used");
     };
     let rows = fields
@@ -401,9 +387,7 @@ fn FeeLimitsCard() -> impl IntoView {
         app.update_settings(|s| {
             s.fee_limits.insert(id, limits);
         });
-        if let Some(network) = app.chain.resolve(&app.settings.get_untracked()) {
-            app.chain.connect(app, network);
-        }
+        app.reconnect();
         app.toasts.info(&format!(
             "Fee limits saved: at most {} priority fee and {} per gas",
             format_gwei(limits.max_tip),
