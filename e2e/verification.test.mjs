@@ -53,6 +53,18 @@ async function restoreDevWallet(page) {
 }
 
 
+/** Runs `journey` on a profile of its own, the dev wallet restored and its balance verified. */
+async function onFreshVerifiedProfile(journey) {
+  const fresh = await newProfile(browser);
+  try {
+    await restoreDevWallet(fresh.page);
+    await waitForVerifiedBalance(fresh.page);
+    await journey(fresh.page);
+  } finally {
+    await fresh.context.close();
+  }
+}
+
 async function useCustomNetwork(page, url, chainId = '31337', witnesses = '') {
   await goTo(page, 'Settings');
   const form = page.getByRole('form', { name: 'Custom network' });
@@ -333,157 +345,125 @@ test('6. an endpoint reporting another chain id is refused with both ids', async
   }
 });
 
-test('7. a contract address set in Settings is proven to hold code before the app uses it', async () => {
-  const fresh = await newProfile(browser);
-  const { page } = fresh;
-  try {
-    await restoreDevWallet(page);
-    await waitForVerifiedBalance(page);
-    await goTo(page, 'Settings');
-    const form = page.getByRole('form', { name: 'Contract addresses' });
-    const governor = form.getByLabel('Governor', { exact: true });
-    // Empty: the devnet's own governor is used, and shown as the placeholder.
-    assert.equal(await governor.inputValue(), '');
-    assert.match(await governor.getAttribute('placeholder'), /^0x[0-9a-fA-F]{40}$/);
-    assert.match(await form.getByLabel('Staking', { exact: true }).getAttribute('placeholder'), /^0x|not set/);
+test('7. a contract address set in Settings is proven to hold code before the app uses it', () => onFreshVerifiedProfile(async (page) => {
+  await goTo(page, 'Settings');
+  const form = page.getByRole('form', { name: 'Contract addresses' });
+  const governor = form.getByLabel('Governor', { exact: true });
+  // Empty: the devnet's own governor is used, and shown as the placeholder.
+  assert.equal(await governor.inputValue(), '');
+  assert.match(await governor.getAttribute('placeholder'), /^0x[0-9a-fA-F]{40}$/);
+  assert.match(await form.getByLabel('Staking', { exact: true }).getAttribute('placeholder'), /^0x|not set/);
 
-    // A mistyped checksum is caught and names the field; nothing is saved.
-    const mistyped = DEV_ADDRESS.replace('39Fd', '39fd');
-    await governor.fill(mistyped);
-    await form.getByRole('button', { name: 'Save addresses' }).click();
-    await form.getByRole('alert').filter({ hasText: /Governor: .*checksum/ }).waitFor();
+  // A mistyped checksum is caught and names the field; nothing is saved.
+  const mistyped = DEV_ADDRESS.replace('39Fd', '39fd');
+  await governor.fill(mistyped);
+  await form.getByRole('button', { name: 'Save addresses' }).click();
+  await form.getByRole('alert').filter({ hasText: /Governor: .*checksum/ }).waitFor();
 
-    // An account without code (the dev account itself) as the governor.
-    await governor.fill(DEV_ADDRESS);
-    await form.getByRole('button', { name: 'Save addresses' }).click();
-    await goTo(page, 'Governance');
-    // Voting power reads only the token; the proposals need the governor.
-    const proposals = page.getByRole('region', { name: 'Proposals' });
-    const alert = proposals.getByRole('alert').filter({ hasText: /no contract at/ });
-    await alert.waitFor({ timeout: 30_000 });
-    const text = await alert.innerText();
-    assert.match(text, /there is no contract at 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266/i, text);
-    assert.match(text, /where the app expects Governor/, text);
-    assert.match(text, /Settings → Contract addresses/, text);
-    await shot(page, 'v7-no-contract-at-governor');
+  // An account without code (the dev account itself) as the governor.
+  await governor.fill(DEV_ADDRESS);
+  await form.getByRole('button', { name: 'Save addresses' }).click();
+  await goTo(page, 'Governance');
+  // Voting power reads only the token; the proposals need the governor.
+  const proposals = page.getByRole('region', { name: 'Proposals' });
+  const alert = proposals.getByRole('alert').filter({ hasText: /no contract at/ });
+  await alert.waitFor({ timeout: 30_000 });
+  const text = await alert.innerText();
+  assert.match(text, /there is no contract at 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266/i, text);
+  assert.match(text, /where the app expects Governor/, text);
+  assert.match(text, /Settings → Contract addresses/, text);
+  await shot(page, 'v7-no-contract-at-governor');
 
-    // Emptying the field brings the devnet's own governor back.
-    await goTo(page, 'Settings');
-    assert.equal(await governor.inputValue(), DEV_ADDRESS, 'the saved address is shown');
-    await governor.fill('');
-    await form.getByRole('button', { name: 'Save addresses' }).click();
-    await goTo(page, 'Governance');
-    await page.getByRole('region', { name: 'Voting power' }).getByTestId('governance-power').waitFor({ timeout: 30_000 });
-    await proposals.getByRole('alert').filter({ hasText: /no contract at/ }).waitFor({ state: 'detached', timeout: 30_000 });
-  } finally {
-    await fresh.context.close();
-  }
-});
+  // Emptying the field brings the devnet's own governor back.
+  await goTo(page, 'Settings');
+  assert.equal(await governor.inputValue(), DEV_ADDRESS, 'the saved address is shown');
+  await governor.fill('');
+  await form.getByRole('button', { name: 'Save addresses' }).click();
+  await goTo(page, 'Governance');
+  await page.getByRole('region', { name: 'Voting power' }).getByTestId('governance-power').waitFor({ timeout: 30_000 });
+  await proposals.getByRole('alert').filter({ hasText: /no contract at/ }).waitFor({ state: 'detached', timeout: 30_000 });
+}));
 
-test('8. switching to a network that cannot be reached updates every card and stops the pages waiting', async () => {
-  const fresh = await newProfile(browser);
-  const { page } = fresh;
-  try {
-    await restoreDevWallet(page);
-    await waitForVerifiedBalance(page);
-    const card = page.getByRole('region', { name: 'Light client' });
-    assert.match(await card.getByTestId('lc-network').innerText(), /Local devnet \(chain 31337\)/);
-    // Nothing listens on port 9 (discard): the connection fails after its retries.
-    await useCustomNetwork(page, 'http://127.0.0.1:9', '4242');
-    await goTo(page, 'Wallet');
-    // The card follows the switch at once, before the connection has even failed.
-    assert.match(await card.getByTestId('lc-network').innerText(), /Custom network \(chain 4242\)/);
-    assert.match(await card.getByTestId('lc-checkpoint').innerText(), /none/);
-    const banner = page.getByTestId('connection-error');
-    await banner.waitFor({ timeout: 60_000 });
-    assert.equal(await banner.count(), 1, 'the failure is said once, at the top');
-    // A page that needs the chain says it cannot be used instead of spinning.
-    await goTo(page, 'Governance');
-    await page.getByTestId('governance-unavailable').filter({ hasText: /cannot be used right now/ }).waitFor();
-    assert.equal(await page.getByRole('region', { name: 'Voting power' }).count(), 0, 'no card left waiting');
-    assert.equal(await page.locator('main .spinner').count(), 0, 'nothing spins');
-    await shot(page, 'v8-unreachable-network');
-  } finally {
-    await fresh.context.close();
-  }
-});
+test('8. switching to a network that cannot be reached updates every card and stops the pages waiting', () => onFreshVerifiedProfile(async (page) => {
+  const card = page.getByRole('region', { name: 'Light client' });
+  assert.match(await card.getByTestId('lc-network').innerText(), /Local devnet \(chain 31337\)/);
+  // Nothing listens on port 9 (discard): the connection fails after its retries.
+  await useCustomNetwork(page, 'http://127.0.0.1:9', '4242');
+  await goTo(page, 'Wallet');
+  // The card follows the switch at once, before the connection has even failed.
+  assert.match(await card.getByTestId('lc-network').innerText(), /Custom network \(chain 4242\)/);
+  assert.match(await card.getByTestId('lc-checkpoint').innerText(), /none/);
+  const banner = page.getByTestId('connection-error');
+  await banner.waitFor({ timeout: 60_000 });
+  assert.equal(await banner.count(), 1, 'the failure is said once, at the top');
+  // A page that needs the chain says it cannot be used instead of spinning.
+  await goTo(page, 'Governance');
+  await page.getByTestId('governance-unavailable').filter({ hasText: /cannot be used right now/ }).waitFor();
+  assert.equal(await page.getByRole('region', { name: 'Voting power' }).count(), 0, 'no card left waiting');
+  assert.equal(await page.locator('main .spinner').count(), 0, 'nothing spins');
+  await shot(page, 'v8-unreachable-network');
+}));
 
-test("9. with 0G's validators' signatures (experimental), the balance is verified from a pinned consensus block, also far ahead", async () => {
-  const fresh = await newProfile(browser);
-  const { page } = fresh;
-  try {
-    await restoreDevWallet(page);
-    await waitForVerifiedBalance(page);
-    await goTo(page, 'Settings');
-    const form = page.getByRole('form', { name: 'Consensus endpoint and pin' });
-    // The devnet offers its consensus stand-in and the block to pin.
-    assert.equal(await form.getByLabel('Consensus RPC').inputValue(), devnet.consensus.url);
-    assert.equal(await form.getByLabel('Pinned block height').inputValue(), '1');
-    // A malformed pin is refused, saying what to fix.
-    await form.getByLabel('Pinned block hash').fill('0x12');
-    await form.getByRole('button', { name: "Verify with validators' signatures" }).click();
-    await form.getByRole('alert').filter({ hasText: /64 hexadecimal characters/ }).waitFor();
-    await form.getByLabel('Pinned block hash').fill(devnet.consensus.pin.hash);
-    await form.getByRole('button', { name: "Verify with validators' signatures" }).click();
-    await page.getByTestId('trust-root').filter({ hasText: "verified from its validators' signatures, starting at consensus block 1 (CometBFT light client, experimental)" }).waitFor();
+test("9. with 0G's validators' signatures (experimental), the balance is verified from a pinned consensus block, also far ahead", () => onFreshVerifiedProfile(async (page) => {
+  await goTo(page, 'Settings');
+  const form = page.getByRole('form', { name: 'Consensus endpoint and pin' });
+  // The devnet offers its consensus stand-in and the block to pin.
+  assert.equal(await form.getByLabel('Consensus RPC').inputValue(), devnet.consensus.url);
+  assert.equal(await form.getByLabel('Pinned block height').inputValue(), '1');
+  // A malformed pin is refused, saying what to fix.
+  await form.getByLabel('Pinned block hash').fill('0x12');
+  await form.getByRole('button', { name: "Verify with validators' signatures" }).click();
+  await form.getByRole('alert').filter({ hasText: /64 hexadecimal characters/ }).waitFor();
+  await form.getByLabel('Pinned block hash').fill(devnet.consensus.pin.hash);
+  await form.getByRole('button', { name: "Verify with validators' signatures" }).click();
+  await page.getByTestId('trust-root').filter({ hasText: "verified from its validators' signatures, starting at consensus block 1 (CometBFT light client, experimental)" }).waitFor();
 
-    await goTo(page, 'Wallet');
-    const want = `${formatUnits(await realBalance())} 0G`;
-    assert.equal(await waitForVerifiedBalance(page, want, 45_000), want);
-    const lightClient = page.getByRole('region', { name: 'Light client' });
-    const finalised = /^hash-linked from block (\d+), which 0G's validators finalised at consensus height (\d+) \(CometBFT light client, experimental\)$/;
-    await page.waitForFunction(() => /validators finalised/.test(document.querySelector('[data-testid="lc-trust"]')?.textContent ?? ''));
-    assert.match(await lightClient.getByTestId('lc-trust').innerText(), finalised);
-    assert.match(await lightClient.getByTestId('lc-checkpoint').innerText(), /validators' signatures from consensus block 1/);
-    assert.match(await lightClient.getByTestId('head-agreement').innerText(), /not needed: each head is one the validators signed/);
-    await shot(page, 'v9-verified-by-validators');
+  await goTo(page, 'Wallet');
+  const want = `${formatUnits(await realBalance())} 0G`;
+  assert.equal(await waitForVerifiedBalance(page, want, 45_000), want);
+  const lightClient = page.getByRole('region', { name: 'Light client' });
+  const finalised = /^hash-linked from block (\d+), which 0G's validators finalised at consensus height (\d+) \(CometBFT light client, experimental\)$/;
+  await page.waitForFunction(() => /validators finalised/.test(document.querySelector('[data-testid="lc-trust"]')?.textContent ?? ''));
+  assert.match(await lightClient.getByTestId('lc-trust').innerText(), finalised);
+  assert.match(await lightClient.getByTestId('lc-checkpoint').innerText(), /validators' signatures from consensus block 1/);
+  assert.match(await lightClient.getByTestId('head-agreement').innerText(), /not needed: each head is one the validators signed/);
+  await shot(page, 'v9-verified-by-validators');
 
-    // 1,250 blocks later (more than the light client walks): one skip across them.
-    for (let i = 0; i < 5; i++) await rpc(devnet.rpcUrl, 'anvil_mine', ['0xfa']);
-    const away = Number(BigInt(await rpc(devnet.rpcUrl, 'eth_blockNumber')));
-    await page.evaluate(() => document.querySelector('.refresh-btn:not([disabled])')?.click());
-    await page.waitForFunction(
-      (min) => {
-        const m = (document.querySelector('[data-testid="lc-trust"]')?.textContent ?? '').match(/consensus height (\d+)/);
-        return m && Number(m[1]) >= min;
-      },
-      away,
-      { timeout: 60_000 },
-    );
-    assert.equal(await waitForVerifiedBalance(page, want, 45_000), want, 'verified far ahead');
-  } finally {
-    await fresh.context.close();
-  }
-});
+  // 1,250 blocks later (more than the light client walks): one skip across them.
+  for (let i = 0; i < 5; i++) await rpc(devnet.rpcUrl, 'anvil_mine', ['0xfa']);
+  const away = Number(BigInt(await rpc(devnet.rpcUrl, 'eth_blockNumber')));
+  await page.evaluate(() => document.querySelector('.refresh-btn:not([disabled])')?.click());
+  await page.waitForFunction(
+    (min) => {
+      const m = (document.querySelector('[data-testid="lc-trust"]')?.textContent ?? '').match(/consensus height (\d+)/);
+      return m && Number(m[1]) >= min;
+    },
+    away,
+    { timeout: 60_000 },
+  );
+  assert.equal(await waitForVerifiedBalance(page, want, 45_000), want, 'verified far ahead');
+}));
 
-test('10. a validator set the pinned block did not announce is refused, and nothing is shown as verified', async () => {
-  const fresh = await newProfile(browser);
-  const { page } = fresh;
-  try {
-    await restoreDevWallet(page);
-    await waitForVerifiedBalance(page);
-    await goTo(page, 'Settings');
-    const form = page.getByRole('form', { name: 'Consensus endpoint and pin' });
-    // The same chain, re-signed from block 2 on by a forger who lists the honest keys
-    // beside a heavy one of its own.
-    await form.getByLabel('Consensus RPC').fill(devnet.consensus.url.replace(/\/cometbft$/, '/cometbft-forged'));
-    await form.getByRole('button', { name: "Verify with validators' signatures" }).click();
-    await goTo(page, 'Wallet');
-    const error = page.getByTestId('connection-error');
-    await error.waitFor({ timeout: 45_000 });
-    const text = await error.textContent();
-    assert.match(text, /validator set served for block 2 does not hash to the one its header names|other than the one the trusted block \d+ announced/, text);
-    assert.match(text, /forged/, text);
-    await page.waitForTimeout(3_000);
-    assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
-    await shot(page, 'v10-forged-validator-set');
-    // Turning it off goes back to the checkpoint.
-    await goTo(page, 'Settings');
-    await form.getByRole('button', { name: 'Stop using signatures' }).click();
-    await page.getByTestId('trust-root').filter({ hasText: 'verified from the checkpoint at block 0' }).waitFor();
-    await goTo(page, 'Wallet');
-    await waitForVerifiedBalance(page, undefined, 45_000);
-  } finally {
-    await fresh.context.close();
-  }
-});
+test('10. a validator set the pinned block did not announce is refused, and nothing is shown as verified', () => onFreshVerifiedProfile(async (page) => {
+  await goTo(page, 'Settings');
+  const form = page.getByRole('form', { name: 'Consensus endpoint and pin' });
+  // The same chain, re-signed from block 2 on by a forger who lists the honest keys
+  // beside a heavy one of its own.
+  await form.getByLabel('Consensus RPC').fill(devnet.consensus.url.replace(/\/cometbft$/, '/cometbft-forged'));
+  await form.getByRole('button', { name: "Verify with validators' signatures" }).click();
+  await goTo(page, 'Wallet');
+  const error = page.getByTestId('connection-error');
+  await error.waitFor({ timeout: 45_000 });
+  const text = await error.textContent();
+  assert.match(text, /validator set served for block 2 does not hash to the one its header names|other than the one the trusted block \d+ announced/, text);
+  assert.match(text, /forged/, text);
+  await page.waitForTimeout(3_000);
+  assert.equal(await verifiedAnywhere(page), 0, 'no value anywhere is marked verified');
+  await shot(page, 'v10-forged-validator-set');
+  // Turning it off goes back to the checkpoint.
+  await goTo(page, 'Settings');
+  await form.getByRole('button', { name: 'Stop using signatures' }).click();
+  await page.getByTestId('trust-root').filter({ hasText: 'verified from the checkpoint at block 0' }).waitFor();
+  await goTo(page, 'Wallet');
+  await waitForVerifiedBalance(page, undefined, 45_000);
+}));

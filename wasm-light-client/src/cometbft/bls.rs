@@ -125,9 +125,7 @@ mod tests {
     /// with (CometBFT's differs only in its last three letters, `NUL`).
     #[test]
     fn the_consensus_spec_known_answer_verifies() {
-        let hex = |s: &str| {
-            (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect::<Vec<u8>>()
-        };
+        let hex = |s: &str| alloy_primitives::hex::decode(s).unwrap();
         let key = public_key(&hex(
             "a491d1b0ecd9bb917989f0e74f0dea0422eac4a873e5e2644f368dffb9a6e20fd6e10c1b77654d067c0618f6e5a7f79a",
         ))

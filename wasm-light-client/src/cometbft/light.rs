@@ -87,10 +87,6 @@ pub enum CometError {
     Transport(String),
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
-
 /// Checks `untrusted` against `trusted` at `now_s` (Unix seconds) and returns it as the
 /// new trusted block.
 pub fn verify(
@@ -177,7 +173,7 @@ fn tally(
         if !sig.flag.for_block() {
             continue;
         }
-        let address = hex(&validator.address);
+        let address = alloy_primitives::hex::encode_upper(&validator.address);
         let bad = |reason: &str| CometError::BadSignature { address: address.clone(), height, reason: reason.into() };
         if sig.validator_address != validator.address || validator.pub_key.address() != validator.address {
             return Err(bad("signed under another address"));

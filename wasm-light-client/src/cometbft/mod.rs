@@ -23,5 +23,5 @@ pub mod verifier;
 
 pub use block::{Header, LightBlock, ValidatorSet};
 pub use light::{CometError, LightSource, TrustOptions, Trusted};
-pub use merkle::{root as merkle_root, sha256, Hash};
+pub use merkle::Hash;
 pub use rpc::CometRpc;

@@ -42,13 +42,7 @@ impl Int {
 }
 
 fn hex(s: &str) -> Result<Vec<u8>, CometError> {
-    if s.len() % 2 != 0 {
-        return Err(malformed(format!("\"{s}\" is not hex")));
-    }
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).map_err(|_| malformed(format!("\"{s}\" is not hex"))))
-        .collect()
+    alloy_primitives::hex::decode(s).map_err(|_| malformed(format!("\"{s}\" is not hex")))
 }
 
 fn base64(s: &str) -> Result<Vec<u8>, CometError> {

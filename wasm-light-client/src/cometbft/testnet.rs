@@ -62,6 +62,13 @@ impl TestValidators {
         }
     }
 
+    /// Signs `commit` as `seed`'s validator alone (a forger among keys it cannot use).
+    pub fn sign_alone(&self, chain_id: &str, commit: &mut Commit, seed: &str) {
+        let key = PublicKey::Bls12381(SecretKey::from_seed(seed.as_bytes()).public_key().to_vec());
+        let index = self.set.validators.iter().position(|v| v.pub_key == key).expect("the seed is in the set");
+        self.sign(chain_id, commit, |i| i == index);
+    }
+
     /// Signs `commit` with one signature per validator (flag `Commit`), as CometBFT does
     /// without aggregation.
     pub fn sign_individually(&self, chain_id: &str, commit: &mut Commit) {
@@ -129,7 +136,7 @@ pub fn light_block(
 }
 
 fn upper_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
+    alloy_primitives::hex::encode_upper(bytes)
 }
 
 fn b64(bytes: &[u8]) -> String {
