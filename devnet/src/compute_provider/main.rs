@@ -5,7 +5,7 @@
 //! provider API and the settlement loop:
 //! - `POST /v1/proxy/chat/completions` — OpenAI-compatible, streaming or not (`chat.rs`),
 //!   authenticated by 0G's `app-sk-` session tokens (`auth.rs`), paid from the user's
-//!   sub-account (`billing.rs`), answered by real transformer inference (`zg_model`);
+//!   sub-account (`billing.rs`), answered by SmolLM2-135M-Instruct (`zg_llm`);
 //! - `GET /v1/proxy/signature/{chatKey}?model=…` — `{text, signature, signing_address,
 //!   signing_algo}` for a completed answer (`signer.rs`), filed as 0G's broker files it:
 //!   under the chat key, a uuid sent in the answer's `ZG-Res-Key` header (the answer's
@@ -152,7 +152,7 @@ fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Stri
 
 /// The model, loaded on a thread of its own so start-up does not wait for it.
 struct ModelSlot {
-    state: Mutex<Option<Result<Arc<zg_model::Model>, String>>>,
+    state: Mutex<Option<Result<Arc<zg_llm::SmolLm>, String>>>,
     ready: Condvar,
 }
 
@@ -161,9 +161,11 @@ impl ModelSlot {
         let slot = Arc::new(ModelSlot { state: Mutex::new(None), ready: Condvar::new() });
         let loading = slot.clone();
         std::thread::spawn(move || {
-            let loaded = std::panic::catch_unwind(zg_model::Model::devnet)
+            let loaded = zg_llm::weights::smollm2()
+                .read()
+                .and_then(|bytes| zg_llm::SmolLm::from_bytes(&bytes))
                 .map(Arc::new)
-                .map_err(|_| "the model's weights could not be loaded; see the provider's log".to_owned());
+                .map_err(|e| format!("the model is not available: {e}"));
             if let Err(e) = &loaded {
                 eprintln!("zg-compute-provider: {e}");
             }
@@ -173,7 +175,7 @@ impl ModelSlot {
         slot
     }
 
-    fn get(&self) -> Result<Arc<zg_model::Model>, String> {
+    fn get(&self) -> Result<Arc<zg_llm::SmolLm>, String> {
         let mut state = lock(&self.state);
         loop {
             if let Some(loaded) = state.as_ref() {
@@ -244,7 +246,7 @@ fn run(args: Args) -> Result<(), ProviderError> {
     let params = abi::ServiceParams {
         serviceType: SERVICE_TYPE.into(),
         url: url.clone(),
-        model: zg_model::MODEL_NAME.into(),
+        model: zg_llm::MODEL_NAME.into(),
         verifiability: VERIFIABILITY.into(),
         inputPrice: U256::from(args.input_price),
         outputPrice: U256::from(args.output_price),
@@ -272,7 +274,7 @@ fn run(args: Args) -> Result<(), ProviderError> {
     };
 
     let ready = json!({
-        "url": url, "address": provider.chain.provider, "model": zg_model::MODEL_NAME,
+        "url": url, "address": provider.chain.provider, "model": zg_llm::MODEL_NAME,
         "signer": provider.signer.address,
     });
     let mut out = std::io::stdout().lock();
@@ -470,7 +472,7 @@ fn handle(request: Request, provider: &Provider) {
         }
         (Method::GET, "/v1/models") => {
             let body = json!({"object": "list", "data": [{
-                "id": zg_model::MODEL_NAME, "object": "model", "owned_by": provider.chain.provider,
+                "id": zg_llm::MODEL_NAME, "object": "model", "owned_by": provider.chain.provider,
                 "type": SERVICE_TYPE, "input_price": provider.prices.input.to_string(),
                 "output_price": provider.prices.output.to_string(),
             }]});
@@ -545,13 +547,20 @@ fn unsettled_fee(request: Request, provider: &Provider, asked: &str) {
     respond_json(request, 200, &body, &[]);
 }
 
+/// A request that may go to the model: who pays, the prompt's tokens, the fee held back.
+struct Admitted {
+    user: Address,
+    prompt: Vec<u32>,
+    reserved: u128,
+}
+
 /// Everything a request must pass before inference starts; `Err` is (status, kind, message).
 fn admit(
     request: &Request,
     provider: &Provider,
     chat: &chat::ChatRequest,
-    model: &zg_model::Model,
-) -> Result<(Address, usize, u128), (u16, &'static str, String)> {
+    model: &zg_llm::SmolLm,
+) -> Result<Admitted, (u16, &'static str, String)> {
     let authorization = request.header("Authorization");
     let now_ms = i64::try_from(now().as_millis()).unwrap_or(i64::MAX);
     let authorized = auth::verify(authorization, provider.chain.provider, now_ms)
@@ -581,19 +590,19 @@ fn admit(
     if !account.acknowledged {
         return Err((403, "not_acknowledged", "user not acknowledge the provider: acknowledgeTEESigner first".into()));
     }
-    let prompt_tokens = model.encode(&chat.prompt).len();
-    if prompt_tokens > chat::MAX_PROMPT_TOKENS {
-        let limit = chat::MAX_PROMPT_TOKENS;
-        return Err((400, "bad_request", format!("the prompt is {prompt_tokens} tokens; at most {limit} are served")));
+    let prompt = model.prompt(&chat.messages).map_err(|e| (500, "model_unavailable", e.to_string()))?;
+    if prompt.len() + chat.max_tokens > zg_llm::CONTEXT {
+        let e = zg_llm::LlmError::TooLong { prompt: prompt.len(), answer: chat.max_tokens, context: zg_llm::CONTEXT };
+        return Err((400, "bad_request", e.to_string()));
     }
-    let worst = provider.prices.fee(prompt_tokens, chat.max_tokens);
+    let worst = provider.prices.fee(prompt.len(), chat.max_tokens);
     // 0G's locked balance: what the sub-account holds beyond its pending refunds.
     let available = account.balance.saturating_sub(account.pendingRefund);
     let available = u128::try_from(available).unwrap_or(u128::MAX);
     lock(&provider.billing)
         .reserve(authorized.user, worst, available, provider.chain.provider)
         .map_err(|e| (402, "insufficient_balance", e.to_string()))?;
-    Ok((authorized.user, prompt_tokens, worst))
+    Ok(Admitted { user: authorized.user, prompt, reserved: worst })
 }
 
 fn chat_completion(request: Request, provider: &Provider, body: Vec<u8>) {
@@ -601,15 +610,15 @@ fn chat_completion(request: Request, provider: &Provider, body: Vec<u8>) {
         Ok(chat) => chat,
         Err(e) => return fail(request, 400, "bad_request", &e),
     };
-    if let Some(asked) = chat.model.as_deref().filter(|m| !m.is_empty() && *m != zg_model::MODEL_NAME) {
-        let message = format!("this provider serves {:?}, not {asked:?}", zg_model::MODEL_NAME);
+    if let Some(asked) = chat.model.as_deref().filter(|m| !m.is_empty() && *m != zg_llm::MODEL_NAME) {
+        let message = format!("this provider serves {:?}, not {asked:?}", zg_llm::MODEL_NAME);
         return fail(request, 404, "model_not_found", &message);
     }
     let model = match provider.model.get() {
         Ok(model) => model,
         Err(e) => return fail(request, 503, "model_unavailable", &e),
     };
-    let (user, prompt_tokens, reserved) = match admit(&request, provider, &chat, &model) {
+    let Admitted { user, prompt, reserved } = match admit(&request, provider, &chat, &model) {
         Ok(admitted) => admitted,
         Err((status, kind, message)) => return fail(request, status, kind, &message),
     };
@@ -619,20 +628,29 @@ fn chat_completion(request: Request, provider: &Provider, body: Vec<u8>) {
     }
     let key = provider.new_chat_key();
     let id = format!("chatcmpl-{key}");
-    let answer = chat::Answer { id: &id, key: &key, created: now().as_secs(), model: zg_model::MODEL_NAME };
+    let answer = chat::Answer { id: &id, key: &key, created: now().as_secs(), model: zg_llm::MODEL_NAME };
+    let prompt_tokens = prompt.len();
+    let sampling = |seed| zg_llm::Sampling { max_tokens: chat.max_tokens, temperature: chat.temperature, seed };
     let seed =
         chat.seed.unwrap_or_else(|| u64::from_be_bytes(alloy_primitives::keccak256(&key)[..8].try_into().unwrap()));
     let delay = Duration::from_millis(faults.delay_ms);
 
     let delivered = if chat.stream {
-        stream(request, provider, &chat, &model, &answer, &body, prompt_tokens, seed, &faults)
+        stream(request, provider, &model, &prompt, sampling(seed), &answer, &body, &faults)
     } else {
-        let generation = model.generate(&chat.prompt, chat.max_tokens, chat.temperature, seed, &mut |_| {
+        let generated = model.generate(&prompt, sampling(seed), &mut |_| {
             if !delay.is_zero() {
                 std::thread::sleep(delay);
             }
             true
         });
+        let generation = match generated {
+            Ok(generation) => generation,
+            Err(e) => {
+                lock(&provider.billing).release(user, reserved);
+                return fail(request, 500, "inference_failed", &e.to_string());
+            }
+        };
         let finish = chat::finish_reason(generation.completion_tokens, chat.max_tokens);
         let response = answer.completion(&generation.text, prompt_tokens, generation.completion_tokens, finish);
         let text = signer::answer_text(&body, response.to_string().as_bytes());
@@ -659,12 +677,11 @@ fn chat_completion(request: Request, provider: &Provider, body: Vec<u8>) {
 fn stream(
     request: Request,
     provider: &Provider,
-    chat: &chat::ChatRequest,
-    model: &zg_model::Model,
+    model: &zg_llm::SmolLm,
+    prompt: &[u32],
+    sampling: zg_llm::Sampling,
     answer: &chat::Answer<'_>,
     request_body: &[u8],
-    prompt_tokens: usize,
-    seed: u64,
     faults: &Faults,
 ) -> Option<(u128, String)> {
     let delay = Duration::from_millis(faults.delay_ms);
@@ -687,7 +704,7 @@ fn stream(
     }
     let mut connected = true;
     let mut pieces = 0;
-    let generation = model.generate(&chat.prompt, chat.max_tokens, chat.temperature, seed, &mut |piece| {
+    let generated = model.generate(prompt, sampling, &mut |piece| {
         if faults.cut_after_pieces > 0 && pieces == faults.cut_after_pieces {
             connected = false;
             return false;
@@ -706,10 +723,13 @@ fn stream(
         writer.cut();
         return None;
     }
+    // A model that fails mid-answer leaves the answer cut, as a dropped connection does.
+    let generation = generated.ok()?;
     if !connected || generation.stopped_early {
         return None;
     }
-    let finish = chat::finish_reason(generation.completion_tokens, chat.max_tokens);
+    let prompt_tokens = prompt.len();
+    let finish = chat::finish_reason(generation.completion_tokens, sampling.max_tokens);
     let last = answer.last_event(prompt_tokens, generation.completion_tokens, finish);
     let mut whole = sent.clone();
     whole.extend_from_slice(last.as_bytes());

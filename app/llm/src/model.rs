@@ -1,0 +1,199 @@
+//! SmolLM2-135M-Instruct: candle's quantized llama over the GGUF's weights, with our
+//! tokenizer and template, generating token by token with the text streamed as it forms.
+
+use crate::chat::{self, Message};
+use crate::tokenizer::{TextStream, Tokenizer};
+use crate::LlmError;
+use candle_core::quantized::gguf_file::Content;
+use candle_core::{Device, Tensor};
+use candle_transformers::generation::LogitsProcessor;
+use candle_transformers::models::quantized_llama::{ModelWeights, MAX_SEQ_LEN};
+use std::io::{Read, Seek};
+
+/// The name the provider serves it under and the console shows.
+pub const MODEL_NAME: &str = "SmolLM2-135M-Instruct";
+/// What the console says of it, so nobody mistakes it for a large model.
+pub const LIMITS: &str = "SmolLM2-135M-Instruct: 135M parameters, English only, short answers; it can be wrong.";
+/// Positions candle's llama has rotary tables for: prompt and answer together.
+pub const CONTEXT: usize = MAX_SEQ_LEN;
+/// The prompt goes through the model this many tokens at a time, which bounds the
+/// attention's memory (a 4,096-token prompt at once would need 600 MB for its scores).
+const PREFILL_CHUNK: usize = 256;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sampling {
+    pub max_tokens: usize,
+    /// 0 is greedy: always the likeliest token.
+    pub temperature: f32,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generation {
+    pub text: String,
+    pub completion_tokens: usize,
+    /// The caller's callback asked to stop before the model did.
+    pub stopped_early: bool,
+}
+
+pub struct SmolLm {
+    weights: ModelWeights,
+    tokenizer: Tokenizer,
+    end_of_turn: u32,
+    parameters: usize,
+}
+
+impl std::fmt::Debug for SmolLm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmolLm").field("parameters", &self.parameters).field("tokenizer", &self.tokenizer).finish()
+    }
+}
+
+impl SmolLm {
+    pub fn from_gguf<R: Read + Seek>(reader: &mut R) -> Result<SmolLm, LlmError> {
+        let content = Content::read(reader).map_err(|e| LlmError::Weights(e.to_string()))?;
+        let tokenizer = Tokenizer::from_gguf(&content)?;
+        let end_of_turn =
+            tokenizer.id("<|im_end|>").ok_or_else(|| LlmError::Tokenizer("no <|im_end|> token".into()))?;
+        let parameters = content.tensor_infos.values().map(|t| t.shape.elem_count()).sum();
+        let weights =
+            ModelWeights::from_gguf(content, reader, &Device::Cpu).map_err(|e| LlmError::Weights(e.to_string()))?;
+        Ok(SmolLm { weights, tokenizer, end_of_turn, parameters })
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<SmolLm, LlmError> {
+        SmolLm::from_gguf(&mut std::io::Cursor::new(bytes))
+    }
+
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+
+    pub fn parameters(&self) -> usize {
+        self.parameters
+    }
+
+    /// The conversation as the model reads it (see [`chat`]).
+    pub fn prompt(&self, messages: &[Message]) -> Result<Vec<u32>, LlmError> {
+        chat::prompt_ids(&self.tokenizer, messages)
+    }
+
+    /// Generates an answer to `prompt` (token ids), calling `on_piece` with each piece of
+    /// text as it forms; `on_piece` returning false stops generation there.
+    pub fn generate(
+        &self,
+        prompt: &[u32],
+        sampling: Sampling,
+        on_piece: &mut dyn FnMut(&str) -> bool,
+    ) -> Result<Generation, LlmError> {
+        let mut generator = self.start(prompt, sampling)?;
+        let mut text = String::new();
+        while let Some(piece) = generator.step()? {
+            if piece.is_empty() {
+                continue;
+            }
+            text.push_str(&piece);
+            if !on_piece(&piece) {
+                return Ok(Generation { text, completion_tokens: generator.completion_tokens(), stopped_early: true });
+            }
+        }
+        let completion_tokens = generator.completion_tokens();
+        let rest = generator.finish();
+        let mut stopped_early = false;
+        if !rest.is_empty() {
+            text.push_str(&rest);
+            stopped_early = !on_piece(&rest);
+        }
+        Ok(Generation { text, completion_tokens, stopped_early })
+    }
+
+    /// Reads the prompt and returns a generator that makes the answer one token per
+    /// [`Generator::step`], for callers that must stay responsive between tokens (a Web
+    /// Worker that listens for Stop).
+    pub fn start(&self, prompt: &[u32], sampling: Sampling) -> Result<Generator<'_>, LlmError> {
+        if prompt.is_empty() {
+            return Err(LlmError::EmptyPrompt);
+        }
+        if prompt.len() + sampling.max_tokens > CONTEXT {
+            return Err(LlmError::TooLong { prompt: prompt.len(), answer: sampling.max_tokens, context: CONTEXT });
+        }
+        // Each generation has its own attention cache; the weights are shared, not copied.
+        let mut weights = self.weights.clone();
+        let mut logits = None;
+        for (n, chunk) in prompt.chunks(PREFILL_CHUNK).enumerate() {
+            logits = Some(forward(&mut weights, chunk, n * PREFILL_CHUNK)?);
+        }
+        let temperature = (sampling.temperature > 0.0).then_some(f64::from(sampling.temperature));
+        Ok(Generator {
+            model: self,
+            weights,
+            logits,
+            sampler: LogitsProcessor::new(sampling.seed, temperature, None),
+            stream: TextStream::default(),
+            position: prompt.len(),
+            completion_tokens: 0,
+            max_tokens: sampling.max_tokens,
+        })
+    }
+
+    /// Logits for the token after `prompt` (greedy checks and tests).
+    pub fn next_logits(&self, prompt: &[u32]) -> Result<Vec<f32>, LlmError> {
+        let mut weights = self.weights.clone();
+        let mut last = None;
+        for (n, chunk) in prompt.chunks(PREFILL_CHUNK).enumerate() {
+            last = Some(forward(&mut weights, chunk, n * PREFILL_CHUNK)?);
+        }
+        last.ok_or(LlmError::EmptyPrompt)?.to_vec1().map_err(compute)
+    }
+}
+
+/// An answer in the making (see [`SmolLm::start`]).
+pub struct Generator<'m> {
+    model: &'m SmolLm,
+    weights: ModelWeights,
+    /// Scores for the next token; `None` once the answer is over.
+    logits: Option<Tensor>,
+    sampler: LogitsProcessor,
+    stream: TextStream,
+    position: usize,
+    completion_tokens: usize,
+    max_tokens: usize,
+}
+
+impl Generator<'_> {
+    /// Makes one token: `Some(text)` it completed (empty while a character is split across
+    /// tokens), or `None` when the model ended its turn or the answer reached its limit.
+    pub fn step(&mut self) -> Result<Option<String>, LlmError> {
+        let Some(scores) = self.logits.take() else { return Ok(None) };
+        let next = self.sampler.sample(&scores).map_err(compute)?;
+        self.completion_tokens += 1;
+        if next == self.model.end_of_turn {
+            return Ok(None);
+        }
+        let piece = self.stream.push(&self.model.tokenizer, next);
+        if self.completion_tokens < self.max_tokens {
+            self.logits = Some(forward(&mut self.weights, &[next], self.position)?);
+            self.position += 1;
+        }
+        Ok(Some(piece))
+    }
+
+    /// Tokens made so far, the end-of-turn token included (it is generated like any other).
+    pub fn completion_tokens(&self) -> usize {
+        self.completion_tokens
+    }
+
+    /// The text of a character left unfinished when the answer stopped (U+FFFD), if any.
+    pub fn finish(self) -> String {
+        self.stream.finish()
+    }
+}
+
+fn forward(weights: &mut ModelWeights, ids: &[u32], position: usize) -> Result<Tensor, LlmError> {
+    let input = Tensor::new(ids, &Device::Cpu).and_then(|t| t.unsqueeze(0)).map_err(compute)?;
+    weights.forward(&input, position).and_then(|t| t.squeeze(0)).map_err(compute)
+}
+
+fn compute(e: candle_core::Error) -> LlmError {
+    LlmError::Compute(e.to_string())
+}
