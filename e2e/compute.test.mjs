@@ -73,7 +73,7 @@ test('the Compute page proves the registry; the user opens a ledger', async () =
   assert.match(await attest.textContent(), /not attested.*the provider serves no TDX quote/i);
   assert.doesNotMatch(await attest.textContent(), /TEE verified/);
   assert.match(await row.getByTestId('sub-account').textContent(), /none yet/);
-  assert.match(await page.getByTestId('model-description').textContent(), /memorised/);
+  assert.match(await page.getByTestId('model-description').textContent(), /SmolLM2-135M-Instruct: 135M parameters, English only/);
   await page.getByTestId('no-ledger').waitFor();
   await shot(page, 'compute-01-registry');
 
@@ -200,13 +200,16 @@ test('after a reload the memory holds the exchange; local runs say whether WebGP
 
   // Headless Chromium's only WebGPU adapter is SwiftShader, a GPU emulated on the CPU: the
   // default leaves it for the CPU path and says why.
-  await card.getByLabel('Message').fill('Tell me about storage.');
+  // SmolLM2 in its worker: the weights are downloaded once, checked and kept.
+  await card.getByLabel('Message').fill('What is the capital of France?');
   await card.getByRole('button', { name: 'Run locally' }).click();
-  await card.locator('[data-testid="answer-local"][data-backend="cpu"]').waitFor({ timeout: 60_000 });
+  await card.locator('[data-testid="answer-local"][data-backend="cpu"]').or(card.locator('.alert-error')).first().waitFor({ timeout: 120_000 });
+  if (await card.locator('.alert-error').count()) assert.fail(await card.locator('.alert-error').first().textContent());
   assert.equal((await card.getByTestId('answer-local').textContent()).trim(), 'local · CPU, wasm');
+  assert.match(await card.getByTestId('model-loaded').textContent(), /^SmolLM2 downloaded, checked and kept in this browser/);
   assert.match(await card.getByTestId('answer-why-cpu').textContent(), /^Ran on the CPU: the only WebGPU adapter is a software one \(\S+\)/);
-  assert.match(await card.getByTestId('answer-cost').textContent(), /64 answer tokens, \d+ tokens\/s, first token after \d+ ms, nothing paid/);
-  assert.ok((await card.getByTestId('answer-text').textContent()).length > 0);
+  assert.match(await card.getByTestId('answer-cost').textContent(), /^SmolLM2-135M-Instruct in this browser: \d+ prompt \+ \d+ answer tokens, \d+ tokens\/s, first token after \d+ ms, nothing paid/);
+  assert.match(await card.getByTestId('answer-text').textContent(), /Paris/);
   // A local answer can be kept in memory like a provider's.
   assert.equal(await card.getByRole('button', { name: 'Save to memory' }).count(), 1);
   await shot(page, 'compute-06-local-cpu');
@@ -452,5 +455,7 @@ test('in a browser without WebGPU a local run takes the CPU and says why', async
   await card.locator('[data-testid="answer-local"][data-backend="cpu"]').waitFor({ timeout: 60_000 });
   assert.equal((await card.getByTestId('answer-local').textContent()).trim(), 'local · CPU, wasm');
   assert.equal((await card.getByTestId('answer-why-cpu').textContent()).trim(), 'Ran on the CPU: this browser has no WebGPU (navigator.gpu is missing).');
+  // A new page, a new worker: the weights come from the browser's cache this time.
+  assert.match(await card.getByTestId('model-loaded').textContent(), /^SmolLM2 loaded from this browser's cache in [0-9.]+ s\.$/);
   await shot(page, 'compute-08-local-no-webgpu');
 });

@@ -1,6 +1,7 @@
 //! zg-model in real headless Chromium: the WebGPU forward pass (`compute::gpu`) must give
-//! the CPU's logits to float tolerance, position after position, and a local run must say
-//! which backend it used.
+//! zg-model's CPU logits to float tolerance, position after position, and a local run must
+//! say which backend it used. (The CPU backend of a local run is SmolLM2 in its worker,
+//! which needs the app's build around it: the compute e2e journey runs it.)
 //!
 //! `cargo xtask test wasm` runs it; `app/webdriver.json` passes `--enable-unsafe-webgpu`,
 //! with which headless Chromium offers SwiftShader (a CPU emulation of a GPU), so the
@@ -12,8 +13,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
+use zg_console::compute::chat::Message;
 use zg_console::compute::gpu::GpuModel;
-use zg_console::compute::local::{self, Backend, LocalError, LocalEvent, Prefer};
+use zg_console::compute::local::{self, Backend, LocalError, LocalEvent, Prefer, Route};
 use zg_model::{Config, Model};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -93,20 +95,24 @@ async fn a_gpu_prefill_past_the_context_is_refused() {
     assert!(gpu.prefill(&[]).await.is_err());
 }
 
+fn ask(text: &str) -> Vec<Message> {
+    vec![Message::new("user", text)]
+}
+
 /// Headless Chromium's only adapter is SwiftShader: Auto leaves it for the CPU and says why.
 #[wasm_bindgen_test]
 async fn auto_passes_over_a_software_adapter_and_says_why() {
-    let answer = local::generate("0G", 8, 0.0, 0, Prefer::Auto, &mut |_| true).await.unwrap();
-    assert_eq!(answer.backend, Backend::Cpu);
-    let why = answer.why_cpu.expect("the reason the GPU was not used");
-    assert!(why.contains("software one (swiftshader)"), "{why}");
+    match local::route(Prefer::Auto).await.unwrap() {
+        Route::Cpu { why: Some(why) } => assert!(why.contains("software one (swiftshader)"), "{why}"),
+        other => panic!("{other:?}"),
+    }
     // Asked for, the software adapter is used.
-    let gpu = local::generate("0G", 8, 0.0, 0, Prefer::WebGpu, &mut |_| true).await.unwrap();
+    let gpu = local::generate(&ask("0G"), 8, 0.0, 0, Prefer::WebGpu, &mut |_| true).await.unwrap();
     assert!(matches!(gpu.backend, Backend::WebGpu { software: true, .. }), "{:?}", gpu.backend);
-    assert_eq!(gpu.text, answer.text);
+    assert_eq!(gpu.model, "zg-tiny-lm-v1");
     // And the engine kept for the page still refuses Auto.
-    let again = local::generate("0G", 8, 0.0, 0, Prefer::Auto, &mut |_| true).await.unwrap();
-    assert_eq!(again.backend, Backend::Cpu);
+    assert!(matches!(local::route(Prefer::Auto).await.unwrap(), Route::Cpu { why: Some(_) }));
+    assert_eq!(local::route(Prefer::Cpu).await.unwrap(), Route::Cpu { why: None });
 }
 
 /// The runs the console makes on WebGPU: it says so, and greedy text equals the CPU's, the
@@ -116,10 +122,11 @@ async fn a_local_run_on_webgpu_says_so_and_writes_the_cpus_text() {
     let prompt = "The wallet proves every balance it shows. ".repeat(4);
     let mut started = Vec::new();
     let mut streamed = String::new();
-    let gpu = local::generate(&prompt, 300, 0.0, 0, Prefer::WebGpu, &mut |e| {
+    let gpu = local::generate(&ask(prompt.trim()), 300, 0.0, 0, Prefer::WebGpu, &mut |e| {
         match e {
             LocalEvent::Started(b) => started.push(b.clone()),
             LocalEvent::Text(t) => streamed.push_str(t),
+            LocalEvent::Downloading { .. } | LocalEvent::Loaded { .. } => panic!("zg-model's weights are in the app"),
         }
         true
     })
@@ -137,20 +144,17 @@ async fn a_local_run_on_webgpu_says_so_and_writes_the_cpus_text() {
     assert_eq!(streamed, gpu.text);
     assert_eq!(gpu.completion_tokens, 300);
 
-    let cpu = local::generate(&prompt, 300, 0.0, 0, Prefer::Cpu, &mut |_| true).await.unwrap();
-    assert_eq!(cpu.backend, Backend::Cpu);
-    assert_eq!(cpu.why_cpu, None, "the CPU was asked for");
-    assert_eq!(gpu.text, cpu.text);
-    let native = local::model().generate(&prompt, 300, 0.0, 0, &mut |_| true);
-    assert_eq!(cpu.text, native.text);
+    let template = zg_console::compute::chat::prompt(&ask(prompt.trim()));
+    let on_cpu = local::model().generate(&template, 300, 0.0, 0, &mut |_| true);
+    assert_eq!(gpu.text, on_cpu.text);
 }
 
 #[wasm_bindgen_test]
-async fn a_sampled_local_run_is_the_same_on_both_backends() {
-    let run = |prefer| async move { local::generate("0G is", 64, 0.8, 42, prefer, &mut |_| true).await.unwrap() };
-    let (gpu, cpu) = (run(Prefer::WebGpu).await, run(Prefer::Cpu).await);
+async fn a_sampled_local_run_on_webgpu_is_zg_models_own() {
+    let gpu = local::generate(&ask("0G is"), 64, 0.8, 42, Prefer::WebGpu, &mut |_| true).await.unwrap();
     assert!(matches!(gpu.backend, Backend::WebGpu { .. }));
-    assert_eq!(gpu.text, cpu.text);
+    let template = zg_console::compute::chat::prompt(&ask("0G is"));
+    assert_eq!(gpu.text, local::model().generate(&template, 64, 0.8, 42, &mut |_| true).text);
 }
 
 #[wasm_bindgen_test]
@@ -158,19 +162,20 @@ async fn one_local_run_at_a_time() {
     let (mut on_first, mut on_second) = (|_: LocalEvent<'_>| true, |_: LocalEvent<'_>| true);
     // A GPU run waits on every readback, so the second call comes while it is running (a
     // short CPU run finishes before it first yields).
-    let first = local::generate("one", 32, 0.0, 0, Prefer::WebGpu, &mut on_first);
-    let second = local::generate("two", 32, 0.0, 0, Prefer::Cpu, &mut on_second);
+    let (one, two) = (ask("one"), ask("two"));
+    let first = local::generate(&one, 32, 0.0, 0, Prefer::WebGpu, &mut on_first);
+    let second = local::generate(&two, 32, 0.0, 0, Prefer::WebGpu, &mut on_second);
     let (a, b) = futures::join!(first, second);
     assert!(a.is_ok());
     assert_eq!(b.unwrap_err(), LocalError::Busy);
     // The flag is cleared afterwards.
-    assert!(local::generate("three", 4, 0.0, 0, Prefer::Cpu, &mut |_| true).await.is_ok());
+    assert!(local::generate(&ask("three"), 4, 0.0, 0, Prefer::WebGpu, &mut |_| true).await.is_ok());
 }
 
 #[wasm_bindgen_test]
 async fn stopping_a_run_early_keeps_what_was_written() {
     let mut pieces = 0;
-    let answer = local::generate("The agent", 64, 0.0, 0, Prefer::WebGpu, &mut |e| {
+    let answer = local::generate(&ask("The agent"), 64, 0.0, 0, Prefer::WebGpu, &mut |e| {
         if matches!(e, LocalEvent::Text(_)) {
             pieces += 1;
         }

@@ -21,23 +21,36 @@ pub fn build() -> Result<BuildReport> {
     exec(cmd("trunk").args(["build", "--release", "--offline"]))?;
     let report = measure()?;
     println!(
-        "app wasm: {} raw, {} gzip ({})",
+        "app wasm: {} raw, {} gzip ({}), loaded with the page",
         human_bytes(report.raw),
         human_bytes(report.gzip),
         report.wasm.strip_prefix(root()).unwrap_or(&report.wasm).display()
     );
+    // The workers' wasm loads only when its work is first asked for.
+    for dir in ["hash-worker", "kdf-worker", "llm-worker"] {
+        let Some(wasm) = wasm_in(&root().join("dist").join(dir)) else { continue };
+        let (raw, gzip) = sizes(&wasm)?;
+        println!("  {dir} wasm: {} raw, {} gzip, loaded on first use", human_bytes(raw), human_bytes(gzip));
+    }
     Ok(report)
 }
 
-pub fn measure() -> Result<BuildReport> {
-    let dist = root().join("dist");
-    let wasm = std::fs::read_dir(&dist)
-        .map_err(|e| format!("reading {}: {e}", dist.display()))?
+fn wasm_in(dir: &std::path::Path) -> Option<PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|x| x == "wasm"))
-        .ok_or("trunk produced no .wasm in dist/")?;
-    let raw = std::fs::metadata(&wasm).map_err(|e| e.to_string())?.len();
+}
+
+fn sizes(wasm: &std::path::Path) -> Result<(u64, u64)> {
+    let raw = std::fs::metadata(wasm).map_err(|e| e.to_string())?.len();
     let gz =
-        std::process::Command::new("gzip").args(["-9", "-c"]).arg(&wasm).output().map_err(|e| format!("gzip: {e}"))?;
-    Ok(BuildReport { wasm, raw, gzip: gz.stdout.len() as u64 })
+        std::process::Command::new("gzip").args(["-9", "-c"]).arg(wasm).output().map_err(|e| format!("gzip: {e}"))?;
+    Ok((raw, gz.stdout.len() as u64))
+}
+
+pub fn measure() -> Result<BuildReport> {
+    let wasm = wasm_in(&root().join("dist")).ok_or("trunk produced no .wasm in dist/")?;
+    let (raw, gzip) = sizes(&wasm)?;
+    Ok(BuildReport { wasm, raw, gzip })
 }

@@ -1,11 +1,12 @@
-//! Local inference: `zg-model` run in this browser, on WebGPU where `navigator.gpu` gives an
-//! adapter (`gpu`: the forward pass as WGSL kernels, weights uploaded once) and otherwise on
-//! the CPU in wasm (`zg_model::Model::feed`).
+//! Local inference, in this browser. On the CPU: SmolLM2-135M-Instruct in a Web Worker of
+//! its own (`llm_worker`: candle in wasm, weights downloaded once and kept in Cache
+//! Storage). On WebGPU, where `navigator.gpu` gives an adapter: `zg-model`, the small
+//! transformer whose forward pass exists as WGSL kernels (`gpu`), until SmolLM2's llama
+//! kernels are written; the answer names the model that ran ([`LocalAnswer::model`]) and the
+//! backend ([`Backend`]).
 //!
-//! Both backends drive the same [`zg_model::Decoding`], so prompt handling, the sliding
-//! context window, sampling and UTF-8 streaming are zg-model's own; they differ only in the
-//! logits (float rounding: see `app/tests/local_inference.rs` for the measured agreement).
-//! The answer says which backend ran ([`Backend`]). With [`Prefer::Auto`], a browser with no
+//! The WebGPU path drives [`zg_model::Decoding`] as zg-model's CPU code would (see
+//! `app/tests/local_inference.rs` for the measured agreement). With [`Prefer::Auto`], a browser with no
 //! hardware adapter runs on the CPU (labelled, [`LocalAnswer::why_cpu`] says why); any other WebGPU
 //! failure (a model too large for the adapter's limits, a lost device) is a [`LocalError`]
 //! whose message says what to do, and [`LocalError::offers_cpu`] tells the page to offer
@@ -17,7 +18,10 @@
 use std::fmt;
 use std::rc::Rc;
 
-use zg_model::{Config, Decoding, Model, Next, MLP_RATIO};
+use super::chat::Message;
+use zg_model::{Config, Model, MLP_RATIO};
+#[cfg(target_arch = "wasm32")]
+use zg_model::{Decoding, Next};
 
 /// Where the model ran.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +56,12 @@ pub enum Prefer {
 }
 
 /// What a run streams to its caller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum LocalEvent<'a> {
+    /// The model's weights are being downloaded (first run in this browser only).
+    Downloading { loaded: u64, total: u64 },
+    /// The model is loaded: from the browser's cache (`cached`) or just downloaded.
+    Loaded { cached: bool, ms: f64 },
     /// The backend is chosen and its weights are loaded; tokens follow.
     Started(&'a Backend),
     /// New text (whole characters).
@@ -63,6 +71,8 @@ pub enum LocalEvent<'a> {
 /// A finished local run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocalAnswer {
+    /// The model that ran.
+    pub model: &'static str,
     pub text: String,
     pub prompt_tokens: usize,
     pub completion_tokens: usize,
@@ -117,6 +127,10 @@ pub enum LocalError {
     Gpu(String),
     #[error("a local run is already in progress; wait for it to finish")]
     Busy,
+    #[error("the local model's worker failed: {0}. Run again to start it afresh, or send the message to a provider")]
+    Worker(String),
+    #[error("{0}")]
+    Model(String),
 }
 
 impl LocalError {
@@ -198,16 +212,12 @@ fn now_ms() -> f64 {
     }
 }
 
-/// The CPU yields to the event loop at least this often, so the page stays responsive.
+/// Lets the browser (or a worker's mailbox) handle pending events, then carries on. A zero
+/// timeout is clamped to 4 ms once timers nest (`cargo xtask bench` measured that as a
+/// quarter of a CPU run's time); a message posted on a fresh channel comes back as soon as
+/// the event loop is free.
 #[cfg(target_arch = "wasm32")]
-const YIELD_EVERY_MS: f64 = 12.0;
-
-/// Lets the browser handle pending events and paint, then carries on. A zero timeout is
-/// clamped to 4 ms once timers nest (`cargo xtask bench` measured that as a quarter of the
-/// CPU path's time); a message posted on a fresh channel comes back as soon as the event
-/// loop is free.
-#[cfg(target_arch = "wasm32")]
-async fn yield_to_browser() {
+pub(crate) async fn yield_to_event_loop() {
     let Ok(channel) = web_sys::MessageChannel::new() else {
         return gloo::timers::future::TimeoutFuture::new(0).await;
     };
@@ -217,48 +227,49 @@ async fn yield_to_browser() {
     }
 }
 
-enum Engine {
+/// Where a run goes: the WebGPU engine (made once, then reused), or the CPU.
+enum Choice {
     #[cfg(target_arch = "wasm32")]
-    Gpu(Rc<super::gpu::GpuModel>),
-    Cpu(Rc<Model>, zg_model::Cache),
+    Gpu(Rc<super::gpu::GpuModel>, Backend),
+    /// With why WebGPU was not used, when it was not asked to be avoided.
+    Cpu(Option<String>),
 }
 
-impl Engine {
-    async fn pass(&mut self, next: Next<'_>) -> Result<Vec<f32>, LocalError> {
-        match (self, next) {
-            (_, Next::Done) => unreachable!("no pass after Done"),
-            #[cfg(target_arch = "wasm32")]
-            (Engine::Gpu(gpu), Next::Prefill(tokens)) => gpu.prefill(tokens).await,
-            #[cfg(target_arch = "wasm32")]
-            (Engine::Gpu(gpu), Next::Step(token)) => gpu.step(token).await,
-            (Engine::Cpu(model, cache), Next::Prefill(tokens)) => Ok(model.prefill(cache, tokens)),
-            (Engine::Cpu(model, cache), Next::Step(token)) => Ok(model.feed(cache, token)),
-        }
-    }
-}
-
-/// Picks the engine for `prefer`: the WebGPU engine (made once, then reused) or the CPU.
-async fn engine(model: &Rc<Model>, prefer: Prefer) -> Result<(Engine, Backend, Option<String>), LocalError> {
-    let cpu = |why: Option<String>| Ok((Engine::Cpu(model.clone(), model.new_cache()), Backend::Cpu, why));
+async fn choose(prefer: Prefer) -> Result<Choice, LocalError> {
     if prefer == Prefer::Cpu {
-        return cpu(None);
+        return Ok(Choice::Cpu(None));
     }
     #[cfg(target_arch = "wasm32")]
     {
-        match super::gpu::shared(model, prefer == Prefer::WebGpu).await {
+        match super::gpu::shared(&model(), prefer == Prefer::WebGpu).await {
             Ok(gpu) => {
                 let backend = gpu.backend();
-                Ok((Engine::Gpu(gpu), backend, None))
+                Ok(Choice::Gpu(gpu, backend))
             }
-            Err(LocalError::NoAdapter(why)) if prefer == Prefer::Auto => cpu(Some(why)),
+            Err(LocalError::NoAdapter(why)) if prefer == Prefer::Auto => Ok(Choice::Cpu(Some(why))),
             Err(e) => Err(e),
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
     match prefer {
         Prefer::WebGpu => Err(LocalError::NoAdapter("not a browser".into())),
-        _ => cpu(Some("not a browser".into())),
+        _ => Ok(Choice::Cpu(Some("not a browser".into()))),
     }
+}
+
+/// Where a run with this preference would go, and why: for the page's hints and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    WebGpu(Backend),
+    Cpu { why: Option<String> },
+}
+
+pub async fn route(prefer: Prefer) -> Result<Route, LocalError> {
+    Ok(match choose(prefer).await? {
+        #[cfg(target_arch = "wasm32")]
+        Choice::Gpu(_, backend) => Route::WebGpu(backend),
+        Choice::Cpu(why) => Route::Cpu { why },
+    })
 }
 
 thread_local!(static RUNNING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
@@ -272,12 +283,12 @@ impl Drop for RunGuard {
     }
 }
 
-/// Generates up to `max_tokens` after `prompt` with zg-model's rules (greedy when
-/// `temperature` is 0, else sampled with `seed`), on the backend `prefer` picks.
-/// `on_event` hears the backend once it is ready, then each piece of text; returning
-/// `false` from a text event stops the run. One run at a time ([`LocalError::Busy`]).
+/// Answers `messages` with up to `max_tokens` (greedy when `temperature` is 0, else sampled
+/// with `seed`) on the backend `prefer` picks. `on_event` hears the download's progress, the
+/// backend once the model is ready, then each piece of text; returning `false` from a text
+/// event stops the run. One run at a time ([`LocalError::Busy`]).
 pub async fn generate(
-    prompt: &str,
+    messages: &[Message],
     max_tokens: usize,
     temperature: f32,
     seed: u64,
@@ -288,27 +299,40 @@ pub async fn generate(
         return Err(LocalError::Busy);
     }
     let _guard = RunGuard;
+    match choose(prefer).await? {
+        #[cfg(target_arch = "wasm32")]
+        Choice::Gpu(gpu, backend) => on_gpu(&gpu, backend, messages, max_tokens, temperature, seed, on_event).await,
+        Choice::Cpu(why_cpu) => {
+            let mut answer = on_cpu(messages, max_tokens, temperature, seed, on_event).await?;
+            answer.why_cpu = why_cpu;
+            Ok(answer)
+        }
+    }
+}
+
+/// zg-model on the WebGPU engine, driven by its `Decoding`.
+#[cfg(target_arch = "wasm32")]
+async fn on_gpu(
+    gpu: &super::gpu::GpuModel,
+    backend: Backend,
+    messages: &[Message],
+    max_tokens: usize,
+    temperature: f32,
+    seed: u64,
+    on_event: &mut dyn FnMut(LocalEvent<'_>) -> bool,
+) -> Result<LocalAnswer, LocalError> {
     let model = model();
-    let (mut engine, backend, why_cpu) = engine(&model, prefer).await?;
     on_event(LocalEvent::Started(&backend));
     let started = now_ms();
     let mut first_token_ms = 0.0;
-    #[cfg_attr(not(target_arch = "wasm32"), allow(unused_mut, unused_variables))]
-    let mut last_yield = started;
-    let mut decoding = Decoding::new(&model, prompt, max_tokens, temperature, seed);
+    let mut decoding = Decoding::new(&model, &super::chat::prompt(messages), max_tokens, temperature, seed);
     loop {
-        let next = decoding.next();
-        if next == Next::Done {
-            break;
-        }
-        let logits = match engine.pass(next).await {
-            Ok(l) => l,
-            Err(e) => {
-                #[cfg(target_arch = "wasm32")]
-                super::gpu::forget();
-                return Err(e);
-            }
+        let logits = match decoding.next() {
+            Next::Done => break,
+            Next::Prefill(tokens) => gpu.prefill(tokens).await,
+            Next::Step(token) => gpu.step(token).await,
         };
+        let logits = logits.inspect_err(|_| super::gpu::forget())?;
         if decoding.completion_tokens() == 0 {
             first_token_ms = now_ms() - started;
         }
@@ -317,24 +341,119 @@ pub async fn generate(
             decoding.stop();
             break;
         }
-        #[cfg(target_arch = "wasm32")]
-        if matches!(engine, Engine::Cpu(..)) && now_ms() - last_yield >= YIELD_EVERY_MS {
-            yield_to_browser().await;
-            last_yield = now_ms();
-        }
     }
     let (generation, rest) = decoding.finish();
     if !rest.is_empty() {
         on_event(LocalEvent::Text(&rest));
     }
     Ok(LocalAnswer {
+        model: zg_model::MODEL_NAME,
         text: generation.text,
         prompt_tokens: generation.prompt_tokens,
         completion_tokens: generation.completion_tokens,
         stopped_early: generation.stopped_early,
         backend,
-        why_cpu,
+        why_cpu: None,
         first_token_ms,
+        total_ms: now_ms() - started,
+    })
+}
+
+/// SmolLM2 in its Web Worker.
+#[cfg(target_arch = "wasm32")]
+async fn on_cpu(
+    messages: &[Message],
+    max_tokens: usize,
+    temperature: f32,
+    seed: u64,
+    on_event: &mut dyn FnMut(LocalEvent<'_>) -> bool,
+) -> Result<LocalAnswer, LocalError> {
+    use super::llm_worker::{client::LlmWorker, weights_path, ChatMessage, FromWorker, ToWorker};
+    let worker = LlmWorker::shared().await.map_err(LocalError::Worker)?;
+    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten());
+    let weights_url = web_sys::Url::new_with_base(&weights_path(), &base.unwrap_or_default())
+        .map(|u| u.href())
+        .map_err(|_| LocalError::Worker("no URL for the model's weights".into()))?;
+    let messages = messages.iter().map(|m| ChatMessage { role: m.role.clone(), content: m.content.clone() }).collect();
+    worker
+        .send(&ToWorker::Generate { weights_url, messages, max_tokens, temperature, seed })
+        .map_err(LocalError::Worker)?;
+    let mut text = String::new();
+    let mut stop_sent = false;
+    loop {
+        match worker.next().await {
+            Some(FromWorker::Progress { loaded, total }) => {
+                on_event(LocalEvent::Downloading { loaded, total });
+            }
+            Some(FromWorker::Loaded { cached, ms, .. }) => {
+                on_event(LocalEvent::Loaded { cached, ms });
+                on_event(LocalEvent::Started(&Backend::Cpu));
+            }
+            Some(FromWorker::Piece { text: piece }) => {
+                text.push_str(&piece);
+                if !on_event(LocalEvent::Text(&piece)) && !stop_sent {
+                    stop_sent = worker.send(&ToWorker::Stop).is_ok();
+                }
+            }
+            Some(FromWorker::Done { prompt_tokens, completion_tokens, stopped, first_token_ms, total_ms }) => {
+                return Ok(LocalAnswer {
+                    model: zg_llm::MODEL_NAME,
+                    text,
+                    prompt_tokens,
+                    completion_tokens,
+                    stopped_early: stopped,
+                    backend: Backend::Cpu,
+                    why_cpu: None,
+                    first_token_ms,
+                    total_ms,
+                })
+            }
+            Some(FromWorker::Failed { message }) => return Err(LocalError::Worker(message)),
+            Some(FromWorker::Ready) => {}
+            None => return Err(LocalError::Worker("it went away".into())),
+        }
+    }
+}
+
+/// Natively (tests, no browser): SmolLM2 in this process, as the worker runs it.
+#[cfg(not(target_arch = "wasm32"))]
+async fn on_cpu(
+    messages: &[Message],
+    max_tokens: usize,
+    temperature: f32,
+    seed: u64,
+    on_event: &mut dyn FnMut(LocalEvent<'_>) -> bool,
+) -> Result<LocalAnswer, LocalError> {
+    thread_local!(static LLM: std::cell::OnceCell<Rc<zg_llm::SmolLm>> = const { std::cell::OnceCell::new() });
+    let llm = match LLM.with(|m| m.get().cloned()) {
+        Some(llm) => llm,
+        None => {
+            let bytes = zg_llm::weights::smollm2().read().map_err(|e| LocalError::Model(e.to_string()))?;
+            let llm = Rc::new(zg_llm::SmolLm::from_bytes(&bytes).map_err(|e| LocalError::Model(e.to_string()))?);
+            LLM.with(|m| m.get_or_init(|| llm.clone()).clone())
+        }
+    };
+    on_event(LocalEvent::Started(&Backend::Cpu));
+    let conversation: Vec<_> = messages.iter().map(|m| zg_llm::Message::new(&m.role, &m.content)).collect();
+    let prompt = llm.prompt(&conversation).map_err(|e| LocalError::Model(e.to_string()))?;
+    let started = now_ms();
+    let sampling = zg_llm::Sampling { max_tokens, temperature, seed };
+    let mut first_token_ms = None;
+    let generation = llm
+        .generate(&prompt, sampling, &mut |piece| {
+            first_token_ms.get_or_insert_with(|| now_ms() - started);
+            on_event(LocalEvent::Text(piece))
+        })
+        .map_err(|e| LocalError::Model(e.to_string()))?;
+    Ok(LocalAnswer {
+        model: zg_llm::MODEL_NAME,
+        text: generation.text,
+        prompt_tokens: prompt.len(),
+        completion_tokens: generation.completion_tokens,
+        stopped_early: generation.stopped_early,
+        backend: Backend::Cpu,
+        why_cpu: None,
+        first_token_ms: first_token_ms.unwrap_or(0.0),
         total_ms: now_ms() - started,
     })
 }
@@ -390,6 +509,7 @@ mod tests {
     #[test]
     fn speed_reads_tokens_per_second_and_first_token() {
         let answer = LocalAnswer {
+            model: "m",
             text: String::new(),
             prompt_tokens: 10,
             completion_tokens: 64,
@@ -404,18 +524,18 @@ mod tests {
         assert_eq!(LocalAnswer { total_ms: 0.0, ..answer }.tokens_per_second(), 0.0);
     }
 
-    /// Natively there is no browser: Auto runs on the CPU and says why, exactly as
-    /// `Model::generate` would.
+    /// Natively there is no browser: Auto runs SmolLM2 on the CPU and says why, exactly as
+    /// the model's own `generate` would answer.
     #[test]
-    fn native_runs_use_the_cpu_and_match_generate() {
-        let answer =
-            futures::executor::block_on(generate("The wallet", 24, 0.0, 0, Prefer::Auto, &mut |_| true)).unwrap();
-        let expected = model().generate("The wallet", 24, 0.0, 0, &mut |_| true);
-        assert_eq!(answer.text, expected.text);
-        assert_eq!((answer.prompt_tokens, answer.completion_tokens), (10, 24));
+    fn native_runs_use_the_cpu_and_match_smollm2() {
+        let messages = [Message::new("user", "What is the capital of France?")];
+        let answer = futures::executor::block_on(generate(&messages, 24, 0.0, 0, Prefer::Auto, &mut |_| true)).unwrap();
+        assert_eq!(answer.text, "The capital of France is Paris.");
+        assert_eq!(answer.model, "SmolLM2-135M-Instruct");
+        assert_eq!((answer.prompt_tokens, answer.completion_tokens), (16, 8));
         assert_eq!(answer.backend, Backend::Cpu);
         assert!(answer.why_cpu.is_some());
-        let gpu_only = futures::executor::block_on(generate("x", 1, 0.0, 0, Prefer::WebGpu, &mut |_| true));
+        let gpu_only = futures::executor::block_on(generate(&messages, 1, 0.0, 0, Prefer::WebGpu, &mut |_| true));
         assert!(matches!(gpu_only, Err(LocalError::NoAdapter(_))));
     }
 }

@@ -17,6 +17,7 @@ pub use zg_core::compute::contract;
 pub use zg_core::compute::exchange;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu;
+pub mod llm_worker;
 pub mod local;
 pub mod service;
 pub use zg_core::compute::token;

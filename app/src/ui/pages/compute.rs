@@ -25,9 +25,13 @@ pub type ComputeHandle = StoredValue<Option<Rc<ComputeService>>, LocalStorage>;
 
 /// The honest description of the model the devnet's providers and the browser run.
 pub fn model_description() -> String {
-    // The model local runs use, already loaded: decoding the bundled weights again for a
-    // line of text would double the work.
-    crate::compute::local::model().description()
+    format!(
+        "Run locally: {} Its weights ({:.0} MB) download the first time and stay in this browser. \
+         On WebGPU the console runs zg-tiny-lm instead, a 133k-parameter model that only \
+         echoes its training text, until SmolLM2's GPU kernels are written.",
+        zg_llm::LIMITS,
+        zg_llm::weights::smollm2().bytes as f64 / 1e6
+    )
 }
 
 /// Price per token, in 0G.

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::compute::chat as compute_chat;
+use crate::compute::llm_worker;
 use crate::compute::local::{self, LocalEvent, Prefer};
 use crate::compute::service::{AnswerCheck, ComputeService};
 use crate::inft::metadata::MemoryEntry;
@@ -135,26 +136,44 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
     // Local runs: WebGPU when the browser has an adapter (or the CPU, by choice or when a
     // GPU run failed and the user takes the offer).
     let local_on = RwSignal::new(String::from("auto"));
+    // The weights' download on a first local run: (bytes so far, all of them).
+    let download = RwSignal::new(None::<(u64, u64)>);
+    // Where the model came from on this page's first local run.
+    let loaded = RwSignal::new(None::<String>);
     let cpu_offer = RwSignal::new(false);
     let run_local_on = move |prefer: Prefer| {
         error.set(None);
         cpu_offer.set(false);
         let Some((question, messages)) = conversation() else { return };
-        let prompt = compute_chat::prompt(&messages);
         busy.set(Some("Starting the local model…".into()));
         answer.set(None);
         partial.set(Some(String::new()));
         spawn_local(async move {
             let mut on_event = move |event: LocalEvent<'_>| {
                 match event {
-                    LocalEvent::Started(backend) => busy.set(Some(format!("Running locally on {backend}…"))),
+                    LocalEvent::Downloading { loaded, total } => {
+                        download.set(Some((loaded, total)));
+                        busy.set(Some(format!(
+                            "Downloading SmolLM2's weights, once (kept in this browser after): {}",
+                            llm_worker::progress_words(loaded, total)
+                        )));
+                    }
+                    LocalEvent::Loaded { cached, ms } => loaded.set(Some(if cached {
+                        format!("SmolLM2 loaded from this browser's cache in {:.1} s.", ms / 1000.0)
+                    } else {
+                        format!("SmolLM2 downloaded, checked and kept in this browser ({:.1} s).", ms / 1000.0)
+                    })),
+                    LocalEvent::Started(backend) => {
+                        download.set(None);
+                        busy.set(Some(format!("Running locally on {backend}…")))
+                    }
                     LocalEvent::Text(text) => partial.update(|p| p.get_or_insert_with(String::new).push_str(text)),
                 }
                 true
             };
             let seed = js_sys::Date::now() as u64;
             let result = local::generate(
-                &prompt,
+                &messages,
                 compute_chat::MAX_TOKENS,
                 compute_chat::TEMPERATURE,
                 seed,
@@ -163,6 +182,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             )
             .await;
             busy.set(None);
+            download.set(None);
             partial.set(None);
             match result {
                 Ok(a) => {
@@ -245,7 +265,11 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             })}
             {move || note.get().map(|n| view! { <p class="muted" data-testid="console-note">{n}</p> })}
             {progress_view(busy)}
+            {move || download.get().map(|(loaded, total)| view! {
+                <progress data-testid="model-download" aria-label="Model download" max=total.to_string() value=loaded.to_string()></progress>
+            })}
             <ErrorAlert message=error />
+            {move || loaded.get().map(|l| view! { <p class="muted" data-testid="model-loaded">{l}</p> })}
             {move || partial.get().map(|text| {
                 let cut = busy.get().is_none();
                 view! {

@@ -49,7 +49,7 @@ pub(super) fn split_tools(text: &str) -> Vec<String> {
 pub(super) enum ConsoleSource {
     /// A 0G Compute provider: its cost and whether its signature checked out.
     Provider { cost: U256, tokens: (u64, u64), check: AnswerCheck },
-    /// zg-model run in this browser, on WebGPU or the CPU.
+    /// A model run in this browser: SmolLM2 on the CPU, zg-model on WebGPU.
     Local(LocalAnswer),
 }
 
@@ -73,7 +73,8 @@ impl ConsoleAnswer {
                 format!("Cost {} ({} prompt + {} answer tokens)", format_0g(*cost), tokens.0, tokens.1)
             }
             ConsoleSource::Local(local) => format!(
-                "Run in this browser: {} prompt + {} answer tokens, {}, nothing paid",
+                "{} in this browser: {} prompt + {} answer tokens, {}, nothing paid",
+                local.model,
                 local.prompt_tokens,
                 local.completion_tokens,
                 local.speed(),
@@ -111,6 +112,7 @@ mod tests {
 
     fn local(backend: Backend, why_cpu: Option<&str>) -> LocalAnswer {
         LocalAnswer {
+            model: "SmolLM2-135M-Instruct",
             text: "hello".into(),
             prompt_tokens: 12,
             completion_tokens: 4,
@@ -135,7 +137,7 @@ mod tests {
         let run_here = answer(ConsoleSource::Local(local(Backend::Cpu, Some("no WebGPU adapter"))));
         assert!(run_here.savable());
         assert!(
-            run_here.details().starts_with("Run in this browser: 12 prompt + 4 answer tokens, "),
+            run_here.details().starts_with("SmolLM2-135M-Instruct in this browser: 12 prompt + 4 answer tokens, "),
             "{}",
             run_here.details()
         );

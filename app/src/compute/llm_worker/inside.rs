@@ -1,0 +1,206 @@
+//! The worker's side: fetch or read the weights, load SmolLM2 once, answer one conversation
+//! at a time, token by token, with a look at the mailbox (Stop) between tokens.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::Uint8Array;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use zg_llm::{Message, Sampling, SmolLm};
+
+use super::{FromWorker, ToWorker, CACHE_NAME};
+
+thread_local! {
+    static MODEL: RefCell<Option<Rc<SmolLm>>> = const { RefCell::new(None) };
+    static STOP: Cell<bool> = const { Cell::new(false) };
+    static BUSY: Cell<bool> = const { Cell::new(false) };
+}
+
+fn scope() -> web_sys::DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(message: &FromWorker) {
+    let _ = scope().post_message(&JsValue::from_str(&message.to_json()));
+}
+
+/// Installs the message handler and says `Ready`. Idempotent.
+pub fn start() {
+    thread_local!(static STARTED: Cell<bool> = const { Cell::new(false) });
+    if STARTED.with(|s| s.replace(true)) {
+        return;
+    }
+    let handler = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        match ToWorker::parse(&text) {
+            Ok(ToWorker::Stop) => STOP.with(|s| s.set(true)),
+            Ok(ToWorker::Generate { weights_url, messages, max_tokens, temperature, seed }) => {
+                if BUSY.with(|b| b.replace(true)) {
+                    return post(&FromWorker::Failed { message: "the local model is already answering".into() });
+                }
+                STOP.with(|s| s.set(false));
+                let messages = messages.into_iter().map(|m| Message::new(m.role, m.content)).collect::<Vec<_>>();
+                let sampling = Sampling { max_tokens, temperature, seed };
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(message) = answer(&weights_url, &messages, sampling).await {
+                        post(&FromWorker::Failed { message });
+                    }
+                    BUSY.with(|b| b.set(false));
+                });
+            }
+            Err(message) => post(&FromWorker::Failed { message }),
+        }
+    });
+    scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    handler.forget();
+    post(&FromWorker::Ready);
+}
+
+async fn answer(weights_url: &str, messages: &[Message], sampling: Sampling) -> Result<(), String> {
+    let model = model(weights_url).await?;
+    let prompt = model.prompt(messages).map_err(|e| e.to_string())?;
+    let started = now_ms();
+    let mut generator = model.start(&prompt, sampling).map_err(|e| e.to_string())?;
+    let mut first_token_ms = None;
+    let mut stopped = false;
+    loop {
+        if STOP.with(Cell::get) {
+            stopped = true;
+            break;
+        }
+        let Some(piece) = generator.step().map_err(|e| e.to_string())? else { break };
+        first_token_ms.get_or_insert_with(|| now_ms() - started);
+        if !piece.is_empty() {
+            post(&FromWorker::Piece { text: piece });
+        }
+        crate::compute::local::yield_to_event_loop().await;
+    }
+    let completion_tokens = generator.completion_tokens();
+    let rest = generator.finish();
+    if !rest.is_empty() {
+        post(&FromWorker::Piece { text: rest });
+    }
+    post(&FromWorker::Done {
+        prompt_tokens: prompt.len(),
+        completion_tokens,
+        stopped,
+        first_token_ms: first_token_ms.unwrap_or(0.0),
+        total_ms: now_ms() - started,
+    });
+    Ok(())
+}
+
+/// The model, loaded on first use from Cache Storage or the network.
+async fn model(weights_url: &str) -> Result<Rc<SmolLm>, String> {
+    if let Some(model) = MODEL.with(|m| m.borrow().clone()) {
+        return Ok(model);
+    }
+    let started = now_ms();
+    let file = zg_llm::weights::smollm2();
+    let cache = open_cache().await;
+    let mut cached = false;
+    let mut bytes = None;
+    if let Some(cache) = &cache {
+        if let Some(found) = read_cached(cache, weights_url).await {
+            match file.check(&found) {
+                Ok(()) => {
+                    cached = true;
+                    bytes = Some(found);
+                }
+                // Damaged or from another version: dropped, and fetched again below.
+                Err(_) => {
+                    let _ = JsFuture::from(cache.delete_with_str(weights_url)).await;
+                }
+            }
+        }
+    }
+    let bytes = match bytes {
+        Some(bytes) => bytes,
+        None => {
+            let fetched = download(weights_url, file.bytes).await?;
+            file.check(&fetched).map_err(|e| {
+                format!("the model's weights from {weights_url} failed their check ({e}); nothing was kept, try again")
+            })?;
+            if let Some(cache) = &cache {
+                // Not kept is only slower next time; the answer goes on.
+                let _ = keep(cache, weights_url, &fetched).await;
+            }
+            fetched
+        }
+    };
+    let model = Rc::new(SmolLm::from_bytes(&bytes).map_err(|e| e.to_string())?);
+    drop(bytes);
+    post(&FromWorker::Loaded { parameters: model.parameters() as u64, cached, ms: now_ms() - started });
+    MODEL.with(|m| *m.borrow_mut() = Some(model.clone()));
+    Ok(model)
+}
+
+async fn open_cache() -> Option<web_sys::Cache> {
+    let caches = scope().caches().ok()?;
+    JsFuture::from(caches.open(CACHE_NAME)).await.ok()?.dyn_into().ok()
+}
+
+async fn read_cached(cache: &web_sys::Cache, url: &str) -> Option<Vec<u8>> {
+    let found = JsFuture::from(cache.match_with_str(url)).await.ok()?;
+    let response: web_sys::Response = found.dyn_into().ok()?;
+    let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+    Some(Uint8Array::new(&buffer).to_vec())
+}
+
+async fn keep(cache: &web_sys::Cache, url: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    let body = Uint8Array::from(bytes);
+    let response = web_sys::Response::new_with_opt_buffer_source(Some(&body))?;
+    JsFuture::from(cache.put_with_str(url, &response)).await.map(|_| ())
+}
+
+/// The weights, read chunk by chunk with `Progress` every few megabytes.
+async fn download(url: &str, total: u64) -> Result<Vec<u8>, String> {
+    let failed = |why: String| format!("the model's weights could not be downloaded from {url}: {why}");
+    let response: web_sys::Response = JsFuture::from(scope().fetch_with_str(url))
+        .await
+        .map_err(|e| failed(js_text(&e)))?
+        .dyn_into()
+        .map_err(|_| failed("no response".into()))?;
+    if !response.ok() {
+        return Err(failed(format!("HTTP {}", response.status())));
+    }
+    let body = response.body().ok_or_else(|| failed("the response has no body".into()))?;
+    let reader: web_sys::ReadableStreamDefaultReader =
+        body.get_reader().dyn_into().map_err(|_| failed("the body cannot be read".into()))?;
+    let mut bytes = Vec::with_capacity(total as usize);
+    let mut reported = 0;
+    post(&FromWorker::Progress { loaded: 0, total });
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|e| failed(js_text(&e)))?;
+        if js_sys::Reflect::get(&chunk, &"done".into()).map(|d| d.is_truthy()).unwrap_or(true) {
+            break;
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(|e| failed(js_text(&e)))?;
+        bytes.extend(Uint8Array::new(&value).to_vec());
+        if bytes.len() as u64 > total {
+            return Err(failed(format!("it is larger than the {total} bytes it should be")));
+        }
+        if bytes.len() - reported >= 4 << 20 {
+            reported = bytes.len();
+            post(&FromWorker::Progress { loaded: reported as u64, total });
+        }
+    }
+    post(&FromWorker::Progress { loaded: bytes.len() as u64, total });
+    Ok(bytes)
+}
+
+fn now_ms() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+fn js_text(e: &JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| "unknown error".into())
+}

@@ -1,0 +1,135 @@
+//! SmolLM2 in a Web Worker: the model runs on the CPU in a wasm of its own (the
+//! `zg-llm-worker` bin, built by trunk into `dist/llm-worker/`, see `app/index.html`), so
+//! the page never freezes while it thinks and the app's own wasm carries none of candle.
+//!
+//! The weights (`models/SmolLM2-135M-Instruct.Q4_1.gguf`, served beside the app) are fetched
+//! the first time someone runs the model here, with progress, checked against the checksum
+//! `models/manifest.txt` gives, and kept in the browser's Cache Storage; later visits read
+//! them from there (checked again: an evicted or damaged copy is fetched anew). The worker
+//! keeps the model loaded for as long as the page keeps the worker.
+//!
+//! Protocol (JSON strings both ways, the types below): page → [`ToWorker::Generate`] (the
+//! conversation and sampling) and [`ToWorker::Stop`]; worker → [`FromWorker`]: `Ready` once
+//! its wasm runs, `Progress` while the weights arrive, `Loaded`, `Piece` per piece of text,
+//! then `Done` or `Failed`. Stop is read between tokens.
+//!
+//! This module (the messages) is pure and tested natively; `inside` is the worker's side
+//! and `client` the page's, both wasm32 only.
+
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod inside;
+
+use serde::{Deserialize, Serialize};
+
+/// Cache Storage's cache for model weights; a new name would drop every old entry.
+pub const CACHE_NAME: &str = "zg-models-v1";
+/// Where the weights are, relative to the app's own URL.
+pub fn weights_path() -> String {
+    format!("models/{}", zg_llm::weights::smollm2().file_name)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub role: String,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum ToWorker {
+    Generate { weights_url: String, messages: Vec<ChatMessage>, max_tokens: usize, temperature: f32, seed: u64 },
+    Stop,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum FromWorker {
+    Ready,
+    /// Weight bytes arrived so far; `total` from the manifest.
+    Progress {
+        loaded: u64,
+        total: u64,
+    },
+    /// The model is ready: read from Cache Storage (`cached`) or downloaded, in `ms`.
+    Loaded {
+        parameters: u64,
+        cached: bool,
+        ms: f64,
+    },
+    Piece {
+        text: String,
+    },
+    Done {
+        prompt_tokens: usize,
+        completion_tokens: usize,
+        stopped: bool,
+        first_token_ms: f64,
+        total_ms: f64,
+    },
+    Failed {
+        message: String,
+    },
+}
+
+impl ToWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn parse(text: &str) -> Result<ToWorker, String> {
+        serde_json::from_str(text).map_err(|e| format!("the local model's worker was sent a bad message: {e}"))
+    }
+}
+
+impl FromWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn parse(text: &str) -> Result<FromWorker, String> {
+        serde_json::from_str(text).map_err(|e| format!("the local model's worker sent a bad message: {e}"))
+    }
+}
+
+/// The download's progress in words: "41.9 of 98.4 MB".
+pub fn progress_words(loaded: u64, total: u64) -> String {
+    format!("{:.1} of {:.1} MB", loaded as f64 / 1e6, total as f64 / 1e6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_as_tagged_json() {
+        let ask = ToWorker::Generate {
+            weights_url: "http://x/models/m.gguf".into(),
+            messages: vec![ChatMessage { role: "user".into(), content: "Hi".into() }],
+            max_tokens: 64,
+            temperature: 0.2,
+            seed: 7,
+        };
+        let json = ask.to_json();
+        assert!(json.starts_with(r#"{"kind":"generate","weightsUrl":"#), "{json}");
+        assert_eq!(ToWorker::parse(&json).unwrap(), ask);
+        assert_eq!(ToWorker::parse(r#"{"kind":"stop"}"#).unwrap(), ToWorker::Stop);
+        let done = FromWorker::Done {
+            prompt_tokens: 3,
+            completion_tokens: 8,
+            stopped: false,
+            first_token_ms: 1.0,
+            total_ms: 2.0,
+        };
+        assert_eq!(FromWorker::parse(&done.to_json()).unwrap(), done);
+        assert!(done.to_json().contains(r#""promptTokens":3"#));
+        assert!(FromWorker::parse(r#"{"kind":"explode"}"#).unwrap_err().contains("bad message"));
+    }
+
+    #[test]
+    fn the_weights_are_served_beside_the_app() {
+        assert_eq!(weights_path(), "models/SmolLM2-135M-Instruct.Q4_1.gguf");
+        assert_eq!(progress_words(41_900_000, 98_362_432), "41.9 of 98.4 MB");
+    }
+}
