@@ -6,6 +6,7 @@
 //! - [`tokenizer`]: SmolLM2's byte-level BPE, read from the GGUF.
 //! - [`chat`]: its ChatML template, with turn markers only where the template puts them.
 //! - [`model`]: candle's quantized llama over the weights, generation with streamed text.
+//! - [`e5`]: multilingual-e5-small, the embeddings that find memories by meaning.
 //!
 //! The math is candle's (`candle_transformers::models::quantized_llama`); what is ours is the
 //! tokenizer (see its module for why), the template and the generation loop.
@@ -13,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod chat;
+pub mod e5;
 pub mod model;
 pub mod tokenizer;
 pub mod weights;

@@ -44,6 +44,10 @@ pub fn smollm2() -> WeightFile {
     file("smollm2")
 }
 
+pub fn e5() -> WeightFile {
+    file("e5")
+}
+
 /// Where setup puts the files: `ZG_MODELS_DIR`, or the checkout's `models/`.
 pub fn models_dir() -> PathBuf {
     match std::env::var_os("ZG_MODELS_DIR") {
