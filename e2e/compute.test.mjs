@@ -226,6 +226,35 @@ test('after a reload the memory holds the exchange; local runs say whether WebGP
   await shot(page, 'compute-06-local-webgpu');
 });
 
+test('memory by meaning: a Korean question recalls the English exchange it is about', async () => {
+  const { page } = a;
+  await openAgent(page, agentToken);
+  const card = page.getByRole('region', { name: 'Agent console' });
+  // A second exchange, on another subject, kept in memory (its meaning embedded on save).
+  await card.getByLabel('Run locally on').selectOption('cpu');
+  await card.getByLabel('Message').fill('What is 0G Storage?');
+  await card.getByRole('button', { name: 'Run locally' }).click();
+  await card.getByTestId('answer-local').waitFor({ timeout: 120_000 });
+  await card.getByRole('button', { name: 'Save to memory' }).click();
+  await toast(page, new RegExp(`Saved to agent #${agentToken}'s memory in block \\d+ \\(receipt verified\\)`), card, 180_000);
+  await page.getByTestId('memory-entry').nth(3).waitFor({ timeout: 60_000 });
+
+  // In Korean: "What is the capital of France?" The nearest memories are the English
+  // exchange about France, not the newer one about storage.
+  await card.getByLabel('Message').fill('프랑스의 수도는 어디인가요?');
+  await card.getByRole('button', { name: 'Run locally' }).click();
+  await card.getByTestId('answer-local').waitFor({ timeout: 120_000 });
+  const recalled = await card.getByTestId('recalled-entry').evaluateAll((items) =>
+    items.map((li) => ({ text: li.textContent, similarity: Number(li.dataset.similarity) })));
+  assert.equal(recalled.length, 4, JSON.stringify(recalled));
+  assert.ok(recalled.every((r) => r.similarity > 0), 'every entry was compared by meaning');
+  const ranked = [...recalled].sort((x, y) => y.similarity - x.similarity);
+  assert.match(ranked[0].text, /France|Paris/, JSON.stringify(ranked));
+  assert.match(ranked[1].text, /France|Paris/, JSON.stringify(ranked));
+  await card.getByTestId('recalled').locator('summary').click();
+  await shot(page, 'compute-06b-memory-by-meaning');
+});
+
 /** The devnet provider's admin controls (fault injection, settle now, billing state). */
 function admin(path, body) {
   const url = `${provider.url.replace(/\/$/, '')}/__admin/${path}`;

@@ -26,6 +26,7 @@ pub mod compute {
     pub mod chat;
     pub mod contract;
     pub mod exchange;
+    pub mod recall;
     pub mod token;
 }
 

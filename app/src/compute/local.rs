@@ -310,6 +310,75 @@ pub async fn generate(
     }
 }
 
+/// multilingual-e5-small vectors of `texts` (as queries, or as stored passages), for the
+/// agent's memory by meaning; `on_progress` hears the weights' download on first use.
+/// Shares the one-run-at-a-time rule with [`generate`].
+pub async fn embed(
+    texts: &[String],
+    query: bool,
+    on_progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<Vec<f32>>, LocalError> {
+    if RUNNING.with(|r| r.replace(true)) {
+        return Err(LocalError::Busy);
+    }
+    let _guard = RunGuard;
+    embed_here(texts, query, on_progress).await
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn embed_here(
+    texts: &[String],
+    query: bool,
+    on_progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<Vec<f32>>, LocalError> {
+    use super::llm_worker::{client::LlmWorker, embedding_weights_path, FromWorker, ToWorker};
+    let worker = LlmWorker::shared().await.map_err(LocalError::Worker)?;
+    let weights_url = app_url(&embedding_weights_path())?;
+    worker.send(&ToWorker::Embed { weights_url, texts: texts.to_vec(), query }).map_err(LocalError::Worker)?;
+    loop {
+        match worker.next().await {
+            Some(FromWorker::Progress { loaded, total }) => on_progress(loaded, total),
+            Some(FromWorker::Embedded { vectors }) if vectors.len() == texts.len() => return Ok(vectors),
+            Some(FromWorker::Embedded { .. }) => {
+                return Err(LocalError::Worker("it sent the wrong number of vectors".into()))
+            }
+            Some(FromWorker::Failed { message }) => return Err(LocalError::Worker(message)),
+            Some(_) => {}
+            None => return Err(LocalError::Worker("it went away".into())),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn embed_here(
+    texts: &[String],
+    query: bool,
+    _on_progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<Vec<f32>>, LocalError> {
+    thread_local!(static E5: std::cell::OnceCell<Rc<zg_llm::e5::E5>> = const { std::cell::OnceCell::new() });
+    let model = match E5.with(|m| m.get().cloned()) {
+        Some(model) => model,
+        None => {
+            let bytes = zg_llm::weights::e5().read().map_err(|e| LocalError::Model(e.to_string()))?;
+            let model = Rc::new(zg_llm::e5::E5::from_bytes(&bytes).map_err(|e| LocalError::Model(e.to_string()))?);
+            E5.with(|m| m.get_or_init(|| model.clone()).clone())
+        }
+    };
+    texts
+        .iter()
+        .map(|t| if query { model.query(t) } else { model.passage(t) }.map_err(|e| LocalError::Model(e.to_string())))
+        .collect()
+}
+
+/// A path beside the app as an absolute URL.
+#[cfg(target_arch = "wasm32")]
+fn app_url(path: &str) -> Result<String, LocalError> {
+    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten());
+    web_sys::Url::new_with_base(path, &base.unwrap_or_default())
+        .map(|u| u.href())
+        .map_err(|_| LocalError::Worker(format!("no URL for {path}")))
+}
+
 /// zg-model on the WebGPU engine, driven by its `Decoding`.
 #[cfg(target_arch = "wasm32")]
 async fn on_gpu(
@@ -370,10 +439,7 @@ async fn on_cpu(
 ) -> Result<LocalAnswer, LocalError> {
     use super::llm_worker::{client::LlmWorker, weights_path, ChatMessage, FromWorker, ToWorker};
     let worker = LlmWorker::shared().await.map_err(LocalError::Worker)?;
-    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten());
-    let weights_url = web_sys::Url::new_with_base(&weights_path(), &base.unwrap_or_default())
-        .map(|u| u.href())
-        .map_err(|_| LocalError::Worker("no URL for the model's weights".into()))?;
+    let weights_url = app_url(&weights_path())?;
     let messages = messages.iter().map(|m| ChatMessage { role: m.role.clone(), content: m.content.clone() }).collect();
     worker
         .send(&ToWorker::Generate { weights_url, messages, max_tokens, temperature, seed })
@@ -409,7 +475,7 @@ async fn on_cpu(
                 })
             }
             Some(FromWorker::Failed { message }) => return Err(LocalError::Worker(message)),
-            Some(FromWorker::Ready) => {}
+            Some(FromWorker::Ready | FromWorker::Embedded { .. }) => {}
             None => return Err(LocalError::Worker("it went away".into())),
         }
     }
@@ -504,6 +570,23 @@ mod tests {
             Backend::WebGpu { adapter: "swiftshader".into(), description: "google swiftshader".into(), software: true };
         assert_eq!(gpu.to_string(), "WebGPU · swiftshader");
         assert_eq!(Backend::Cpu.to_string(), "CPU, wasm");
+    }
+
+    /// Natively the memory's vectors come from the same model the worker runs.
+    #[test]
+    fn native_embeddings_are_e5s() {
+        let texts = vec!["오늘 서울 날씨가 어때요?".to_string()];
+        let q = futures::executor::block_on(embed(&texts, true, &mut |_, _| {})).unwrap();
+        let p = futures::executor::block_on(embed(
+            &["서울은 오늘 맑고 기온은 영상 5도입니다.".to_string()],
+            false,
+            &mut |_, _| {},
+        ))
+        .unwrap();
+        assert_eq!((q.len(), q[0].len()), (1, 384));
+        assert!((q[0][0] - 0.02589).abs() < 2e-3, "the reference's first component");
+        let near = zg_core::compute::recall::similarity(&q[0], &p[0]);
+        assert!((near - 0.910).abs() < 0.01, "{near}");
     }
 
     #[test]

@@ -12,7 +12,8 @@ pub const MAX_TOKENS: usize = 64;
 /// SmolLM2's model card suggests 0.2; measured on the France question with an agent's
 /// system prompt, 0.2 answered "Paris" 10 times in 10 seeds, 0.8 only 7.
 pub const TEMPERATURE: f32 = 0.2;
-/// Memory entries sent with each message (the most recent).
+/// Memory entries sent with each message: the nearest in meaning, else the most recent
+/// (`compute::recall`).
 pub const MEMORY_WINDOW: usize = 6;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,15 +28,14 @@ impl Message {
     }
 }
 
-/// The agent's system prompt, its recent memory (role "agent" → "assistant", "note" →
-/// "system") and the user's message.
-pub fn messages(system_prompt: &str, memory: &[MemoryEntry], user: &str) -> Vec<Message> {
+/// The agent's system prompt, the memory entries recalled for this message (role "agent" →
+/// "assistant", "note" → "system"; see `compute::recall`) and the user's message.
+pub fn messages(system_prompt: &str, recalled: &[&MemoryEntry], user: &str) -> Vec<Message> {
     let mut out = Vec::new();
     if !system_prompt.trim().is_empty() {
         out.push(Message::new("system", system_prompt.trim()));
     }
-    let start = memory.len().saturating_sub(MEMORY_WINDOW);
-    for entry in &memory[start..] {
+    for entry in recalled {
         let role = match entry.role.as_str() {
             "agent" | "assistant" => "assistant",
             "user" => "user",
@@ -234,11 +234,12 @@ mod tests {
 
     #[test]
     fn builds_the_providers_prompt_from_memory() {
-        let memory = vec![
-            MemoryEntry { at_ms: 1, role: "user".into(), text: "Hello".into() },
-            MemoryEntry { at_ms: 2, role: "agent".into(), text: " Hi ".into() },
+        let memory = [
+            MemoryEntry { at_ms: 1, role: "user".into(), text: "Hello".into(), embedding: None },
+            MemoryEntry { at_ms: 2, role: "agent".into(), text: " Hi ".into(), embedding: None },
         ];
-        let m = messages("Be brief.", &memory, "What is 0G?");
+        let recalled: Vec<&MemoryEntry> = memory.iter().collect();
+        let m = messages("Be brief.", &recalled, "What is 0G?");
         assert_eq!(prompt(&m), "System: Be brief.\nUser: Hello\nAssistant: Hi\nUser: What is 0G?\nAssistant:");
         let body: serde_json::Value = serde_json::from_str(&request_body("zg-tiny-lm-v1", &m)).unwrap();
         assert_eq!(body["messages"][2]["role"], "assistant");

@@ -35,6 +35,10 @@ pub struct MemoryEntry {
     /// "user", "agent" or "note".
     pub role: String,
     pub text: String,
+    /// The text's meaning as a vector (`compute::recall`), so a message finds it; absent in
+    /// entries saved before embeddings or when none could be computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embedding: Option<String>,
 }
 
 /// Never prints the agent's key (logs and error text must not carry secrets).
@@ -141,7 +145,7 @@ mod tests {
 
     fn agent() -> AgentMetadata {
         let mut a = AgentMetadata::new(" Ada ", "helps", "tiny-llama", "Be brief.", vec!["search".into()]);
-        a.memory.push(MemoryEntry { at_ms: 1, role: "user".into(), text: "hello".into() });
+        a.memory.push(MemoryEntry { at_ms: 1, role: "user".into(), text: "hello".into(), embedding: None });
         a
     }
 

@@ -8,12 +8,15 @@ use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use zg_llm::e5::E5;
+use zg_llm::weights::WeightFile;
 use zg_llm::{Message, Sampling, SmolLm};
 
 use super::{FromWorker, ToWorker, CACHE_NAME};
 
 thread_local! {
     static MODEL: RefCell<Option<Rc<SmolLm>>> = const { RefCell::new(None) };
+    static EMBEDDER: RefCell<Option<Rc<E5>>> = const { RefCell::new(None) };
     static STOP: Cell<bool> = const { Cell::new(false) };
     static BUSY: Cell<bool> = const { Cell::new(false) };
 }
@@ -46,6 +49,18 @@ pub fn start() {
                 wasm_bindgen_futures::spawn_local(async move {
                     if let Err(message) = answer(&weights_url, &messages, sampling).await {
                         post(&FromWorker::Failed { message });
+                    }
+                    BUSY.with(|b| b.set(false));
+                });
+            }
+            Ok(ToWorker::Embed { weights_url, texts, query }) => {
+                if BUSY.with(|b| b.replace(true)) {
+                    return post(&FromWorker::Failed { message: "the local model is already busy".into() });
+                }
+                wasm_bindgen_futures::spawn_local(async move {
+                    match embed(&weights_url, &texts, query).await {
+                        Ok(vectors) => post(&FromWorker::Embedded { vectors }),
+                        Err(message) => post(&FromWorker::Failed { message }),
                     }
                     BUSY.with(|b| b.set(false));
                 });
@@ -92,49 +107,62 @@ async fn answer(weights_url: &str, messages: &[Message], sampling: Sampling) -> 
     Ok(())
 }
 
-/// The model, loaded on first use from Cache Storage or the network.
+async fn embed(weights_url: &str, texts: &[String], query: bool) -> Result<Vec<Vec<f32>>, String> {
+    let embedder = match EMBEDDER.with(|m| m.borrow().clone()) {
+        Some(embedder) => embedder,
+        None => {
+            let started = now_ms();
+            let (bytes, cached) = weights(weights_url, &zg_llm::weights::e5()).await?;
+            let embedder = Rc::new(E5::from_bytes(&bytes).map_err(|e| e.to_string())?);
+            post(&FromWorker::Loaded { parameters: 0, cached, ms: now_ms() - started });
+            EMBEDDER.with(|m| *m.borrow_mut() = Some(embedder.clone()));
+            embedder
+        }
+    };
+    let mut vectors = Vec::with_capacity(texts.len());
+    for text in texts {
+        let vector = if query { embedder.query(text) } else { embedder.passage(text) };
+        vectors.push(vector.map_err(|e| e.to_string())?);
+        crate::compute::local::yield_to_event_loop().await;
+    }
+    Ok(vectors)
+}
+
+/// The chat model, loaded on first use from Cache Storage or the network.
 async fn model(weights_url: &str) -> Result<Rc<SmolLm>, String> {
     if let Some(model) = MODEL.with(|m| m.borrow().clone()) {
         return Ok(model);
     }
     let started = now_ms();
-    let file = zg_llm::weights::smollm2();
-    let cache = open_cache().await;
-    let mut cached = false;
-    let mut bytes = None;
-    if let Some(cache) = &cache {
-        if let Some(found) = read_cached(cache, weights_url).await {
-            match file.check(&found) {
-                Ok(()) => {
-                    cached = true;
-                    bytes = Some(found);
-                }
-                // Damaged or from another version: dropped, and fetched again below.
-                Err(_) => {
-                    let _ = JsFuture::from(cache.delete_with_str(weights_url)).await;
-                }
-            }
-        }
-    }
-    let bytes = match bytes {
-        Some(bytes) => bytes,
-        None => {
-            let fetched = download(weights_url, file.bytes).await?;
-            file.check(&fetched).map_err(|e| {
-                format!("the model's weights from {weights_url} failed their check ({e}); nothing was kept, try again")
-            })?;
-            if let Some(cache) = &cache {
-                // Not kept is only slower next time; the answer goes on.
-                let _ = keep(cache, weights_url, &fetched).await;
-            }
-            fetched
-        }
-    };
+    let (bytes, cached) = weights(weights_url, &zg_llm::weights::smollm2()).await?;
     let model = Rc::new(SmolLm::from_bytes(&bytes).map_err(|e| e.to_string())?);
     drop(bytes);
     post(&FromWorker::Loaded { parameters: model.parameters() as u64, cached, ms: now_ms() - started });
     MODEL.with(|m| *m.borrow_mut() = Some(model.clone()));
     Ok(model)
+}
+
+/// A weight file's bytes, checked: from Cache Storage (`true`), or downloaded and kept.
+async fn weights(weights_url: &str, file: &WeightFile) -> Result<(Vec<u8>, bool), String> {
+    let cache = open_cache().await;
+    if let Some(cache) = &cache {
+        if let Some(found) = read_cached(cache, weights_url).await {
+            if file.check(&found).is_ok() {
+                return Ok((found, true));
+            }
+            // Damaged or from another version: dropped, and fetched again.
+            let _ = JsFuture::from(cache.delete_with_str(weights_url)).await;
+        }
+    }
+    let fetched = download(weights_url, file.bytes).await?;
+    file.check(&fetched).map_err(|e| {
+        format!("the model's weights from {weights_url} failed their check ({e}); nothing was kept, try again")
+    })?;
+    if let Some(cache) = &cache {
+        // Not kept is only slower next time; the work goes on.
+        let _ = keep(cache, weights_url, &fetched).await;
+    }
+    Ok((fetched, false))
 }
 
 async fn open_cache() -> Option<web_sys::Cache> {

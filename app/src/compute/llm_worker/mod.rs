@@ -8,10 +8,14 @@
 //! them from there (checked again: an evicted or damaged copy is fetched anew). The worker
 //! keeps the model loaded for as long as the page keeps the worker.
 //!
+//! The same worker embeds texts with multilingual-e5-small (`models/e5-small-q4.bin`, fetched
+//! and cached the same way) for the agent's memory by meaning.
+//!
 //! Protocol (JSON strings both ways, the types below): page → [`ToWorker::Generate`] (the
-//! conversation and sampling) and [`ToWorker::Stop`]; worker → [`FromWorker`]: `Ready` once
-//! its wasm runs, `Progress` while the weights arrive, `Loaded`, `Piece` per piece of text,
-//! then `Done` or `Failed`. Stop is read between tokens.
+//! conversation and sampling), [`ToWorker::Stop`] and [`ToWorker::Embed`]; worker →
+//! [`FromWorker`]: `Ready` once its wasm runs, `Progress` while weights arrive, `Loaded`,
+//! then `Piece` per piece of text and `Done`, or `Embedded`; `Failed` when a job cannot be
+//! done. Stop is read between tokens.
 //!
 //! This module (the messages) is pure and tested natively; `inside` is the worker's side
 //! and `client` the page's, both wasm32 only.
@@ -25,9 +29,14 @@ use serde::{Deserialize, Serialize};
 
 /// Cache Storage's cache for model weights; a new name would drop every old entry.
 pub const CACHE_NAME: &str = "zg-models-v1";
-/// Where the weights are, relative to the app's own URL.
+/// Where the chat model's weights are, relative to the app's own URL.
 pub fn weights_path() -> String {
     format!("models/{}", zg_llm::weights::smollm2().file_name)
+}
+
+/// Where the embedding model's weights are, relative to the app's own URL.
+pub fn embedding_weights_path() -> String {
+    format!("models/{}", zg_llm::weights::e5().file_name)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,8 +48,20 @@ pub struct ChatMessage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum ToWorker {
-    Generate { weights_url: String, messages: Vec<ChatMessage>, max_tokens: usize, temperature: f32, seed: u64 },
+    Generate {
+        weights_url: String,
+        messages: Vec<ChatMessage>,
+        max_tokens: usize,
+        temperature: f32,
+        seed: u64,
+    },
     Stop,
+    /// multilingual-e5-small vectors of `texts`, as queries or as stored passages.
+    Embed {
+        weights_url: String,
+        texts: Vec<String>,
+        query: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +91,10 @@ pub enum FromWorker {
     },
     Failed {
         message: String,
+    },
+    /// One vector per text asked for, in order.
+    Embedded {
+        vectors: Vec<Vec<f32>>,
     },
 }
 
@@ -125,11 +150,16 @@ mod tests {
         assert_eq!(FromWorker::parse(&done.to_json()).unwrap(), done);
         assert!(done.to_json().contains(r#""promptTokens":3"#));
         assert!(FromWorker::parse(r#"{"kind":"explode"}"#).unwrap_err().contains("bad message"));
+        let embed = ToWorker::Embed { weights_url: "u".into(), texts: vec!["a".into()], query: true };
+        assert_eq!(ToWorker::parse(&embed.to_json()).unwrap(), embed);
+        let vectors = FromWorker::Embedded { vectors: vec![vec![0.5, -0.25]] };
+        assert_eq!(FromWorker::parse(&vectors.to_json()).unwrap(), vectors);
     }
 
     #[test]
     fn the_weights_are_served_beside_the_app() {
         assert_eq!(weights_path(), "models/SmolLM2-135M-Instruct.Q4_1.gguf");
+        assert_eq!(embedding_weights_path(), "models/e5-small-q4.bin");
         assert_eq!(progress_words(41_900_000, 98_362_432), "41.9 of 98.4 MB");
     }
 }

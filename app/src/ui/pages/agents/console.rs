@@ -1,5 +1,6 @@
-//! Chat with the agent: its system prompt and recent memory go with each message, to a 0G
-//! Compute provider or to the model run locally; "Save to memory" appends the exchange.
+//! Chat with the agent: its system prompt and the memory nearest each message in meaning go
+//! with it, to a 0G Compute provider or to the model run locally; "Save to memory" appends
+//! the exchange, each entry with its embedding.
 
 use std::rc::Rc;
 
@@ -11,6 +12,7 @@ use leptos::task::spawn_local;
 use crate::compute::chat as compute_chat;
 use crate::compute::llm_worker;
 use crate::compute::local::{self, LocalEvent, Prefer};
+use crate::compute::recall;
 use crate::compute::service::{AnswerCheck, ComputeService};
 use crate::inft::metadata::MemoryEntry;
 use crate::inft::service::OpenedAgent;
@@ -69,18 +71,43 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             Err(e) => note.set(Some(format!("{e}. Run locally still works."))),
         }
     }
-    let conversation = move || {
+    // The memory entries that went with the last message, and how near each was.
+    let recalled = RwSignal::new(Vec::<RecalledView>::new());
+    let question = move || {
         let text = message.get_untracked().trim().to_string();
         if text.is_empty() {
             error.set(Some("Write a message first".into()));
             return None;
         }
+        Some(text)
+    };
+    // The conversation for a message: the agent's system prompt, the memory entries nearest
+    // the message in meaning (embedded in this browser; by recency when that fails, said so)
+    // and the message.
+    let conversation = move |text: String| async move {
         let m = meta.get_value();
-        Some((text.clone(), compute_chat::messages(&m.system_prompt, &m.memory, &text)))
+        let mut query = None;
+        if m.memory.iter().any(|e| e.embedding.is_some()) {
+            busy.set(Some("Finding the memories nearest this message…".into()));
+            let mut progress = |loaded, total| {
+                busy.set(Some(format!(
+                    "Downloading the embedding model, once: {}",
+                    llm_worker::progress_words(loaded, total)
+                )))
+            };
+            match local::embed(std::slice::from_ref(&text), true, &mut progress).await {
+                Ok(mut vectors) => query = vectors.pop(),
+                Err(e) => note.set(Some(format!("Memory went by recency this time: {e}"))),
+            }
+        }
+        let chosen = recall::recall(&m.memory, query.as_deref(), compute_chat::MEMORY_WINDOW);
+        recalled.set(chosen.iter().map(RecalledView::from).collect());
+        let entries: Vec<&MemoryEntry> = chosen.iter().map(|r| r.entry).collect();
+        compute_chat::messages(&m.system_prompt, &entries, &text)
     };
     let send = move |_| {
         error.set(None);
-        let Some((question, messages)) = conversation() else { return };
+        let Some(question) = question() else { return };
         let Some(svc) = compute.get_value() else {
             return error.set(Some("0G Compute is not available on this network; Run locally still works".into()));
         };
@@ -104,6 +131,8 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             }
         };
         spawn_local(async move {
+            let messages = conversation(question.clone()).await;
+            busy.set(Some("Asking the provider…".into()));
             let on_text = move |text: &str| {
                 busy.set(Some("Receiving the answer; its signature is checked when it is whole…".into()));
                 partial.update(|p| p.get_or_insert_with(String::new).push_str(text));
@@ -144,11 +173,12 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
     let run_local_on = move |prefer: Prefer| {
         error.set(None);
         cpu_offer.set(false);
-        let Some((question, messages)) = conversation() else { return };
+        let Some(question) = question() else { return };
         busy.set(Some("Starting the local model…".into()));
         answer.set(None);
         partial.set(Some(String::new()));
         spawn_local(async move {
+            let messages = conversation(question.clone()).await;
             let mut on_event = move |event: LocalEvent<'_>| {
                 match event {
                     LocalEvent::Downloading { loaded, total } => {
@@ -211,9 +241,30 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         };
         let mut edited = meta.get_value();
         let now = js_sys::Date::now() as u64;
-        edited.memory.push(MemoryEntry { at_ms: now, role: "user".into(), text: a.question.clone() });
-        edited.memory.push(MemoryEntry { at_ms: now, role: "agent".into(), text: a.text.clone() });
         spawn_local(async move {
+            // Each entry's meaning goes with it, so later messages find it; an entry saved
+            // without one is still found by recency.
+            busy.set(Some("Embedding the exchange for memory by meaning…".into()));
+            let texts = [a.question.clone(), a.text.clone()];
+            let mut progress = |loaded, total| {
+                busy.set(Some(format!(
+                    "Downloading the embedding model, once: {}",
+                    llm_worker::progress_words(loaded, total)
+                )))
+            };
+            let vectors = match local::embed(&texts, false, &mut progress).await {
+                Ok(vectors) => vectors.iter().map(|v| Some(recall::encode_vector(v))).collect(),
+                Err(e) => {
+                    note.set(Some(format!("Saved without its meaning (found by recency only): {e}")));
+                    vec![None, None]
+                }
+            };
+            let [question, text] = texts;
+            let mut vectors = vectors.into_iter();
+            let embedding = vectors.next().flatten();
+            edited.memory.push(MemoryEntry { at_ms: now, role: "user".into(), text: question, embedding });
+            let embedding = vectors.next().flatten();
+            edited.memory.push(MemoryEntry { at_ms: now, role: "agent".into(), text, embedding });
             let result = svc.save(&key, token, &edited, &step_reporter(busy)).await;
             busy.set(None);
             match result {
@@ -233,7 +284,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         <section class="card" aria-label="Agent console">
             <div class="stack">
             <h2 class="card-title">"Console"</h2>
-            <p class="hint">{format!("The agent's system prompt and its last {} memory entries go with each message. ", compute_chat::MEMORY_WINDOW)}{crate::ui::pages::compute::model_description()}</p>
+            <p class="hint">{format!("The agent's system prompt and the {} memory entries nearest each message in meaning (found in this browser by multilingual-e5-small, in any language) go with it. ", compute_chat::MEMORY_WINDOW)}{crate::ui::pages::compute::model_description()}</p>
             <div class="field">
                 <label for="console-provider">"Provider"</label>
                 <select id="console-provider" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
@@ -314,6 +365,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                         }}
                         {why_cpu.map(|why| view! { <p class="muted" data-testid="answer-why-cpu">{format!("Ran on the CPU: {why}.")}</p> })}
                         <p class="pre" data-testid="answer-text">{a.text.clone()}</p>
+                        {recalled_list(recalled.get())}
                         {savable.then(|| view! {
                             <div class="row">
                                 <span class="spacer"></span>
@@ -338,4 +390,42 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             </div>
         </section>
     }
+}
+
+/// One memory entry that went with a message, for the list under the answer.
+#[derive(Clone, PartialEq)]
+struct RecalledView {
+    role: String,
+    text: String,
+    similarity: Option<f32>,
+}
+
+impl From<&recall::Recalled<'_>> for RecalledView {
+    fn from(r: &recall::Recalled<'_>) -> Self {
+        RecalledView { role: r.entry.role.clone(), text: r.entry.text.clone(), similarity: r.similarity }
+    }
+}
+
+/// "Memory sent with this message": each entry and why it went (near in meaning, or recent).
+fn recalled_list(entries: Vec<RecalledView>) -> Option<impl IntoView> {
+    (!entries.is_empty()).then(|| {
+        view! {
+            <details class="hint" data-testid="recalled">
+                <summary>{format!("Memory sent with this message: {} entries", entries.len())}</summary>
+                <ul>
+                    {entries.into_iter().map(|e| {
+                        let why = match e.similarity {
+                            Some(s) => format!("near in meaning ({s:.2})"),
+                            None => "recent".to_string(),
+                        };
+                        view! {
+                            <li data-testid="recalled-entry" data-similarity=e.similarity.map(|s| format!("{s:.3}")).unwrap_or_default()>
+                                <strong>{format!("{}: ", e.role)}</strong>{e.text}<span class="muted">{format!(" · {why}")}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </details>
+        }
+    })
 }
