@@ -300,6 +300,9 @@ fn compute(native: bool, browser: bool) -> Result {
             figure(line, "loadMs").unwrap_or(f64::NAN)
         ));
     }
+    if let Some(rate) = smollm2.0.as_deref().and_then(|l| figure(l, "embeddingsPerSec")) {
+        lines.push(format!("  multilingual-e5-small, native     {rate:>8.1} embeddings/s (a 20-word memory entry)"));
+    }
     if let (Some(native), Some(wasm)) = &smollm2 {
         let (n, w) = (figure(native, "tokensPerSec"), figure(wasm, "tokensPerSec"));
         let slower = ratio(n, w);

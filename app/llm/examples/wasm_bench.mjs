@@ -13,7 +13,9 @@ for (const i of WebAssembly.Module.imports(module)) {
 }
 const { exports } = await WebAssembly.instantiate(module, imports);
 const weights = readFileSync(process.argv[3]);
-new Uint8Array(exports.memory.buffer, exports.reserve(weights.length), weights.length).set(weights);
+// Reserve first: growing the memory detaches any view taken before.
+const at = exports.reserve(weights.length);
+new Uint8Array(exports.memory.buffer, at, weights.length).set(weights);
 let t = performance.now();
 if (!exports.load()) throw new Error("the weights did not load");
 const loadMs = performance.now() - t;
