@@ -356,18 +356,26 @@ async fn embed_here(
     _on_progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<Vec<f32>>, LocalError> {
     thread_local!(static E5: std::cell::OnceCell<Rc<zg_llm::e5::E5>> = const { std::cell::OnceCell::new() });
-    let model = match E5.with(|m| m.get().cloned()) {
-        Some(model) => model,
-        None => {
-            let bytes = zg_llm::weights::e5().read().map_err(|e| LocalError::Model(e.to_string()))?;
-            let model = Rc::new(zg_llm::e5::E5::from_bytes(&bytes).map_err(|e| LocalError::Model(e.to_string()))?);
-            E5.with(|m| m.get_or_init(|| model.clone()).clone())
-        }
-    };
+    let model = loaded_here(&E5, zg_llm::weights::e5(), zg_llm::e5::E5::from_bytes)?;
     texts
         .iter()
         .map(|t| if query { model.query(t) } else { model.passage(t) }.map_err(|e| LocalError::Model(e.to_string())))
         .collect()
+}
+
+/// A model read from `models/` once per thread (natively, where no worker holds it).
+#[cfg(not(target_arch = "wasm32"))]
+fn loaded_here<T: 'static>(
+    slot: &'static std::thread::LocalKey<std::cell::OnceCell<Rc<T>>>,
+    file: zg_llm::weights::WeightFile,
+    load: fn(&[u8]) -> Result<T, zg_llm::LlmError>,
+) -> Result<Rc<T>, LocalError> {
+    if let Some(model) = slot.with(|m| m.get().cloned()) {
+        return Ok(model);
+    }
+    let bytes = file.read().map_err(|e| LocalError::Model(e.to_string()))?;
+    let model = Rc::new(load(&bytes).map_err(|e| LocalError::Model(e.to_string()))?);
+    Ok(slot.with(|m| m.get_or_init(|| model).clone()))
 }
 
 /// A path beside the app as an absolute URL.
@@ -491,14 +499,7 @@ async fn on_cpu(
     on_event: &mut dyn FnMut(LocalEvent<'_>) -> bool,
 ) -> Result<LocalAnswer, LocalError> {
     thread_local!(static LLM: std::cell::OnceCell<Rc<zg_llm::SmolLm>> = const { std::cell::OnceCell::new() });
-    let llm = match LLM.with(|m| m.get().cloned()) {
-        Some(llm) => llm,
-        None => {
-            let bytes = zg_llm::weights::smollm2().read().map_err(|e| LocalError::Model(e.to_string()))?;
-            let llm = Rc::new(zg_llm::SmolLm::from_bytes(&bytes).map_err(|e| LocalError::Model(e.to_string()))?);
-            LLM.with(|m| m.get_or_init(|| llm.clone()).clone())
-        }
-    };
+    let llm = loaded_here(&LLM, zg_llm::weights::smollm2(), zg_llm::SmolLm::from_bytes)?;
     on_event(LocalEvent::Started(&Backend::Cpu));
     let conversation: Vec<_> = messages.iter().map(|m| zg_llm::Message::new(&m.role, &m.content)).collect();
     let prompt = llm.prompt(&conversation).map_err(|e| LocalError::Model(e.to_string()))?;
