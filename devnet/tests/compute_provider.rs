@@ -82,7 +82,11 @@ impl<'a> Net<'a> {
 
     /// `(status, body, ZG-Res-Key)` of a chat request.
     fn chat(&self, auth: Option<&str>, body: &Value) -> (u16, String, Option<String>) {
-        let mut request = common::agent().post(&format!("{}/v1/proxy/chat/completions", self.url));
+        // A real model answers: the first chat also loads it, and eight test threads share
+        // two cores, so this waits longer than the devnet's other calls.
+        let patient =
+            ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(2)).timeout(Duration::from_secs(120));
+        let mut request = patient.build().post(&format!("{}/v1/proxy/chat/completions", self.url));
         if let Some(auth) = auth {
             request = request.set("Authorization", auth);
         }

@@ -33,7 +33,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use alloy_primitives::{Address, U256};
@@ -150,39 +150,27 @@ fn read_args(raw: impl IntoIterator<Item = String>) -> Result<Option<Args>, Stri
     }))
 }
 
-/// The model, loaded on a thread of its own so start-up does not wait for it.
-struct ModelSlot {
-    state: Mutex<Option<Result<Arc<zg_llm::SmolLm>, String>>>,
-    ready: Condvar,
-}
+/// The model, loaded on the first chat and kept: a devnet that never chats (most tests)
+/// never pays the second and the few hundred megabytes it takes; chats that arrive while it
+/// loads wait for that one load.
+#[derive(Default)]
+struct ModelSlot(std::sync::OnceLock<Result<Arc<zg_llm::SmolLm>, String>>);
 
 impl ModelSlot {
-    fn load() -> Arc<ModelSlot> {
-        let slot = Arc::new(ModelSlot { state: Mutex::new(None), ready: Condvar::new() });
-        let loading = slot.clone();
-        std::thread::spawn(move || {
-            let loaded = zg_llm::weights::smollm2()
-                .read()
-                .and_then(|bytes| zg_llm::SmolLm::from_bytes(&bytes))
-                .map(Arc::new)
-                .map_err(|e| format!("the model is not available: {e}"));
-            if let Err(e) = &loaded {
-                eprintln!("zg-compute-provider: {e}");
-            }
-            *lock(&loading.state) = Some(loaded);
-            loading.ready.notify_all();
-        });
-        slot
-    }
-
     fn get(&self) -> Result<Arc<zg_llm::SmolLm>, String> {
-        let mut state = lock(&self.state);
-        loop {
-            if let Some(loaded) = state.as_ref() {
-                return loaded.clone();
-            }
-            state = self.ready.wait(state).unwrap_or_else(|p| p.into_inner());
-        }
+        self.0
+            .get_or_init(|| {
+                let loaded = zg_llm::weights::smollm2()
+                    .read()
+                    .and_then(|bytes| zg_llm::SmolLm::from_bytes(&bytes))
+                    .map(Arc::new)
+                    .map_err(|e| format!("the model is not available: {e}"));
+                if let Err(e) = &loaded {
+                    eprintln!("zg-compute-provider: {e}");
+                }
+                loaded
+            })
+            .clone()
     }
 }
 
@@ -209,7 +197,7 @@ struct Provider {
     chain_id: u64,
     url: String,
     signer: TeeSigner,
-    model: Arc<ModelSlot>,
+    model: ModelSlot,
     prices: Prices,
     billing: Mutex<Billing>,
     signatures: Mutex<Signatures>,
@@ -238,7 +226,6 @@ fn run(args: Args) -> Result<(), ProviderError> {
     let key_path = args.data_dir.join("tee-signer.key");
     let signer =
         TeeSigner::load_or_create(&key_path).map_err(|source| ProviderError::SignerKey { path: key_path, source })?;
-    let model = ModelSlot::load();
 
     let bind_error = |e: std::io::Error| ProviderError::Bind { port: args.port, reason: e.to_string() };
     let server = Server::bind(("127.0.0.1", args.port)).map_err(bind_error)?.max_body(MAX_BODY);
@@ -261,7 +248,7 @@ fn run(args: Args) -> Result<(), ProviderError> {
         url: url.clone(),
         prices: Prices { input: args.input_price, output: args.output_price },
         signer,
-        model,
+        model: ModelSlot::default(),
         billing: Mutex::new(Billing::default()),
         signatures: Mutex::new((HashMap::new(), VecDeque::new())),
         faults: Mutex::new(Faults::default()),
