@@ -16,6 +16,7 @@ pub mod platform;
 pub mod staking;
 pub mod storage;
 pub mod ui;
+pub mod verifiers;
 pub mod wallet;
 #[cfg(target_arch = "wasm32")]
 pub mod webgpu;

@@ -10,7 +10,7 @@ use alloy_primitives::{Address, B256, U256};
 use common::{Devnet, Tamper, UreqTransport, DEV_ACCOUNT_0};
 use serde_json::{json, Value};
 use wasm_light_client::{
-    BaseFeeRule, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, SyncError, TransportError, TrustBasis,
+    BaseFeeRule, ChainRules, CheckpointOnly, JsonRpcTransport, LogFilter, Revm, SyncError, TransportError, TrustBasis,
     Verified, VerifiedProvider,
 };
 use zg_abi::wrapped_zg::WrappedZG as IWrappedZG;
@@ -224,7 +224,7 @@ fn eth_call_runs_locally_over_proven_state() {
         data: IWrappedZG::getVotesCall { account: dev0 }.abi_encode().into(),
         value: U256::ZERO,
     };
-    match pollster::block_on(unhinted.call(&request)) {
+    match pollster::block_on(unhinted.call(&request, &Revm)) {
         Verified::Proven { value: CallOutcome::Success(out), block } => {
             assert_eq!(block, unhinted_tip.number());
             assert_eq!(U256::from_be_slice(&out), five);
@@ -234,7 +234,7 @@ fn eth_call_runs_locally_over_proven_state() {
 
     let call = |data: Vec<u8>| {
         let request = CallRequest { from: Some(dev0), to: token.into(), data: data.into(), value: U256::ZERO };
-        pollster::block_on(provider.call(&request))
+        pollster::block_on(provider.call(&request, &Revm))
     };
     let uint = |outcome: Verified<CallOutcome>| match outcome {
         Verified::Proven { value: CallOutcome::Success(out), block } => {

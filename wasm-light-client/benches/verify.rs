@@ -30,6 +30,7 @@ use alloy_primitives::{keccak256, B256};
 use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode, Throughput};
 use serde_json::{json, Value};
 use wasm_light_client::cometbft::block::{BlockId, Timestamp};
+use wasm_light_client::cometbft::bls::Bls12381;
 use wasm_light_client::cometbft::light::{self, TrustOptions};
 use wasm_light_client::cometbft::{
     self,
@@ -153,8 +154,15 @@ fn workloads(c: &mut Criterion) {
         let (trusted, block) = consensus_step(validators);
         group.bench_function(BenchmarkId::new("skip_verify", validators), |b| {
             b.iter(|| {
-                light::verify("zg-bench-1", black_box(&trusted), black_box(&block), T_NOW, TrustOptions::default())
-                    .unwrap()
+                light::verify(
+                    "zg-bench-1",
+                    black_box(&trusted),
+                    black_box(&block),
+                    T_NOW,
+                    TrustOptions::default(),
+                    &Bls12381,
+                )
+                .unwrap()
             })
         });
     }

@@ -40,7 +40,7 @@ pub struct StorageProofResponse {
 }
 
 /// Account fields that were proven against a state root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AccountState {
     pub address: Address,
     pub balance: U256,

@@ -22,10 +22,12 @@ use revm::primitives::hardfork::SpecId;
 use revm::state::AccountInfo;
 use revm::{ExecuteEvm, MainBuilder, MainContext};
 
+use serde::{Deserialize, Serialize};
+
 use crate::account::AccountState;
 
 /// What to call: the fields of `eth_call`'s transaction object that a read needs.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CallRequest {
     pub from: Option<Address>,
     /// A contract to call, or `TxKind::Create`: run `data` as creation code (what
@@ -36,7 +38,7 @@ pub struct CallRequest {
 }
 
 /// How a call ended. A revert is a proven answer too (the contract said no).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CallOutcome {
     Success(Bytes),
     Revert(Bytes),
@@ -45,14 +47,14 @@ pub enum CallOutcome {
 
 /// A call's outcome and the gas it spent before refunds (what a transaction doing the
 /// same needs, plus headroom for the 63/64 rule on nested calls).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Executed {
     pub outcome: CallOutcome,
     pub gas_spent: u64,
 }
 
 /// State the light client has proven at one block: accounts, their slots and code.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ProvenState {
     accounts: HashMap<Address, AccountState>,
     code: HashMap<B256, Bytes>,
@@ -94,7 +96,7 @@ impl ProvenState {
 }
 
 /// What a round touched that is not proven yet.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Missing {
     /// Accounts to prove, each with the slots wanted from it.
     pub slots: BTreeMap<Address, BTreeSet<U256>>,
@@ -108,12 +110,47 @@ impl Missing {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum CallError {
     #[error("the call needs block {0}'s hash, which is not among the verified headers")]
     UnknownBlockHash(u64),
     #[error("the EVM refused the call: {0}")]
     Evm(String),
+    /// The EVM could not run (in the browser: its lazily loaded module failed to load).
+    #[error("the EVM is unavailable here: {0}")]
+    Unavailable(String),
+}
+
+/// Where a call's rounds run, as a seam: revm is a large part of a wasm binary that most
+/// pages never call with, so the browser loads it on first use (`app/src/verifiers`) and
+/// hands the provider an `Evm` that calls into it; everything else uses [`Revm`].
+pub trait Evm {
+    /// [`run_round`]'s contract: the outcome, and what the round touched unproven.
+    fn run_round(
+        &self,
+        header: &Header,
+        chain_id: u64,
+        block_hashes: &BTreeMap<u64, B256>,
+        state: &ProvenState,
+        request: &CallRequest,
+    ) -> Result<(Executed, Missing), CallError>;
+}
+
+/// revm, linked here.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Revm;
+
+impl Evm for Revm {
+    fn run_round(
+        &self,
+        header: &Header,
+        chain_id: u64,
+        block_hashes: &BTreeMap<u64, B256>,
+        state: &ProvenState,
+        request: &CallRequest,
+    ) -> Result<(Executed, Missing), CallError> {
+        run_round(header, chain_id, block_hashes, state, request)
+    }
 }
 
 impl DBErrorMarker for CallError {}

@@ -35,7 +35,7 @@ pub use account::{
     verify_account_proof, verify_code, verify_requested_proof, AccountProofResponse, AccountState, ProofError,
     SlotProblem,
 };
-pub use call::{CallOutcome, CallRequest, Executed};
+pub use call::{CallOutcome, CallRequest, Evm, Executed, Revm};
 pub use consensus::{CheckpointOnly, ConsensusVerifier};
 pub use header::{verify_ancestors, verify_header_chain, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
 pub use inclusion::{prove_receipt, InclusionError, ProvenReceipt};

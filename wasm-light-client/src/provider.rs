@@ -19,7 +19,7 @@ use alloy_primitives::{Address, Bytes, TxKind, B256, KECCAK256_EMPTY, U256};
 use serde_json::Value;
 
 use crate::account::{verify_code, verify_requested_proof, AccountState};
-use crate::call::{run_round, CallOutcome, CallRequest, Executed, ProvenState};
+use crate::call::{CallOutcome, CallRequest, Evm, Executed, ProvenState};
 use crate::clock::{self, Clock};
 use crate::consensus::ConsensusVerifier;
 use crate::header::{verify_ancestors, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
@@ -764,13 +764,14 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
     }
 
     /// `eth_call` at the verified tip, executed locally over proven state (see
-    /// [`crate::call`]). The node is asked only for proofs, code and an access-list hint.
-    pub async fn call(&self, request: &CallRequest) -> Verified<CallOutcome> {
-        self.execute(request).await.map(|e| e.outcome)
+    /// [`crate::call`]) by `evm` ([`crate::call::Revm`] unless revm lives elsewhere). The
+    /// node is asked only for proofs, code and an access-list hint.
+    pub async fn call(&self, request: &CallRequest, evm: &dyn Evm) -> Verified<CallOutcome> {
+        self.execute(request, evm).await.map(|e| e.outcome)
     }
 
     /// Like [`Self::call`], with the gas the execution spent: a verified gas estimate.
-    pub async fn execute(&self, request: &CallRequest) -> Verified<Executed> {
+    pub async fn execute(&self, request: &CallRequest, evm: &dyn Evm) -> Verified<Executed> {
         let Some(tip) = self.tip() else {
             return Verified::Rejected { reason: "the light client has not synced yet".into() };
         };
@@ -799,7 +800,7 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
             if let Err(reason) = self.prove_into(&mut state, &tip, &want, &code).await {
                 return Verified::Rejected { reason };
             }
-            match run_round(&tip.header, chain_id, &block_hashes, &state, request) {
+            match evm.run_round(&tip.header, chain_id, &block_hashes, &state, request) {
                 Ok((executed, missing)) if missing.is_empty() => {
                     return Verified::Proven { value: executed, block: tip.number() }
                 }

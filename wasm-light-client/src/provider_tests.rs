@@ -9,7 +9,7 @@ use alloy_primitives::{Address, Bytes, B256, U256};
 use crate::header::{HeaderChain, HeaderError};
 use crate::memory::{genesis, MemoryNode};
 use crate::provider::{Reorg, SyncError, TrustBasis, Verified, VerifiedProvider};
-use crate::{CallOutcome, CallRequest, CheckpointOnly};
+use crate::{CallOutcome, CallRequest, CheckpointOnly, Revm};
 
 fn provider(node: &MemoryNode) -> VerifiedProvider<&MemoryNode, CheckpointOnly> {
     VerifiedProvider::new(node, CheckpointOnly, node.genesis_hash()).with_clock(|| None)
@@ -315,7 +315,7 @@ fn a_call_runs_here_over_state_proven_round_by_round() {
     // No hint: the EVM finds the forwarder's code, the reader, its code and its slot one
     // round after another, and each is proven before the next round.
     let request = CallRequest { to: FORWARDER.into(), ..Default::default() };
-    let outcome = pollster::block_on(p.call(&request));
+    let outcome = pollster::block_on(p.call(&request, &Revm));
     assert_eq!(outcome, Verified::Proven { value: CallOutcome::Success(B256::from(U256::from(42)).into()), block: 3 });
 
     // The state changes in a new block: the same call, synced again, reads the new value.
@@ -324,7 +324,7 @@ fn a_call_runs_here_over_state_proven_round_by_round() {
     });
     node.mine(1);
     sync(&p).unwrap();
-    let outcome = pollster::block_on(p.call(&request));
+    let outcome = pollster::block_on(p.call(&request, &Revm));
     assert_eq!(outcome, Verified::Proven { value: CallOutcome::Success(B256::from(U256::from(43)).into()), block: 4 });
 }
 
@@ -336,7 +336,7 @@ fn a_nodes_access_list_only_seeds_what_is_proven() {
     // the bogus entry costs a proof, the missing one a round, and the answer is the same.
     node.set_access_list(vec![(READER, vec![U256::from(9)])]);
     let request = CallRequest { to: FORWARDER.into(), ..Default::default() };
-    let outcome = pollster::block_on(p.call(&request));
+    let outcome = pollster::block_on(p.call(&request, &Revm));
     assert_eq!(outcome, Verified::Proven { value: CallOutcome::Success(B256::from(U256::from(42)).into()), block: 3 });
 }
 
@@ -346,11 +346,11 @@ fn a_call_over_a_proof_that_keeps_failing_is_refused_not_guessed() {
     let p = synced(&node);
     node.serve_bad_proofs(2);
     let request = CallRequest { to: READER.into(), ..Default::default() };
-    let outcome = pollster::block_on(p.call(&request));
+    let outcome = pollster::block_on(p.call(&request, &Revm));
     assert!(matches!(&outcome, Verified::Rejected { reason } if reason.contains("state root")), "{outcome:?}");
     // Failing once is retried and the call is answered.
     node.serve_bad_proofs(1);
-    let outcome = pollster::block_on(p.call(&request));
+    let outcome = pollster::block_on(p.call(&request, &Revm));
     assert_eq!(outcome, Verified::Proven { value: CallOutcome::Success(B256::from(U256::from(42)).into()), block: 3 });
 }
 
@@ -368,7 +368,7 @@ fn an_endpoint_without_proofs_shows_balances_marked_unverified() {
     }
     // A call cannot be run without proofs: it is refused with the reason.
     let request = CallRequest { to: READER.into(), ..Default::default() };
-    let outcome = pollster::block_on(p.call(&request));
+    let outcome = pollster::block_on(p.call(&request, &Revm));
     assert!(matches!(&outcome, Verified::Rejected { reason } if reason.contains("eth_getProof failed")), "{outcome:?}");
 }
 

@@ -26,8 +26,8 @@ pub fn build() -> Result<BuildReport> {
         human_bytes(report.gzip),
         report.wasm.strip_prefix(root()).unwrap_or(&report.wasm).display()
     );
-    // The workers' wasm loads only when its work is first asked for.
-    for dir in ["hash-worker", "kdf-worker", "llm-worker"] {
+    // The workers' wasm, and the verifiers' module, load only when their work is first asked for.
+    for dir in ["hash-worker", "kdf-worker", "llm-worker", "verifiers"] {
         let Some(wasm) = wasm_in(&root().join("dist").join(dir)) else { continue };
         let (raw, gzip) = sizes(&wasm)?;
         println!("  {dir} wasm: {} raw, {} gzip, loaded on first use", human_bytes(raw), human_bytes(gzip));

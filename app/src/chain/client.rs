@@ -229,11 +229,14 @@ impl ChainClient {
             // visit (a stored EVM head would not carry the consensus state to resume from).
             TrustRoot::Consensus(pin) => {
                 let config = network.consensus.as_ref().expect("a consensus trust root has its configuration");
+                let scheme =
+                    crate::verifiers::signature_scheme().await.map_err(|e| ChainError::NotProven(e.to_string()))?;
                 let verifier = CometBftVerifier::new(
                     FetchTransport::new(config.url.clone()),
                     config.chain_id.clone(),
                     Pin { height: pin.height, hash: pin.hash.0 },
                     zg_light_client_js::clock::now_s,
+                    scheme,
                 );
                 (VerifiedProvider::by_agreement(transport, AppConsensus::Validators(Box::new(verifier))), 0)
             }
@@ -387,7 +390,11 @@ impl ChainClient {
         if !self.verifies() {
             return Verified::Rejected { reason: ChainError::NeedsCheckpoint("contract reads").to_string() };
         }
-        self.provider.call(&CallRequest { from: None, to: to.into(), data, value: U256::ZERO }).await
+        let evm = match crate::verifiers::evm().await {
+            Ok(evm) => evm,
+            Err(e) => return Verified::Rejected { reason: e.to_string() },
+        };
+        self.provider.call(&CallRequest { from: None, to: to.into(), data, value: U256::ZERO }, &*evm).await
     }
 
     /// Proves that code lives at `to` before the app reads from or sends to it, so a wrong
@@ -526,7 +533,8 @@ impl ChainClient {
     /// state at the verified tip. A revert or halt is an error that explains it.
     pub async fn simulate(&self, from: Address, to: TxKind, value: U256, data: Bytes) -> Result<u64, ChainError> {
         let request = CallRequest { from: Some(from), to, data, value };
-        match self.provider.execute(&request).await {
+        let evm = crate::verifiers::evm().await.map_err(|e| ChainError::NotProven(e.to_string()))?;
+        match self.provider.execute(&request, &*evm).await {
             Verified::Proven { value: Executed { outcome: CallOutcome::Success(_), gas_spent }, .. } => Ok(gas_spent),
             Verified::Proven { value: Executed { outcome: CallOutcome::Revert(out), .. }, .. } => {
                 Err(ChainError::WouldRevert(out))

@@ -14,7 +14,7 @@ use alloy_primitives::{Address, Bytes, U256};
 use k256::ecdsa::SigningKey;
 use wasm_light_client::{CallOutcome, Verified};
 
-use super::attestation::{self, Attestation, NotAttested};
+use super::attestation::{Attestation, NotAttested};
 use super::chat::Message;
 use super::contract::{self, Account, Ledger, Reserve, Service};
 use super::exchange::{self, AnswerBody, Posted, ProviderHttp};
@@ -182,24 +182,20 @@ impl ComputeService {
     }
 
     /// The provider's TEE attestation: its `GET /v1/quote` (the same idle deadline and 1 MiB
-    /// body cap as every short provider answer), verified by `attestation::attest` at
+    /// body cap as every short provider answer), verified by the verifiers module (`crate::verifiers::attest`) at
     /// `now_secs` against the signer the registry names. 0G's broker serves the quote without
     /// Intel's collateral and this app does not fetch collateral itself yet, so a real quote
     /// is reported as "collateral missing" unless the provider serves it beside the quote.
     pub async fn attestation(&self, service: &Service, now_secs: u64) -> Attestation {
         let base = service.url.trim_end_matches('/');
         let url = format!("{base}/v1/quote");
-        let answer = match BrowserHttp.get(&url, &[], None).await {
-            Err(e) => return Attestation::NotAttested(NotAttested::Unreadable(e.to_string())),
-            Ok((404, _)) => return Attestation::NotAttested(NotAttested::NoQuote),
+        match BrowserHttp.get(&url, &[], None).await {
+            Err(e) => Attestation::NotAttested(NotAttested::Unreadable(e.to_string())),
+            Ok((404, _)) => Attestation::NotAttested(NotAttested::NoQuote),
             Ok((status, _)) if status != 200 => {
-                return Attestation::NotAttested(NotAttested::Unreadable(format!("HTTP {status}")))
+                Attestation::NotAttested(NotAttested::Unreadable(format!("HTTP {status}")))
             }
-            Ok((_, body)) => attestation::parse_quote_answer(&body),
-        };
-        match answer {
-            Ok(a) => attestation::attest(a.quote.as_deref(), a.collateral.as_ref(), now_secs, service.teeSignerAddress),
-            Err(why) => Attestation::NotAttested(why),
+            Ok((_, body)) => crate::verifiers::attest(&body, now_secs, service.teeSignerAddress).await,
         }
     }
 

@@ -350,7 +350,7 @@ impl JsVerifiedProvider {
                 }
                 "eth_call" => {
                     let request = call_request(&args.params, tip.number())?;
-                    match proven(inner.call(&request).await)? {
+                    match proven(inner.call(&request, &wasm_light_client::Revm).await)? {
                         CallOutcome::Success(out) => to_js(json!(out)),
                         CallOutcome::Revert(data) => {
                             let e = rpc_error(3, "execution reverted");

@@ -13,7 +13,7 @@ use group::{Curve, Group};
 /// The hash-to-curve domain tag of CometBFT's BLS12-381 keys (`dstMinPk`).
 pub const DST: &[u8] = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_NUL_";
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum BlsError {
     #[error("the key is not a BLS12-381 G1 point ({0} bytes)")]
     BadKey(usize),
@@ -21,6 +21,31 @@ pub enum BlsError {
     BadSignature(usize),
     #[error("the signature does not match the key and message")]
     Mismatch,
+    /// The scheme could not run (in the browser: its lazily loaded module failed to load).
+    #[error("the BLS verifier is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// The signature checks a commit needs, as a seam: the pairing code is a third of a
+/// megabyte of wasm that only a network with a consensus endpoint uses, so the browser
+/// loads it on first use (`app/src/verifiers`) and hands the light client a scheme that
+/// calls into it; everything else uses [`Bls12381`] directly.
+pub trait SignatureScheme {
+    /// Verifies `sig` on `message` under the sum of `keys` (96-byte uncompressed or 48-byte
+    /// compressed G1 points; one key: a plain signature). Any key that is not a point of the
+    /// group, or is the identity, is refused as [`BlsError::BadKey`].
+    fn verify_aggregate(&self, keys: &[&[u8]], message: &[u8], sig: &[u8]) -> Result<(), BlsError>;
+}
+
+/// BLS12-381 as 0G's CometBFT signs, computed here.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Bls12381;
+
+impl SignatureScheme for Bls12381 {
+    fn verify_aggregate(&self, keys: &[&[u8]], message: &[u8], sig: &[u8]) -> Result<(), BlsError> {
+        let points = keys.iter().map(|k| public_key(k)).collect::<Result<Vec<_>, _>>()?;
+        verify(&aggregate_key(&points), message, sig)
+    }
 }
 
 /// A key as a validator set lists it: 96 bytes uncompressed (or 48 compressed). Off-curve

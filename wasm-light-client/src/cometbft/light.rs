@@ -5,7 +5,7 @@
 //! trusted directly is reached through one in the middle.
 
 use super::block::{BlockIdFlag, Header, LightBlock, PublicKey, ValidatorSet};
-use super::bls;
+use super::bls::SignatureScheme;
 use super::merkle::Hash;
 
 /// A block this client has accepted: where the next verification starts.
@@ -95,6 +95,7 @@ pub fn verify(
     untrusted: &LightBlock,
     now_s: i64,
     options: TrustOptions,
+    scheme: &dyn SignatureScheme,
 ) -> Result<Trusted, CometError> {
     let header = &untrusted.header;
     let height = header.height;
@@ -129,7 +130,7 @@ pub fn verify(
         return Err(CometError::UnannouncedValidators { height, trusted: trusted.height() });
     }
     let hash = header.hash();
-    let (signed, vouched) = tally(chain_id, untrusted, &hash, (!adjacent).then_some(&trusted.next_validators))?;
+    let (signed, vouched) = tally(chain_id, untrusted, &hash, (!adjacent).then_some(&trusted.next_validators), scheme)?;
     if !adjacent {
         let total = trusted.next_validators.total_power();
         // More than 1/3: at least one honest validator, if fewer than 1/3 are faulty.
@@ -155,6 +156,7 @@ fn tally(
     block: &LightBlock,
     hash: &Hash,
     trusted: Option<&ValidatorSet>,
+    scheme: &dyn SignatureScheme,
 ) -> Result<(i64, i64), CometError> {
     let (commit, height) = (&block.commit, block.header.height);
     if commit.height != height || commit.block_id.hash != hash {
@@ -168,7 +170,7 @@ fn tally(
     let (mut signed, mut vouched) = (0i64, 0i64);
     let mut seen = std::collections::HashSet::new();
     let mut aggregate: Option<&[u8]> = None;
-    let mut aggregated_keys = Vec::new();
+    let mut aggregated_keys: Vec<&[u8]> = Vec::new();
     for (sig, validator) in commit.signatures.iter().zip(validators) {
         if !sig.flag.for_block() {
             continue;
@@ -184,11 +186,13 @@ fn tally(
         let PublicKey::Bls12381(key) = &validator.pub_key else {
             return Err(CometError::UnsupportedKey { address, kind: "Ed25519" });
         };
-        let key = bls::public_key(key).map_err(|e| bad(&e.to_string()))?;
+        let key = key.as_slice();
         let held =
             trusted.and_then(|set| set.by_address(&validator.address)).filter(|v| v.pub_key == validator.pub_key);
         match sig.flag {
-            BlockIdFlag::Commit => bls::verify(&key, &message, &sig.signature).map_err(|e| bad(&e.to_string()))?,
+            BlockIdFlag::Commit => {
+                scheme.verify_aggregate(&[key], &message, &sig.signature).map_err(|e| bad(&e.to_string()))?
+            }
             BlockIdFlag::AggCommit if aggregate.is_some() => return Err(bad("a second aggregate in one commit")),
             BlockIdFlag::AggCommitAbsent if aggregate.is_none() => {
                 return Err(bad("a vote in an aggregate listed before the aggregate"))
@@ -207,12 +211,10 @@ fn tally(
         vouched += held.map_or(0, |v| v.voting_power);
     }
     if let Some(aggregate) = aggregate {
-        bls::verify(&bls::aggregate_key(&aggregated_keys), &message, aggregate).map_err(|e| {
-            CometError::BadSignature {
-                address: format!("aggregate of {}", aggregated_keys.len()),
-                height,
-                reason: e.to_string(),
-            }
+        scheme.verify_aggregate(&aggregated_keys, &message, aggregate).map_err(|e| CometError::BadSignature {
+            address: format!("aggregate of {}", aggregated_keys.len()),
+            height,
+            reason: e.to_string(),
         })?;
     }
     Ok((signed, vouched))
@@ -235,6 +237,7 @@ pub async fn verify_to<S: LightSource>(
     target: Option<i64>,
     now_s: i64,
     options: TrustOptions,
+    scheme: &dyn SignatureScheme,
 ) -> Result<(Trusted, LightBlock), CometError> {
     let target = source.light_block(target).await?;
     if target.header.height == trusted.height() && target.header.hash() == trusted.hash {
@@ -244,7 +247,7 @@ pub async fn verify_to<S: LightSource>(
     let mut pending = vec![target];
     loop {
         let next = pending.last().expect("the target stays until verified");
-        match verify(chain_id, &verified, next, now_s, options) {
+        match verify(chain_id, &verified, next, now_s, options, scheme) {
             Ok(accepted) => {
                 verified = accepted;
                 let block = pending.pop().expect("just verified");

@@ -8,6 +8,7 @@ use pollster::block_on;
 use serde_json::json;
 
 use super::block::{BlockId, LightBlock, Timestamp};
+use super::bls::Bls12381;
 use super::light::{verify, verify_to, CometError, LightSource, TrustOptions, Trusted};
 use super::rpc;
 use super::testnet::{self, TestValidators};
@@ -144,9 +145,11 @@ fn validator_sets_hash_as_tendermint_rs_hashes_them() {
 #[test]
 fn the_next_block_and_a_far_one_are_accepted_when_the_validators_signed() {
     let chain = Chain::new(50, |_| four());
-    let next = verify(CHAIN, &chain.trusted(1), &chain.blocks[&2], now_at(2), TrustOptions::default()).unwrap();
+    let next =
+        verify(CHAIN, &chain.trusted(1), &chain.blocks[&2], now_at(2), TrustOptions::default(), &Bls12381).unwrap();
     assert_eq!(next.height(), 2);
-    let far = verify(CHAIN, &chain.trusted(2), &chain.blocks[&50], now_at(50), TrustOptions::default()).unwrap();
+    let far =
+        verify(CHAIN, &chain.trusted(2), &chain.blocks[&50], now_at(50), TrustOptions::default(), &Bls12381).unwrap();
     assert_eq!((far.height(), far.hash), (50, chain.blocks[&50].header.hash()));
 }
 
@@ -159,10 +162,11 @@ fn a_set_that_changed_too_much_is_reached_by_bisection() {
         TestValidators::new(&s.iter().map(String::as_str).collect::<Vec<_>>(), &[10, 10, 10, 10])
     };
     let chain = Chain::new(40, set_at);
-    let direct = verify(CHAIN, &chain.trusted(1), &chain.blocks[&40], now_at(40), TrustOptions::default());
+    let direct = verify(CHAIN, &chain.trusted(1), &chain.blocks[&40], now_at(40), TrustOptions::default(), &Bls12381);
     assert!(matches!(direct, Err(CometError::UnverifiedAggregateKey { height: 40, .. })), "{direct:?}");
     let (trusted, block) =
-        block_on(verify_to(&chain, CHAIN, &chain.trusted(1), None, now_at(40), TrustOptions::default())).unwrap();
+        block_on(verify_to(&chain, CHAIN, &chain.trusted(1), None, now_at(40), TrustOptions::default(), &Bls12381))
+            .unwrap();
     assert_eq!((trusted.height(), block.header.height), (40, 40));
 }
 
@@ -182,11 +186,19 @@ fn a_forged_set_borrowing_honest_keys_is_refused() {
     let forged = forged_block(20);
     let mut forged_chain = Chain { blocks: chain.blocks.clone() };
     forged_chain.blocks.insert(20, forged.clone());
-    let direct = verify(CHAIN, &chain.trusted(1), &forged, now_at(20), TrustOptions::default());
+    let direct = verify(CHAIN, &chain.trusted(1), &forged, now_at(20), TrustOptions::default(), &Bls12381);
     assert!(matches!(direct, Err(CometError::UnverifiedAggregateKey { height: 20, .. })), "{direct:?}");
     // Bisection finds honest blocks in between, then the forged one fails from the
     // nearest: its set is not the one block 19 announced.
-    let got = block_on(verify_to(&forged_chain, CHAIN, &chain.trusted(1), None, now_at(20), TrustOptions::default()));
+    let got = block_on(verify_to(
+        &forged_chain,
+        CHAIN,
+        &chain.trusted(1),
+        None,
+        now_at(20),
+        TrustOptions::default(),
+        &Bls12381,
+    ));
     assert!(matches!(got, Err(CometError::UnannouncedValidators { height: 20, trusted: 19 })), "{got:?}");
 }
 
@@ -238,11 +250,19 @@ fn a_rogue_key_that_cancels_honest_keys_in_an_aggregate_is_refused() {
     );
     // From block 1, the rogue key is one no trusted set holds: refused, and bisection
     // ends at block 29, whose successor's set is not the one it announced.
-    let got = verify(CHAIN, &chain.trusted(1), &block, now_at(30), TrustOptions::default());
+    let got = verify(CHAIN, &chain.trusted(1), &block, now_at(30), TrustOptions::default(), &Bls12381);
     assert!(matches!(got, Err(CometError::UnverifiedAggregateKey { height: 30, .. })), "{got:?}");
     let mut forged_chain = Chain { blocks: chain.blocks.clone() };
     forged_chain.blocks.insert(30, block);
-    let got = block_on(verify_to(&forged_chain, CHAIN, &chain.trusted(1), None, now_at(30), TrustOptions::default()));
+    let got = block_on(verify_to(
+        &forged_chain,
+        CHAIN,
+        &chain.trusted(1),
+        None,
+        now_at(30),
+        TrustOptions::default(),
+        &Bls12381,
+    ));
     assert!(matches!(got, Err(CometError::UnannouncedValidators { height: 30, trusted: 29 })), "{got:?}");
 }
 
@@ -251,9 +271,9 @@ fn individually_signed_commits_are_checked_one_by_one() {
     let chain = Chain::new(5, |_| four());
     let mut block = chain.blocks[&5].clone();
     four().sign_individually(CHAIN, &mut block.commit);
-    assert!(verify(CHAIN, &chain.trusted(1), &block, now_at(5), TrustOptions::default()).is_ok());
+    assert!(verify(CHAIN, &chain.trusted(1), &block, now_at(5), TrustOptions::default(), &Bls12381).is_ok());
     block.commit.signatures[2].signature = block.commit.signatures[1].signature.clone();
-    let got = verify(CHAIN, &chain.trusted(1), &block, now_at(5), TrustOptions::default());
+    let got = verify(CHAIN, &chain.trusted(1), &block, now_at(5), TrustOptions::default(), &Bls12381);
     assert!(matches!(got, Err(CometError::BadSignature { height: 5, .. })), "{got:?}");
 }
 
@@ -264,28 +284,28 @@ fn too_few_signatures_or_a_bad_one_are_refused() {
     // Two of four sign: half the power is not more than 2/3.
     let mut half = chain.blocks[&5].clone();
     four().sign(CHAIN, &mut half.commit, |i| i < 2);
-    let got = verify(CHAIN, &trusted, &half, now_at(5), TrustOptions::default());
+    let got = verify(CHAIN, &trusted, &half, now_at(5), TrustOptions::default(), &Bls12381);
     assert_eq!(got, Err(CometError::NotEnoughPower { height: 5, signed: 20, total: 40 }));
     // The aggregate altered: one vote claimed that is not in it.
     let mut bad = chain.blocks[&5].clone();
     four().sign(CHAIN, &mut bad.commit, |i| i < 3);
     bad.commit.signatures[3].flag = super::block::BlockIdFlag::AggCommitAbsent;
     bad.commit.signatures[3].validator_address = bad.validators.validators[3].address.clone();
-    let got = verify(CHAIN, &trusted, &bad, now_at(5), TrustOptions::default());
+    let got = verify(CHAIN, &trusted, &bad, now_at(5), TrustOptions::default(), &Bls12381);
     assert!(matches!(got, Err(CometError::BadSignature { height: 5, .. })), "{got:?}");
     // A commit for another block.
     let mut other = chain.blocks[&5].clone();
     other.commit = chain.blocks[&4].commit.clone();
     other.commit.height = 5;
     assert_eq!(
-        verify(CHAIN, &trusted, &other, now_at(5), TrustOptions::default()),
+        verify(CHAIN, &trusted, &other, now_at(5), TrustOptions::default(), &Bls12381),
         Err(CometError::CommitForAnotherBlock { height: 5 })
     );
     // Validators that do not hash to the header's.
     let mut swapped = chain.blocks[&5].clone();
     swapped.validators.validators.reverse();
     assert_eq!(
-        verify(CHAIN, &trusted, &swapped, now_at(5), TrustOptions::default()),
+        verify(CHAIN, &trusted, &swapped, now_at(5), TrustOptions::default(), &Bls12381),
         Err(CometError::ValidatorsMismatch { height: 5 })
     );
 }
@@ -295,13 +315,13 @@ fn stale_trust_another_chain_and_the_future_are_refused() {
     let chain = Chain::new(5, |_| four());
     let trusted = chain.trusted(1);
     let week = TrustOptions::default().trusting_period_s;
-    let got = verify(CHAIN, &trusted, &chain.blocks[&5], T0 + 1 + week, TrustOptions::default());
+    let got = verify(CHAIN, &trusted, &chain.blocks[&5], T0 + 1 + week, TrustOptions::default(), &Bls12381);
     assert_eq!(got, Err(CometError::TrustExpired { height: 1, age_days: 7, period_days: 7 }));
-    let got = verify("another-chain", &trusted, &chain.blocks[&5], now_at(5), TrustOptions::default());
+    let got = verify("another-chain", &trusted, &chain.blocks[&5], now_at(5), TrustOptions::default(), &Bls12381);
     assert!(matches!(got, Err(CometError::WrongChain { .. })));
-    let got = verify(CHAIN, &trusted, &chain.blocks[&5], T0 - 60, TrustOptions::default());
+    let got = verify(CHAIN, &trusted, &chain.blocks[&5], T0 - 60, TrustOptions::default(), &Bls12381);
     assert!(matches!(got, Err(CometError::FromTheFuture { height: 5, .. })));
-    let got = verify(CHAIN, &chain.trusted(5), &chain.blocks[&3], now_at(5), TrustOptions::default());
+    let got = verify(CHAIN, &chain.trusted(5), &chain.blocks[&3], now_at(5), TrustOptions::default(), &Bls12381);
     assert_eq!(got, Err(CometError::NotNewer { trusted: 5, got: 3 }));
 }
 
@@ -360,6 +380,7 @@ mod provider_with_validators {
     use serde_json::{json, Value};
 
     use super::super::block::{BlockId, LightBlock, Timestamp};
+    use super::super::bls::Bls12381;
     use super::super::testnet::{self, TestValidators};
     use super::super::verifier::{CometBftVerifier, Pin};
     use crate::memory::MemoryNode;
@@ -461,7 +482,8 @@ mod provider_with_validators {
     ) -> VerifiedProvider<&'a MemoryNode, CometBftVerifier<&'a Sim<'a>>> {
         let (pinned, _) = sim.block(1);
         let pin = Pin { height: 1, hash: pinned.header.hash() };
-        VerifiedProvider::by_agreement(node, CometBftVerifier::new(sim, CHAIN, pin, clock)).with_clock(clock)
+        VerifiedProvider::by_agreement(node, CometBftVerifier::new(sim, CHAIN, pin, clock, Box::new(Bls12381)))
+            .with_clock(clock)
     }
 
     #[test]
@@ -512,7 +534,9 @@ mod provider_with_validators {
         let node = MemoryNode::new("node", 5);
         let sim = Sim::new(&node);
         let pin = Pin { height: 1, hash: [7; 32] };
-        let p = VerifiedProvider::by_agreement(&node, CometBftVerifier::new(&sim, CHAIN, pin, clock)).with_clock(clock);
+        let p =
+            VerifiedProvider::by_agreement(&node, CometBftVerifier::new(&sim, CHAIN, pin, clock, Box::new(Bls12381)))
+                .with_clock(clock);
         let got = block_on(p.sync());
         assert!(matches!(&got, Err(SyncError::Consensus(m)) if m.contains("not the pinned one")), "{got:?}");
     }

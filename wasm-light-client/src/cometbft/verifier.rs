@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use alloy_primitives::B256;
 
 use super::binding;
+use super::bls::SignatureScheme;
 use super::light::{self, CometError, LightSource, TrustOptions, Trusted};
 use super::merkle::Hash;
 use super::rpc::CometRpc;
@@ -29,19 +30,28 @@ pub struct CometBftVerifier<T> {
     pin: Pin,
     options: TrustOptions,
     clock: Clock,
+    scheme: Box<dyn SignatureScheme>,
     trusted: RefCell<Option<Trusted>>,
 }
 
 impl<T: JsonRpcTransport> CometBftVerifier<T> {
     /// Verifies the consensus chain `chain_id` served at `transport` from `pin`, reading the
-    /// time from `clock` (a trusted block expires after the trusting period).
-    pub fn new(transport: T, chain_id: impl Into<String>, pin: Pin, clock: Clock) -> Self {
+    /// time from `clock` (a trusted block expires after the trusting period), checking
+    /// signatures with `scheme` ([`super::bls::Bls12381`] unless the pairing code lives elsewhere).
+    pub fn new(
+        transport: T,
+        chain_id: impl Into<String>,
+        pin: Pin,
+        clock: Clock,
+        scheme: Box<dyn SignatureScheme>,
+    ) -> Self {
         CometBftVerifier {
             rpc: CometRpc::new(transport),
             chain_id: chain_id.into(),
             pin,
             options: TrustOptions::default(),
             clock,
+            scheme,
             trusted: RefCell::new(None),
         }
     }
@@ -76,7 +86,8 @@ impl<T: JsonRpcTransport> CometBftVerifier<T> {
     pub async fn finalized<N: EthNode>(&self, node: &N) -> Result<(Trusted, VerifiedHeader), CometError> {
         let now = (self.clock)().ok_or(CometError::NoClock)? as i64;
         let start = self.start().await?;
-        let (trusted, block) = light::verify_to(&self.rpc, &self.chain_id, &start, None, now, self.options).await?;
+        let (trusted, block) =
+            light::verify_to(&self.rpc, &self.chain_id, &start, None, now, self.options, &*self.scheme).await?;
         let txs = self.rpc.txs(block.header.height).await?;
         let payload = binding::execution_payload(&txs, &block.header.data_hash)?;
         let evm = node

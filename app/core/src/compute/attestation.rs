@@ -31,7 +31,7 @@ pub struct QuoteAnswer {
 }
 
 /// The verdict shown on a provider.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Attestation {
     /// The quote verifies to Intel's root, its collateral is current, and its report data
     /// names the expected signer.
@@ -46,7 +46,7 @@ pub enum Attestation {
 }
 
 /// Why a provider is not shown as TEE verified. Each message is meant for the user.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum NotAttested {
     #[error("the provider serves no TDX quote")]
     NoQuote,
@@ -64,6 +64,8 @@ pub enum NotAttested {
         "the quote binds another key: its report data holds {found}, not the signer {expected} the registry names"
     )]
     BindsAnotherKey { expected: String, found: String },
+    #[error("the quote verifier could not run here ({0}); reload the page to try again")]
+    VerifierUnavailable(String),
 }
 
 /// Reads a `/v1/quote` body. A body without a quote (`"quote": null`, absent or empty, as
@@ -88,6 +90,14 @@ pub fn parse_quote_answer(body: &[u8]) -> Result<QuoteAnswer, NotAttested> {
         ),
     };
     Ok(QuoteAnswer { quote, collateral })
+}
+
+/// A provider's verdict from its `/v1/quote` body: [`parse_quote_answer`], then [`attest`].
+pub fn attest_answer(body: &[u8], now_secs: u64, signer: Address) -> Attestation {
+    match parse_quote_answer(body) {
+        Ok(a) => attest(a.quote.as_deref(), a.collateral.as_ref(), now_secs, signer),
+        Err(why) => Attestation::NotAttested(why),
+    }
 }
 
 /// Verifies `quote` with `collateral` at `now_secs` (Unix seconds) and checks that its
