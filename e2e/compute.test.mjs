@@ -468,6 +468,28 @@ test("a provider's balance comes back through the refund lock, then to the walle
   await shot(page, 'compute-12-refunded');
 });
 
+test("a verifiers' module that does not load is named, nothing unproven is listed, and a reload recovers", async () => {
+  const { page } = a;
+  // Contract reads run in revm inside dist/verifiers/, imported on first use: without it
+  // the registry cannot be proven, and the page must say so rather than list providers.
+  const module = '**/verifiers/zg-verifiers.js';
+  await page.route(module, (route) => route.abort());
+  await page.reload();
+  await unlock(page, PASSWORD);
+  await nav(page, 'Compute');
+  const alert = page.getByRole('alert').filter({ hasText: "verifiers' wasm" });
+  await alert.waitFor({ timeout: 60_000 });
+  assert.match(await alert.textContent(), /the verifiers' wasm \(dist\/verifiers\/\) did not load: .*Reload the page/);
+  assert.equal(await providerRow(page).count(), 0, 'no provider is listed without its proof');
+  await shot(page, 'compute-13-verifiers-missing');
+  await page.unroute(module);
+  await page.reload();
+  await unlock(page, PASSWORD);
+  await nav(page, 'Compute');
+  await providerRow(page).waitFor({ timeout: 60_000 });
+  assert.equal(await providerRow(page).getByTestId('proof-badge').getAttribute('data-state'), 'verified');
+});
+
 test('in a browser without WebGPU a local run takes the CPU and says why', async () => {
   const { page } = a;
   // What a browser without WebGPU exposes: no navigator.gpu at all.
