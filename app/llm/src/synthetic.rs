@@ -46,6 +46,12 @@ fn byte_chars() -> Vec<String> {
 /// tokens, then three merges): Q8_0 embeddings (tied head), Q4_1 layer matrices as in
 /// SmolLM2's file, F32 norms that are not all ones (so a missed norm weight shows).
 pub fn gguf(shape: Shape) -> Vec<u8> {
+    gguf_with_vocab(shape, 0)
+}
+
+/// [`gguf`] with the vocabulary padded by control tokens to at least `vocab` (SmolLM2's
+/// 49,152, for a bench whose LM head costs what the real one does).
+pub fn gguf_with_vocab(shape: Shape, vocab: usize) -> Vec<u8> {
     let Shape { hidden, ffn, layers, heads, kv_heads } = shape;
     let head_dim = shape.head_dim();
     let mut tokens = vec!["<|endoftext|>".to_string(), "<|im_start|>".into(), "<|im_end|>".into()];
@@ -54,6 +60,10 @@ pub fn gguf(shape: Shape) -> Vec<u8> {
     tokens.extend(["Ġt", "he", "Ġthe"].map(String::from));
     let mut types = vec![3, 3, 3];
     types.resize(tokens.len(), 1);
+    for i in tokens.len()..vocab {
+        tokens.push(format!("<|pad{i}|>"));
+        types.push(3);
+    }
     let vocab = tokens.len();
     let strings = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
     let metadata: Vec<(&str, Value)> = vec![
