@@ -22,6 +22,18 @@ use candle_core::Device;
 
 /// Values per Q8_0 block, each block with its own scale.
 pub const BLOCK: usize = 32;
+/// Every tensor starts on a multiple of this many words (and is padded to one): the
+/// kernels read the weights as `vec4<u32>`, a block's eight words in two loads.
+pub const ALIGN: usize = 4;
+
+fn aligned(words: usize) -> usize {
+    words.div_ceil(ALIGN) * ALIGN
+}
+
+/// Pads `words` to the next tensor's alignment.
+fn pad(words: &mut Vec<u32>) {
+    words.resize(aligned(words.len()), 0);
+}
 /// Threads per workgroup in every kernel.
 pub const WORKGROUP: u32 = 64;
 
@@ -177,19 +189,20 @@ pub struct BufferSizes {
 
 impl BufferSizes {
     pub fn new(c: &LlamaConfig) -> BufferSizes {
-        let matrix = |rows: usize, cols: usize| 4 * (rows * cols / 4 + rows * cols / BLOCK) as u64;
+        let matrix = |rows: usize, cols: usize| 4 * (aligned(rows * cols / 4) + aligned(rows * cols / BLOCK)) as u64;
         let (h, kv, f) = (c.hidden, c.kv_dim(), c.ffn);
-        let layer = 2 * 4 * h as u64 + 2 * matrix(h, h) + 2 * matrix(kv, h) + 3 * matrix(f, h);
-        let rope = 4 * (c.context * c.head_dim) as u64;
+        let vector = 4 * aligned(h) as u64;
+        let layer = 2 * vector + 2 * matrix(h, h) + 2 * matrix(kv, h) + 3 * matrix(f, h);
+        let rope = 4 * aligned(c.context * c.head_dim) as u64;
         let cache = 4 * (c.layers * c.context * kv) as u64;
         let widest = h.max(f);
         BufferSizes {
             embedding: matrix(c.vocab, h),
-            weights: c.layers as u64 * layer + 4 * h as u64 + rope,
+            weights: c.layers as u64 * layer + vector + rope,
             keys: cache,
             values: cache,
             activations: 4 * Acts::new(c).total as u64,
-            quantized: 4 * (widest / 4 + widest / BLOCK) as u64,
+            quantized: 4 * (widest / 4 + aligned(widest / BLOCK)) as u64,
         }
     }
 
@@ -276,6 +289,7 @@ fn push_matrix(words: &mut Vec<u32>, name: &str, tensor: QTensor) -> Result<Matr
     let data = tensor.data().map_err(read_err)?;
     // A Q8_0 block: an f16 scale, then 32 int8 quants.
     let blocks = data.chunks_exact(2 + BLOCK);
+    pad(words);
     let quants = words.len() as u32;
     let mut scales = Vec::with_capacity(rows * cols / BLOCK);
     for block in blocks {
@@ -285,8 +299,10 @@ fn push_matrix(words: &mut Vec<u32>, name: &str, tensor: QTensor) -> Result<Matr
     if scales.len() != rows * cols / BLOCK {
         return Err(LayoutError::Read(format!("{name} holds {} blocks, not {}", scales.len(), rows * cols / BLOCK)));
     }
+    pad(words);
     let scales_at = words.len() as u32;
     words.extend(scales);
+    pad(words);
     Ok(Matrix { quants, scales: scales_at, rows: rows as u32, cols: cols as u32 })
 }
 
@@ -295,8 +311,10 @@ fn push_vector(words: &mut Vec<u32>, tensor: QTensor, len: usize, name: &str) ->
     if values.len() != len {
         return Err(LayoutError::Shape(format!("{name} has {} values, not {len}", values.len())));
     }
+    pad(words);
     let at = words.len() as u32;
     words.extend(values.iter().map(|v| v.to_bits()));
+    pad(words);
     Ok(at)
 }
 
@@ -361,8 +379,10 @@ impl GpuLlama {
             return Err(LayoutError::Shape("an untied output matrix".into()));
         }
         let output_norm = push_vector(&mut words, tensor("output_norm.weight")?, config.hidden, "output_norm")?;
+        pad(&mut words);
         let rope = words.len() as u32;
         words.extend(rope_table(&config).iter().map(|v| v.to_bits()));
+        pad(&mut words);
         if embedding.rows as usize != config.vocab || embedding.cols as usize != config.hidden {
             return Err(LayoutError::Shape(format!("token embeddings {}×{}", embedding.rows, embedding.cols)));
         }
@@ -558,7 +578,7 @@ mod tests {
         let sizes = BufferSizes::new(&c);
         assert_eq!(4 * llama.weight_words.len() as u64, sizes.weights);
         assert_eq!(4 * llama.embedding_words.len() as u64, sizes.embedding);
-        // Every dispatch's weights lie inside their buffer.
+        // Every dispatch's weights lie inside their buffer, the quants on vec4 boundaries.
         for d in llama.plan() {
             let words = match d.kernel {
                 Kernel::Embed | Kernel::LmHead => llama.embedding_words.len() as u32,
@@ -567,6 +587,7 @@ mod tests {
             if matches!(d.kernel, Kernel::Matvec | Kernel::LmHead) {
                 let n = d.op[4] * d.op[5];
                 assert!(d.op[0] + n / 4 <= words && d.op[1] + n / 32 <= words, "{d:?}");
+                assert_eq!(d.op[0] % ALIGN as u32, 0, "{d:?}");
                 assert!(d.op[3] + d.op[5] <= Acts::new(&c).total);
             }
         }

@@ -30,10 +30,12 @@ struct Step {
     pos: u32,
 }
 
-@group(0) @binding(0) var<storage, read> embedding: array<u32>;
-@group(0) @binding(1) var<storage, read> weights: array<u32>;
+// Words are read four at a time (every tensor starts on a multiple of four words, see
+// zg_llm::gpu::ALIGN): a Q8_0 block's 32 quants are two loads.
+@group(0) @binding(0) var<storage, read> embedding: array<vec4<u32>>;
+@group(0) @binding(1) var<storage, read> weights: array<vec4<u32>>;
 @group(0) @binding(2) var<storage, read_write> acts: array<f32>;
-@group(0) @binding(3) var<storage, read_write> xq: array<u32>;
+@group(0) @binding(3) var<storage, read_write> xq: array<vec4<u32>>;
 @group(0) @binding(4) var<storage, read_write> keys: array<f32>;
 @group(0) @binding(5) var<storage, read_write> values: array<f32>;
 @group(0) @binding(6) var<uniform> op: Op;
@@ -44,6 +46,14 @@ const BLOCK: u32 = 32u;
 
 var<workgroup> red: array<f32, 64>;
 var<workgroup> stat: f32;
+
+fn weight(i: u32) -> u32 {
+    return weights[i >> 2u][i & 3u];
+}
+
+fn embedding_word(i: u32) -> u32 {
+    return embedding[i >> 2u][i & 3u];
+}
 
 fn quant(word: u32, byte: u32) -> i32 {
     return extractBits(bitcast<i32>(word), byte * 8u, 8u);
@@ -57,8 +67,8 @@ fn embed(@builtin(global_invocation_id) gid: vec3<u32>) {
         return;
     }
     let e = cur.token * op.n_out + i;
-    let q = quant(embedding[op.a + e / 4u], e % 4u);
-    acts[op.dst + i] = f32(q) * bitcast<f32>(embedding[op.b + e / BLOCK]);
+    let q = quant(embedding_word(op.a + e / 4u), e % 4u);
+    acts[op.dst + i] = f32(q) * bitcast<f32>(embedding_word(op.b + e / BLOCK));
 }
 
 // candle's rms_norm: the squares summed in order, then x / sqrt(mean + eps) × weight.
@@ -76,7 +86,7 @@ fn rms_norm(@builtin(local_invocation_id) lid: vec3<u32>) {
     workgroupBarrier();
     let m = stat;
     for (var i = lid.x; i < n; i += WG) {
-        acts[op.dst + i] = acts[op.src + i] / m * bitcast<f32>(weights[op.a + i]);
+        acts[op.dst + i] = acts[op.src + i] / m * bitcast<f32>(weight(op.a + i));
     }
 }
 
@@ -116,29 +126,43 @@ fn quantize(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (d != 0.0) {
         id = 1.0 / d;
     }
+    var words: array<u32, 8>;
     for (var w = 0u; w < BLOCK / 4u; w++) {
         var word = 0u;
         for (var k = 0u; k < 4u; k++) {
             let q = i32(round_away(acts[base + w * 4u + k] * id));
             word |= (bitcast<u32>(q) & 0xffu) << (k * 8u);
         }
-        xq[op.a + b * 8u + w] = word;
+        words[w] = word;
     }
-    xq[op.b + b] = bitcast<u32>(to_f16(d));
+    xq[b * 2u] = vec4<u32>(words[0], words[1], words[2], words[3]);
+    xq[b * 2u + 1u] = vec4<u32>(words[4], words[5], words[6], words[7]);
+    let scale = op.b + b;
+    xq[scale >> 2u][scale & 3u] = bitcast<u32>(to_f16(d));
 }
 
-// Lane k of candle's simd128 Q8_0 dot sums the pairs of elements 2k, 2k+1 of every eight;
-// word w of a block holds elements 4w..4w+3, so its halves go to lanes 0, 1 (w even) or
-// 2, 3 (w odd). Each lane is scaled per block, then the lanes are added in order.
+// candle's simd128 Q8_0 dot keeps four lanes: lane k sums the pairs of elements 2k, 2k+1 of
+// every eight, is scaled per block, and the lanes are added in order at the end. Word w of
+// a block holds elements 4w..4w+3, so its low half goes to lane 0 (w even) or 2 (w odd)
+// and its high half to lane 1 or 3. Following that keeps the logits bit-identical to
+// candle's at most positions; dot4I8Packed over a masked word gives a half's pair sum.
+fn pairs(w: u32, x: u32) -> vec2<i32> {
+    return vec2<i32>(dot4I8Packed(w & 0xffffu, x), dot4I8Packed(w & 0xffff0000u, x));
+}
+
+fn block_dot(w: vec4<u32>, v: vec4<u32>, x: vec4<u32>, y: vec4<u32>) -> vec4<i32> {
+    let even = pairs(w.x, x.x) + pairs(w.z, x.z) + pairs(v.x, y.x) + pairs(v.z, y.z);
+    let odd = pairs(w.y, x.y) + pairs(w.w, x.w) + pairs(v.y, y.y) + pairs(v.w, y.w);
+    return vec4<i32>(even, odd);
+}
+
 fn finish_dot(acc: vec4<f32>) -> f32 {
     return ((acc.x + acc.y) + acc.z) + acc.w;
 }
 
-fn pair_sums(w: u32, x: u32) -> vec2<i32> {
-    return vec2<i32>(
-        quant(w, 0u) * quant(x, 0u) + quant(w, 1u) * quant(x, 1u),
-        quant(w, 2u) * quant(x, 2u) + quant(w, 3u) * quant(x, 3u),
-    );
+fn activation_scale(b: u32) -> f32 {
+    let i = op.src + b;
+    return bitcast<f32>(xq[i >> 2u][i & 3u]);
 }
 
 fn store(j: u32, r: f32) {
@@ -163,13 +187,9 @@ fn matvec(@builtin(global_invocation_id) gid: vec3<u32>) {
     let blocks = op.n_in / BLOCK;
     var acc = vec4<f32>(0.0);
     for (var b = 0u; b < blocks; b++) {
-        var s = vec4<i32>(0);
-        let row = op.a + (j * blocks + b) * 8u;
-        for (var w = 0u; w < 8u; w += 2u) {
-            s += vec4<i32>(pair_sums(weights[row + w], xq[b * 8u + w]), pair_sums(weights[row + w + 1u], xq[b * 8u + w + 1u]));
-        }
-        let d = bitcast<f32>(weights[op.b + j * blocks + b]) * bitcast<f32>(xq[op.src + b]);
-        acc += vec4<f32>(s) * d;
+        let row = (op.a >> 2u) + (j * blocks + b) * 2u;
+        let s = block_dot(weights[row], weights[row + 1u], xq[b * 2u], xq[b * 2u + 1u]);
+        acc += vec4<f32>(s) * (bitcast<f32>(weight(op.b + j * blocks + b)) * activation_scale(b));
     }
     store(j, finish_dot(acc));
 }
@@ -184,13 +204,9 @@ fn lm_head(@builtin(global_invocation_id) gid: vec3<u32>) {
     let blocks = op.n_in / BLOCK;
     var acc = vec4<f32>(0.0);
     for (var b = 0u; b < blocks; b++) {
-        var s = vec4<i32>(0);
-        let row = op.a + (j * blocks + b) * 8u;
-        for (var w = 0u; w < 8u; w += 2u) {
-            s += vec4<i32>(pair_sums(embedding[row + w], xq[b * 8u + w]), pair_sums(embedding[row + w + 1u], xq[b * 8u + w + 1u]));
-        }
-        let d = bitcast<f32>(embedding[op.b + j * blocks + b]) * bitcast<f32>(xq[op.src + b]);
-        acc += vec4<f32>(s) * d;
+        let row = (op.a >> 2u) + (j * blocks + b) * 2u;
+        let s = block_dot(embedding[row], embedding[row + 1u], xq[b * 2u], xq[b * 2u + 1u]);
+        acc += vec4<f32>(s) * (bitcast<f32>(embedding_word(op.b + j * blocks + b)) * activation_scale(b));
     }
     store(j, finish_dot(acc));
 }
@@ -211,8 +227,8 @@ fn rope_store(@builtin(global_invocation_id) gid: vec3<u32>) {
         let h = t / half;
         let i = t % half;
         let at = op.src + h * hd + 2u * i;
-        let c = bitcast<f32>(weights[op.a + cur.pos * hd + i]);
-        let s = bitcast<f32>(weights[op.a + cur.pos * hd + half + i]);
+        let c = bitcast<f32>(weight(op.a + cur.pos * hd + i));
+        let s = bitcast<f32>(weight(op.a + cur.pos * hd + half + i));
         let x0 = acts[at];
         let x1 = acts[at + 1u];
         let r0 = x0 * c - x1 * s;
