@@ -93,7 +93,11 @@ async fn agree(shape: Shape, prompt_len: usize, steps: usize) -> (f32, usize) {
         assert!(*d < TOLERANCE, "position {}: {d}", prompt_len + i);
     }
     let exact = diffs.iter().filter(|d| **d <= EXACT).count();
-    assert!(exact as f32 >= EXACT_SHARE * diffs.len() as f32, "only {exact} of {} positions agree: {diffs:?}", diffs.len());
+    assert!(
+        exact as f32 >= EXACT_SHARE * diffs.len() as f32,
+        "only {exact} of {} positions agree: {diffs:?}",
+        diffs.len()
+    );
     // A model that keeps choosing one token would hide a broken cache.
     picked.sort_unstable();
     picked.dedup();

@@ -337,9 +337,7 @@ fn compute(native: bool, browser: bool) -> Result {
     println!(
         "\n0G Compute: SmolLM2-135M-Instruct greedy 64 tokens (native, and wasm as the browser's worker runs it);"
     );
-    println!(
-        "SmolLM2's WGSL kernels on WebGPU: a synthetic llama of its shape, 32-token prompt then 16 greedy steps;"
-    );
+    println!("SmolLM2's WGSL kernels on WebGPU: a synthetic llama of its shape, 32-token prompt then 16 greedy steps;");
     println!("up to 64 streamed SmolLM2 tokens from the provider over");
     println!("loopback (its model run plus SSE, token check and billing). SwiftShader is a CPU emulation of a GPU.");
     for l in &lines {

@@ -88,7 +88,11 @@ impl LlamaConfig {
             return Err(LayoutError::Shape(format!("a mixture of {experts} experts")));
         }
         let dims = |name: &str| {
-            content.tensor_infos.get(name).map(|t| t.shape.dims().to_vec()).ok_or_else(|| LayoutError::Missing(name.into()))
+            content
+                .tensor_infos
+                .get(name)
+                .map(|t| t.shape.dims().to_vec())
+                .ok_or_else(|| LayoutError::Missing(name.into()))
         };
         let vocab = dims("token_embd.weight")?[0];
         let ffn = dims("blk.0.ffn_up.weight")?[0];
@@ -321,10 +325,8 @@ fn push_vector(words: &mut Vec<u32>, tensor: QTensor, len: usize, name: &str) ->
 /// candle's rotary tables (`precomput_freqs_cis`): θᵢ = 1 / base^(2i/d) in f32, the angle
 /// position × θᵢ in f32, then its cosine and sine.
 pub fn rope_table(c: &LlamaConfig) -> Vec<f32> {
-    let theta: Vec<f32> = (0..c.head_dim)
-        .step_by(2)
-        .map(|i| 1f32 / c.rope_base.powf(i as f32 / c.head_dim as f32))
-        .collect();
+    let theta: Vec<f32> =
+        (0..c.head_dim).step_by(2).map(|i| 1f32 / c.rope_base.powf(i as f32 / c.head_dim as f32)).collect();
     let mut table = Vec::with_capacity(c.context * c.head_dim);
     for pos in 0..c.context {
         let angles: Vec<f32> = theta.iter().map(|t| pos as f32 * t).collect();
@@ -403,8 +405,15 @@ pub enum Kernel {
 }
 
 impl Kernel {
-    pub const ALL: [Kernel; 7] =
-        [Kernel::Embed, Kernel::RmsNorm, Kernel::Quantize, Kernel::Matvec, Kernel::LmHead, Kernel::RopeStore, Kernel::Attention];
+    pub const ALL: [Kernel; 7] = [
+        Kernel::Embed,
+        Kernel::RmsNorm,
+        Kernel::Quantize,
+        Kernel::Matvec,
+        Kernel::LmHead,
+        Kernel::RopeStore,
+        Kernel::Attention,
+    ];
 
     pub fn entry_point(self) -> &'static str {
         match self {
@@ -551,7 +560,8 @@ mod tests {
     #[test]
     fn a_model_too_big_for_the_adapter_is_refused_naming_the_buffer() {
         // A 1.7B-sized llama: its layers need far more than one 128 MiB binding.
-        let big = LlamaConfig { hidden: 2048, layers: 24, heads: 32, kv_heads: 32, head_dim: 64, ffn: 8192, ..smollm2(4096) };
+        let big =
+            LlamaConfig { hidden: 2048, layers: 24, heads: 32, kv_heads: 32, head_dim: 64, ffn: 8192, ..smollm2(4096) };
         let e = fits(&big, &DEFAULTS).unwrap_err();
         assert_eq!(e.what, "layer weights");
         assert_eq!(e.limit, 128 << 20);

@@ -87,8 +87,7 @@ pub fn gguf_with_vocab(shape: Shape, vocab: usize) -> Vec<u8> {
         // Deterministic weights: a different sinusoid for each tensor.
         seed += 1.0;
         let n: usize = dims.iter().product();
-        let values: Vec<f32> =
-            (0..n).map(|i| (centre + amplitude * ((i as f64 * 0.7 + seed).sin())) as f32).collect();
+        let values: Vec<f32> = (0..n).map(|i| (centre + amplitude * ((i as f64 * 0.7 + seed).sin())) as f32).collect();
         let t = Tensor::from_vec(values, dims, &dev).and_then(|t| QTensor::quantize(&t, dtype));
         t.expect("a synthetic tensor of a valid shape")
     };

@@ -4,9 +4,9 @@
 //! `zg_llm::gpu` lays the model out and plans a token's pass; this module makes the
 //! buffers (token embeddings, other weights, activations, quantized activations, keys,
 //! values), uploads the weights once, writes every dispatch's offsets and sizes once to a
-//! uniform buffer read through dynamic offsets, and runs a token's pass — 1 + 15 × layers
-//! + 3 dispatches — in one compute pass of one submission, followed by one copy of the
-//! logits to a mappable buffer and one readback. A prompt's tokens run one after another
+//! uniform buffer read through dynamic offsets, and runs a token's pass (15 dispatches a
+//! layer, four more around them) in one compute pass of one submission, followed by one
+//! copy of the logits to a mappable buffer and one readback. A prompt's tokens run one after another
 //! in a few submissions and are read back once. The position and token of each pass come
 //! from a second dynamic uniform (one slot per position), so nothing but those slots is
 //! written between tokens.
@@ -99,12 +99,6 @@ impl Drop for LlamaGpu {
     }
 }
 
-fn software_only(adapter: &str) -> LocalError {
-    LocalError::NoAdapter(format!(
-        "the only WebGPU adapter is a software one ({adapter}), which emulates a GPU on the CPU and is slower than running on the CPU directly"
-    ))
-}
-
 impl LlamaGpu {
     /// Opens the adapter and a device, checks the model fits its limits, compiles the
     /// kernels and uploads the weights. A software adapter is refused unless
@@ -113,7 +107,7 @@ impl LlamaGpu {
         let crate::webgpu::Adapter { adapter, name: full, short, software } =
             crate::webgpu::adapter().await.map_err(LocalError::NoAdapter)?;
         if software && !allow_software {
-            return Err(software_only(&short));
+            return Err(LocalError::NoAdapter(super::local::software_only(&short)));
         }
         let limits = limits_of(&adapter);
         fits(&llama.config, &limits).map_err(|e| LocalError::TooLarge {
@@ -175,9 +169,14 @@ impl LlamaGpu {
             ]))
         };
         let entries = Array::new();
-        for (binding, kind) in
-            [(0, "read-only-storage"), (1, "read-only-storage"), (2, "storage"), (3, "storage"), (4, "storage"), (5, "storage")]
-        {
+        for (binding, kind) in [
+            (0, "read-only-storage"),
+            (1, "read-only-storage"),
+            (2, "storage"),
+            (3, "storage"),
+            (4, "storage"),
+            (5, "storage"),
+        ] {
             entries.push(&entry(binding, kind, false));
         }
         entries.push(&entry(6, "uniform", true));
@@ -235,7 +234,8 @@ impl LlamaGpu {
             JsValue::from(obj(&[("binding", binding.into()), ("resource", resource.into())]))
         };
         let entries = Array::new();
-        for (binding, buffer) in [(0, &embedding), (1, &weights), (2, &acts), (3, &quantized), (4, &keys), (5, &values)] {
+        for (binding, buffer) in [(0, &embedding), (1, &weights), (2, &acts), (3, &quantized), (4, &keys), (5, &values)]
+        {
             entries.push(&bound(binding, buffer, None));
         }
         entries.push(&bound(6, &ops, Some(32)));

@@ -165,7 +165,9 @@ enum Choice {
     Cpu(Option<String>),
 }
 
-fn software_only(adapter: &str) -> String {
+/// Why a software adapter is passed over (the route, the worker and the engine say it alike).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn software_only(adapter: &str) -> String {
     format!(
         "the only WebGPU adapter is a software one ({adapter}), which emulates a GPU on the CPU and is slower than running on the CPU directly"
     )

@@ -228,10 +228,7 @@ mod tests {
         let recalled: Vec<&MemoryEntry> = memory.iter().collect();
         let m = messages("Be brief.", &recalled, "What is 0G?");
         let turns: Vec<(&str, &str)> = m.iter().map(|m| (m.role.as_str(), m.content.trim())).collect();
-        assert_eq!(
-            turns,
-            [("system", "Be brief."), ("user", "Hello"), ("assistant", "Hi"), ("user", "What is 0G?")]
-        );
+        assert_eq!(turns, [("system", "Be brief."), ("user", "Hello"), ("assistant", "Hi"), ("user", "What is 0G?")]);
         let body: serde_json::Value = serde_json::from_str(&request_body("zg-tiny-lm-v1", &m)).unwrap();
         assert_eq!(body["messages"][2]["role"], "assistant");
         assert_eq!(body["stream"], true);

@@ -194,11 +194,12 @@ async fn engine(weights_url: &str, allow_software: bool) -> Result<Rc<LlamaGpu>,
     // Whether there is an adapter at all is known before the weights are read again.
     let adapter = crate::webgpu::adapter().await.map_err(LocalError::NoAdapter)?;
     if adapter.software && !allow_software {
-        return Err(LocalError::NoAdapter(format!("the only WebGPU adapter is a software one ({})", adapter.short)));
+        return Err(LocalError::NoAdapter(crate::compute::local::software_only(&adapter.short)));
     }
     drop(adapter);
     let (bytes, _) = weights(weights_url, &zg_llm::weights::smollm2()).await.map_err(LocalError::Worker)?;
-    let llama = zg_llm::gpu::GpuLlama::from_gguf(&bytes, zg_llm::CONTEXT).map_err(|e| LocalError::Gpu(e.to_string()))?;
+    let llama =
+        zg_llm::gpu::GpuLlama::from_gguf(&bytes, zg_llm::CONTEXT).map_err(|e| LocalError::Gpu(e.to_string()))?;
     drop(bytes);
     let engine = Rc::new(LlamaGpu::open(&llama, allow_software).await?);
     ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
