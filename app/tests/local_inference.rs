@@ -155,3 +155,30 @@ async fn routes_say_which_backend_and_why() {
     }
     assert_eq!(local::route(Prefer::Cpu).await.unwrap(), Route::Cpu { why: None });
 }
+
+/// The worker's GPU answer (`compute::gpu::answer`) is the CPU's: the same text, token
+/// count and end, greedy and sampled, because only the logits' source differs.
+#[wasm_bindgen_test]
+async fn a_gpu_answer_is_the_cpus_greedy_and_sampled() {
+    use zg_console::compute::gpu;
+    use zg_llm::Sampling;
+    let bytes = synthetic::gguf(ODD);
+    let cpu = SmolLm::from_bytes(&bytes).unwrap();
+    let engine = LlamaGpu::open(&GpuLlama::from_gguf(&bytes, 64).unwrap(), true).await.unwrap();
+    let prompt = cpu.prompt(&[zg_llm::Message::new("user", "the the")]).unwrap();
+    for sampling in
+        [Sampling { max_tokens: 24, temperature: 0.0, seed: 0 }, Sampling { max_tokens: 24, temperature: 1.2, seed: 7 }]
+    {
+        let on_cpu = cpu.generate(&prompt, sampling, &mut |_| true).unwrap();
+        let mut text = String::new();
+        let answer = gpu::answer(&engine, &cpu, &prompt, sampling, &|| false, &mut |p| text.push_str(p)).await.unwrap();
+        assert_eq!(text, on_cpu.text, "{sampling:?}");
+        assert_eq!(answer.completion_tokens, on_cpu.completion_tokens);
+        assert!(!answer.stopped && answer.first_token_at.is_some());
+    }
+    // Stop before the first token: nothing is written.
+    let mut text = String::new();
+    let greedy = Sampling { max_tokens: 8, temperature: 0.0, seed: 0 };
+    let stopped = gpu::answer(&engine, &cpu, &prompt, greedy, &|| true, &mut |p| text.push_str(p)).await.unwrap();
+    assert!(stopped.stopped && text.is_empty() && stopped.completion_tokens == 0);
+}

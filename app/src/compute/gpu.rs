@@ -21,6 +21,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use zg_llm::gpu::{fits, Acts, BufferSizes, Dispatch, GpuLimits, GpuLlama, Kernel, LlamaConfig};
+use zg_llm::{Decoded, Sampling, SmolLm};
 
 use super::local::{Backend, LocalError};
 use crate::webgpu::{
@@ -352,4 +353,69 @@ impl LlamaGpu {
         }
         Ok(logits)
     }
+}
+
+/// How a GPU answer failed: in the model's own code (as it would on the CPU), or on the
+/// device.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GpuRun {
+    Model(String),
+    Gpu(LocalError),
+}
+
+/// A GPU answer's counts (its text went to `on_piece`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpuAnswer {
+    pub completion_tokens: usize,
+    /// `stop` said so before the model ended its turn or reached the limit.
+    pub stopped: bool,
+    /// `performance.now()` when the first token was chosen.
+    pub first_token_at: Option<f64>,
+}
+
+fn now_ms() -> f64 {
+    Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// SmolLM2's answer to `prompt` with the engine computing the logits and `model`'s
+/// [`zg_llm::Decoder`] choosing the tokens, so it is the CPU's answer (same tokenizer,
+/// sampler, limits and end of turn). `stop` is asked before each token; every piece of text
+/// goes to `on_piece`, the character left unfinished at the end included.
+pub async fn answer(
+    engine: &LlamaGpu,
+    model: &SmolLm,
+    prompt: &[u32],
+    sampling: Sampling,
+    stop: &dyn Fn() -> bool,
+    on_piece: &mut dyn FnMut(&str),
+) -> Result<GpuAnswer, GpuRun> {
+    let model_error = |e: zg_llm::LlmError| GpuRun::Model(e.to_string());
+    let mut decoder = model.decoder(prompt, sampling).map_err(model_error)?;
+    let mut logits = engine.prefill(prompt).await.map_err(GpuRun::Gpu)?;
+    let mut first_token_at = None;
+    let mut stopped = false;
+    loop {
+        if stop() {
+            stopped = true;
+            break;
+        }
+        let decoded = decoder.push(&logits).map_err(model_error)?;
+        first_token_at.get_or_insert_with(now_ms);
+        let Decoded::Token { piece, feed } = decoded else { break };
+        if !piece.is_empty() {
+            on_piece(&piece);
+        }
+        let Some(next) = feed else { break };
+        logits = engine.step(next).await.map_err(GpuRun::Gpu)?;
+    }
+    let completion_tokens = decoder.completion_tokens();
+    let rest = decoder.finish();
+    if !rest.is_empty() {
+        on_piece(&rest);
+    }
+    Ok(GpuAnswer { completion_tokens, stopped, first_token_at })
 }

@@ -13,10 +13,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use zg_llm::e5::E5;
 use zg_llm::weights::WeightFile;
-use zg_llm::{Decoded, Message, Sampling, SmolLm};
+use zg_llm::{Message, Sampling, SmolLm};
 
 use super::{FromWorker, ToWorker, WantBackend, CACHE_NAME};
-use crate::compute::gpu::LlamaGpu;
+use crate::compute::gpu::{GpuRun, LlamaGpu};
 use crate::compute::local::{Backend, LocalError};
 
 thread_local! {
@@ -137,45 +137,18 @@ async fn answer(weights_url: &str, messages: &[Message], sampling: Sampling, wan
     Ok(())
 }
 
-/// How a GPU answer failed: in the model's own code (as on the CPU), or on the device.
-enum GpuRun {
-    Model(String),
-    Gpu(LocalError),
-}
-
 /// The answer with the GPU computing the logits: every readback awaits the device, so
 /// Stop reaches the mailbox between tokens without an extra yield.
 async fn on_gpu(model: &SmolLm, engine: &LlamaGpu, prompt: &[u32], sampling: Sampling) -> Result<(), GpuRun> {
-    let model_error = |e: zg_llm::LlmError| GpuRun::Model(e.to_string());
-    let mut decoder = model.decoder(prompt, sampling).map_err(model_error)?;
     let started = now_ms();
-    let mut logits = engine.prefill(prompt).await.map_err(GpuRun::Gpu)?;
-    let mut first_token_ms = None;
-    let mut stopped = false;
-    loop {
-        if STOP.with(Cell::get) {
-            stopped = true;
-            break;
-        }
-        let decoded = decoder.push(&logits).map_err(model_error)?;
-        first_token_ms.get_or_insert_with(|| now_ms() - started);
-        let Decoded::Token { piece, feed } = decoded else { break };
-        if !piece.is_empty() {
-            post(&FromWorker::Piece { text: piece });
-        }
-        let Some(next) = feed else { break };
-        logits = engine.step(next).await.map_err(GpuRun::Gpu)?;
-    }
-    let completion_tokens = decoder.completion_tokens();
-    let rest = decoder.finish();
-    if !rest.is_empty() {
-        post(&FromWorker::Piece { text: rest });
-    }
+    let mut on_piece = |piece: &str| post(&FromWorker::Piece { text: piece.into() });
+    let stop = || STOP.with(Cell::get);
+    let answer = crate::compute::gpu::answer(engine, model, prompt, sampling, &stop, &mut on_piece).await?;
     post(&FromWorker::Done {
         prompt_tokens: prompt.len(),
-        completion_tokens,
-        stopped,
-        first_token_ms: first_token_ms.unwrap_or(0.0),
+        completion_tokens: answer.completion_tokens,
+        stopped: answer.stopped,
+        first_token_ms: answer.first_token_at.map_or(0.0, |at| at - started),
         total_ms: now_ms() - started,
     });
     Ok(())
