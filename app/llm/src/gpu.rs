@@ -44,9 +44,9 @@ pub enum LayoutError {
     Read(String),
     #[error("the model file has no `{0}`, which a llama needs")]
     Missing(String),
-    #[error("the model's {tensor} is {dtype}, which the GPU kernels do not read (only Q8_0 and Q4_1 matrices); run it on the CPU")]
+    #[error("the model's {tensor} is {dtype}, which the GPU kernels do not read (only Q8_0 and Q4_1 matrices)")]
     Unsupported { tensor: String, dtype: String },
-    #[error("the model's shape does not suit the GPU kernels: {0}; run it on the CPU")]
+    #[error("the model's shape does not suit the GPU kernels: {0}")]
     Shape(String),
 }
 
