@@ -1,5 +1,5 @@
-//! The few WebGPU calls zg-console makes (storage hashing, local inference), and finding
-//! the adapter.
+//! The few WebGPU calls zg-console makes (storage hashing, local inference in the LLM
+//! worker), and finding the adapter from whichever global scope the code runs in.
 //!
 //! web-sys 0.3's WebGPU bindings still need `--cfg=web_sys_unstable_apis` (a RUSTFLAGS
 //! change for the whole build), so the calls used are declared here instead. Descriptors
@@ -62,6 +62,9 @@ extern "C" {
     pub type GpuQueue;
     #[wasm_bindgen(method, catch, js_name = writeBuffer)]
     pub fn write_buffer(this: &GpuQueue, buffer: &GpuBuffer, offset: f64, data: &[u8]) -> Result<(), JsValue>;
+    /// The words as a `Uint32Array` view of wasm memory: no byte copy on our side.
+    #[wasm_bindgen(method, catch, js_name = writeBuffer)]
+    pub fn write_buffer_words(this: &GpuQueue, buffer: &GpuBuffer, offset: f64, data: &[u32]) -> Result<(), JsValue>;
     #[wasm_bindgen(method)]
     pub fn submit(this: &GpuQueue, commands: &Array);
 
@@ -139,9 +142,13 @@ pub struct Adapter {
     pub software: bool,
 }
 
-/// `navigator.gpu`'s adapter, or why there is none.
+/// `navigator.gpu`'s adapter, or why there is none. The navigator is the global scope's,
+/// so this works on a page and in a dedicated worker (`WorkerNavigator.gpu`) alike.
 pub async fn adapter() -> Result<Adapter, String> {
-    let navigator = web_sys::window().ok_or("no window")?.navigator();
+    let navigator = field(&js_sys::global(), "navigator");
+    if navigator.is_undefined() || navigator.is_null() {
+        return Err("this scope has no navigator".into());
+    }
     let gpu = field(&navigator, "gpu");
     if gpu.is_undefined() || gpu.is_null() {
         return Err("this browser has no WebGPU (navigator.gpu is missing)".into());

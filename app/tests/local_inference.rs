@@ -1,22 +1,30 @@
-//! zg-model in real headless Chromium: the WebGPU forward pass (`compute::gpu`) must give
-//! zg-model's CPU logits to float tolerance, position after position, and a local run must
-//! say which backend it used. (The CPU backend of a local run is SmolLM2 in its worker,
-//! which needs the app's build around it: the compute e2e journey runs it.)
+//! SmolLM2's llama on WebGPU in real headless Chromium: the WGSL forward pass
+//! (`compute::gpu::LlamaGpu`) must give candle's CPU logits (`zg_llm::Session`, compiled
+//! to wasm in the same test) to float tolerance, after a prompt and step after step, and
+//! pick the same greedy tokens; and a local run's route must say which backend and why.
+//! The whole run through the LLM worker (which needs trunk's build) is the compute e2e
+//! journey's.
+//!
+//! The models are tiny synthetic llamas (`zg_llm::synthetic`) that SwiftShader runs in
+//! milliseconds, in two shapes: SmolLM2's grouped-query ratio of 3, and an odd one (one KV
+//! head for four, heads of 24, widths that leave idle threads in every workgroup), so a
+//! wrong stride or offset fails.
 //!
 //! `cargo xtask test wasm` runs it; `app/webdriver.json` passes `--enable-unsafe-webgpu`,
 //! with which headless Chromium offers SwiftShader (a CPU emulation of a GPU), so the
 //! kernels really run. By hand:
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown --test local_inference`
 //!
-//! The speed of both paths is measured by `local_inference_bench.rs`, from `cargo xtask bench`.
+//! The speed is measured by `local_inference_bench.rs`, from `cargo xtask bench`.
 
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen_test::*;
-use zg_console::compute::chat::Message;
-use zg_console::compute::gpu::GpuModel;
-use zg_console::compute::local::{self, Backend, LocalError, LocalEvent, Prefer, Route};
-use zg_model::{Config, Model};
+use zg_console::compute::gpu::LlamaGpu;
+use zg_console::compute::local::{self, Backend, LocalError, Prefer, Route};
+use zg_llm::gpu::GpuLlama;
+use zg_llm::synthetic::{self, Shape};
+use zg_llm::SmolLm;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -37,176 +45,140 @@ fn argmax(logits: &[f32]) -> usize {
     best
 }
 
-/// Measured on SwiftShader: 7.7e-7 for the devnet model, 1.8e-7 for the odd shape (the
-/// kernels sum in the CPU's order; `exp`, `tanh` and `sqrt` differ in the last bits). The bound leaves room for real GPUs' fused
-/// multiply-adds without letting a wrong offset or a missed residual through (those give
-/// differences of order 1).
-const TOLERANCE: f32 = 1e-3;
+/// Measured on SwiftShader: the logits are bit-identical to candle's at most positions
+/// (all 51 on the odd shape; 32 of 41 on the GQA-3 one). Where they are not, the largest
+/// relative difference was 2.1e-2, and it is candle's own: the kernels quantize the
+/// activations to Q8_0 as candle does, so a one-ulp difference upstream can move one
+/// activation across a rounding boundary, and candle's incremental pass differs from its
+/// own fresh pass over the same tokens by exactly that much at those positions (measured:
+/// at 8 of those 9 positions the GPU equals candle's fresh pass bit for bit). A wrong offset,
+/// stride or missed residual gives differences of order 1 at every position.
+const TOLERANCE: f32 = 5e-2;
+/// The share of positions that must agree to float rounding: a subtly wrong kernel (an
+/// epsilon, a rotary angle) would stay under [`TOLERANCE`] but differ everywhere.
+const EXACT: f32 = 1e-5;
+const EXACT_SHARE: f32 = 0.75;
 
-/// Feeds the same tokens to both backends — a prefill, then single steps — and checks every
-/// position's logits agree.
-async fn agree(model: &Model, prompt: &str, steps: usize) -> f32 {
-    let gpu = GpuModel::open(model, true).await.unwrap_or_else(|e| {
+/// SmolLM2's grouped-query ratio (9 heads over 3 KV heads there, 6 over 2 here).
+const GQA3: Shape = Shape { hidden: 192, ffn: 320, layers: 3, heads: 6, kv_heads: 2 };
+/// One KV head for four query heads of 24 (not a multiple of 32 or 64).
+const ODD: Shape = Shape { hidden: 96, ffn: 160, layers: 2, heads: 4, kv_heads: 1 };
+
+/// Feeds the same tokens to candle and to the GPU — a prompt, then single steps of the
+/// greedy tokens — and checks every position's logits agree and pick the same token.
+/// Returns the worst difference and how many positions agreed to float rounding.
+async fn agree(shape: Shape, prompt_len: usize, steps: usize) -> (f32, usize) {
+    let bytes = synthetic::gguf(shape);
+    let cpu = SmolLm::from_bytes(&bytes).unwrap();
+    let llama = GpuLlama::from_gguf(&bytes, prompt_len + steps + 1).unwrap();
+    let gpu = LlamaGpu::open(&llama, true).await.unwrap_or_else(|e| {
         panic!("no WebGPU engine: {e}. app/webdriver.json must pass --enable-unsafe-webgpu to Chromium")
     });
-    let mut cache = model.new_cache();
-    let tokens = model.encode(prompt);
-    let mut cpu = model.prefill(&mut cache, &tokens);
-    let mut on_gpu = gpu.prefill(&tokens).await.unwrap();
-    let mut worst = max_relative_diff(&on_gpu, &cpu);
-    assert!(worst < TOLERANCE, "after the prompt: {worst}");
+    let prompt: Vec<u32> = (0..prompt_len).map(|i| 3 + (i * 37 % 250) as u32).collect();
+    let mut session = cpu.session();
+    let mut on_cpu = session.feed(&prompt).unwrap();
+    let mut on_gpu = gpu.prefill(&prompt).await.unwrap();
+    let mut diffs = vec![max_relative_diff(&on_gpu, &on_cpu)];
+    let mut picked = Vec::new();
     for step in 0..steps {
-        let next = argmax(&cpu) as u32;
+        let next = argmax(&on_cpu) as u32;
         assert_eq!(argmax(&on_gpu) as u32, next, "step {step}: the backends pick different tokens");
-        cpu = model.feed(&mut cache, next);
+        picked.push(next);
+        on_cpu = session.feed(&[next]).unwrap();
         on_gpu = gpu.step(next).await.unwrap();
-        let diff = max_relative_diff(&on_gpu, &cpu);
-        assert!(diff < TOLERANCE, "step {step}: {diff}");
-        worst = worst.max(diff);
+        diffs.push(max_relative_diff(&on_gpu, &on_cpu));
     }
-    assert_eq!(gpu.len(), tokens.len() + steps);
-    worst
+    assert_eq!(gpu.len(), prompt_len + steps);
+    for (i, d) in diffs.iter().enumerate() {
+        assert!(*d < TOLERANCE, "position {}: {d}", prompt_len + i);
+    }
+    let exact = diffs.iter().filter(|d| **d <= EXACT).count();
+    assert!(
+        exact as f32 >= EXACT_SHARE * diffs.len() as f32,
+        "only {exact} of {} positions agree: {diffs:?}",
+        diffs.len()
+    );
+    // A model that keeps choosing one token would hide a broken cache.
+    picked.sort_unstable();
+    picked.dedup();
+    assert!(picked.len() > 1, "the greedy tokens never changed: {picked:?}");
+    (diffs.iter().fold(0.0, |m: f32, d| m.max(*d)), exact)
 }
 
 #[wasm_bindgen_test]
-async fn webgpu_logits_agree_with_the_cpu() {
-    let model = local::model();
-    let worst = agree(&model, "The agent keeps its memory on 0G Storage.", 40).await;
-    console_log!("devnet model: largest relative logit difference {worst:e}");
+async fn webgpu_logits_agree_with_candle_at_smollm2s_gqa_ratio() {
+    let (worst, exact) = agree(GQA3, 21, 40).await;
+    console_log!("GQA 3 shape: largest relative logit difference {worst:e}; {exact} of 41 positions exact");
 }
 
-/// A head dimension that is not a multiple of 8 takes the dot products' tail paths, and a
-/// width that is not a multiple of 64 leaves idle threads in every workgroup.
 #[wasm_bindgen_test]
-async fn webgpu_agrees_on_an_odd_shape() {
-    let config = Config { vocab: 256, d_model: 36, layers: 3, heads: 3, context: 48 };
-    let model = Model::seeded(config, 11).unwrap();
-    let worst = agree(&model, "odd", 44).await;
-    console_log!("odd shape: largest relative logit difference {worst:e}");
+async fn webgpu_logits_agree_with_candle_on_an_odd_shape() {
+    let (worst, exact) = agree(ODD, 9, 50).await;
+    console_log!("odd shape: largest relative logit difference {worst:e}; {exact} of 51 positions exact");
 }
 
 #[wasm_bindgen_test]
 async fn a_gpu_prefill_past_the_context_is_refused() {
-    let model = local::model();
-    let gpu = GpuModel::open(&model, true).await.unwrap();
-    let too_long = vec![65u32; model.config().context + 1];
-    let e = gpu.prefill(&too_long).await.unwrap_err();
+    let llama = GpuLlama::from_gguf(&synthetic::gguf(ODD), 8).unwrap();
+    let gpu = LlamaGpu::open(&llama, true).await.unwrap();
+    let e = gpu.prefill(&[65u32; 9]).await.unwrap_err();
     assert!(matches!(e, LocalError::Gpu(_)), "{e:?}");
     assert!(gpu.prefill(&[]).await.is_err());
+    gpu.prefill(&[65u32; 8]).await.unwrap();
+    assert!(matches!(gpu.step(66).await, Err(LocalError::Gpu(_))), "the cache is full");
 }
 
-fn ask(text: &str) -> Vec<Message> {
-    vec![Message::new("user", text)]
-}
-
-/// Headless Chromium's only adapter is SwiftShader: Auto leaves it for the CPU and says why.
+/// Without `allow_software`, SwiftShader is refused before anything is uploaded.
 #[wasm_bindgen_test]
-async fn auto_passes_over_a_software_adapter_and_says_why() {
+async fn the_engine_refuses_a_software_adapter_unless_allowed() {
+    let llama = GpuLlama::from_gguf(&synthetic::gguf(ODD), 8).unwrap();
+    match LlamaGpu::open(&llama, false).await {
+        Err(LocalError::NoAdapter(why)) => assert!(why.contains("software one (swiftshader)"), "{why}"),
+        Err(e) => panic!("{e:?}"),
+        Ok(_) => panic!("SwiftShader was taken for a hardware adapter"),
+    }
+    let gpu = LlamaGpu::open(&llama, true).await.unwrap();
+    assert!(matches!(gpu.backend(), Backend::WebGpu { software: true, .. }));
+}
+
+/// Headless Chromium's only adapter is SwiftShader: Auto leaves it for the CPU and says
+/// why; asked for, WebGPU is the route; the CPU by choice gives no reason.
+#[wasm_bindgen_test]
+async fn routes_say_which_backend_and_why() {
     match local::route(Prefer::Auto).await.unwrap() {
         Route::Cpu { why: Some(why) } => assert!(why.contains("software one (swiftshader)"), "{why}"),
         other => panic!("{other:?}"),
     }
-    // Asked for, the software adapter is used.
-    let gpu = local::generate(&ask("0G"), 8, 0.0, 0, Prefer::WebGpu, &mut |_| true).await.unwrap();
-    assert!(matches!(gpu.backend, Backend::WebGpu { software: true, .. }), "{:?}", gpu.backend);
-    assert_eq!(gpu.model, "zg-tiny-lm-v1");
-    // And the engine kept for the page still refuses Auto.
-    assert!(matches!(local::route(Prefer::Auto).await.unwrap(), Route::Cpu { why: Some(_) }));
+    match local::route(Prefer::WebGpu).await.unwrap() {
+        Route::WebGpu(Backend::WebGpu { software: true, adapter, .. }) => assert_eq!(adapter, "swiftshader"),
+        other => panic!("{other:?}"),
+    }
     assert_eq!(local::route(Prefer::Cpu).await.unwrap(), Route::Cpu { why: None });
 }
 
-/// The runs the console makes on WebGPU: it says so, and greedy text equals the CPU's, the
-/// context window sliding twice on the way (300 tokens, context 256, a prompt of 168).
+/// The worker's GPU answer (`compute::gpu::answer`) is the CPU's: the same text, token
+/// count and end, greedy and sampled, because only the logits' source differs.
 #[wasm_bindgen_test]
-async fn a_local_run_on_webgpu_says_so_and_writes_the_cpus_text() {
-    let prompt = "The wallet proves every balance it shows. ".repeat(4);
-    let mut started = Vec::new();
-    let mut streamed = String::new();
-    let gpu = local::generate(&ask(prompt.trim()), 300, 0.0, 0, Prefer::WebGpu, &mut |e| {
-        match e {
-            LocalEvent::Started(b) => started.push(b.clone()),
-            LocalEvent::Text(t) => streamed.push_str(t),
-            LocalEvent::Downloading { .. } | LocalEvent::Loaded { .. } => panic!("zg-model's weights are in the app"),
-        }
-        true
-    })
-    .await
-    .unwrap();
-    match &gpu.backend {
-        Backend::WebGpu { adapter, software, .. } => {
-            console_log!("ran on {} ({adapter}, software: {software})", gpu.backend);
-            assert!(*software, "headless Chromium's adapter is SwiftShader");
-        }
-        Backend::Cpu => panic!("WebGpu ran on the CPU: {:?}", gpu.why_cpu),
+async fn a_gpu_answer_is_the_cpus_greedy_and_sampled() {
+    use zg_console::compute::gpu;
+    use zg_llm::Sampling;
+    let bytes = synthetic::gguf(ODD);
+    let cpu = SmolLm::from_bytes(&bytes).unwrap();
+    let engine = LlamaGpu::open(&GpuLlama::from_gguf(&bytes, 64).unwrap(), true).await.unwrap();
+    let prompt = cpu.prompt(&[zg_llm::Message::new("user", "the the")]).unwrap();
+    for sampling in
+        [Sampling { max_tokens: 24, temperature: 0.0, seed: 0 }, Sampling { max_tokens: 24, temperature: 1.2, seed: 7 }]
+    {
+        let on_cpu = cpu.generate(&prompt, sampling, &mut |_| true).unwrap();
+        let mut text = String::new();
+        let answer = gpu::answer(&engine, &cpu, &prompt, sampling, &|| false, &mut |p| text.push_str(p)).await.unwrap();
+        assert_eq!(text, on_cpu.text, "{sampling:?}");
+        assert_eq!(answer.completion_tokens, on_cpu.completion_tokens);
+        assert!(!answer.stopped && answer.first_token_at.is_some());
     }
-    assert_eq!(started, vec![gpu.backend.clone()]);
-    assert_eq!(gpu.why_cpu, None);
-    assert_eq!(streamed, gpu.text);
-    assert_eq!(gpu.completion_tokens, 300);
-
-    let template = zg_console::compute::chat::prompt(&ask(prompt.trim()));
-    let on_cpu = local::model().generate(&template, 300, 0.0, 0, &mut |_| true);
-    assert_eq!(gpu.text, on_cpu.text);
-}
-
-#[wasm_bindgen_test]
-async fn a_sampled_local_run_on_webgpu_is_zg_models_own() {
-    let gpu = local::generate(&ask("0G is"), 64, 0.8, 42, Prefer::WebGpu, &mut |_| true).await.unwrap();
-    assert!(matches!(gpu.backend, Backend::WebGpu { .. }));
-    let template = zg_console::compute::chat::prompt(&ask("0G is"));
-    assert_eq!(gpu.text, local::model().generate(&template, 64, 0.8, 42, &mut |_| true).text);
-}
-
-#[wasm_bindgen_test]
-async fn one_local_run_at_a_time() {
-    let (mut on_first, mut on_second) = (|_: LocalEvent<'_>| true, |_: LocalEvent<'_>| true);
-    // A GPU run waits on every readback, so the second call comes while it is running (a
-    // short CPU run finishes before it first yields).
-    let (one, two) = (ask("one"), ask("two"));
-    let first = local::generate(&one, 32, 0.0, 0, Prefer::WebGpu, &mut on_first);
-    let second = local::generate(&two, 32, 0.0, 0, Prefer::WebGpu, &mut on_second);
-    let (a, b) = futures::join!(first, second);
-    assert!(a.is_ok());
-    assert_eq!(b.unwrap_err(), LocalError::Busy);
-    // The flag is cleared afterwards.
-    assert!(local::generate(&ask("three"), 4, 0.0, 0, Prefer::WebGpu, &mut |_| true).await.is_ok());
-}
-
-#[wasm_bindgen_test]
-async fn stopping_a_run_early_keeps_what_was_written() {
-    let mut pieces = 0;
-    let answer = local::generate(&ask("The agent"), 64, 0.0, 0, Prefer::WebGpu, &mut |e| {
-        if matches!(e, LocalEvent::Text(_)) {
-            pieces += 1;
-        }
-        pieces < 5
-    })
-    .await
-    .unwrap();
-    assert!(answer.stopped_early);
-    assert!(answer.completion_tokens < 64);
-    assert!(!answer.text.is_empty());
-}
-
-/// A model whose attention needs more workgroup memory than any WebGPU adapter gives (Dawn
-/// caps it at 32 KiB; context 8192 needs 33,032 bytes) is refused before anything is
-/// uploaded, with the reason and the offer of the CPU.
-#[wasm_bindgen_test]
-async fn a_model_too_large_for_the_adapter_is_refused_with_the_cpu_offered() {
-    let config = Config { vocab: 256, d_model: 8, layers: 1, heads: 1, context: 8192 };
-    let model = Model::seeded(config, 3).unwrap();
-    let e = match GpuModel::open(&model, true).await {
-        Ok(_) => panic!("an 8192-token context fitted the adapter's workgroup memory"),
-        Err(e) => e,
-    };
-    match &e {
-        LocalError::TooLarge { what, need, limit, .. } => {
-            assert!(what.contains("workgroup memory"), "{what}");
-            assert_eq!(*need, 4 * (8192 + 66));
-            assert!(need > limit);
-        }
-        other => panic!("{other:?}"),
-    }
-    assert!(e.offers_cpu());
-    assert!(e.to_string().contains("Run it on the CPU instead"), "{e}");
+    // Stop before the first token: nothing is written.
+    let mut text = String::new();
+    let greedy = Sampling { max_tokens: 8, temperature: 0.0, seed: 0 };
+    let stopped = gpu::answer(&engine, &cpu, &prompt, greedy, &|| true, &mut |p| text.push_str(p)).await.unwrap();
+    assert!(stopped.stopped && text.is_empty() && stopped.completion_tokens == 0);
 }

@@ -128,6 +128,8 @@ pub fn run(args: &[String]) -> Result {
                         "kdf_worker",
                         "--test",
                         "local_inference",
+                        "--test",
+                        "local_inference_worker",
                     ])
                     .env("CHROMEDRIVER", CHROMEDRIVER)
                     .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),

@@ -6,6 +6,7 @@
 //! - [`tokenizer`]: SmolLM2's byte-level BPE, read from the GGUF.
 //! - [`chat`]: its ChatML template, with turn markers only where the template puts them.
 //! - [`model`]: candle's quantized llama over the weights, generation with streamed text.
+//! - [`gpu`]: the llama laid out for the app's WebGPU kernels (pure: layout, plan, limits).
 //! - [`e5`]: multilingual-e5-small, the embeddings that find memories by meaning.
 //!
 //! The math is candle's (`candle_transformers::models::quantized_llama`); what is ours is the
@@ -15,12 +16,15 @@
 
 pub mod chat;
 pub mod e5;
+pub mod gpu;
 pub mod model;
+#[doc(hidden)]
+pub mod synthetic;
 pub mod tokenizer;
 pub mod weights;
 
 pub use chat::Message;
-pub use model::{Generation, Generator, Sampling, SmolLm, CONTEXT, LIMITS, MODEL_NAME};
+pub use model::{Decoded, Decoder, Generation, Generator, Sampling, Session, SmolLm, CONTEXT, LIMITS, MODEL_NAME};
 pub use tokenizer::Tokenizer;
 
 #[derive(Debug, thiserror::Error)]

@@ -115,39 +115,41 @@ impl SmolLm {
     /// [`Generator::step`], for callers that must stay responsive between tokens (a Web
     /// Worker that listens for Stop).
     pub fn start(&self, prompt: &[u32], sampling: Sampling) -> Result<Generator<'_>, LlmError> {
+        let decoder = self.decoder(prompt, sampling)?;
+        let mut session = self.session();
+        let logits = Some(session.feed_tensor(prompt)?);
+        Ok(Generator { decoder, session, logits })
+    }
+
+    /// The answer's sampling and text without a forward pass, for another backend (the
+    /// app's WebGPU engine) that computes the logits: the same tokenizer, end of turn,
+    /// sampler and limits as [`SmolLm::start`], so both backends answer alike.
+    pub fn decoder(&self, prompt: &[u32], sampling: Sampling) -> Result<Decoder<'_>, LlmError> {
         if prompt.is_empty() {
             return Err(LlmError::EmptyPrompt);
         }
         if prompt.len() + sampling.max_tokens > CONTEXT {
             return Err(LlmError::TooLong { prompt: prompt.len(), answer: sampling.max_tokens, context: CONTEXT });
         }
-        // Each generation has its own attention cache; the weights are shared, not copied.
-        let mut weights = self.weights.clone();
-        let mut logits = None;
-        for (n, chunk) in prompt.chunks(PREFILL_CHUNK).enumerate() {
-            logits = Some(forward(&mut weights, chunk, n * PREFILL_CHUNK)?);
-        }
         let temperature = (sampling.temperature > 0.0).then_some(f64::from(sampling.temperature));
-        Ok(Generator {
+        Ok(Decoder {
             model: self,
-            weights,
-            logits,
             sampler: LogitsProcessor::new(sampling.seed, temperature, None),
             stream: TextStream::default(),
-            position: prompt.len(),
             completion_tokens: 0,
             max_tokens: sampling.max_tokens,
         })
     }
 
+    /// candle's forward pass with its own attention cache, fed as the caller likes.
+    pub fn session(&self) -> Session {
+        // Each session has its own attention cache; the weights are shared, not copied.
+        Session { weights: self.weights.clone(), position: 0 }
+    }
+
     /// Logits for the token after `prompt` (greedy checks and tests).
     pub fn next_logits(&self, prompt: &[u32]) -> Result<Vec<f32>, LlmError> {
-        let mut weights = self.weights.clone();
-        let mut last = None;
-        for (n, chunk) in prompt.chunks(PREFILL_CHUNK).enumerate() {
-            last = Some(forward(&mut weights, chunk, n * PREFILL_CHUNK)?);
-        }
-        last.ok_or(LlmError::EmptyPrompt)?.to_vec1().map_err(compute)
+        self.session().feed(prompt)
     }
 }
 
@@ -177,35 +179,68 @@ pub fn requantize(bytes: &[u8]) -> Result<Vec<u8>, LlmError> {
     Ok(out.into_inner())
 }
 
-/// An answer in the making (see [`SmolLm::start`]).
-pub struct Generator<'m> {
-    model: &'m SmolLm,
+/// candle's llama with an attention cache (see [`SmolLm::session`]).
+pub struct Session {
     weights: ModelWeights,
-    /// Scores for the next token; `None` once the answer is over.
-    logits: Option<Tensor>,
+    position: usize,
+}
+
+impl Session {
+    /// Feeds `ids` after what was fed before and returns the logits after the last.
+    pub fn feed(&mut self, ids: &[u32]) -> Result<Vec<f32>, LlmError> {
+        self.feed_tensor(ids)?.to_vec1().map_err(compute)
+    }
+
+    /// Positions fed so far.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    fn feed_tensor(&mut self, ids: &[u32]) -> Result<Tensor, LlmError> {
+        let mut last = None;
+        for chunk in ids.chunks(PREFILL_CHUNK) {
+            last = Some(forward(&mut self.weights, chunk, self.position)?);
+            self.position += chunk.len();
+        }
+        last.ok_or(LlmError::EmptyPrompt)
+    }
+}
+
+/// An answer's tokens chosen from logits computed elsewhere (see [`SmolLm::decoder`]).
+pub struct Decoder<'m> {
+    model: &'m SmolLm,
     sampler: LogitsProcessor,
     stream: TextStream,
-    position: usize,
     completion_tokens: usize,
     max_tokens: usize,
 }
 
-impl Generator<'_> {
-    /// Makes one token: `Some(text)` it completed (empty while a character is split across
-    /// tokens), or `None` when the model ended its turn or the answer reached its limit.
-    pub fn step(&mut self) -> Result<Option<String>, LlmError> {
-        let Some(scores) = self.logits.take() else { return Ok(None) };
-        let next = self.sampler.sample(&scores).map_err(compute)?;
+/// What a [`Decoder`] made of one token's logits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// A token: the text it completed (empty while a character is split across tokens),
+    /// and the token to feed for the next logits, `None` once the answer reached its limit.
+    Token { piece: String, feed: Option<u32> },
+    /// The model ended its turn.
+    End,
+}
+
+impl Decoder<'_> {
+    /// Chooses the next token from the logits after the last one.
+    pub fn push(&mut self, logits: &[f32]) -> Result<Decoded, LlmError> {
+        let scores = Tensor::new(logits, &Device::Cpu).map_err(compute)?;
+        self.choose(&scores)
+    }
+
+    fn choose(&mut self, scores: &Tensor) -> Result<Decoded, LlmError> {
+        let next = self.sampler.sample(scores).map_err(compute)?;
         self.completion_tokens += 1;
         if next == self.model.end_of_turn {
-            return Ok(None);
+            return Ok(Decoded::End);
         }
         let piece = self.stream.push(&self.model.tokenizer, next);
-        if self.completion_tokens < self.max_tokens {
-            self.logits = Some(forward(&mut self.weights, &[next], self.position)?);
-            self.position += 1;
-        }
-        Ok(Some(piece))
+        let feed = (self.completion_tokens < self.max_tokens).then_some(next);
+        Ok(Decoded::Token { piece, feed })
     }
 
     /// Tokens made so far, the end-of-turn token included (it is generated like any other).
@@ -216,6 +251,41 @@ impl Generator<'_> {
     /// The text of a character left unfinished when the answer stopped (U+FFFD), if any.
     pub fn finish(self) -> String {
         self.stream.finish()
+    }
+}
+
+/// An answer in the making (see [`SmolLm::start`]).
+pub struct Generator<'m> {
+    decoder: Decoder<'m>,
+    session: Session,
+    /// Scores for the next token; `None` once the answer is over.
+    logits: Option<Tensor>,
+}
+
+impl Generator<'_> {
+    /// Makes one token: `Some(text)` it completed (empty while a character is split across
+    /// tokens), or `None` when the model ended its turn or the answer reached its limit.
+    pub fn step(&mut self) -> Result<Option<String>, LlmError> {
+        let Some(scores) = self.logits.take() else { return Ok(None) };
+        match self.decoder.choose(&scores)? {
+            Decoded::End => Ok(None),
+            Decoded::Token { piece, feed } => {
+                if let Some(next) = feed {
+                    self.logits = Some(self.session.feed_tensor(&[next])?);
+                }
+                Ok(Some(piece))
+            }
+        }
+    }
+
+    /// Tokens made so far, the end-of-turn token included (it is generated like any other).
+    pub fn completion_tokens(&self) -> usize {
+        self.decoder.completion_tokens()
+    }
+
+    /// The text of a character left unfinished when the answer stopped (U+FFFD), if any.
+    pub fn finish(self) -> String {
+        self.decoder.finish()
     }
 }
 

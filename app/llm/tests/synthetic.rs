@@ -1,85 +1,15 @@
 //! The generation loop on a tiny llama with random weights, written as a GGUF by candle:
 //! runs everywhere in milliseconds and needs no downloaded file.
 
-use candle_core::quantized::gguf_file::{self, Value};
-use candle_core::quantized::{GgmlDType, QTensor};
-use candle_core::{Device, Tensor};
+use zg_llm::synthetic::{self, Shape};
 use zg_llm::{LlmError, Sampling, SmolLm, CONTEXT};
 
-const HIDDEN: usize = 64;
-const FFN: usize = 128;
-const LAYERS: usize = 2;
-
-fn byte_chars() -> Vec<String> {
-    // GPT-2's map, rebuilt independently of the crate's.
-    let mut shifted = 0;
-    (0..=255u32)
-        .map(|b| {
-            let printable = (33..=126).contains(&b) || (161..=172).contains(&b) || (174..=255).contains(&b);
-            if printable {
-                char::from_u32(b).unwrap().to_string()
-            } else {
-                shifted += 1;
-                char::from_u32(255 + shifted).unwrap().to_string()
-            }
-        })
-        .collect()
-}
+const HIDDEN: usize = Shape::SMALL.hidden;
+const FFN: usize = Shape::SMALL.ffn;
+const LAYERS: usize = Shape::SMALL.layers;
 
 fn tiny_gguf() -> Vec<u8> {
-    let mut tokens = vec!["<|endoftext|>".to_string(), "<|im_start|>".into(), "<|im_end|>".into()];
-    tokens.extend(byte_chars());
-    let merges = ["Ġ t", "h e", "Ġt he"];
-    tokens.extend(["Ġt", "he", "Ġthe"].map(String::from));
-    let mut types = vec![3, 3, 3];
-    types.resize(tokens.len(), 1);
-    let vocab = tokens.len();
-    let strings = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
-    let metadata: Vec<(&str, Value)> = vec![
-        ("general.architecture", Value::String("llama".into())),
-        ("llama.attention.head_count", Value::U32(2)),
-        ("llama.attention.head_count_kv", Value::U32(1)),
-        ("llama.block_count", Value::U32(LAYERS as u32)),
-        ("llama.embedding_length", Value::U32(HIDDEN as u32)),
-        ("llama.rope.dimension_count", Value::U32(32)),
-        ("llama.attention.layer_norm_rms_epsilon", Value::F32(1e-5)),
-        ("llama.rope.freq_base", Value::F32(10000.0)),
-        ("tokenizer.ggml.model", Value::String("gpt2".into())),
-        ("tokenizer.ggml.tokens", strings(&tokens)),
-        ("tokenizer.ggml.merges", strings(&merges.map(String::from))),
-        ("tokenizer.ggml.token_type", Value::Array(types.into_iter().map(Value::I32).collect())),
-    ];
-    let dev = Device::Cpu;
-    let mut seed = 0.0f64;
-    let mut matrix = |rows: usize, cols: usize, dtype: GgmlDType| {
-        // Deterministic weights: a different sinusoid for each tensor.
-        seed += 1.0;
-        let values: Vec<f32> = (0..rows * cols).map(|i| (0.3 * ((i as f64 * 0.7 + seed).sin())) as f32).collect();
-        QTensor::quantize(&Tensor::from_vec(values, (rows, cols), &dev).unwrap(), dtype).unwrap()
-    };
-    let ones =
-        |n: usize| QTensor::quantize(&Tensor::ones(n, candle_core::DType::F32, &dev).unwrap(), GgmlDType::F32).unwrap();
-    let mut tensors: Vec<(String, QTensor)> = vec![
-        ("token_embd.weight".into(), matrix(vocab, HIDDEN, GgmlDType::Q8_0)),
-        ("output_norm.weight".into(), ones(HIDDEN)),
-    ];
-    for l in 0..LAYERS {
-        let p = |n: &str| format!("blk.{l}.{n}.weight");
-        tensors.push((p("attn_norm"), ones(HIDDEN)));
-        tensors.push((p("ffn_norm"), ones(HIDDEN)));
-        tensors.push((p("attn_q"), matrix(HIDDEN, HIDDEN, GgmlDType::Q4_1)));
-        tensors.push((p("attn_k"), matrix(32, HIDDEN, GgmlDType::Q4_1)));
-        tensors.push((p("attn_v"), matrix(32, HIDDEN, GgmlDType::Q4_1)));
-        tensors.push((p("attn_output"), matrix(HIDDEN, HIDDEN, GgmlDType::Q4_1)));
-        tensors.push((p("ffn_gate"), matrix(FFN, HIDDEN, GgmlDType::Q4_1)));
-        tensors.push((p("ffn_up"), matrix(FFN, HIDDEN, GgmlDType::Q4_1)));
-        tensors.push((p("ffn_down"), matrix(HIDDEN, FFN, GgmlDType::Q4_1)));
-    }
-    let mut out = std::io::Cursor::new(Vec::new());
-    let meta: Vec<(&str, &Value)> = metadata.iter().map(|(k, v)| (*k, v)).collect();
-    let tens: Vec<(&str, &QTensor)> = tensors.iter().map(|(k, v)| (k.as_str(), v)).collect();
-    gguf_file::write(&mut out, &meta, &tens).unwrap();
-    out.into_inner()
+    synthetic::gguf(Shape::SMALL)
 }
 
 fn greedy(max_tokens: usize) -> Sampling {

@@ -1,28 +1,29 @@
-//! zg-model's forward pass on WebGPU (`gpu_model.wgsl`).
+//! SmolLM2's forward pass on WebGPU (`llama.wgsl`), driven from the LLM worker (and from
+//! the browser tests, which compare it with candle's).
 //!
-//! At start-up the weights go to one storage buffer (once per page: [`shared`] keeps the
-//! engine), the KV cache and the activations get their own, and every dispatch's offsets
-//! and sizes are written once to a uniform buffer read through dynamic offsets. A token's
-//! pass is 1 + 8 × layers + 2 dispatches (embed; per layer: layer norm, QKV, KV store,
-//! attention, output projection with the residual, layer norm, MLP up with GELU, MLP down
-//! with the residual; final layer norm; tied LM head), all in one compute pass of one
-//! submission, followed by one copy of the logits to a mappable buffer and one readback.
-//! A prompt is one submission too: its tokens' passes one after another, read back once.
-//! The position and token of each pass come from a second dynamic uniform (one slot per
-//! position), so nothing but those slots is written between tokens.
+//! `zg_llm::gpu` lays the model out and plans a token's pass; this module makes the
+//! buffers (token embeddings, other weights, activations, quantized activations, keys,
+//! values), uploads the weights once, writes every dispatch's offsets and sizes once to a
+//! uniform buffer read through dynamic offsets, and runs a token's pass (15 dispatches a
+//! layer, four more around them) in one compute pass of one submission, followed by one
+//! copy of the logits to a mappable buffer and one readback. A prompt's tokens run one after another
+//! in a few submissions and are read back once. The position and token of each pass come
+//! from a second dynamic uniform (one slot per position), so nothing but those slots is
+//! written between tokens.
 //!
-//! The WebGPU calls are `crate::webgpu`'s.
+//! The WebGPU calls are `crate::webgpu`'s; it finds `navigator.gpu` in a page or a worker.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{Array, Float32Array, Object, Promise, Reflect};
+use js_sys::{Array, Float32Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use zg_model::Model;
+use zg_llm::gpu::{fits, Acts, BufferSizes, Dispatch, GpuLimits, GpuLlama, Kernel, LlamaConfig};
+use zg_llm::{Decoded, Sampling, SmolLm};
 
-use super::local::{fits, gpu_sizes, ActsLayout, Backend, GpuLimits, LocalError};
+use super::local::{Backend, LocalError};
 use crate::webgpu::{
     field, message, obj, GpuAdapter, GpuBuffer, GpuDevice, GpuPipeline, COMPUTE, COPY_DST, COPY_SRC, MAP_READ,
     MAP_READ_USAGE, STORAGE, UNIFORM,
@@ -30,7 +31,12 @@ use crate::webgpu::{
 
 /// Dynamic uniform offsets must be multiples of `minUniformBufferOffsetAlignment` (≤ 256).
 const SLOT: u32 = 256;
-const WORKGROUP: u32 = 64;
+/// Tokens of a prompt per submission: one submission of thousands of dispatches per token
+/// would hold the queue (and a software adapter's threads) for seconds at a time.
+const TOKENS_PER_SUBMISSION: usize = 16;
+/// Words per `writeBuffer` while uploading the weights, so the browser's staging copy
+/// stays small.
+const UPLOAD_WORDS: usize = 4 << 20;
 
 fn gpu_error(what: &str) -> impl Fn(JsValue) -> LocalError + '_ {
     move |e| LocalError::Gpu(format!("{what}: {}", message(&e)))
@@ -58,107 +64,21 @@ async fn shader_errors(module: &JsValue) -> Result<(), LocalError> {
     }
 }
 
-/// The kernels, in `gpu_model.wgsl`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kernel {
-    Embed,
-    LayerNorm,
-    Matvec,
-    KvStore,
-    Attention,
-    Logits,
-}
-
-const KERNELS: [(Kernel, &str); 6] = [
-    (Kernel::Embed, "embed"),
-    (Kernel::LayerNorm, "layer_norm"),
-    (Kernel::Matvec, "matvec"),
-    (Kernel::KvStore, "kv_store"),
-    (Kernel::Attention, "attention"),
-    (Kernel::Logits, "logits"),
-];
-
-/// One dispatch of a token's pass: its kernel, its `Op` uniform and its workgroup count.
-struct Dispatch {
-    kernel: Kernel,
-    op: [u32; 8],
-    workgroups: u32,
-}
-
-fn groups(n: usize) -> u32 {
-    (n as u32).div_ceil(WORKGROUP)
-}
-
-/// A token's pass as dispatches (offsets in f32; see the `Op` struct in the shader).
-fn plan(model: &Model) -> Vec<Dispatch> {
-    let c = model.config();
-    let l = model.layout();
-    let a = ActsLayout::new(c);
-    let d = c.d_model;
-    let u = |v: usize| v as u32;
-    let mut out = vec![Dispatch {
-        kernel: Kernel::Embed,
-        op: [u(l.wte.start), u(l.wpe.start), 0, u(a.x), 0, u(d), 0, 0],
-        workgroups: groups(d),
-    }];
-    let layer_norm = |g: usize, b: usize| Dispatch {
-        kernel: Kernel::LayerNorm,
-        op: [u(g), u(b), u(a.x), u(a.ln), u(d), u(d), 0, 0],
-        workgroups: 1,
-    };
-    let matvec = |w: usize, b: usize, src: usize, dst: usize, n_in: usize, n_out: usize, mode: u32| Dispatch {
-        kernel: Kernel::Matvec,
-        op: [u(w), u(b), u(src), u(dst), u(n_in), u(n_out), mode, 0],
-        workgroups: groups(n_out),
-    };
-    let hidden = zg_model::MLP_RATIO * d;
-    for (i, b) in l.blocks.iter().enumerate() {
-        let keys = i * c.context * d;
-        let values = (c.layers + i) * c.context * d;
-        out.push(layer_norm(b.ln1_g.start, b.ln1_b.start));
-        out.push(matvec(b.w_qkv.start, b.b_qkv.start, a.ln, a.qkv, d, 3 * d, 0));
-        out.push(Dispatch {
-            kernel: Kernel::KvStore,
-            op: [u(keys), u(values), u(a.qkv), 0, 0, u(d), 0, 0],
-            workgroups: groups(d),
-        });
-        out.push(Dispatch {
-            kernel: Kernel::Attention,
-            op: [u(keys), u(values), u(a.qkv), u(a.att), u(d / c.heads), u(d), 0, u(c.heads)],
-            workgroups: u(c.heads),
-        });
-        out.push(matvec(b.w_o.start, b.b_o.start, a.att, a.x, d, d, 2));
-        out.push(layer_norm(b.ln2_g.start, b.ln2_b.start));
-        out.push(matvec(b.w_fc.start, b.b_fc.start, a.ln, a.hidden, d, hidden, 1));
-        out.push(matvec(b.w_fc2.start, b.b_fc2.start, a.hidden, a.x, hidden, d, 2));
-    }
-    out.push(layer_norm(l.lnf_g.start, l.lnf_b.start));
-    out.push(Dispatch {
-        kernel: Kernel::Logits,
-        op: [u(l.wte.start), 0, u(a.ln), u(a.logits), u(d), u(c.vocab), 0, 0],
-        workgroups: groups(c.vocab),
-    });
-    out
-}
-
-fn le_bytes<T: Copy>(values: &[T], to: fn(T) -> [u8; 4]) -> Vec<u8> {
-    values.iter().flat_map(|&v| to(v)).collect()
-}
-
-fn limits_of(adapter: &GpuAdapter) -> GpuLimits {
+/// What the adapter allows (WebGPU's defaults where it says nothing).
+pub fn limits_of(adapter: &GpuAdapter) -> GpuLimits {
     let limits = adapter.limits();
     let n = |k: &str, default: u64| field(&limits, k).as_f64().map_or(default, |v| v as u64);
     GpuLimits {
         max_storage_buffer_binding_size: n("maxStorageBufferBindingSize", 128 << 20),
         max_buffer_size: n("maxBufferSize", 256 << 20),
-        max_compute_workgroup_storage_size: n("maxComputeWorkgroupStorageSize", 16384),
+        max_compute_workgroups_per_dimension: n("maxComputeWorkgroupsPerDimension", 65535),
     }
 }
 
-/// The model on one WebGPU device.
-pub struct GpuModel {
+/// The llama on one WebGPU device.
+pub struct LlamaGpu {
     device: GpuDevice,
-    /// In `KERNELS` order, so `Kernel as usize` indexes it.
+    /// In `Kernel::ALL` order, so `Kernel as usize` indexes it.
     pipelines: Vec<GpuPipeline>,
     group: JsValue,
     acts: GpuBuffer,
@@ -166,64 +86,37 @@ pub struct GpuModel {
     readback: GpuBuffer,
     dispatches: Vec<Dispatch>,
     backend: Backend,
+    config: LlamaConfig,
     logits_offset: u64,
-    vocab: usize,
-    context: usize,
     /// Positions the KV cache holds.
     pos: Cell<usize>,
     /// Set when the browser reports the device lost.
     lost: Rc<RefCell<Option<String>>>,
 }
 
-impl Drop for GpuModel {
+impl Drop for LlamaGpu {
     fn drop(&mut self) {
         self.device.destroy_device();
     }
 }
 
-thread_local!(static SHARED: RefCell<Option<Rc<GpuModel>>> = const { RefCell::new(None) });
-
-/// The page's engine for `model`: made on first use (adapter, device, weights uploaded),
-/// then reused. A lost device is replaced by a fresh one on the next call. Without
-/// `allow_software`, a software adapter is [`LocalError::NoAdapter`].
-pub async fn shared(model: &Model, allow_software: bool) -> Result<Rc<GpuModel>, LocalError> {
-    if let Some(gpu) = SHARED.with(|s| s.borrow().clone()) {
-        if gpu.lost.borrow().is_none() {
-            if let (Backend::WebGpu { adapter, software: true, .. }, false) = (&gpu.backend, allow_software) {
-                return Err(software_only(adapter));
-            }
-            return Ok(gpu);
-        }
-    }
-    let gpu = Rc::new(GpuModel::open(model, allow_software).await?);
-    SHARED.with(|s| *s.borrow_mut() = Some(gpu.clone()));
-    Ok(gpu)
-}
-
-/// Drops the shared engine (after a failure), so the next run starts a fresh device.
-pub fn forget() {
-    SHARED.with(|s| s.borrow_mut().take());
-}
-
-fn software_only(adapter: &str) -> LocalError {
-    LocalError::NoAdapter(format!(
-        "the only WebGPU adapter is a software one ({adapter}), which emulates a GPU on the CPU and is slower than running on the CPU directly"
-    ))
-}
-
-impl GpuModel {
+impl LlamaGpu {
     /// Opens the adapter and a device, checks the model fits its limits, compiles the
     /// kernels and uploads the weights. A software adapter is refused unless
     /// `allow_software`.
-    pub async fn open(model: &Model, allow_software: bool) -> Result<GpuModel, LocalError> {
+    pub async fn open(llama: &GpuLlama, allow_software: bool) -> Result<LlamaGpu, LocalError> {
         let crate::webgpu::Adapter { adapter, name: full, short, software } =
             crate::webgpu::adapter().await.map_err(LocalError::NoAdapter)?;
         if software && !allow_software {
-            return Err(software_only(&short));
+            return Err(LocalError::NoAdapter(super::local::software_only(&short)));
         }
         let limits = limits_of(&adapter);
-        let config = *model.config();
-        fits(&config, &limits, &short)?;
+        fits(&llama.config, &limits).map_err(|e| LocalError::TooLarge {
+            adapter: short.clone(),
+            what: e.what.to_string(),
+            need: e.need,
+            limit: e.limit,
+        })?;
         let required = obj(&[
             ("maxStorageBufferBindingSize", (limits.max_storage_buffer_binding_size as f64).into()),
             ("maxBufferSize", (limits.max_buffer_size as f64).into()),
@@ -247,7 +140,7 @@ impl GpuModel {
         device.push_error_scope("out-of-memory");
         device.push_error_scope("validation");
         let backend = Backend::WebGpu { adapter: short, description: full, software };
-        let built = Self::build(device, model, backend, lost).await?;
+        let built = Self::build(device, llama, backend, lost).await?;
         for scope in ["validation", "out-of-memory"] {
             let error = JsFuture::from(built.device.pop_error_scope()).await.map_err(gpu_error("popErrorScope"))?;
             if !error.is_null() && !error.is_undefined() {
@@ -259,34 +152,41 @@ impl GpuModel {
 
     async fn build(
         device: GpuDevice,
-        model: &Model,
+        llama: &GpuLlama,
         backend: Backend,
         lost: Rc<RefCell<Option<String>>>,
-    ) -> Result<GpuModel, LocalError> {
-        let config = *model.config();
-        let (params_bytes, kv_bytes, acts_bytes, _) = gpu_sizes(&config);
-        let code = format!("const CONTEXT: u32 = {}u;\n{}", config.context, include_str!("gpu_model.wgsl"));
+    ) -> Result<LlamaGpu, LocalError> {
+        let config = llama.config;
+        let sizes = BufferSizes::new(&config);
+        let code = format!("const CONTEXT: u32 = {}u;\n{}", config.context, include_str!("llama.wgsl"));
         let module = device.create_shader_module(&obj(&[("code", code.into())]));
         shader_errors(&module).await?;
-        let storage = |kind: &str| obj(&[("type", kind.into())]);
-        let entry = |binding: u32, buffer: Object| {
+        let entry = |binding: u32, kind: &str, dynamic: bool| {
+            let buffer = obj(&[("type", kind.into()), ("hasDynamicOffset", dynamic.into())]);
             JsValue::from(obj(&[
                 ("binding", binding.into()),
                 ("visibility", COMPUTE.into()),
                 ("buffer", buffer.into()),
             ]))
         };
-        let dynamic = || obj(&[("type", "uniform".into()), ("hasDynamicOffset", true.into())]);
         let entries = Array::new();
-        entries.push(&entry(0, storage("read-only-storage")));
-        entries.push(&entry(1, storage("storage")));
-        entries.push(&entry(2, storage("storage")));
-        entries.push(&entry(3, dynamic()));
-        entries.push(&entry(4, dynamic()));
+        for (binding, kind) in [
+            (0, "read-only-storage"),
+            (1, "read-only-storage"),
+            (2, "storage"),
+            (3, "storage"),
+            (4, "storage"),
+            (5, "storage"),
+        ] {
+            entries.push(&entry(binding, kind, false));
+        }
+        entries.push(&entry(6, "uniform", true));
+        entries.push(&entry(7, "uniform", true));
         let group_layout = device.create_bind_group_layout(&obj(&[("entries", entries.into())]));
         let layout = device.create_pipeline_layout(&obj(&[("bindGroupLayouts", Array::of1(&group_layout).into())]));
         let mut pipelines = Vec::new();
-        for (kernel, entry_point) in KERNELS {
+        for kernel in Kernel::ALL {
+            let entry_point = kernel.entry_point();
             let compute = obj(&[("module", module.clone()), ("entryPoint", entry_point.into())]);
             let pipeline = JsFuture::from(
                 device.create_compute_pipeline_async(&obj(&[("layout", layout.clone()), ("compute", compute.into())])),
@@ -302,23 +202,30 @@ impl GpuModel {
                 .create_buffer(&obj(&[("size", (size.max(16) as f64).into()), ("usage", usage.into())]))
                 .map_err(gpu_error("createBuffer"))
         };
-        let dispatches = plan(model);
-        let params = buffer(params_bytes, STORAGE | COPY_DST)?;
-        let acts = buffer(acts_bytes, STORAGE | COPY_SRC)?;
-        let kv = buffer(kv_bytes, STORAGE)?;
+        let dispatches = llama.plan();
+        let embedding = buffer(sizes.embedding, STORAGE | COPY_DST)?;
+        let weights = buffer(sizes.weights, STORAGE | COPY_DST)?;
+        let acts = buffer(sizes.activations, STORAGE | COPY_SRC)?;
+        let quantized = buffer(sizes.quantized, STORAGE)?;
+        let keys = buffer(sizes.keys, STORAGE)?;
+        let values = buffer(sizes.values, STORAGE)?;
         let ops = buffer(dispatches.len() as u64 * SLOT as u64, UNIFORM | COPY_DST)?;
         let slots = buffer(config.context as u64 * SLOT as u64, UNIFORM | COPY_DST)?;
         let readback = buffer(4 * config.vocab as u64, MAP_READ_USAGE | COPY_DST)?;
         let queue = device.queue();
-        queue
-            .write_buffer(&params, 0.0, &le_bytes(model.params(), f32::to_le_bytes))
-            .map_err(gpu_error("uploading the weights"))?;
-        let mut op_bytes = vec![0u8; dispatches.len() * SLOT as usize];
-        for (i, d) in dispatches.iter().enumerate() {
-            let at = i * SLOT as usize;
-            op_bytes[at..at + 32].copy_from_slice(&le_bytes(&d.op, u32::to_le_bytes));
+        for (target, words) in [(&embedding, &llama.embedding_words), (&weights, &llama.weight_words)] {
+            for (i, chunk) in words.chunks(UPLOAD_WORDS).enumerate() {
+                queue
+                    .write_buffer_words(target, (4 * i * UPLOAD_WORDS) as f64, chunk)
+                    .map_err(gpu_error("uploading the weights"))?;
+            }
         }
-        queue.write_buffer(&ops, 0.0, &op_bytes).map_err(gpu_error("writing the dispatch table"))?;
+        let mut op_words = vec![0u32; dispatches.len() * SLOT as usize / 4];
+        for (i, d) in dispatches.iter().enumerate() {
+            let at = i * SLOT as usize / 4;
+            op_words[at..at + 8].copy_from_slice(&d.op);
+        }
+        queue.write_buffer_words(&ops, 0.0, &op_words).map_err(gpu_error("writing the dispatch table"))?;
 
         let bound = |binding: u32, buffer: &GpuBuffer, size: Option<u32>| {
             let resource = obj(&[("buffer", buffer.into())]);
@@ -328,13 +235,14 @@ impl GpuModel {
             JsValue::from(obj(&[("binding", binding.into()), ("resource", resource.into())]))
         };
         let entries = Array::new();
-        entries.push(&bound(0, &params, None));
-        entries.push(&bound(1, &acts, None));
-        entries.push(&bound(2, &kv, None));
-        entries.push(&bound(3, &ops, Some(32)));
-        entries.push(&bound(4, &slots, Some(16)));
+        for (binding, buffer) in [(0, &embedding), (1, &weights), (2, &acts), (3, &quantized), (4, &keys), (5, &values)]
+        {
+            entries.push(&bound(binding, buffer, None));
+        }
+        entries.push(&bound(6, &ops, Some(32)));
+        entries.push(&bound(7, &slots, Some(16)));
         let group = device.create_bind_group(&obj(&[("layout", group_layout), ("entries", entries.into())]));
-        Ok(GpuModel {
+        Ok(LlamaGpu {
             device,
             pipelines,
             group,
@@ -343,9 +251,8 @@ impl GpuModel {
             readback,
             dispatches,
             backend,
-            logits_offset: 4 * ActsLayout::new(&config).logits as u64,
-            vocab: config.vocab,
-            context: config.context,
+            config,
+            logits_offset: 4 * Acts::new(&config).logits as u64,
             pos: Cell::new(0),
             lost,
         })
@@ -354,6 +261,10 @@ impl GpuModel {
     /// Which adapter this runs on.
     pub fn backend(&self) -> Backend {
         self.backend.clone()
+    }
+
+    pub fn config(&self) -> &LlamaConfig {
+        &self.config
     }
 
     /// Positions the KV cache holds.
@@ -365,11 +276,16 @@ impl GpuModel {
         self.pos.get() == 0
     }
 
-    /// Clears the cache, feeds `tokens` (1..=context) and returns the logits after the last:
-    /// one submission, one readback.
+    /// Whether the browser took the device away (the engine is then of no further use).
+    pub fn is_lost(&self) -> bool {
+        self.lost.borrow().is_some()
+    }
+
+    /// Clears the cache, feeds `tokens` (1..=context) and returns the logits after the last.
     pub async fn prefill(&self, tokens: &[u32]) -> Result<Vec<f32>, LocalError> {
-        if tokens.is_empty() || tokens.len() > self.context {
-            return Err(LocalError::Gpu(format!("a prefill takes 1 to {} tokens, not {}", self.context, tokens.len())));
+        if tokens.is_empty() || tokens.len() > self.config.context {
+            let context = self.config.context;
+            return Err(LocalError::Gpu(format!("a prefill takes 1 to {context} tokens, not {}", tokens.len())));
         }
         self.pos.set(0);
         self.run(tokens).await
@@ -377,7 +293,7 @@ impl GpuModel {
 
     /// Feeds one token at the next position and returns the logits after it.
     pub async fn step(&self, token: u32) -> Result<Vec<f32>, LocalError> {
-        if self.pos.get() >= self.context {
+        if self.pos.get() >= self.config.context {
             return Err(LocalError::Gpu("the KV cache is full".into()));
         }
         self.run(&[token]).await
@@ -389,31 +305,37 @@ impl GpuModel {
         }
         let first = self.pos.get();
         let queue = self.device.queue();
-        let mut slot_bytes = vec![0u8; tokens.len() * SLOT as usize];
+        let vocab = self.config.vocab as u32;
+        let mut slot_words = vec![0u32; tokens.len() * SLOT as usize / 4];
         for (i, &t) in tokens.iter().enumerate() {
-            let at = i * SLOT as usize;
-            let token = t.min(self.vocab as u32 - 1);
-            slot_bytes[at..at + 4].copy_from_slice(&token.to_le_bytes());
-            slot_bytes[at + 4..at + 8].copy_from_slice(&((first + i) as u32).to_le_bytes());
+            let at = i * SLOT as usize / 4;
+            slot_words[at] = t.min(vocab - 1);
+            slot_words[at + 1] = (first + i) as u32;
         }
         queue
-            .write_buffer(&self.slots, (first as u64 * SLOT as u64) as f64, &slot_bytes)
-            .map_err(gpu_error("writing the token"))?;
-        let encoder = self.device.create_command_encoder();
-        let pass = encoder.begin_compute_pass();
-        for i in 0..tokens.len() {
-            let slot = ((first + i) as u32 * SLOT) as f64;
-            for (j, d) in self.dispatches.iter().enumerate() {
-                pass.set_pipeline(&self.pipelines[d.kernel as usize]);
-                let offsets = Array::of2(&((j as u32 * SLOT) as f64).into(), &slot.into());
-                pass.set_bind_group_with_offsets(0, &self.group, &offsets);
-                pass.dispatch_workgroups(d.workgroups);
+            .write_buffer_words(&self.slots, (first as u64 * SLOT as u64) as f64, &slot_words)
+            .map_err(gpu_error("writing the tokens"))?;
+        let bytes = 4.0 * self.config.vocab as f64;
+        let chunks = tokens.len().div_ceil(TOKENS_PER_SUBMISSION);
+        for chunk in 0..chunks {
+            let encoder = self.device.create_command_encoder();
+            let pass = encoder.begin_compute_pass();
+            let from = chunk * TOKENS_PER_SUBMISSION;
+            for i in from..tokens.len().min(from + TOKENS_PER_SUBMISSION) {
+                let slot = ((first + i) as u32 * SLOT) as f64;
+                for (j, d) in self.dispatches.iter().enumerate() {
+                    pass.set_pipeline(&self.pipelines[d.kernel as usize]);
+                    let offsets = Array::of2(&((j as u32 * SLOT) as f64).into(), &slot.into());
+                    pass.set_bind_group_with_offsets(0, &self.group, &offsets);
+                    pass.dispatch_workgroups(d.workgroups);
+                }
             }
+            pass.end();
+            if chunk + 1 == chunks {
+                encoder.copy_buffer_to_buffer(&self.acts, self.logits_offset as f64, &self.readback, 0.0, bytes);
+            }
+            queue.submit(&Array::of1(&encoder.finish()));
         }
-        pass.end();
-        let bytes = 4.0 * self.vocab as f64;
-        encoder.copy_buffer_to_buffer(&self.acts, self.logits_offset as f64, &self.readback, 0.0, bytes);
-        queue.submit(&Array::of1(&encoder.finish()));
         let mapped = JsFuture::from(self.readback.map_async(MAP_READ, 0.0, bytes)).await;
         if let Err(e) = mapped {
             let lost = self.lost.borrow().clone();
@@ -431,4 +353,69 @@ impl GpuModel {
         }
         Ok(logits)
     }
+}
+
+/// How a GPU answer failed: in the model's own code (as it would on the CPU), or on the
+/// device.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GpuRun {
+    Model(String),
+    Gpu(LocalError),
+}
+
+/// A GPU answer's counts (its text went to `on_piece`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpuAnswer {
+    pub completion_tokens: usize,
+    /// `stop` said so before the model ended its turn or reached the limit.
+    pub stopped: bool,
+    /// `performance.now()` when the first token was chosen.
+    pub first_token_at: Option<f64>,
+}
+
+fn now_ms() -> f64 {
+    Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// SmolLM2's answer to `prompt` with the engine computing the logits and `model`'s
+/// [`zg_llm::Decoder`] choosing the tokens, so it is the CPU's answer (same tokenizer,
+/// sampler, limits and end of turn). `stop` is asked before each token; every piece of text
+/// goes to `on_piece`, the character left unfinished at the end included.
+pub async fn answer(
+    engine: &LlamaGpu,
+    model: &SmolLm,
+    prompt: &[u32],
+    sampling: Sampling,
+    stop: &dyn Fn() -> bool,
+    on_piece: &mut dyn FnMut(&str),
+) -> Result<GpuAnswer, GpuRun> {
+    let model_error = |e: zg_llm::LlmError| GpuRun::Model(e.to_string());
+    let mut decoder = model.decoder(prompt, sampling).map_err(model_error)?;
+    let mut logits = engine.prefill(prompt).await.map_err(GpuRun::Gpu)?;
+    let mut first_token_at = None;
+    let mut stopped = false;
+    loop {
+        if stop() {
+            stopped = true;
+            break;
+        }
+        let decoded = decoder.push(&logits).map_err(model_error)?;
+        first_token_at.get_or_insert_with(now_ms);
+        let Decoded::Token { piece, feed } = decoded else { break };
+        if !piece.is_empty() {
+            on_piece(&piece);
+        }
+        let Some(next) = feed else { break };
+        logits = engine.step(next).await.map_err(GpuRun::Gpu)?;
+    }
+    let completion_tokens = decoder.completion_tokens();
+    let rest = decoder.finish();
+    if !rest.is_empty() {
+        on_piece(&rest);
+    }
+    Ok(GpuAnswer { completion_tokens, stopped, first_token_at })
 }

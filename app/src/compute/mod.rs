@@ -4,7 +4,7 @@
 //!
 //! Pure (native tests): `contract` (LedgerManager / InferenceServing calls, decoders,
 //! reverts in words), `token` (0G's `app-sk-` session tokens), `answer` (the signed text
-//! and its check), `chat` (the request body and the provider's prompt template).
+//! and its check), `chat` (the request body and the answer's stream).
 //! Browser: `service` (`ComputeService`: proven reads, proven transactions, chat over
 //! fetch with the signature verified). Never shows an answer as verified unless the
 //! signature over our own request and response bytes recovers to the signer the registry

@@ -1,6 +1,5 @@
-//! The OpenAI chat-completions request the app sends and the answer it reads, plus the
-//! prompt template of the small model the browser runs locally (one `Role: text` line per
-//! message, then `Assistant:`; providers apply their own model's template). Pure.
+//! The OpenAI chat-completions request the app sends and the answer it reads (providers,
+//! and SmolLM2 in the browser, apply their own model's template to the messages). Pure.
 
 use serde::Deserialize;
 use serde_json::json;
@@ -53,18 +52,6 @@ pub fn request_body(model: &str, messages: &[Message]) -> String {
     let messages: Vec<_> = messages.iter().map(|m| json!({"role": m.role, "content": m.content})).collect();
     json!({"model": model, "messages": messages, "max_tokens": MAX_TOKENS, "temperature": TEMPERATURE, "stream": true})
         .to_string()
-}
-
-/// The local model's prompt template.
-pub fn prompt(messages: &[Message]) -> String {
-    let mut prompt = String::new();
-    for m in messages {
-        let mut chars = m.role.trim().chars();
-        let label: String = chars.next().into_iter().flat_map(char::to_uppercase).chain(chars).collect();
-        prompt.push_str(&format!("{label}: {}\n", m.content.trim()));
-    }
-    prompt.push_str("Assistant:");
-    prompt
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,7 +227,8 @@ mod tests {
         ];
         let recalled: Vec<&MemoryEntry> = memory.iter().collect();
         let m = messages("Be brief.", &recalled, "What is 0G?");
-        assert_eq!(prompt(&m), "System: Be brief.\nUser: Hello\nAssistant: Hi\nUser: What is 0G?\nAssistant:");
+        let turns: Vec<(&str, &str)> = m.iter().map(|m| (m.role.as_str(), m.content.trim())).collect();
+        assert_eq!(turns, [("system", "Be brief."), ("user", "Hello"), ("assistant", "Hi"), ("user", "What is 0G?")]);
         let body: serde_json::Value = serde_json::from_str(&request_body("zg-tiny-lm-v1", &m)).unwrap();
         assert_eq!(body["messages"][2]["role"], "assistant");
         assert_eq!(body["stream"], true);

@@ -1,5 +1,8 @@
 //! The worker's side: fetch or read the weights, load SmolLM2 once, answer one conversation
-//! at a time, token by token, with a look at the mailbox (Stop) between tokens.
+//! at a time, token by token, with a look at the mailbox (Stop) between tokens. On the CPU
+//! candle computes the logits; on WebGPU the engine of `compute::gpu`, built from the same
+//! weights the first time it is asked for; the choice of each token is the same
+//! `zg_llm::Decoder` either way.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -12,10 +15,13 @@ use zg_llm::e5::E5;
 use zg_llm::weights::WeightFile;
 use zg_llm::{Message, Sampling, SmolLm};
 
-use super::{FromWorker, ToWorker, CACHE_NAME};
+use super::{FromWorker, ToWorker, WantBackend, CACHE_NAME};
+use crate::compute::gpu::{GpuRun, LlamaGpu};
+use crate::compute::local::{Backend, LocalError};
 
 thread_local! {
     static MODEL: RefCell<Option<Rc<SmolLm>>> = const { RefCell::new(None) };
+    static ENGINE: RefCell<Option<Rc<LlamaGpu>>> = const { RefCell::new(None) };
     static EMBEDDER: RefCell<Option<Rc<E5>>> = const { RefCell::new(None) };
     static STOP: Cell<bool> = const { Cell::new(false) };
     static BUSY: Cell<bool> = const { Cell::new(false) };
@@ -39,7 +45,7 @@ pub fn start() {
         let text = event.data().as_string().unwrap_or_default();
         match ToWorker::parse(&text) {
             Ok(ToWorker::Stop) => STOP.with(|s| s.set(true)),
-            Ok(ToWorker::Generate { weights_url, messages, max_tokens, temperature, seed }) => {
+            Ok(ToWorker::Generate { weights_url, messages, max_tokens, temperature, seed, backend }) => {
                 if BUSY.with(|b| b.replace(true)) {
                     return post(&FromWorker::Failed { message: "the local model is already answering".into() });
                 }
@@ -47,7 +53,7 @@ pub fn start() {
                 let messages = messages.into_iter().map(|m| Message::new(m.role, m.content)).collect::<Vec<_>>();
                 let sampling = Sampling { max_tokens, temperature, seed };
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(message) = answer(&weights_url, &messages, sampling).await {
+                    if let Err(message) = answer(&weights_url, &messages, sampling, backend).await {
                         post(&FromWorker::Failed { message });
                     }
                     BUSY.with(|b| b.set(false));
@@ -73,9 +79,33 @@ pub fn start() {
     post(&FromWorker::Ready);
 }
 
-async fn answer(weights_url: &str, messages: &[Message], sampling: Sampling) -> Result<(), String> {
+async fn answer(weights_url: &str, messages: &[Message], sampling: Sampling, want: WantBackend) -> Result<(), String> {
     let model = model(weights_url).await?;
     let prompt = model.prompt(messages).map_err(|e| e.to_string())?;
+    let mut why_cpu = None;
+    if let WantBackend::WebGpu { allow_software, fall_back } = want {
+        match engine(weights_url, allow_software).await {
+            Ok(engine) => {
+                post(&FromWorker::Started { backend: engine.backend(), why_cpu: None });
+                return match on_gpu(&model, &engine, &prompt, sampling).await {
+                    Ok(()) => Ok(()),
+                    Err(GpuRun::Model(message)) => Err(message),
+                    Err(GpuRun::Gpu(error)) => {
+                        // A device that failed once is not trusted with the next answer.
+                        ENGINE.with(|e| e.borrow_mut().take());
+                        post(&FromWorker::GpuFailed { error });
+                        Ok(())
+                    }
+                };
+            }
+            Err(error) if fall_back => why_cpu = Some(error.to_string()),
+            Err(error) => {
+                post(&FromWorker::GpuFailed { error });
+                return Ok(());
+            }
+        }
+    }
+    post(&FromWorker::Started { backend: Backend::Cpu, why_cpu });
     let started = now_ms();
     let mut generator = model.start(&prompt, sampling).map_err(|e| e.to_string())?;
     let mut first_token_ms = None;
@@ -105,6 +135,48 @@ async fn answer(weights_url: &str, messages: &[Message], sampling: Sampling) -> 
         total_ms: now_ms() - started,
     });
     Ok(())
+}
+
+/// The answer with the GPU computing the logits: every readback awaits the device, so
+/// Stop reaches the mailbox between tokens without an extra yield.
+async fn on_gpu(model: &SmolLm, engine: &LlamaGpu, prompt: &[u32], sampling: Sampling) -> Result<(), GpuRun> {
+    let started = now_ms();
+    let mut on_piece = |piece: &str| post(&FromWorker::Piece { text: piece.into() });
+    let stop = || STOP.with(Cell::get);
+    let answer = crate::compute::gpu::answer(engine, model, prompt, sampling, &stop, &mut on_piece).await?;
+    post(&FromWorker::Done {
+        prompt_tokens: prompt.len(),
+        completion_tokens: answer.completion_tokens,
+        stopped: answer.stopped,
+        first_token_ms: answer.first_token_at.map_or(0.0, |at| at - started),
+        total_ms: now_ms() - started,
+    });
+    Ok(())
+}
+
+/// The GPU engine, built on first use from the weights (read again from Cache Storage,
+/// laid out by `zg_llm::gpu`, uploaded) and kept while its device lives.
+async fn engine(weights_url: &str, allow_software: bool) -> Result<Rc<LlamaGpu>, LocalError> {
+    if let Some(engine) = ENGINE.with(|e| e.borrow().clone()) {
+        let software = matches!(engine.backend(), Backend::WebGpu { software: true, .. });
+        if !engine.is_lost() && (allow_software || !software) {
+            return Ok(engine);
+        }
+    }
+    ENGINE.with(|e| e.borrow_mut().take());
+    // Whether there is an adapter at all is known before the weights are read again.
+    let adapter = crate::webgpu::adapter().await.map_err(LocalError::NoAdapter)?;
+    if adapter.software && !allow_software {
+        return Err(LocalError::NoAdapter(crate::compute::local::software_only(&adapter.short)));
+    }
+    drop(adapter);
+    let (bytes, _) = weights(weights_url, &zg_llm::weights::smollm2()).await.map_err(LocalError::Worker)?;
+    let llama =
+        zg_llm::gpu::GpuLlama::from_gguf(&bytes, zg_llm::CONTEXT).map_err(|e| LocalError::Gpu(e.to_string()))?;
+    drop(bytes);
+    let engine = Rc::new(LlamaGpu::open(&llama, allow_software).await?);
+    ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
+    Ok(engine)
 }
 
 async fn embed(weights_url: &str, texts: &[String], query: bool) -> Result<Vec<Vec<f32>>, String> {

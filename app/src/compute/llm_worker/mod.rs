@@ -1,6 +1,8 @@
-//! SmolLM2 in a Web Worker: the model runs on the CPU in a wasm of its own (the
-//! `zg-llm-worker` bin, built by trunk into `dist/llm-worker/`, see `app/index.html`), so
-//! the page never freezes while it thinks and the app's own wasm carries none of candle.
+//! SmolLM2 in a Web Worker: the model runs in a wasm of its own (the `zg-llm-worker` bin,
+//! built by trunk into `dist/llm-worker/`, see `app/index.html`), so the page never freezes
+//! while it thinks and the app's own wasm carries none of candle. It runs on the CPU
+//! (candle) or, when the page asks for it, on WebGPU (`compute::gpu`, built from the same
+//! weights the first time it is asked for and kept while the device lives).
 //!
 //! The weights (`models/SmolLM2-135M-Instruct.Q4_1.gguf`, served beside the app) are fetched
 //! the first time someone runs the model here, with progress, checked against the checksum
@@ -12,10 +14,12 @@
 //! and cached the same way) for the agent's memory by meaning.
 //!
 //! Protocol (JSON strings both ways, the types below): page → [`ToWorker::Generate`] (the
-//! conversation and sampling), [`ToWorker::Stop`] and [`ToWorker::Embed`]; worker →
-//! [`FromWorker`]: `Ready` once its wasm runs, `Progress` while weights arrive, `Loaded`,
-//! then `Piece` per piece of text and `Done`, or `Embedded`; `Failed` when a job cannot be
-//! done. Stop is read between tokens.
+//! conversation, sampling and [`WantBackend`]), [`ToWorker::Stop`] and [`ToWorker::Embed`];
+//! worker → [`FromWorker`]: `Ready` once its wasm runs, `Progress` while weights arrive,
+//! `Loaded`, `Started` with the backend that runs (and why the CPU, when the GPU engine
+//! could not start and the page allowed falling back), then `Piece` per piece of text and
+//! `Done`, or `Embedded`; `GpuFailed` when the GPU engine failed and no fallback was
+//! allowed; `Failed` when a job cannot be done. Stop is read between tokens.
 //!
 //! This module (the messages) is pure and tested natively; `inside` is the worker's side
 //! and `client` the page's, both wasm32 only.
@@ -26,6 +30,8 @@ pub mod client;
 pub mod inside;
 
 use serde::{Deserialize, Serialize};
+
+use super::local::{Backend, LocalError};
 
 /// Cache Storage's cache for model weights; a new name would drop every old entry.
 pub const CACHE_NAME: &str = "zg-models-v1";
@@ -45,6 +51,17 @@ pub struct ChatMessage {
     pub content: String,
 }
 
+/// The backend the page asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum WantBackend {
+    #[default]
+    Cpu,
+    /// WebGPU; a software adapter only if `allow_software`; if the engine cannot start,
+    /// the CPU (saying why) when `fall_back`, else `GpuFailed`.
+    WebGpu { allow_software: bool, fall_back: bool },
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum ToWorker {
@@ -54,6 +71,8 @@ pub enum ToWorker {
         max_tokens: usize,
         temperature: f32,
         seed: u64,
+        #[serde(default)]
+        backend: WantBackend,
     },
     Stop,
     /// multilingual-e5-small vectors of `texts`, as queries or as stored passages.
@@ -79,6 +98,12 @@ pub enum FromWorker {
         cached: bool,
         ms: f64,
     },
+    /// The answer is starting on `backend`; `why_cpu` when WebGPU was asked for and could
+    /// not start.
+    Started {
+        backend: Backend,
+        why_cpu: Option<String>,
+    },
     Piece {
         text: String,
     },
@@ -91,6 +116,10 @@ pub enum FromWorker {
     },
     Failed {
         message: String,
+    },
+    /// The GPU engine failed (at start, or mid-answer) and the page did not allow the CPU.
+    GpuFailed {
+        error: LocalError,
     },
     /// One vector per text asked for, in order.
     Embedded {
@@ -135,11 +164,27 @@ mod tests {
             max_tokens: 64,
             temperature: 0.2,
             seed: 7,
+            backend: WantBackend::WebGpu { allow_software: false, fall_back: true },
         };
         let json = ask.to_json();
         assert!(json.starts_with(r#"{"kind":"generate","weightsUrl":"#), "{json}");
         assert_eq!(ToWorker::parse(&json).unwrap(), ask);
+        assert!(json.contains(r#""backend":{"kind":"webGpu","allowSoftware":false,"fallBack":true}"#), "{json}");
         assert_eq!(ToWorker::parse(r#"{"kind":"stop"}"#).unwrap(), ToWorker::Stop);
+        // A page that names no backend asks for the CPU.
+        let cpu = r#"{"kind":"generate","weightsUrl":"u","messages":[],"maxTokens":1,"temperature":0,"seed":0}"#;
+        assert!(matches!(ToWorker::parse(cpu).unwrap(), ToWorker::Generate { backend: WantBackend::Cpu, .. }));
+        let started = FromWorker::Started {
+            backend: Backend::WebGpu { adapter: "a".into(), description: "an a".into(), software: false },
+            why_cpu: None,
+        };
+        assert_eq!(FromWorker::parse(&started.to_json()).unwrap(), started);
+        let fell_back = FromWorker::Started { backend: Backend::Cpu, why_cpu: Some("too large".into()) };
+        assert_eq!(FromWorker::parse(&fell_back.to_json()).unwrap(), fell_back);
+        let failed = FromWorker::GpuFailed {
+            error: LocalError::TooLarge { adapter: "a".into(), what: "layer weights".into(), need: 2, limit: 1 },
+        };
+        assert_eq!(FromWorker::parse(&failed.to_json()).unwrap(), failed);
         let done = FromWorker::Done {
             prompt_tokens: 3,
             completion_tokens: 8,

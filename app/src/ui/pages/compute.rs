@@ -27,8 +27,7 @@ pub type ComputeHandle = StoredValue<Option<Rc<ComputeService>>, LocalStorage>;
 pub fn model_description() -> String {
     format!(
         "Run locally: {} Its weights ({:.0} MB) download the first time and stay in this browser. \
-         On WebGPU the console runs zg-tiny-lm instead, a 133k-parameter model that only \
-         echoes its training text, until SmolLM2's GPU kernels are written.",
+         It runs on the CPU, or on WebGPU where the browser offers a GPU.",
         zg_llm::LIMITS,
         zg_llm::weights::smollm2().bytes as f64 / 1e6
     )

@@ -49,7 +49,7 @@ pub(super) fn split_tools(text: &str) -> Vec<String> {
 pub(super) enum ConsoleSource {
     /// A 0G Compute provider: its cost and whether its signature checked out.
     Provider { cost: U256, tokens: (u64, u64), check: AnswerCheck },
-    /// A model run in this browser: SmolLM2 on the CPU, zg-model on WebGPU.
+    /// A model run in this browser: SmolLM2 on the CPU or on WebGPU.
     Local(LocalAnswer),
 }
 
@@ -98,7 +98,7 @@ pub(super) fn backend_badge(backend: &Backend) -> (&'static str, String) {
             let emulated = if *software { " (a software adapter: the GPU is emulated on the CPU)" } else { "" };
             ("webgpu", format!("{description}{emulated}"))
         }
-        Backend::Cpu => ("cpu", "zg-model compiled to wasm, on this page's thread".into()),
+        Backend::Cpu => ("cpu", "candle compiled to wasm, in the local model's Web Worker".into()),
     }
 }
 
