@@ -99,7 +99,10 @@ impl LocalAnswer {
 
     /// The run's speed in words, for the answer's details line.
     pub fn speed(&self) -> String {
-        format!("{:.0} tokens/s, first token after {:.0} ms", self.tokens_per_second(), self.first_token_ms)
+        // A software adapter makes under one token a second: "0 tokens/s" would say nothing ran.
+        let rate = self.tokens_per_second();
+        let decimals = if rate < 10.0 { 1 } else { 0 };
+        format!("{rate:.decimals$} tokens/s, first token after {:.0} ms", self.first_token_ms)
     }
 }
 
@@ -486,6 +489,8 @@ mod tests {
         };
         assert_eq!(answer.tokens_per_second(), 200.0);
         assert_eq!(answer.speed(), "200 tokens/s, first token after 12 ms");
+        let slow = LocalAnswer { completion_tokens: 8, total_ms: 20_000.0, ..answer.clone() };
+        assert_eq!(slow.speed(), "0.4 tokens/s, first token after 12 ms", "a slow run is not shown as 0 tokens/s");
         assert_eq!(LocalAnswer { total_ms: 0.0, ..answer }.tokens_per_second(), 0.0);
     }
 
