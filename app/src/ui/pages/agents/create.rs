@@ -13,7 +13,13 @@ use super::model::split_tools;
 use super::{progress_view, service_and_key, step_reporter, Service};
 
 #[component]
-pub(super) fn CreateAgentCard(service: Service, on_created: Callback<U256>) -> impl IntoView {
+pub(super) fn CreateAgentCard(
+    service: Service,
+    /// The agent contract is connected: until then the form can be filled but not sent (its
+    /// first contract reads wait for the verifiers' module, a moment on a first visit).
+    ready: Signal<bool>,
+    on_created: Callback<U256>,
+) -> impl IntoView {
     let app = use_app();
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
@@ -91,7 +97,12 @@ pub(super) fn CreateAgentCard(service: Service, on_created: Callback<U256>) -> i
                 <ErrorAlert message=error />
                 <div class="row">
                     <span class="spacer"></span>
-                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>"Create agent"</button>
+                    <button
+                        type="submit"
+                        class="btn btn-primary"
+                        title=move || (!ready.get()).then_some("Waiting for the agent contract connection")
+                        disabled=move || busy.get().is_some() || !ready.get()
+                    >"Create agent"</button>
                 </div>
             </form>
         </section>

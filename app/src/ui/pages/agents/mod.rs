@@ -134,7 +134,7 @@ pub fn AgentsPage() -> impl IntoView {
                     }}
                     <deploy::DeployCard suite=Suite::Agents />
                     <AgentList rows selected reload=Callback::new(move |_| reload()) />
-                    <CreateAgentCard service on_created=Callback::new(move |token| { reload(); selected.set(Some(token)); }) />
+                    <CreateAgentCard service ready=Signal::derive(move || matches!(status.get(), Some(Ok(())))) on_created=Callback::new(move |token| { reload(); selected.set(Some(token)); }) />
                     <ReceiveCard service />
                     <CompleteCard service on_done=Callback::new(move |_| reload()) />
                 </div>
