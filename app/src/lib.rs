@@ -8,6 +8,7 @@
 pub mod chain;
 pub mod compute;
 pub mod deploy;
+pub mod glue;
 pub use zg_core::format;
 pub mod governance;
 pub mod inft;

@@ -27,13 +27,6 @@ extern "C" {
     fn import_module(url: &str) -> js_sys::Promise;
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// The URL of the wasm-bindgen glue this code was loaded through.
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static GLUE_URL: String;
-}
-
 /// The loaded module's exports.
 pub struct Module {
     run_call_round: Function,
@@ -57,9 +50,7 @@ pub async fn load() -> Result<Rc<Module>, VerifiersError> {
 
 async fn import() -> Result<Rc<Module>, VerifiersError> {
     let fail = |what: &str, e: JsValue| VerifiersError(format!("{what}: {}", describe(&e)));
-    let url = web_sys::Url::new_with_base("verifiers/zg-verifiers.js", &GLUE_URL.with(String::clone))
-        .map_err(|e| fail("no URL for it", e))?
-        .href();
+    let url = crate::glue::beside("verifiers/zg-verifiers.js").map_err(|e| fail("no URL for it", e))?;
     let glue = JsFuture::from(import_module(&url)).await.map_err(|e| fail("its script did not load", e))?;
     let init: Function = export(&glue, "default")?;
     JsFuture::from(

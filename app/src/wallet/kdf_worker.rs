@@ -67,13 +67,6 @@ self.onmessage = async (event) => {
 };
 "#;
 
-#[wasm_bindgen]
-extern "C" {
-    /// The URL of the wasm-bindgen glue this code was loaded through.
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static GLUE_URL: String;
-}
-
 // ---- what the wallet calls ----
 
 /// `keystore::decrypt_v3`, with the key derivation off the page's thread. Every check of the
@@ -250,12 +243,9 @@ impl OneShotWorker {
     /// Starts a worker and waits until it has loaded its wasm.
     async fn start(script: WorkerScript) -> Result<OneShotWorker, String> {
         let glue = match script {
-            WorkerScript::SameModule => GLUE_URL.with(String::clone),
-            WorkerScript::Trunk => {
-                web_sys::Url::new_with_base("kdf-worker/zg-kdf-worker.js", &GLUE_URL.with(String::clone))
-                    .map_err(|e| format!("no URL for the key derivation worker: {}", js_error(&e)))?
-                    .href()
-            }
+            WorkerScript::SameModule => crate::glue::url(),
+            WorkerScript::Trunk => crate::glue::beside("kdf-worker/zg-kdf-worker.js")
+                .map_err(|e| format!("no URL for the key derivation worker: {}", js_error(&e)))?,
         };
         let module = match script {
             WorkerScript::SameModule => wasm_bindgen::module(),

@@ -12,13 +12,6 @@ use wasm_bindgen::JsCast;
 
 use super::{FromWorker, ToWorker};
 
-#[wasm_bindgen]
-extern "C" {
-    /// The URL of the wasm-bindgen glue this code was loaded through.
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static GLUE_URL: String;
-}
-
 /// Loads the worker's glue by URL, then its wasm; `main` installs the handler.
 const BOOTSTRAP: &str = r#"
 self.onmessage = async (event) => {
@@ -64,9 +57,8 @@ impl LlmWorker {
     }
 
     fn start() -> Result<LlmWorker, String> {
-        let glue = web_sys::Url::new_with_base("llm-worker/zg-llm-worker.js", &GLUE_URL.with(String::clone))
-            .map_err(|e| format!("no URL for its script: {e:?}"))?
-            .href();
+        let glue =
+            crate::glue::beside("llm-worker/zg-llm-worker.js").map_err(|e| format!("no URL for its script: {e:?}"))?;
         let options = web_sys::BlobPropertyBag::new();
         options.set_type("text/javascript");
         let blob = web_sys::Blob::new_with_str_sequence_and_options(&Array::of1(&BOOTSTRAP.into()), &options)

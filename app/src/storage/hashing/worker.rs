@@ -50,13 +50,6 @@ self.onmessage = async (event) => {
 };
 "#;
 
-#[wasm_bindgen]
-extern "C" {
-    /// The URL of the wasm-bindgen glue this code was loaded through.
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static GLUE_URL: String;
-}
-
 fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
@@ -185,12 +178,9 @@ impl Pool {
     /// Starts `count` workers and waits until each has loaded its wasm.
     pub async fn start(script: WorkerScript, count: usize) -> Result<Pool, String> {
         let glue = match script {
-            WorkerScript::SameModule => GLUE_URL.with(String::clone),
-            WorkerScript::Trunk => {
-                web_sys::Url::new_with_base("hash-worker/zg-hash-worker.js", &GLUE_URL.with(String::clone))
-                    .map_err(|e| format!("no URL for the hashing worker: {}", js_error(&e)))?
-                    .href()
-            }
+            WorkerScript::SameModule => crate::glue::url(),
+            WorkerScript::Trunk => crate::glue::beside("hash-worker/zg-hash-worker.js")
+                .map_err(|e| format!("no URL for the hashing worker: {}", js_error(&e)))?,
         };
         let module = match script {
             WorkerScript::SameModule => wasm_bindgen::module(),
