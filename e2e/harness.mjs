@@ -187,6 +187,22 @@ export async function toast(page, pattern, scope = page.locator('main'), timeout
 }
 
 /**
+ * Waits for `wanted` inside `scope`; if the scope shows an error instead, or nothing comes
+ * in time, fails with what the scope said (and a screenshot), so a CI log explains itself.
+ */
+export async function appears(page, wanted, scope, timeout = 60_000) {
+  const failed = scope.locator('.alert-error[role="alert"]').first();
+  try {
+    await wanted.or(failed).waitFor({ timeout });
+  } catch (e) {
+    await shot(page, `timeout-${Date.now()}`).catch(() => {});
+    e.message += `\nthe card showed: ${JSON.stringify((await scope.textContent().catch(String)).trim())}`;
+    throw e;
+  }
+  if (!(await wanted.isVisible())) throw new Error(`instead: ${await failed.textContent()}`);
+}
+
+/**
  * A fresh browser profile (its own IndexedDB) with console errors collected.
  *
  * The app shows a review before it signs any transaction. The profile confirms each one,

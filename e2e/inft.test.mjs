@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Interface, JsonRpcProvider, Wallet } from 'ethers';
-import { launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, restoreWallet, toast, unlock } from './harness.mjs';
+import { appears, launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, restoreWallet, toast, unlock } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 // A: the dev phrase (account #0 is funded). B: another well-known phrase, never funded: B
@@ -83,7 +83,7 @@ async function acceptOffer(page, code) {
   const card = page.getByRole('region', { name: 'Receive an agent' });
   await card.getByLabel('Offer code').fill(code);
   await card.getByRole('button', { name: 'Check offer' }).click();
-  await card.getByTestId('offer-preview').waitFor({ timeout: 60_000 });
+  await appears(page, card.getByTestId('offer-preview'), card);
   const preview = await card.getByTestId('offer-preview').textContent();
   await card.getByRole('button', { name: 'Accept and sign' }).click();
   await card.getByTestId('acceptance-code').waitFor();
@@ -101,7 +101,7 @@ async function review(page, acceptance) {
 /** Reviews the acceptance, then signs and sends; returns what the review said would happen. */
 async function complete(page, acceptance) {
   const card = await review(page, acceptance);
-  await card.getByTestId('handover-preview').waitFor({ timeout: 60_000 });
+  await appears(page, card.getByTestId('handover-preview'), card);
   const said = (await card.getByTestId('handover-operation').textContent()).trim();
   await card.getByRole('button', { name: 'Sign and send' }).click();
   return said;

@@ -251,6 +251,8 @@ impl AgentService {
     /// hash) and opens it with the data key sealed to `key`'s account.
     pub async fn open(&self, key: &SigningKey, token: U256) -> Result<OpenedAgent, AgentError> {
         let me = address_of(key);
+        // A number looked up or linked to may be a token minted since the last background sync.
+        self.chain.sync().await?;
         let (owner, block) = self.owner_of(token).await?;
         let owner = owner.ok_or(AgentError::NotProven(format!("there is no agent #{token}")))?;
         let data_hash = self.data_hash(token).await?;
@@ -449,6 +451,10 @@ impl AgentWorld for AgentService {
     type Error = AgentError;
 
     async fn holder(&self, token: U256) -> Result<Option<Address>, AgentError> {
+        // A handover code is checked moments after the other side made it, often about a
+        // token minted after this page's last background sync: read at a fresh tip, or a
+        // new agent would be refused as one that does not exist.
+        self.chain.sync().await?;
         Ok(self.owner_of(token).await?.0)
     }
 
