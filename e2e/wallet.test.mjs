@@ -97,7 +97,7 @@ test('a new user creates a wallet, takes faucet funds, sends, reloads and unlock
   await page.locator('[data-testid="selected-name"]', { hasText: 'Account 2' }).waitFor();
   const second = await selectedAddress(page);
   assert.notEqual(second, first);
-  await page.getByRole('option').filter({ hasText: 'Account 1' }).click();
+  await page.getByRole('list', { name: 'Accounts' }).getByRole('button', { name: 'Account 1', exact: true }).click();
   await page.locator('[data-testid="selected-name"]', { hasText: 'Account 1' }).waitFor();
 
   await page.getByRole('link', { name: 'Send' }).click();

@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         {move || match app.phase.get() {
-            Phase::Loading => view! { <div class="center-screen"><span class="spinner spinner-lg" aria-label="Loading"></span></div> }.into_any(),
+            Phase::Loading => view! { <main class="center-screen"><span class="spinner spinner-lg" aria-label="Loading"></span></main> }.into_any(),
             Phase::NoVault => view! { <Onboarding /> }.into_any(),
             Phase::Locked => view! { <Unlock /> }.into_any(),
             Phase::Unlocked => view! { <Shell /> }.into_any(),

@@ -42,7 +42,7 @@ pub fn Onboarding() -> impl IntoView {
 #[component]
 fn Welcome(flow: RwSignal<Flow>) -> impl IntoView {
     view! {
-        <div class="center-screen">
+        <main class="center-screen">
             <div class="card">
                 <div class="hero">
                     <img class="hero-logo" src="icon.svg" alt="" width="56" height="56" />
@@ -63,7 +63,7 @@ fn Welcome(flow: RwSignal<Flow>) -> impl IntoView {
                     </button>
                 </div>
             </div>
-        </div>
+        </main>
     }
 }
 
@@ -152,7 +152,7 @@ fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
     };
 
     view! {
-        <div class="center-screen">
+        <main class="center-screen">
             <div class="card">
                 <ol class="steps" aria-label="Create wallet">
                     <li class="step" class:current=move || step.get() == CreateStep::Show class:done=move || step.get() != CreateStep::Show>"Recovery phrase"</li>
@@ -217,7 +217,7 @@ fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
                     }.into_any(),
                 }}
             </div>
-        </div>
+        </main>
     }
 }
 
@@ -332,7 +332,7 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
         vault
     };
     view! {
-        <div class="center-screen">
+        <main class="center-screen">
             <div class="card">
                 <div class="stack">
                     <h1 class="page-title">"Restore from a recovery phrase"</h1>
@@ -346,7 +346,7 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
                         on_back=move || flow.set(Flow::Welcome) create=create extra_check=check nested=true />
                 </div>
             </div>
-        </div>
+        </main>
     }
 }
 
@@ -369,7 +369,7 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
         vault
     };
     view! {
-        <div class="center-screen">
+        <main class="center-screen">
             <div class="card">
                 <div class="stack">
                     <h1 class="page-title">"Import an account"</h1>
@@ -378,7 +378,7 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
                         on_back=move || flow.set(Flow::Welcome) create=create nested=true />
                 </div>
             </div>
-        </div>
+        </main>
     }
 }
 

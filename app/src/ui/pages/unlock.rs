@@ -39,7 +39,7 @@ pub fn Unlock() -> impl IntoView {
         });
     };
     view! {
-        <div class="center-screen">
+        <main class="center-screen">
             <form class="card stack" on:submit=submit>
                 <div class="hero">
                     <img class="hero-logo" src="icon.svg" alt="" width="56" height="56" />
@@ -56,6 +56,6 @@ pub fn Unlock() -> impl IntoView {
                     {move || if busy.get() { "Unlocking…" } else { "Unlock" }}
                 </button>
             </form>
-        </div>
+        </main>
     }
 }

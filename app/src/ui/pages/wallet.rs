@@ -146,31 +146,29 @@ fn AccountsCard() -> impl IntoView {
                         on:click=move |_| panel.set(Panel::Export)>"Export key file"</button>
                 </div>
             </div>
-            <div class="account-list" role="listbox" aria-label="Accounts">
+            // A list of rows, not a listbox: a row holds its own copy button, and an
+            // option may not hold controls. The account's name is the control that selects
+            // it; a click anywhere on the row does the same for the mouse.
+            <ul class="account-list" aria-label="Accounts">
                 {move || app.session.accounts.get().into_iter().enumerate().map(|(i, a)| {
                     let verdict = app.chain.balances.with(|b| b.get(&a.address).cloned());
                     let selected = move || app.session.selected.get() == i;
                     view! {
-                        <div class="account-row" class:selected=selected role="option" tabindex="0"
-                            aria-selected=move || selected().to_string()
-                            on:click=move |_| app.session.selected.set(i)
-                            on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " {
-                                ev.prevent_default();
-                                app.session.selected.set(i)
-                            }>
+                        <li class="account-row" class:selected=selected on:click=move |_| app.session.selected.set(i)>
                             <span class="account-avatar" style=avatar_style(&a.address)></span>
                             <div class="account-main">
                                 <div class="account-id">
-                                    <span class="account-name">{a.name.clone()}</span>
+                                    <button type="button" class="account-name account-select"
+                                        aria-pressed=move || selected().to_string()>{a.name.clone()}</button>
                                     <AddressView address=a.address />
                                 </div>
                                 <div class="account-origin">{a.origin.clone()}</div>
                             </div>
                             <div class="account-value"><BalanceView verdict=verdict /></div>
-                        </div>
+                        </li>
                     }
                 }).collect_view()}
-            </div>
+            </ul>
             {move || match panel.get() {
                 Panel::None => ().into_any(),
                 Panel::Import => view! { <ImportPanel panel=panel /> }.into_any(),
