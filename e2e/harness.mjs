@@ -209,8 +209,9 @@ export async function appears(page, wanted, scope, timeout = 60_000) {
  * through the dialog's own button, as a user would after reading it, and keeps the
  * dialog's text in `reviews`; set `profile.approving = false` to answer by hand.
  */
-export async function newProfile(browser, { width = 1280, height = 900 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+export async function newProfile(browser, { width = 1280, height = 900, locale = 'en-US' } = {}) {
+  // The console follows the browser's language: English unless a test asks for another.
+  const context = await browser.newContext({ viewport: { width, height }, locale });
   const page = await context.newPage();
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));

@@ -9,6 +9,15 @@ pub mod chain;
 pub mod compute;
 pub mod deploy;
 pub mod glue;
+
+// The message catalogues of app/locales/, as the `i18n` module (`crate::ui::lang` uses it).
+// The macro still works in 0.6 and keeps the build to one crate; its build-script successor
+// (`leptos_i18n_build`) would add a code generator to every cold build.
+#[allow(deprecated)]
+mod i18n_catalogues {
+    leptos_i18n::load_locales!();
+}
+pub use i18n_catalogues::i18n;
 pub use zg_core::format;
 pub mod governance;
 pub mod inft;

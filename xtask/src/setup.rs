@@ -96,23 +96,28 @@ pub fn wasm_bindgen_version() -> Result<String> {
     Err("Cargo.lock has no wasm-bindgen entry; run `cargo build` once".into())
 }
 
+/// A Korean font for the Korean journey's screenshots: without one, headless Chromium
+/// draws Hangul as empty boxes (the text itself, which the tests read, is right either way).
+const KOREAN_FONT: &str = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf";
+
 fn browser() -> Result {
     let have = |p: &str| std::path::Path::new(p).exists();
-    if have(CHROMIUM) && have(CHROMEDRIVER) {
+    if have(CHROMIUM) && have(CHROMEDRIVER) && have(KOREAN_FONT) {
         return Ok(());
     }
     let can_apt = output(cmd("sh").args(["-c", "command -v apt-get"])).is_some()
         && output(cmd("id").arg("-u")).as_deref() == Some("0");
     if !can_apt {
         return Err(format!(
-            "the browser tests need Chromium at {CHROMIUM} and chromedriver at {CHROMEDRIVER}; \
-             install them (Debian/Ubuntu: `apt-get install chromium chromium-driver`) and run again"
+            "the browser tests need Chromium at {CHROMIUM}, chromedriver at {CHROMEDRIVER} and a Korean font \
+             at {KOREAN_FONT}; install them (Debian/Ubuntu: `apt-get install chromium chromium-driver \
+             fonts-nanum`) and run again"
         ));
     }
     exec(cmd("apt-get").arg("update"))?;
     exec(
         cmd("apt-get")
-            .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+            .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "fonts-nanum"])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
 }

@@ -5,6 +5,7 @@
 pub mod account_read;
 pub mod components;
 pub mod deploy;
+pub mod lang;
 pub mod pages;
 pub mod review;
 pub mod route;
@@ -69,9 +70,11 @@ pub fn App() -> impl IntoView {
     })
     .forget();
 
+    lang::provide();
+    let i18n = crate::i18n::use_i18n();
     view! {
         {move || match app.phase.get() {
-            Phase::Loading => view! { <main class="center-screen"><span class="spinner spinner-lg" aria-label="Loading"></span></main> }.into_any(),
+            Phase::Loading => view! { <main class="center-screen"><span class="spinner spinner-lg" aria-label=move || crate::i18n::t_string!(i18n, shell.loading)></span></main> }.into_any(),
             Phase::NoVault => view! { <Onboarding /> }.into_any(),
             Phase::Locked => view! { <Unlock /> }.into_any(),
             Phase::Unlocked => view! { <Shell /> }.into_any(),

@@ -1,5 +1,5 @@
 //! User preferences that are not secret (network choice, custom endpoint, checkpoints,
-//! auto-lock, theme), kept in localStorage. Nothing from the vault ever goes here.
+//! auto-lock, theme, language), kept in localStorage. Nothing from the vault ever goes here.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +29,8 @@ pub struct Settings {
     pub auto_lock_minutes: u32,
     /// "system", "light" or "dark".
     pub theme: String,
+    /// "en" or "ko" once the user picked one; until then the browser's languages decide.
+    pub language: Option<String>,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             consensus: BTreeMap::new(),
             auto_lock_minutes: 5,
             theme: "system".into(),
+            language: None,
         }
     }
 }

@@ -2,21 +2,24 @@
 
 use leptos::prelude::*;
 
+use super::lang::LanguageSelect;
 use super::pages::{
     agents::AgentsPage, compute::ComputePage, governance::GovernancePage, send::SendPage, settings::SettingsPage,
     staking::StakingPage, storage::StoragePage, wallet::WalletPage,
 };
 use super::state::{use_app, Connection, Page, Route};
+use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn Shell() -> impl IntoView {
     let app = use_app();
-    let nav = move |page: Page, label: &'static str, icon: &'static str| {
+    let i18n = use_i18n();
+    let nav = move |page: Page, label: Signal<&'static str>, icon: &'static str| {
         view! {
             <a href=page.fragment() class="nav-item" class:active=move || app.page.get() == page
                 aria-current=move || if app.page.get() == page { Some("page") } else { None }
                 on:click=move |ev| { ev.prevent_default(); app.open_page(page) }>
-                <span class="nav-icon" aria-hidden="true">{icon}</span>{label}
+                <span class="nav-icon" aria-hidden="true">{icon}</span>{move || label.get()}
             </a>
         }
     };
@@ -25,26 +28,28 @@ pub fn Shell() -> impl IntoView {
             <header class="topbar">
                 <Brand />
                 <span class="spacer"></span>
+                <LanguageSelect />
                 <NetworkSelect />
-                <button class="btn btn-ghost btn-sm lock-btn" aria-label="Lock wallet" on:click=move |_| app.lock(None)>"Lock"</button>
+                <button class="btn btn-ghost btn-sm lock-btn" aria-label=move || t_string!(i18n, shell.lock_wallet)
+                    on:click=move |_| app.lock(None)>{t!(i18n, shell.lock)}</button>
             </header>
             <aside class="sidebar">
-                <nav class="nav" aria-label="Main">
-                    {nav(Page::Wallet, "Wallet", "◎")}
-                    {nav(Page::Send, "Send", "↗")}
-                    {nav(Page::Storage, "Storage", "▤")}
-                    {nav(Page::Agents, "Agents", "◈")}
-                    {nav(Page::Compute, "Compute", "⚡")}
-                    {nav(Page::Governance, "Governance", "⚖")}
-                    {nav(Page::Staking, "Staking", "⛁")}
-                    {nav(Page::Settings, "Settings", "⚙")}
+                <nav class="nav" aria-label=move || t_string!(i18n, shell.main_nav)>
+                    {nav(Page::Wallet, Signal::derive(move || t_string!(i18n, nav.wallet)), "◎")}
+                    {nav(Page::Send, Signal::derive(move || t_string!(i18n, nav.send)), "↗")}
+                    {nav(Page::Storage, Signal::derive(move || t_string!(i18n, nav.storage)), "▤")}
+                    {nav(Page::Agents, Signal::derive(move || t_string!(i18n, nav.agents)), "◈")}
+                    {nav(Page::Compute, Signal::derive(move || t_string!(i18n, nav.compute)), "⚡")}
+                    {nav(Page::Governance, Signal::derive(move || t_string!(i18n, nav.governance)), "⚖")}
+                    {nav(Page::Staking, Signal::derive(move || t_string!(i18n, nav.staking)), "⛁")}
+                    {nav(Page::Settings, Signal::derive(move || t_string!(i18n, nav.settings)), "⚙")}
                 </nav>
             </aside>
             <main class="main">
                 {move || match app.chain.connection.get() {
                     Connection::Failed(e) => Some(view! {
                         <div class="alert alert-error" role="alert" data-testid="connection-error">
-                            <div class="alert-title">"Cannot use this network"</div>
+                            <div class="alert-title">{t!(i18n, shell.network_unusable)}</div>
                             <div>{crate::ui::components::node_words_apart(&e)}</div>
                         </div>
                     }),
@@ -52,9 +57,9 @@ pub fn Shell() -> impl IntoView {
                 }}
                 {move || (app.pending_link.get().is_some() && app.page.get() != Page::Settings).then(|| view! {
                     <div class="alert alert-info row" role="status" data-testid="pending-link">
-                        <span>"This page was opened with a network link. Nothing from it is used until you check it."</span>
+                        <span>{t!(i18n, shell.pending_link)}</span>
                         <span class="spacer"></span>
-                        <button class="btn btn-secondary btn-sm" on:click=move |_| app.go(Route::page(Page::Settings))>"Review the link"</button>
+                        <button class="btn btn-secondary btn-sm" on:click=move |_| app.go(Route::page(Page::Settings))>{t!(i18n, shell.review_link)}</button>
                     </div>
                 })}
                 {move || match app.page.get() {
@@ -85,6 +90,7 @@ pub fn Brand() -> impl IntoView {
 #[component]
 fn NetworkSelect() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let options = move || {
         let mut all = app.chain.networks.get();
         if let Some(c) = app.settings.with(|s| s.custom.clone()) {
@@ -98,7 +104,7 @@ fn NetworkSelect() -> impl IntoView {
         app.reconnect();
     };
     view! {
-        <label class="sr-only" for="network-select">"Network"</label>
+        <label class="sr-only" for="network-select">{t!(i18n, shell.network)}</label>
         <select id="network-select" class="network-select" on:change=change prop:value=move || app.settings.with(|s| s.network.clone())>
             {move || options().into_iter().map(|n| view! { <option value=n.id.clone()>{n.name.clone()}</option> }).collect_view()}
         </select>

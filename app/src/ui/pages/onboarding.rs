@@ -12,7 +12,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zeroize::Zeroizing;
 
+use crate::i18n::{t, use_i18n};
 use crate::ui::components::{ErrorAlert, Spinner};
+use crate::ui::lang::LanguageSelect;
 use crate::ui::state::use_app;
 use crate::wallet::accounts::{key_hex, parse_private_key};
 use crate::wallet::kdf_worker;
@@ -41,25 +43,25 @@ pub fn Onboarding() -> impl IntoView {
 
 #[component]
 fn Welcome(flow: RwSignal<Flow>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <main class="center-screen">
+            <div class="corner"><LanguageSelect /></div>
             <div class="card">
                 <div class="hero">
                     <img class="hero-logo" src="icon.svg" alt="" width="56" height="56" />
-                    <h1 class="page-title">"Welcome to zg-console"</h1>
-                    <p class="page-subtitle">
-                        "A wallet for the 0G network that checks what it shows: balances are proven in this browser, not taken on trust."
-                    </p>
+                    <h1 class="page-title">{t!(i18n, welcome.title)}</h1>
+                    <p class="page-subtitle">{t!(i18n, welcome.subtitle)}</p>
                 </div>
                 <div class="stack">
                     <button class="btn btn-primary btn-block" on:click=move |_| flow.set(Flow::Create)>
-                        "Create a new wallet"
+                        {t!(i18n, welcome.create)}
                     </button>
                     <button class="btn btn-secondary btn-block" on:click=move |_| flow.set(Flow::Restore)>
-                        "I have a recovery phrase"
+                        {t!(i18n, welcome.restore)}
                     </button>
                     <button class="btn btn-ghost btn-block" on:click=move |_| flow.set(Flow::ImportKey)>
-                        "Import a private key or key file"
+                        {t!(i18n, welcome.import)}
                     </button>
                 </div>
             </div>

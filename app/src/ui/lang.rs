@@ -1,0 +1,199 @@
+//! The console's language: English or Korean, from the message catalogues in `app/locales/`
+//! (compiled in by `leptos_i18n`; `crate::i18n` is what its `load_locales!` generates).
+//!
+//! The language follows the browser until the user picks one in the header; the pick is
+//! kept with the other preferences (`Settings::language`), so it holds before unlocking.
+//! Errors the UI shows in words are translated through [`Localized`], enum by enum; an
+//! error without a translation yet is shown in English rather than not at all.
+
+use leptos::prelude::*;
+
+use crate::i18n::{use_i18n, Locale};
+use crate::ui::state::use_app;
+use crate::wallet::vault::VaultError;
+
+/// The language to start in: the user's saved pick, else the first of the browser's
+/// languages the console speaks (by primary subtag: `ko-KR` is Korean), else English.
+pub fn initial(saved: Option<&str>, browser: &[String]) -> Locale {
+    saved.and_then(from_tag).or_else(|| browser.iter().find_map(|tag| from_tag(tag))).unwrap_or(Locale::en)
+}
+
+fn from_tag(tag: &str) -> Option<Locale> {
+    match tag.split(['-', '_']).next()?.to_ascii_lowercase().as_str() {
+        "en" => Some(Locale::en),
+        "ko" => Some(Locale::ko),
+        _ => None,
+    }
+}
+
+/// The tag kept in the settings and set as `<html lang>`.
+pub fn tag(locale: Locale) -> &'static str {
+    match locale {
+        Locale::en => "en",
+        Locale::ko => "ko",
+    }
+}
+
+/// The browser's preferred languages, most wanted first.
+pub fn browser_languages() -> Vec<String> {
+    web_sys::window()
+        .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
+        .unwrap_or_default()
+}
+
+/// Provides the language context, starting in the saved or the browser's language, and
+/// keeps `<html lang>` in step with it (screen readers pick their voice by it).
+///
+/// Built on `leptos_i18n`'s sub-context with a fixed start rather than its provider
+/// component: the provider re-applies the browser's language after the first render,
+/// which would undo a saved pick; here only the user changes the language once it is set.
+pub fn provide() {
+    let app = use_app();
+    let saved = app.settings.with_untracked(|s| s.language.clone());
+    let start = initial(saved.as_deref(), &browser_languages());
+    let i18n = leptos_i18n::context::init_i18n_subcontext::<Locale>(Some(Signal::stored(start)));
+    provide_context(i18n);
+    Effect::new(move || {
+        let lang = tag(i18n.get_locale());
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", lang);
+        }
+    });
+}
+
+/// The language menu, in the header and on the screens before unlocking. Each language
+/// is named in itself, so a user who cannot read the current one still finds theirs.
+#[component]
+pub fn LanguageSelect() -> impl IntoView {
+    let app = use_app();
+    let i18n = use_i18n();
+    let change = move |ev: leptos::ev::Event| {
+        let Some(locale) = from_tag(&event_target_value(&ev)) else { return };
+        i18n.set_locale(locale);
+        app.update_settings(|s| s.language = Some(tag(locale).to_string()));
+    };
+    view! {
+        <label class="sr-only" for="language-select">{crate::i18n::t!(i18n, language.label)}</label>
+        <select id="language-select" class="network-select language-select" on:change=change prop:value=move || tag(i18n.get_locale())>
+            <option value="en" lang="en">{crate::i18n::td!(Locale::en, language.en)}</option>
+            <option value="ko" lang="ko">{crate::i18n::td!(Locale::ko, language.ko)}</option>
+        </select>
+    }
+}
+
+/// An error in the user's language.
+pub trait Localized {
+    fn localized(&self, locale: Locale) -> String;
+}
+
+impl Localized for VaultError {
+    fn localized(&self, locale: Locale) -> String {
+        use crate::i18n::td_string;
+        match self {
+            VaultError::NoVault => td_string!(locale, vault_error.no_vault).to_string(),
+            VaultError::WrongPassword => td_string!(locale, vault_error.wrong_password).to_string(),
+            VaultError::NotConfirmed => td_string!(locale, vault_error.not_confirmed).to_string(),
+            other => other.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn langs(tags: &[&str]) -> Vec<String> {
+        tags.iter().map(|t| t.to_string()).collect()
+    }
+
+    #[test]
+    fn a_saved_pick_wins_then_the_browsers_first_language_the_console_speaks() {
+        assert_eq!(initial(Some("ko"), &langs(&["en-US"])), Locale::ko);
+        assert_eq!(initial(None, &langs(&["ko-KR", "en-US"])), Locale::ko);
+        assert_eq!(initial(None, &langs(&["fr-FR", "ko"])), Locale::ko, "French is skipped, Korean found");
+        assert_eq!(initial(None, &langs(&["de", "fr"])), Locale::en, "nothing spoken: English");
+        assert_eq!(initial(Some("xx"), &langs(&["ko_KR"])), Locale::ko, "an unknown saved tag is ignored");
+        assert_eq!(initial(None, &[]), Locale::en);
+    }
+
+    /// Every key of a catalogue, dotted (`nav.wallet`), with its text.
+    fn keys(json: &str) -> std::collections::BTreeMap<String, String> {
+        fn walk(prefix: &str, v: &serde_json::Value, out: &mut std::collections::BTreeMap<String, String>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        walk(&if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") }, v, out)
+                    }
+                }
+                serde_json::Value::String(text) => {
+                    out.insert(prefix.to_string(), text.clone());
+                }
+                other => panic!("{prefix}: a message must be text, not {other}"),
+            }
+        }
+        let mut out = Default::default();
+        walk("", &serde_json::from_str(json).expect("a catalogue is JSON"), &mut out);
+        out
+    }
+
+    #[test]
+    fn both_catalogues_have_the_same_keys_and_no_empty_message() {
+        let en = keys(include_str!("../../locales/en.json"));
+        let ko = keys(include_str!("../../locales/ko.json"));
+        let only = |a: &std::collections::BTreeMap<String, String>, b: &std::collections::BTreeMap<String, String>| {
+            a.keys().filter(|k| !b.contains_key(*k)).cloned().collect::<Vec<_>>()
+        };
+        assert_eq!(only(&en, &ko), Vec::<String>::new(), "keys in English with no Korean");
+        assert_eq!(only(&ko, &en), Vec::<String>::new(), "keys in Korean with no English");
+        let empty: Vec<_> = en.iter().chain(&ko).filter(|(_, t)| t.trim().is_empty()).map(|(k, _)| k).collect();
+        assert!(empty.is_empty(), "empty messages: {empty:?}");
+        // A Korean message that is the English one was not translated (language names and
+        // the product's name aside).
+        let untranslated: Vec<_> =
+            en.iter().filter(|(k, t)| !k.starts_with("language.") && ko[*k] == **t).map(|(k, _)| k).collect();
+        assert!(untranslated.is_empty(), "copied, not translated: {untranslated:?}");
+    }
+
+    #[test]
+    fn every_key_the_code_uses_is_in_the_catalogue() {
+        let en = keys(include_str!("../../locales/en.json"));
+        let mut used = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    // `t!(i18n, a.b)`, `t_string!(i18n, a.b)`, `td_string!(locale, a.b)`, `td!(Locale::ko, a.b)`.
+                    for (i, _) in text.match_indices("!(") {
+                        let before = &text[..i];
+                        let line = &before[before.rfind('\n').map_or(0, |p| p + 1)..];
+                        if line.trim_start().starts_with("//") {
+                            continue;
+                        }
+                        let name =
+                            &before[before.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |p| p + 1)..];
+                        if !matches!(name, "t" | "td" | "t_string" | "td_string") {
+                            continue;
+                        }
+                        let args = &text[i + 2..];
+                        let Some(key) = args.split([',', ')']).nth(1) else { continue };
+                        used.push((path.display().to_string(), key.trim().to_string()));
+                    }
+                }
+            }
+        }
+        assert!(used.len() > 20, "the scan found the views' keys ({} of them)", used.len());
+        let missing: Vec<_> = used.iter().filter(|(_, k)| !en.contains_key(k)).collect();
+        assert!(missing.is_empty(), "keys used but not in the catalogue: {missing:?}");
+    }
+
+    #[test]
+    fn the_wrong_password_says_what_to_do_in_both_languages() {
+        let ko = VaultError::WrongPassword.localized(Locale::ko);
+        assert!(ko.contains("비밀번호가 틀렸습니다") && ko.contains("복구 구문"), "{ko}");
+        assert_eq!(VaultError::WrongPassword.localized(Locale::en), VaultError::WrongPassword.to_string());
+    }
+}
