@@ -46,6 +46,11 @@ test('a Korean browser is welcomed in Korean, restores a wallet and finds its wa
         [...a.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim()));
       assert.deepEqual(labels, NAV_KO);
       await page.getByRole('button', { name: '지갑 잠그기' }).waitFor();
+      // The balance's proof badge says its state in Korean, with the block it rests on.
+      const badge = page.getByTestId('selected-balance').getByTestId('proof-badge');
+      await badge.filter({ hasText: /^블록 \d+에서 검증됨$/ }).waitFor({ timeout: 60_000 });
+      assert.equal(await badge.getAttribute('data-state'), 'verified');
+      assert.match(await page.getByTestId('selected-balance').textContent(), /보낸 트랜잭션 0건/);
       await shot(page, 'ko-02-wallet-desktop');
 
       // Locked: the unlock screen is Korean; a wrong password is explained in Korean.

@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use wasm_light_client::{AccountState, Verified};
 
 use crate::format::{format_units, short_address, UNIT};
+use crate::i18n::{t, t_string, use_i18n};
 
 /// A shortened address with a copy button (the full address is in the title).
 /// The copy click does not bubble, so copying inside a selectable row does not select it.
 #[component]
 pub fn AddressView(address: Address) -> impl IntoView {
+    let i18n = use_i18n();
     let full = address.to_checksum(None);
     let copied = RwSignal::new(false);
     let text = full.clone();
@@ -28,8 +30,8 @@ pub fn AddressView(address: Address) -> impl IntoView {
                 type="button"
                 class="copy-btn"
                 class:copied=move || copied.get()
-                title=move || if copied.get() { "Copied" } else { "Copy full address" }
-                aria-label=move || if copied.get() { "Copied" } else { "Copy address" }
+                title=move || if copied.get() { t_string!(i18n, copy.copied) } else { t_string!(i18n, copy.copy_full_address) }
+                aria-label=move || if copied.get() { t_string!(i18n, copy.copied) } else { t_string!(i18n, copy.copy_address) }
                 on:click=copy
                 on:keydown=|ev| ev.stop_propagation()
             ></button>
@@ -40,6 +42,7 @@ pub fn AddressView(address: Address) -> impl IntoView {
 /// A button that copies `text` (a code or key to pass to someone) and says so.
 #[component]
 pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] label: String) -> impl IntoView {
+    let i18n = use_i18n();
     let copied = RwSignal::new(false);
     let copy = move |_| {
         if let Some(w) = web_sys::window() {
@@ -50,7 +53,7 @@ pub fn CopyButton(#[prop(into)] text: Signal<String>, #[prop(into)] label: Strin
     };
     view! {
         <button type="button" class="btn btn-ghost btn-sm" on:click=copy>
-            {move || if copied.get() { "Copied".to_string() } else { label.clone() }}
+            {move || if copied.get() { t_string!(i18n, copy.copied).to_string() } else { label.clone() }}
         </button>
     }
 }
@@ -69,30 +72,31 @@ pub fn Amount(wei: U256, #[prop(default = 6)] decimals: usize) -> impl IntoView 
 /// screen readers.
 #[component]
 pub fn ProofBadge<T: 'static>(verdict: Verified<T>, #[prop(optional)] compact: bool) -> impl IntoView {
+    let i18n = use_i18n();
     match verdict {
         Verified::Proven { block, .. } => view! {
             <span class="badge badge-verified" data-testid="proof-badge" data-state="verified"
-                title="Proven by this browser's light client against a verified block header">
-                {format!("Verified at block {block}")}
+                title=move || t_string!(i18n, proof.verified_title)>
+                {t!(i18n, proof.verified_at, block = move || block)}
             </span>
         }
         .into_any(),
         Verified::Unverified { reason, .. } => {
-            let label = format!("Unverified: {reason}");
+            let label = format!("{}: {reason}", t_string!(i18n, proof.unverified));
             view! {
                 <span class="badge badge-unverified" data-testid="proof-badge" data-state="unverified"
                     title=label.clone() aria-label=compact.then(|| label.clone())>
-                    "Unverified"
+                    {move || t_string!(i18n, proof.unverified)}
                 </span>
             }
             .into_any()
         }
         Verified::Rejected { reason } => {
-            let label = format!("Proof failed, value withheld: {reason}");
+            let label = format!("{}: {reason}", t_string!(i18n, proof.failed_why));
             view! {
                 <span class="badge badge-rejected" data-testid="proof-badge" data-state="rejected"
                     title=label.clone() aria-label=compact.then(|| label.clone())>
-                    "Proof failed"
+                    {move || t_string!(i18n, proof.failed)}
                 </span>
             }
             .into_any()
@@ -105,12 +109,12 @@ pub fn ProofBadge<T: 'static>(verdict: Verified<T>, #[prop(optional)] compact: b
 /// proven nonce, then (when not proven) the reason in words.
 #[component]
 pub fn BalanceView(verdict: Option<Verified<AccountState>>, #[prop(optional)] big: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let loading = move || t_string!(i18n, proof.loading_balance);
     match (verdict, big) {
-        (None, false) => {
-            view! { <span class="skeleton skeleton-amount" aria-label="Loading balance">"\u{a0}"</span> }.into_any()
-        }
+        (None, false) => view! { <span class="skeleton skeleton-amount" aria-label=loading>"\u{a0}"</span> }.into_any(),
         (None, true) => view! {
-            <div class="balance-value"><span class="skeleton" aria-label="Loading balance">"\u{a0}"</span></div>
+            <div class="balance-value"><span class="skeleton" aria-label=loading>"\u{a0}"</span></div>
             <div class="balance-meta"><span class="skeleton skeleton-badge">"\u{a0}"</span></div>
         }
         .into_any(),
@@ -125,19 +129,27 @@ pub fn BalanceView(verdict: Option<Verified<AccountState>>, #[prop(optional)] bi
 
 #[component]
 fn BigBalance(verdict: Verified<AccountState>) -> impl IntoView {
+    let i18n = use_i18n();
     let nonce = verdict.value().map(|s| s.nonce);
     let reason = match &verdict {
         Verified::Proven { .. } => None,
-        Verified::Unverified { reason, .. } => Some(("proof-reason", format!("Not proven in this browser: {reason}"))),
-        Verified::Rejected { reason } => {
-            Some(("proof-reason proof-reason-rejected", format!("Balance withheld because its proof failed: {reason}")))
+        Verified::Unverified { reason, .. } => {
+            Some(("proof-reason", format!("{}: {reason}", t_string!(i18n, proof.not_proven_here))))
         }
+        Verified::Rejected { reason } => Some((
+            "proof-reason proof-reason-rejected",
+            format!("{}: {reason}", t_string!(i18n, proof.balance_withheld)),
+        )),
     };
     view! {
         <div class="balance-value" data-testid="balance">{amount_or_withheld(&verdict)}</div>
         <div class="balance-meta">
             <ProofBadge verdict=verdict />
-            {nonce.map(|n| view! { <span>{format!("{n} transaction{} sent", if n == 1 { "" } else { "s" })}</span> })}
+            {nonce.map(|n| view! { <span>{if n == 1 {
+                t!(i18n, proof.sent_one).into_any()
+            } else {
+                t!(i18n, proof.sent_many, count = move || n).into_any()
+            }}</span> })}
         </div>
         {reason.map(|(class, text)| view! { <p class=class data-testid="balance-reason"><span>{node_words_apart(&text)}</span></p> })}
     }
