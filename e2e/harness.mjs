@@ -208,10 +208,13 @@ export async function appears(page, wanted, scope, timeout = 60_000) {
  * The app shows a review before it signs any transaction. The profile confirms each one,
  * through the dialog's own button, as a user would after reading it, and keeps the
  * dialog's text in `reviews`; set `profile.approving = false` to answer by hand.
+ * `serviceWorkers: 'allow'` lets the console's service worker run (the offline test).
  */
-export async function newProfile(browser, { width = 1280, height = 900, locale = 'en-US' } = {}) {
+export async function newProfile(browser, { width = 1280, height = 900, locale = 'en-US', serviceWorkers = 'block' } = {}) {
   // The console follows the browser's language: English unless a test asks for another.
-  const context = await browser.newContext({ viewport: { width, height }, locale });
+  // Its service worker is blocked unless a test is about it: requests a service worker
+  // makes pass by Playwright's page.route, which the fault tests rely on.
+  const context = await browser.newContext({ viewport: { width, height }, locale, serviceWorkers });
   const page = await context.newPage();
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
@@ -228,7 +231,8 @@ async function confirmReviews(profile) {
     try {
       if (profile.approving && (await dialog.isVisible())) {
         const text = await dialog.innerText();
-        await dialog.getByRole('button', { name: 'Confirm and sign' }).click({ timeout: 5_000 });
+        // The button in English or Korean: the profile's language decides.
+        await dialog.getByRole('button', { name: /^(Confirm and sign|확인 후 서명)$/ }).click({ timeout: 5_000 });
         profile.reviews.push(text);
       }
     } catch {
@@ -244,7 +248,8 @@ export async function shot(page, name) {
 
 /** Reads the full (checksummed) address of the selected account. */
 export async function selectedAddress(page) {
-  return page.locator('[aria-label="Selected account"] [data-address]').first().getAttribute('data-address');
+  // By class, not by the card's name: the name is in the profile's language.
+  return page.locator('.balance-card [data-address]').first().getAttribute('data-address');
 }
 
 /** The selected account's balance text once it is proven ("10 0G"). */

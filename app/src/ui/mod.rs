@@ -6,6 +6,7 @@ pub mod account_read;
 pub mod components;
 pub mod deploy;
 pub mod lang;
+pub mod offline;
 pub mod pages;
 pub mod review;
 pub mod route;
@@ -30,6 +31,17 @@ pub fn App() -> impl IntoView {
     let app = AppState::new();
     provide_context(app);
     route::install(app);
+    offline::register_service_worker();
+    // Back from offline: connect again rather than leave the network's failure standing (a
+    // page opened offline could not read the devnet's description either: read it now).
+    let _ = window_event_listener_untyped("online", move |_| {
+        spawn_local(async move {
+            if app.chain.devnet_error.get_untracked().is_some() {
+                app.chain.load_devnet().await;
+            }
+            app.reconnect();
+        })
+    });
 
     spawn_local(async move {
         app.chain.load_devnet().await;
@@ -73,6 +85,7 @@ pub fn App() -> impl IntoView {
     lang::provide();
     let i18n = crate::i18n::use_i18n();
     view! {
+        <offline::OfflineBanner />
         {move || match app.phase.get() {
             Phase::Loading => view! { <main class="center-screen"><span class="spinner spinner-lg" aria-label=move || crate::i18n::t_string!(i18n, shell.loading)></span></main> }.into_any(),
             Phase::NoVault => view! { <Onboarding /> }.into_any(),

@@ -15,7 +15,9 @@ use crate::chain::client::{Reviewer, TxReview};
 use crate::chain::fees::BaseFeeSource;
 use crate::chain::networks::Network;
 use crate::format::{format_0g, format_gwei};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::components::AddressView;
+use crate::ui::lang::fill;
 
 /// Transactions waiting for the person's answer, oldest first; the dialog shows the first.
 #[derive(Clone, Copy)]
@@ -128,35 +130,46 @@ pub fn value_note(data: &[u8], value: U256) -> Option<String> {
 /// The modal that asks. Rendered once by the App; shows the oldest waiting review.
 #[component]
 pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         reviews.shown.get().map(|r| {
             let net = network.get();
             let what = if let Some(deploys) = r.creates {
-                format!("Deploys {deploys}")
+                fill(t_string!(i18n, review.deploys), &[("what", &deploys)])
             } else if r.data.is_empty() {
-                "Transfer of 0G".to_string()
+                t_string!(i18n, review.transfer).to_string()
             } else {
                 match function_signature(&r.data) {
-                    Some(signature) => format!("Calls {}", signature.split('(').next().unwrap_or(signature)),
-                    None => format!("Calls function 0x{}", hex::encode(&r.data[..r.data.len().min(4)])),
+                    Some(signature) => {
+                        fill(t_string!(i18n, review.calls), &[("function", &signature.split('(').next().unwrap_or(signature))])
+                    }
+                    None => fill(
+                        t_string!(i18n, review.calls_selector),
+                        &[("selector", &hex::encode(&r.data[..r.data.len().min(4)]))],
+                    ),
                 }
             };
             let (to_name, to_view) = match r.to {
                 TxKind::Call(to) => (contract_name(net.as_ref(), to), view! { <AddressView address=to /> }.into_any()),
                 TxKind::Create => {
                     let new = r.from.create(r.nonce);
-                    (None, view! { <span>"a new contract at "<AddressView address=new /></span> }.into_any())
+                    (None, view! { <span>{t!(i18n, review.new_contract)}<AddressView address=new /></span> }.into_any())
                 }
             };
             let base = match r.fees.base_fee_source {
-                BaseFeeSource::Verified(block) => format!("{} (verified at block {block})", format_gwei(r.fees.base_fee)),
-                BaseFeeSource::Node => format!("{} (the node's word: no checkpoint)", format_gwei(r.fees.base_fee)),
+                BaseFeeSource::Verified(block) => fill(
+                    t_string!(i18n, review.base_verified),
+                    &[("fee", &format_gwei(r.fees.base_fee)), ("block", &block)],
+                ),
+                BaseFeeSource::Node => fill(t_string!(i18n, review.base_node), &[("fee", &format_gwei(r.fees.base_fee))]),
             };
             let lowered = r.fees.tip_was_lowered().then(|| {
-                format!(
-                    "The node suggested a priority fee of {}, above this network's limit of {}; the limit is offered instead.",
-                    format_gwei(r.fees.node_tip.unwrap_or_default()),
-                    format_gwei(r.fees.limits.max_tip)
+                fill(
+                    t_string!(i18n, review.lowered),
+                    &[
+                        ("node", &format_gwei(r.fees.node_tip.unwrap_or_default())),
+                        ("cap", &format_gwei(r.fees.limits.max_tip)),
+                    ],
                 )
             });
             let left = r.balance.saturating_sub(r.worst_case);
@@ -164,27 +177,27 @@ pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> imp
             view! {
                 <div class="modal-backdrop">
                     <div class="modal card stack" role="dialog" aria-modal="true" aria-labelledby="tx-review-title" data-testid="tx-review">
-                        <h2 class="card-title" id="tx-review-title">"Review transaction"</h2>
-                        <p data-testid="tx-review-what"><strong>{what}</strong>{to_name.map(|n| format!(" on {n}"))}</p>
+                        <h2 class="card-title" id="tx-review-title">{t!(i18n, review.title)}</h2>
+                        <p data-testid="tx-review-what"><strong>{what}</strong>{to_name.map(|n| fill(t_string!(i18n, review.on_contract), &[("name", &n)]))}</p>
                         <dl class="kv">
-                            <dt>"Network"</dt><dd>{format!("{} (chain {})", r.network, r.chain_id)}</dd>
-                            <dt>"From"</dt><dd><AddressView address=r.from /></dd>
-                            <dt>"To"</dt><dd>{to_view}</dd>
-                            <dt>"Sends"</dt><dd data-testid="tx-review-value">{format_0g(r.value)}</dd>
-                            <dt>"Gas limit"</dt><dd>{r.gas_limit.to_string()}</dd>
-                            <dt>"Base fee"</dt><dd>{base}</dd>
-                            <dt>"Max fee / priority fee"</dt><dd data-testid="tx-review-fees">{format!("{} / {} per gas", format_gwei(r.fees.max_fee_per_gas), format_gwei(r.fees.tip))}</dd>
-                            <dt>"Most it can cost"</dt><dd data-testid="tx-review-worst"><strong>{format_0g(r.worst_case)}</strong></dd>
-                            <dt>"Balance after, at worst"</dt><dd>{if over { "not enough funds".to_string() } else { format_0g(left) }}</dd>
-                            <dt>"Nonce"</dt><dd>{r.nonce.to_string()}" (proven)"</dd>
+                            <dt>{t!(i18n, review.network)}</dt><dd>{fill(t_string!(i18n, review.network_value), &[("name", &r.network), ("id", &r.chain_id)])}</dd>
+                            <dt>{t!(i18n, review.from)}</dt><dd><AddressView address=r.from /></dd>
+                            <dt>{t!(i18n, review.to)}</dt><dd>{to_view}</dd>
+                            <dt>{t!(i18n, review.sends)}</dt><dd data-testid="tx-review-value">{format_0g(r.value)}</dd>
+                            <dt>{t!(i18n, review.gas_limit)}</dt><dd>{r.gas_limit.to_string()}</dd>
+                            <dt>{t!(i18n, review.base_fee)}</dt><dd>{base}</dd>
+                            <dt>{t!(i18n, review.max_priority)}</dt><dd data-testid="tx-review-fees">{fill(t_string!(i18n, review.per_gas), &[("max", &format_gwei(r.fees.max_fee_per_gas)), ("tip", &format_gwei(r.fees.tip))])}</dd>
+                            <dt>{t!(i18n, review.most)}</dt><dd data-testid="tx-review-worst"><strong>{format_0g(r.worst_case)}</strong></dd>
+                            <dt>{t!(i18n, review.balance_after)}</dt><dd>{if over { t_string!(i18n, review.not_enough).to_string() } else { format_0g(left) }}</dd>
+                            <dt>{t!(i18n, review.nonce)}</dt><dd>{r.nonce.to_string()}{t!(i18n, review.proven)}</dd>
                         </dl>
                         {value_note(&r.data, r.value).map(|n| view! { <p data-testid="tx-review-note">{n}</p> })}
                         {lowered.map(|l| view! { <p class="alert alert-warn" data-testid="tx-review-lowered">{l}</p> })}
-                        <p class="muted">"Only the fee actually due is charged; the most it can cost assumes the base fee doubles."</p>
+                        <p class="muted">{t!(i18n, review.fee_note)}</p>
                         <div class="row">
-                            <button class="btn btn-ghost" on:click=move |_| reviews.answer(false)>"Reject"</button>
+                            <button class="btn btn-ghost" on:click=move |_| reviews.answer(false)>{t!(i18n, review.reject)}</button>
                             <span class="spacer"></span>
-                            <button class="btn btn-primary" on:click=move |_| reviews.answer(true)>"Confirm and sign"</button>
+                            <button class="btn btn-primary" on:click=move |_| reviews.answer(true)>{t!(i18n, review.confirm)}</button>
                         </div>
                     </div>
                 </div>

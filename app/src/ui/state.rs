@@ -442,7 +442,10 @@ impl ChainState {
         }
         .await;
         match loaded {
-            Ok(cfg) => self.networks.update(|n| n.insert(0, cfg.network())),
+            Ok(cfg) => {
+                self.devnet_error.set(None);
+                self.networks.update(|n| n.insert(0, cfg.network()))
+            }
             Err(e) => self
                 .devnet_error
                 .set(Some(format!("no local devnet is serving this page ({e}); run `cargo xtask demo`"))),

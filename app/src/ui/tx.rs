@@ -15,7 +15,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use crate::chain::client::Inclusion;
+use crate::i18n::{t_string, use_i18n};
 use crate::ui::components::Spinner;
+use crate::ui::lang::fill;
 use crate::ui::state::AppState;
 
 type TxFuture = Pin<Box<dyn Future<Output = Result<Inclusion, String>>>>;
@@ -39,11 +41,13 @@ pub struct TxView {
     /// What the user must fix (a form's words) or why the last transaction failed.
     pub error: RwSignal<Option<String>>,
     action: Action<TxRun, ()>,
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
 }
 
 impl TxView {
     pub fn new() -> Self {
         let error = RwSignal::new(None);
+        let i18n = use_i18n();
         let action = Action::new_local(move |run: &TxRun| {
             let TxRun { app, done, reload, future, .. } = run.clone();
             let future = future.borrow_mut().take();
@@ -51,7 +55,10 @@ impl TxView {
                 let Some(future) = future else { return };
                 match future.await {
                     Ok(included) => {
-                        app.toasts.success(&format!("{done} in block {} (receipt verified)", included.block));
+                        app.toasts.success(&fill(
+                            t_string!(i18n, tx.done_in_block),
+                            &[("done", &done), ("block", &included.block)],
+                        ));
                         reload.run(());
                         app.chain.refresh_balances(app);
                     }
@@ -65,7 +72,7 @@ impl TxView {
             }
             action.input().get().map(|run| run.label)
         });
-        Self { busy, error, action }
+        Self { busy, error, action, i18n }
     }
 
     /// The busy line ("Sending…" with a spinner) while a transaction runs.
@@ -97,7 +104,10 @@ pub fn run_tx<S, E, F, Fut>(
     Fut: Future<Output = Result<Inclusion, E>> + 'static,
 {
     tx.error.set(None);
-    let Some(svc) = service.get_value() else { return tx.error.set(Some("Not connected to the chain yet.".into())) };
+    let i18n = tx.i18n;
+    let Some(svc) = service.get_value() else {
+        return tx.error.set(Some(t_string!(i18n, tx.not_connected).to_string()));
+    };
     let key = match app.session.signing_key(app.session.selected.get_untracked()) {
         Ok(k) => k,
         Err(e) => return tx.error.set(Some(e)),

@@ -7,8 +7,8 @@ use alloy_primitives::{Bytes, U256};
 use wasm_light_client::{AccountState, Verified};
 
 use super::signer::{Eip1559Request, TRANSFER_GAS};
-use crate::chain::fees::{check_manual, FeeLimits};
-use crate::format::{capitalise, format_0g, parse_0g, parse_address, parse_gwei};
+use crate::chain::fees::{check_manual, FeeError, FeeLimits};
+use crate::format::{capitalise, format_0g, parse_0g, parse_address, parse_gwei, AddressError, AmountError};
 
 /// What the user typed.
 #[derive(Debug, Clone, Default)]
@@ -23,17 +23,17 @@ pub struct SendForm<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendFormError {
     #[error("Recipient: {0}.")]
-    Recipient(String),
+    Recipient(AddressError),
     #[error("Amount: {0}.")]
-    Amount(String),
+    Amount(AmountError),
     #[error("Amount: enter more than 0.")]
     ZeroAmount,
     #[error("Max fee: {0}.")]
-    MaxFee(String),
+    MaxFee(AmountError),
     #[error("Priority fee: {0}.")]
-    Priority(String),
-    #[error("{0}.")]
-    Fees(String),
+    Priority(AmountError),
+    #[error("{}.", capitalise(&.0.to_string()))]
+    Fees(FeeError),
     #[error("The balance is still loading.")]
     BalanceLoading,
     #[error("This account's balance failed verification; refusing to build a transaction on it.")]
@@ -58,15 +58,15 @@ pub fn build(
     context: SendContext,
     account: Option<&Verified<AccountState>>,
 ) -> Result<(Eip1559Request, Option<String>), SendFormError> {
-    let to = parse_address(form.to).map_err(|e| SendFormError::Recipient(e.to_string()))?;
-    let value = parse_0g(form.amount).map_err(|e| SendFormError::Amount(e.to_string()))?;
+    let to = parse_address(form.to).map_err(SendFormError::Recipient)?;
+    let value = parse_0g(form.amount).map_err(SendFormError::Amount)?;
     if value.is_zero() {
         return Err(SendFormError::ZeroAmount);
     }
-    let max_fee_per_gas = parse_gwei(form.max_fee).map_err(|e| SendFormError::MaxFee(e.to_string()))?;
-    let max_priority_fee_per_gas = parse_gwei(form.priority).map_err(|e| SendFormError::Priority(e.to_string()))?;
+    let max_fee_per_gas = parse_gwei(form.max_fee).map_err(SendFormError::MaxFee)?;
+    let max_priority_fee_per_gas = parse_gwei(form.priority).map_err(SendFormError::Priority)?;
     check_manual(max_fee_per_gas, max_priority_fee_per_gas, context.base_fee, context.limits)
-        .map_err(|e| SendFormError::Fees(capitalise(&e.to_string())))?;
+        .map_err(SendFormError::Fees)?;
     let account = account.ok_or(SendFormError::BalanceLoading)?;
     let unproven = match account {
         Verified::Unverified { reason, .. } => Some(reason.clone()),

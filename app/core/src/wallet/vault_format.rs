@@ -168,13 +168,22 @@ impl VaultSecrets {
     }
 }
 
+/// Why a new password was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NewPasswordError {
+    #[error("use at least 8 characters")]
+    TooShort,
+    #[error("the two passwords differ; type the same password in both fields")]
+    Differ,
+}
+
 /// Checks a new password before anything is encrypted with it.
-pub fn check_new_password(password: &str, confirm: &str) -> Result<(), &'static str> {
+pub fn check_new_password(password: &str, confirm: &str) -> Result<(), NewPasswordError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err("use at least 8 characters");
+        return Err(NewPasswordError::TooShort);
     }
     if password != confirm {
-        return Err("the two passwords differ");
+        return Err(NewPasswordError::Differ);
     }
     Ok(())
 }
@@ -242,8 +251,8 @@ mod tests {
 
     #[test]
     fn new_password_rules() {
-        assert!(check_new_password("short", "short").is_err());
-        assert!(check_new_password("long enough", "long enougH").is_err());
+        assert_eq!(check_new_password("short", "short"), Err(NewPasswordError::TooShort));
+        assert_eq!(check_new_password("long enough", "long enougH"), Err(NewPasswordError::Differ));
         assert!(check_new_password("long enough", "long enough").is_ok());
     }
 }

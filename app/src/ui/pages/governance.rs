@@ -13,11 +13,14 @@ use crate::deploy::plan::Suite;
 use crate::format::{format_0g, parse_0g, parse_address, short_address};
 use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
+use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::ui::account_read::AccountRead;
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::deploy;
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::{on_connect, use_app, Page, Route};
 use crate::ui::tx::{run_tx, TxView};
+use leptos_i18n::I18nContext;
 
 type Service = StoredValue<Option<Rc<GovernanceService>>, LocalStorage>;
 type Proposals = Option<Result<(Vec<ProposalView>, u64), String>>;
@@ -28,6 +31,7 @@ const REFRESH_MS: u32 = 6_000;
 #[component]
 pub fn GovernancePage() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let service: Service = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
     // Power first, then proposals (which take longer: they scan proven events).
@@ -53,7 +57,7 @@ pub fn GovernancePage() -> impl IntoView {
     }));
 
     view! {
-        <h1 class="page-title">"Governance"</h1>
+        <h1 class="page-title">{t!(i18n, governance.title)}</h1>
         <div class="stack">
             {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert" data-testid="governance-unavailable">{node_words_apart(&e.to_string())}</div> })}
             <deploy::DeployCard suite=Suite::Governance />
@@ -69,11 +73,12 @@ pub fn GovernancePage() -> impl IntoView {
 #[component]
 fn PowerCard(service: Service, power: Signal<Option<Result<Power, String>>>, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let amount = RwSignal::new(String::new());
     let delegatee = RwSignal::new(String::new());
     let tx = TxView::new();
     let TxView { busy, error, .. } = tx;
-    let parse_amount = move || parse_0g(&amount.get_untracked()).map_err(|e| e.to_string());
+    let parse_amount = move || parse_0g(&amount.get_untracked()).map_err(|e| e.localized(i18n.get_locale_untracked()));
     // The amount stays typed until its transaction is proven, so a failure loses nothing.
     let cleared = Callback::new(move |_| {
         amount.set(String::new());
@@ -82,8 +87,13 @@ fn PowerCard(service: Service, power: Signal<Option<Result<Power, String>>>, rel
     // Wrapping 0G into voting power, or back.
     let convert = move |wrap: bool| match parse_amount() {
         Ok(v) => {
-            let (doing, done) = if wrap { ("Wrapping…", "Wrapped") } else { ("Unwrapping…", "Unwrapped") };
-            run_tx(app, service, tx, doing, format!("{done} {}", format_0g(v)), cleared, move |s, k| async move {
+            let (doing, done) = if wrap {
+                (t_string!(i18n, governance.wrapping), t_string!(i18n, governance.wrapped_done))
+            } else {
+                (t_string!(i18n, governance.unwrapping), t_string!(i18n, governance.unwrapped_done))
+            };
+            let done = fill(done, &[("amount", &format_0g(v))]);
+            run_tx(app, service, tx, doing, done, cleared, move |s, k| async move {
                 if wrap {
                     s.wrap(&k, v).await
                 } else {
@@ -100,38 +110,42 @@ fn PowerCard(service: Service, power: Signal<Option<Result<Power, String>>>, rel
             Some(a) => a,
             None => match parse_address(&delegatee.get_untracked()) {
                 Ok(a) => a,
-                Err(e) => return error.set(Some(format!("Delegate to: {e}."))),
+                Err(e) => {
+                    let e = e.localized(i18n.get_locale_untracked());
+                    return error.set(Some(fill(t_string!(i18n, governance.delegate_to_error), &[("error", &e)])));
+                }
             },
         };
-        run_tx(app, service, tx, "Delegating…", format!("Delegated to {to}"), reload, move |s, k| async move {
+        let done = fill(t_string!(i18n, governance.delegated_done), &[("to", &to)]);
+        run_tx(app, service, tx, t_string!(i18n, governance.delegating), done, reload, move |s, k| async move {
             s.delegate(&k, to).await
         });
     };
     view! {
-        <section class="card" aria-label="Voting power">
+        <section class="card" aria-label=move || t_string!(i18n, governance.power_label)>
             <div class="row">
-                <h2 class="card-title">"Your voting power"</h2>
+                <h2 class="card-title">{t!(i18n, governance.power_title)}</h2>
                 <span class="spacer"></span>
                 {move || match power.get() {
                     Some(Ok(p)) => view! { <ProofBadge verdict=Verified::Proven { value: (), block: p.block } /> }.into_any(),
                     _ => ().into_any(),
                 }}
             </div>
-            <p class="muted">"Votes come from wrapped 0G (1:1 with 0G, unwrap any time) delegated to an account: delegate to yourself to vote with it. What counts for a proposal is the power at its snapshot block."</p>
+            <p class="muted">{t!(i18n, governance.power_intro)}</p>
             {move || match power.get() {
-                None => view! { <p class="muted"><Spinner />" Proving your balances…"</p> }.into_any(),
+                None => view! { <p class="muted"><Spinner />" "{t!(i18n, governance.proving_balances)}</p> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
                 Some(Ok(p)) => {
                     let me = app.session.selected_address();
                     view! {
                         <dl class="kv" data-testid="governance-power">
-                            <dt>"Wrapped 0G"</dt><dd data-testid="wrapped">{format_0g(p.wrapped)}</dd>
-                            <dt>"Votes"</dt><dd data-testid="votes">{format_0g(p.votes)}</dd>
-                            <dt>"Delegated to"</dt>
+                            <dt>{t!(i18n, governance.wrapped)}</dt><dd data-testid="wrapped">{format_0g(p.wrapped)}</dd>
+                            <dt>{t!(i18n, governance.votes)}</dt><dd data-testid="votes">{format_0g(p.votes)}</dd>
+                            <dt>{t!(i18n, governance.delegated_to)}</dt>
                             <dd data-testid="delegate">{if p.delegate.is_zero() {
-                                view! { <span class="text-warn">"nobody: your wrapped 0G does not vote yet"</span> }.into_any()
+                                view! { <span class="text-warn">{t!(i18n, governance.delegate_nobody)}</span> }.into_any()
                             } else if Some(p.delegate) == me {
-                                view! { <span>"yourself"</span> }.into_any()
+                                view! { <span>{t!(i18n, governance.delegate_self)}</span> }.into_any()
                             } else {
                                 view! { <AddressView address=p.delegate /> }.into_any()
                             }}</dd>
@@ -140,14 +154,14 @@ fn PowerCard(service: Service, power: Signal<Option<Result<Power, String>>>, rel
                 }
             }}
             <div class="row">
-                <input class="grow" aria-label="Amount to wrap or unwrap" inputmode="decimal" placeholder="Amount of 0G" bind:value=amount />
-                <button class="btn" on:click=wrap disabled=move || busy.get().is_some()>"Wrap"</button>
-                <button class="btn btn-ghost" on:click=unwrap disabled=move || busy.get().is_some()>"Unwrap"</button>
+                <input class="grow" aria-label=move || t_string!(i18n, governance.amount_wrap) inputmode="decimal" placeholder=move || t_string!(i18n, governance.amount_placeholder) bind:value=amount />
+                <button class="btn" on:click=wrap disabled=move || busy.get().is_some()>{t!(i18n, governance.wrap)}</button>
+                <button class="btn btn-ghost" on:click=unwrap disabled=move || busy.get().is_some()>{t!(i18n, governance.unwrap)}</button>
             </div>
             <div class="row">
-                <input class="mono grow" aria-label="Delegate to address" placeholder="0x… (another holder)" bind:value=delegatee />
-                <button class="btn" on:click=move |_| delegate(None) disabled=move || busy.get().is_some()>"Delegate"</button>
-                <button class="btn btn-ghost" on:click=move |_| delegate(app.session.selected_address()) disabled=move || busy.get().is_some()>"Delegate to myself"</button>
+                <input class="mono grow" aria-label=move || t_string!(i18n, governance.delegate_address) placeholder=move || t_string!(i18n, governance.delegate_placeholder) bind:value=delegatee />
+                <button class="btn" on:click=move |_| delegate(None) disabled=move || busy.get().is_some()>{t!(i18n, governance.delegate)}</button>
+                <button class="btn btn-ghost" on:click=move |_| delegate(app.session.selected_address()) disabled=move || busy.get().is_some()>{t!(i18n, governance.delegate_myself)}</button>
             </div>
             {tx.busy_view()}
             <ErrorAlert message=error />
@@ -158,6 +172,7 @@ fn PowerCard(service: Service, power: Signal<Option<Result<Power, String>>>, rel
 #[component]
 fn ProposalsCard(service: Service, proposals: Signal<Proposals>, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     // A proposal's address (`#/governance/<id>`) shows that proposal alone.
     let focus = app.item;
     let list = Memo::new(move |_| {
@@ -168,20 +183,20 @@ fn ProposalsCard(service: Service, proposals: Signal<Proposals>, reload: Callbac
         }
     });
     view! {
-        <section class="card" aria-label="Proposals">
+        <section class="card" aria-label=move || t_string!(i18n, governance.proposals)>
             <div class="row">
-                <h2 class="card-title">"Proposals"</h2>
+                <h2 class="card-title">{t!(i18n, governance.proposals)}</h2>
                 <span class="spacer"></span>
                 {move || match proposals.get() {
-                    Some(Ok((_, tip))) => view! { <span class="muted">{format!("verified chain at block {tip}")}</span> }.into_any(),
+                    Some(Ok((_, tip))) => view! { <span class="muted">{move || fill(t_string!(i18n, governance.verified_at), &[("block", &tip)])}</span> }.into_any(),
                     _ => ().into_any(),
                 }}
-                <button class="btn btn-ghost btn-sm" on:click=move |_| reload.run(())>"Refresh"</button>
+                <button class="btn btn-ghost btn-sm" on:click=move |_| reload.run(())>{t!(i18n, governance.refresh)}</button>
             </div>
             {move || match proposals.get() {
-                None => view! { <p class="muted"><Spinner />" Reading proposals from proven events…"</p> }.into_any(),
+                None => view! { <p class="muted"><Spinner />" "{t!(i18n, governance.reading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-error" role="alert">{node_words_apart(&e.to_string())}</div> }.into_any(),
-                Some(Ok((list, _))) if list.is_empty() => view! { <p class="muted" data-testid="no-proposals">"No proposals yet."</p> }.into_any(),
+                Some(Ok((list, _))) if list.is_empty() => view! { <p class="muted" data-testid="no-proposals">{t!(i18n, governance.none)}</p> }.into_any(),
                 Some(Ok(_)) => ().into_any(),
             }}
             {move || focus.get().map(|id| {
@@ -189,13 +204,13 @@ fn ProposalsCard(service: Service, proposals: Signal<Proposals>, reload: Callbac
                 let loaded = proposals.with(|p| matches!(p, Some(Ok(_))));
                 view! {
                     <div class="row" data-testid="one-proposal">
-                        <span class="muted">{if known || !loaded {
-                            format!("Showing proposal #{} only.", short_id(id))
+                        <span class="muted">{move || if known || !loaded {
+                            fill(t_string!(i18n, governance.showing_one), &[("id", &short_id(id))])
                         } else {
-                            format!("No proposal #{} on this network's governor.", short_id(id))
+                            fill(t_string!(i18n, governance.no_such), &[("id", &short_id(id))])
                         }}</span>
                         <span class="spacer"></span>
-                        <button class="btn btn-ghost btn-sm" on:click=move |_| app.go(Route::page(Page::Governance))>"All proposals"</button>
+                        <button class="btn btn-ghost btn-sm" on:click=move |_| app.go(Route::page(Page::Governance))>{t!(i18n, governance.all)}</button>
                     </div>
                 }
             })}
@@ -220,6 +235,7 @@ fn card_key(v: &ProposalView) -> String {
 #[component]
 fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let tx = TxView::new();
     let TxView { busy, error, .. } = tx;
     let reason = RwSignal::new(String::new());
@@ -236,21 +252,22 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
         .zip(&p.calldatas)
         .map(|((t, v), d)| contract::describe_action(*t, *v, d, governor))
         .collect();
-    let timing = match view.state {
-        ProposalState::Pending => format!("voting opens after block {}", p.vote_start),
-        ProposalState::Active => format!("voting ends at block {}", p.vote_end),
-        ProposalState::Queued => match view.eta {
+    let (state, eta, vote_start, vote_end) = (view.state, view.eta, p.vote_start, p.vote_end);
+    let timing = move || match state {
+        ProposalState::Pending => fill(t_string!(i18n, governance.opens_after), &[("block", &vote_start)]),
+        ProposalState::Active => fill(t_string!(i18n, governance.ends_at), &[("block", &vote_end)]),
+        ProposalState::Queued => match eta {
             Some(eta) => {
                 let now = (js_sys::Date::now() / 1000.0) as u64;
                 if eta > now {
-                    format!("executable in {} s", eta - now)
+                    fill(t_string!(i18n, governance.executable_in), &[("secs", &(eta - now))])
                 } else {
-                    "executable now".into()
+                    t_string!(i18n, governance.executable_now).to_string()
                 }
             }
-            None => "queued".into(),
+            None => t_string!(i18n, governance.queued).to_string(),
         },
-        _ => format!("voting ended at block {}", p.vote_end),
+        _ => fill(t_string!(i18n, governance.ended_at), &[("block", &vote_end)]),
     };
     let total = view.tally.total();
     let share = move |v: U256| -> String {
@@ -268,7 +285,7 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
             let pct = share(amount);
             view! {
                 <li class="tally-row" data-vote=v.label()>
-                    <span class="tally-label">{v.label()}</span>
+                    <span class="tally-label">{move || vote_label(i18n, v)}</span>
                     <span class="tally-bar"><span class=format!("tally-fill tally-{}", v as u8) style=format!("width: {pct}")></span></span>
                     <span class="tally-value" data-testid=format!("tally-{}", v as u8)>{format_0g(amount)}</span>
                     <span class="tally-pct muted">{pct.clone()}</span>
@@ -276,25 +293,23 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
             }
         })
         .collect_view();
-    let quorum_text = match view.quorum {
-        Some(q) => format!("{} of {} needed for quorum", format_0g(total), format_0g(q)),
-        None => "quorum is fixed at the snapshot block".into(),
+    let quorum = view.quorum;
+    let quorum_text = move || match quorum {
+        Some(q) => {
+            fill(t_string!(i18n, governance.quorum_of), &[("total", &format_0g(total)), ("quorum", &format_0g(q))])
+        }
+        None => t_string!(i18n, governance.quorum_fixed).to_string(),
     };
     let vote = move |v: Vote| {
         let why = reason.get_untracked();
-        run_tx(
-            app,
-            service,
-            tx,
-            "Voting…",
-            format!("Voted {} on proposal {}", v.label(), short_id(id)),
-            reload,
-            move |s, k| async move { s.vote(&k, id, v, &why).await },
-        );
+        let done =
+            fill(t_string!(i18n, governance.voted_done), &[("vote", &vote_label(i18n, v)), ("id", &short_id(id))]);
+        run_tx(app, service, tx, t_string!(i18n, governance.voting), done, reload, move |s, k| async move {
+            s.vote(&k, id, v, &why).await
+        });
     };
     let p_queue = p.clone();
     let p_exec = p.clone();
-    let state = view.state;
     let settle_open = state.is_final() && !view.deposit_settled && !view.deposit.is_zero();
     // The contract burns a deposit only when it says so (`settleDeposit`: defeated and
     // `isVetoed`, which needs quorum); the page follows its word, not a copy of the rule.
@@ -304,41 +319,41 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
             <div class="row">
                 <h3 class="proposal-title">{title}</h3>
                 <span class="spacer"></span>
-                <span class=format!("badge proposal-state state-{}", state.label().to_lowercase()) data-testid="proposal-state">{state.label()}</span>
+                <span class=format!("badge proposal-state state-{}", state.label().to_lowercase()) data-testid="proposal-state">{move || state_label(i18n, state)}</span>
             </div>
             <p class="muted">
-                {format!("#{} · {timing} · ", short_id(id))}
+                {move || format!("#{} · {} · ", short_id(id), timing())}
                 <a href=Route { page: Page::Governance, item: Some(id) }.fragment() data-testid="proposal-link"
                     on:click=move |ev| { ev.prevent_default(); app.go(Route { page: Page::Governance, item: Some(id) }) }>
-                    "Link"
+                    {t!(i18n, governance.link)}
                 </a>
             </p>
             {(!body.is_empty()).then(|| view! { <p class="proposal-body">{body.clone()}</p> })}
             {match bound {
                 Some(a) => view! {
-                    <p class="muted" data-testid="proposal-bound">"Bound to its proposer: only "<AddressView address=a />" could submit it."</p>
+                    <p class="muted" data-testid="proposal-bound">{t!(i18n, governance.bound_before)}<AddressView address=a />{t!(i18n, governance.bound_after)}</p>
                 }.into_any(),
                 None => view! {
-                    <p class="text-warn" data-testid="proposal-bound">"Not bound to a proposer: anyone could have submitted it first."</p>
+                    <p class="text-warn" data-testid="proposal-bound">{t!(i18n, governance.unbound)}</p>
                 }.into_any(),
             }}
             <ul class="plain-list proposal-actions">
                 {actions.into_iter().map(|a| view! { <li data-testid="proposal-action">{a}</li> }).collect_view()}
             </ul>
             <div class="row">
-                <strong>"Tally"</strong>
+                <strong>{t!(i18n, governance.tally)}</strong>
                 <span class="spacer"></span>
                 <ProofBadge verdict=Verified::Proven { value: (), block: view.block } />
             </div>
             <ul class="tally" data-testid="tally">{rows}</ul>
             <p class="muted" data-testid="quorum">{quorum_text}</p>
-            {view.my_vote.map(|v| view! { <p data-testid="my-vote">{format!("You voted {}.", v.label())}</p> })}
+            {view.my_vote.map(|v| view! { <p data-testid="my-vote">{move || fill(t_string!(i18n, governance.you_voted), &[("vote", &vote_label(i18n, v))])}</p> })}
             {(state == ProposalState::Active).then(|| view! {
                 <div class="stack">
-                    <input aria-label="Reason (optional)" placeholder="Reason (optional, on chain)" bind:value=reason />
+                    <input aria-label=move || t_string!(i18n, governance.reason) placeholder=move || t_string!(i18n, governance.reason_placeholder) bind:value=reason />
                     <div class="row vote-buttons">
                         {Vote::ALL.into_iter().map(|v| view! {
-                            <button class="btn" on:click=move |_| vote(v) disabled=move || busy.get().is_some()>{format!("Vote {}", v.label())}</button>
+                            <button class="btn" on:click=move |_| vote(v) disabled=move || busy.get().is_some()>{move || fill(t_string!(i18n, governance.vote_button), &[("vote", &vote_label(i18n, v))])}</button>
                         }).collect_view()}
                     </div>
                 </div>
@@ -347,25 +362,55 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
                 {(state == ProposalState::Succeeded).then(|| view! {
                     <button class="btn btn-primary" disabled=move || busy.get().is_some() on:click=move |_| {
                         let p = p_queue.clone();
-                        run_tx(app, service, tx, "Queueing in the timelock…", format!("Queued proposal {}", short_id(id)), reload, move |s, k| async move { s.queue(&k, &p).await });
-                    }>"Queue"</button>
+                        let done = fill(t_string!(i18n, governance.queued_done), &[("id", &short_id(id))]);
+                        run_tx(app, service, tx, t_string!(i18n, governance.queueing), done, reload, move |s, k| async move { s.queue(&k, &p).await });
+                    }>{t!(i18n, governance.queue)}</button>
                 })}
                 {(state == ProposalState::Queued).then(|| view! {
                     <button class="btn btn-primary" disabled=move || busy.get().is_some() on:click=move |_| {
                         let p = p_exec.clone();
-                        run_tx(app, service, tx, "Executing…", format!("Executed proposal {}", short_id(id)), reload, move |s, k| async move { s.execute(&k, &p).await });
-                    }>"Execute"</button>
+                        let done = fill(t_string!(i18n, governance.executed_done), &[("id", &short_id(id))]);
+                        run_tx(app, service, tx, t_string!(i18n, governance.executing), done, reload, move |s, k| async move { s.execute(&k, &p).await });
+                    }>{t!(i18n, governance.execute)}</button>
                 })}
                 {settle_open.then(|| view! {
                     <button class="btn" disabled=move || busy.get().is_some() on:click=move |_| {
-                        run_tx(app, service, tx, "Settling the deposit…", format!("Settled the deposit of proposal {}", short_id(id)), reload, move |s, k| async move { s.settle(&k, id).await });
-                    }>{if burns { "Burn the deposit (vetoed)" } else { "Return the deposit" }}</button>
+                        let done = fill(t_string!(i18n, governance.settled_done), &[("id", &short_id(id))]);
+                        run_tx(app, service, tx, t_string!(i18n, governance.settling), done, reload, move |s, k| async move { s.settle(&k, id).await });
+                    }>{move || if burns { t_string!(i18n, governance.burn_deposit) } else { t_string!(i18n, governance.return_deposit) }}</button>
                 })}
-                {(view.deposit_settled).then(|| view! { <span class="muted" data-testid="deposit-settled">{format!("Deposit of {} settled{}", format_0g(view.deposit), if burns { " (burned: vetoed)" } else { " (returned)" })}</span> })}
+                {(view.deposit_settled).then(|| view! { <span class="muted" data-testid="deposit-settled">{move || {
+                    let text = if burns { t_string!(i18n, governance.deposit_burned) } else { t_string!(i18n, governance.deposit_returned) };
+                    fill(text, &[("amount", &format_0g(view.deposit))])
+                }}</span> })}
             </div>
             {tx.busy_view()}
             <ErrorAlert message=error />
         </article>
+    }
+}
+
+/// A vote option in the user's language (`Vote::label` is the English one, kept as the
+/// pages' test hooks' value).
+fn vote_label(i18n: I18nContext<Locale>, v: Vote) -> &'static str {
+    match v {
+        Vote::Yes => t_string!(i18n, governance.vote_yes),
+        Vote::No => t_string!(i18n, governance.vote_no),
+        Vote::Abstain => t_string!(i18n, governance.vote_abstain),
+        Vote::NoWithVeto => t_string!(i18n, governance.vote_veto),
+    }
+}
+
+fn state_label(i18n: I18nContext<Locale>, s: ProposalState) -> &'static str {
+    match s {
+        ProposalState::Pending => t_string!(i18n, governance.state_pending),
+        ProposalState::Active => t_string!(i18n, governance.state_active),
+        ProposalState::Canceled => t_string!(i18n, governance.state_canceled),
+        ProposalState::Defeated => t_string!(i18n, governance.state_defeated),
+        ProposalState::Succeeded => t_string!(i18n, governance.state_succeeded),
+        ProposalState::Queued => t_string!(i18n, governance.state_queued),
+        ProposalState::Expired => t_string!(i18n, governance.state_expired),
+        ProposalState::Executed => t_string!(i18n, governance.state_executed),
     }
 }
 
@@ -382,6 +427,7 @@ fn short_id(id: U256) -> String {
 #[component]
 fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let recipient = RwSignal::new(String::new());
@@ -410,11 +456,14 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
         ev.prevent_default();
         let to = match parse_address(&recipient.get_untracked()) {
             Ok(a) => a,
-            Err(e) => return error.set(Some(format!("Pay to: {e}."))),
+            Err(e) => {
+                let e = e.localized(i18n.get_locale_untracked());
+                return error.set(Some(fill(t_string!(i18n, governance.pay_to_error), &[("error", &e)])));
+            }
         };
         let (value, paid) = match (parse_0g(&amount.get_untracked()), parse_0g(&deposit.get_untracked())) {
             (Ok(v), Ok(d)) => (v, d),
-            (Err(e), _) | (_, Err(e)) => return error.set(Some(e.to_string())),
+            (Err(e), _) | (_, Err(e)) => return error.set(Some(e.localized(i18n.get_locale_untracked()))),
         };
         let (t, b) = (title.get_untracked(), body.get_untracked());
         let proposal = NewProposal { title: t, body: b, target: to, value, calldata: Bytes::new(), deposit: paid };
@@ -422,8 +471,8 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
             app,
             service,
             tx,
-            "Submitting the proposal…",
-            "Proposal submitted".into(),
+            t_string!(i18n, governance.submitting),
+            t_string!(i18n, governance.submitted).to_string(),
             reload,
             move |s, k| async move { s.propose(&k, proposal).await },
         );
@@ -432,24 +481,24 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2 class="card-title">"New proposal"</h2>
-            <p class="muted">"A proposal pays 0G from the treasury (the timelock) when it passes. The deposit comes back unless the proposal is vetoed (quorum reached and over a third No with veto), in which case it is burned."</p>
-            <form class="stack" aria-label="New proposal" on:submit=submit>
+            <h2 class="card-title">{t!(i18n, governance.new_proposal)}</h2>
+            <p class="muted">{t!(i18n, governance.propose_intro)}</p>
+            <form class="stack" aria-label=move || t_string!(i18n, governance.new_proposal) on:submit=submit>
                 <div class="field">
-                    <label for="proposal-title">"Title"</label>
+                    <label for="proposal-title">{t!(i18n, governance.title_field)}</label>
                     <input id="proposal-title" bind:value=title />
                 </div>
                 <div class="field">
-                    <label for="proposal-body">"Description"</label>
+                    <label for="proposal-body">{t!(i18n, governance.description)}</label>
                     <textarea id="proposal-body" rows="3" bind:value=body></textarea>
                 </div>
                 <div class="grid-2">
                     <div class="field">
-                        <label for="proposal-recipient">"Pay to"</label>
+                        <label for="proposal-recipient">{t!(i18n, governance.pay_to)}</label>
                         <input id="proposal-recipient" class="mono" placeholder="0x…" bind:value=recipient />
                     </div>
                     <div class="field">
-                        <label for="proposal-amount">"Amount"</label>
+                        <label for="proposal-amount">{t!(i18n, governance.amount)}</label>
                         <div class="input-group">
                             <input id="proposal-amount" inputmode="decimal" placeholder="0.0" bind:value=amount />
                             <span class="input-suffix">"0G"</span>
@@ -458,15 +507,12 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
                 </div>
                 <p class="muted" data-testid="proposer-bound">
                     {move || match app.session.selected_address() {
-                        Some(a) => format!(
-                            "Only you can submit this proposal: its description ends with #proposer={} (your address), so the governor refuses it from anyone who copies it.",
-                            short_address(&a)
-                        ),
-                        None => "Only you can submit this proposal: its description ends with your address.".into(),
+                        Some(a) => fill(t_string!(i18n, governance.only_you), &[("address", &short_address(&a))]),
+                        None => t_string!(i18n, governance.only_you_plain).to_string(),
                     }}
                 </p>
                 <div class="field">
-                    <label for="proposal-deposit">"Deposit"</label>
+                    <label for="proposal-deposit">{t!(i18n, governance.deposit)}</label>
                     <div class="input-group">
                         <input id="proposal-deposit" inputmode="decimal" bind:value=deposit />
                         <span class="input-suffix">"0G"</span>
@@ -476,7 +522,7 @@ fn ProposeCard(service: Service, reload: Callback<()>) -> impl IntoView {
                 <ErrorAlert message=error />
                 <div class="row">
                     <span class="spacer"></span>
-                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>"Submit proposal"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>{t!(i18n, governance.submit)}</button>
                 </div>
             </form>
         </section>

@@ -12,9 +12,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zeroize::Zeroizing;
 
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::components::{ErrorAlert, Spinner};
-use crate::ui::lang::LanguageSelect;
+use crate::ui::lang::{LanguageSelect, Localized};
 use crate::ui::state::use_app;
 use crate::wallet::accounts::{key_hex, parse_private_key};
 use crate::wallet::kdf_worker;
@@ -96,6 +96,7 @@ enum CreateStep {
 
 #[component]
 fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
+    let i18n = use_i18n();
     let words = RwSignal::new(WordCount::Twelve);
     // The phrase lives outside the reactive graph, in a Mnemonic that wipes itself when
     // replaced or when the page goes; `generation` only tells the view to redraw it.
@@ -140,43 +141,42 @@ fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
             error.set(None);
             step.set(CreateStep::Password);
         } else {
-            error.set(Some("Those words do not match your recovery phrase. Check your copy and try again.".into()));
+            error.set(Some(t_string!(i18n, onboarding.words_mismatch).to_string()));
         }
     };
 
     let on_password = move |password: Zeroizing<String>| async move {
         let phrase = mnemonic.with_value(|m| m.phrase().to_string());
+        let name = t_string!(i18n, onboarding.first_account).to_string();
         let secrets = VaultSecrets {
             mnemonic: Some(phrase),
-            accounts: vec![StoredAccount { name: "Account 1".into(), source: AccountSource::Hd { index: 0 } }],
+            accounts: vec![StoredAccount { name, source: AccountSource::Hd { index: 0 } }],
         };
-        vault::create(secrets, &password).await.map_err(|e| e.to_string())
+        vault::create(secrets, &password).await.map_err(|e| e.localized(i18n.get_locale_untracked()))
     };
 
     view! {
         <main class="center-screen">
             <div class="card">
-                <ol class="steps" aria-label="Create wallet">
-                    <li class="step" class:current=move || step.get() == CreateStep::Show class:done=move || step.get() != CreateStep::Show>"Recovery phrase"</li>
-                    <li class="step" class:current=move || step.get() == CreateStep::Confirm class:done=move || step.get() == CreateStep::Password>"Confirm"</li>
-                    <li class="step" class:current=move || step.get() == CreateStep::Password>"Password"</li>
+                <ol class="steps" aria-label=move || t_string!(i18n, onboarding.create_steps)>
+                    <li class="step" class:current=move || step.get() == CreateStep::Show class:done=move || step.get() != CreateStep::Show>{t!(i18n, onboarding.step_phrase)}</li>
+                    <li class="step" class:current=move || step.get() == CreateStep::Confirm class:done=move || step.get() == CreateStep::Password>{t!(i18n, onboarding.step_confirm)}</li>
+                    <li class="step" class:current=move || step.get() == CreateStep::Password>{t!(i18n, onboarding.step_password)}</li>
                 </ol>
                 {move || match step.get() {
                     CreateStep::Show => view! {
                         <div class="stack">
-                            <h1 class="page-title">"Your recovery phrase"</h1>
-                            <p class="muted">
-                                "These words are the only way to recover this wallet. Write them down in order and keep them offline. They are shown once; zg-console never sends them anywhere."
-                            </p>
-                            <div class="tabs" role="tablist" aria-label="Phrase length">
+                            <h1 class="page-title">{t!(i18n, onboarding.phrase_title)}</h1>
+                            <p class="muted">{t!(i18n, onboarding.phrase_intro)}</p>
+                            <div class="tabs" role="tablist" aria-label=move || t_string!(i18n, onboarding.phrase_length)>
                                 <button type="button" role="tab" class="tab" class:active=move || words.get() == WordCount::Twelve
                                     aria-selected=move || (words.get() == WordCount::Twelve).to_string()
-                                    on:click=move |_| regenerate(WordCount::Twelve)>"12 words"</button>
+                                    on:click=move |_| regenerate(WordCount::Twelve)>{t!(i18n, onboarding.words_12)}</button>
                                 <button type="button" role="tab" class="tab" class:active=move || words.get() == WordCount::TwentyFour
                                     aria-selected=move || (words.get() == WordCount::TwentyFour).to_string()
-                                    on:click=move |_| regenerate(WordCount::TwentyFour)>"24 words"</button>
+                                    on:click=move |_| regenerate(WordCount::TwentyFour)>{t!(i18n, onboarding.words_24)}</button>
                             </div>
-                            <ol class="mnemonic-grid blurred" tabindex="0" data-testid="mnemonic" aria-label="Recovery phrase">
+                            <ol class="mnemonic-grid blurred" tabindex="0" data-testid="mnemonic" aria-label=move || t_string!(i18n, onboarding.recovery_phrase)>
                                 {move || {
                                     generation.track();
                                     mnemonic.with_value(|m| m.words().into_iter().enumerate().map(|(i, w)| view! {
@@ -186,35 +186,36 @@ fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
                             </ol>
                             <label class="checkbox">
                                 <input type="checkbox" bind:checked=written />
-                                "I have written these words down"
+                                {t!(i18n, onboarding.written)}
                             </label>
                             <div class="row">
-                                <button class="btn btn-ghost" on:click=move |_| flow.set(Flow::Welcome)>"Back"</button>
+                                <button class="btn btn-ghost" on:click=move |_| flow.set(Flow::Welcome)>{t!(i18n, onboarding.back)}</button>
                                 <span class="spacer"></span>
-                                <button class="btn btn-primary" disabled=move || !written.get() on:click=to_confirm>"Continue"</button>
+                                <button class="btn btn-primary" disabled=move || !written.get() on:click=to_confirm>{t!(i18n, onboarding.next)}</button>
                             </div>
                         </div>
                     }.into_any(),
                     CreateStep::Confirm => view! {
                         <form class="stack" on:submit=check_confirm>
-                            <h1 class="page-title">"Confirm your phrase"</h1>
-                            <p class="muted">"Type these words from your copy, to be sure it is complete."</p>
+                            <h1 class="page-title">{t!(i18n, onboarding.confirm_title)}</h1>
+                            <p class="muted">{t!(i18n, onboarding.confirm_intro)}</p>
                             {move || positions.get().into_iter().zip(answers).map(|(p, answer)| view! {
                                 <div class="field">
-                                    <label for=format!("confirm-word-{}", p + 1)>{format!("Word {}", p + 1)}</label>
+                                    <label for=format!("confirm-word-{}", p + 1)>{t!(i18n, onboarding.word_n, n = move || p + 1)}</label>
                                     <input id=format!("confirm-word-{}", p + 1) autocomplete="off" autocapitalize="off" spellcheck="false" node_ref=answer />
                                 </div>
                             }).collect_view()}
                             <ErrorAlert message=error />
                             <div class="row">
-                                <button type="button" class="btn btn-ghost" on:click=move |_| step.set(CreateStep::Show)>"Back"</button>
+                                <button type="button" class="btn btn-ghost" on:click=move |_| step.set(CreateStep::Show)>{t!(i18n, onboarding.back)}</button>
                                 <span class="spacer"></span>
-                                <button type="submit" class="btn btn-primary">"Continue"</button>
+                                <button type="submit" class="btn btn-primary">{t!(i18n, onboarding.next)}</button>
                             </div>
                         </form>
                     }.into_any(),
                     CreateStep::Password => view! {
-                        <NewPasswordForm title="Protect this browser's copy" submit_label="Create wallet"
+                        <NewPasswordForm title=Signal::derive(move || t_string!(i18n, onboarding.protect).to_string())
+                            submit_label=Signal::derive(move || t_string!(i18n, onboarding.create_wallet).to_string())
                             on_back=move || step.set(CreateStep::Confirm) create=on_password />
                     }.into_any(),
                 }}
@@ -228,8 +229,8 @@ fn CreateWallet(flow: RwSignal<Flow>) -> impl IntoView {
 /// the same card, so their title is a section heading rather than the page's.
 #[component]
 fn NewPasswordForm<F, Fut>(
-    title: &'static str,
-    submit_label: &'static str,
+    title: Signal<String>,
+    submit_label: Signal<String>,
     on_back: impl Fn() + 'static,
     create: F,
     #[prop(optional)] extra_check: Option<Box<dyn Fn() -> Result<(), String>>>,
@@ -240,6 +241,7 @@ where
     Fut: std::future::Future<Output = Result<vault::UnlockedVault, String>> + 'static,
 {
     let app = use_app();
+    let i18n = use_i18n();
     let password = NodeRef::<Input>::new();
     let confirm = NodeRef::<Input>::new();
     let error = RwSignal::new(None::<String>);
@@ -261,7 +263,11 @@ where
         let read = |i: NodeRef<Input>| Zeroizing::new(i.get_untracked().map(|i| i.value()).unwrap_or_default());
         let (p, c) = (read(password), read(confirm));
         if let Err(e) = check_new_password(&p, &c) {
-            error.set(Some(format!("Password: {e}.")));
+            error.set(Some(format!(
+                "{}: {}.",
+                t_string!(i18n, onboarding.password_prefix),
+                e.localized(i18n.get_locale_untracked())
+            )));
             return;
         }
         error.set(None);
@@ -286,23 +292,23 @@ where
             } else {
                 view! { <h1 class="page-title">{title}</h1> }.into_any()
             }}
-            <p class="muted">"This password encrypts the wallet stored in this browser. It cannot be recovered, but your recovery phrase or key can always restore the wallet."</p>
+            <p class="muted">{t!(i18n, onboarding.password_intro)}</p>
             <div class="field">
-                <label for="new-password">"New password"</label>
+                <label for="new-password">{t!(i18n, onboarding.new_password)}</label>
                 <input id="new-password" type="password" autocomplete="new-password" node_ref=password />
-                <span class="hint">"At least 8 characters."</span>
+                <span class="hint">{t!(i18n, onboarding.min_chars)}</span>
             </div>
             <div class="field">
-                <label for="confirm-password">"Confirm password"</label>
+                <label for="confirm-password">{t!(i18n, onboarding.confirm_password)}</label>
                 <input id="confirm-password" type="password" autocomplete="new-password" node_ref=confirm />
             </div>
             <ErrorAlert message=error />
             <div class="row">
-                <button type="button" class="btn btn-ghost" on:click=move |_| on_back() disabled=move || busy.get()>"Back"</button>
+                <button type="button" class="btn btn-ghost" on:click=move |_| on_back() disabled=move || busy.get()>{t!(i18n, onboarding.back)}</button>
                 <span class="spacer"></span>
                 <button type="submit" class="btn btn-primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
                     <Show when=move || busy.get()><Spinner /></Show>
-                    {move || if busy.get() { "Encrypting…" } else { submit_label }}
+                    {move || if busy.get() { t_string!(i18n, onboarding.encrypting).to_string() } else { submit_label.get() }}
                 </button>
             </div>
         </form>
@@ -311,6 +317,7 @@ where
 
 #[component]
 fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
+    let i18n = use_i18n();
     let phrase = NodeRef::<Textarea>::new();
     let typed = move || Zeroizing::new(phrase.get_untracked().map(|t| t.value()).unwrap_or_default());
     let clear = move || {
@@ -319,15 +326,20 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
         }
     };
     on_cleanup(clear);
-    let check = Box::new(move || Mnemonic::parse(&typed()).map(|_| ()).map_err(|e| format!("Recovery phrase: {e}")));
+    let check = Box::new(move || {
+        Mnemonic::parse(&typed()).map(|_| ()).map_err(|e| {
+            format!("{}: {}", t_string!(i18n, onboarding.recovery_phrase), e.localized(i18n.get_locale_untracked()))
+        })
+    });
     let create = move |password: Zeroizing<String>| async move {
-        let mnemonic = Mnemonic::parse(&typed()).map_err(|e| e.to_string())?;
+        let mnemonic = Mnemonic::parse(&typed()).map_err(|e| e.localized(i18n.get_locale_untracked()))?;
+        let name = t_string!(i18n, onboarding.first_account).to_string();
         let secrets = VaultSecrets {
             mnemonic: Some(mnemonic.phrase().to_string()),
-            accounts: vec![StoredAccount { name: "Account 1".into(), source: AccountSource::Hd { index: 0 } }],
+            accounts: vec![StoredAccount { name, source: AccountSource::Hd { index: 0 } }],
         };
         drop(mnemonic);
-        let vault = vault::create(secrets, &password).await.map_err(|e| e.to_string());
+        let vault = vault::create(secrets, &password).await.map_err(|e| e.localized(i18n.get_locale_untracked()));
         if vault.is_ok() {
             clear();
         }
@@ -337,14 +349,15 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
         <main class="center-screen">
             <div class="card">
                 <div class="stack">
-                    <h1 class="page-title">"Restore from a recovery phrase"</h1>
+                    <h1 class="page-title">{t!(i18n, onboarding.restore_title)}</h1>
                     <div class="field">
-                        <label for="restore-phrase">"Recovery phrase"</label>
+                        <label for="restore-phrase">{t!(i18n, onboarding.recovery_phrase)}</label>
                         <textarea id="restore-phrase" rows="3" autocomplete="off" autocapitalize="off" spellcheck="false"
-                            placeholder="12 or 24 words separated by spaces"
+                            placeholder=move || t_string!(i18n, onboarding.phrase_placeholder)
                             node_ref=phrase></textarea>
                     </div>
-                    <NewPasswordForm title="Choose a password" submit_label="Restore wallet"
+                    <NewPasswordForm title=Signal::derive(move || t_string!(i18n, onboarding.choose_password).to_string())
+                        submit_label=Signal::derive(move || t_string!(i18n, onboarding.restore_wallet).to_string())
                         on_back=move || flow.set(Flow::Welcome) create=create extra_check=check nested=true />
                 </div>
             </div>
@@ -354,17 +367,18 @@ fn RestoreWallet(flow: RwSignal<Flow>) -> impl IntoView {
 
 #[component]
 fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
+    let i18n = use_i18n();
     let source = KeySource::new();
     let create = move |password: Zeroizing<String>| async move {
         let signing_key = source.read().await?;
         let secrets = VaultSecrets {
             mnemonic: None,
             accounts: vec![StoredAccount {
-                name: "Imported 1".into(),
+                name: t_string!(i18n, onboarding.first_imported).to_string(),
                 source: AccountSource::Imported { key: key_hex(&signing_key) },
             }],
         };
-        let vault = vault::create(secrets, &password).await.map_err(|e| e.to_string());
+        let vault = vault::create(secrets, &password).await.map_err(|e| e.localized(i18n.get_locale_untracked()));
         if vault.is_ok() {
             source.clear();
         }
@@ -374,9 +388,10 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
         <main class="center-screen">
             <div class="card">
                 <div class="stack">
-                    <h1 class="page-title">"Import an account"</h1>
+                    <h1 class="page-title">{t!(i18n, onboarding.import_title)}</h1>
                     <KeySourceFields source=source key_input_id="import-key" />
-                    <NewPasswordForm title="Choose a wallet password" submit_label="Import"
+                    <NewPasswordForm title=Signal::derive(move || t_string!(i18n, onboarding.choose_wallet_password).to_string())
+                        submit_label=Signal::derive(move || t_string!(i18n, onboarding.import).to_string())
                         on_back=move || flow.set(Flow::Welcome) create=create nested=true />
                 </div>
             </div>
@@ -434,20 +449,21 @@ impl Default for KeySource {
 /// The private-key / key-file switch and its fields.
 #[component]
 pub fn KeySourceFields(source: KeySource, key_input_id: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
     let use_file = source.use_file;
     on_cleanup(move || source.clear());
     view! {
         <div class="tabs" role="tablist">
             <button type="button" role="tab" class="tab" class:active=move || !use_file.get()
-                aria-selected=move || (!use_file.get()).to_string() on:click=move |_| use_file.set(false)>"Private key"</button>
+                aria-selected=move || (!use_file.get()).to_string() on:click=move |_| use_file.set(false)>{t!(i18n, onboarding.private_key)}</button>
             <button type="button" role="tab" class="tab" class:active=move || use_file.get()
-                aria-selected=move || use_file.get().to_string() on:click=move |_| use_file.set(true)>"Key file (JSON)"</button>
+                aria-selected=move || use_file.get().to_string() on:click=move |_| use_file.set(true)>{t!(i18n, onboarding.key_file_json)}</button>
         </div>
         <Show when=move || !use_file.get() fallback=move || view! { <KeyFileFields json=source.json password=source.password /> }>
             <div class="field">
-                <label for=key_input_id>"Private key"</label>
+                <label for=key_input_id>{t!(i18n, onboarding.private_key)}</label>
                 <input id=key_input_id type="password" autocomplete="off" spellcheck="false" node_ref=source.key />
-                <span class="hint">"64 hexadecimal characters. It is encrypted with your password and never leaves this browser."</span>
+                <span class="hint">{t!(i18n, onboarding.key_hint)}</span>
             </div>
         </Show>
     }
@@ -456,6 +472,7 @@ pub fn KeySourceFields(source: KeySource, key_input_id: &'static str) -> impl In
 /// Paste-or-pick a Web3 Secret Storage (v3) key file and its password.
 #[component]
 pub fn KeyFileFields(json: NodeRef<Textarea>, password: NodeRef<Input>) -> impl IntoView {
+    let i18n = use_i18n();
     let on_file = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
         let input: web_sys::HtmlInputElement = ev.target().expect("an input fired this").unchecked_into();
@@ -471,15 +488,15 @@ pub fn KeyFileFields(json: NodeRef<Textarea>, password: NodeRef<Input>) -> impl 
     };
     view! {
         <div class="field">
-            <label for="keyfile-pick">"Key file"</label>
+            <label for="keyfile-pick">{t!(i18n, onboarding.key_file)}</label>
             <input id="keyfile-pick" type="file" accept=".json,application/json,text/plain" on:change=on_file />
         </div>
         <div class="field">
-            <label for="keyfile-json">"…or paste its contents"</label>
+            <label for="keyfile-json">{t!(i18n, onboarding.or_paste)}</label>
             <textarea id="keyfile-json" rows="4" class="mono" spellcheck="false" node_ref=json></textarea>
         </div>
         <div class="field">
-            <label for="keyfile-password">"Key file password"</label>
+            <label for="keyfile-password">{t!(i18n, onboarding.key_file_password)}</label>
             <input id="keyfile-password" type="password" autocomplete="off" node_ref=password />
         </div>
     }

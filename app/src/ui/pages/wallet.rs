@@ -8,7 +8,8 @@ use zeroize::Zeroizing;
 
 use super::onboarding::{KeySource, KeySourceFields};
 use crate::chain::networks::TrustRoot;
-use crate::format::{short_hash, UNIT};
+use crate::format::short_hash;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::components::{avatar_style, AddressView, BalanceView, ErrorAlert, Spinner};
 use crate::ui::state::{use_app, Connection, Page, Route};
 use crate::wallet::accounts::{check_not_duplicate, key_hex};
@@ -18,8 +19,9 @@ use crate::wallet::vault_format::{AccountSource, StoredAccount};
 
 #[component]
 pub fn WalletPage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <h1 class="page-title">"Wallet"</h1>
+        <h1 class="page-title">{t!(i18n, wallet.title)}</h1>
         <div class="stack">
             <BalanceCard />
             <AccountsCard />
@@ -30,6 +32,7 @@ pub fn WalletPage() -> impl IntoView {
 
 #[component]
 fn BalanceCard() -> impl IntoView {
+    let i18n = use_i18n();
     let app = use_app();
     let faucet_busy = RwSignal::new(false);
     let faucet = move |_| {
@@ -62,7 +65,7 @@ fn BalanceCard() -> impl IntoView {
             && app.chain.network().is_some_and(|n| n.faucet_url.is_some())
     };
     view! {
-        <section class="card balance-card" aria-label="Selected account">
+        <section class="card balance-card" aria-label=move || t_string!(i18n, wallet.selected_account)>
             <div class="balance-head">
                 {move || app.session.selected_account().map(|a| view! {
                     <span class="account-avatar" style=avatar_style(&a.address)></span>
@@ -73,7 +76,7 @@ fn BalanceCard() -> impl IntoView {
                 })}
                 <button class="btn btn-ghost btn-sm refresh-btn" on:click=move |_| app.chain.refresh_balances(app)
                     disabled=move || app.chain.refreshing.get()>
-                    {move || if app.chain.refreshing.get() { "Refreshing…" } else { "Refresh" }}
+                    {move || if app.chain.refreshing.get() { t_string!(i18n, wallet.refreshing) } else { t_string!(i18n, wallet.refresh) }}
                 </button>
             </div>
             {move || app.session.selected_account().map(|a| {
@@ -81,11 +84,11 @@ fn BalanceCard() -> impl IntoView {
                 view! { <div class="balance-body" data-testid="selected-balance"><BalanceView verdict=verdict big=true /></div> }
             })}
             <div class="balance-actions">
-                <button class="btn btn-primary" on:click=move |_| app.go(Route::page(Page::Send))>"Send"</button>
+                <button class="btn btn-primary" on:click=move |_| app.go(Route::page(Page::Send))>{t!(i18n, wallet.send)}</button>
                 <Show when=has_faucet>
                     <button class="btn btn-secondary" on:click=faucet disabled=move || faucet_busy.get() aria-busy=move || faucet_busy.get().to_string()>
                         <Show when=move || faucet_busy.get()><Spinner /></Show>
-                        {format!("Get 10 test {UNIT}")}
+                        {t!(i18n, wallet.faucet)}
                     </button>
                 </Show>
             </div>
@@ -103,6 +106,7 @@ enum Panel {
 
 #[component]
 fn AccountsCard() -> impl IntoView {
+    let i18n = use_i18n();
     let app = use_app();
     let panel = RwSignal::new(Panel::None);
     let busy = RwSignal::new(false);
@@ -133,23 +137,23 @@ fn AccountsCard() -> impl IntoView {
     view! {
         <section class="card">
             <div class="card-header">
-                <h2 class="card-title">"Accounts"</h2>
+                <h2 class="card-title">{t!(i18n, wallet.accounts)}</h2>
                 <div class="toolbar">
                     <Show when=move || app.session.has_mnemonic.get()>
-                        <button class="btn btn-secondary btn-sm" on:click=add disabled=move || busy.get()>"Add account"</button>
+                        <button class="btn btn-secondary btn-sm" on:click=add disabled=move || busy.get()>{t!(i18n, wallet.add_account)}</button>
                     </Show>
                     <button class="btn btn-ghost btn-sm" aria-expanded=move || (panel.get() == Panel::Import).to_string()
-                        on:click=move |_| panel.set(Panel::Import)>"Import"</button>
+                        on:click=move |_| panel.set(Panel::Import)>{t!(i18n, wallet.import)}</button>
                     <button class="btn btn-ghost btn-sm" aria-expanded=move || (panel.get() == Panel::Rename).to_string()
-                        on:click=move |_| panel.set(Panel::Rename)>"Rename"</button>
+                        on:click=move |_| panel.set(Panel::Rename)>{t!(i18n, wallet.rename)}</button>
                     <button class="btn btn-ghost btn-sm" aria-expanded=move || (panel.get() == Panel::Export).to_string()
-                        on:click=move |_| panel.set(Panel::Export)>"Export key file"</button>
+                        on:click=move |_| panel.set(Panel::Export)>{t!(i18n, wallet.export)}</button>
                 </div>
             </div>
             // A list of rows, not a listbox: a row holds its own copy button, and an
             // option may not hold controls. The account's name is the control that selects
             // it; a click anywhere on the row does the same for the mouse.
-            <ul class="account-list" aria-label="Accounts">
+            <ul class="account-list" aria-label=move || t_string!(i18n, wallet.accounts)>
                 {move || app.session.accounts.get().into_iter().enumerate().map(|(i, a)| {
                     let verdict = app.chain.balances.with(|b| b.get(&a.address).cloned());
                     let selected = move || app.session.selected.get() == i;
@@ -398,15 +402,16 @@ fn download(name: &str, contents: &str) -> Result<(), String> {
 
 #[component]
 fn LightClientCard() -> impl IntoView {
+    let i18n = use_i18n();
     let app = use_app();
     view! {
-        <section class="card" aria-label="Light client">
-            <div class="card-header"><h2 class="card-title">"Light client"</h2></div>
+        <section class="card" aria-label=move || t_string!(i18n, wallet.light_client)>
+            <div class="card-header"><h2 class="card-title">{t!(i18n, wallet.light_client)}</h2></div>
             <div class="card-body stack">
                 <dl class="kv">
-                    <dt>"Network"</dt>
+                    <dt>{t!(i18n, wallet.network)}</dt>
                     <dd data-testid="lc-network">{move || app.chain.selected.get().map(|n| format!("{} (chain {})", n.name, n.chain_id)).unwrap_or_else(|| "—".into())}</dd>
-                    <dt>"Root of trust"</dt>
+                    <dt>{t!(i18n, wallet.root_of_trust)}</dt>
                     <dd data-testid="lc-checkpoint">{move || match app.chain.selected.get().map(|n| n.trust_root()) {
                         Some(TrustRoot::Checkpoint(c)) => view! {
                             <span class="mono">{format!("checkpoint: block {} · {}", c.number, short_hash(&c.hash.to_string()))}</span>
@@ -422,11 +427,11 @@ fn LightClientCard() -> impl IntoView {
                         }.into_any(),
                         None => "—".into_any(),
                     }}</dd>
-                    <dt>"Verified head"</dt>
+                    <dt>{t!(i18n, wallet.verified_head)}</dt>
                     <dd class="mono" data-testid="verified-head">{move || app.chain.tip.get().map(|(n, h)| format!("block {n} · {}", short_hash(&h.to_string()))).unwrap_or_else(|| "not yet".into())}</dd>
-                    <dt>"Rests on"</dt>
+                    <dt>{t!(i18n, wallet.rests_on)}</dt>
                     <dd data-testid="lc-trust">{move || app.chain.trust.get().unwrap_or_else(|| "not verified yet".into())}</dd>
-                    <dt>"Head agreement"</dt>
+                    <dt>{t!(i18n, wallet.head_agreement)}</dt>
                     <dd data-testid="head-agreement">{move || match app.chain.selected.get() {
                         Some(n) if n.consensus.is_some() => {
                             "not needed: each head is one the validators signed".into_any()

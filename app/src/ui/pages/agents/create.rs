@@ -5,8 +5,10 @@ use alloy_primitives::U256;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::metadata::AgentMetadata;
 use crate::ui::components::ErrorAlert;
+use crate::ui::lang::fill;
 use crate::ui::state::use_app;
 
 use super::model::split_tools;
@@ -21,6 +23,7 @@ pub(super) fn CreateAgentCard(
     on_created: Callback<U256>,
 ) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let model = RwSignal::new(String::new());
@@ -33,7 +36,7 @@ pub(super) fn CreateAgentCard(
         ev.prevent_default();
         error.set(None);
         if name.get_untracked().trim().is_empty() {
-            return error.set(Some("Give the agent a name.".into()));
+            return error.set(Some(t_string!(i18n, agents.name_needed).to_string()));
         }
         let (svc, key) = match service_and_key(&app, service) {
             Ok(ready) => ready,
@@ -52,9 +55,9 @@ pub(super) fn CreateAgentCard(
             busy.set(None);
             match result {
                 Ok((token, included)) => {
-                    app.toasts.success(&format!(
-                        "Agent #{token} \"{}\" minted in block {} (receipt verified)",
-                        metadata.name, included.block
+                    app.toasts.success(&fill(
+                        t_string!(i18n, agents.minted),
+                        &[("token", &token), ("name", &metadata.name), ("block", &included.block)],
                     ));
                     for field in [name, description, model, prompt, tools] {
                         field.set(String::new());
@@ -68,30 +71,30 @@ pub(super) fn CreateAgentCard(
 
     view! {
         <section class="card">
-            <h2 class="card-title">"Create an agent"</h2>
-            <p class="muted">"Its settings, memory and its own wallet key are encrypted in this browser; only the holder of the token can read them. The ciphertext goes to 0G Storage and its root goes on chain."</p>
-            <form class="stack" aria-label="Create agent" on:submit=create>
+            <h2 class="card-title">{t!(i18n, agents.create_title)}</h2>
+            <p class="muted">{t!(i18n, agents.create_intro)}</p>
+            <form class="stack" aria-label=move || t_string!(i18n, agents.create_label) on:submit=create>
                 <div class="grid-2">
                     <div class="field">
-                        <label for="agent-name">"Name"</label>
+                        <label for="agent-name">{t!(i18n, agents.name)}</label>
                         <input id="agent-name" autocomplete="off" bind:value=name />
                     </div>
                     <div class="field">
-                        <label for="agent-model">"Model"</label>
-                        <input id="agent-model" autocomplete="off" placeholder="e.g. qwen2.5-7b-instruct" bind:value=model />
+                        <label for="agent-model">{t!(i18n, agents.model)}</label>
+                        <input id="agent-model" autocomplete="off" placeholder=move || t_string!(i18n, agents.model_placeholder) bind:value=model />
                     </div>
                 </div>
                 <div class="field">
-                    <label for="agent-description">"Description"</label>
+                    <label for="agent-description">{t!(i18n, agents.description)}</label>
                     <input id="agent-description" autocomplete="off" bind:value=description />
                 </div>
                 <div class="field">
-                    <label for="agent-prompt">"System prompt"</label>
+                    <label for="agent-prompt">{t!(i18n, agents.prompt)}</label>
                     <textarea id="agent-prompt" rows="3" bind:value=prompt></textarea>
                 </div>
                 <div class="field">
-                    <label for="agent-tools">"Tools"</label>
-                    <input id="agent-tools" autocomplete="off" placeholder="comma separated, e.g. search, calculator" bind:value=tools />
+                    <label for="agent-tools">{t!(i18n, agents.tools)}</label>
+                    <input id="agent-tools" autocomplete="off" placeholder=move || t_string!(i18n, agents.tools_placeholder) bind:value=tools />
                 </div>
                 {progress_view(busy)}
                 <ErrorAlert message=error />
@@ -100,9 +103,9 @@ pub(super) fn CreateAgentCard(
                     <button
                         type="submit"
                         class="btn btn-primary"
-                        title=move || (!ready.get()).then_some("Waiting for the agent contract connection")
+                        title=move || (!ready.get()).then_some(t_string!(i18n, agents.waiting_contract))
                         disabled=move || busy.get().is_some() || !ready.get()
-                    >"Create agent"</button>
+                    >{t!(i18n, agents.create)}</button>
                 </div>
             </form>
         </section>

@@ -7,9 +7,11 @@ use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
 use crate::format::short_hash;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::provenance::{origin, Provenance};
 use crate::inft::service::OpenedAgent;
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::lang::fill;
 use crate::ui::state::use_app;
 
 use super::access::AuthorizedCard;
@@ -25,6 +27,7 @@ pub(super) type Detail = (OpenedAgent, Result<Provenance, String>);
 #[component]
 pub(super) fn AgentDetail(service: Service, token: U256, back: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let agent = RwSignal::new(None::<Result<Detail, String>>);
     let load = move || {
         let Some(svc) = service.get_value() else { return };
@@ -48,12 +51,12 @@ pub(super) fn AgentDetail(service: Service, token: U256, back: Callback<()>) -> 
 
     view! {
         <div class="row">
-            <button class="btn btn-ghost btn-sm" on:click=move |_| back.run(())>"← Agents"</button>
+            <button class="btn btn-ghost btn-sm" on:click=move |_| back.run(())>{t!(i18n, agents.back)}</button>
         </div>
         {move || match agent.get() {
-            None => view! { <p class="muted"><Spinner />{format!(" Proving agent #{token} and opening its data…")}</p> }.into_any(),
+            None => view! { <p class="muted"><Spinner />" "{move || fill(t_string!(i18n, agents.proving), &[("token", &token)])}</p> }.into_any(),
             Some(Err(e)) => view! {
-                <h1 class="page-title">{format!("Agent #{token}")}</h1>
+                <h1 class="page-title">{move || fill(t_string!(i18n, agents.agent_n), &[("token", &token)])}</h1>
                 <div class="alert alert-error" role="alert" data-testid="agent-error">{node_words_apart(&e.to_string())}</div>
             }.into_any(),
             Some(Ok((opened, provenance))) => view! {
@@ -71,30 +74,34 @@ pub(super) fn AgentView(
     reload: Callback<()>,
 ) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let token = opened.token;
     let meta = opened.metadata.clone();
     let mine = mine(&app);
     let origin = origin(provenance.as_ref().ok(), &mine);
     let line = provenance_line(&provenance, &mine);
     view! {
-        <h1 class="page-title" data-testid="agent-title">{format!("{} · agent #{token}", meta.name)}</h1>
+        <h1 class="page-title" data-testid="agent-title">{
+            let name = meta.name.clone();
+            move || fill(t_string!(i18n, agents.heading), &[("name", &name), ("token", &token)])
+        }</h1>
         <div class="stack">
             {origin.warning().map(|w| view! { <div class="alert alert-warn" role="alert" data-testid="foreign-warning">{w}</div> })}
-            <section class="card" aria-label="Agent">
+            <section class="card" aria-label=move || t_string!(i18n, agents.agent)>
                 <div class="row">
-                    <h2 class="card-title">"Agent"</h2>
+                    <h2 class="card-title">{t!(i18n, agents.agent)}</h2>
                     <span class="spacer"></span>
                     <ProofBadge verdict=Verified::Proven { value: (), block: opened.block } />
                 </div>
                 <dl class="kv">
-                    <dt>"Holder"</dt><dd><AddressView address=opened.owner /></dd>
-                    <dt>"Origin"</dt><dd data-testid="agent-provenance" data-origin=origin_kind(&origin)>{line}</dd>
-                    <dt>"Data root"</dt><dd class="mono" title=opened.data_hash.to_string()>{short_hash(&opened.data_hash.to_string())}</dd>
-                    <dt>"Description"</dt><dd data-testid="agent-description">{meta.description.clone()}</dd>
-                    <dt>"Model"</dt><dd data-testid="agent-model">{meta.model.clone()}</dd>
-                    <dt>"System prompt"</dt><dd class="pre" data-testid="agent-prompt">{meta.system_prompt.clone()}</dd>
-                    <dt>"Tools"</dt><dd>{if meta.tools.is_empty() { "none".to_string() } else { meta.tools.join(", ") }}</dd>
-                    <dt>"Memory"</dt><dd>{format!("{} entries", meta.memory.len())}</dd>
+                    <dt>{t!(i18n, agents.holder)}</dt><dd><AddressView address=opened.owner /></dd>
+                    <dt>{t!(i18n, agents.origin)}</dt><dd data-testid="agent-provenance" data-origin=origin_kind(&origin)>{line}</dd>
+                    <dt>{t!(i18n, agents.data_root)}</dt><dd class="mono" title=opened.data_hash.to_string()>{short_hash(&opened.data_hash.to_string())}</dd>
+                    <dt>{t!(i18n, agents.description)}</dt><dd data-testid="agent-description">{meta.description.clone()}</dd>
+                    <dt>{t!(i18n, agents.model)}</dt><dd data-testid="agent-model">{meta.model.clone()}</dd>
+                    <dt>{t!(i18n, agents.prompt)}</dt><dd class="pre" data-testid="agent-prompt">{meta.system_prompt.clone()}</dd>
+                    <dt>{t!(i18n, agents.tools)}</dt><dd>{if meta.tools.is_empty() { t_string!(i18n, agents.tools_none).to_string() } else { meta.tools.join(", ") }}</dd>
+                    <dt>{t!(i18n, agents.memory)}</dt><dd>{fill(t_string!(i18n, agents.entries), &[("count", &meta.memory.len())])}</dd>
                 </dl>
             </section>
             <AgentConsoleCard service opened=opened.clone() reload />
@@ -109,6 +116,7 @@ pub(super) fn AgentView(
 #[component]
 pub(super) fn EditCard(service: Service, opened: OpenedAgent, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let meta = opened.metadata.clone();
     let description = RwSignal::new(meta.description.clone());
     let model = RwSignal::new(meta.model.clone());
@@ -133,9 +141,9 @@ pub(super) fn EditCard(service: Service, opened: OpenedAgent, reload: Callback<(
             busy.set(None);
             match result {
                 Ok(included) => {
-                    app.toasts.success(&format!(
-                        "Agent #{} updated in block {} (receipt verified)",
-                        opened.token, included.block
+                    app.toasts.success(&fill(
+                        t_string!(i18n, agents.updated),
+                        &[("token", &opened.token), ("block", &included.block)],
                     ));
                     reload.run(());
                 }
@@ -145,28 +153,28 @@ pub(super) fn EditCard(service: Service, opened: OpenedAgent, reload: Callback<(
     };
     view! {
         <section class="card">
-            <h2 class="card-title">"Edit"</h2>
-            <form class="stack" aria-label="Edit agent" on:submit=save>
+            <h2 class="card-title">{t!(i18n, agents.edit)}</h2>
+            <form class="stack" aria-label=move || t_string!(i18n, agents.edit_label) on:submit=save>
                 <div class="grid-2">
                     <div class="field">
-                        <label for="edit-description">"Description"</label>
+                        <label for="edit-description">{t!(i18n, agents.description)}</label>
                         <input id="edit-description" bind:value=description />
                     </div>
                     <div class="field">
-                        <label for="edit-model">"Model"</label>
+                        <label for="edit-model">{t!(i18n, agents.model)}</label>
                         <input id="edit-model" bind:value=model />
                     </div>
                 </div>
                 <div class="field">
-                    <label for="edit-prompt">"System prompt"</label>
+                    <label for="edit-prompt">{t!(i18n, agents.prompt)}</label>
                     <textarea id="edit-prompt" rows="3" bind:value=prompt></textarea>
                 </div>
-                <p class="hint">"Saving re-encrypts the agent under a fresh key and uploads it; the token points at the new data only once every storage node has it."</p>
+                <p class="hint">{t!(i18n, agents.edit_hint)}</p>
                 {progress_view(busy)}
                 <ErrorAlert message=error />
                 <div class="row">
                     <span class="spacer"></span>
-                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>"Save changes"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>{t!(i18n, agents.save)}</button>
                 </div>
             </form>
         </section>

@@ -33,6 +33,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::deploy::plan::Suite;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::service::{AgentService, Step};
 use crate::ui::account_read::AccountRead;
 use crate::ui::components::Spinner;
@@ -47,7 +48,8 @@ fn key_of(app: &AppState) -> Result<SigningKey, String> {
 
 /// The connected agent service and the selected account's key, or why a card cannot act.
 fn service_and_key(app: &AppState, service: Service) -> Result<(Rc<AgentService>, SigningKey), String> {
-    let svc = service.get_value().ok_or("Not connected to the agent contract yet.")?;
+    let locale = crate::ui::lang::current();
+    let svc = service.get_value().ok_or_else(|| crate::i18n::td_string!(locale, agents.not_connected).to_string())?;
     Ok((svc, key_of(app)?))
 }
 
@@ -59,6 +61,7 @@ fn mine(app: &AppState) -> Vec<Address> {
 #[component]
 pub fn AgentsPage() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let service: Service = StoredValue::new_local(None);
     let status = RwSignal::new(None::<Result<(), String>>);
     // The open agent is part of the address (`#/agents/12`), so it lives in the app state.
@@ -92,7 +95,7 @@ pub fn AgentsPage() -> impl IntoView {
             // The reason is in the banner above every page: say it once, stop waiting.
             Connection::Failed(_) => {
                 service.set_value(None);
-                return status.set(Some(Err("This network cannot be used right now (see the message above).".into())));
+                return status.set(Some(Err(t_string!(i18n, agents.network_unusable).to_string())));
             }
             _ => return,
         }
@@ -125,10 +128,10 @@ pub fn AgentsPage() -> impl IntoView {
                 <AgentDetail service token back=Callback::new(move |_| { selected.set(None); reload(); }) />
             }.into_any(),
             None => view! {
-                <h1 class="page-title">"Agents"</h1>
+                <h1 class="page-title">{t!(i18n, agents.title)}</h1>
                 <div class="stack">
                     {move || match status.get() {
-                        None => view! { <p class="muted"><Spinner />" Connecting to the agent contract and storage nodes…"</p> }.into_any(),
+                        None => view! { <p class="muted"><Spinner />" "{t!(i18n, agents.connecting)}</p> }.into_any(),
                         Some(Ok(())) => ().into_any(),
                         Some(Err(e)) => view! { <div class="alert alert-warn" role="alert" data-testid="agents-unavailable">{e}</div> }.into_any(),
                     }}
