@@ -11,7 +11,7 @@
 // storage nodes and zg-compute-provider.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, newProfile, rpc, shot, startDevnet, restoreWallet, toast, unlock } from './harness.mjs';
+import { appears, launchBrowser, newProfile, rpc, shot, startDevnet, restoreWallet, toast, unlock } from './harness.mjs';
 
 const PASSWORD = 'correct horse battery';
 const PHRASE = 'test test test test test test test test test test test junk';
@@ -174,7 +174,7 @@ test('an answer altered on the way is shown UNVERIFIED, with the reason', async 
   try {
     const card = await send(page, 'What is 0G?');
     await card.getByTestId('console-answer').or(card.locator('.alert-error')).first().waitFor({ timeout: 60_000 });
-    await card.getByTestId('answer-unverified').waitFor();
+    await appears(page, card.getByTestId('answer-unverified'), card, 30_000);
     assert.equal(await card.getByTestId('answer-verified').count(), 0, 'never badged verified');
     assert.match(await card.getByTestId('answer-text').textContent(), /^FORGED /);
     assert.match(await card.getByTestId('answer-unverified-reason').textContent(),

@@ -13,8 +13,11 @@ use crate::deploy::link::NetworkLink;
 use crate::deploy::plan::{GovernanceParams, Suite};
 use crate::deploy::service::{self, Checked, Estimate};
 use crate::format::{format_0g, parse_0g};
+use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::ui::components::{CopyButton, ErrorAlert, Spinner};
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::{use_app, AppState};
+use leptos_i18n::I18nContext;
 
 /// Whether the connected network lacks what `suite` deploys.
 fn lacks(app: AppState, suite: Suite) -> bool {
@@ -22,6 +25,14 @@ fn lacks(app: AppState, suite: Suite) -> bool {
         Suite::Agents => n.contracts.agent_nft.is_none(),
         Suite::Governance => n.contracts.governor.is_none() || n.contracts.wrapped_zg.is_none(),
     })
+}
+
+/// What `suite` deploys, in the user's language (`Suite::label` is the English one).
+fn suite_label(i18n: I18nContext<Locale>, suite: Suite) -> &'static str {
+    match suite {
+        Suite::Agents => t_string!(i18n, deploy.suite_agents),
+        Suite::Governance => t_string!(i18n, deploy.suite_governance),
+    }
 }
 
 /// Saves `overrides` for the network `id` over what was set before, and reconnects so every
@@ -49,6 +60,7 @@ fn checked_list(checked: Vec<Checked>) -> impl IntoView {
 #[component]
 pub fn DeployCard(suite: Suite) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let voting_period = RwSignal::new(GovernanceParams::default().voting_period_blocks.to_string());
     let deposit = RwSignal::new("1".to_string());
     let estimate = RwSignal::new(None::<Estimate>);
@@ -59,16 +71,22 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
     let params = move || -> Result<GovernanceParams, String> {
         let mut p = GovernanceParams::default();
         if suite == Suite::Governance {
-            p.voting_period_blocks =
-                voting_period.get_untracked().trim().parse().map_err(|_| "Voting period: a whole number of blocks.")?;
-            p.proposal_deposit = parse_0g(&deposit.get_untracked()).map_err(|e| format!("Proposal deposit: {e}."))?;
+            p.voting_period_blocks = voting_period
+                .get_untracked()
+                .trim()
+                .parse()
+                .map_err(|_| t_string!(i18n, deploy.voting_period_error))?;
+            p.proposal_deposit = parse_0g(&deposit.get_untracked()).map_err(|e| {
+                fill(t_string!(i18n, deploy.deposit_error), &[("error", &e.localized(i18n.get_locale_untracked()))])
+            })?;
         }
         p.check().map_err(|e| format!("{}{}.", e.to_string()[..1].to_uppercase(), &e.to_string()[1..]))?;
         Ok(p)
     };
-    let client = move || app.chain.client().ok_or_else(|| "Not connected to the chain yet.".to_string());
-    let me =
-        move || app.session.selected_account().map(|a| a.address).ok_or_else(|| "No account is selected.".to_string());
+    let client = move || app.chain.client().ok_or_else(|| t_string!(i18n, deploy.not_connected).to_string());
+    let me = move || {
+        app.session.selected_account().map(|a| a.address).ok_or_else(|| t_string!(i18n, deploy.no_account).to_string())
+    };
 
     let check_cost = move |_| {
         error.set(None);
@@ -77,7 +95,7 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
             (Ok(p), Ok(c), Ok(m)) => (p, c, m),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error.set(Some(e)),
         };
-        busy.set(Some("Simulating the deployment on proven state…".into()));
+        busy.set(Some(t_string!(i18n, deploy.simulating).to_string()));
         spawn_local(async move {
             let result = async {
                 let shipped = service::shipped().await?;
@@ -103,12 +121,15 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
             Err(e) => return error.set(Some(e)),
         };
         let network = client.network().clone();
-        busy.set(Some("Loading the contracts…".into()));
+        busy.set(Some(t_string!(i18n, deploy.loading).to_string()));
         spawn_local(async move {
             let result = async {
                 let shipped = service::shipped().await?;
                 service::deploy(&client, &key, &shipped, suite, &p, |step, steps, what| {
-                    busy.set(Some(format!("Step {step} of {steps}: {what}…")));
+                    busy.set(Some(fill(
+                        t_string!(i18n, deploy.step),
+                        &[("step", &step), ("steps", &steps), ("what", &what)],
+                    )));
                 })
                 .await
             }
@@ -118,11 +139,13 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
                 Ok(deployment) => {
                     let overrides = deployment.overrides(suite);
                     save_and_reconnect(app, &network.id, &overrides);
-                    app.toasts.success(&format!(
-                        "Deployed {} from block {}; their code is proven to be the app's, and the addresses are saved for {}",
-                        suite.label(),
-                        deployment.first_block,
-                        network.name
+                    app.toasts.success(&fill(
+                        t_string!(i18n, deploy.deployed_toast),
+                        &[
+                            ("suite", &suite_label(i18n, suite)),
+                            ("block", &deployment.first_block),
+                            ("network", &network.name),
+                        ],
                     ));
                     done.set(Some((network.name.clone(), deployment.checked)));
                 }
@@ -131,15 +154,13 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
         });
     };
 
-    let (title, what) = match suite {
-        Suite::Agents => (
-            "Deploy the agent contracts",
-            "This network has no agent NFT the app knows. You can deploy zg-console's own from your account: the handover verifier and the ERC-7857 agent NFT that names it (2 transactions).",
-        ),
-        Suite::Governance => (
-            "Deploy the governance contracts",
-            "This network has no governance contracts the app knows. You can deploy zg-console's own from your account: Wrapped 0G (voting power), a timelock, and the four-option governor with veto over them; then the timelock is handed to the governor and you give up your admin role (6 transactions).",
-        ),
+    let title = move || match suite {
+        Suite::Agents => t_string!(i18n, deploy.agents_title),
+        Suite::Governance => t_string!(i18n, deploy.governance_title),
+    };
+    let what = move || match suite {
+        Suite::Agents => t_string!(i18n, deploy.agents_what),
+        Suite::Governance => t_string!(i18n, deploy.governance_what),
     };
     let shown = move || {
         app.chain.connection.track();
@@ -149,18 +170,18 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
         <Show when=shown>
         <section class="card stack" aria-label=title data-testid="deploy-card">
             <h2 class="card-title">{title}</h2>
-            <p class="muted">{what}" Each transaction is shown for your approval before it is signed. Every new contract's code is proven against the code this app shipped, and the addresses are saved for this network."</p>
+            <p class="muted">{what}" "{t!(i18n, deploy.approval_note)}</p>
             // Once deployed, the card only reports what was proven: nothing is left to ask.
             <Show when=move || done.with(Option::is_none)>
             {(suite == Suite::Governance).then(|| view! {
                 <div class="grid-2">
                     <div class="field">
-                        <label for="deploy-voting-period">"Voting period (blocks)"</label>
+                        <label for="deploy-voting-period">{t!(i18n, deploy.voting_period)}</label>
                         <input id="deploy-voting-period" inputmode="numeric" bind:value=voting_period />
-                        <span class="hint">"0G makes a block about every 0.4 s: 150 blocks is a minute, 9,000 an hour."</span>
+                        <span class="hint">{t!(i18n, deploy.voting_period_hint)}</span>
                     </div>
                     <div class="field">
-                        <label for="deploy-deposit">"Proposal deposit"</label>
+                        <label for="deploy-deposit">{t!(i18n, deploy.proposal_deposit)}</label>
                         <div class="input-group">
                             <input id="deploy-deposit" inputmode="decimal" bind:value=deposit />
                             <span class="input-suffix">"0G"</span>
@@ -170,19 +191,23 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
             })}
             {move || estimate.get().map(|e| view! {
                 <p data-testid="deploy-estimate">
-                    {format!(
-                        "{} transactions, about {} gas: about {} at today's fees, at most {}. Your balance: {}. ",
-                        e.transactions, e.gas, format_0g(e.likely), format_0g(e.most), format_0g(e.balance)
+                    {fill(
+                        t_string!(i18n, deploy.estimate),
+                        &[
+                            ("transactions", &e.transactions),
+                            ("gas", &e.gas),
+                            ("likely", &format_0g(e.likely)),
+                            ("most", &format_0g(e.most)),
+                            ("balance", &format_0g(e.balance)),
+                        ],
                     )}
+                    " "
                     {if e.simulated == e.transactions {
-                        "Every transaction was simulated on proven state.".to_string()
+                        t_string!(i18n, deploy.all_simulated).to_string()
                     } else {
-                        format!(
-                            "{} of them were simulated on proven state; the rest need the earlier contracts to exist, so their gas is estimated from their size. Each is simulated before you sign it.",
-                            e.simulated
-                        )
+                        fill(t_string!(i18n, deploy.some_simulated), &[("simulated", &e.simulated)])
                     }}
-                    {(e.most > e.balance).then_some(" That is more than the account holds at worst; fund it first.")}
+                    {(e.most > e.balance).then(|| format!(" {}", t_string!(i18n, deploy.over_balance)))}
                 </p>
             })}
             </Show>
@@ -190,15 +215,15 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
             <ErrorAlert message=error />
             {move || done.get().map(|(network, checked)| view! {
                 <div class="alert alert-success" data-testid="deploy-done">
-                    <p>{format!("Deployed and saved for {network}. Share it from Settings → Network link.")}</p>
+                    <p>{fill(t_string!(i18n, deploy.deployed_saved), &[("network", &network)])}</p>
                     {checked_list(checked)}
                 </div>
             })}
             <Show when=move || done.with(Option::is_none)>
                 <div class="row">
                     <span class="spacer"></span>
-                    <button class="btn btn-secondary" disabled=move || busy.get().is_some() on:click=check_cost>"Check the cost"</button>
-                    <button class="btn btn-primary" disabled=move || busy.get().is_some() || estimate.get().is_none() on:click=run>"Deploy"</button>
+                    <button class="btn btn-secondary" disabled=move || busy.get().is_some() on:click=check_cost>{t!(i18n, deploy.check_cost)}</button>
+                    <button class="btn btn-primary" disabled=move || busy.get().is_some() || estimate.get().is_none() on:click=run>{t!(i18n, deploy.deploy)}</button>
                 </div>
             </Show>
         </section>
@@ -210,6 +235,7 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
 #[component]
 pub fn NetworkLinkCard() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     // Recomputed when the connection is (re)made, which is when the network or its
     // addresses can change; not at every new head.
     let share = Signal::derive(move || {
@@ -243,7 +269,7 @@ pub fn NetworkLinkCard() -> impl IntoView {
             Ok(n) => n,
             Err(e) => return error.set(Some(format!("{e}."))),
         };
-        busy.set(Some(format!("Connecting to {} and proving the code at every address…", network.name)));
+        busy.set(Some(fill(t_string!(i18n, deploy.connecting), &[("network", &network.name)])));
         spawn_local(async move {
             let checked = async {
                 // The network as this app would use it (a known network with the user's own
@@ -271,7 +297,9 @@ pub fn NetworkLinkCard() -> impl IntoView {
                     if let Some(url) = &link.indexer {
                         overrides = match overrides.with_indexer(url, &network) {
                             Ok(o) => o,
-                            Err(e) => return error.set(Some(format!("The link's {e}."))),
+                            Err(e) => {
+                                return error.set(Some(fill(t_string!(i18n, deploy.link_error), &[("error", &e)])))
+                            }
                         };
                     }
                     app.update_settings(|s| {
@@ -292,10 +320,7 @@ pub fn NetworkLinkCard() -> impl IntoView {
                     });
                     app.pending_link.set(None);
                     save_and_reconnect(app, &network.id, &overrides);
-                    app.toasts.success(&format!(
-                        "Joined the deployment on {}: every contract's code is proven",
-                        network.name
-                    ));
+                    app.toasts.success(&fill(t_string!(i18n, deploy.joined_toast), &[("network", &network.name)]));
                     joined.set(Some((network.name.clone(), checked)));
                 }
                 Err(e) => error.set(Some(e)),
@@ -304,33 +329,33 @@ pub fn NetworkLinkCard() -> impl IntoView {
     };
 
     view! {
-        <form class="card stack" on:submit=join aria-label="Network link">
-            <h2 class="card-title">"Network link"</h2>
+        <form class="card stack" on:submit=join aria-label=move || t_string!(i18n, deploy.network_link)>
+            <h2 class="card-title">{t!(i18n, deploy.network_link)}</h2>
             {move || match share.get() {
                 Some(link) => view! {
                     <div class="field">
-                        <label for="share-link">"Share this network and its agent and governance contracts"</label>
+                        <label for="share-link">{t!(i18n, deploy.share_label)}</label>
                         <input id="share-link" class="mono" readonly prop:value=link.clone() data-testid="share-link" />
-                        <span class="hint">"Whoever opens it joins this network with these contracts; their app proves the code behind every address first."</span>
+                        <span class="hint">{t!(i18n, deploy.share_hint)}</span>
                     </div>
-                    <div class="row"><span class="spacer"></span><CopyButton text=Signal::derive(move || link.clone()) label="Copy link" /></div>
+                    <div class="row"><span class="spacer"></span><CopyButton text=Signal::derive(move || link.clone()) label=t_string!(i18n, deploy.copy_link) /></div>
                 }.into_any(),
-                None => view! { <p class="muted">"This network has no agent or governance contracts to share yet."</p> }.into_any(),
+                None => view! { <p class="muted">{t!(i18n, deploy.nothing_to_share)}</p> }.into_any(),
             }}
             <div class="field">
-                <label for="join-link">"Open a network link"</label>
+                <label for="join-link">{t!(i18n, deploy.open_link)}</label>
                 <textarea id="join-link" class="mono" rows="3" placeholder="https://…#join?network=…" bind:value=text></textarea>
-                <span class="hint">"The app connects, checks the chain id, and proves that every address holds the contract it ships before it saves anything. A custom network's checkpoint comes from the link: use links from people you trust."</span>
+                <span class="hint">{t!(i18n, deploy.open_link_hint)}</span>
             </div>
             {move || busy.get().map(|l| view! { <p class="muted" role="status"><Spinner />" "{l}</p> })}
             <ErrorAlert message=error />
             {move || joined.get().map(|(network, checked)| view! {
                 <div class="alert alert-success" data-testid="join-done">
-                    <p>{format!("Now using {network} with these contracts:")}</p>
+                    <p>{fill(t_string!(i18n, deploy.now_using), &[("network", &network)])}</p>
                     {checked_list(checked)}
                 </div>
             })}
-            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>"Check and use"</button></div>
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>{t!(i18n, deploy.check_and_use)}</button></div>
         </form>
     }
 }

@@ -9,14 +9,18 @@ use crate::chain::addresses::{AddressOverrides, ContractRole};
 use crate::chain::fees::FeeLimits;
 use crate::chain::networks::{consensus_config, custom_network, parse_endpoints, Checkpoint, TrustRoot};
 use crate::format::{format_gwei, parse_gwei};
+use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::ui::components::ErrorAlert;
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::{use_app, Phase};
 use crate::wallet::vault_store;
+use leptos_i18n::I18nContext;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <h1 class="page-title">"Settings"</h1>
+        <h1 class="page-title">{t!(i18n, settings.title)}</h1>
         <div class="stack">
             <crate::ui::deploy::NetworkLinkCard />
             <CustomNetworkCard />
@@ -33,6 +37,7 @@ pub fn SettingsPage() -> impl IntoView {
 #[component]
 fn CustomNetworkCard() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let existing = app.settings.get_untracked().custom;
     let url = RwSignal::new(existing.as_ref().map(|n| n.rpc_url.clone()).unwrap_or_default());
     let witnesses = RwSignal::new(existing.as_ref().map(|n| n.witness_urls.join("\n")).unwrap_or_default());
@@ -56,32 +61,32 @@ fn CustomNetworkCard() -> impl IntoView {
                     s.network = "custom".into();
                 });
                 app.reconnect();
-                app.toasts.info("Connecting to the custom network…");
+                app.toasts.info(t_string!(i18n, settings.connecting_custom));
             }
             Err(e) => error.set(Some(e.to_string())),
         }
     };
     view! {
-        <form class="card stack" on:submit=save aria-label="Custom network">
-            <h2 class="card-title">"Custom network"</h2>
-            <p class="muted">"Any EVM JSON-RPC endpoint. Its eth_chainId must equal the chain id you enter."</p>
+        <form class="card stack" on:submit=save aria-label=move || t_string!(i18n, settings.custom_network)>
+            <h2 class="card-title">{t!(i18n, settings.custom_network)}</h2>
+            <p class="muted">{t!(i18n, settings.custom_intro)}</p>
             <div class="grid-2">
                 <div class="field">
-                    <label for="custom-rpc">"RPC URL"</label>
+                    <label for="custom-rpc">{t!(i18n, settings.rpc_url)}</label>
                     <input id="custom-rpc" placeholder="https://…" bind:value=url />
                 </div>
                 <div class="field">
-                    <label for="custom-chain">"Chain id"</label>
+                    <label for="custom-chain">{t!(i18n, settings.chain_id)}</label>
                     <input id="custom-chain" inputmode="numeric" bind:value=chain_id />
                 </div>
             </div>
             <div class="field">
-                <label for="custom-witnesses">"Witness endpoints (optional)"</label>
-                <textarea id="custom-witnesses" rows="2" placeholder="https://… one per line" bind:value=witnesses></textarea>
-                <span class="hint">"Other operators' endpoints for the same chain. A new block is trusted only when most endpoints serve the same header; with one or more, the light client needs no checkpoint: it starts from a head most of them serve alike."</span>
+                <label for="custom-witnesses">{t!(i18n, settings.witnesses)}</label>
+                <textarea id="custom-witnesses" rows="2" placeholder=move || t_string!(i18n, settings.one_per_line) bind:value=witnesses></textarea>
+                <span class="hint">{t!(i18n, settings.witnesses_hint)}</span>
             </div>
             <ErrorAlert message=error />
-            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-primary">"Use this network"</button></div>
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-primary">{t!(i18n, settings.use_network)}</button></div>
         </form>
     }
 }
@@ -91,6 +96,7 @@ fn CustomNetworkCard() -> impl IntoView {
 #[component]
 fn CheckpointCard() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let number = RwSignal::new(String::new());
     let hash = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -101,15 +107,15 @@ fn CheckpointCard() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(network) = app.chain.network() else {
-            return error.set(Some("Connect to a network first.".into()));
+            return error.set(Some(t_string!(i18n, settings.connect_first).to_string()));
         };
         let n: u64 = match number.get_untracked().trim().parse() {
             Ok(n) => n,
-            Err(_) => return error.set(Some("Block number: a whole number.".into())),
+            Err(_) => return error.set(Some(t_string!(i18n, settings.block_number_invalid).to_string())),
         };
         let h: B256 = match hash.get_untracked().trim().parse() {
             Ok(h) => h,
-            Err(_) => return error.set(Some("Block hash: 0x followed by 64 hexadecimal characters.".into())),
+            Err(_) => return error.set(Some(t_string!(i18n, settings.block_hash_invalid).to_string())),
         };
         error.set(None);
         let id = network.id.clone();
@@ -117,12 +123,12 @@ fn CheckpointCard() -> impl IntoView {
             s.checkpoints.insert(id, Checkpoint { number: n, hash: h });
         });
         app.reconnect();
-        app.toasts.info("Checkpoint saved; verifying from it");
+        app.toasts.info(t_string!(i18n, settings.checkpoint_saved));
     };
     let save_endpoints = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(network) = app.chain.network() else {
-            return endpoints_error.set(Some("Connect to a network first.".into()));
+            return endpoints_error.set(Some(t_string!(i18n, settings.connect_first).to_string()));
         };
         let urls = match parse_endpoints(&endpoints.get_untracked()) {
             Ok(urls) => urls,
@@ -137,51 +143,50 @@ fn CheckpointCard() -> impl IntoView {
             }
         });
         app.reconnect();
-        app.toasts.info("Endpoints saved; a new head is now checked against them");
+        app.toasts.info(t_string!(i18n, settings.endpoints_saved));
     };
     view! {
-        <section class="card stack" aria-label="Root of trust">
-            <h2 class="card-title">"Root of trust"</h2>
+        <section class="card stack" aria-label=move || t_string!(i18n, settings.root_of_trust)>
+            <h2 class="card-title">{t!(i18n, settings.root_of_trust)}</h2>
             <p data-testid="trust-root">{move || match app.chain.selected.get().map(|n| (n.name.clone(), n.trust_root())) {
-                Some((name, TrustRoot::Checkpoint(c))) => format!("{name}: verified from the checkpoint at block {}.", c.number),
-                Some((name, TrustRoot::Agreement { quorum, endpoints })) => format!(
-                    "{name}: no checkpoint; verified from a head {quorum} of its {endpoints} independent endpoints serve alike."
+                Some((name, TrustRoot::Checkpoint(c))) => {
+                    fill(t_string!(i18n, settings.trust_checkpoint), &[("block", &c.number), ("name", &name)])
+                }
+                Some((name, TrustRoot::Agreement { quorum, endpoints })) => fill(
+                    t_string!(i18n, settings.trust_agreement),
+                    &[("quorum", &quorum), ("endpoints", &endpoints), ("name", &name)],
                 ),
-                Some((name, TrustRoot::Nothing)) => format!(
-                    "{name}: one endpoint and no checkpoint, so values are shown unverified. Set a checkpoint, or add an endpoint run by someone else."
-                ),
-                Some((name, TrustRoot::Consensus(pin))) => format!(
-                    "{name}: verified from its validators' signatures, starting at consensus block {} (CometBFT light client, experimental).", pin.height
-                ),
-                None => "No network selected.".into(),
+                Some((name, TrustRoot::Nothing)) => fill(t_string!(i18n, settings.trust_nothing), &[("name", &name)]),
+                Some((name, TrustRoot::Consensus(pin))) => {
+                    fill(t_string!(i18n, settings.trust_consensus), &[("height", &pin.height), ("name", &name)])
+                }
+                None => t_string!(i18n, settings.no_network).to_string(),
             }}</p>
-            <form class="stack" on:submit=save aria-label="Checkpoint">
-                <h3 class="card-subtitle">"Checkpoint"</h3>
-                <p class="muted">
-                    "The light client trusts one block hash and proves everything else from it. Take it from a source you trust (a block explorer you know, a friend's node). The devnet provides its own."
-                </p>
+            <form class="stack" on:submit=save aria-label=move || t_string!(i18n, settings.checkpoint)>
+                <h3 class="card-subtitle">{t!(i18n, settings.checkpoint)}</h3>
+                <p class="muted">{t!(i18n, settings.checkpoint_intro)}</p>
                 <div class="grid-2">
                     <div class="field">
-                        <label for="cp-number">"Block number"</label>
+                        <label for="cp-number">{t!(i18n, settings.block_number)}</label>
                         <input id="cp-number" inputmode="numeric" bind:value=number />
                     </div>
                     <div class="field">
-                        <label for="cp-hash">"Block hash"</label>
+                        <label for="cp-hash">{t!(i18n, settings.block_hash)}</label>
                         <input id="cp-hash" class="mono" placeholder="0x…" bind:value=hash />
                     </div>
                 </div>
                 <ErrorAlert message=error />
-                <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save checkpoint"</button></div>
+                <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">{t!(i18n, settings.save_checkpoint)}</button></div>
             </form>
-            <form class="stack" on:submit=save_endpoints aria-label="More endpoints">
-                <h3 class="card-subtitle">"More endpoints"</h3>
+            <form class="stack" on:submit=save_endpoints aria-label=move || t_string!(i18n, settings.more_endpoints)>
+                <h3 class="card-subtitle">{t!(i18n, settings.more_endpoints)}</h3>
                 <div class="field">
-                    <label for="extra-endpoints">"Endpoints of this network run by others (optional)"</label>
-                    <textarea id="extra-endpoints" rows="2" placeholder="https://… one per line" bind:value=endpoints></textarea>
-                    <span class="hint">"Added to the network's own. Most of all its endpoints must serve the same header before a head is accepted; with two or more, no checkpoint is needed."</span>
+                    <label for="extra-endpoints">{t!(i18n, settings.extra_endpoints)}</label>
+                    <textarea id="extra-endpoints" rows="2" placeholder=move || t_string!(i18n, settings.one_per_line) bind:value=endpoints></textarea>
+                    <span class="hint">{t!(i18n, settings.extra_endpoints_hint)}</span>
                 </div>
                 <ErrorAlert message=endpoints_error />
-                <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save endpoints"</button></div>
+                <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">{t!(i18n, settings.save_endpoints)}</button></div>
             </form>
         </section>
     }
@@ -193,6 +198,7 @@ fn CheckpointCard() -> impl IntoView {
 #[component]
 fn ConsensusCard() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let network = app.chain.selected.get_untracked();
     let suggested = network.as_ref().and_then(|n| n.consensus.clone().or_else(|| n.consensus_offer.clone()));
     let field = |f: fn(&crate::chain::networks::ConsensusConfig) -> String| {
@@ -207,7 +213,7 @@ fn ConsensusCard() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(network) = app.chain.network() else {
-            return error.set(Some("Connect to a network first.".into()));
+            return error.set(Some(t_string!(i18n, settings.connect_first).to_string()));
         };
         let config = match consensus_config(
             &url.get_untracked(),
@@ -223,7 +229,7 @@ fn ConsensusCard() -> impl IntoView {
             s.consensus.insert(network.id.clone(), config);
         });
         app.reconnect();
-        app.toasts.info("Verifying from the validators' signatures");
+        app.toasts.info(t_string!(i18n, settings.consensus_verifying));
     };
     let stop = move |_| {
         if let Some(network) = app.chain.network() {
@@ -234,27 +240,25 @@ fn ConsensusCard() -> impl IntoView {
         }
     };
     view! {
-        <section class="card stack" aria-label="Consensus light client">
-            <h2 class="card-title">"Validators' signatures " <span class="badge badge-unverified">"experimental"</span></h2>
-            <p class="muted">
-                "Instead of a checkpoint or endpoints' agreement, check that the network's validators signed each head: the app follows 0G's consensus (CometBFT, BLS12-381 keys) from a block you pin, and takes the EVM block each finalised block carries. Experimental: built from CometBFT's and beacon-kit's source, not yet checked against 0G's own consensus endpoints, which 0G does not publish. Pin a block from a source you trust; a pin older than a week expires."
-            </p>
-            <form class="stack" on:submit=save aria-label="Consensus endpoint and pin">
+        <section class="card stack" aria-label=move || t_string!(i18n, settings.consensus_label)>
+            <h2 class="card-title">{t!(i18n, settings.consensus_title)}" " <span class="badge badge-unverified">{t!(i18n, settings.experimental)}</span></h2>
+            <p class="muted">{t!(i18n, settings.consensus_intro)}</p>
+            <form class="stack" on:submit=save aria-label=move || t_string!(i18n, settings.consensus_form)>
                 <div class="grid-2">
                     <div class="field">
-                        <label for="cs-url">"Consensus RPC"</label>
+                        <label for="cs-url">{t!(i18n, settings.consensus_rpc)}</label>
                         <input id="cs-url" placeholder="https://…:26657" bind:value=url />
                     </div>
                     <div class="field">
-                        <label for="cs-chain">"Consensus chain id"</label>
+                        <label for="cs-chain">{t!(i18n, settings.consensus_chain_id)}</label>
                         <input id="cs-chain" bind:value=chain_id />
                     </div>
                     <div class="field">
-                        <label for="cs-height">"Pinned block height"</label>
+                        <label for="cs-height">{t!(i18n, settings.pinned_height)}</label>
                         <input id="cs-height" inputmode="numeric" bind:value=height />
                     </div>
                     <div class="field">
-                        <label for="cs-hash">"Pinned block hash"</label>
+                        <label for="cs-hash">{t!(i18n, settings.pinned_hash)}</label>
                         <input id="cs-hash" class="mono" bind:value=hash />
                     </div>
                 </div>
@@ -262,9 +266,9 @@ fn ConsensusCard() -> impl IntoView {
                 <div class="row">
                     <span class="spacer"></span>
                     <Show when=in_use>
-                        <button type="button" class="btn btn-ghost" on:click=stop>"Stop using signatures"</button>
+                        <button type="button" class="btn btn-ghost" on:click=stop>{t!(i18n, settings.stop_signatures)}</button>
                     </Show>
-                    <button type="submit" class="btn btn-secondary">"Verify with validators' signatures"</button>
+                    <button type="submit" class="btn btn-secondary">{t!(i18n, settings.verify_signatures)}</button>
                 </div>
             </form>
         </section>
@@ -277,6 +281,7 @@ fn ConsensusCard() -> impl IntoView {
 #[component]
 fn ContractAddressesCard() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let network = app.chain.network();
     let id = network.as_ref().map(|n| n.id.clone());
     let saved =
@@ -284,33 +289,30 @@ fn ContractAddressesCard() -> impl IntoView {
     // The network as shipped, without the user's addresses: what an empty field falls back to.
     let own = id.as_ref().and_then(|id| app.chain.networks.get_untracked().into_iter().find(|n| &n.id == id));
     let own = own.or_else(|| app.settings.with_untracked(|s| s.custom.clone()));
-    let fields: Vec<(ContractRole, RwSignal<String>, String)> = ContractRole::ALL
+    // The network's own address, or None when it has none: the placeholder then says so.
+    let fields: Vec<(ContractRole, RwSignal<String>, Option<String>)> = ContractRole::ALL
         .into_iter()
         .map(|role| {
             let typed = saved.get(role).map(|a| a.to_checksum(None)).unwrap_or_default();
-            let fallback = match own.as_ref().and_then(|n| role.address(n)) {
-                Some(address) => address.to_checksum(None),
-                None => "not set on this network".to_string(),
-            };
+            let fallback = own.as_ref().and_then(|n| role.address(n)).map(|address| address.to_checksum(None));
             (role, RwSignal::new(typed), fallback)
         })
         .collect();
     let indexer = RwSignal::new(saved.indexer().unwrap_or_default().to_string());
-    let indexer_fallback = own
-        .as_ref()
-        .and_then(|n| n.storage.as_ref()?.indexer.clone())
-        .unwrap_or_else(|| "not set on this network".to_string());
+    let indexer_fallback = own.as_ref().and_then(|n| n.storage.as_ref()?.indexer.clone());
+    let indexer_placeholder =
+        move || indexer_fallback.clone().unwrap_or_else(|| t_string!(i18n, settings.not_set).to_string());
     let error = RwSignal::new(None::<String>);
     let form_fields = fields.clone();
     let shipped = own.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(id) = app.chain.network().map(|n| n.id) else {
-            return error.set(Some("Connect to a network first.".into()));
+            return error.set(Some(t_string!(i18n, settings.connect_first).to_string()));
         };
         let texts: Vec<(ContractRole, String)> = form_fields.iter().map(|(r, t, _)| (*r, t.get_untracked())).collect();
         let Some(shipped) = shipped.clone() else {
-            return error.set(Some("Connect to a network first.".into()));
+            return error.set(Some(t_string!(i18n, settings.connect_first).to_string()));
         };
         let overrides = AddressOverrides::from_form(texts.iter().map(|(r, t)| (*r, t.as_str())))
             .and_then(|o| o.with_indexer(&indexer.get_untracked(), &shipped));
@@ -327,34 +329,34 @@ fn ContractAddressesCard() -> impl IntoView {
             }
         });
         app.reconnect();
-        app.toasts.info("Contract addresses saved; each is checked for code before it is used");
+        app.toasts.info(t_string!(i18n, settings.addresses_saved));
     };
     let rows = fields
         .into_iter()
         .map(|(role, text, fallback)| {
             let input_id = format!("addr-{}", role.key());
+            let placeholder =
+                move || fallback.clone().unwrap_or_else(|| t_string!(i18n, settings.not_set).to_string());
             view! {
                 <div class="field">
-                    <label for=input_id.clone()>{role.label()}</label>
-                    <input id=input_id class="mono" autocomplete="off" spellcheck="false" placeholder=fallback bind:value=text />
+                    <label for=input_id.clone()>{move || role_label(i18n, role)}</label>
+                    <input id=input_id class="mono" autocomplete="off" spellcheck="false" placeholder=placeholder bind:value=text />
                 </div>
             }
         })
         .collect_view();
     view! {
-        <form class="card stack" on:submit=save aria-label="Contract addresses">
-            <h2 class="card-title">"Contract addresses"</h2>
-            <p class="muted">
-                "The contracts this network's pages use. Leave a field empty to keep the network's own (shown greyed). Before any read or transaction the app proves that code lives at the address, and says which one is missing when not."
-            </p>
+        <form class="card stack" on:submit=save aria-label=move || t_string!(i18n, settings.contract_addresses)>
+            <h2 class="card-title">{t!(i18n, settings.contract_addresses)}</h2>
+            <p class="muted">{t!(i18n, settings.addresses_intro)}</p>
             <div class="grid-2">{rows}</div>
             <div class="field">
-                <label for="addr-indexer">"0G Storage indexer"</label>
-                <input id="addr-indexer" class="mono" autocomplete="off" spellcheck="false" placeholder=indexer_fallback bind:value=indexer />
-                <span class="hint">"Where the app finds storage nodes and, when it cannot reach them, the gateway it uploads and downloads through."</span>
+                <label for="addr-indexer">{t!(i18n, settings.indexer)}</label>
+                <input id="addr-indexer" class="mono" autocomplete="off" spellcheck="false" placeholder=indexer_placeholder bind:value=indexer />
+                <span class="hint">{t!(i18n, settings.indexer_hint)}</span>
             </div>
             <ErrorAlert message=error />
-            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save addresses"</button></div>
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">{t!(i18n, settings.save_addresses)}</button></div>
         </form>
     }
 }
@@ -364,6 +366,7 @@ fn ContractAddressesCard() -> impl IntoView {
 #[component]
 fn FeeLimitsCard() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let gwei = |wei: u128| format_gwei(wei).trim_end_matches(" gwei").to_string();
     let current = app.chain.network().map(|n| n.fee_limits());
     let max_tip = RwSignal::new(current.map(|l| gwei(l.max_tip)).unwrap_or_default());
@@ -372,15 +375,19 @@ fn FeeLimitsCard() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(network) = app.chain.network() else {
-            return error.set(Some("Connect to a network first.".into()));
+            return error.set(Some(t_string!(i18n, settings.connect_first).to_string()));
         };
         let limits = match (parse_gwei(&max_tip.get_untracked()), parse_gwei(&max_fee.get_untracked())) {
             (Ok(max_tip), Ok(max_fee)) if max_tip <= max_fee => FeeLimits { max_tip, max_fee },
-            (Ok(_), Ok(_)) => {
-                return error.set(Some("The priority fee limit cannot be above the max fee limit.".into()))
+            (Ok(_), Ok(_)) => return error.set(Some(t_string!(i18n, settings.fee_limit_order).to_string())),
+            (Err(e), _) => {
+                let e = e.localized(i18n.get_locale_untracked());
+                return error.set(Some(fill(t_string!(i18n, settings.priority_limit_error), &[("error", &e)])));
             }
-            (Err(e), _) => return error.set(Some(format!("Priority fee limit: {e}."))),
-            (_, Err(e)) => return error.set(Some(format!("Max fee limit: {e}."))),
+            (_, Err(e)) => {
+                let e = e.localized(i18n.get_locale_untracked());
+                return error.set(Some(fill(t_string!(i18n, settings.max_limit_error), &[("error", &e)])));
+            }
         };
         error.set(None);
         let id = network.id.clone();
@@ -388,28 +395,25 @@ fn FeeLimitsCard() -> impl IntoView {
             s.fee_limits.insert(id, limits);
         });
         app.reconnect();
-        app.toasts.info(&format!(
-            "Fee limits saved: at most {} priority fee and {} per gas",
-            format_gwei(limits.max_tip),
-            format_gwei(limits.max_fee)
+        app.toasts.info(&fill(
+            t_string!(i18n, settings.fee_limits_saved),
+            &[("tip", &format_gwei(limits.max_tip)), ("fee", &format_gwei(limits.max_fee))],
         ));
     };
     view! {
-        <form class="card stack" on:submit=save aria-label="Fee limits">
-            <h2 class="card-title">"Fee limits"</h2>
-            <p class="muted">
-                "The most any transaction on this network may offer per gas. A node's fee suggestion above these is not followed, and a transaction that would need more is refused until you raise them here."
-            </p>
+        <form class="card stack" on:submit=save aria-label=move || t_string!(i18n, settings.fee_limits)>
+            <h2 class="card-title">{t!(i18n, settings.fee_limits)}</h2>
+            <p class="muted">{t!(i18n, settings.fee_limits_intro)}</p>
             <div class="grid-2">
                 <div class="field">
-                    <label for="fee-max-tip">"Highest priority fee"</label>
+                    <label for="fee-max-tip">{t!(i18n, settings.highest_priority_fee)}</label>
                     <div class="input-group">
                         <input id="fee-max-tip" inputmode="decimal" bind:value=max_tip />
                         <span class="input-suffix">"gwei"</span>
                     </div>
                 </div>
                 <div class="field">
-                    <label for="fee-max-fee">"Highest max fee"</label>
+                    <label for="fee-max-fee">{t!(i18n, settings.highest_max_fee)}</label>
                     <div class="input-group">
                         <input id="fee-max-fee" inputmode="decimal" bind:value=max_fee />
                         <span class="input-suffix">"gwei"</span>
@@ -417,7 +421,7 @@ fn FeeLimitsCard() -> impl IntoView {
                 </div>
             </div>
             <ErrorAlert message=error />
-            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">"Save fee limits"</button></div>
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-secondary">{t!(i18n, settings.save_fee_limits)}</button></div>
         </form>
     }
 }
@@ -425,33 +429,34 @@ fn FeeLimitsCard() -> impl IntoView {
 #[component]
 fn PreferencesCard() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let minutes = move || app.settings.with(|s| s.auto_lock_minutes.to_string());
     let theme = move || app.settings.with(|s| s.theme.clone());
     view! {
-        <section class="card stack" aria-label="Preferences">
-            <h2 class="card-title">"Preferences"</h2>
+        <section class="card stack" aria-label=move || t_string!(i18n, settings.preferences)>
+            <h2 class="card-title">{t!(i18n, settings.preferences)}</h2>
             <div class="grid-2">
                 <div class="field">
-                    <label for="auto-lock">"Lock after idle"</label>
+                    <label for="auto-lock">{t!(i18n, settings.lock_after_idle)}</label>
                     <select id="auto-lock" prop:value=minutes on:change=move |ev| {
                         let m = event_target_value(&ev).parse().unwrap_or(5);
                         app.update_settings(|s| s.auto_lock_minutes = m);
                     }>
-                        <option value="1">"1 minute"</option>
-                        <option value="5">"5 minutes"</option>
-                        <option value="15">"15 minutes"</option>
-                        <option value="60">"1 hour"</option>
+                        <option value="1">{t!(i18n, settings.minutes_1)}</option>
+                        <option value="5">{t!(i18n, settings.minutes_5)}</option>
+                        <option value="15">{t!(i18n, settings.minutes_15)}</option>
+                        <option value="60">{t!(i18n, settings.hour_1)}</option>
                     </select>
                 </div>
                 <div class="field">
-                    <label for="theme">"Theme"</label>
+                    <label for="theme">{t!(i18n, settings.theme)}</label>
                     <select id="theme" prop:value=theme on:change=move |ev| {
                         let t = event_target_value(&ev);
                         app.update_settings(|s| s.theme = t);
                     }>
-                        <option value="system">"Follow the system"</option>
-                        <option value="light">"Light"</option>
-                        <option value="dark">"Dark"</option>
+                        <option value="system">{t!(i18n, settings.theme_system)}</option>
+                        <option value="light">{t!(i18n, settings.theme_light)}</option>
+                        <option value="dark">{t!(i18n, settings.theme_dark)}</option>
                     </select>
                 </div>
             </div>
@@ -462,12 +467,13 @@ fn PreferencesCard() -> impl IntoView {
 #[component]
 fn DangerCard() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let confirm = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let forget = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if confirm.get_untracked().trim() != "forget" {
-            return error.set(Some("Type forget to confirm.".into()));
+            return error.set(Some(t_string!(i18n, settings.forget_confirm_error).to_string()));
         }
         spawn_local(async move {
             match vault_store::clear().await {
@@ -480,15 +486,29 @@ fn DangerCard() -> impl IntoView {
         });
     };
     view! {
-        <form class="card card-danger stack" on:submit=forget aria-label="Forget this wallet">
-            <h2 class="card-title">"Forget this wallet"</h2>
-            <p class="muted">"Removes the encrypted wallet from this browser. Only your recovery phrase or exported key files can bring it back."</p>
+        <form class="card card-danger stack" on:submit=forget aria-label=move || t_string!(i18n, settings.forget_title)>
+            <h2 class="card-title">{t!(i18n, settings.forget_title)}</h2>
+            <p class="muted">{t!(i18n, settings.forget_intro)}</p>
             <div class="field">
-                <label for="forget-confirm">"Type forget to confirm"</label>
+                <label for="forget-confirm">{t!(i18n, settings.forget_confirm_label)}</label>
                 <input id="forget-confirm" autocomplete="off" bind:value=confirm />
             </div>
             <ErrorAlert message=error />
-            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-danger">"Forget wallet"</button></div>
+            <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-danger">{t!(i18n, settings.forget_wallet)}</button></div>
         </form>
+    }
+}
+
+/// A contract's role in the user's language (the same words as `ContractRole::label` in English).
+fn role_label(i18n: I18nContext<Locale>, role: ContractRole) -> &'static str {
+    match role {
+        ContractRole::Flow => t_string!(i18n, settings.role_flow),
+        ContractRole::AgentNft => t_string!(i18n, settings.role_agent_nft),
+        ContractRole::WrappedZg => t_string!(i18n, settings.role_wrapped_zg),
+        ContractRole::Governor => t_string!(i18n, settings.role_governor),
+        ContractRole::Timelock => t_string!(i18n, settings.role_timelock),
+        ContractRole::Staking => t_string!(i18n, settings.role_staking),
+        ContractRole::Ledger => t_string!(i18n, settings.role_ledger),
+        ContractRole::InferenceServing => t_string!(i18n, settings.role_inference),
     }
 }

@@ -9,11 +9,13 @@ use alloy_primitives::U256;
 use leptos::prelude::*;
 use wasm_light_client::Verified;
 
-use crate::format::{capitalise, format_0g, format_gwei, parse_0g};
+use crate::format::{format_0g, format_gwei, parse_0g};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::staking::contract::commission_percent;
 use crate::staking::service::{PendingWithdrawal, StakingService, ValidatorView};
 use crate::ui::account_read::AccountRead;
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::{on_connect, use_app};
 use crate::ui::tx::{run_tx, TxView};
 
@@ -32,6 +34,7 @@ fn key_short(pubkey: &[u8]) -> String {
 #[component]
 pub fn StakingPage() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let service: Service = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
     let overview_read = AccountRead::new(app, service, |svc: Rc<StakingService>, account| async move {
@@ -44,25 +47,25 @@ pub fn StakingPage() -> impl IntoView {
     let pending = Memo::new(move |_| overview.get().map(|o| o.pending).unwrap_or_default());
     let reload_cb = Callback::new(move |_| reload());
     view! {
-        <h1 class="page-title">"Staking"</h1>
+        <h1 class="page-title">{t!(i18n, staking.title)}</h1>
         <div class="stack">
             {move || unavailable.get().map(|e| view! { <div class="alert alert-warn" role="alert">{node_words_apart(&e.to_string())}</div> })}
-            <section class="card" aria-label="Validators">
+            <section class="card" aria-label=move || t_string!(i18n, staking.validators)>
                 <div class="row">
-                    <h2 class="card-title">"Validators"</h2>
+                    <h2 class="card-title">{t!(i18n, staking.validators)}</h2>
                     <span class="spacer"></span>
                     {move || overview.get().map(|o| view! { <ProofBadge verdict=Verified::Proven { value: (), block: o.block } /> })}
-                    <button class="btn btn-ghost btn-sm" on:click=move |_| reload()>"Refresh"</button>
+                    <button class="btn btn-ghost btn-sm" on:click=move |_| reload()>{t!(i18n, staking.refresh)}</button>
                 </div>
-                <p class="muted">"Delegating buys shares of a validator's pool; rewards raise what a share is worth (shares × the pool's tokens ÷ all its shares), less the validator's commission. Undelegating costs the validator's withdrawal fee; 0G's consensus layer pays the 0G out after the network's withdrawal delay."</p>
+                <p class="muted">{t!(i18n, staking.intro)}</p>
                 {move || match overview_read.get() {
                     None if unavailable.get().is_some() => ().into_any(),
-                    None => view! { <p class="muted"><Spinner />" Proving the validators…"</p> }.into_any(),
+                    None => view! { <p class="muted"><Spinner />" "{t!(i18n, staking.proving)}</p> }.into_any(),
                     Some(Err(e)) => view! { <div class="alert alert-error" role="alert" data-testid="staking-error">{node_words_apart(&e)}</div> }.into_any(),
                     Some(Ok(o)) => view! {
-                        <p data-testid="validator-count">{format!(
-                            "The registry counts {} validator{} (proven at block {}); {} shown. 0G's staking interface finds a validator only by its consensus public key, so add others by key.",
-                            o.count, if o.count == 1 { "" } else { "s" }, o.block, o.validators.len()
+                        <p data-testid="validator-count">{fill(
+                            if o.count == 1 { t_string!(i18n, staking.validator_count_one) } else { t_string!(i18n, staking.validator_count_many) },
+                            &[("count", &o.count), ("block", &o.block), ("shown", &o.validators.len())],
                         )}</p>
                         {o.problems.iter().map(|p| view! { <p class="alert alert-warn">{p.clone()}</p> }).collect_view()}
                     }.into_any(),
@@ -74,10 +77,10 @@ pub fn StakingPage() -> impl IntoView {
                 </div>
                 <AddValidator service reload=reload_cb />
             </section>
-            <section class="card" aria-label="Undelegations">
-                <h2 class="card-title">"Your undelegations"</h2>
-                <p class="muted">"Each is proven on chain: its transaction (who sent it, to which validator, how many shares, to which address, what fee) and its successful receipt. 0G has no withdraw call: its consensus layer credits the withdrawal address once the delay is over. That credit is not a transaction, so this app cannot prove it happened; check the address's balance."</p>
-                {move || pending.get().is_empty().then(|| view! { <p class="muted" data-testid="no-undelegations">"None sent from this app for this account."</p> })}
+            <section class="card" aria-label=move || t_string!(i18n, staking.undelegations)>
+                <h2 class="card-title">{t!(i18n, staking.your_undelegations)}</h2>
+                <p class="muted">{t!(i18n, staking.undelegations_intro)}</p>
+                {move || pending.get().is_empty().then(|| view! { <p class="muted" data-testid="no-undelegations">{t!(i18n, staking.no_undelegations)}</p> })}
                 <div class="stack">
                     <For each=move || pending.get() key=|p| p.hash let:p>
                         <PendingRow service p reload=reload_cb />
@@ -97,6 +100,7 @@ fn row_key(v: &ValidatorView) -> String {
 #[component]
 fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let amount = RwSignal::new(String::new());
     let tx = TxView::new();
     let TxView { busy, error, .. } = tx;
@@ -111,15 +115,20 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
         let v = validator.get_value();
         let value = if what == "delegate" {
             match parse_0g(&amount.get_untracked()) {
-                Ok(a) if a.is_zero() => return error.set(Some("Enter an amount of 0G above zero.".into())),
+                Ok(a) if a.is_zero() => return error.set(Some(t_string!(i18n, staking.amount_above_zero).to_string())),
                 Ok(a) => a,
-                Err(e) => return error.set(Some(e.to_string())),
+                Err(e) => return error.set(Some(e.localized(i18n.get_locale_untracked()))),
             }
         } else {
             U256::ZERO
         };
-        let done = format!("{} with validator {}", capitalise(what), key_short(&v.pubkey));
-        run_tx(app, service, tx, &format!("{}…", capitalise(what)), done, cleared, move |svc, key| async move {
+        let (label, done) = if what == "delegate" {
+            (t_string!(i18n, staking.delegating), t_string!(i18n, staking.delegated_done))
+        } else {
+            (t_string!(i18n, staking.undelegating), t_string!(i18n, staking.undelegated_done))
+        };
+        let done = fill(done, &[("validator", &key_short(&v.pubkey))]);
+        run_tx(app, service, tx, label, done, cleared, move |svc, key| async move {
             if what == "delegate" {
                 svc.delegate(&key, v.address, value).await
             } else {
@@ -128,28 +137,32 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
         });
     };
     let has_stake = !v.my_shares.is_zero();
-    let my_stake = match (has_stake, v.my_value) {
-        (false, _) => "none".to_string(),
-        (true, Some(value)) => format!("{} ({} shares)", format_0g(value), v.my_shares),
-        (true, None) => format!("{} shares (the pool has no shares to price them by)", v.my_shares),
+    let (my_value, my_shares) = (v.my_value, v.my_shares);
+    let my_stake = move || match (has_stake, my_value) {
+        (false, _) => t_string!(i18n, staking.stake_none).to_string(),
+        (true, Some(value)) => {
+            fill(t_string!(i18n, staking.stake_value), &[("value", &format_0g(value)), ("shares", &my_shares)])
+        }
+        (true, None) => fill(t_string!(i18n, staking.stake_unpriced), &[("shares", &my_shares)]),
     };
+    let fee_text = format_gwei(v.withdrawal_fee.saturating_to());
     view! {
         <article class="proposal" data-validator=key_hex(&v.pubkey)>
             <div class="row">
-                <h3 class="proposal-title" title=key_hex(&v.pubkey)>{format!("Validator {name}")}</h3>
+                <h3 class="proposal-title" title=key_hex(&v.pubkey)>{move || fill(t_string!(i18n, staking.validator_name), &[("name", &name)])}</h3>
                 <span class="spacer"></span>
                 <AddressView address=v.address />
             </div>
             <dl class="kv">
-                <dt>"Total stake"</dt><dd data-testid="stake">{format_0g(v.stake)}</dd>
-                <dt>"Commission"</dt><dd data-testid="commission">{commission_percent(v.commission_ppm)}</dd>
-                <dt>"Withdrawal fee"</dt><dd data-testid="withdrawal-fee">{format_gwei(v.withdrawal_fee.saturating_to())}</dd>
-                <dt>"Your stake"</dt><dd data-testid="my-stake">{my_stake}</dd>
+                <dt>{t!(i18n, staking.total_stake)}</dt><dd data-testid="stake">{format_0g(v.stake)}</dd>
+                <dt>{t!(i18n, staking.commission)}</dt><dd data-testid="commission">{commission_percent(v.commission_ppm)}</dd>
+                <dt>{t!(i18n, staking.withdrawal_fee)}</dt><dd data-testid="withdrawal-fee">{format_gwei(v.withdrawal_fee.saturating_to())}</dd>
+                <dt>{t!(i18n, staking.your_stake)}</dt><dd data-testid="my-stake">{my_stake}</dd>
             </dl>
             <div class="row">
-                <input class="grow" aria-label="Amount to delegate" inputmode="decimal" placeholder="Amount of 0G" bind:value=amount />
-                <button class="btn btn-primary" on:click=move |_| act("delegate") disabled=move || busy.get().is_some()>"Delegate"</button>
-                {has_stake.then(|| view! { <button class="btn" title=format!("Pays the withdrawal fee of {}", format_gwei(v.withdrawal_fee.saturating_to())) on:click=move |_| act("undelegate") disabled=move || busy.get().is_some()>"Undelegate all"</button> })}
+                <input class="grow" aria-label=move || t_string!(i18n, staking.amount_label) inputmode="decimal" placeholder=move || t_string!(i18n, staking.amount_placeholder) bind:value=amount />
+                <button class="btn btn-primary" on:click=move |_| act("delegate") disabled=move || busy.get().is_some()>{t!(i18n, staking.delegate)}</button>
+                {has_stake.then(|| view! { <button class="btn" title=move || fill(t_string!(i18n, staking.undelegate_title), &[("fee", &fee_text)]) on:click=move |_| act("undelegate") disabled=move || busy.get().is_some()>{t!(i18n, staking.undelegate_all)}</button> })}
             </div>
             {tx.busy_view()}
             <ErrorAlert message=error />
@@ -159,11 +172,14 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
 
 #[component]
 fn AddValidator(service: Service, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let key = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let add = move |_| {
-        let Some(svc) = service.get_value() else { return error.set(Some("Not connected to the chain yet.".into())) };
+        let Some(svc) = service.get_value() else {
+            return error.set(Some(t_string!(i18n, staking.not_connected).to_string()));
+        };
         let text = key.get_untracked();
         busy.set(true);
         error.set(None);
@@ -181,8 +197,8 @@ fn AddValidator(service: Service, reload: Callback<()>) -> impl IntoView {
     };
     view! {
         <div class="row">
-            <input class="grow" aria-label="Validator public key" placeholder="Validator consensus public key (0x + 96 hex digits)" bind:value=key />
-            <button class="btn" on:click=add disabled=move || busy.get()>"Add validator"</button>
+            <input class="grow" aria-label=move || t_string!(i18n, staking.key_label) placeholder=move || t_string!(i18n, staking.key_placeholder) bind:value=key />
+            <button class="btn" on:click=add disabled=move || busy.get()>{t!(i18n, staking.add_validator)}</button>
         </div>
         <ErrorAlert message=error />
     }
@@ -191,7 +207,9 @@ fn AddValidator(service: Service, reload: Callback<()>) -> impl IntoView {
 #[component]
 fn PendingRow(service: Service, p: PendingWithdrawal, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let hash = p.hash;
+    let (shares, block, estimate, estimated_at) = (p.shares, p.block, p.estimate, p.estimated_at);
     let forget = move |_| {
         if let (Some(svc), Some(account)) = (service.get_value(), app.session.selected_address()) {
             svc.forget(account, hash);
@@ -201,17 +219,17 @@ fn PendingRow(service: Service, p: PendingWithdrawal, reload: Callback<()>) -> i
     view! {
         <article class="proposal" data-testid="undelegation">
             <dl class="kv">
-                <dt>"Undelegated"</dt><dd data-testid="undelegated">{format!("{} shares in block {} (proven)", p.shares, p.block)}</dd>
-                <dt>"From validator"</dt><dd><AddressView address=p.validator /></dd>
-                <dt>"Paid to"</dt><dd><AddressView address=p.withdrawal_address /></dd>
-                <dt>"Worth"</dt><dd data-testid="estimate">{format!("about {} (its shares' value at block {}, before it was sent)", format_0g(p.estimate), p.estimated_at)}</dd>
-                <dt>"Withdrawal fee paid"</dt><dd>{format_gwei(p.fee_paid.saturating_to())}</dd>
-                <dt>"Payout"</dt><dd data-testid="payout">"by 0G's consensus layer after the withdrawal delay; not provable here"</dd>
+                <dt>{t!(i18n, staking.undelegated)}</dt><dd data-testid="undelegated">{move || fill(t_string!(i18n, staking.undelegated_value), &[("shares", &shares), ("block", &block)])}</dd>
+                <dt>{t!(i18n, staking.from_validator)}</dt><dd><AddressView address=p.validator /></dd>
+                <dt>{t!(i18n, staking.paid_to)}</dt><dd><AddressView address=p.withdrawal_address /></dd>
+                <dt>{t!(i18n, staking.worth)}</dt><dd data-testid="estimate">{move || fill(t_string!(i18n, staking.worth_value), &[("value", &format_0g(estimate)), ("block", &estimated_at)])}</dd>
+                <dt>{t!(i18n, staking.fee_paid)}</dt><dd>{format_gwei(p.fee_paid.saturating_to())}</dd>
+                <dt>{t!(i18n, staking.payout)}</dt><dd data-testid="payout">{t!(i18n, staking.payout_value)}</dd>
             </dl>
             <div class="row">
-                <span class="muted">{format!("Transaction {hash}")}</span>
+                <span class="muted">{move || fill(t_string!(i18n, staking.transaction), &[("hash", &hash)])}</span>
                 <span class="spacer"></span>
-                <button class="btn btn-ghost btn-sm" on:click=forget>"Forget"</button>
+                <button class="btn btn-ghost btn-sm" on:click=forget>{t!(i18n, staking.forget)}</button>
             </div>
         </article>
     }

@@ -10,13 +10,16 @@ use wasm_bindgen::JsCast;
 use wasm_light_client::storage::{num_segments, FileTree};
 
 use crate::format::{format_0g, short_hash};
+use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::storage::discovery::TransferPath;
 use crate::storage::plan::Placement;
 use crate::storage::records::{self, UploadRecord};
 use crate::storage::service::{AuditCheck, Progress, Quote, StorageService};
 use crate::storage::source::FileSource;
 use crate::ui::components::{node_words_apart, ErrorAlert, Spinner};
+use crate::ui::lang::fill;
 use crate::ui::state::{use_app, AppState};
+use leptos_i18n::I18nContext;
 
 /// The storage service for the connected network, shared by the page's cards.
 type Service = StoredValue<Option<Rc<StorageService>>, LocalStorage>;
@@ -24,19 +27,20 @@ type Service = StoredValue<Option<Rc<StorageService>>, LocalStorage>;
 #[component]
 pub fn StoragePage() -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let service: Service = StoredValue::new_local(None);
-    let status = RwSignal::new(None::<Result<String, String>>);
+    let status = RwSignal::new(None::<Result<(), String>>);
     let uploads = RwSignal::new(Vec::<UploadRecord>::new());
-    let path = RwSignal::new(None::<String>);
+    let path = RwSignal::new(None::<TransferPath>);
     let reload = move || reload_uploads(app, uploads);
 
     spawn_local(async move {
         let config = app.chain.network().and_then(|n| n.storage);
         match StorageService::connect(config).await {
             Ok(s) => {
-                status.set(Some(Ok(connection_text(&s))));
-                path.set(s.path().map(|p| p.to_string()));
+                path.set(s.path());
                 service.set_value(Some(Rc::new(s)));
+                status.set(Some(Ok(())));
             }
             Err(e) => status.set(Some(Err(e.to_string()))),
         }
@@ -44,14 +48,14 @@ pub fn StoragePage() -> impl IntoView {
     });
 
     view! {
-        <h1 class="page-title">"Storage"</h1>
+        <h1 class="page-title">{t!(i18n, storage.title)}</h1>
         <div class="stack">
             {move || match status.get() {
-                None => view! { <p class="muted"><Spinner />" Connecting to the storage nodes…"</p> }.into_any(),
-                Some(Ok(text)) => view! {
-                    <p class="muted" data-testid="storage-nodes">{text}</p>
-                    <p data-testid="storage-path">{move || path.get().map(|p| format!("Transfers go {p}"))
-                        .unwrap_or_else(|| "No way to the storage nodes from this page".into())}</p>
+                None => view! { <p class="muted"><Spinner />" "{t!(i18n, storage.connecting)}</p> }.into_any(),
+                Some(Ok(())) => view! {
+                    <p class="muted" data-testid="storage-nodes">{move || service.get_value().map(|s| connection_text(i18n, &s)).unwrap_or_default()}</p>
+                    <p data-testid="storage-path">{move || path.get().map(|p| fill(t_string!(i18n, storage.transfers_go), &[("path", &path_words(i18n, &p))]))
+                        .unwrap_or_else(|| t_string!(i18n, storage.no_path).to_string())}</p>
                 }.into_any(),
                 Some(Err(e)) => view! { <div class="alert alert-warn" role="alert">{e}</div> }.into_any(),
             }}
@@ -63,23 +67,40 @@ pub fn StoragePage() -> impl IntoView {
 }
 
 /// Which nodes were chosen and how they were found, and what went wrong on the way.
-fn connection_text(s: &StorageService) -> String {
+fn connection_text(i18n: I18nContext<Locale>, s: &StorageService) -> String {
     let shards = s
         .nodes()
         .iter()
-        .map(|n| format!("{} (shard {}/{})", host(&n.url), n.shard.shard_id, n.shard.num_shard))
+        .map(|n| {
+            fill(
+                t_string!(i18n, storage.shard),
+                &[("host", &host(&n.url)), ("id", &n.shard.shard_id), ("count", &n.shard.num_shard)],
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let mut text = if shards.is_empty() {
-        "No storage node is reachable from this page".to_string()
+        t_string!(i18n, storage.no_nodes).to_string()
     } else {
-        format!("Storage nodes: {shards}")
+        fill(t_string!(i18n, storage.nodes), &[("nodes", &shards)])
     };
     let notes = s.notes();
     if !notes.is_empty() {
-        text.push_str(&format!(". Left out: {}", notes.join("; ")));
+        text.push_str(&fill(t_string!(i18n, storage.left_out), &[("notes", &notes.join("; "))]));
     }
     text
+}
+
+/// How a transfer went, in the page's language (the words of `TransferPath`'s `Display`).
+fn path_words(i18n: I18nContext<Locale>, path: &TransferPath) -> String {
+    match path {
+        TransferPath::Direct { nodes: 1, .. } => t_string!(i18n, storage.path_direct_one).to_string(),
+        TransferPath::Direct { nodes, replica: 1 } => fill(t_string!(i18n, storage.path_direct), &[("nodes", nodes)]),
+        TransferPath::Direct { nodes, replica } => {
+            fill(t_string!(i18n, storage.path_direct_copies), &[("nodes", nodes), ("replica", replica)])
+        }
+        TransferPath::Gateway { host } => fill(t_string!(i18n, storage.path_gateway), &[("host", host)]),
+    }
 }
 
 fn reload_uploads(app: AppState, uploads: RwSignal<Vec<UploadRecord>>) {
@@ -121,27 +142,38 @@ enum Upload {
     Hashing { name: String, done: u64, total: u64 },
     Ready { source: FileSource, tree: Rc<FileTree>, quote: Result<Quote, String>, resume: Option<Box<UploadRecord>> },
     Running { name: String, root: B256, step: usize, detail: String, done: u64, total: u64 },
-    Finished { name: String, root: B256, path: String },
+    Finished { name: String, root: B256, path: TransferPath },
 }
 
-const STEPS: [&str; 4] = ["Hash", "Pay and announce", "Nodes see it", "Upload segments"];
+/// The upload's steps, as shown above its progress.
+fn steps(i18n: I18nContext<Locale>) -> [&'static str; 4] {
+    [
+        t_string!(i18n, storage.hash),
+        t_string!(i18n, storage.step_pay),
+        t_string!(i18n, storage.step_nodes),
+        t_string!(i18n, storage.step_upload),
+    ]
+}
 
 #[component]
 fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let state = RwSignal::new_local(Upload::Empty);
     let error = RwSignal::new(None::<String>);
     let dragging = RwSignal::new(false);
 
     let pick = move |file: web_sys::File| {
         let Some(svc) = service.get_value() else {
-            return error.set(Some("The storage nodes are not connected yet.".into()));
+            return error.set(Some(t_string!(i18n, storage.not_connected_yet).to_string()));
         };
-        let Some(chain) = app.chain.client() else { return error.set(Some("Not connected to a network.".into())) };
+        let Some(chain) = app.chain.client() else {
+            return error.set(Some(t_string!(i18n, storage.no_network).to_string()));
+        };
         error.set(None);
         let source = FileSource::new(file);
         if source.size == 0 {
-            return error.set(Some("This file is empty: 0G Storage does not store zero-length data.".into()));
+            return error.set(Some(t_string!(i18n, storage.empty_file).to_string()));
         }
         state.set(Upload::Hashing { name: source.name.clone(), done: 0, total: source.size });
         spawn_local(async move {
@@ -212,11 +244,7 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
             });
             let result = async {
                 if record.submitted_block.is_none() {
-                    running(
-                        1,
-                        &format!("Paying {} and announcing the file on the Flow contract…", format_0g(quote.fee)),
-                        0,
-                    );
+                    running(1, &fill(t_string!(i18n, storage.paying), &[("fee", &format_0g(quote.fee))]), 0);
                     let submitted = svc.submit(&chain, &key, &tree, &quote).await?;
                     record.tx_hash = Some(submitted.tx_hash);
                     record.submitted_block = Some(submitted.block);
@@ -224,15 +252,15 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
                     records::save(&record).await.map_err(crate::storage::service::StorageError::record)?;
                     reload.run(());
                 }
-                running(2, "Waiting for the storage nodes to see the submission…", record.acknowledged.len() as u64);
+                running(2, t_string!(i18n, storage.waiting_nodes), record.acknowledged.len() as u64);
                 svc.wait_until_known(root).await?;
                 let on_progress = running.clone();
                 let progress = move |p: Progress| {
                     if let Progress::Uploading { done, .. } = p {
-                        on_progress(3, "Uploading segments with their proofs…", done);
+                        on_progress(3, t_string!(i18n, storage.uploading), done);
                     }
                 };
-                running(3, "Uploading segments with their proofs…", record.acknowledged.len() as u64);
+                running(3, t_string!(i18n, storage.uploading), record.acknowledged.len() as u64);
                 svc.upload(&source, &tree, &mut record, &progress).await
             }
             .await;
@@ -240,8 +268,8 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
             reload.run(());
             match result {
                 Ok(path) => {
-                    app.toasts.success(&format!("{} is stored on 0G Storage", source.name));
-                    state.set(Upload::Finished { name: source.name.clone(), root, path: path.to_string() });
+                    app.toasts.success(&fill(t_string!(i18n, storage.stored_toast), &[("name", &source.name)]));
+                    state.set(Upload::Finished { name: source.name.clone(), root, path });
                 }
                 Err(e) => {
                     error.set(Some(e.to_string()));
@@ -252,45 +280,48 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
     };
 
     view! {
-        <section class="card stack" aria-label="Upload">
-            <h2 class="card-title">"Upload a file"</h2>
+        <section class="card stack" aria-label=move || t_string!(i18n, storage.upload_label)>
+            <h2 class="card-title">{t!(i18n, storage.upload_title)}</h2>
             <label class="dropzone" class:dragging=move || dragging.get()
                 on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); dragging.set(true); }
                 on:dragleave=move |_| dragging.set(false)
                 on:drop=on_drop>
-                <input type="file" class="sr-only" aria-label="File to upload" on:change=on_input />
-                <span class="dropzone-title">"Drop a file here, or choose one"</span>
-                <span class="hint">"It is hashed here first; every segment goes out with its Merkle proof."</span>
+                <input type="file" class="sr-only" aria-label=move || t_string!(i18n, storage.file_input) on:change=on_input />
+                <span class="dropzone-title">{t!(i18n, storage.drop_title)}</span>
+                <span class="hint">{t!(i18n, storage.drop_hint)}</span>
             </label>
             <ErrorAlert message=error />
             {move || match state.get() {
                 Upload::Empty => ().into_any(),
                 Upload::Hashing { name, done, total } => view! {
                     <div class="stack">
-                        <p>{format!("Hashing {name}…")}</p>
-                        <ProgressBar done total label="Hashing" />
+                        <p>{fill(t_string!(i18n, storage.hashing_file), &[("name", &name)])}</p>
+                        <ProgressBar done total label={t_string!(i18n, storage.hashing)} />
                     </div>
                 }.into_any(),
                 Upload::Ready { source, tree, quote, resume } => {
                     let resuming = resume.as_ref().is_some_and(|r| r.submitted_block.is_some());
                     view! {
                         <dl class="kv">
-                            <dt>"File"</dt><dd>{source.name.clone()}" · "{human_size(source.size)}</dd>
-                            <dt>"Root"</dt><dd class="mono" data-testid="upload-root">{tree.root().to_string()}</dd>
-                            <dt>"Segments"</dt><dd>{num_segments(tree.size())}</dd>
-                            <dt>"Hash"</dt><dd data-testid="hash-path">{crate::storage::hashing::last_path().map(|p| p.to_string()).unwrap_or_default()}</dd>
-                            <dt>"Fee"</dt>
+                            <dt>{t!(i18n, storage.file)}</dt><dd>{source.name.clone()}" · "{human_size(source.size)}</dd>
+                            <dt>{t!(i18n, storage.root)}</dt><dd class="mono" data-testid="upload-root">{tree.root().to_string()}</dd>
+                            <dt>{t!(i18n, storage.segments)}</dt><dd>{num_segments(tree.size())}</dd>
+                            <dt>{t!(i18n, storage.hash)}</dt><dd data-testid="hash-path">{crate::storage::hashing::last_path().map(|p| p.to_string()).unwrap_or_default()}</dd>
+                            <dt>{t!(i18n, storage.fee)}</dt>
                             <dd data-testid="upload-fee">{match &quote {
-                                Ok(q) if resuming => format!("already paid (was {})", format_0g(q.fee)),
-                                Ok(q) => format!("{} ({} sectors × {} wei, price verified at block {})", format_0g(q.fee), q.sectors, q.price_per_sector, q.block),
-                                Err(e) => format!("unavailable: {e}"),
+                                Ok(q) if resuming => fill(t_string!(i18n, storage.already_paid), &[("fee", &format_0g(q.fee))]),
+                                Ok(q) => fill(
+                                    t_string!(i18n, storage.fee_detail),
+                                    &[("fee", &format_0g(q.fee)), ("sectors", &q.sectors), ("price", &q.price_per_sector), ("block", &q.block)],
+                                ),
+                                Err(e) => fill(t_string!(i18n, storage.fee_unavailable), &[("error", e)]),
                             }}</dd>
                         </dl>
                         <div class="row">
                             <span class="spacer"></span>
                             <button class="btn btn-primary" on:click=start disabled=quote.is_err()>
-                                {if resuming { "Resume upload".to_string() } else {
-                                    format!("Pay {} and upload", quote.as_ref().map(|q| format_0g(q.fee)).unwrap_or_default())
+                                {if resuming { t_string!(i18n, storage.resume).to_string() } else {
+                                    fill(t_string!(i18n, storage.pay_upload), &[("fee", &quote.as_ref().map(|q| format_0g(q.fee)).unwrap_or_default())])
                                 }}
                             </button>
                         </div>
@@ -300,18 +331,18 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
                     <div class="stack" data-testid="upload-progress">
                         <p>{name}" · "<span class="mono">{short_hash(&root.to_string())}</span></p>
                         <ol class="steps">
-                            {STEPS.iter().enumerate().map(|(i, s)| {
+                            {steps(i18n).iter().enumerate().map(|(i, s)| {
                                 let class = if i < step { "step done" } else if i == step { "step current" } else { "step" };
                                 view! { <li class=class>{*s}</li> }
                             }).collect_view()}
                         </ol>
                         <p class="muted" role="status">{detail}</p>
-                        <ProgressBar done total label="Segments uploaded" />
+                        <ProgressBar done total label={t_string!(i18n, storage.segments_uploaded)} />
                     </div>
                 }.into_any(),
                 Upload::Finished { name, root, path } => view! {
                     <div class="tx-status" data-state="confirmed" role="status" data-testid="upload-status">
-                        {format!("{name} is stored: every segment acknowledged ({path}). Root {root}")}
+                        {fill(t_string!(i18n, storage.stored), &[("name", &name), ("path", &path_words(i18n, &path)), ("root", &root)])}
                     </div>
                 }.into_any(),
             }}
@@ -321,25 +352,27 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
 
 #[component]
 fn ProgressBar(done: u64, total: u64, label: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
     let pct = (done * 100).checked_div(total).unwrap_or(100).min(100);
     view! {
         <div class="progress" role="progressbar" aria-label=label aria-valuemin="0" aria-valuemax="100" aria-valuenow=pct.to_string()>
             <div class="progress-bar" style=format!("width:{pct}%")></div>
         </div>
-        <span class="hint">{format!("{done} of {total}")}</span>
+        <span class="hint">{move || fill(t_string!(i18n, storage.progress_of), &[("done", &done), ("total", &total)])}</span>
     }
 }
 
 #[component]
 fn UploadsCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     view! {
-        <section class="card stack" aria-label="Uploads">
-            <h2 class="card-title">"Your uploads"</h2>
+        <section class="card stack" aria-label=move || t_string!(i18n, storage.uploads_label)>
+            <h2 class="card-title">{t!(i18n, storage.uploads_title)}</h2>
             {move || {
                 let list = uploads.get();
                 if list.is_empty() {
-                    return view! { <p class="muted">"Nothing uploaded from this browser on this network yet."</p> }.into_any();
+                    return view! { <p class="muted">{t!(i18n, storage.no_uploads)}</p> }.into_any();
                 }
                 view! {
                     <ul class="upload-list" data-testid="uploads-list">
@@ -347,13 +380,14 @@ fn UploadsCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: C
                     </ul>
                 }.into_any()
             }}
-            {move || app.chain.network().is_none().then(|| view! { <p class="muted">"Connect to a network first."</p> })}
+            {move || app.chain.network().is_none().then(|| view! { <p class="muted">{t!(i18n, storage.connect_first)}</p> })}
         </section>
     }
 }
 
 #[component]
 fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<String, String>>);
     let audit_rows = RwSignal::new(Vec::<AuditCheck>::new());
@@ -363,16 +397,17 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
     let complete = record.complete();
     let at = Placement { start_entry: record.start_entry.unwrap_or_default() };
     let network = record.network.clone();
-    let status = if record.complete() {
-        "stored".to_string()
-    } else if record.submitted_block.is_some() {
-        format!(
-            "{} of {} segments stored: pick the same file above to resume",
-            record.acknowledged.len(),
-            record.segments
-        )
-    } else {
-        "not yet paid: pick the same file above to continue".to_string()
+    let acknowledged = record.acknowledged.len();
+    let segments = record.segments;
+    let paid = record.submitted_block.is_some();
+    let status = move || {
+        if complete {
+            t_string!(i18n, storage.row_stored).to_string()
+        } else if paid {
+            fill(t_string!(i18n, storage.row_partial), &[("done", &acknowledged), ("total", &segments)])
+        } else {
+            t_string!(i18n, storage.row_unpaid).to_string()
+        }
     };
 
     let download = move |_| {
@@ -384,18 +419,19 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
             let progress = |_p: Progress| {};
             match svc.download(root, size, at, &progress).await {
                 Ok(d) => {
+                    let how = path_words(i18n, &d.path);
                     let verified = match &d.path {
                         TransferPath::Direct { .. } => {
-                            format!("{name} downloaded {}, every segment verified against the root", d.path)
+                            fill(t_string!(i18n, storage.downloaded_direct), &[("name", &name), ("path", &how)])
                         }
                         TransferPath::Gateway { .. } => {
-                            format!("{name} downloaded {}, the whole file verified against the root", d.path)
+                            fill(t_string!(i18n, storage.downloaded_gateway), &[("name", &name), ("path", &how)])
                         }
                     };
                     let text = if d.faults.is_empty() {
                         verified
                     } else {
-                        format!("{verified}. Skipped bad answers: {}", d.faults.join("; "))
+                        verified + &fill(t_string!(i18n, storage.skipped), &[("faults", &d.faults.join("; "))])
                     };
                     save_to_disk(&name, &d.bytes);
                     result.set(Some(Ok(text)));
@@ -413,7 +449,7 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
             match svc.audit(root, size, at, 8).await {
                 Ok(checks) => {
                     let ok = checks.iter().filter(|c| c.failure.is_none()).count();
-                    let text = format!("Audit: {ok} of {} sampled segments answered with a valid proof", checks.len());
+                    let text = fill(t_string!(i18n, storage.audit_result), &[("ok", &ok), ("total", &checks.len())]);
                     result.set(Some(if ok == checks.len() { Ok(text) } else { Err(text) }));
                     audit_rows.set(checks);
                 }
@@ -438,9 +474,9 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
                 <span class="hint" data-testid="upload-row-status">{status}</span>
             </div>
             <div class="toolbar">
-                <button class="btn btn-secondary btn-sm" on:click=download disabled=move || busy.get() || !complete>"Download"</button>
-                <button class="btn btn-secondary btn-sm" on:click=audit disabled=move || busy.get() || !complete>"Audit"</button>
-                <button class="btn btn-ghost btn-sm" on:click=remove disabled=move || busy.get()>"Forget"</button>
+                <button class="btn btn-secondary btn-sm" on:click=download disabled=move || busy.get() || !complete>{t!(i18n, storage.download)}</button>
+                <button class="btn btn-secondary btn-sm" on:click=audit disabled=move || busy.get() || !complete>{t!(i18n, storage.audit)}</button>
+                <button class="btn btn-ghost btn-sm" on:click=remove disabled=move || busy.get()>{t!(i18n, storage.forget)}</button>
             </div>
             {move || busy.get().then(|| view! { <Spinner /> })}
             {move || result.get().map(|r| match r {
@@ -452,8 +488,8 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
                 (!rows.is_empty()).then(|| view! {
                     <ul class="audit-list">
                         {rows.into_iter().map(|c| view! {
-                            <li>{format!("segment {} at {}: ", c.segment, host(&c.node))}
-                                {match c.failure { None => "valid proof".to_string(), Some(f) => f }}</li>
+                            <li>{fill(t_string!(i18n, storage.audit_segment), &[("segment", &c.segment), ("node", &host(&c.node))])}
+                                {match c.failure { None => t_string!(i18n, storage.valid_proof).to_string(), Some(f) => f }}</li>
                         }).collect_view()}
                     </ul>
                 })
@@ -464,6 +500,7 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
 
 #[component]
 fn DownloadCard(service: Service) -> impl IntoView {
+    let i18n = use_i18n();
     let root = RwSignal::new(String::new());
     let size = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -474,7 +511,7 @@ fn DownloadCard(service: Service) -> impl IntoView {
         error.set(None);
         done.set(None);
         let Ok(r) = root.get_untracked().trim().parse::<B256>() else {
-            return error.set(Some("Root: 0x followed by 64 hexadecimal characters.".into()));
+            return error.set(Some(t_string!(i18n, storage.bad_root).to_string()));
         };
         let given = size.get_untracked();
         let given = given.trim();
@@ -483,11 +520,11 @@ fn DownloadCard(service: Service) -> impl IntoView {
         } else {
             match given.parse::<u64>() {
                 Ok(s) => Some(s),
-                Err(_) => return error.set(Some("Size: the file's length in bytes, a whole number, or blank.".into())),
+                Err(_) => return error.set(Some(t_string!(i18n, storage.bad_size).to_string())),
             }
         };
         let Some(svc) = service.get_value() else {
-            return error.set(Some("The storage nodes are not connected.".into()));
+            return error.set(Some(t_string!(i18n, storage.not_connected).to_string()));
         };
         busy.set(true);
         spawn_local(async move {
@@ -499,9 +536,12 @@ fn DownloadCard(service: Service) -> impl IntoView {
             match result {
                 Ok(d) => {
                     save_to_disk(&format!("{r}.bin"), &d.bytes);
-                    let mut text = format!("Downloaded {} bytes {}, verified against {r}", d.bytes.len(), d.path);
+                    let mut text = fill(
+                        t_string!(i18n, storage.downloaded),
+                        &[("bytes", &d.bytes.len()), ("path", &path_words(i18n, &d.path)), ("root", &r)],
+                    );
                     if !d.faults.is_empty() {
-                        text.push_str(&format!(". Skipped bad answers: {}", d.faults.join("; ")));
+                        text.push_str(&fill(t_string!(i18n, storage.skipped), &[("faults", &d.faults.join("; "))]));
                     }
                     done.set(Some(text));
                 }
@@ -511,17 +551,17 @@ fn DownloadCard(service: Service) -> impl IntoView {
         });
     };
     view! {
-        <form class="card stack" aria-label="Download by root" on:submit=submit>
-            <h2 class="card-title">"Download by root"</h2>
-            <p class="muted">"Anyone's file: every segment is checked against the root before it is kept. Leave the size blank to use the size the nodes report; a wrong size fails the proofs."</p>
+        <form class="card stack" aria-label=move || t_string!(i18n, storage.by_root) on:submit=submit>
+            <h2 class="card-title">{t!(i18n, storage.by_root)}</h2>
+            <p class="muted">{t!(i18n, storage.by_root_intro)}</p>
             <div class="grid-2">
-                <div class="field"><label for="dl-root">"File root"</label><input id="dl-root" class="mono" bind:value=root /></div>
-                <div class="field"><label for="dl-size">"Size in bytes (optional)"</label><input id="dl-size" inputmode="numeric" bind:value=size /></div>
+                <div class="field"><label for="dl-root">{t!(i18n, storage.file_root)}</label><input id="dl-root" class="mono" bind:value=root /></div>
+                <div class="field"><label for="dl-size">{t!(i18n, storage.size_optional)}</label><input id="dl-size" inputmode="numeric" bind:value=size /></div>
             </div>
             <ErrorAlert message=error />
             {move || done.get().map(|t| view! { <p class="tx-status" data-state="confirmed" role="status">{t}</p> })}
             <div class="row"><span class="spacer"></span>
-                <button type="submit" class="btn btn-secondary" disabled=move || busy.get()>"Download"</button>
+                <button type="submit" class="btn btn-secondary" disabled=move || busy.get()>{t!(i18n, storage.download)}</button>
             </div>
         </form>
     }

@@ -11,6 +11,7 @@ use crate::chain::networks::TrustRoot;
 use crate::format::short_hash;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::ui::components::{avatar_style, AddressView, BalanceView, ErrorAlert, Spinner};
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::{use_app, Connection, Page, Route};
 use crate::wallet::accounts::{check_not_duplicate, key_hex};
 use crate::wallet::kdf_worker;
@@ -118,7 +119,7 @@ fn AccountsCard() -> impl IntoView {
                 .modify(|s| {
                     let index = s.next_hd_index();
                     s.accounts.push(StoredAccount {
-                        name: format!("Account {}", s.accounts.len() + 1),
+                        name: fill(t_string!(i18n, wallet.account_n), &[("n", &(s.accounts.len() + 1))]),
                         source: AccountSource::Hd { index },
                     });
                     Ok(s.accounts.len() - 1)
@@ -186,6 +187,7 @@ fn AccountsCard() -> impl IntoView {
 #[component]
 fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let source = KeySource::new();
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -209,7 +211,7 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
                     check_not_duplicate(s, &signing_key).map_err(|e| e.to_string())?;
                     let n = s.accounts.iter().filter(|a| matches!(a.source, AccountSource::Imported { .. })).count();
                     s.accounts.push(StoredAccount {
-                        name: format!("Imported {}", n + 1),
+                        name: fill(t_string!(i18n, wallet.imported_n), &[("n", &(n + 1))]),
                         source: AccountSource::Imported { key: key_hex(&signing_key) },
                     });
                     Ok(s.accounts.len() - 1)
@@ -220,7 +222,7 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
                 Ok(i) => {
                     source.clear();
                     app.session.selected.set(i);
-                    app.toasts.success("Account imported");
+                    app.toasts.success(t_string!(i18n, wallet.imported));
                     panel.set(Panel::None);
                     app.chain.refresh_balances(app);
                 }
@@ -229,15 +231,15 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
         });
     };
     view! {
-        <form class="card-footer stack" on:submit=submit aria-label="Import an account">
-            <h3 class="section-title">"Import an account"</h3>
+        <form class="card-footer stack" on:submit=submit aria-label=move || t_string!(i18n, wallet.import_title)>
+            <h3 class="section-title">{t!(i18n, wallet.import_title)}</h3>
             <KeySourceFields source=source key_input_id="add-import-key" />
             <ErrorAlert message=error />
             <div class="row">
-                <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>"Cancel"</button>
+                <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>{t!(i18n, wallet.cancel)}</button>
                 <span class="spacer"></span>
                 <button type="submit" class="btn btn-primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
-                    <Show when=move || busy.get()><Spinner /></Show>"Import account"
+                    <Show when=move || busy.get()><Spinner /></Show>{t!(i18n, wallet.import_account)}
                 </button>
             </div>
         </form>
@@ -247,13 +249,14 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
 #[component]
 fn RenamePanel(panel: RwSignal<Panel>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let name = RwSignal::new(app.session.selected_account().map(|a| a.name).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let new_name = name.get_untracked().trim().to_string();
         if new_name.is_empty() || new_name.chars().count() > 40 {
-            return error.set(Some("Use a name of 1 to 40 characters.".into()));
+            return error.set(Some(t_string!(i18n, wallet.name_length).to_string()));
         }
         let index = app.session.selected.get_untracked();
         spawn_local(async move {
@@ -271,17 +274,17 @@ fn RenamePanel(panel: RwSignal<Panel>) -> impl IntoView {
         });
     };
     view! {
-        <form class="card-footer stack" on:submit=submit aria-label="Rename account">
-            <h3 class="section-title">"Rename the selected account"</h3>
+        <form class="card-footer stack" on:submit=submit aria-label=move || t_string!(i18n, wallet.rename_label)>
+            <h3 class="section-title">{t!(i18n, wallet.rename_title)}</h3>
             <div class="field">
-                <label for="rename-account">"Account name"</label>
+                <label for="rename-account">{t!(i18n, wallet.account_name)}</label>
                 <input id="rename-account" maxlength="40" bind:value=name />
             </div>
             <ErrorAlert message=error />
             <div class="row">
-                <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>"Cancel"</button>
+                <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>{t!(i18n, wallet.cancel)}</button>
                 <span class="spacer"></span>
-                <button type="submit" class="btn btn-primary">"Save name"</button>
+                <button type="submit" class="btn btn-primary">{t!(i18n, wallet.save_name)}</button>
             </div>
         </form>
     }
@@ -294,6 +297,7 @@ fn RenamePanel(panel: RwSignal<Panel>) -> impl IntoView {
 #[component]
 fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let wallet_password = NodeRef::<leptos::html::Input>::new();
     let password = NodeRef::<leptos::html::Input>::new();
     let confirm = NodeRef::<leptos::html::Input>::new();
@@ -312,12 +316,12 @@ fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
         let vault_password = Zeroizing::new(w.value());
         w.set_value("");
         if vault_password.is_empty() {
-            return error
-                .set(Some("Type your wallet password (the one that unlocks this wallet) to export a key.".into()));
+            return error.set(Some(t_string!(i18n, wallet.export_needs_password).to_string()));
         }
         let file_password = Zeroizing::new(p.value());
         if let Err(e) = crate::wallet::vault_format::check_new_password(&file_password, &Zeroizing::new(c.value())) {
-            return error.set(Some(format!("Key file password: {e}.")));
+            let e = e.localized(i18n.get_locale_untracked());
+            return error.set(Some(fill(t_string!(i18n, wallet.key_file_password_error), &[("error", &e)])));
         }
         let index = app.session.selected.get_untracked();
         let Some(account) = app.session.selected_account() else { return };
@@ -345,7 +349,7 @@ fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
                 Ok(name) => {
                     p.set_value("");
                     c.set_value("");
-                    app.toasts.success(&format!("Saved {name}"));
+                    app.toasts.success(&fill(t_string!(i18n, wallet.saved_file), &[("name", &name)]));
                     panel.set(Panel::None);
                 }
                 Err(e) => error.set(Some(e)),
@@ -353,31 +357,31 @@ fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
         });
     };
     view! {
-        <form class="card-footer stack" on:submit=submit aria-label="Export key file">
-            <h3 class="section-title">"Export the selected account"</h3>
-            <p class="muted">"Saves the selected account as an encrypted Web3 key file (version 3), readable by other Ethereum wallets. Anyone with the file and its password controls the account."</p>
+        <form class="card-footer stack" on:submit=submit aria-label=move || t_string!(i18n, wallet.export)>
+            <h3 class="section-title">{t!(i18n, wallet.export_title)}</h3>
+            <p class="muted">{t!(i18n, wallet.export_intro)}</p>
             <div class="field">
-                <label for="export-wallet-password">"Wallet password"</label>
+                <label for="export-wallet-password">{t!(i18n, wallet.wallet_password)}</label>
                 <input id="export-wallet-password" type="password" autocomplete="current-password" node_ref=wallet_password />
-                <span class="hint">"The password you unlock this wallet with: asked again before a key leaves the vault."</span>
+                <span class="hint">{t!(i18n, wallet.wallet_password_hint)}</span>
             </div>
             <div class="grid-2">
                 <div class="field">
-                    <label for="export-password">"Key file password"</label>
+                    <label for="export-password">{t!(i18n, wallet.key_file_password)}</label>
                     <input id="export-password" type="password" autocomplete="new-password" node_ref=password />
                 </div>
                 <div class="field">
-                    <label for="export-confirm">"Confirm password"</label>
+                    <label for="export-confirm">{t!(i18n, wallet.confirm_password)}</label>
                     <input id="export-confirm" type="password" autocomplete="new-password" node_ref=confirm />
                 </div>
             </div>
             <ErrorAlert message=error />
             <div class="row">
-                <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>"Cancel"</button>
+                <button type="button" class="btn btn-ghost" on:click=move |_| panel.set(Panel::None)>{t!(i18n, wallet.cancel)}</button>
                 <span class="spacer"></span>
                 <button type="submit" class="btn btn-primary" disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
                     <Show when=move || busy.get()><Spinner /></Show>
-                    {move || if busy.get() { "Checking the password…" } else { "Export" }}
+                    {move || if busy.get() { t_string!(i18n, wallet.checking_password) } else { t_string!(i18n, wallet.export_button) }}
                 </button>
             </div>
         </form>

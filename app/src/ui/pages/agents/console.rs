@@ -14,9 +14,11 @@ use crate::compute::llm_worker;
 use crate::compute::local::{self, LocalEvent, Prefer};
 use crate::compute::recall;
 use crate::compute::service::{AnswerCheck, ComputeService};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::metadata::MemoryEntry;
 use crate::inft::service::OpenedAgent;
 use crate::ui::components::ErrorAlert;
+use crate::ui::lang::fill;
 use crate::ui::state::use_app;
 
 use super::model::{backend_badge, ConsoleAnswer, ConsoleSource};
@@ -28,6 +30,7 @@ use super::{key_of, progress_view, step_reporter, Service};
 #[component]
 pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let compute: StoredValue<Option<Rc<ComputeService>>, LocalStorage> = StoredValue::new_local(None);
     let providers = RwSignal::new(Vec::<(Address, String)>::new());
     let chosen = RwSignal::new(String::new());
@@ -64,11 +67,14 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                             }
                             providers.set(list);
                         }
-                        Err(e) => note.set(Some(format!("Providers could not be read: {e}"))),
+                        Err(e) => note.set(Some(fill(
+                            t_string!(i18n, agent_cards.console_providers_unreadable),
+                            &[("error", &e)],
+                        ))),
                     }
                 });
             }
-            Err(e) => note.set(Some(format!("{e}. Run locally still works."))),
+            Err(e) => note.set(Some(fill(t_string!(i18n, agent_cards.console_compute_note), &[("error", &e)]))),
         }
     }
     // The memory entries that went with the last message, and how near each was.
@@ -76,7 +82,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
     let question = move || {
         let text = message.get_untracked().trim().to_string();
         if text.is_empty() {
-            error.set(Some("Write a message first".into()));
+            error.set(Some(t_string!(i18n, agent_cards.console_write_first).to_string()));
             return None;
         }
         Some(text)
@@ -88,16 +94,16 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         let m = meta.get_value();
         let mut query = None;
         if m.memory.iter().any(|e| e.embedding.is_some()) {
-            busy.set(Some("Finding the memories nearest this message…".into()));
+            busy.set(Some(t_string!(i18n, agent_cards.console_finding_memories).to_string()));
             let mut progress = |loaded, total| {
-                busy.set(Some(format!(
-                    "Downloading the embedding model, once: {}",
-                    llm_worker::progress_words(loaded, total)
+                busy.set(Some(fill(
+                    t_string!(i18n, agent_cards.console_downloading_embedder),
+                    &[("progress", &llm_worker::progress_words(loaded, total))],
                 )))
             };
             match local::embed(std::slice::from_ref(&text), true, &mut progress).await {
                 Ok(mut vectors) => query = vectors.pop(),
-                Err(e) => note.set(Some(format!("Memory went by recency this time: {e}"))),
+                Err(e) => note.set(Some(fill(t_string!(i18n, agent_cards.console_by_recency), &[("error", &e)]))),
             }
         }
         let chosen = recall::recall(&m.memory, query.as_deref(), compute_chat::MEMORY_WINDOW);
@@ -109,16 +115,16 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         error.set(None);
         let Some(question) = question() else { return };
         let Some(svc) = compute.get_value() else {
-            return error.set(Some("0G Compute is not available on this network; Run locally still works".into()));
+            return error.set(Some(t_string!(i18n, agent_cards.console_compute_unavailable).to_string()));
         };
         let Ok(provider) = chosen.get_untracked().parse::<Address>() else {
-            return error.set(Some("No compute provider is registered".into()));
+            return error.set(Some(t_string!(i18n, agent_cards.console_no_provider).to_string()));
         };
         let key = match key_of(&app) {
             Ok(k) => k,
             Err(e) => return error.set(Some(e)),
         };
-        busy.set(Some("Asking the provider…".into()));
+        busy.set(Some(t_string!(i18n, agent_cards.console_asking).to_string()));
         answer.set(None);
         partial.set(Some(String::new()));
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -132,9 +138,9 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         };
         spawn_local(async move {
             let messages = conversation(question.clone()).await;
-            busy.set(Some("Asking the provider…".into()));
+            busy.set(Some(t_string!(i18n, agent_cards.console_asking).to_string()));
             let on_text = move |text: &str| {
-                busy.set(Some("Receiving the answer; its signature is checked when it is whole…".into()));
+                busy.set(Some(t_string!(i18n, agent_cards.console_receiving).to_string()));
                 partial.update(|p| p.get_or_insert_with(String::new).push_str(text));
             };
             let result = svc.chat(&key, provider, &messages, &on_text, stop).await;
@@ -174,7 +180,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         error.set(None);
         cpu_offer.set(false);
         let Some(question) = question() else { return };
-        busy.set(Some("Starting the local model…".into()));
+        busy.set(Some(t_string!(i18n, agent_cards.console_starting_local).to_string()));
         answer.set(None);
         partial.set(Some(String::new()));
         spawn_local(async move {
@@ -183,19 +189,22 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                 match event {
                     LocalEvent::Downloading { loaded, total } => {
                         download.set(Some((loaded, total)));
-                        busy.set(Some(format!(
-                            "Downloading SmolLM2's weights, once (kept in this browser after): {}",
-                            llm_worker::progress_words(loaded, total)
+                        busy.set(Some(fill(
+                            t_string!(i18n, agent_cards.console_downloading_weights),
+                            &[("progress", &llm_worker::progress_words(loaded, total))],
                         )));
                     }
-                    LocalEvent::Loaded { cached, ms } => loaded.set(Some(if cached {
-                        format!("SmolLM2 loaded from this browser's cache in {:.1} s.", ms / 1000.0)
-                    } else {
-                        format!("SmolLM2 downloaded, checked and kept in this browser ({:.1} s).", ms / 1000.0)
-                    })),
+                    LocalEvent::Loaded { cached, ms } => {
+                        let text = if cached {
+                            t_string!(i18n, agent_cards.console_loaded_cached)
+                        } else {
+                            t_string!(i18n, agent_cards.console_loaded_downloaded)
+                        };
+                        loaded.set(Some(fill(text, &[("secs", &format!("{:.1}", ms / 1000.0))])))
+                    }
                     LocalEvent::Started(backend) => {
                         download.set(None);
-                        busy.set(Some(format!("Running locally on {backend}…")))
+                        busy.set(Some(fill(t_string!(i18n, agent_cards.console_running_on), &[("backend", &backend)])))
                     }
                     LocalEvent::Text(text) => partial.update(|p| p.get_or_insert_with(String::new).push_str(text)),
                 }
@@ -244,18 +253,18 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         spawn_local(async move {
             // Each entry's meaning goes with it, so later messages find it; an entry saved
             // without one is still found by recency.
-            busy.set(Some("Embedding the exchange for memory by meaning…".into()));
+            busy.set(Some(t_string!(i18n, agent_cards.console_embedding).to_string()));
             let texts = [a.question.clone(), a.text.clone()];
             let mut progress = |loaded, total| {
-                busy.set(Some(format!(
-                    "Downloading the embedding model, once: {}",
-                    llm_worker::progress_words(loaded, total)
+                busy.set(Some(fill(
+                    t_string!(i18n, agent_cards.console_downloading_embedder),
+                    &[("progress", &llm_worker::progress_words(loaded, total))],
                 )))
             };
             let vectors = match local::embed(&texts, false, &mut progress).await {
                 Ok(vectors) => vectors.iter().map(|v| Some(recall::encode_vector(v))).collect(),
                 Err(e) => {
-                    note.set(Some(format!("Saved without its meaning (found by recency only): {e}")));
+                    note.set(Some(fill(t_string!(i18n, agent_cards.console_saved_without_meaning), &[("error", &e)])));
                     vec![None, None]
                 }
             };
@@ -269,9 +278,9 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             busy.set(None);
             match result {
                 Ok(included) => {
-                    app.toasts.success(&format!(
-                        "Saved to agent #{token}'s memory in block {} (receipt verified)",
-                        included.block
+                    app.toasts.success(&fill(
+                        t_string!(i18n, agent_cards.console_saved),
+                        &[("token", &token), ("block", &included.block)],
                     ));
                     reload.run(());
                 }
@@ -281,12 +290,12 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
     };
     let memory = opened.metadata.memory.clone();
     view! {
-        <section class="card" aria-label="Agent console">
+        <section class="card" aria-label=move || t_string!(i18n, agent_cards.console_label)>
             <div class="stack">
-            <h2 class="card-title">"Console"</h2>
-            <p class="hint">{format!("The agent's system prompt and the {} memory entries nearest each message in meaning (found in this browser by multilingual-e5-small, in any language) go with it. ", compute_chat::MEMORY_WINDOW)}{crate::ui::pages::compute::model_description()}</p>
+            <h2 class="card-title">{t!(i18n, agent_cards.console_title)}</h2>
+            <p class="hint">{move || fill(t_string!(i18n, agent_cards.console_hint), &[("count", &compute_chat::MEMORY_WINDOW)])}{crate::ui::pages::compute::model_description()}</p>
             <div class="field">
-                <label for="console-provider">"Provider"</label>
+                <label for="console-provider">{t!(i18n, agent_cards.console_provider)}</label>
                 <select id="console-provider" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
                     {move || providers.get().into_iter().map(|(address, model)| {
                         view! { <option value=address.to_string()>{format!("{model} · {}", crate::format::short_address(&address))}</option> }
@@ -294,30 +303,30 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                 </select>
             </div>
             <div class="field">
-                <label for="console-message">"Message"</label>
+                <label for="console-message">{t!(i18n, agent_cards.console_message)}</label>
                 <textarea id="console-message" rows="2" bind:value=message></textarea>
             </div>
             <div class="row">
-                <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>"Send"</button>
-                <button class="btn btn-ghost" on:click=run_local disabled=move || busy.get().is_some()>"Run locally"</button>
+                <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.console_send)}</button>
+                <button class="btn btn-ghost" on:click=run_local disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.console_run_locally)}</button>
                 {move || asking.get().then(|| view! {
-                    <button class="btn btn-secondary" data-testid="console-stop" on:click=move |_| stop_now()>"Stop"</button>
+                    <button class="btn btn-secondary" data-testid="console-stop" on:click=move |_| stop_now()>{t!(i18n, agent_cards.console_stop)}</button>
                 })}
                 <div class="field field-inline">
-                <select aria-label="Run locally on" data-testid="local-backend" on:change=move |ev| local_on.set(event_target_value(&ev)) prop:value=move || local_on.get()>
-                    <option value="auto">"on a GPU when there is one"</option>
-                    <option value="webgpu">"on WebGPU, software adapters too"</option>
-                    <option value="cpu">"on the CPU (wasm)"</option>
+                <select aria-label=move || t_string!(i18n, agent_cards.console_run_on) data-testid="local-backend" on:change=move |ev| local_on.set(event_target_value(&ev)) prop:value=move || local_on.get()>
+                    <option value="auto">{t!(i18n, agent_cards.console_on_gpu)}</option>
+                    <option value="webgpu">{t!(i18n, agent_cards.console_on_webgpu)}</option>
+                    <option value="cpu">{t!(i18n, agent_cards.console_on_cpu)}</option>
                 </select>
                 </div>
             </div>
             {move || cpu_offer.get().then(|| view! {
-                <button class="btn btn-secondary" on:click=move |_| run_local_on(Prefer::Cpu) disabled=move || busy.get().is_some()>"Run on the CPU instead"</button>
+                <button class="btn btn-secondary" on:click=move |_| run_local_on(Prefer::Cpu) disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.console_cpu_instead)}</button>
             })}
             {move || note.get().map(|n| view! { <p class="muted" data-testid="console-note">{n}</p> })}
             {progress_view(busy)}
             {move || download.get().map(|(loaded, total)| view! {
-                <progress data-testid="model-download" aria-label="Model download" max=total.to_string() value=loaded.to_string()></progress>
+                <progress data-testid="model-download" aria-label=move || t_string!(i18n, agent_cards.console_model_download) max=total.to_string() value=loaded.to_string()></progress>
             })}
             <ErrorAlert message=error />
             {move || loaded.get().map(|l| view! { <p class="muted" data-testid="model-loaded">{l}</p> })}
@@ -326,7 +335,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                 view! {
                     <div class="stack" data-testid="answer-partial">
                         {cut.then(|| view! {
-                            <span class="badge badge-unverified" data-testid="answer-cut">"Cut off: not verified, not charged, not saved"</span>
+                            <span class="badge badge-unverified" data-testid="answer-cut">{t!(i18n, agent_cards.console_cut_off)}</span>
                         })}
                         <p class="pre" class:muted=cut data-testid="answer-streaming">{text}</p>
                     </div>
@@ -335,15 +344,16 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             {move || answer.get().map(|a| {
                 let badge = match &a.source {
                     ConsoleSource::Provider { check: check @ AnswerCheck::Verified { coverage, .. }, .. } => view! {
-                        <span class="badge badge-verified" data-testid="answer-verified" data-coverage=format!("{coverage:?}") title=check.describe()>"Verified answer"</span>
+                        <span class="badge badge-verified" data-testid="answer-verified" data-coverage=format!("{coverage:?}") title=check.describe()>{t!(i18n, agent_cards.console_verified)}</span>
                     }.into_any(),
                     ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => view! {
-                        <span class="badge badge-unverified" data-testid="answer-unverified" title=reason.clone()>"UNVERIFIED answer"</span>
+                        <span class="badge badge-unverified" data-testid="answer-unverified" title=reason.clone()>{t!(i18n, agent_cards.console_unverified)}</span>
                     }.into_any(),
                     ConsoleSource::Local(local) => {
                         let (kind, title) = backend_badge(&local.backend);
+                        let backend = local.backend.to_string();
                         view! {
-                            <span class="badge badge-neutral" data-testid="answer-local" data-backend=kind title=title>{format!("local · {}", local.backend)}</span>
+                            <span class="badge badge-neutral" data-testid="answer-local" data-backend=kind title=title>{move || fill(t_string!(i18n, agent_cards.console_local), &[("backend", &backend)])}</span>
                         }.into_any()
                     }
                 };
@@ -354,30 +364,36 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                     <div class="stack" data-testid="console-answer">
                         <div class="row">{badge}<span class="spacer"></span><span class="muted" data-testid="answer-cost">{details}</span></div>
                         {match &a.source {
-                            ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => Some(view! {
-                                <div class="alert alert-warn" role="alert" data-testid="answer-unverified-reason">{format!("Not verified: {reason}. Do not rely on this answer.")}</div>
-                            }.into_any()),
+                            ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => {
+                                let reason = reason.clone();
+                                Some(view! {
+                                    <div class="alert alert-warn" role="alert" data-testid="answer-unverified-reason">{move || fill(t_string!(i18n, agent_cards.console_not_verified), &[("reason", &reason)])}</div>
+                                }.into_any())
+                            }
                             // Say what the signature was found to cover, not just "verified".
-                            ConsoleSource::Provider { check: check @ AnswerCheck::Verified { .. }, .. } => Some(view! {
-                                <p class="hint" data-testid="answer-checked">{format!("Checked: {}.", check.describe())}</p>
-                            }.into_any()),
+                            ConsoleSource::Provider { check: check @ AnswerCheck::Verified { .. }, .. } => {
+                                let what = check.describe();
+                                Some(view! {
+                                    <p class="hint" data-testid="answer-checked">{move || fill(t_string!(i18n, agent_cards.console_checked), &[("what", &what)])}</p>
+                                }.into_any())
+                            }
                             _ => None,
                         }}
-                        {why_cpu.map(|why| view! { <p class="muted" data-testid="answer-why-cpu">{format!("Ran on the CPU: {why}.")}</p> })}
+                        {why_cpu.map(|why| view! { <p class="muted" data-testid="answer-why-cpu">{move || fill(t_string!(i18n, agent_cards.console_ran_on_cpu), &[("why", &why)])}</p> })}
                         <p class="pre" data-testid="answer-text">{a.text.clone()}</p>
-                        {recalled_list(recalled.get())}
+                        {recalled_list(i18n, recalled.get())}
                         {savable.then(|| view! {
                             <div class="row">
                                 <span class="spacer"></span>
-                                <button class="btn btn-secondary" on:click=save_memory disabled=move || busy.get().is_some()>"Save to memory"</button>
+                                <button class="btn btn-secondary" on:click=save_memory disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.console_save_memory)}</button>
                             </div>
                         })}
                     </div>
                 }
             })}
-            <h3 class="card-title">"Memory"</h3>
+            <h3 class="card-title">{t!(i18n, agent_cards.console_memory)}</h3>
             {if memory.is_empty() {
-                view! { <p class="muted" data-testid="memory-empty">"No memory yet."</p> }.into_any()
+                view! { <p class="muted" data-testid="memory-empty">{t!(i18n, agent_cards.console_no_memory)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="stack" data-testid="memory">
@@ -407,20 +423,25 @@ impl From<&recall::Recalled<'_>> for RecalledView {
 }
 
 /// "Memory sent with this message": each entry and why it went (near in meaning, or recent).
-fn recalled_list(entries: Vec<RecalledView>) -> Option<impl IntoView> {
+fn recalled_list(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    entries: Vec<RecalledView>,
+) -> Option<impl IntoView> {
     (!entries.is_empty()).then(|| {
+        let count = entries.len();
         view! {
             <details class="hint" data-testid="recalled">
-                <summary>{format!("Memory sent with this message: {} entries", entries.len())}</summary>
+                <summary>{move || fill(t_string!(i18n, agent_cards.console_recalled), &[("count", &count)])}</summary>
                 <ul>
                     {entries.into_iter().map(|e| {
-                        let why = match e.similarity {
-                            Some(s) => format!("near in meaning ({s:.2})"),
-                            None => "recent".to_string(),
+                        let similarity = e.similarity;
+                        let why = move || match similarity {
+                            Some(s) => fill(t_string!(i18n, agent_cards.console_near), &[("score", &format!("{s:.2}"))]),
+                            None => t_string!(i18n, agent_cards.console_recent).to_string(),
                         };
                         view! {
                             <li data-testid="recalled-entry" data-similarity=e.similarity.map(|s| format!("{s:.3}")).unwrap_or_default()>
-                                <strong>{format!("{}: ", e.role)}</strong>{e.text}<span class="muted">{format!(" · {why}")}</span>
+                                <strong>{format!("{}: ", e.role)}</strong>{e.text}<span class="muted">{move || format!(" · {}", why())}</span>
                             </li>
                         }
                     }).collect_view()}

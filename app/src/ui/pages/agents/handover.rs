@@ -5,10 +5,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::format::short_hash;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::offer::{Acceptance, Offer};
 use crate::inft::proofs::Operation;
 use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent};
 use crate::ui::components::{CopyButton, ErrorAlert};
+use crate::ui::lang::fill;
 use crate::ui::state::use_app;
 
 use super::{key_of, progress_view, service_and_key, step_reporter, Service};
@@ -17,6 +19,7 @@ use super::{key_of, progress_view, service_and_key, step_reporter, Service};
 #[component]
 pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let code = RwSignal::new(String::new());
     let checked = RwSignal::new(None::<(Offer, String, String)>);
     let acceptance = RwSignal::new(None::<String>);
@@ -39,7 +42,7 @@ pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
             Ok(ready) => ready,
             Err(e) => return error.set(Some(e)),
         };
-        busy.set(Some("Checking the offer on chain, downloading the agent and opening it with your key…".into()));
+        busy.set(Some(t_string!(i18n, agent_cards.receive_checking).to_string()));
         spawn_local(async move {
             let result = svc.inspect(&key, &offer).await;
             busy.set(None);
@@ -58,49 +61,54 @@ pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
     };
 
     view! {
-        <section class="card" aria-label="Receive an agent">
-            <h2 class="card-title">"Receive an agent"</h2>
+        <section class="card" aria-label=move || t_string!(i18n, agent_cards.receive_title)>
+            <h2 class="card-title">{t!(i18n, agent_cards.receive_title)}</h2>
             <div class="field">
-                <span class="label">"Your public key"</span>
-                <span class="hint">"Give this to an agent's holder: they seal the agent to it."</span>
+                <span class="label">{t!(i18n, agent_cards.receive_public_key)}</span>
+                <span class="hint">{t!(i18n, agent_cards.receive_key_hint)}</span>
                 <div class="row">
                     <code class="mono wrap grow" data-testid="my-public-key">{public_key}</code>
-                    <CopyButton text=Signal::derive(public_key) label="Copy key" />
+                    <CopyButton text=Signal::derive(public_key) label=t_string!(i18n, agent_cards.receive_copy_key) />
                 </div>
             </div>
             <div class="field">
-                <label for="offer-code">"Offer code"</label>
+                <label for="offer-code">{t!(i18n, agent_cards.receive_offer_code)}</label>
                 <textarea id="offer-code" rows="3" class="mono" spellcheck="false" placeholder="zg-agent-offer:…" bind:value=code></textarea>
             </div>
             {progress_view(busy)}
             <ErrorAlert message=error />
             <div class="row">
                 <span class="spacer"></span>
-                <button class="btn" on:click=check disabled=move || busy.get().is_some()>"Check offer"</button>
+                <button class="btn" on:click=check disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.receive_check)}</button>
             </div>
-            {move || checked.get().map(|(offer, name, model)| view! {
+            {move || checked.get().map(|(offer, name, model)| {
+                let (from, token) = (offer.from, offer.token_id);
+                view! {
                 <div class="stack offer-preview" data-testid="offer-preview">
                     <div class="alert alert-success">
-                        {format!("You can open this agent: \"{name}\" ({model}). Its data matches the offered root, and {} holds agent #{} (verified).",
-                            offer.from, offer.token_id)}
+                        {move || fill(
+                            t_string!(i18n, agent_cards.receive_can_open),
+                            &[("from", &from), ("token", &token), ("model", &model), ("name", &name)],
+                        )}
                     </div>
                     // Said before the acceptance is signed: the operation the holder's
                     // signature is for (inspect checked `kind` against it).
                     <div class="alert alert-info" data-testid="offer-operation">{offer.receiver_summary()}</div>
                     <dl class="kv">
-                        <dt>"New data root"</dt><dd class="mono">{short_hash(&offer.new_data_hash.to_string())}</dd>
+                        <dt>{t!(i18n, agent_cards.receive_new_root)}</dt><dd class="mono">{short_hash(&offer.new_data_hash.to_string())}</dd>
                     </dl>
                     <div class="row">
                         <span class="spacer"></span>
-                        <button class="btn btn-primary" on:click=accept>"Accept and sign"</button>
+                        <button class="btn btn-primary" on:click=accept>{t!(i18n, agent_cards.receive_accept)}</button>
                     </div>
                 </div>
+                }
             })}
             {move || acceptance.get().map(|code| view! {
                 <div class="field">
-                    <label for="acceptance-code">"Acceptance code: send it back to the holder"</label>
+                    <label for="acceptance-code">{t!(i18n, agent_cards.receive_acceptance_code)}</label>
                     <textarea id="acceptance-code" rows="3" class="mono" readonly data-testid="acceptance-code">{code.clone()}</textarea>
-                    <div class="row"><span class="spacer"></span><CopyButton text=code label="Copy acceptance code" /></div>
+                    <div class="row"><span class="spacer"></span><CopyButton text=code label=t_string!(i18n, agent_cards.receive_copy_acceptance) /></div>
                 </div>
             })}
         </section>
@@ -113,6 +121,7 @@ pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
 #[component]
 pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let code = RwSignal::new(String::new());
     let reviewed = RwSignal::new(None::<Acceptance>);
     let busy = RwSignal::new(None::<String>);
@@ -134,7 +143,7 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
             Ok(ready) => ready,
             Err(e) => return error.set(Some(e)),
         };
-        busy.set(Some("Checking the signatures and that you still hold the agent…".into()));
+        busy.set(Some(t_string!(i18n, agent_cards.complete_checking).to_string()));
         spawn_local(async move {
             let result = svc.review(&key, &acceptance).await;
             busy.set(None);
@@ -154,21 +163,30 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
             Err(e) => return error.set(Some(e)),
         };
         error.set(None);
-        busy.set(Some(match acceptance.offer.kind {
-            Operation::Transfer => "Sending the transfer…".into(),
-            Operation::Clone => "Sending the clone…".into(),
-        }));
+        busy.set(Some(
+            match acceptance.offer.kind {
+                Operation::Transfer => t_string!(i18n, agent_cards.complete_sending_transfer),
+                Operation::Clone => t_string!(i18n, agent_cards.complete_sending_clone),
+            }
+            .to_string(),
+        ));
         spawn_local(async move {
             let result = svc.complete(&key, &acceptance).await;
             busy.set(None);
             let offer = &acceptance.offer;
             match result {
                 Ok((included, new_token)) => {
-                    let what = match new_token {
-                        Some(t) => format!("Agent #{} cloned to {} as #{t}", offer.token_id, offer.to),
-                        None => format!("Agent #{} transferred to {}", offer.token_id, offer.to),
+                    let done = match new_token {
+                        Some(new) => fill(
+                            t_string!(i18n, agent_cards.complete_cloned),
+                            &[("token", &offer.token_id), ("to", &offer.to), ("new", &new), ("block", &included.block)],
+                        ),
+                        None => fill(
+                            t_string!(i18n, agent_cards.complete_transferred),
+                            &[("token", &offer.token_id), ("to", &offer.to), ("block", &included.block)],
+                        ),
                     };
-                    app.toasts.success(&format!("{what} in block {} (receipt verified)", included.block));
+                    app.toasts.success(&done);
                     code.set(String::new());
                     on_done.run(());
                 }
@@ -177,25 +195,25 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
         });
     };
     view! {
-        <section class="card" aria-label="Complete a handover">
-            <h2 class="card-title">"Complete a transfer or clone"</h2>
-            <p class="muted">"Paste the acceptance code the receiver sent back. It is checked against your own offer, and you see what will be sent, before anything is signed."</p>
+        <section class="card" aria-label=move || t_string!(i18n, agent_cards.complete_label)>
+            <h2 class="card-title">{t!(i18n, agent_cards.complete_title)}</h2>
+            <p class="muted">{t!(i18n, agent_cards.complete_intro)}</p>
             <div class="field">
-                <label for="complete-code">"Acceptance code"</label>
+                <label for="complete-code">{t!(i18n, agent_cards.complete_code)}</label>
                 <textarea id="complete-code" rows="3" class="mono" spellcheck="false" placeholder="zg-agent-accept:…" bind:value=code></textarea>
             </div>
             {progress_view(busy)}
             <ErrorAlert message=error />
             <div class="row">
                 <span class="spacer"></span>
-                <button class="btn" on:click=review disabled=move || busy.get().is_some()>"Check acceptance"</button>
+                <button class="btn" on:click=review disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.complete_check)}</button>
             </div>
             {move || reviewed.get().map(|acceptance| view! {
                 <div class="stack" data-testid="handover-preview">
                     <div class="alert alert-info" data-testid="handover-operation">{acceptance.offer.holder_summary()}</div>
                     <div class="row">
                         <span class="spacer"></span>
-                        <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>"Sign and send"</button>
+                        <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.complete_sign_send)}</button>
                     </div>
                 </div>
             })}
@@ -207,6 +225,7 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
 #[component]
 pub(super) fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let receiver = RwSignal::new(String::new());
     let clone = RwSignal::new(false);
     let offer = RwSignal::new(None::<String>);
@@ -238,30 +257,30 @@ pub(super) fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView 
         });
     };
     view! {
-        <section class="card" aria-label="Transfer or clone">
-            <h2 class="card-title">"Transfer or clone"</h2>
-            <p class="muted">"The agent is re-encrypted for the receiver under a fresh key and uploaded; you sign an offer. The receiver checks they can open it and sends back an acceptance code, which you paste under \"Complete a transfer or clone\" on the Agents page. A clone gets its own new wallet key."</p>
-            <form class="stack" aria-label="Offer" on:submit=make>
+        <section class="card" aria-label=move || t_string!(i18n, agent_cards.offer_title)>
+            <h2 class="card-title">{t!(i18n, agent_cards.offer_title)}</h2>
+            <p class="muted">{t!(i18n, agent_cards.offer_intro)}</p>
+            <form class="stack" aria-label=move || t_string!(i18n, agent_cards.offer_form_label) on:submit=make>
                 <div class="field">
-                    <label for="receiver-key">"Receiver's public key"</label>
-                    <input id="receiver-key" class="mono" autocomplete="off" spellcheck="false" placeholder="0x02… (from their Agents page)" bind:value=receiver />
+                    <label for="receiver-key">{t!(i18n, agent_cards.offer_receiver_key)}</label>
+                    <input id="receiver-key" class="mono" autocomplete="off" spellcheck="false" placeholder=move || t_string!(i18n, agent_cards.offer_receiver_placeholder) bind:value=receiver />
                 </div>
                 <label class="check">
                     <input type="checkbox" bind:checked=clone />
-                    " Clone instead: the receiver gets a copy, you keep this agent"
+                    " "{t!(i18n, agent_cards.offer_clone)}
                 </label>
                 {progress_view(busy)}
                 <ErrorAlert message=error />
                 <div class="row">
                     <span class="spacer"></span>
-                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>"Create offer"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.offer_create)}</button>
                 </div>
             </form>
             {move || offer.get().map(|code| view! {
                 <div class="field">
-                    <label for="offer-out">"Offer code: send it to the receiver"</label>
+                    <label for="offer-out">{t!(i18n, agent_cards.offer_code_out)}</label>
                     <textarea id="offer-out" rows="3" class="mono" readonly data-testid="offer-code">{code.clone()}</textarea>
-                    <div class="row"><span class="spacer"></span><CopyButton text=code label="Copy offer code" /></div>
+                    <div class="row"><span class="spacer"></span><CopyButton text=code label=t_string!(i18n, agent_cards.offer_copy) /></div>
                 </div>
             })}
         </section>

@@ -5,9 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::format::format_0g;
+use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::provenance::Origin;
 use crate::inft::service::OpenedAgent;
 use crate::ui::components::{AddressView, BalanceView, ErrorAlert};
+use crate::ui::lang::fill;
 use crate::ui::state::use_app;
 
 use super::{progress_view, Service};
@@ -18,6 +20,7 @@ use super::{progress_view, Service};
 #[component]
 pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Origin) -> impl IntoView {
     let app = use_app();
+    let i18n = use_i18n();
     let address = opened.agent_address();
     let acknowledged = RwSignal::new(!origin.needs_acknowledgement());
     let busy = RwSignal::new(None::<String>);
@@ -38,16 +41,15 @@ pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Ori
     let sweep = move |_| {
         error.set(None);
         let (Some(svc), Some(to)) = (service.get_value(), app.session.selected_address()) else { return };
-        busy.set(Some("Sending the agent's funds to you…".into()));
+        busy.set(Some(t_string!(i18n, agent_cards.wallet_sweeping).to_string()));
         spawn_local(async move {
             let result = svc.sweep(&opened.get_value(), to).await;
             busy.set(None);
             match result {
                 Ok((amount, included)) => {
-                    app.toasts.success(&format!(
-                        "Swept {} to you in block {} (receipt verified)",
-                        format_0g(amount),
-                        included.block
+                    app.toasts.success(&fill(
+                        t_string!(i18n, agent_cards.wallet_swept),
+                        &[("amount", &format_0g(amount)), ("block", &included.block)],
                     ));
                     refresh();
                     app.chain.refresh_balances(app);
@@ -57,9 +59,9 @@ pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Ori
         });
     };
     view! {
-        <section class="card" aria-label="Agent wallet">
-            <h2 class="card-title">"The agent's wallet"</h2>
-            <p class="muted">"The agent has a key of its own, inside its encrypted data: whoever holds the token can spend what it earns, and so can anyone who knew the key before."</p>
+        <section class="card" aria-label=move || t_string!(i18n, agent_cards.wallet_label)>
+            <h2 class="card-title">{t!(i18n, agent_cards.wallet_title)}</h2>
+            <p class="muted">{t!(i18n, agent_cards.wallet_intro)}</p>
             {origin.warning().map(|w| view! {
                 <div class="alert alert-warn" data-testid="fund-warning">{w}</div>
                 <label class="check">
@@ -70,20 +72,20 @@ pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Ori
             {origin.note().map(|n| view! { <p class="hint" data-testid="agent-key-note">{n}</p> })}
             {address.map(|a| view! {
                 <dl class="kv">
-                    <dt>"Address"</dt><dd data-testid="agent-address">{move || if acknowledged.get() {
+                    <dt>{t!(i18n, agent_cards.wallet_address)}</dt><dd data-testid="agent-address">{move || if acknowledged.get() {
                         view! { <AddressView address=a /> }.into_any()
                     } else {
-                        view! { <span class="muted" data-testid="agent-address-hidden">"Hidden until you tick the acknowledgement above"</span> }.into_any()
+                        view! { <span class="muted" data-testid="agent-address-hidden">{t!(i18n, agent_cards.wallet_hidden)}</span> }.into_any()
                     }}</dd>
-                    <dt>"Balance"</dt><dd data-testid="agent-balance">{move || view! { <BalanceView verdict=balance.get().flatten() /> }}</dd>
+                    <dt>{t!(i18n, agent_cards.wallet_balance)}</dt><dd data-testid="agent-balance">{move || view! { <BalanceView verdict=balance.get().flatten() /> }}</dd>
                 </dl>
             })}
             {progress_view(busy)}
             <ErrorAlert message=error />
             <div class="row">
-                <button class="btn btn-ghost btn-sm" on:click=move |_| refresh()>"Refresh"</button>
+                <button class="btn btn-ghost btn-sm" on:click=move |_| refresh()>{t!(i18n, agent_cards.wallet_refresh)}</button>
                 <span class="spacer"></span>
-                <button class="btn" on:click=sweep disabled=move || busy.get().is_some()>"Sweep to me"</button>
+                <button class="btn" on:click=sweep disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.wallet_sweep)}</button>
             </div>
         </section>
     }
