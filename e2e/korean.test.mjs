@@ -146,9 +146,9 @@ test('in Korean: create a wallet, send, vote and open an agent', async () => {
   await nav.getByRole('link', { name: '보내기' }).click();
   await page.getByRole('heading', { name: '0G 보내기', level: 1 }).waitFor();
   await page.getByLabel('받는 주소').fill(WRITER);
-  await page.getByLabel('금액').fill('1.5.2');
+  await page.getByLabel('금액').fill('1,5');
   await page.getByRole('button', { name: '검토', exact: true }).click();
-  await page.getByRole('alert').filter({ hasText: '금액: "1.5.2"은(는) 숫자가 아닙니다' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: '금액: "1,5"은(는) 숫자가 아닙니다' }).waitFor();
   await page.getByLabel('금액').fill('1.5');
   await page.getByRole('button', { name: '검토', exact: true }).click();
   await page.getByRole('heading', { name: '검토 후 서명' }).waitFor();

@@ -49,6 +49,11 @@ pub fn format_0g(wei: U256) -> String {
 
 /// Reads "1.5" (0G) into wei, exactly.
 pub fn parse_0g(input: &str) -> Result<U256, AmountError> {
+    // A comma is taken only as a thousands separator ("1,250.5"): "1,5" means 1.5 in much
+    // of the world and 15 here, so a comma anywhere else refuses the amount.
+    if !commas_group_thousands(input.trim()) {
+        return Err(AmountError::NotANumber(input.trim().chars().take(40).collect()));
+    }
     let t = input.trim().replace(['_', ','], "");
     if t.is_empty() {
         return Err(AmountError::Empty);
@@ -63,6 +68,17 @@ pub fn parse_0g(input: &str) -> Result<U256, AmountError> {
     }
     let joined = format!("{}{frac:0<DECIMALS$}", if int.is_empty() { "0" } else { int });
     U256::from_str_radix(&joined, 10).map_err(|_| AmountError::TooLarge)
+}
+
+/// Whether every comma in `text` separates groups of three digits before the point.
+fn commas_group_thousands(text: &str) -> bool {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if !text.contains(',') {
+        return true;
+    }
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or_default();
+    !frac.contains(',') && (1..=3).contains(&first.len()) && groups.all(|g| g.len() == 3)
 }
 
 /// Gas prices in gwei with up to 3 decimals.
@@ -174,6 +190,12 @@ mod tests {
         assert_eq!(parse_0g("0.000000000000000001").unwrap(), wei("1"));
         assert_eq!(parse_0g(""), Err(AmountError::Empty));
         assert!(matches!(parse_0g("1.2.3"), Err(AmountError::NotANumber(_))));
+        // Commas group thousands, nothing else: "1,5" is not read as 15.
+        assert_eq!(parse_0g("1,250.5").unwrap(), wei("1250500000000000000000"));
+        assert_eq!(parse_0g("12,345,678").unwrap(), wei("12345678000000000000000000"));
+        for ambiguous in ["1,5", "1,25", "1,2345", ",100", "1,000,00", "0.1,5", "1234,567"] {
+            assert!(matches!(parse_0g(ambiguous), Err(AmountError::NotANumber(_))), "{ambiguous}");
+        }
         assert!(matches!(parse_0g("-1"), Err(AmountError::NotANumber(_))));
         assert!(matches!(parse_0g("1e18"), Err(AmountError::NotANumber(_))));
         assert!(matches!(parse_0g("."), Err(AmountError::NotANumber(_))));
