@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { artifacts, goTo, launchBrowser, newProfile, restoreWallet, shot, startDevnet } from './harness.mjs';
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PAGES = ['Wallet', 'Send', 'Storage', 'Agents', 'Compute', 'Governance', 'Staking', 'Settings'];
+const PAGES = ['Wallet', 'Activity', 'Send', 'Storage', 'Agents', 'Compute', 'Governance', 'Staking', 'Settings'];
 
 let devnet, browser, closeBrowser, profile;
 const minor = [];

@@ -4,7 +4,7 @@
 // and phone width, in both languages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEV_PHRASE, TEST_PASSWORD, launchBrowser, newProfile, rpc, selectedAddress, shot, startDevnet, toast, waitForVerifiedBalance } from './harness.mjs';
+import { DEV_PHRASE, TEST_PASSWORD, launchBrowser, newProfile, restoreWallet, rpc, selectedAddress, shot, startDevnet, toast, waitForVerifiedBalance } from './harness.mjs';
 
 let devnet, browser, closeBrowser;
 
@@ -18,7 +18,7 @@ after(async () => {
   await devnet?.stop();
 });
 
-const NAV_KO = ['지갑', '보내기', '스토리지', '에이전트', '컴퓨트', '거버넌스', '스테이킹', '설정'];
+const NAV_KO = ['지갑', '활동', '보내기', '스토리지', '에이전트', '컴퓨트', '거버넌스', '스테이킹', '설정'];
 
 test('a Korean browser is welcomed in Korean, restores a wallet and finds its way in Korean', async () => {
   for (const [width, height, size] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
@@ -206,3 +206,49 @@ test('in Korean: create a wallet, send, vote and open an agent', async () => {
   await context.close();
 });
 
+
+// Each main screen in both languages at desktop and phone width: the page's own title in
+// that language, nothing wider than the window (long Korean labels wrap instead of
+// pushing the layout sideways), and a screenshot of each (screen-<lang>-<page>-<width>).
+const SCREENS = [
+  ['wallet', 'Wallet', '지갑', 'Wallet', '지갑'],
+  ['activity', 'Activity', '활동', 'Activity', '활동'],
+  ['send', 'Send', '보내기', 'Send 0G', '0G 보내기'],
+  ['storage', 'Storage', '스토리지', 'Storage', '스토리지'],
+  ['agents', 'Agents', '에이전트', 'Agents', '에이전트'],
+  ['compute', 'Compute', '컴퓨트', 'Compute', '컴퓨트'],
+  ['governance', 'Governance', '거버넌스', 'Governance', '거버넌스'],
+  ['staking', 'Staking', '스테이킹', 'Staking', '스테이킹'],
+  ['settings', 'Settings', '설정', 'Settings', '설정'],
+];
+
+test('every main screen, in English and Korean, fits a desktop and a phone', async () => {
+  const { page, context } = await newProfile(browser, { width: 1280, height: 900 });
+  await restoreWallet(page, devnet.appUrl);
+  for (const [lang, nav, langIndex] of [['en', 'Main', 1], ['ko', '주 메뉴', 2]]) {
+    // The header's language menu (labelled in the language in use).
+    await page.locator('#language-select').selectOption(lang);
+    const menu = page.getByRole('navigation', { name: nav });
+    await menu.waitFor();
+    for (const screen of SCREENS) {
+      const [id, , , titleEn, titleKo] = screen;
+      await menu.getByRole('link', { name: screen[langIndex] }).click();
+      await page.getByRole('heading', { name: lang === 'en' ? titleEn : titleKo, exact: true, level: 1 }).waitFor();
+      for (const [width, height, size] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
+        await page.setViewportSize({ width, height });
+        const wider = await page.evaluate(() => {
+          const limit = document.documentElement.clientWidth;
+          if (document.documentElement.scrollWidth <= limit + 1) return [];
+          return [...document.querySelectorAll('main *')]
+            .filter((el) => el.getBoundingClientRect().right > limit + 1)
+            .slice(0, 5)
+            .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? '').trim().slice(0, 60)}`);
+        });
+        assert.deepEqual(wider, [], `${lang} ${id} at ${size} width: nothing is wider than the window`);
+        await shot(page, `screen-${lang}-${id}-${size}`);
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  }
+  await context.close();
+});

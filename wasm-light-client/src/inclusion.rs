@@ -49,15 +49,44 @@ pub fn parse_receipts(receipts: &[Value]) -> Result<Vec<ReceiptEnvelope<Log>>, I
         .collect()
 }
 
-/// Proves where `tx_hash` sits in the block of `header`, and its receipt.
-pub fn prove_receipt(
+/// A whole block's transactions and receipts, proven against its verified header: what
+/// an account's activity is read from (every transfer in and out, not only the ones this
+/// wallet sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProvenBlock {
+    pub number: u64,
+    pub hash: B256,
+    /// Seconds since the epoch, from the verified header.
+    pub timestamp: u64,
+    pub base_fee_per_gas: Option<u64>,
+    /// The signed transactions (EIP-2718 bytes), in block order.
+    pub transactions: Vec<Bytes>,
+    /// Their receipts, one for one.
+    pub receipts: Vec<ReceiptEnvelope<Log>>,
+}
+
+impl ProvenBlock {
+    /// Gas the transaction at `index` used: its receipt's cumulative gas less the one before.
+    pub fn gas_used(&self, index: usize) -> u64 {
+        let before = index.checked_sub(1).map_or(0, |i| self.receipts[i].cumulative_gas_used());
+        self.receipts[index].cumulative_gas_used().saturating_sub(before)
+    }
+
+    /// Whether the transaction at `index` succeeded (pre-Byzantium post-state counts as success).
+    pub fn succeeded(&self, index: usize) -> bool {
+        matches!(self.receipts[index].status_or_post_state(), Eip658Value::Eip658(true) | Eip658Value::PostState(_))
+    }
+}
+
+/// Proves that `raw_transactions` and `receipts` are exactly the block of `header`: both
+/// rebuild the header's roots, one receipt per transaction.
+pub fn prove_block(
     header: &Header,
-    raw_transactions: &[Bytes],
-    receipts: &[ReceiptEnvelope<Log>],
-    tx_hash: B256,
-) -> Result<ProvenReceipt, InclusionError> {
+    raw_transactions: Vec<Bytes>,
+    receipts: Vec<ReceiptEnvelope<Log>>,
+) -> Result<ProvenBlock, InclusionError> {
     let block = header.number;
-    if ordered_trie_root_encoded(raw_transactions) != header.transactions_root {
+    if ordered_trie_root_encoded(&raw_transactions) != header.transactions_root {
         return Err(InclusionError::TransactionsRoot { block });
     }
     if receipts.len() != raw_transactions.len() {
@@ -67,22 +96,41 @@ pub fn prove_receipt(
             receipts: receipts.len(),
         });
     }
-    if ordered_trie_root_with_encoder(receipts, |r, buf| r.encode_2718(buf)) != header.receipts_root {
+    if ordered_trie_root_with_encoder(&receipts, |r, buf| r.encode_2718(buf)) != header.receipts_root {
         return Err(InclusionError::ReceiptsRoot { block });
     }
-    let index = raw_transactions
+    Ok(ProvenBlock {
+        number: block,
+        hash: header.hash_slow(),
+        timestamp: header.timestamp,
+        base_fee_per_gas: header.base_fee_per_gas,
+        transactions: raw_transactions,
+        receipts,
+    })
+}
+
+/// Proves where `tx_hash` sits in the block of `header`, and its receipt.
+pub fn prove_receipt(
+    header: &Header,
+    raw_transactions: &[Bytes],
+    receipts: &[ReceiptEnvelope<Log>],
+    tx_hash: B256,
+) -> Result<ProvenReceipt, InclusionError> {
+    let block = prove_block(header, raw_transactions.to_vec(), receipts.to_vec())?;
+    let index = block
+        .transactions
         .iter()
         .position(|raw| keccak256(raw) == tx_hash)
-        .ok_or(InclusionError::NotInBlock(tx_hash, block))?;
-    let receipt = &receipts[index];
+        .ok_or(InclusionError::NotInBlock(tx_hash, block.number))?;
+    let receipt = &block.receipts[index];
     Ok(ProvenReceipt {
-        block,
-        block_hash: header.hash_slow(),
+        block: block.number,
+        block_hash: block.hash,
         index,
-        success: matches!(receipt.status_or_post_state(), Eip658Value::Eip658(true) | Eip658Value::PostState(_)),
+        success: block.succeeded(index),
         cumulative_gas_used: receipt.cumulative_gas_used(),
         logs: receipt.logs().to_vec(),
-        transaction: raw_transactions[index].clone(),
+        transaction: block.transactions[index].clone(),
     })
 }
 
@@ -166,5 +214,23 @@ mod tests {
         let receipts = parse_receipts(&f.receipts).unwrap();
         let err = prove_receipt(&f.header, &f.raw, &receipts, B256::repeat_byte(9)).unwrap_err();
         assert!(matches!(err, InclusionError::NotInBlock(..)));
+    }
+
+    #[test]
+    fn a_whole_block_is_proven_with_each_transactions_gas() {
+        let f = fixture();
+        let receipts = parse_receipts(&f.receipts).unwrap();
+        let block = prove_block(&f.header, f.raw.clone(), receipts.clone()).unwrap();
+        assert_eq!(block.number, f.header.number);
+        assert_eq!(block.hash, f.header.hash_slow());
+        assert_eq!(block.transactions.len(), f.hashes.len());
+        let total: u64 = (0..block.transactions.len()).map(|i| block.gas_used(i)).sum();
+        assert_eq!(total, f.header.gas_used, "each transaction's gas adds up to the block's");
+        assert!((0..block.transactions.len()).all(|i| block.succeeded(i)));
+        // A receipt the node left out is refused, not shifted onto the wrong transaction.
+        assert!(matches!(
+            prove_block(&f.header, f.raw.clone(), receipts[1..].to_vec()),
+            Err(InclusionError::CountMismatch { .. })
+        ));
     }
 }

@@ -38,7 +38,7 @@ pub use account::{
 pub use call::{CallOutcome, CallRequest, Evm, Executed, Revm};
 pub use consensus::{CheckpointOnly, ConsensusVerifier};
 pub use header::{verify_ancestors, verify_header_chain, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
-pub use inclusion::{prove_receipt, InclusionError, ProvenReceipt};
+pub use inclusion::{prove_block, prove_receipt, InclusionError, ProvenBlock, ProvenReceipt};
 pub use logs::{LogFilter, ProvenLog};
 pub use node::{EthNode, NodeError};
 pub use provider::{JsonRpcTransport, Reorg, SyncError, TransportError, TrustBasis, Verified, VerifiedProvider};

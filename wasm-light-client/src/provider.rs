@@ -23,7 +23,7 @@ use crate::call::{CallOutcome, CallRequest, Evm, Executed, ProvenState};
 use crate::clock::{self, Clock};
 use crate::consensus::ConsensusVerifier;
 use crate::header::{verify_ancestors, HeaderChain, HeaderError, VerifiedHash, VerifiedHeader};
-use crate::inclusion::{prove_receipt, ProvenReceipt};
+use crate::inclusion::{prove_block, prove_receipt, ProvenBlock, ProvenReceipt};
 use crate::logs::{prove_block_logs, LogFilter, ProvenLog};
 use crate::node::{EthNode, NodeError};
 use crate::rules::ChainRules;
@@ -690,6 +690,28 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
         }
     }
 
+    /// The account as it was after block `number`, proven against that block's verified
+    /// header: what an account's history is read from. A node that keeps no state that old
+    /// (not an archive node) gives `Rejected` with its words.
+    pub async fn account_at(&self, address: Address, number: u64) -> Result<Verified<AccountState>, SyncError> {
+        let header = self.header(number).await?;
+        let response = match self.transport.proofs(number, &[(address, vec![])]).await {
+            Ok(mut answers) if answers.len() == 1 => answers.remove(0),
+            Ok(_) => return Ok(Verified::Rejected { reason: "the node answered one proof with several".into() }),
+            Err(NodeError::Transport(e)) => return Err(e.into()),
+            Err(e) => return Ok(Verified::Rejected { reason: e.to_string() }),
+        };
+        if response.address != address {
+            return Ok(Verified::Rejected {
+                reason: format!("asked for {address}, the node proved {}", response.address),
+            });
+        }
+        Ok(match verify_requested_proof(header.state_root(), &response, &[]) {
+            Ok(account) => Verified::Proven { value: account, block: number },
+            Err(e) => Verified::Rejected { reason: e.to_string() },
+        })
+    }
+
     /// The code at `address` at the verified tip, checked against its proven code hash.
     pub async fn code(&self, address: Address) -> Verified<Bytes> {
         let (account, block) = match self.account(address).await {
@@ -738,6 +760,28 @@ impl<T: EthNode, C: ConsensusVerifier> VerifiedProvider<T, C> {
             Ok(r) => Verified::Proven { block: r.block, value: r },
             Err(e) => Verified::Rejected { reason: e.to_string() },
         }))
+    }
+
+    /// Block `number`'s transactions and receipts, proven against its verified header.
+    /// `Err` only when the node cannot be reached or the header cannot be verified; a node
+    /// whose block data does not rebuild the header's roots gives `Rejected`, with why.
+    pub async fn block(&self, number: u64) -> Result<Verified<ProvenBlock>, SyncError> {
+        let header = self.header(number).await?;
+        let receipts = match self.transport.block_receipts(&[number]).await {
+            Ok(mut r) if r.len() == 1 => r.remove(0),
+            Ok(_) => return Ok(Verified::Rejected { reason: "eth_getBlockReceipts gave no list".into() }),
+            Err(NodeError::Transport(e)) => return Err(e.into()),
+            Err(e) => return Ok(Verified::Rejected { reason: e.to_string() }),
+        };
+        let raw = match self.transport.raw_transactions(number, receipts.len()).await {
+            Ok(raw) => raw,
+            Err(NodeError::Transport(e)) => return Err(e.into()),
+            Err(_) => return Ok(Verified::Rejected { reason: "the node's raw transactions are malformed".into() }),
+        };
+        Ok(match prove_block(&header.header, raw, receipts) {
+            Ok(b) => Verified::Proven { block: number, value: b },
+            Err(e) => Verified::Rejected { reason: e.to_string() },
+        })
     }
 
     /// The storage slots of `address` at the verified tip, proven.

@@ -11,8 +11,9 @@
 pub mod env;
 pub mod format;
 
-/// Networks, addresses and fee arithmetic.
+/// Networks, addresses, fee arithmetic and an account's activity from proven blocks.
 pub mod chain {
+    pub mod activity;
     pub mod addresses;
     pub mod fees;
     pub mod networks;

@@ -17,11 +17,25 @@ use wasm_light_client::{
 use wasm_light_client::cometbft::verifier::{CometBftVerifier, Pin};
 use wasm_light_client::{ConsensusVerifier, EthNode};
 
+use super::activity::{changed_blocks, entries_of, payout, AccountAt, ActivityEntry, History, ProvenBlockInfo};
 use super::checkpoint_store::{self, StoredHead};
 use super::fees::{BaseFeeSource, FeeError, FeeQuote};
 use super::networks::{check_chain_id, Network, NetworkError, TrustRoot};
 use super::rpc::FetchTransport;
 use crate::wallet::vault::Sealer;
+
+/// What the light client's verified values rest on (the page says it in the user's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Hash-linked from the checkpoint the user (or the network's config) set.
+    YourCheckpoint,
+    /// Hash-linked from a head this browser verified on an earlier visit.
+    EarlierHead,
+    /// Hash-linked from a head `agree` of `asked` independent endpoints served alike.
+    Agreement { block: u64, agree: usize, asked: usize },
+    /// Hash-linked from a block 0G's validators finalised (the CometBFT light client).
+    Consensus { block: u64, height: i64 },
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainError {
@@ -65,6 +79,14 @@ pub enum ChainError {
         "there is no contract at {address} on {network}, where the app expects {what}. Nothing was read or sent; set the right address in Settings → Contract addresses"
     )]
     NoContract { what: &'static str, address: Address, network: String },
+    #[error(
+        "the account's state after block {block} could not be proven ({reason}); the node may not keep state that old: search a later range or use an archive endpoint"
+    )]
+    StateUnproven { block: u64, reason: String },
+    #[error(
+        "{0} has code (a contract or a delegated account), whose funds can move without a transaction of its own; its history cannot be proven complete this way"
+    )]
+    HasCode(Address),
 }
 
 /// Everything a person needs to decide whether to sign a transaction: what it calls, what
@@ -321,14 +343,15 @@ impl ChainClient {
         self.network.trust_root().verifies()
     }
 
-    /// What the verified values rest on, in words; `None` before the first sync.
-    pub fn trust(&self) -> Option<String> {
+    /// What the verified values rest on; `None` before the first sync.
+    pub fn trust(&self) -> Option<Trust> {
         Some(match self.provider.trust()? {
             TrustBasis::Checkpoint { hash } if self.network.checkpoint.is_some_and(|c| c.hash == hash) => {
-                "hash-linked from your checkpoint".into()
+                Trust::YourCheckpoint
             }
-            TrustBasis::Checkpoint { .. } => "hash-linked from a head this browser verified earlier".into(),
-            other @ (TrustBasis::Agreement { .. } | TrustBasis::Consensus { .. }) => other.to_string(),
+            TrustBasis::Checkpoint { .. } => Trust::EarlierHead,
+            TrustBasis::Agreement { block, agree, asked, .. } => Trust::Agreement { block, agree, asked },
+            TrustBasis::Consensus { block, height, .. } => Trust::Consensus { block, height },
         })
     }
 
@@ -469,6 +492,66 @@ impl ChainClient {
             start = end + 1;
         }
         Ok(Verified::Proven { value: found, block: to })
+    }
+
+    /// `me`'s balance and nonce after block `number`, proven against that block's header.
+    pub async fn account_at(&self, me: Address, number: u64) -> Result<AccountAt, ChainError> {
+        match self.provider.account_at(me, number).await? {
+            Verified::Proven { value, .. } if value.code_hash != alloy_primitives::KECCAK256_EMPTY => {
+                Err(ChainError::HasCode(me))
+            }
+            Verified::Proven { value, .. } => Ok(AccountAt { balance: value.balance, nonce: value.nonce }),
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                Err(ChainError::StateUnproven { block: number, reason })
+            }
+        }
+    }
+
+    /// `me`'s 0G history in blocks `from+1..=to`: every block where its proven balance or
+    /// nonce changed (found by bisection, [`changed_blocks`], at most `budget` states read),
+    /// each block's entries read from its proven transactions and receipts, and any 0G a
+    /// contract paid in that no transaction explains ([`payout`]).
+    pub async fn history(&self, me: Address, from: u64, to: u64, budget: usize) -> Result<History, ChainError> {
+        if !self.verifies() {
+            return Err(ChainError::NeedsCheckpoint("the account's activity"));
+        }
+        let (at_from, at_to) = (self.account_at(me, from).await?, self.account_at(me, to).await?);
+        let search = changed_blocks((from, at_from), (to, at_to), budget, |b| self.account_at(me, b)).await?;
+        let mut entries = Vec::new();
+        let mut reads = search.reads + 2;
+        for &number in &search.found {
+            let (before, after) = (self.account_at(me, number - 1).await?, self.account_at(me, number).await?);
+            reads += 2;
+            let (found, timestamp) = match self.provider.block(number).await? {
+                Verified::Proven { value, .. } => match entries_of(&value, me) {
+                    Ok(found) => (found, value.timestamp),
+                    Err(e) => return Err(ChainError::NotProven(e.to_string())),
+                },
+                Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                    return Err(ChainError::StateUnproven { block: number, reason })
+                }
+            };
+            let extra = payout(&found, before, after, &ProvenBlockInfo { number, timestamp });
+            entries.extend(found);
+            entries.extend(extra);
+        }
+        Ok(History { from, to, entries, unsearched: search.unsearched, reads })
+    }
+
+    /// What `me` did and received in block `number`, read from the block's transactions and
+    /// receipts proven against its verified header ([`zg_core::chain::activity`]).
+    /// `Rejected` when the node's block data does not rebuild the header's roots.
+    pub async fn activity_in(&self, me: Address, number: u64) -> Result<Verified<Vec<ActivityEntry>>, ChainError> {
+        if !self.verifies() {
+            return Err(ChainError::NeedsCheckpoint("the account's activity"));
+        }
+        Ok(match self.provider.block(number).await? {
+            Verified::Proven { value, block } => match entries_of(&value, me) {
+                Ok(entries) => Verified::Proven { value: entries, block },
+                Err(e) => Verified::Rejected { reason: e.to_string() },
+            },
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => Verified::Rejected { reason },
+        })
     }
 
     /// Sends everything `key`'s account holds to `to` (an account without code), less the

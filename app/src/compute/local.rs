@@ -97,12 +97,19 @@ impl LocalAnswer {
         }
     }
 
-    /// The run's speed in words, for the answer's details line.
-    pub fn speed(&self) -> String {
+    /// Answer tokens per second as the details line writes it (the number alone, for the
+    /// line in either language).
+    pub fn shown_rate(&self) -> String {
         // A software adapter makes under one token a second: "0 tokens/s" would say nothing ran.
         let rate = self.tokens_per_second();
         let decimals = if rate < 10.0 { 1 } else { 0 };
-        format!("{rate:.decimals$} tokens/s, first token after {:.0} ms", self.first_token_ms)
+        format!("{rate:.decimals$}")
+    }
+
+    /// The run's speed in words, for the answer's details line (in English; the Agents
+    /// console says it in the user's language with the same numbers).
+    pub fn speed(&self) -> String {
+        format!("{} tokens/s, first token after {:.0} ms", self.shown_rate(), self.first_token_ms)
     }
 }
 

@@ -14,9 +14,9 @@ use alloy_primitives::{Address, Bytes, U256};
 use k256::ecdsa::SigningKey;
 use wasm_light_client::{CallOutcome, Verified};
 
-use super::attestation::{Attestation, NotAttested};
+use super::attestation::{Attestation, NotAttested, QuoteUnreadable};
 use super::chat::Message;
-use super::contract::{self, Account, Ledger, Reserve, Service};
+use super::contract::{self, Account, Ledger, Refusal, Reserve, Service};
 use super::exchange::{self, AnswerBody, Posted, ProviderHttp};
 pub use super::exchange::{AnswerCheck, ChatAnswer, ProviderError};
 use super::token;
@@ -38,14 +38,14 @@ pub enum ComputeError {
     #[error("{0}")]
     Unexpected(String),
     #[error("the contract would refuse this: {0}. Nothing was sent")]
-    Refused(String),
+    Refused(Refusal),
     #[error("not proven by the light client: {0}")]
     NotProven(String),
     /// Talking to a provider: it is down, silent, refuses, or answers badly.
     #[error(transparent)]
     Provider(#[from] ProviderError),
     #[error("{offered} would leave this provider's sub-account short of what its requests need: {reserve}. Transfer at least {needed}. Nothing was sent")]
-    BelowReserve { offered: String, needed: String, reserve: String },
+    BelowReserve { offered: String, needed: String, reserve: Box<Reserve> },
     #[error("the ledger names no service at the inference contract {0}; this network's compute contracts do not fit together")]
     NoServiceName(Address),
 }
@@ -53,9 +53,9 @@ pub enum ComputeError {
 impl From<ChainError> for ComputeError {
     fn from(e: ChainError) -> Self {
         match e {
-            ChainError::WouldRevert(data) => ComputeError::Refused(
-                contract::explain_revert(&data).unwrap_or_else(|| format!("revert data 0x{}", hex::encode(&data))),
-            ),
+            ChainError::WouldRevert(data) => {
+                ComputeError::Refused(contract::refusal(&data).unwrap_or(Refusal::Data(data)))
+            }
             ChainError::NotProven(why) => ComputeError::NotProven(why),
             other => ComputeError::Chain(other),
         }
@@ -190,10 +190,10 @@ impl ComputeService {
         let base = service.url.trim_end_matches('/');
         let url = format!("{base}/v1/quote");
         match BrowserHttp.get(&url, &[], None).await {
-            Err(e) => Attestation::NotAttested(NotAttested::Unreadable(e.to_string())),
+            Err(e) => Attestation::NotAttested(NotAttested::Unreadable(QuoteUnreadable::Request(e))),
             Ok((404, _)) => Attestation::NotAttested(NotAttested::NoQuote),
             Ok((status, _)) if status != 200 => {
-                Attestation::NotAttested(NotAttested::Unreadable(format!("HTTP {status}")))
+                Attestation::NotAttested(NotAttested::Unreadable(QuoteUnreadable::Status(status)))
             }
             Ok((_, body)) => crate::verifiers::attest(&body, now_secs, service.teeSignerAddress).await,
         }
@@ -219,7 +219,7 @@ impl ComputeService {
             return Err(ComputeError::BelowReserve {
                 offered: crate::format::format_0g(amount),
                 needed: crate::format::format_0g(needed),
-                reserve: reserve.describe(),
+                reserve: Box::new(reserve),
             });
         }
         let name = self.service_name().await?;

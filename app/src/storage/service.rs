@@ -17,16 +17,17 @@ use alloy_primitives::{Address, B256, U256};
 use wasm_light_client::storage::{num_segments, FileTree, StorageError as MerkleError};
 use wasm_light_client::Verified;
 
-use super::discovery::{self, host, ShardedNode, TransferPath};
+use super::discovery::{self, host, NodeNote, ShardedNode, TransferPath};
 use super::flow;
 use super::gateway::{Indexer, IndexerError};
 use super::hashing::{self, worker, WorkerScript};
 use super::node::{NodeError, StorageNode};
 use super::plan::{self, NodeInfo, Placement};
 use super::records::{RecordJournal, UploadRecord};
+use super::segment::SegmentRefusal;
 use super::source::FileSource;
 use super::transfer::{self, DirectFailure, ProveHere, Prover, Upload, Via};
-pub use super::transfer::{AuditCheck, TransferError};
+pub use super::transfer::{AuditCheck, Fault, TransferError};
 use crate::chain::client::ChainClient;
 use crate::chain::networks::StorageConfig;
 use crate::platform::BrowserClock;
@@ -121,7 +122,7 @@ pub struct Submitted {
 pub struct Downloaded {
     pub bytes: Vec<u8>,
     /// Nodes that failed or lied on the way (the download went on without them).
-    pub faults: Vec<String>,
+    pub faults: Vec<Fault>,
     /// How the bytes came.
     pub path: TransferPath,
 }
@@ -153,7 +154,7 @@ pub struct StorageService {
     /// The selected complete set (URLs) and the copies it keeps; `None`: no direct route.
     set: RefCell<Option<(Vec<String>, u64)>>,
     /// What went wrong finding nodes, for the page.
-    notes: RefCell<Vec<String>>,
+    notes: RefCell<Vec<NodeNote>>,
 }
 
 impl StorageService {
@@ -173,29 +174,24 @@ impl StorageService {
                 Ok(nodes) => {
                     for node in nodes.trusted.into_iter().chain(nodes.discovered) {
                         if !discovery::valid_config(&node.config) {
-                            notes.push(format!(
-                                "the indexer lists {} with an impossible shard {}/{}; left out",
-                                host(&node.url),
-                                node.config.shard_id,
-                                node.config.num_shard
-                            ));
+                            notes.push(NodeNote::ImpossibleShard { host: host(&node.url), shard: node.config });
                         } else if let Err(e) = discovery::reachable(page_https, &node.url) {
-                            blocked.push(e.to_string());
+                            blocked.push(e);
                         } else if !listed.iter().any(|n: &ShardedNode| n.url == node.url) {
                             listed.push(node);
                         }
                     }
                     if listed.is_empty() && blocked.is_empty() {
-                        notes.push(format!("the indexer at {} lists no storage nodes", indexer.host()));
+                        notes.push(NodeNote::NoneListed { indexer: indexer.host() });
                     }
                 }
-                Err(e) => notes.push(format!("{e}. Trying the network's own node list")),
+                Err(e) => notes.push(NodeNote::IndexerFailed(e)),
             }
         }
         if listed.is_empty() {
             for url in &config.nodes {
                 if let Err(e) = discovery::reachable(page_https, url) {
-                    blocked.push(e.to_string());
+                    blocked.push(e);
                     continue;
                 }
                 match StorageNode::connect(url).await {
@@ -203,12 +199,12 @@ impl StorageService {
                         listed.push(ShardedNode { url: url.clone(), config: node.info.shard, latency: 0, since: 0 });
                         connected.push(node);
                     }
-                    Err(e) => notes.push(e.to_string()),
+                    Err(e) => notes.push(NodeNote::NodeFailed(e)),
                 }
             }
         }
         if !blocked.is_empty() {
-            notes.push(format!("{} node(s) cannot be called from this page: {}", blocked.len(), blocked.join("; ")));
+            notes.push(NodeNote::Blocked(blocked));
         }
         if listed.is_empty() && indexer.is_none() && config.nodes.is_empty() {
             return Err(StorageError::NotConfigured);
@@ -252,7 +248,7 @@ impl StorageService {
                             shard
                         }
                         Err(e) => {
-                            self.note(format!("{e}; choosing other nodes"));
+                            self.note(NodeNote::Replaced(e));
                             self.dropped.borrow_mut().push(claim.url.clone());
                             redo = true;
                             break;
@@ -261,14 +257,7 @@ impl StorageService {
                 };
                 if actual != claim.config {
                     // The node's own word decides which segments it accepts.
-                    self.note(format!(
-                        "the indexer said {} keeps shard {}/{}, the node says {}/{}; going by the node",
-                        host(&claim.url),
-                        claim.config.shard_id,
-                        claim.config.num_shard,
-                        actual.shard_id,
-                        actual.num_shard
-                    ));
+                    self.note(NodeNote::ShardCorrected { host: host(&claim.url), said: claim.config, actual });
                     for node in self.listed.borrow_mut().iter_mut().filter(|n| n.url == claim.url) {
                         node.config = actual;
                     }
@@ -283,16 +272,21 @@ impl StorageService {
         }
     }
 
-    fn note(&self, text: String) {
+    fn note(&self, note: NodeNote) {
         let mut notes = self.notes.borrow_mut();
-        if !notes.contains(&text) {
-            notes.push(text);
+        if !notes.contains(&note) {
+            notes.push(note);
         }
     }
 
-    /// What went wrong finding nodes (dead, blocked, misdescribed), in words.
-    pub fn notes(&self) -> Vec<String> {
+    /// What went wrong finding nodes (dead, blocked, misdescribed).
+    pub fn notes(&self) -> Vec<NodeNote> {
         self.notes.borrow().clone()
+    }
+
+    /// [`Self::notes`] in English, for the errors that carry them.
+    fn notes_text(&self) -> String {
+        self.notes.borrow().iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
     }
 
     fn route(&self) -> Route {
@@ -319,7 +313,7 @@ impl StorageService {
     }
 
     fn no_route(&self) -> StorageError {
-        StorageError::NoRoute { why: self.notes().join("; ") }
+        StorageError::NoRoute { why: self.notes_text() }
     }
 
     /// The selected set's nodes (empty on the gateway path).
@@ -497,12 +491,12 @@ impl StorageService {
                                 let stored = acknowledged.len();
                                 return Err(TransferError::Upload { error, stored, total }.into());
                             }
-                            self.note(format!("{error}; the upload moved on without it"));
+                            self.note(NodeNote::LeftBehind(error));
                             // New nodes may still be catching up with the chain.
                             self.wait_until_known(tree.root()).await?;
                         }
                         Err(DirectFailure::Uncovered(missing)) => {
-                            let detail = self.notes().join("; ");
+                            let detail = self.notes_text();
                             return Err(TransferError::Uncovered { missing, detail }.into());
                         }
                         Err(DirectFailure::Other(e)) => return Err(e.into()),
@@ -572,13 +566,13 @@ impl StorageService {
 
     /// The selected set, then the nodes the indexer says hold `root` (0G's
     /// `indexer_getFileLocations`) that the page can reach and that answer.
-    async fn download_nodes(&self, root: B256, faults: &mut Vec<String>) -> Vec<StorageNode> {
+    async fn download_nodes(&self, root: B256, faults: &mut Vec<Fault>) -> Vec<StorageNode> {
         let mut nodes = self.set_nodes();
         let Some(indexer) = &self.indexer else { return nodes };
         let locations = match indexer.file_locations(root).await {
             Ok(locations) => locations,
             Err(e) => {
-                faults.push(format!("file locations: {e}"));
+                faults.push(Fault::Locations(e));
                 return nodes;
             }
         };
@@ -590,7 +584,7 @@ impl StorageService {
             }
             match StorageNode::connect(&location.url).await {
                 Ok(node) => nodes.push(node),
-                Err(e) => faults.push(format!("the indexer says {} holds the file, but {e}", host(&location.url))),
+                Err(error) => faults.push(Fault::Holder { host: host(&location.url), error }),
             }
         }
         nodes
@@ -637,12 +631,22 @@ impl StorageService {
 struct PoolProver<'a>(Option<&'a worker::Pool>);
 
 impl Prover for PoolProver<'_> {
-    async fn prove(&self, node: &str, answer: &[u8], root: B256, index: u64, size: u64) -> Result<Vec<u8>, String> {
+    async fn prove(
+        &self,
+        node: &str,
+        answer: &[u8],
+        root: B256,
+        index: u64,
+        size: u64,
+    ) -> Result<Vec<u8>, SegmentRefusal> {
         if let Some(pool) = self.0.filter(|pool| !pool.is_empty()) {
             let worker = (index % pool.len() as u64) as usize;
             match pool.prove_segment(worker, node, answer, root, index, size).await {
                 Ok(worker::Proven::Segment(data)) => return Ok(data),
-                Ok(worker::Proven::Refused(reason)) => return Err(reason),
+                // A worker says why only in words: the same check on the page gives the
+                // reason as a type, for the page to show in its language. Only a node that
+                // lied pays this second check.
+                Ok(worker::Proven::Refused(_)) => {}
                 // The pool broke: the answer is still here to prove.
                 Err(_) => {}
             }

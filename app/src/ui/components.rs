@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_light_client::{AccountState, Verified};
 
 use crate::format::{format_units, short_address, UNIT};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, td_string, use_i18n};
 
 /// A shortened address with a copy button (the full address is in the title).
 /// The copy click does not bubble, so copying inside a selectable row does not select it.
@@ -210,4 +210,20 @@ pub fn avatar_style(address: &Address) -> String {
     let h1 = u16::from(b[0]) * 360 / 256;
     let h2 = u16::from(b[1]) * 360 / 256;
     format!("background: linear-gradient(135deg, hsl({h1} 70% 58%), hsl({h2} 70% 50%))")
+}
+
+/// Offers `contents` as a file download (a key file, already encrypted; an activity CSV).
+pub fn offer_download(name: &str, contents: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let fail = |_| td_string!(crate::ui::lang::current(), wallet.download_refused).to_string();
+    let parts = js_sys::Array::of1(&contents.into());
+    let blob = web_sys::Blob::new_with_str_sequence(&parts).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| fail(wasm_bindgen::JsValue::NULL))?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(fail)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }

@@ -10,9 +10,9 @@ use leptos::task::spawn_local;
 use crate::chain::addresses::{AddressOverrides, ContractRole};
 use crate::chain::client::ChainClient;
 use crate::deploy::link::NetworkLink;
-use crate::deploy::plan::{GovernanceParams, Suite};
+use crate::deploy::plan::{GovernanceParams, StepKind, Suite};
 use crate::deploy::service::{self, Checked, Estimate};
-use crate::format::{format_0g, parse_0g};
+use crate::format::{capitalise, format_0g, parse_0g};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::ui::components::{CopyButton, ErrorAlert, Spinner};
 use crate::ui::lang::{fill, Localized};
@@ -45,11 +45,17 @@ fn save_and_reconnect(app: AppState, id: &str, overrides: &AddressOverrides) {
     app.reconnect();
 }
 
-fn checked_list(checked: Vec<Checked>) -> impl IntoView {
+/// A contract or a deployment step, named by its English label, in the user's language; a
+/// label no step has stays as it is.
+fn step_words(what: &str, locale: Locale) -> String {
+    StepKind::from_label(what).map_or_else(|| what.to_string(), |step| step.localized(locale))
+}
+
+fn checked_list(i18n: I18nContext<Locale>, checked: Vec<Checked>) -> impl IntoView {
     view! {
         <ul class="stack-sm" data-testid="deploy-checked">
             {checked.into_iter().map(|c| view! {
-                <li><strong>{c.what}</strong>" "<span class="mono">{c.address.to_checksum(None)}</span>": "{c.note}</li>
+                <li><strong>{move || step_words(c.what, i18n.get_locale())}</strong>" "<span class="mono">{c.address.to_checksum(None)}</span>": "{c.note}</li>
             }).collect_view()}
         </ul>
     }
@@ -80,7 +86,7 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
                 fill(t_string!(i18n, deploy.deposit_error), &[("error", &e.localized(i18n.get_locale_untracked()))])
             })?;
         }
-        p.check().map_err(|e| format!("{}{}.", e.to_string()[..1].to_uppercase(), &e.to_string()[1..]))?;
+        p.check().map_err(|e| format!("{}.", capitalise(&e.localized(i18n.get_locale_untracked()))))?;
         Ok(p)
     };
     let client = move || app.chain.client().ok_or_else(|| t_string!(i18n, deploy.not_connected).to_string());
@@ -96,6 +102,7 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error.set(Some(e)),
         };
         busy.set(Some(t_string!(i18n, deploy.simulating).to_string()));
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = async {
                 let shipped = service::shipped().await?;
@@ -105,7 +112,7 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
             busy.set(None);
             match result {
                 Ok(e) => estimate.set(Some(e)),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };
@@ -122,13 +129,14 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
         };
         let network = client.network().clone();
         busy.set(Some(t_string!(i18n, deploy.loading).to_string()));
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = async {
                 let shipped = service::shipped().await?;
                 service::deploy(&client, &key, &shipped, suite, &p, |step, steps, what| {
                     busy.set(Some(fill(
                         t_string!(i18n, deploy.step),
-                        &[("step", &step), ("steps", &steps), ("what", &what)],
+                        &[("step", &step), ("steps", &steps), ("what", &step_words(what, locale))],
                     )));
                 })
                 .await
@@ -149,7 +157,7 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
                     ));
                     done.set(Some((network.name.clone(), deployment.checked)));
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };
@@ -216,7 +224,7 @@ pub fn DeployCard(suite: Suite) -> impl IntoView {
             {move || done.get().map(|(network, checked)| view! {
                 <div class="alert alert-success" data-testid="deploy-done">
                     <p>{fill(t_string!(i18n, deploy.deployed_saved), &[("network", &network)])}</p>
-                    {checked_list(checked)}
+                    {checked_list(i18n, checked)}
                 </div>
             })}
             <Show when=move || done.with(Option::is_none)>
@@ -261,13 +269,14 @@ pub fn NetworkLinkCard() -> impl IntoView {
         ev.prevent_default();
         error.set(None);
         joined.set(None);
+        let locale = i18n.get_locale_untracked();
         let link = match NetworkLink::parse(&text.get_untracked()) {
             Ok(l) => l,
-            Err(e) => return error.set(Some(format!("{e}."))),
+            Err(e) => return error.set(Some(format!("{}.", e.localized(locale)))),
         };
         let network = match link.network(&app.chain.networks.get_untracked()) {
             Ok(n) => n,
-            Err(e) => return error.set(Some(format!("{e}."))),
+            Err(e) => return error.set(Some(format!("{}.", e.localized(locale)))),
         };
         busy.set(Some(fill(t_string!(i18n, deploy.connecting), &[("network", &network.name)])));
         spawn_local(async move {
@@ -278,10 +287,10 @@ pub fn NetworkLinkCard() -> impl IntoView {
                 if probe.checkpoint.is_none() {
                     probe.checkpoint = app.settings.with_untracked(|s| s.checkpoints.get(&probe.id).copied());
                 }
-                let client = ChainClient::connect(probe, None).await.map_err(|e| e.to_string())?;
-                client.sync().await.map_err(|e| e.to_string())?;
-                let shipped = service::shipped().await.map_err(|e| e.to_string())?;
-                service::check_suite(&client, &shipped, &link.contracts).await.map_err(|e| e.to_string())
+                let client = ChainClient::connect(probe, None).await.map_err(|e| e.localized(locale))?;
+                client.sync().await.map_err(|e| e.localized(locale))?;
+                let shipped = service::shipped().await.map_err(|e| e.localized(locale))?;
+                service::check_suite(&client, &shipped, &link.contracts).await.map_err(|e| e.localized(locale))
             }
             .await;
             busy.set(None);
@@ -298,7 +307,8 @@ pub fn NetworkLinkCard() -> impl IntoView {
                         overrides = match overrides.with_indexer(url, &network) {
                             Ok(o) => o,
                             Err(e) => {
-                                return error.set(Some(fill(t_string!(i18n, deploy.link_error), &[("error", &e)])))
+                                let e = e.localized(locale);
+                                return error.set(Some(fill(t_string!(i18n, deploy.link_error), &[("error", &e)])));
                             }
                         };
                     }
@@ -352,7 +362,7 @@ pub fn NetworkLinkCard() -> impl IntoView {
             {move || joined.get().map(|(network, checked)| view! {
                 <div class="alert alert-success" data-testid="join-done">
                     <p>{fill(t_string!(i18n, deploy.now_using), &[("network", &network)])}</p>
-                    {checked_list(checked)}
+                    {checked_list(i18n, checked)}
                 </div>
             })}
             <div class="row"><span class="spacer"></span><button type="submit" class="btn btn-primary" disabled=move || busy.get().is_some()>{t!(i18n, deploy.check_and_use)}</button></div>

@@ -18,6 +18,7 @@ pub mod tx;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::ui::lang::Localized;
 use pages::{onboarding::Onboarding, unlock::Unlock};
 use shell::{Shell, ToastRegion};
 use state::{AppState, Phase};
@@ -50,7 +51,8 @@ pub fn App() -> impl IntoView {
             Ok(true) => Phase::Locked,
             Ok(false) => Phase::NoVault,
             Err(e) => {
-                app.toasts.error(&e.to_string());
+                // A task: no language context here, so the saved or the browser's language.
+                app.toasts.error(&e.localized(app.locale()));
                 Phase::NoVault
             }
         };
@@ -68,10 +70,13 @@ pub fn App() -> impl IntoView {
         let minutes = app.settings.with_untracked(|s| s.auto_lock_minutes);
         let idle_ms = js_sys::Date::now() - app.session.last_activity.get_value();
         if idle_ms > f64::from(minutes) * 60_000.0 {
-            app.lock(Some(&format!(
-                "Locked after {minutes} minute{} without activity",
-                if minutes == 1 { "" } else { "s" }
-            )));
+            let locale = lang::current();
+            let words = if minutes == 1 {
+                crate::i18n::td_string!(locale, shell.auto_locked_one)
+            } else {
+                crate::i18n::td_string!(locale, shell.auto_locked_many)
+            };
+            app.lock(Some(&lang::fill(words, &[("minutes", &minutes)])));
         }
     })
     .forget();

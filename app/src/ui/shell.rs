@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::lang::LanguageSelect;
 use super::pages::{
-    agents::AgentsPage, compute::ComputePage, governance::GovernancePage, send::SendPage, settings::SettingsPage,
-    staking::StakingPage, storage::StoragePage, wallet::WalletPage,
+    activity::ActivityPage, agents::AgentsPage, compute::ComputePage, governance::GovernancePage, send::SendPage,
+    settings::SettingsPage, staking::StakingPage, storage::StoragePage, wallet::WalletPage,
 };
 use super::state::{use_app, Connection, Page, Route};
 use crate::i18n::{t, t_string, use_i18n};
@@ -36,6 +36,7 @@ pub fn Shell() -> impl IntoView {
             <aside class="sidebar">
                 <nav class="nav" aria-label=move || t_string!(i18n, shell.main_nav)>
                     {nav(Page::Wallet, Signal::derive(move || t_string!(i18n, nav.wallet)), "◎")}
+                    {nav(Page::Activity, Signal::derive(move || t_string!(i18n, nav.activity)), "☰")}
                     {nav(Page::Send, Signal::derive(move || t_string!(i18n, nav.send)), "↗")}
                     {nav(Page::Storage, Signal::derive(move || t_string!(i18n, nav.storage)), "▤")}
                     {nav(Page::Agents, Signal::derive(move || t_string!(i18n, nav.agents)), "◈")}
@@ -64,6 +65,7 @@ pub fn Shell() -> impl IntoView {
                 })}
                 {move || match app.page.get() {
                     Page::Wallet => view! { <WalletPage /> }.into_any(),
+                    Page::Activity => view! { <ActivityPage /> }.into_any(),
                     Page::Send => view! { <SendPage /> }.into_any(),
                     Page::Storage => view! { <StoragePage /> }.into_any(),
                     Page::Agents => view! { <AgentsPage /> }.into_any(),

@@ -18,6 +18,8 @@ use super::settings::Settings;
 use crate::chain::checkpoint_store;
 use crate::chain::client::ChainClient;
 use crate::chain::networks::{public_networks, DevnetConfig, Network, TrustRoot};
+use crate::i18n::{td_string, Locale};
+use crate::ui::lang::Localized;
 use crate::wallet::accounts::{self, AccountInfo};
 use crate::wallet::vault::{UnlockedVault, VaultError};
 use crate::wallet::vault_format::VaultSecrets;
@@ -36,6 +38,7 @@ pub enum Phase {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Wallet,
+    Activity,
     Send,
     Storage,
     Agents,
@@ -46,8 +49,9 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 8] = [
+    pub const ALL: [Page; 9] = [
         Page::Wallet,
+        Page::Activity,
         Page::Send,
         Page::Storage,
         Page::Agents,
@@ -62,6 +66,7 @@ impl Page {
     pub fn fragment(self) -> &'static str {
         match self {
             Page::Wallet => "#/wallet",
+            Page::Activity => "#/activity",
             Page::Send => "#/send",
             Page::Storage => "#/storage",
             Page::Agents => "#/agents",
@@ -216,6 +221,11 @@ impl AppState {
         });
     }
 
+    /// The language the user reads, from anywhere (a task included): see `lang::current`.
+    pub fn locale(&self) -> Locale {
+        crate::ui::lang::current()
+    }
+
     /// Connects (again) to the network the settings name, with what they set for it.
     pub fn reconnect(&self) {
         if let Some(network) = self.chain.resolve(&self.settings.get_untracked()) {
@@ -295,28 +305,34 @@ impl Session {
 
     /// The signing key of account `index`, for one signature. Dropped (zeroized) by the caller.
     pub fn signing_key(&self, index: usize) -> Result<SigningKey, String> {
+        let locale = crate::ui::lang::current();
         self.vault.with_value(|v| match v {
-            Some(v) => accounts::signing_key(v.secrets(), index).map_err(|e| e.to_string()),
-            None => Err("the wallet is locked".into()),
+            Some(v) => accounts::signing_key(v.secrets(), index).map_err(|e| e.localized(locale)),
+            None => Err(locked(locale)),
         })
     }
 
     /// Asks the vault whether `password` is its own: the gate before a key leaves the vault,
     /// so an unlocked session left unattended is not enough to export one. The password is
     /// only used to derive a key once; a wrong one changes nothing and the session stays open.
-    pub async fn confirm_password(&self, password: &str) -> Result<(), String> {
+    pub async fn confirm_password(&self, password: &str, locale: Locale) -> Result<(), String> {
         let epoch = self.epoch.get_value();
-        let sealer = self.vault.with_value(|v| v.as_ref().map(UnlockedVault::sealer)).ok_or("the wallet is locked")?;
-        sealer.confirm_password(password).await.map_err(|e| e.to_string())?;
+        let sealer = self.vault.with_value(|v| v.as_ref().map(UnlockedVault::sealer)).ok_or_else(|| locked(locale))?;
+        sealer.confirm_password(password).await.map_err(|e| e.localized(locale))?;
         if self.epoch.get_value() != epoch {
-            return Err("the wallet locked while the password was checked; unlock and try again".into());
+            return Err(td_string!(locale, vault_error.locked_while_checking).to_string());
         }
         Ok(())
     }
 
     /// Changes the vault: `change` runs on a copy, the copy is encrypted and stored, and
-    /// only then replaces the open vault. A failure leaves both as they were.
-    pub async fn modify<R>(&self, change: impl FnOnce(&mut VaultSecrets) -> Result<R, String>) -> Result<R, String> {
+    /// only then replaces the open vault. A failure leaves both as they were; one in storing
+    /// it is said in `locale`.
+    pub async fn modify<R>(
+        &self,
+        locale: Locale,
+        change: impl FnOnce(&mut VaultSecrets) -> Result<R, String>,
+    ) -> Result<R, String> {
         let epoch = self.epoch.get_value();
         let prepared = self.vault.with_value(|v| {
             v.as_ref().map(|v| {
@@ -324,10 +340,10 @@ impl Session {
                 change(&mut next).map(|out| (v.sealer(), next, out))
             })
         });
-        let (sealer, next, out) = prepared.ok_or("the wallet is locked")??;
-        sealer.seal(&next).await.map_err(|e: VaultError| e.to_string())?;
+        let (sealer, next, out) = prepared.ok_or_else(|| locked(locale))??;
+        sealer.seal(&next).await.map_err(|e: VaultError| e.localized(locale))?;
         if self.epoch.get_value() != epoch {
-            return Err("the wallet locked before the change was saved; unlock and try again".into());
+            return Err(td_string!(locale, vault_error.locked_before_saving).to_string());
         }
         self.publish(&next);
         self.vault.update_value(|v| {
@@ -400,7 +416,7 @@ pub struct ChainState {
     /// The newest verified block (number, hash).
     pub tip: RwSignal<Option<(u64, B256)>>,
     /// What the verified head rests on, in words (`ChainClient::trust`).
-    pub trust: RwSignal<Option<String>>,
+    pub trust: RwSignal<Option<crate::chain::client::Trust>>,
     pub balances: RwSignal<HashMap<Address, Verified<AccountState>>>,
     pub refreshing: RwSignal<bool>,
     /// So a slow connection to a network the user has since left cannot replace the newer one.
@@ -446,9 +462,10 @@ impl ChainState {
                 self.devnet_error.set(None);
                 self.networks.update(|n| n.insert(0, cfg.network()))
             }
-            Err(e) => self
-                .devnet_error
-                .set(Some(format!("no local devnet is serving this page ({e}); run `cargo xtask demo`"))),
+            Err(e) => self.devnet_error.set(Some(crate::ui::lang::fill(
+                td_string!(crate::ui::lang::current(), shell.no_devnet),
+                &[("error", &e)],
+            ))),
         }
     }
 
@@ -501,7 +518,7 @@ impl ChainState {
                 this.connection.set(Connection::Connected);
                 this.refresh_balances(app);
             }
-            Err(e) => this.connection.set(Connection::Failed(e.to_string())),
+            Err(e) => this.connection.set(Connection::Failed(e.localized(app.locale()))),
         });
     }
 
@@ -542,10 +559,9 @@ impl ChainState {
             match synced {
                 Ok(tip) => {
                     if let Some(reorg) = client.new_reorg() {
-                        app.toasts.warning(&format!(
-                            "The chain reorganised above block {}: {} block(s) were replaced. Values are re-proven on the new branch.",
-                            reorg.fork,
-                            reorg.dropped.len()
+                        app.toasts.warning(&crate::ui::lang::fill(
+                            td_string!(app.locale(), shell.reorganised),
+                            &[("fork", &reorg.fork), ("dropped", &reorg.dropped.len())],
                         ));
                     }
                     this.tip.set(tip.map(|t| (t.number(), t.hash)));
@@ -560,8 +576,13 @@ impl ChainState {
                 }
                 Err(e) => {
                     // A chain that no longer verifies proves nothing, not even at an older tip.
-                    let reason = format!("the light client could not verify the chain: {e}");
-                    this.connection.set(Connection::Failed(e.to_string()));
+                    let locale = app.locale();
+                    let error = e.localized(locale);
+                    let reason = crate::ui::lang::fill(
+                        crate::i18n::td_string!(locale, err_chain.chain_unverified),
+                        &[("error", &error)],
+                    );
+                    this.connection.set(Connection::Failed(error));
                     fresh.extend(addresses.into_iter().map(|a| (a, Verified::Rejected { reason: reason.clone() })));
                 }
             }
@@ -622,7 +643,7 @@ impl Toasts {
 /// then runs `ready`; on a network without the service's contracts, or when the network
 /// cannot be used at all, the reason goes to `unavailable` (pages show it instead of cards
 /// that would wait forever).
-pub fn on_connect<S: 'static, E: std::fmt::Display + 'static>(
+pub fn on_connect<S: 'static, E: Localized + 'static>(
     app: AppState,
     service: StoredValue<Option<Rc<S>>, LocalStorage>,
     unavailable: RwSignal<Option<String>>,
@@ -635,7 +656,7 @@ pub fn on_connect<S: 'static, E: std::fmt::Display + 'static>(
             Connection::Failed(_) => {
                 service.set_value(None);
                 // The reason itself is in the banner above every page; say it once.
-                return unavailable.set(Some("This network cannot be used right now (see the message above).".into()));
+                return unavailable.set(Some(td_string!(app.locale(), shell.network_unusable).to_string()));
             }
             _ => return,
         }
@@ -646,9 +667,14 @@ pub fn on_connect<S: 'static, E: std::fmt::Display + 'static>(
                 unavailable.set(None);
                 ready();
             }
-            Err(e) => unavailable.set(Some(e.to_string())),
+            Err(e) => unavailable.set(Some(e.localized(app.locale()))),
         }
     });
+}
+
+/// "The wallet is locked", in `locale`.
+fn locked(locale: Locale) -> String {
+    td_string!(locale, vault_error.locked).to_string()
 }
 
 #[cfg(test)]

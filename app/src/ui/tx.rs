@@ -7,7 +7,6 @@
 //! `input` are the busy label, so a card cannot show "Sending…" out of step with what runs.
 
 use std::cell::RefCell;
-use std::fmt::Display;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -17,7 +16,7 @@ use leptos::prelude::*;
 use crate::chain::client::Inclusion;
 use crate::i18n::{t_string, use_i18n};
 use crate::ui::components::Spinner;
-use crate::ui::lang::fill;
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::AppState;
 
 type TxFuture = Pin<Box<dyn Future<Output = Result<Inclusion, String>>>>;
@@ -99,12 +98,13 @@ pub fn run_tx<S, E, F, Fut>(
     action: F,
 ) where
     S: 'static,
-    E: Display,
+    E: Localized,
     F: FnOnce(Rc<S>, k256::ecdsa::SigningKey) -> Fut + 'static,
     Fut: Future<Output = Result<Inclusion, E>> + 'static,
 {
     tx.error.set(None);
     let i18n = tx.i18n;
+    let locale = i18n.get_locale_untracked();
     let Some(svc) = service.get_value() else {
         return tx.error.set(Some(t_string!(i18n, tx.not_connected).to_string()));
     };
@@ -112,7 +112,7 @@ pub fn run_tx<S, E, F, Fut>(
         Ok(k) => k,
         Err(e) => return tx.error.set(Some(e)),
     };
-    let future: TxFuture = Box::pin(async move { action(svc, key).await.map_err(|e| e.to_string()) });
+    let future: TxFuture = Box::pin(async move { action(svc, key).await.map_err(|e| e.localized(locale)) });
     let run = TxRun { app, label: label.to_string(), done, reload, future: Rc::new(RefCell::new(Some(future))) };
     tx.action.dispatch_local(run);
 }

@@ -21,6 +21,8 @@ use alloy_primitives::Address;
 use dcap_qvl::verify::QuoteVerifier;
 use dcap_qvl::QuoteCollateralV3;
 
+use super::exchange::ProviderError;
+
 /// What `/v1/quote` says, as far as this app reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteAnswer {
@@ -51,42 +53,112 @@ pub enum NotAttested {
     #[error("the provider serves no TDX quote")]
     NoQuote,
     #[error("the provider's /v1/quote answer could not be read: {0}")]
-    Unreadable(String),
+    Unreadable(QuoteUnreadable),
     #[error("the quote is an SGX enclave quote, not a TDX quote")]
     NotTdx,
     #[error("Intel's collateral for this quote (PCK CRL, TCB info, QE identity) is missing: {0}")]
-    CollateralMissing(String),
+    CollateralMissing(CollateralFault),
     #[error("Intel's collateral for this quote is not valid now: {0}; fresh collateral is needed")]
-    CollateralExpired(String),
+    CollateralExpired(CollateralFault),
+    /// `dcap-qvl`'s own words.
     #[error("the TDX quote does not verify against Intel's root certificate: {0}")]
     DoesNotVerify(String),
     #[error(
         "the quote binds another key: its report data holds {found}, not the signer {expected} the registry names"
     )]
-    BindsAnotherKey { expected: String, found: String },
+    BindsAnotherKey { expected: String, found: ReportData },
     #[error("the quote verifier could not run here ({0}); reload the page to try again")]
     VerifierUnavailable(String),
+}
+
+/// Why a `/v1/quote` answer could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+pub enum QuoteUnreadable {
+    /// The request failed (the provider is down, or silent).
+    #[error("{0}")]
+    Request(ProviderError),
+    #[error("HTTP {0}")]
+    Status(u16),
+    /// With the JSON reader's words.
+    #[error("not JSON: {0}")]
+    NotJson(String),
+    #[error("the quote is not hex: {0}")]
+    NotHex(String),
+    #[error("the collateral does not parse: {0}")]
+    BadCollateral(String),
+}
+
+/// A signed part of Intel's collateral with a validity window (Intel's names, kept in
+/// every language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Signed {
+    TcbInfo,
+    QeIdentity,
+}
+
+impl std::fmt::Display for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Signed::TcbInfo => "TCB info",
+            Signed::QeIdentity => "QE identity",
+        })
+    }
+}
+
+/// What is wrong with a quote's collateral. Dates are Intel's, as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+pub enum CollateralFault {
+    #[error("the provider sent none and this app does not fetch it from Intel")]
+    NotSent,
+    /// With the JSON reader's words.
+    #[error("the {0} is not JSON: {1}")]
+    NotJson(Signed, String),
+    /// `issueDate` or `nextUpdate` is absent or not a date.
+    #[error("the {0} has no readable {1}")]
+    NoDate(Signed, String),
+    #[error("the {0} was issued {1}, after the time checked")]
+    IssuedLater(Signed, String),
+    #[error("the {0} expired {1}")]
+    Expired(Signed, String),
+}
+
+/// What a quote's report data holds where the signer's address should be.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ReportData {
+    /// Printable text (shown in quotes).
+    Text(String),
+    /// Anything else: the 64 bytes, in hex.
+    Bytes(String),
+}
+
+impl std::fmt::Display for ReportData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportData::Text(text) => write!(f, "\"{text}\""),
+            ReportData::Bytes(hex) => write!(f, "the bytes 0x{hex}"),
+        }
+    }
 }
 
 /// Reads a `/v1/quote` body. A body without a quote (`"quote": null`, absent or empty, as
 /// the devnet provider answers) is `quote: None`; a quote that is not hex is an error.
 pub fn parse_quote_answer(body: &[u8]) -> Result<QuoteAnswer, NotAttested> {
     let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| NotAttested::Unreadable(format!("not JSON: {e}")))?;
+        serde_json::from_slice(body).map_err(|e| NotAttested::Unreadable(QuoteUnreadable::NotJson(e.to_string())))?;
     let quote = match value.get("quote").and_then(|q| q.as_str()) {
         None => None,
         Some(q) if q.trim().is_empty() => None,
         Some(q) => {
             let q = q.trim();
             let q = q.strip_prefix("0x").unwrap_or(q);
-            Some(hex::decode(q).map_err(|e| NotAttested::Unreadable(format!("the quote is not hex: {e}")))?)
+            Some(hex::decode(q).map_err(|e| NotAttested::Unreadable(QuoteUnreadable::NotHex(e.to_string())))?)
         }
     };
     let collateral = match value.get("collateral") {
         None | Some(serde_json::Value::Null) => None,
         Some(c) => Some(
             serde_json::from_value(c.clone())
-                .map_err(|e| NotAttested::Unreadable(format!("the collateral does not parse: {e}")))?,
+                .map_err(|e| NotAttested::Unreadable(QuoteUnreadable::BadCollateral(e.to_string())))?,
         ),
     };
     Ok(QuoteAnswer { quote, collateral })
@@ -121,9 +193,7 @@ fn verify(
     signer: Address,
 ) -> Result<(String, Vec<String>), NotAttested> {
     let quote = quote.filter(|q| !q.is_empty()).ok_or(NotAttested::NoQuote)?;
-    let collateral = collateral.ok_or_else(|| {
-        NotAttested::CollateralMissing("the provider sent none and this app does not fetch it from Intel".into())
-    })?;
+    let collateral = collateral.ok_or(NotAttested::CollateralMissing(CollateralFault::NotSent))?;
     check_window(collateral, now_secs)?;
     let report = QuoteVerifier::new_prod()
         .verify(quote, collateral, now_secs)
@@ -143,8 +213,8 @@ pub fn check_binding(report_data: &[u8; 64], signer: Address) -> Result<(), NotA
         return Ok(());
     }
     let found = match std::str::from_utf8(text) {
-        Ok(s) if !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic()) => format!("\"{s}\""),
-        _ => format!("the bytes 0x{}", hex::encode(report_data)),
+        Ok(s) if !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic()) => ReportData::Text(s.to_string()),
+        _ => ReportData::Bytes(hex::encode(report_data)),
     };
     Err(NotAttested::BindsAnotherKey { expected: format!("{}", signer), found })
 }
@@ -153,25 +223,23 @@ pub fn check_binding(report_data: &[u8; 64], signer: Address) -> Result<(), NotA
 /// that window Intel's word about the platform is stale (or not yet given). dcap-qvl checks
 /// this too, but says it in an error string: this keeps the reason a type.
 fn check_window(collateral: &QuoteCollateralV3, now_secs: u64) -> Result<(), NotAttested> {
-    for (name, json) in [("TCB info", &collateral.tcb_info), ("QE identity", &collateral.qe_identity)] {
+    for (name, json) in [(Signed::TcbInfo, &collateral.tcb_info), (Signed::QeIdentity, &collateral.qe_identity)] {
         let value: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| NotAttested::CollateralMissing(format!("the {name} is not JSON: {e}")))?;
+            .map_err(|e| NotAttested::CollateralMissing(CollateralFault::NotJson(name, e.to_string())))?;
         let date = |field: &str| {
             value
                 .get(field)
                 .and_then(|d| d.as_str())
                 .and_then(|d| rfc3339_secs(d).map(|s| (d.to_string(), s)))
-                .ok_or_else(|| NotAttested::CollateralMissing(format!("the {name} has no readable {field}")))
+                .ok_or_else(|| NotAttested::CollateralMissing(CollateralFault::NoDate(name, field.to_string())))
         };
         let (issued, issued_at) = date("issueDate")?;
         let (next, next_at) = date("nextUpdate")?;
         if now_secs < issued_at {
-            return Err(NotAttested::CollateralExpired(format!(
-                "the {name} was issued {issued}, after the time checked"
-            )));
+            return Err(NotAttested::CollateralExpired(CollateralFault::IssuedLater(name, issued)));
         }
         if now_secs >= next_at {
-            return Err(NotAttested::CollateralExpired(format!("the {name} expired {next}")));
+            return Err(NotAttested::CollateralExpired(CollateralFault::Expired(name, next)));
         }
     }
     Ok(())
@@ -279,6 +347,7 @@ mod tests {
         for now in [issued - 1, issued + 31 * 86_400, issued + 400 * 86_400] {
             match attest(Some(QUOTE), Some(&c), now, Address::ZERO) {
                 Attestation::NotAttested(NotAttested::CollateralExpired(why)) => {
+                    let why = why.to_string();
                     assert!(why.contains("TCB info") || why.contains("QE identity"), "{why}")
                 }
                 other => panic!("at {now} the collateral must be refused, got {other:?}"),
@@ -309,6 +378,11 @@ mod tests {
             Attestation::NotAttested(NotAttested::CollateralMissing(_))
         ));
         assert_eq!(NotAttested::NoQuote.to_string(), "the provider serves no TDX quote");
+        assert_eq!(
+            NotAttested::CollateralMissing(CollateralFault::NotSent).to_string(),
+            "Intel's collateral for this quote (PCK CRL, TCB info, QE identity) is missing: the provider sent none \
+             and this app does not fetch it from Intel"
+        );
     }
 
     #[test]
@@ -340,7 +414,10 @@ mod tests {
         raw[..20].copy_from_slice(signer.as_slice());
         assert!(check_binding(&raw, signer).is_err());
         match check_binding(&pad(&other.to_checksum(None)), signer).unwrap_err() {
-            NotAttested::BindsAnotherKey { found, .. } => assert!(found.contains(&other.to_checksum(None)), "{found}"),
+            NotAttested::BindsAnotherKey { found, .. } => {
+                assert_eq!(found, ReportData::Text(other.to_checksum(None)));
+                assert_eq!(found.to_string(), format!("\"{}\"", other.to_checksum(None)));
+            }
             e => panic!("{e:?}"),
         }
     }
@@ -351,8 +428,11 @@ mod tests {
         assert_eq!(parse_quote_answer(devnet).unwrap(), QuoteAnswer { quote: None, collateral: None });
         let body = serde_json::json!({ "quote": hex::encode(QUOTE), "provider_signer": "0x00" }).to_string();
         assert_eq!(parse_quote_answer(body.as_bytes()).unwrap().quote.as_deref(), Some(QUOTE));
-        assert!(matches!(parse_quote_answer(br#"{"quote":"zz"}"#), Err(NotAttested::Unreadable(_))));
-        assert!(matches!(parse_quote_answer(b"<html>"), Err(NotAttested::Unreadable(_))));
+        assert!(matches!(
+            parse_quote_answer(br#"{"quote":"zz"}"#),
+            Err(NotAttested::Unreadable(QuoteUnreadable::NotHex(_)))
+        ));
+        assert!(matches!(parse_quote_answer(b"<html>"), Err(NotAttested::Unreadable(QuoteUnreadable::NotJson(_)))));
     }
 
     #[test]

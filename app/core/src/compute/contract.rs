@@ -115,102 +115,191 @@ pub fn fee(service: &Service, prompt_tokens: u64, completion_tokens: u64) -> U25
 
 /// Every revert of these calls in words, or `None` for data we do not know.
 pub fn explain_revert(data: &[u8]) -> Option<String> {
+    refusal(data).map(|r| r.to_string())
+}
+
+/// Why the ledger or the provider registry refuses a call. Shown in the page's language;
+/// `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A plain revert reason: the contract's own words.
+    Said(String),
+    NoLedger,
+    LedgerExists,
+    LowBalance,
+    NotAvailable {
+        available: U256,
+        required: U256,
+    },
+    BelowMinimum {
+        provided: U256,
+        required: U256,
+    },
+    TooManyProviders {
+        requested: U256,
+        maximum: U256,
+    },
+    TooManyForService {
+        current: U256,
+        maximum: U256,
+    },
+    NoServiceName,
+    LedgerLocked,
+    InfoTooLong {
+        length: U256,
+        max: U256,
+    },
+    ZeroAmount,
+    ZeroAddress,
+    PayoutFailed,
+    TransferRefused,
+    LedgerNotEmpty {
+        remaining: U256,
+    },
+    NotRegisteredService,
+    DirectDeposit,
+    NoSubAccount,
+    SubAccountExists,
+    NotProvider(Address),
+    TooManyRefunds,
+    ProviderIsUser,
+    SubAccountNotEmpty {
+        balance: U256,
+    },
+    LimitTooLarge {
+        limit: U256,
+        max: U256,
+    },
+    /// Revert data this app does not know (never from [`refusal`]: its callers' fallback).
+    Data(Bytes),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Said(reason) => f.write_str(reason),
+            Refusal::NoLedger => {
+                f.write_str("you have no compute ledger yet; create one with a first deposit of at least 3 0G")
+            }
+            Refusal::LedgerExists => f.write_str("you already have a compute ledger; deposit into it instead"),
+            Refusal::LowBalance => f.write_str("your ledger's available balance is too small; deposit more first"),
+            Refusal::NotAvailable { available, required } => write!(
+                f,
+                "your ledger has {} available but this needs {}; deposit more first (money already with providers comes back through Retrieve)",
+                format_0g(*available),
+                format_0g(*required)
+            ),
+            Refusal::BelowMinimum { provided, required } => write!(
+                f,
+                "{} is below the minimum of {}: a new ledger needs 3 0G, a new provider sub-account 1 0G, and a ledger must keep 3 0G unless it is emptied completely",
+                format_0g(*provided),
+                format_0g(*required)
+            ),
+            Refusal::TooManyProviders { requested, maximum } => {
+                write!(f, "{requested} providers at once; at most {maximum}")
+            }
+            Refusal::TooManyForService { current, maximum } => write!(
+                f,
+                "you already fund {current} providers of this service, the most a ledger may; retrieve and drop one first (at most {maximum})"
+            ),
+            Refusal::NoServiceName => {
+                f.write_str("the ledger has no serving contract registered under this service name")
+            }
+            Refusal::LedgerLocked => {
+                f.write_str("another operation on your ledger is in progress; try again in a moment")
+            }
+            Refusal::InfoTooLong { length, max } => {
+                write!(f, "the ledger's additional info is {length} bytes; at most {max}")
+            }
+            Refusal::ZeroAmount => f.write_str("the amount must be more than zero"),
+            Refusal::ZeroAddress => f.write_str("the zero address cannot have a ledger or a sub-account"),
+            Refusal::PayoutFailed => f.write_str("the contract could not pay the 0G out; nothing changed"),
+            Refusal::TransferRefused => {
+                f.write_str("the serving contract refused the transfer into the sub-account; nothing changed")
+            }
+            Refusal::LedgerNotEmpty { remaining } => write!(
+                f,
+                "the ledger still holds {}; withdraw everything before deleting it",
+                format_0g(*remaining)
+            ),
+            Refusal::NotRegisteredService => {
+                f.write_str("only a serving contract registered in the ledger may spend from it")
+            }
+            Refusal::DirectDeposit => f.write_str("0G cannot be sent to this contract directly; use Deposit"),
+            Refusal::NoSubAccount => f.write_str("you have no sub-account with this provider; fund the provider first"),
+            Refusal::SubAccountExists => f.write_str("a sub-account with this provider exists already"),
+            Refusal::NotProvider(provider) => write!(f, "{provider} is not a registered provider"),
+            Refusal::TooManyRefunds => f.write_str(
+                "too many refunds are pending with this provider; wait for the lock time to pass, then retrieve again",
+            ),
+            Refusal::ProviderIsUser => f.write_str("a provider cannot be its own user"),
+            Refusal::SubAccountNotEmpty { balance } => write!(
+                f,
+                "the sub-account still holds {}; retrieve it before withdrawing the acknowledgement",
+                format_0g(*balance)
+            ),
+            Refusal::LimitTooLarge { limit, max } => write!(f, "asked for {limit} entries at once; at most {max}"),
+            Refusal::Data(data) => write!(f, "revert data 0x{}", hex::encode(data)),
+        }
+    }
+}
+
+/// Every revert of these calls as a [`Refusal`], or `None` for data we do not know.
+pub fn refusal(data: &[u8]) -> Option<Refusal> {
     if let Ok(r) = alloy_sol_types::Revert::abi_decode(data) {
-        return Some(r.reason);
+        return Some(Refusal::Said(r.reason));
     }
-    if LedgerNotExists::abi_decode(data).is_ok() {
-        return Some("you have no compute ledger yet; create one with a first deposit of at least 3 0G".into());
-    }
-    if LedgerExists::abi_decode(data).is_ok() {
-        return Some("you already have a compute ledger; deposit into it instead".into());
-    }
-    if InsufficientBalance::abi_decode(data).is_ok() {
-        return Some("your ledger's available balance is too small; deposit more first".into());
-    }
-    if let Ok(e) = InsufficientAvailableBalance::abi_decode(data) {
-        return Some(format!(
-            "your ledger has {} available but this needs {}; deposit more first (money already with providers comes back through Retrieve)",
-            format_0g(e.available),
-            format_0g(e.required)
-        ));
-    }
-    if let Ok(e) = MinimumDepositRequired::abi_decode(data) {
-        return Some(format!(
-            "{} is below the minimum of {}: a new ledger needs 3 0G, a new provider sub-account 1 0G, and a ledger must keep 3 0G unless it is emptied completely",
-            format_0g(e.provided),
-            format_0g(e.required)
-        ));
-    }
-    if let Ok(e) = TooManyProviders::abi_decode(data) {
-        return Some(format!("{} providers at once; at most {}", e.requested, e.maximum));
-    }
-    if let Ok(e) = TooManyProvidersForService::abi_decode(data) {
-        return Some(format!(
-            "you already fund {} providers of this service, the most a ledger may; retrieve and drop one first (at most {})",
-            e.current, e.maximum
-        ));
-    }
-    if ServiceNotFound::abi_decode(data).is_ok() {
-        return Some("the ledger has no serving contract registered under this service name".into());
-    }
-    if LedgerLocked::abi_decode(data).is_ok() {
-        return Some("another operation on your ledger is in progress; try again in a moment".into());
-    }
-    if let Ok(e) = AdditionalInfoTooLong::abi_decode(data) {
-        return Some(format!("the ledger's additional info is {} bytes; at most {}", e.length, e.max));
-    }
-    if ZeroAmountNotAllowed::abi_decode(data).is_ok() {
-        return Some("the amount must be more than zero".into());
-    }
-    if ZeroAddressNotAllowed::abi_decode(data).is_ok() || InvalidAddress::abi_decode(data).is_ok() {
-        return Some("the zero address cannot have a ledger or a sub-account".into());
-    }
-    if TransferFailed::abi_decode(data).is_ok() {
-        return Some("the contract could not pay the 0G out; nothing changed".into());
-    }
-    if CallFailed::abi_decode(data).is_ok() {
-        return Some("the serving contract refused the transfer into the sub-account; nothing changed".into());
-    }
-    if let Ok(e) = MustWithdrawAllFundsFirst::abi_decode(data) {
-        return Some(format!(
-            "the ledger still holds {}; withdraw everything before deleting it",
-            format_0g(e.remainingBalance)
-        ));
-    }
-    if CallerNotRegisteredService::abi_decode(data).is_ok() {
-        return Some("only a serving contract registered in the ledger may spend from it".into());
-    }
-    if DirectDepositsDisabled::abi_decode(data).is_ok() {
-        return Some("0G cannot be sent to this contract directly; use Deposit".into());
-    }
-    if AccountNotExists::abi_decode(data).is_ok() {
-        return Some("you have no sub-account with this provider; fund the provider first".into());
-    }
-    if AccountExists::abi_decode(data).is_ok() {
-        return Some("a sub-account with this provider exists already".into());
-    }
-    if let Ok(e) = ServiceNotExist::abi_decode(data) {
-        return Some(format!("{} is not a registered provider", e.provider));
-    }
-    if TooManyRefunds::abi_decode(data).is_ok() {
-        return Some(
-            "too many refunds are pending with this provider; wait for the lock time to pass, then retrieve again"
-                .into(),
-        );
-    }
-    if ProviderCannotBeUser::abi_decode(data).is_ok() {
-        return Some("a provider cannot be its own user".into());
-    }
-    if let Ok(e) = CannotRevokeWithNonZeroBalance::abi_decode(data) {
-        return Some(format!(
-            "the sub-account still holds {}; retrieve it before withdrawing the acknowledgement",
-            format_0g(e.balance)
-        ));
-    }
-    if let Ok(e) = LimitTooLarge::abi_decode(data) {
-        return Some(format!("asked for {} entries at once; at most {}", e.limit, e.max));
-    }
-    None
+    Some(if LedgerNotExists::abi_decode(data).is_ok() {
+        Refusal::NoLedger
+    } else if LedgerExists::abi_decode(data).is_ok() {
+        Refusal::LedgerExists
+    } else if InsufficientBalance::abi_decode(data).is_ok() {
+        Refusal::LowBalance
+    } else if let Ok(e) = InsufficientAvailableBalance::abi_decode(data) {
+        Refusal::NotAvailable { available: e.available, required: e.required }
+    } else if let Ok(e) = MinimumDepositRequired::abi_decode(data) {
+        Refusal::BelowMinimum { provided: e.provided, required: e.required }
+    } else if let Ok(e) = TooManyProviders::abi_decode(data) {
+        Refusal::TooManyProviders { requested: e.requested, maximum: e.maximum }
+    } else if let Ok(e) = TooManyProvidersForService::abi_decode(data) {
+        Refusal::TooManyForService { current: e.current, maximum: e.maximum }
+    } else if ServiceNotFound::abi_decode(data).is_ok() {
+        Refusal::NoServiceName
+    } else if LedgerLocked::abi_decode(data).is_ok() {
+        Refusal::LedgerLocked
+    } else if let Ok(e) = AdditionalInfoTooLong::abi_decode(data) {
+        Refusal::InfoTooLong { length: e.length, max: e.max }
+    } else if ZeroAmountNotAllowed::abi_decode(data).is_ok() {
+        Refusal::ZeroAmount
+    } else if ZeroAddressNotAllowed::abi_decode(data).is_ok() || InvalidAddress::abi_decode(data).is_ok() {
+        Refusal::ZeroAddress
+    } else if TransferFailed::abi_decode(data).is_ok() {
+        Refusal::PayoutFailed
+    } else if CallFailed::abi_decode(data).is_ok() {
+        Refusal::TransferRefused
+    } else if let Ok(e) = MustWithdrawAllFundsFirst::abi_decode(data) {
+        Refusal::LedgerNotEmpty { remaining: e.remainingBalance }
+    } else if CallerNotRegisteredService::abi_decode(data).is_ok() {
+        Refusal::NotRegisteredService
+    } else if DirectDepositsDisabled::abi_decode(data).is_ok() {
+        Refusal::DirectDeposit
+    } else if AccountNotExists::abi_decode(data).is_ok() {
+        Refusal::NoSubAccount
+    } else if AccountExists::abi_decode(data).is_ok() {
+        Refusal::SubAccountExists
+    } else if let Ok(e) = ServiceNotExist::abi_decode(data) {
+        Refusal::NotProvider(e.provider)
+    } else if TooManyRefunds::abi_decode(data).is_ok() {
+        Refusal::TooManyRefunds
+    } else if ProviderCannotBeUser::abi_decode(data).is_ok() {
+        Refusal::ProviderIsUser
+    } else if let Ok(e) = CannotRevokeWithNonZeroBalance::abi_decode(data) {
+        Refusal::SubAccountNotEmpty { balance: e.balance }
+    } else if let Ok(e) = LimitTooLarge::abi_decode(data) {
+        Refusal::LimitTooLarge { limit: e.limit, max: e.max }
+    } else {
+        return None;
+    })
 }
 
 /// The locked balance 0G's providers require before they answer a request
@@ -251,7 +340,14 @@ impl Reserve {
     }
 
     pub fn describe(&self) -> String {
-        format!(
+        self.to_string()
+    }
+}
+
+impl std::fmt::Display for Reserve {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
             "a request needs {} locked: its fee (up to {}) + unsettled fees ({}, as the provider reports) + the {} reserve 0G's providers keep",
             format_0g(self.total()),
             format_0g(self.fee),

@@ -22,7 +22,8 @@ use super::contract::{self, Service};
 /// Where a provider's error answer, or a signature, stops being read: they are short.
 pub const MAX_SMALL_ANSWER: usize = 1 << 20;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Serializable: an attestation (which can carry one) comes back from the verifier's worker.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum ProviderError {
     #[error("the provider at {url} did not answer ({reason}); it may be down, try again later")]
     ProviderDown { url: String, reason: String },

@@ -89,6 +89,26 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// What the step does, as the progress line and its errors name it (in English; the
+    /// app shows it in the user's language).
+    pub fn label(self) -> &'static str {
+        match self {
+            StepKind::Create(kind) => kind.label(),
+            StepKind::GrantProposer => "lets the governor propose to the timelock",
+            StepKind::GrantCanceller => "lets the governor cancel in the timelock",
+            StepKind::RenounceAdmin => "gives up your admin role over the timelock, leaving it to governance",
+        }
+    }
+
+    /// The step a [`Self::label`] names (deployments report their steps by label).
+    pub fn from_label(label: &str) -> Option<StepKind> {
+        Kind::ALL
+            .into_iter()
+            .map(StepKind::Create)
+            .chain([StepKind::GrantProposer, StepKind::GrantCanceller, StepKind::RenounceAdmin])
+            .find(|step| step.label() == label)
+    }
+
     /// Whether the step can be simulated before the deployment starts. The governor's
     /// constructor asks its token for the clock (OpenZeppelin's quorum history), and the
     /// role calls go to the timelock: neither exists until the earlier steps ran.
@@ -217,16 +237,12 @@ pub fn resolve(
                 .abi_encode_params(),
         ),
         StepKind::GrantProposer | StepKind::GrantCanceller => {
-            let (name, what) = if step == StepKind::GrantProposer {
-                ("PROPOSER_ROLE", "lets the governor propose to the timelock")
-            } else {
-                ("CANCELLER_ROLE", "lets the governor cancel in the timelock")
-            };
+            let name = if step == StepKind::GrantProposer { "PROPOSER_ROLE" } else { "CANCELLER_ROLE" };
             let account = at(Kind::Governor)?;
             at(Kind::Timelock)?;
             Step::Call {
                 target: Kind::Timelock,
-                what,
+                what: step.label(),
                 data: grantRoleCall { role: role(name), account }.abi_encode().into(),
             }
         }
@@ -235,7 +251,7 @@ pub fn resolve(
             at(Kind::Timelock)?;
             Step::Call {
                 target: Kind::Timelock,
-                what: "gives up your admin role over the timelock, leaving it to governance",
+                what: step.label(),
                 data: renounceRoleCall { role: B256::ZERO, callerConfirmation: deployer }.abi_encode().into(),
             }
         }
@@ -311,6 +327,28 @@ mod tests {
         assert_eq!((grant.role, grant.account), (keccak256("CANCELLER_ROLE"), gov));
         let renounce = renounceRoleCall::abi_decode(&call(StepKind::RenounceAdmin)).unwrap();
         assert_eq!((renounce.role, renounce.callerConfirmation), (B256::ZERO, me));
+    }
+
+    #[test]
+    fn every_step_is_found_again_by_its_label() {
+        let shipped = bundle();
+        let me = Address::repeat_byte(0x11);
+        let mut deployed = BTreeMap::new();
+        for (i, step) in Suite::Governance.steps().iter().enumerate() {
+            assert_eq!(StepKind::from_label(step.label()), Some(*step));
+            // The label a deployment reports for the step is this one.
+            match resolve(*step, &shipped, &GovernanceParams::default(), me, &deployed).unwrap() {
+                Step::Create { kind, .. } => {
+                    assert_eq!(kind.label(), step.label());
+                    deployed.insert(kind, Address::repeat_byte(0xa0 + i as u8));
+                }
+                Step::Call { what, .. } => assert_eq!(what, step.label()),
+            }
+        }
+        for kind in Kind::ALL {
+            assert_eq!(StepKind::from_label(kind.label()), Some(StepKind::Create(kind)));
+        }
+        assert_eq!(StepKind::from_label("something new"), None);
     }
 
     #[test]

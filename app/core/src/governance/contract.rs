@@ -215,24 +215,65 @@ pub fn proposal_created_topic() -> B256 {
 /// What one action of a proposal does, in words, decoded from its calldata where it is a
 /// call this app knows.
 pub fn describe_action(target: Address, value: U256, calldata: &[u8], governor: Address) -> String {
-    let pay = (!value.is_zero()).then(|| format!("send {} to {target}", crate::format::format_0g(value)));
-    if calldata.is_empty() {
-        return pay.unwrap_or_else(|| format!("call {target} with no data"));
-    }
-    let call = if target == governor {
-        setProposalDepositCall::abi_decode(calldata)
-            .ok()
-            .map(|c| format!("set the proposal deposit to {}", crate::format::format_0g(c.newDeposit)))
+    action(target, value, calldata, governor).to_string()
+}
+
+/// One action of a proposal: what it pays and what it calls. Shown in the page's language;
+/// `Display` is the English ([`describe_action`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Action {
+    pub target: Address,
+    /// Native 0G sent with the call.
+    pub value: U256,
+    pub call: ActionCall,
+}
+
+/// What an action's calldata asks of its target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionCall {
+    /// No calldata: a plain transfer (or, with no value, a call that does nothing).
+    Nothing,
+    /// The governor's own `setProposalDeposit`.
+    SetProposalDeposit(U256),
+    /// A call this app does not decode: its selector (hex, without `0x`) and the length
+    /// of its arguments in bytes.
+    Other { selector: String, argument_bytes: usize },
+}
+
+/// [`Action`] out of a proposal's target, value and calldata.
+pub fn action(target: Address, value: U256, calldata: &[u8], governor: Address) -> Action {
+    let call = if calldata.is_empty() {
+        ActionCall::Nothing
     } else {
-        None
+        let deposit = if target == governor { setProposalDepositCall::abi_decode(calldata).ok() } else { None };
+        match deposit {
+            Some(c) => ActionCall::SetProposalDeposit(c.newDeposit),
+            None => ActionCall::Other {
+                selector: calldata.get(..4).map(hex::encode).unwrap_or_default(),
+                argument_bytes: calldata.len().saturating_sub(4),
+            },
+        }
     };
-    let call = call.unwrap_or_else(|| {
-        let selector = calldata.get(..4).map(hex::encode).unwrap_or_default();
-        format!("call {target} (selector 0x{selector}, {} bytes of arguments)", calldata.len().saturating_sub(4))
-    });
-    match pay {
-        Some(pay) => format!("{pay} and {call}"),
-        None => call,
+    Action { target, value, call }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Action { target, value, call } = self;
+        let pay = (!value.is_zero()).then(|| format!("send {} to {target}", crate::format::format_0g(*value)));
+        let call = match call {
+            ActionCall::Nothing => return f.write_str(&pay.unwrap_or_else(|| format!("call {target} with no data"))),
+            ActionCall::SetProposalDeposit(deposit) => {
+                format!("set the proposal deposit to {}", crate::format::format_0g(*deposit))
+            }
+            ActionCall::Other { selector, argument_bytes } => {
+                format!("call {target} (selector 0x{selector}, {argument_bytes} bytes of arguments)")
+            }
+        };
+        match pay {
+            Some(pay) => write!(f, "{pay} and {call}"),
+            None => f.write_str(&call),
+        }
     }
 }
 
@@ -559,6 +600,16 @@ mod tests {
         let set = setProposalDepositCall { newDeposit: one * U256::from(2) }.abi_encode();
         assert_eq!(describe_action(GOV, U256::ZERO, &set, GOV), "set the proposal deposit to 2 0G");
         assert!(describe_action(to, U256::ZERO, &[0xde, 0xad, 0xbe, 0xef, 0], GOV).contains("selector 0xdeadbeef"));
+        assert_eq!(
+            describe_action(to, one, &[0xde, 0xad, 0xbe, 0xef, 0], GOV),
+            format!("send 1 0G to {to} and call {to} (selector 0xdeadbeef, 1 bytes of arguments)")
+        );
+        assert_eq!(describe_action(to, U256::ZERO, &[], GOV), format!("call {to} with no data"));
+        assert_eq!(
+            describe_action(to, one, &set, GOV),
+            format!("send 1 0G to {to} and call {to} (selector 0x{}, 32 bytes of arguments)", hex::encode(&set[..4]))
+        );
+        assert_eq!(action(GOV, one, &set, GOV).call, ActionCall::SetProposalDeposit(one * U256::from(2)));
     }
 
     #[test]

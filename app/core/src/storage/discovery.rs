@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::transfer::{IndexerError, NodeError};
 use super::wire::ShardConfig;
 
 /// One node as 0G's indexer lists it (`shard.ShardedNode`: url, shard config, RPC latency
@@ -178,6 +179,54 @@ impl std::fmt::Display for TransferPath {
     }
 }
 
+/// Something that went wrong finding nodes (a node dead, blocked or misdescribed), for the
+/// page. Shown in the page's language; `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeNote {
+    /// The indexer lists a node with a shard no node can keep; it is not used.
+    ImpossibleShard { host: String, shard: ShardConfig },
+    /// The indexer answered with no node at all.
+    NoneListed { indexer: String },
+    /// The indexer failed; the network's own node list is used instead.
+    IndexerFailed(IndexerError),
+    /// Nodes this page may not call.
+    Blocked(Vec<Unreachable>),
+    /// A node of the network's own list did not answer.
+    NodeFailed(NodeError),
+    /// A node chosen for the set did not answer; other nodes are chosen.
+    Replaced(NodeError),
+    /// The node keeps another shard than the indexer said; the node's word is used.
+    ShardCorrected { host: String, said: ShardConfig, actual: ShardConfig },
+    /// A node failed during an upload, which went on with other nodes.
+    LeftBehind(NodeError),
+}
+
+impl std::fmt::Display for NodeNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NodeNote::ImpossibleShard { host, shard } => write!(
+                f,
+                "the indexer lists {host} with an impossible shard {}/{}; left out",
+                shard.shard_id, shard.num_shard
+            ),
+            NodeNote::NoneListed { indexer } => write!(f, "the indexer at {indexer} lists no storage nodes"),
+            NodeNote::IndexerFailed(e) => write!(f, "{e}. Trying the network's own node list"),
+            NodeNote::Blocked(blocked) => {
+                let list = blocked.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                write!(f, "{} node(s) cannot be called from this page: {list}", blocked.len())
+            }
+            NodeNote::NodeFailed(e) => write!(f, "{e}"),
+            NodeNote::Replaced(e) => write!(f, "{e}; choosing other nodes"),
+            NodeNote::ShardCorrected { host, said, actual } => write!(
+                f,
+                "the indexer said {host} keeps shard {}/{}, the node says {}/{}; going by the node",
+                said.shard_id, said.num_shard, actual.shard_id, actual.num_shard
+            ),
+            NodeNote::LeftBehind(e) => write!(f, "{e}; the upload moved on without it"),
+        }
+    }
+}
+
 /// The host of a URL, for messages.
 pub fn host(url: &str) -> String {
     url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or(url).to_string()
@@ -283,6 +332,42 @@ mod tests {
             TransferPath::Gateway { host: "127.0.0.1:12345".into() }.to_string(),
             "via 0G indexer gateway (127.0.0.1:12345)"
         );
+    }
+
+    #[test]
+    fn notes_read_as_the_page_has_always_said_them() {
+        let shard = |shard_id, num_shard| ShardConfig { shard_id, num_shard };
+        let node = || NodeError::Failed { node: "127.0.0.1:9".into(), reason: "connection refused".into() };
+        let notes = [
+            (
+                NodeNote::ImpossibleShard { host: "n:1".into(), shard: shard(3, 3) },
+                "the indexer lists n:1 with an impossible shard 3/3; left out",
+            ),
+            (NodeNote::NoneListed { indexer: "ix:2".into() }, "the indexer at ix:2 lists no storage nodes"),
+            (
+                NodeNote::Blocked(vec![
+                    Unreachable::MixedContent { url: "http://a".into() },
+                    Unreachable::NotHttp { url: "ws://b".into() },
+                ]),
+                "2 node(s) cannot be called from this page: http://a: an https page may not call a plain http:// \
+                 node (the browser blocks mixed content); ws://b: not an http(s) URL",
+            ),
+            (NodeNote::NodeFailed(node()), "storage node 127.0.0.1:9: connection refused"),
+            (NodeNote::Replaced(node()), "storage node 127.0.0.1:9: connection refused; choosing other nodes"),
+            (
+                NodeNote::ShardCorrected { host: "n:1".into(), said: shard(0, 1), actual: shard(1, 2) },
+                "the indexer said n:1 keeps shard 0/1, the node says 1/2; going by the node",
+            ),
+            (
+                NodeNote::LeftBehind(node()),
+                "storage node 127.0.0.1:9: connection refused; the upload moved on without it",
+            ),
+        ];
+        for (note, text) in notes {
+            assert_eq!(note.to_string(), text);
+        }
+        let down = IndexerError::Unreachable { host: "ix:2".into(), reason: "refused".into() };
+        assert!(NodeNote::IndexerFailed(down).to_string().ends_with("later. Trying the network's own node list"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use futures::StreamExt;
 use wasm_light_client::storage::{num_segments, segment_data_range, FileTree, StorageError as MerkleError};
 
 use super::plan::{self, NodeInfo, Placement};
-use super::segment;
+use super::segment::{self, SegmentRefusal};
 use super::whole_file::WholeFileError;
 use super::wire::{GatewaySegment, SegmentWithProof, GATEWAY_FILE_NOT_FOUND, GATEWAY_NOT_FINALIZED};
 use crate::env::Clock;
@@ -130,15 +130,29 @@ pub trait Gateway {
 /// Reads and proves a node's answer for one segment against the file's root.
 #[allow(async_fn_in_trait)]
 pub trait Prover {
-    async fn prove(&self, node: &str, answer: &[u8], root: B256, index: u64, size: u64) -> Result<Vec<u8>, String>;
+    async fn prove(
+        &self,
+        node: &str,
+        answer: &[u8],
+        root: B256,
+        index: u64,
+        size: u64,
+    ) -> Result<Vec<u8>, SegmentRefusal>;
 }
 
 /// Proves on the calling thread.
 pub struct ProveHere;
 
 impl Prover for ProveHere {
-    async fn prove(&self, node: &str, answer: &[u8], root: B256, index: u64, size: u64) -> Result<Vec<u8>, String> {
-        segment::verified_segment(node, answer, root, index, size).map_err(|e| e.to_string())
+    async fn prove(
+        &self,
+        node: &str,
+        answer: &[u8],
+        root: B256,
+        index: u64,
+        size: u64,
+    ) -> Result<Vec<u8>, SegmentRefusal> {
+        segment::verified_segment(node, answer, root, index, size)
     }
 }
 
@@ -290,8 +304,33 @@ pub enum Via {
 pub struct Fetched {
     pub bytes: Vec<u8>,
     /// Nodes that failed or lied on the way (the download went on without them).
-    pub faults: Vec<String>,
+    pub faults: Vec<Fault>,
     pub via: Via,
+}
+
+/// A node or a route a download went on without, and why. Shown in the page's language;
+/// `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// The node at `node` (its URL) gave no segment `index` that could be kept.
+    Segment { index: u64, node: String, refusal: SegmentRefusal },
+    /// The nodes could not give the whole file, so it came through the gateway.
+    ToGateway(TransferError),
+    /// The indexer could not say which nodes hold the file (`indexer_getFileLocations`).
+    Locations(IndexerError),
+    /// A node the indexer says holds the file could not be asked.
+    Holder { host: String, error: NodeError },
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fault::Segment { index, node, refusal } => write!(f, "segment {index} from {node}: {refusal}"),
+            Fault::ToGateway(e) => write!(f, "{e}; fetching the whole file through the gateway instead"),
+            Fault::Locations(e) => write!(f, "file locations: {e}"),
+            Fault::Holder { host, error } => write!(f, "the indexer says {host} holds the file, but {error}"),
+        }
+    }
 }
 
 /// Downloads `size` bytes of `root`. From `nodes` when there are any (each segment proven
@@ -314,7 +353,7 @@ pub async fn download<N: SegmentNode, G: Gateway>(
             Ok(bytes) => return Ok(Fetched { bytes, faults, via: Via::Nodes }),
             Err(e) if gateway.is_none() => return Err(e),
             Err(e) => {
-                faults.push(format!("{e}; fetching the whole file through the gateway instead"));
+                faults.push(Fault::ToGateway(e.clone()));
                 direct_failure = Some(e);
             }
         }
@@ -337,7 +376,7 @@ async fn download_direct<N: SegmentNode>(
     root: B256,
     size: u64,
     progress: &dyn Fn(u64, u64),
-    faults: &mut Vec<String>,
+    faults: &mut Vec<Fault>,
 ) -> Result<Vec<u8>, TransferError> {
     let total = num_segments(size);
     let infos: Vec<NodeInfo> = nodes.iter().map(|n| n.info().clone()).collect();
@@ -349,7 +388,7 @@ async fn download_direct<N: SegmentNode>(
                 let node = &nodes[holder];
                 match proven_segment(node, prover, root, index, size).await {
                     Ok(data) => return (index, Some(data), tried),
-                    Err(reason) => tried.push(format!("{}: {reason}", node.url())),
+                    Err(refusal) => tried.push((node.url().to_string(), refusal)),
                 }
             }
             (index, None, tried)
@@ -361,9 +400,10 @@ async fn download_direct<N: SegmentNode>(
     // its word could abort the page before any proof is checked.
     let mut bytes = Vec::new();
     while let Some((index, got, tried)) = fetches.next().await {
-        faults.extend(tried.iter().map(|fault| format!("segment {index} from {fault}")));
+        let said: Vec<String> = tried.iter().map(|(node, refusal)| format!("{node}: {refusal}")).collect();
+        faults.extend(tried.into_iter().map(|(node, refusal)| Fault::Segment { index, node, refusal }));
         let Some(data) = got else {
-            let reasons = if tried.is_empty() { "no node keeps it".to_string() } else { tried.join("; ") };
+            let reasons = if said.is_empty() { "no node keeps it".to_string() } else { said.join("; ") };
             return Err(TransferError::Unavailable { index, reasons });
         };
         bytes.extend_from_slice(&data);
@@ -379,7 +419,7 @@ pub struct AuditCheck {
     pub segment: u64,
     pub node: String,
     /// `None` when the node served the segment with a valid proof; else why not.
-    pub failure: Option<String>,
+    pub failure: Option<SegmentRefusal>,
 }
 
 /// Asks every node keeping each of `sample`'s segments for it with its proof: the
@@ -410,8 +450,13 @@ async fn proven_segment(
     root: B256,
     index: u64,
     size: u64,
-) -> Result<Vec<u8>, String> {
-    let answer = node.download_answer(root, index).await.map_err(|e| e.to_string())?;
+) -> Result<Vec<u8>, SegmentRefusal> {
+    // A failed call reads as a node's error answer does (`SegmentRefusal::Node` is
+    // `NodeError`'s words).
+    let answer = node
+        .download_answer(root, index)
+        .await
+        .map_err(|NodeError::Failed { node: host, reason }| SegmentRefusal::Node { node: host, reason })?;
     prover.prove(node.url(), &answer, root, index, size).await
 }
 

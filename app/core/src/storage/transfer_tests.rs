@@ -196,7 +196,8 @@ fn a_segment_a_node_lies_about_comes_from_the_next_node_keeping_it() {
     assert_eq!(got.bytes, data);
     assert_eq!(got.via, Via::Nodes);
     assert_eq!(got.faults.len(), 1, "{:?}", got.faults);
-    assert!(got.faults[0].starts_with("segment 2 from http://node0of1:5678"), "{}", got.faults[0]);
+    assert!(matches!(&got.faults[0], Fault::Segment { index: 2, node, .. } if node == "http://node0of1:5678"));
+    assert!(got.faults[0].to_string().starts_with("segment 2 from http://node0of1:5678: "), "{}", got.faults[0]);
 }
 
 #[test]
@@ -208,7 +209,7 @@ fn a_segment_no_node_serves_truthfully_sends_the_download_to_the_gateway() {
     let got = fetch(&nodes, Some(&gateway), &data).unwrap();
     assert_eq!(got.bytes, data);
     assert_eq!(got.via, Via::Gateway { host: "indexer:12345".into() });
-    let said = got.faults.join("\n");
+    let said = got.faults.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
     assert!(said.contains("segment 1 could not be downloaded from any node"), "{said}");
     assert!(said.contains("through the gateway instead"), "{said}");
 }

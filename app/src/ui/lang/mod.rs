@@ -6,7 +6,18 @@
 //! Errors the UI shows in words are translated through [`Localized`], enum by enum; an
 //! error without a translation yet is shown in English rather than not at all.
 
+use std::cell::Cell;
+
 use leptos::prelude::*;
+
+// Each area's error enums, in the user's language (one file per area of the app).
+mod errors_agents;
+mod errors_chain;
+mod errors_light_client;
+mod errors_services;
+mod errors_storage;
+pub(crate) mod words_agents;
+mod words_services;
 
 use crate::chain::fees::FeeError;
 use crate::format::{capitalise, format_0g, AddressError, AmountError};
@@ -58,18 +69,26 @@ pub fn provide() {
     let start = initial(saved.as_deref(), &browser_languages());
     let i18n = leptos_i18n::context::init_i18n_subcontext::<Locale>(Some(Signal::stored(start)));
     provide_context(i18n);
+    IN_USE.with(|c| c.set(start));
     Effect::new(move || {
-        let lang = tag(i18n.get_locale());
+        let locale = i18n.get_locale();
+        IN_USE.with(|c| c.set(locale));
+        let lang = tag(locale);
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             let _ = root.set_attribute("lang", lang);
         }
     });
 }
 
-/// The language in use, for code that may run outside a component (an event handler, a
-/// task): English when no language context is reachable from there.
+/// The language in use, from anywhere: a component, an event handler or a spawned task
+/// (where no context is reachable). `provide` keeps it in step with the language context;
+/// before that, and in native tests, it is English.
 pub fn current() -> Locale {
-    use_context::<leptos_i18n::I18nContext<Locale>>().map_or(Locale::en, |i18n| i18n.get_locale_untracked())
+    IN_USE.with(Cell::get)
+}
+
+thread_local! {
+    static IN_USE: Cell<Locale> = const { Cell::new(Locale::en) };
 }
 
 /// The language menu, in the header and on the screens before unlocking. Each language
@@ -104,7 +123,9 @@ impl Localized for VaultError {
             VaultError::NoVault => td_string!(locale, vault_error.no_vault).to_string(),
             VaultError::WrongPassword => td_string!(locale, vault_error.wrong_password).to_string(),
             VaultError::NotConfirmed => td_string!(locale, vault_error.not_confirmed).to_string(),
-            other => other.to_string(),
+            VaultError::Damaged(e) => e.localized(locale),
+            VaultError::Store(e) => e.localized(locale),
+            VaultError::Crypto(e) => e.localized(locale),
         }
     }
 }
@@ -260,8 +281,8 @@ mod tests {
 
     #[test]
     fn both_catalogues_have_the_same_keys_and_no_empty_message() {
-        let en = keys(include_str!("../../locales/en.json"));
-        let ko = keys(include_str!("../../locales/ko.json"));
+        let en = keys(include_str!("../../../locales/en.json"));
+        let ko = keys(include_str!("../../../locales/ko.json"));
         let only = |a: &std::collections::BTreeMap<String, String>, b: &std::collections::BTreeMap<String, String>| {
             a.keys().filter(|k| !b.contains_key(*k)).cloned().collect::<Vec<_>>()
         };
@@ -278,7 +299,7 @@ mod tests {
 
     #[test]
     fn every_key_the_code_uses_is_in_the_catalogue() {
-        let en = keys(include_str!("../../locales/en.json"));
+        let en = keys(include_str!("../../../locales/en.json"));
         let mut used = Vec::new();
         let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
         while let Some(dir) = dirs.pop() {
@@ -300,8 +321,24 @@ mod tests {
                         if !matches!(name, "t" | "td" | "t_string" | "td_string") {
                             continue;
                         }
-                        let args = &text[i + 2..];
-                        let Some(key) = args.split([',', ')']).nth(1) else { continue };
+                        // The key is the macro's second argument, split at top-level commas
+                        // (the locale may be a call; the macro may span lines).
+                        let mut depth = 0;
+                        let mut args = vec![String::new()];
+                        for c in text[i + 2..].chars() {
+                            match c {
+                                '(' => depth += 1,
+                                ')' if depth == 0 => break,
+                                ')' => depth -= 1,
+                                ',' if depth == 0 => {
+                                    args.push(String::new());
+                                    continue;
+                                }
+                                _ => {}
+                            }
+                            args.last_mut().expect("one at least").push(c);
+                        }
+                        let Some(key) = args.get(1) else { continue };
                         used.push((path.display().to_string(), key.trim().to_string()));
                     }
                 }

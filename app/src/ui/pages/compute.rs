@@ -35,7 +35,9 @@ pub fn model_description() -> String {
 /// [`model_description`] in a given language.
 pub fn model_description_in(locale: Locale) -> String {
     let mb = format!("{:.0}", zg_llm::weights::smollm2().bytes as f64 / 1e6);
-    fill(td_string!(locale, compute.model_description), &[("limits", &zg_llm::LIMITS), ("mb", &mb)])
+    // `zg_llm::LIMITS` in the user's language.
+    let limits = fill(td_string!(locale, words_services.model_limits), &[("name", &zg_llm::MODEL_NAME)]);
+    fill(td_string!(locale, compute.model_description), &[("limits", &limits), ("mb", &mb)])
 }
 
 /// Price per token, in 0G.
@@ -62,8 +64,9 @@ pub fn ComputePage() -> impl IntoView {
     let i18n = use_i18n();
     let service: ComputeHandle = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
-    let overview_read = AccountRead::new(app, service, |svc: Rc<ComputeService>, account| async move {
-        svc.overview(account).await.map_err(|e| e.to_string())
+    let overview_read = AccountRead::new(app, service, move |svc: Rc<ComputeService>, account| {
+        let locale = i18n.get_locale_untracked();
+        async move { svc.overview(account).await.map_err(|e| e.localized(locale)) }
     });
     let reload = move || overview_read.reload();
     on_connect(app, service, unavailable, ComputeService::new, reload);
@@ -369,7 +372,7 @@ fn attestation_view(i18n: I18nContext<Locale>, verdict: Option<Attestation>) -> 
             view! { <span class="badge badge-verified" data-state="verified" title=detail.clone()>{t!(i18n, compute.tee_verified)}</span>" "<span class="muted">{detail}</span> }.into_any()
         }
         Some(Attestation::NotAttested(why)) => {
-            view! { <span class="badge badge-unverified" data-state="unattested">{t!(i18n, compute.not_attested)}</span>" "<span class="muted">{capitalise(&why.to_string())}</span> }.into_any()
+            view! { <span class="badge badge-unverified" data-state="unattested">{t!(i18n, compute.not_attested)}</span>" "<span class="muted">{capitalise(&why.localized(i18n.get_locale()))}</span> }.into_any()
         }
     }
 }

@@ -35,11 +35,13 @@ pub fn GovernancePage() -> impl IntoView {
     let service: Service = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
     // Power first, then proposals (which take longer: they scan proven events).
-    let power_read = AccountRead::new(app, service, |svc: Rc<GovernanceService>, account| async move {
-        svc.power(account).await.map_err(|e| e.to_string())
+    let power_read = AccountRead::new(app, service, move |svc: Rc<GovernanceService>, account| {
+        let locale = i18n.get_locale_untracked();
+        async move { svc.power(account).await.map_err(|e| e.localized(locale)) }
     });
-    let proposals_read = AccountRead::new(app, service, |svc: Rc<GovernanceService>, account| async move {
-        svc.proposals(account).await.map_err(|e| e.to_string())
+    let proposals_read = AccountRead::new(app, service, move |svc: Rc<GovernanceService>, account| {
+        let locale = i18n.get_locale_untracked();
+        async move { svc.proposals(account).await.map_err(|e| e.localized(locale)) }
     });
     let power = Signal::derive(move || power_read.get());
     let proposals = Signal::derive(move || proposals_read.get());
@@ -245,12 +247,12 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
     let title = p.title().to_string();
     let body = p.body();
     let bound = p.bound_proposer();
-    let actions: Vec<String> = p
+    let actions: Vec<contract::Action> = p
         .targets
         .iter()
         .zip(&p.values)
         .zip(&p.calldatas)
-        .map(|((t, v), d)| contract::describe_action(*t, *v, d, governor))
+        .map(|((t, v), d)| contract::action(*t, *v, d, governor))
         .collect();
     let (state, eta, vote_start, vote_end) = (view.state, view.eta, p.vote_start, p.vote_end);
     let timing = move || match state {
@@ -338,7 +340,7 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
                 }.into_any(),
             }}
             <ul class="plain-list proposal-actions">
-                {actions.into_iter().map(|a| view! { <li data-testid="proposal-action">{a}</li> }).collect_view()}
+                {actions.into_iter().map(|a| view! { <li data-testid="proposal-action">{move || a.localized(i18n.get_locale())}</li> }).collect_view()}
             </ul>
             <div class="row">
                 <strong>{t!(i18n, governance.tally)}</strong>

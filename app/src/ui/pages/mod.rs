@@ -1,6 +1,7 @@
 //! One module per screen. Pages call services (`wallet`, `chain`) through `AppState`;
 //! they hold only form state of their own.
 
+pub mod activity;
 pub mod agents;
 pub mod compute;
 pub mod governance;

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use zeroize::Zeroizing;
 
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::ui::components::{ErrorAlert, Spinner};
 use crate::ui::lang::{LanguageSelect, Localized};
 use crate::ui::state::use_app;
@@ -370,7 +370,7 @@ fn ImportKeyWallet(flow: RwSignal<Flow>) -> impl IntoView {
     let i18n = use_i18n();
     let source = KeySource::new();
     let create = move |password: Zeroizing<String>| async move {
-        let signing_key = source.read().await?;
+        let signing_key = source.read(i18n.get_locale_untracked()).await?;
         let secrets = VaultSecrets {
             mnemonic: None,
             accounts: vec![StoredAccount {
@@ -415,16 +415,18 @@ impl KeySource {
         Self { use_file: RwSignal::new(false), key: NodeRef::new(), json: NodeRef::new(), password: NodeRef::new() }
     }
 
-    /// The key, or a message saying what is wrong with the input (never the input itself).
-    /// A key file's key derivation runs in a worker, so the page stays responsive meanwhile.
-    pub async fn read(&self) -> Result<SigningKey, String> {
+    /// The key, or a message in `locale` saying what is wrong with the input (never the
+    /// input itself). A key file's key derivation runs in a worker, so the page stays
+    /// responsive meanwhile.
+    pub async fn read(&self, locale: Locale) -> Result<SigningKey, String> {
         if self.use_file.get_untracked() {
             let json = Zeroizing::new(self.json.get_untracked().map(|t| t.value()).unwrap_or_default());
             let password = Zeroizing::new(self.password.get_untracked().map(|i| i.value()).unwrap_or_default());
+            // `KeystoreError` (key files) is not among the translated errors yet.
             kdf_worker::decrypt_v3(&json, &password).await.map_err(|e| e.to_string())
         } else {
             let key = Zeroizing::new(self.key.get_untracked().map(|i| i.value()).unwrap_or_default());
-            parse_private_key(&key).map_err(|e| e.to_string())
+            parse_private_key(&key).map_err(|e| e.localized(locale))
         }
     }
 

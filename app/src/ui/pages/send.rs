@@ -57,6 +57,7 @@ pub fn SendPage() -> impl IntoView {
 
     // Suggest fees once from the newest verified header's base fee, within the limits.
     if let Some(client) = app.chain.client() {
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             match client.fee_quote().await {
                 Ok(q) => {
@@ -64,7 +65,9 @@ pub fn SendPage() -> impl IntoView {
                     priority.set(gwei_text(q.tip));
                     quote.set(Some(q));
                 }
-                Err(e) => error.set(Some(fill(t_string!(i18n, send.fee_suggest_failed), &[("error", &e)]))),
+                Err(e) => {
+                    error.set(Some(fill(t_string!(i18n, send.fee_suggest_failed), &[("error", &e.localized(locale))])))
+                }
             }
             fees_loading.set(false);
         });
@@ -107,6 +110,7 @@ pub fn SendPage() -> impl IntoView {
         let Some(client) = app.chain.client() else {
             return error.set(Some(t_string!(i18n, send.not_connected).to_string()));
         };
+        let locale = i18n.get_locale_untracked();
         let key = match app.session.signing_key(index) {
             Ok(k) => k,
             Err(e) => return error.set(Some(e)),
@@ -128,7 +132,7 @@ pub fn SendPage() -> impl IntoView {
                 }
                 Err(e) => {
                     // Nothing was lost: the form keeps its values for a retry.
-                    error.set(Some(e.to_string()));
+                    error.set(Some(e.localized(locale)));
                     stage.set(Stage::Review(req, unproven));
                 }
             }
@@ -145,11 +149,12 @@ pub fn SendPage() -> impl IntoView {
             return;
         }
         stage.set(Stage::Sending { hash: Some(hash), note: SendingNote::Reorganised });
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             match client.wait_for_inclusion(hash, 60).await {
                 Ok(inclusion) => stage.set(Stage::Done { hash, inclusion }),
                 Err(e) => {
-                    stage.set(Stage::Done { hash, inclusion: Verified::Rejected { reason: e.to_string() } });
+                    stage.set(Stage::Done { hash, inclusion: Verified::Rejected { reason: e.localized(locale) } });
                 }
             }
         });

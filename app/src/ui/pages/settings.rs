@@ -63,7 +63,7 @@ fn CustomNetworkCard() -> impl IntoView {
                 app.reconnect();
                 app.toasts.info(t_string!(i18n, settings.connecting_custom));
             }
-            Err(e) => error.set(Some(e.to_string())),
+            Err(e) => error.set(Some(e.localized(i18n.get_locale_untracked()))),
         }
     };
     view! {
@@ -132,7 +132,7 @@ fn CheckpointCard() -> impl IntoView {
         };
         let urls = match parse_endpoints(&endpoints.get_untracked()) {
             Ok(urls) => urls,
-            Err(e) => return endpoints_error.set(Some(e.to_string())),
+            Err(e) => return endpoints_error.set(Some(e.localized(i18n.get_locale_untracked()))),
         };
         endpoints_error.set(None);
         app.update_settings(|s| {
@@ -222,7 +222,7 @@ fn ConsensusCard() -> impl IntoView {
             &hash.get_untracked(),
         ) {
             Ok(config) => config,
-            Err(e) => return error.set(Some(e.to_string())),
+            Err(e) => return error.set(Some(e.localized(i18n.get_locale_untracked()))),
         };
         error.set(None);
         app.update_settings(|s| {
@@ -318,7 +318,7 @@ fn ContractAddressesCard() -> impl IntoView {
             .and_then(|o| o.with_indexer(&indexer.get_untracked(), &shipped));
         let overrides = match overrides {
             Ok(o) => o,
-            Err(e) => return error.set(Some(format!("{e}."))),
+            Err(e) => return error.set(Some(format!("{}.", e.localized(i18n.get_locale_untracked())))),
         };
         error.set(None);
         app.update_settings(|s| {
@@ -475,13 +475,14 @@ fn DangerCard() -> impl IntoView {
         if confirm.get_untracked().trim() != "forget" {
             return error.set(Some(t_string!(i18n, settings.forget_confirm_error).to_string()));
         }
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             match vault_store::clear().await {
                 Ok(()) => {
                     app.lock(None);
                     app.phase.set(Phase::NoVault);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };

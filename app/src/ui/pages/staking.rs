@@ -37,8 +37,9 @@ pub fn StakingPage() -> impl IntoView {
     let i18n = use_i18n();
     let service: Service = StoredValue::new_local(None);
     let unavailable = RwSignal::new(None::<String>);
-    let overview_read = AccountRead::new(app, service, |svc: Rc<StakingService>, account| async move {
-        svc.overview(account).await.map_err(|e| e.to_string())
+    let overview_read = AccountRead::new(app, service, move |svc: Rc<StakingService>, account| {
+        let locale = i18n.get_locale_untracked();
+        async move { svc.overview(account).await.map_err(|e| e.localized(locale)) }
     });
     let reload = move || overview_read.reload();
     on_connect(app, service, unavailable, StakingService::new, reload);
@@ -183,6 +184,7 @@ fn AddValidator(service: Service, reload: Callback<()>) -> impl IntoView {
         let text = key.get_untracked();
         busy.set(true);
         error.set(None);
+        let locale = i18n.get_locale_untracked();
         leptos::task::spawn_local(async move {
             let result = svc.add_validator(&text).await;
             busy.set(false);
@@ -191,7 +193,7 @@ fn AddValidator(service: Service, reload: Callback<()>) -> impl IntoView {
                     key.set(String::new());
                     reload.run(());
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };

@@ -14,10 +14,10 @@ use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::storage::discovery::TransferPath;
 use crate::storage::plan::Placement;
 use crate::storage::records::{self, UploadRecord};
-use crate::storage::service::{AuditCheck, Progress, Quote, StorageService};
+use crate::storage::service::{AuditCheck, Fault, Progress, Quote, StorageService};
 use crate::storage::source::FileSource;
 use crate::ui::components::{node_words_apart, ErrorAlert, Spinner};
-use crate::ui::lang::fill;
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::{use_app, AppState};
 use leptos_i18n::I18nContext;
 
@@ -34,6 +34,7 @@ pub fn StoragePage() -> impl IntoView {
     let path = RwSignal::new(None::<TransferPath>);
     let reload = move || reload_uploads(app, uploads);
 
+    let locale = i18n.get_locale_untracked();
     spawn_local(async move {
         let config = app.chain.network().and_then(|n| n.storage);
         match StorageService::connect(config).await {
@@ -42,7 +43,7 @@ pub fn StoragePage() -> impl IntoView {
                 service.set_value(Some(Rc::new(s)));
                 status.set(Some(Ok(())));
             }
-            Err(e) => status.set(Some(Err(e.to_string()))),
+            Err(e) => status.set(Some(Err(e.localized(locale)))),
         }
         reload();
     });
@@ -86,9 +87,16 @@ fn connection_text(i18n: I18nContext<Locale>, s: &StorageService) -> String {
     };
     let notes = s.notes();
     if !notes.is_empty() {
-        text.push_str(&fill(t_string!(i18n, storage.left_out), &[("notes", &notes.join("; "))]));
+        let locale = i18n.get_locale();
+        let notes = notes.iter().map(|n| n.localized(locale)).collect::<Vec<_>>().join("; ");
+        text.push_str(&fill(t_string!(i18n, storage.left_out), &[("notes", &notes)]));
     }
     text
+}
+
+/// The nodes or routes a download went on without, in the page's language.
+fn faults_text(locale: Locale, faults: &[Fault]) -> String {
+    faults.iter().map(|f| f.localized(locale)).collect::<Vec<_>>().join("; ")
 }
 
 /// How a transfer went, in the page's language (the words of `TransferPath`'s `Display`).
@@ -176,6 +184,7 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
             return error.set(Some(t_string!(i18n, storage.empty_file).to_string()));
         }
         state.set(Upload::Hashing { name: source.name.clone(), done: 0, total: source.size });
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let name = source.name.clone();
             let progress = move |p: Progress| {
@@ -187,11 +196,11 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
                 Ok(t) => Rc::new(t),
                 Err(e) => {
                     state.set(Upload::Empty);
-                    return error.set(Some(e.to_string()));
+                    return error.set(Some(e.localized(locale)));
                 }
             };
             let resume = uploads.get_untracked().into_iter().find(|r| r.root == tree.root()).map(Box::new);
-            let quote = svc.quote(&chain, &tree).await.map_err(|e| e.to_string());
+            let quote = svc.quote(&chain, &tree).await.map_err(|e| e.localized(locale));
             state.set(Upload::Ready { source, tree, quote, resume });
         });
     };
@@ -229,6 +238,7 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
         let running = Rc::new(move |step: usize, detail: &str, done: u64| {
             state.set(Upload::Running { name: name.clone(), root, step, detail: detail.to_string(), done, total })
         });
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let mut record = resume.map(|r| *r).unwrap_or(UploadRecord {
                 network: network.id.clone(),
@@ -272,7 +282,7 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
                     state.set(Upload::Finished { name: source.name.clone(), root, path });
                 }
                 Err(e) => {
-                    error.set(Some(e.to_string()));
+                    error.set(Some(e.localized(locale)));
                     state.set(Upload::Ready { source, tree, quote: Ok(quote), resume: Some(Box::new(record)) });
                 }
             }
@@ -306,7 +316,7 @@ fn UploadCard(service: Service, uploads: RwSignal<Vec<UploadRecord>>, reload: Ca
                             <dt>{t!(i18n, storage.file)}</dt><dd>{source.name.clone()}" · "{human_size(source.size)}</dd>
                             <dt>{t!(i18n, storage.root)}</dt><dd class="mono" data-testid="upload-root">{tree.root().to_string()}</dd>
                             <dt>{t!(i18n, storage.segments)}</dt><dd>{num_segments(tree.size())}</dd>
-                            <dt>{t!(i18n, storage.hash)}</dt><dd data-testid="hash-path">{crate::storage::hashing::last_path().map(|p| p.to_string()).unwrap_or_default()}</dd>
+                            <dt>{t!(i18n, storage.hash)}</dt><dd data-testid="hash-path">{move || crate::storage::hashing::last_path().map(|p| p.localized(i18n.get_locale())).unwrap_or_default()}</dd>
                             <dt>{t!(i18n, storage.fee)}</dt>
                             <dd data-testid="upload-fee">{match &quote {
                                 Ok(q) if resuming => fill(t_string!(i18n, storage.already_paid), &[("fee", &format_0g(q.fee))]),
@@ -415,6 +425,7 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
         let name = name.clone();
         busy.set(true);
         result.set(None);
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let progress = |_p: Progress| {};
             match svc.download(root, size, at, &progress).await {
@@ -431,12 +442,13 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
                     let text = if d.faults.is_empty() {
                         verified
                     } else {
-                        verified + &fill(t_string!(i18n, storage.skipped), &[("faults", &d.faults.join("; "))])
+                        verified
+                            + &fill(t_string!(i18n, storage.skipped), &[("faults", &faults_text(locale, &d.faults))])
                     };
                     save_to_disk(&name, &d.bytes);
                     result.set(Some(Ok(text)));
                 }
-                Err(e) => result.set(Some(Err(e.to_string()))),
+                Err(e) => result.set(Some(Err(e.localized(locale)))),
             }
             busy.set(false);
         });
@@ -445,6 +457,7 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
         let Some(svc) = service.get_value() else { return };
         busy.set(true);
         result.set(None);
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             match svc.audit(root, size, at, 8).await {
                 Ok(checks) => {
@@ -453,7 +466,7 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
                     result.set(Some(if ok == checks.len() { Ok(text) } else { Err(text) }));
                     audit_rows.set(checks);
                 }
-                Err(e) => result.set(Some(Err(e.to_string()))),
+                Err(e) => result.set(Some(Err(e.localized(locale)))),
             }
             busy.set(false);
         });
@@ -489,7 +502,7 @@ fn UploadRow(record: UploadRecord, service: Service, reload: Callback<()>) -> im
                     <ul class="audit-list">
                         {rows.into_iter().map(|c| view! {
                             <li>{fill(t_string!(i18n, storage.audit_segment), &[("segment", &c.segment), ("node", &host(&c.node))])}
-                                {match c.failure { None => t_string!(i18n, storage.valid_proof).to_string(), Some(f) => f }}</li>
+                                {match c.failure { None => t_string!(i18n, storage.valid_proof).to_string(), Some(f) => f.localized(i18n.get_locale()) }}</li>
                         }).collect_view()}
                     </ul>
                 })
@@ -527,6 +540,7 @@ fn DownloadCard(service: Service) -> impl IntoView {
             return error.set(Some(t_string!(i18n, storage.not_connected).to_string()));
         };
         busy.set(true);
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let located = svc.locate(r).await;
             let result = match located {
@@ -541,11 +555,14 @@ fn DownloadCard(service: Service) -> impl IntoView {
                         &[("bytes", &d.bytes.len()), ("path", &path_words(i18n, &d.path)), ("root", &r)],
                     );
                     if !d.faults.is_empty() {
-                        text.push_str(&fill(t_string!(i18n, storage.skipped), &[("faults", &d.faults.join("; "))]));
+                        text.push_str(&fill(
+                            t_string!(i18n, storage.skipped),
+                            &[("faults", &faults_text(locale, &d.faults))],
+                        ));
                     }
                     done.set(Some(text));
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
             busy.set(false);
         });

@@ -7,10 +7,11 @@ use wasm_light_client::Verified;
 use zeroize::Zeroizing;
 
 use super::onboarding::{KeySource, KeySourceFields};
+use crate::chain::client::Trust;
 use crate::chain::networks::TrustRoot;
 use crate::format::short_hash;
-use crate::i18n::{t, t_string, use_i18n};
-use crate::ui::components::{avatar_style, AddressView, BalanceView, ErrorAlert, Spinner};
+use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
+use crate::ui::components::{avatar_style, offer_download, AddressView, BalanceView, ErrorAlert, Spinner};
 use crate::ui::lang::{fill, Localized};
 use crate::ui::state::{use_app, Connection, Page, Route};
 use crate::wallet::accounts::{check_not_duplicate, key_hex};
@@ -39,6 +40,7 @@ fn BalanceCard() -> impl IntoView {
     let faucet = move |_| {
         let (Some(client), Some(account)) = (app.chain.client(), app.session.selected_account()) else { return };
         faucet_busy.set(true);
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = async {
                 let hash = client.request_faucet(account.address).await?;
@@ -47,15 +49,15 @@ fn BalanceCard() -> impl IntoView {
             .await;
             match result {
                 Ok(Verified::Proven { value, .. }) => {
-                    app.toasts.success(&format!("Faucet funds arrived in block {} (receipt verified)", value.block))
+                    app.toasts.success(&fill(td_string!(locale, wallet.faucet_verified), &[("block", &value.block)]))
                 }
                 Ok(Verified::Unverified { value, .. }) => {
-                    app.toasts.info(&format!("Faucet funds arrived in block {} (receipt unverified)", value.block))
+                    app.toasts.info(&fill(td_string!(locale, wallet.faucet_unverified), &[("block", &value.block)]))
                 }
                 Ok(Verified::Rejected { reason }) => {
-                    app.toasts.error(&format!("The faucet's receipt failed verification: {reason}"))
+                    app.toasts.error(&fill(td_string!(locale, wallet.faucet_rejected), &[("reason", &reason)]))
                 }
-                Err(e) => app.toasts.error(&e.to_string()),
+                Err(e) => app.toasts.error(&e.localized(locale)),
             }
             faucet_busy.set(false);
             app.chain.refresh_balances(app);
@@ -113,10 +115,11 @@ fn AccountsCard() -> impl IntoView {
     let busy = RwSignal::new(false);
     let add = move |_| {
         busy.set(true);
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = app
                 .session
-                .modify(|s| {
+                .modify(locale, |s| {
                     let index = s.next_hd_index();
                     s.accounts.push(StoredAccount {
                         name: fill(t_string!(i18n, wallet.account_n), &[("n", &(s.accounts.len() + 1))]),
@@ -197,8 +200,9 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
             return;
         }
         busy.set(true);
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
-            let signing_key = match source.read().await {
+            let signing_key = match source.read(locale).await {
                 Ok(k) => k,
                 Err(e) => {
                     busy.set(false);
@@ -207,8 +211,8 @@ fn ImportPanel(panel: RwSignal<Panel>) -> impl IntoView {
             };
             let result = app
                 .session
-                .modify(move |s| {
-                    check_not_duplicate(s, &signing_key).map_err(|e| e.to_string())?;
+                .modify(locale, move |s| {
+                    check_not_duplicate(s, &signing_key).map_err(|e| e.localized(locale))?;
                     let n = s.accounts.iter().filter(|a| matches!(a.source, AccountSource::Imported { .. })).count();
                     s.accounts.push(StoredAccount {
                         name: fill(t_string!(i18n, wallet.imported_n), &[("n", &(n + 1))]),
@@ -259,11 +263,15 @@ fn RenamePanel(panel: RwSignal<Panel>) -> impl IntoView {
             return error.set(Some(t_string!(i18n, wallet.name_length).to_string()));
         }
         let index = app.session.selected.get_untracked();
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = app
                 .session
-                .modify(move |s| {
-                    s.accounts.get_mut(index).ok_or("that account no longer exists")?.name = new_name;
+                .modify(locale, move |s| {
+                    s.accounts
+                        .get_mut(index)
+                        .ok_or_else(|| td_string!(locale, wallet.account_gone).to_string())?
+                        .name = new_name;
                     Ok(())
                 })
                 .await;
@@ -327,8 +335,9 @@ fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
         let Some(account) = app.session.selected_account() else { return };
         error.set(None);
         busy.set(true);
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
-            let confirmed = app.session.confirm_password(&vault_password).await;
+            let confirmed = app.session.confirm_password(&vault_password, locale).await;
             drop(vault_password);
             let exported = match confirmed {
                 // The key derivation runs in a worker; the key leaves the vault only after it.
@@ -337,7 +346,7 @@ fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
                         .await
                         .and_then(|json| {
                             let name = format!("UTC--zg-console--{}.json", hex::encode(account.address));
-                            download(&name, &json)?;
+                            offer_download(&name, &json)?;
                             Ok(name)
                         })
                 }
@@ -388,22 +397,6 @@ fn ExportPanel(panel: RwSignal<Panel>) -> impl IntoView {
     }
 }
 
-/// Offers `contents` as a file download (the key file is already encrypted).
-fn download(name: &str, contents: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
-    let fail = |_| "the browser refused the download".to_string();
-    let parts = js_sys::Array::of1(&contents.into());
-    let blob = web_sys::Blob::new_with_str_sequence(&parts).map_err(fail)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(fail)?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
-
 #[component]
 fn LightClientCard() -> impl IntoView {
     let i18n = use_i18n();
@@ -418,35 +411,32 @@ fn LightClientCard() -> impl IntoView {
                     <dt>{t!(i18n, wallet.root_of_trust)}</dt>
                     <dd data-testid="lc-checkpoint">{move || match app.chain.selected.get().map(|n| n.trust_root()) {
                         Some(TrustRoot::Checkpoint(c)) => view! {
-                            <span class="mono">{format!("checkpoint: block {} · {}", c.number, short_hash(&c.hash.to_string()))}</span>
+                            <span class="mono">{move || fill(t_string!(i18n, wallet.root_checkpoint), &[("block", &c.number), ("hash", &short_hash(&c.hash.to_string()))])}</span>
                         }.into_any(),
-                        Some(TrustRoot::Agreement { quorum, endpoints }) => format!(
-                            "no checkpoint: a head {quorum} of {endpoints} independent endpoints serve alike"
+                        Some(TrustRoot::Agreement { quorum, endpoints }) => fill(
+                            t_string!(i18n, wallet.root_agreement), &[("quorum", &quorum), ("endpoints", &endpoints)]
                         ).into_any(),
-                        Some(TrustRoot::Consensus(pin)) => format!(
-                            "the validators' signatures from consensus block {} (CometBFT light client, experimental)", pin.height
+                        Some(TrustRoot::Consensus(pin)) => fill(
+                            t_string!(i18n, wallet.root_consensus), &[("height", &pin.height)]
                         ).into_any(),
                         Some(TrustRoot::Nothing) => view! {
-                            <span class="text-warn">"none: values are unverified (set a checkpoint or add an endpoint in Settings)"</span>
+                            <span class="text-warn">{t!(i18n, wallet.root_nothing)}</span>
                         }.into_any(),
                         None => "—".into_any(),
                     }}</dd>
                     <dt>{t!(i18n, wallet.verified_head)}</dt>
-                    <dd class="mono" data-testid="verified-head">{move || app.chain.tip.get().map(|(n, h)| format!("block {n} · {}", short_hash(&h.to_string()))).unwrap_or_else(|| "not yet".into())}</dd>
+                    <dd class="mono" data-testid="verified-head">{move || app.chain.tip.get().map(|(n, h)| fill(t_string!(i18n, wallet.head_at), &[("block", &n), ("hash", &short_hash(&h.to_string()))])).unwrap_or_else(|| t_string!(i18n, wallet.not_yet).to_string())}</dd>
                     <dt>{t!(i18n, wallet.rests_on)}</dt>
-                    <dd data-testid="lc-trust">{move || app.chain.trust.get().unwrap_or_else(|| "not verified yet".into())}</dd>
+                    <dd data-testid="lc-trust">{move || app.chain.trust.get().map(|t| trust_words(i18n, t)).unwrap_or_else(|| t_string!(i18n, wallet.not_verified_yet).to_string())}</dd>
                     <dt>{t!(i18n, wallet.head_agreement)}</dt>
                     <dd data-testid="head-agreement">{move || match app.chain.selected.get() {
-                        Some(n) if n.consensus.is_some() => {
-                            "not needed: each head is one the validators signed".into_any()
-                        }
+                        Some(n) if n.consensus.is_some() => t_string!(i18n, wallet.agreement_not_needed).into_any(),
                         Some(n) if n.witness_urls.is_empty() => view! {
-                            <span class="text-warn">"one endpoint: a node serving a private fork would go unnoticed; add witness endpoints in Settings"</span>
+                            <span class="text-warn">{t!(i18n, wallet.agreement_one_endpoint)}</span>
                         }.into_any(),
-                        Some(n) => format!(
-                            "{} of {} endpoints must serve the same header",
-                            n.quorum(),
-                            n.witness_urls.len() + 1
+                        Some(n) => fill(
+                            t_string!(i18n, wallet.agreement_quorum),
+                            &[("quorum", &n.quorum()), ("endpoints", &(n.witness_urls.len() + 1))],
                         ).into_any(),
                         None => "—".into_any(),
                     }}</dd>
@@ -457,5 +447,19 @@ fn LightClientCard() -> impl IntoView {
                 }}
             </div>
         </section>
+    }
+}
+
+/// What the verified values rest on, in the user's words.
+fn trust_words(i18n: leptos_i18n::I18nContext<Locale>, trust: Trust) -> String {
+    match trust {
+        Trust::YourCheckpoint => t_string!(i18n, wallet.trust_your_checkpoint).to_string(),
+        Trust::EarlierHead => t_string!(i18n, wallet.trust_earlier_head).to_string(),
+        Trust::Agreement { block, agree, asked } => {
+            fill(t_string!(i18n, wallet.trust_agreement), &[("block", &block), ("agree", &agree), ("asked", &asked)])
+        }
+        Trust::Consensus { block, height } => {
+            fill(t_string!(i18n, wallet.trust_consensus), &[("block", &block), ("height", &height)])
+        }
     }
 }

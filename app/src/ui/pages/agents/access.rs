@@ -24,7 +24,8 @@ pub(super) fn AuthorizedCard(service: Service, token: U256) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let load = move || {
         let Some(svc) = service.get_value() else { return };
-        spawn_local(async move { users.set(Some(svc.authorized(token).await.map_err(|e| e.to_string()))) });
+        let locale = i18n.get_locale_untracked();
+        spawn_local(async move { users.set(Some(svc.authorized(token).await.map_err(|e| e.localized(locale)))) });
     };
     load();
     let act = move |revoke: Option<Address>| {
@@ -52,6 +53,7 @@ pub(super) fn AuthorizedCard(service: Service, token: U256) -> impl IntoView {
             }
             .to_string(),
         ));
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = match revoke {
                 Some(a) => svc.revoke(&key, token, a).await,
@@ -69,7 +71,7 @@ pub(super) fn AuthorizedCard(service: Service, token: U256) -> impl IntoView {
                     user.set(String::new());
                     load();
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };

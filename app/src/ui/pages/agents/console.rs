@@ -14,11 +14,12 @@ use crate::compute::llm_worker;
 use crate::compute::local::{self, LocalEvent, Prefer};
 use crate::compute::recall;
 use crate::compute::service::{AnswerCheck, ComputeService};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::inft::metadata::MemoryEntry;
 use crate::inft::service::OpenedAgent;
 use crate::ui::components::ErrorAlert;
-use crate::ui::lang::fill;
+use crate::ui::lang::words_agents::{backend_words, memory_role};
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::use_app;
 
 use super::model::{backend_badge, ConsoleAnswer, ConsoleSource};
@@ -54,6 +55,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
     let meta = StoredValue::new(opened.metadata.clone());
     let token = opened.token;
     if let Some(chain) = app.chain.client() {
+        let locale = i18n.get_locale_untracked();
         match ComputeService::new(chain) {
             Ok(svc) => {
                 let svc = Rc::new(svc);
@@ -69,12 +71,13 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                         }
                         Err(e) => note.set(Some(fill(
                             t_string!(i18n, agent_cards.console_providers_unreadable),
-                            &[("error", &e)],
+                            &[("error", &e.localized(locale))],
                         ))),
                     }
                 });
             }
-            Err(e) => note.set(Some(fill(t_string!(i18n, agent_cards.console_compute_note), &[("error", &e)]))),
+            Err(e) => note
+                .set(Some(fill(t_string!(i18n, agent_cards.console_compute_note), &[("error", &e.localized(locale))]))),
         }
     }
     // The memory entries that went with the last message, and how near each was.
@@ -89,8 +92,8 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
     };
     // The conversation for a message: the agent's system prompt, the memory entries nearest
     // the message in meaning (embedded in this browser; by recency when that fails, said so)
-    // and the message.
-    let conversation = move |text: String| async move {
+    // and the message. `locale` is the language at the click, taken before the task starts.
+    let conversation = move |text: String, locale: Locale| async move {
         let m = meta.get_value();
         let mut query = None;
         if m.memory.iter().any(|e| e.embedding.is_some()) {
@@ -103,7 +106,10 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             };
             match local::embed(std::slice::from_ref(&text), true, &mut progress).await {
                 Ok(mut vectors) => query = vectors.pop(),
-                Err(e) => note.set(Some(fill(t_string!(i18n, agent_cards.console_by_recency), &[("error", &e)]))),
+                Err(e) => note.set(Some(fill(
+                    t_string!(i18n, agent_cards.console_by_recency),
+                    &[("error", &e.localized(locale))],
+                ))),
             }
         }
         let chosen = recall::recall(&m.memory, query.as_deref(), compute_chat::MEMORY_WINDOW);
@@ -136,8 +142,9 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                 futures::future::pending::<()>().await
             }
         };
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
-            let messages = conversation(question.clone()).await;
+            let messages = conversation(question.clone(), locale).await;
             busy.set(Some(t_string!(i18n, agent_cards.console_asking).to_string()));
             let on_text = move |text: &str| {
                 busy.set(Some(t_string!(i18n, agent_cards.console_receiving).to_string()));
@@ -164,7 +171,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                         check: a.check,
                     },
                 })),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };
@@ -183,8 +190,9 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         busy.set(Some(t_string!(i18n, agent_cards.console_starting_local).to_string()));
         answer.set(None);
         partial.set(Some(String::new()));
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
-            let messages = conversation(question.clone()).await;
+            let messages = conversation(question.clone(), locale).await;
             let mut on_event = move |event: LocalEvent<'_>| {
                 match event {
                     LocalEvent::Downloading { loaded, total } => {
@@ -204,7 +212,10 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                     }
                     LocalEvent::Started(backend) => {
                         download.set(None);
-                        busy.set(Some(fill(t_string!(i18n, agent_cards.console_running_on), &[("backend", &backend)])))
+                        busy.set(Some(fill(
+                            t_string!(i18n, agent_cards.console_running_on),
+                            &[("backend", &backend_words(locale, backend))],
+                        )))
                     }
                     LocalEvent::Text(text) => partial.update(|p| p.get_or_insert_with(String::new).push_str(text)),
                 }
@@ -229,7 +240,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                 }
                 Err(e) => {
                     cpu_offer.set(e.offers_cpu());
-                    error.set(Some(e.to_string()));
+                    error.set(Some(e.localized(locale)));
                 }
             }
         });
@@ -250,6 +261,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         };
         let mut edited = meta.get_value();
         let now = js_sys::Date::now() as u64;
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             // Each entry's meaning goes with it, so later messages find it; an entry saved
             // without one is still found by recency.
@@ -264,7 +276,10 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             let vectors = match local::embed(&texts, false, &mut progress).await {
                 Ok(vectors) => vectors.iter().map(|v| Some(recall::encode_vector(v))).collect(),
                 Err(e) => {
-                    note.set(Some(fill(t_string!(i18n, agent_cards.console_saved_without_meaning), &[("error", &e)])));
+                    note.set(Some(fill(
+                        t_string!(i18n, agent_cards.console_saved_without_meaning),
+                        &[("error", &e.localized(locale))],
+                    )));
                     vec![None, None]
                 }
             };
@@ -284,7 +299,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                     ));
                     reload.run(());
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };
@@ -350,15 +365,15 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                         <span class="badge badge-unverified" data-testid="answer-unverified" title=reason.clone()>{t!(i18n, agent_cards.console_unverified)}</span>
                     }.into_any(),
                     ConsoleSource::Local(local) => {
-                        let (kind, title) = backend_badge(&local.backend);
-                        let backend = local.backend.to_string();
+                        let (kind, title) = backend_badge(&local.backend, i18n.get_locale());
+                        let backend = backend_words(i18n.get_locale(), &local.backend);
                         view! {
                             <span class="badge badge-neutral" data-testid="answer-local" data-backend=kind title=title>{move || fill(t_string!(i18n, agent_cards.console_local), &[("backend", &backend)])}</span>
                         }.into_any()
                     }
                 };
                 let savable = a.savable();
-                let details = a.details();
+                let details = a.details(i18n.get_locale());
                 let why_cpu = a.why_cpu();
                 view! {
                     <div class="stack" data-testid="console-answer">
@@ -397,8 +412,11 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             } else {
                 view! {
                     <ul class="stack" data-testid="memory">
-                        {memory.into_iter().map(|m| view! {
-                            <li data-testid="memory-entry"><strong>{format!("{}: ", m.role)}</strong>{m.text}</li>
+                        {memory.into_iter().map(|m| {
+                            let role = m.role;
+                            view! {
+                                <li data-testid="memory-entry"><strong>{move || format!("{}: ", memory_role(i18n.get_locale(), &role))}</strong>{m.text}</li>
+                            }
                         }).collect_view()}
                     </ul>
                 }.into_any()
@@ -435,13 +453,14 @@ fn recalled_list(
                 <ul>
                     {entries.into_iter().map(|e| {
                         let similarity = e.similarity;
+                        let role = e.role;
                         let why = move || match similarity {
                             Some(s) => fill(t_string!(i18n, agent_cards.console_near), &[("score", &format!("{s:.2}"))]),
                             None => t_string!(i18n, agent_cards.console_recent).to_string(),
                         };
                         view! {
                             <li data-testid="recalled-entry" data-similarity=e.similarity.map(|s| format!("{s:.3}")).unwrap_or_default()>
-                                <strong>{format!("{}: ", e.role)}</strong>{e.text}<span class="muted">{move || format!(" · {}", why())}</span>
+                                <strong>{move || format!("{}: ", memory_role(i18n.get_locale(), &role))}</strong>{e.text}<span class="muted">{move || format!(" · {}", why())}</span>
                             </li>
                         }
                     }).collect_view()}

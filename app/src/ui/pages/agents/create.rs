@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::metadata::AgentMetadata;
 use crate::ui::components::ErrorAlert;
-use crate::ui::lang::fill;
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::use_app;
 
 use super::model::split_tools;
@@ -49,6 +49,7 @@ pub(super) fn CreateAgentCard(
             &prompt.get_untracked(),
             split_tools(&tools.get_untracked()),
         );
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = svc.create(&key, &metadata, &step_reporter(busy)).await;
             drop(key);
@@ -64,7 +65,7 @@ pub(super) fn CreateAgentCard(
                     }
                     on_created.run(token);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };

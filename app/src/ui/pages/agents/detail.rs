@@ -11,7 +11,8 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::provenance::{origin, Provenance};
 use crate::inft::service::OpenedAgent;
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
-use crate::ui::lang::fill;
+use crate::ui::lang::words_agents::origin_warning;
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::use_app;
 
 use super::access::AuthorizedCard;
@@ -32,14 +33,15 @@ pub(super) fn AgentDetail(service: Service, token: U256, back: Callback<()>) -> 
     let load = move || {
         let Some(svc) = service.get_value() else { return };
         let key = key_of(&app);
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let opened = match key {
-                Ok(k) => svc.open(&k, token).await.map_err(|e| e.to_string()),
+                Ok(k) => svc.open(&k, token).await.map_err(|e| e.localized(locale)),
                 Err(e) => Err(e),
             };
             let detail = match opened {
                 Ok(opened) => {
-                    let provenance = svc.provenance(token, opened.owner).await.map_err(|e| e.to_string());
+                    let provenance = svc.provenance(token, opened.owner).await.map_err(|e| e.localized(locale));
                     Ok((opened, provenance))
                 }
                 Err(e) => Err(e),
@@ -79,14 +81,14 @@ pub(super) fn AgentView(
     let meta = opened.metadata.clone();
     let mine = mine(&app);
     let origin = origin(provenance.as_ref().ok(), &mine);
-    let line = provenance_line(&provenance, &mine);
+    let line = move || provenance_line(&provenance, &mine, i18n.get_locale());
     view! {
         <h1 class="page-title" data-testid="agent-title">{
             let name = meta.name.clone();
             move || fill(t_string!(i18n, agents.heading), &[("name", &name), ("token", &token)])
         }</h1>
         <div class="stack">
-            {origin.warning().map(|w| view! { <div class="alert alert-warn" role="alert" data-testid="foreign-warning">{w}</div> })}
+            {move || origin_warning(i18n.get_locale(), &origin).map(|w| view! { <div class="alert alert-warn" role="alert" data-testid="foreign-warning">{w}</div> })}
             <section class="card" aria-label=move || t_string!(i18n, agents.agent)>
                 <div class="row">
                     <h2 class="card-title">{t!(i18n, agents.agent)}</h2>
@@ -136,6 +138,7 @@ pub(super) fn EditCard(service: Service, opened: OpenedAgent, reload: Callback<(
         edited.description = description.get_untracked().trim().to_string();
         edited.model = model.get_untracked().trim().to_string();
         edited.system_prompt = prompt.get_untracked();
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = svc.save(&key, opened.token, &edited, &step_reporter(busy)).await;
             busy.set(None);
@@ -147,7 +150,7 @@ pub(super) fn EditCard(service: Service, opened: OpenedAgent, reload: Callback<(
                     ));
                     reload.run(());
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };

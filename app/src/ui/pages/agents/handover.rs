@@ -10,7 +10,8 @@ use crate::inft::offer::{Acceptance, Offer};
 use crate::inft::proofs::Operation;
 use crate::inft::service::{parse_pasted_key, AgentService, OpenedAgent};
 use crate::ui::components::{CopyButton, ErrorAlert};
-use crate::ui::lang::fill;
+use crate::ui::lang::words_agents::{holder_summary, receiver_summary};
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::use_app;
 
 use super::{key_of, progress_view, service_and_key, step_reporter, Service};
@@ -34,9 +35,10 @@ pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
         error.set(None);
         checked.set(None);
         acceptance.set(None);
+        let locale = i18n.get_locale_untracked();
         let offer = match Offer::from_code(&code.get_untracked()) {
             Ok(o) => o,
-            Err(e) => return error.set(Some(e.to_string())),
+            Err(e) => return error.set(Some(e.localized(locale))),
         };
         let (svc, key) = match service_and_key(&app, service) {
             Ok(ready) => ready,
@@ -48,13 +50,14 @@ pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
             busy.set(None);
             match result {
                 Ok(meta) => checked.set(Some((offer, meta.name.clone(), meta.model.clone()))),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };
     let accept = move |_| {
         let Some((offer, _, _)) = checked.get_untracked() else { return };
-        match key_of(&app).and_then(|key| AgentService::accept(&key, offer).map_err(|e| e.to_string())) {
+        let locale = i18n.get_locale_untracked();
+        match key_of(&app).and_then(|key| AgentService::accept(&key, offer).map_err(|e| e.localized(locale))) {
             Ok(accepted) => acceptance.set(Some(accepted.to_code())),
             Err(e) => error.set(Some(e)),
         }
@@ -83,6 +86,7 @@ pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
             </div>
             {move || checked.get().map(|(offer, name, model)| {
                 let (from, token) = (offer.from, offer.token_id);
+                let said = offer.clone();
                 view! {
                 <div class="stack offer-preview" data-testid="offer-preview">
                     <div class="alert alert-success">
@@ -93,7 +97,7 @@ pub(super) fn ReceiveCard(service: Service) -> impl IntoView {
                     </div>
                     // Said before the acceptance is signed: the operation the holder's
                     // signature is for (inspect checked `kind` against it).
-                    <div class="alert alert-info" data-testid="offer-operation">{offer.receiver_summary()}</div>
+                    <div class="alert alert-info" data-testid="offer-operation">{move || receiver_summary(i18n.get_locale(), &said)}</div>
                     <dl class="kv">
                         <dt>{t!(i18n, agent_cards.receive_new_root)}</dt><dd class="mono">{short_hash(&offer.new_data_hash.to_string())}</dd>
                     </dl>
@@ -135,9 +139,10 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
         error.set(None);
         reviewed.set(None);
         let text = code.get_untracked();
+        let locale = i18n.get_locale_untracked();
         let acceptance = match Acceptance::from_code(&text) {
             Ok(a) => a,
-            Err(e) => return error.set(Some(e.to_string())),
+            Err(e) => return error.set(Some(e.localized(locale))),
         };
         let (svc, key) = match service_and_key(&app, service) {
             Ok(ready) => ready,
@@ -151,7 +156,7 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
                 // Shown only if the box still holds the code that was reviewed.
                 Ok(()) if code.get_untracked() == text => reviewed.set(Some(acceptance)),
                 Ok(()) => {}
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };
@@ -170,6 +175,7 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
             }
             .to_string(),
         ));
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = svc.complete(&key, &acceptance).await;
             busy.set(None);
@@ -190,7 +196,7 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
                     code.set(String::new());
                     on_done.run(());
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };
@@ -210,7 +216,7 @@ pub(super) fn CompleteCard(service: Service, on_done: Callback<()>) -> impl Into
             </div>
             {move || reviewed.get().map(|acceptance| view! {
                 <div class="stack" data-testid="handover-preview">
-                    <div class="alert alert-info" data-testid="handover-operation">{acceptance.offer.holder_summary()}</div>
+                    <div class="alert alert-info" data-testid="handover-operation">{move || holder_summary(i18n.get_locale(), &acceptance.offer)}</div>
                     <div class="row">
                         <span class="spacer"></span>
                         <button class="btn btn-primary" on:click=send disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.complete_sign_send)}</button>
@@ -236,9 +242,10 @@ pub(super) fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView 
         ev.prevent_default();
         error.set(None);
         offer.set(None);
+        let locale = i18n.get_locale_untracked();
         let receiver_key = match parse_pasted_key(&receiver.get_untracked()) {
             Ok(k) => k,
-            Err(e) => return error.set(Some(e.to_string())),
+            Err(e) => return error.set(Some(e.localized(locale))),
         };
         let Some(svc) = service.get_value() else { return };
         let key = match key_of(&app) {
@@ -252,7 +259,7 @@ pub(super) fn OfferCard(service: Service, opened: OpenedAgent) -> impl IntoView 
             busy.set(None);
             match result {
                 Ok(o) => offer.set(Some(o.to_code())),
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };

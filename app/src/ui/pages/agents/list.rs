@@ -7,6 +7,7 @@ use wasm_light_client::Verified;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::provenance::origin;
 use crate::ui::components::{node_words_apart, ProofBadge, Spinner};
+use crate::ui::lang::words_agents::origin_warning;
 use crate::ui::state::use_app;
 
 use super::mine;
@@ -50,6 +51,8 @@ pub(super) fn AgentList(
                 }.into_any(),
                 Some(Ok((list, _))) => {
                     let mine = mine(&app);
+                    // Read here, so the list is written again when the language changes.
+                    let locale = i18n.get_locale();
                     view! {
                     <ul class="agent-list" data-testid="agent-list">
                         {list.into_iter().map(|row| {
@@ -59,7 +62,7 @@ pub(super) fn AgentList(
                                 Err(e) => (t_string!(i18n, agents.cannot_open).to_string(), Some(e)),
                             };
                             let origin = origin(row.provenance.as_ref().ok(), &mine);
-                            let line = provenance_line(&row.provenance, &mine);
+                            let line = provenance_line(&row.provenance, &mine, locale);
                             view! {
                                 <li class="agent-row" data-token=token.to_string() data-origin=origin_kind(&origin)>
                                     <span class="agent-id mono">{format!("#{token}")}</span>
@@ -71,7 +74,7 @@ pub(super) fn AgentList(
                                             })}
                                         </div>
                                         <span class="hint" data-testid="agent-provenance">{line}</span>
-                                        {origin.warning().map(|w| view! { <span class="hint text-warn" data-testid="foreign-warning">{w}</span> })}
+                                        {origin_warning(locale, &origin).map(|w| view! { <span class="hint text-warn" data-testid="foreign-warning">{w}</span> })}
                                         {problem.map(|p| view! { <span class="hint text-warn">{p}</span> })}
                                     </div>
                                     <button class="btn btn-sm" on:click=move |_| selected.set(Some(token))>{t!(i18n, agents.open)}</button>

@@ -38,6 +38,7 @@ use crate::inft::service::{AgentService, Step};
 use crate::ui::account_read::AccountRead;
 use crate::ui::components::Spinner;
 use crate::ui::deploy;
+use crate::ui::lang::Localized;
 use crate::ui::state::{use_app, AppState, Connection};
 
 type Service = StoredValue<Option<Rc<AgentService>>, LocalStorage>;
@@ -70,15 +71,16 @@ pub fn AgentsPage() -> impl IntoView {
     // screen is out of date until it finishes, so only the newest read is shown.
     let listing = AccountRead::new(app, service, move |svc: Rc<AgentService>, owner| {
         let key = key_of(&app);
+        let locale = i18n.get_locale_untracked();
         async move {
-            let (tokens, block) = svc.owned(owner).await.map_err(|e| e.to_string())?;
+            let (tokens, block) = svc.owned(owner).await.map_err(|e| e.localized(locale))?;
             let mut list = Vec::new();
             for token in tokens {
                 let name = match &key {
-                    Ok(k) => svc.open(k, token).await.map(|a| a.metadata.name.clone()).map_err(|e| e.to_string()),
+                    Ok(k) => svc.open(k, token).await.map(|a| a.metadata.name.clone()).map_err(|e| e.localized(locale)),
                     Err(e) => Err(e.clone()),
                 };
-                let provenance = svc.provenance(token, owner).await.map_err(|e| e.to_string());
+                let provenance = svc.provenance(token, owner).await.map_err(|e| e.localized(locale));
                 list.push(Row { token, name, provenance });
             }
             Ok((list, block))
@@ -101,6 +103,7 @@ pub fn AgentsPage() -> impl IntoView {
         }
         let Some(chain) = app.chain.client() else { return };
         status.set(None);
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             match AgentService::connect(chain).await {
                 Ok(svc) => {
@@ -108,7 +111,7 @@ pub fn AgentsPage() -> impl IntoView {
                     status.set(Some(Ok(())));
                     reload();
                 }
-                Err(e) => status.set(Some(Err(e.to_string()))),
+                Err(e) => status.set(Some(Err(e.localized(locale)))),
             }
         });
     });
@@ -155,6 +158,8 @@ fn progress_view(busy: RwSignal<Option<String>>) -> impl IntoView {
     }
 }
 
+/// Shows each step in the language in use when it is reached (the reporter runs inside a
+/// spawned task, where the language context cannot be read).
 fn step_reporter(busy: RwSignal<Option<String>>) -> impl Fn(Step) {
-    move |s: Step| busy.set(Some(s.label()))
+    move |s: Step| busy.set(Some(s.localized(crate::ui::lang::current())))
 }

@@ -7,7 +7,10 @@ use alloy_primitives::{Address, U256};
 use crate::compute::local::{Backend, LocalAnswer};
 use crate::compute::service::AnswerCheck;
 use crate::format::format_0g;
+use crate::i18n::{td_string, Locale};
 use crate::inft::provenance::{Origin, Provenance};
+use crate::ui::lang::fill;
+use crate::ui::lang::words_agents::{provenance_words, speed_words};
 
 /// The agents list once read: its rows and the block ownership was proven at.
 pub(super) type Listing = Option<Result<(Vec<Row>, u64), String>>;
@@ -22,10 +25,10 @@ pub(super) struct Row {
 }
 
 /// Where an agent came from, in words, or why that is not known.
-pub(super) fn provenance_line(provenance: &Result<Provenance, String>, mine: &[Address]) -> String {
+pub(super) fn provenance_line(provenance: &Result<Provenance, String>, mine: &[Address], locale: Locale) -> String {
     match provenance {
-        Ok(p) => p.describe(mine),
-        Err(e) => format!("Where it came from is not proven: {e}"),
+        Ok(p) => provenance_words(locale, p, mine),
+        Err(e) => fill(td_string!(locale, words_agents.provenance_unproven), &[("error", e)]),
     }
 }
 
@@ -67,17 +70,20 @@ impl ConsoleAnswer {
     }
 
     /// What it cost and what it took, in one line.
-    pub(super) fn details(&self) -> String {
+    pub(super) fn details(&self, locale: Locale) -> String {
         match &self.source {
-            ConsoleSource::Provider { cost, tokens, .. } => {
-                format!("Cost {} ({} prompt + {} answer tokens)", format_0g(*cost), tokens.0, tokens.1)
-            }
-            ConsoleSource::Local(local) => format!(
-                "{} in this browser: {} prompt + {} answer tokens, {}, nothing paid",
-                local.model,
-                local.prompt_tokens,
-                local.completion_tokens,
-                local.speed(),
+            ConsoleSource::Provider { cost, tokens, .. } => fill(
+                td_string!(locale, words_agents.details_provider),
+                &[("cost", &format_0g(*cost)), ("prompt", &tokens.0), ("answer", &tokens.1)],
+            ),
+            ConsoleSource::Local(local) => fill(
+                td_string!(locale, words_agents.details_local),
+                &[
+                    ("model", &local.model),
+                    ("prompt", &local.prompt_tokens),
+                    ("answer", &local.completion_tokens),
+                    ("speed", &speed_words(locale, local)),
+                ],
             ),
         }
     }
@@ -91,14 +97,15 @@ impl ConsoleAnswer {
     }
 }
 
-/// A local answer's backend as its badge says it: `data-backend` and the hover text.
-pub(super) fn backend_badge(backend: &Backend) -> (&'static str, String) {
+/// A local answer's backend as its badge says it: `data-backend` and the hover text (an
+/// adapter's description is the browser's own words).
+pub(super) fn backend_badge(backend: &Backend, locale: Locale) -> (&'static str, String) {
     match backend {
-        Backend::WebGpu { description, software, .. } => {
-            let emulated = if *software { " (a software adapter: the GPU is emulated on the CPU)" } else { "" };
-            ("webgpu", format!("{description}{emulated}"))
+        Backend::WebGpu { description, software: true, .. } => {
+            ("webgpu", fill(td_string!(locale, words_agents.badge_software_gpu), &[("description", description)]))
         }
-        Backend::Cpu => ("cpu", "candle compiled to wasm, in the local model's Web Worker".into()),
+        Backend::WebGpu { description, .. } => ("webgpu", description.clone()),
+        Backend::Cpu => ("cpu", td_string!(locale, words_agents.badge_cpu).to_string()),
     }
 }
 
@@ -132,16 +139,27 @@ mod tests {
             check: AnswerCheck::Unverified { reason: "no signature".into() },
         });
         assert!(!unverified.savable());
-        assert_eq!(unverified.details(), "Cost 0.0015 0G (30 prompt + 7 answer tokens)");
+        assert_eq!(unverified.details(Locale::en), "Cost 0.0015 0G (30 prompt + 7 answer tokens)");
+        let ko = unverified.details(Locale::ko);
+        assert!(ko.contains("0.0015 0G") && ko.contains("30") && !ko.contains('[') && !ko.contains("Cost"), "{ko}");
         assert_eq!(unverified.why_cpu(), None);
         let run_here = answer(ConsoleSource::Local(local(Backend::Cpu, Some("no WebGPU adapter"))));
         assert!(run_here.savable());
+        let details = run_here.details(Locale::en);
         assert!(
-            run_here.details().starts_with("SmolLM2-135M-Instruct in this browser: 12 prompt + 4 answer tokens, "),
-            "{}",
-            run_here.details()
+            details.starts_with("SmolLM2-135M-Instruct in this browser: 12 prompt + 4 answer tokens, "),
+            "{details}"
         );
-        assert!(run_here.details().ends_with(", nothing paid"));
+        assert!(details.ends_with(", nothing paid"));
+        assert_eq!(
+            details,
+            format!(
+                "SmolLM2-135M-Instruct in this browser: 12 prompt + 4 answer tokens, {}, nothing paid",
+                local(Backend::Cpu, None).speed()
+            )
+        );
+        let ko = run_here.details(Locale::ko);
+        assert!(ko.contains("SmolLM2-135M-Instruct") && !ko.contains('[') && !ko.contains("nothing paid"), "{ko}");
         assert_eq!(run_here.why_cpu().as_deref(), Some("no WebGPU adapter"));
     }
 
@@ -149,9 +167,19 @@ mod tests {
     fn a_software_gpu_is_called_emulated() {
         let gpu =
             |software| Backend::WebGpu { adapter: "swiftshader".into(), description: "SwiftShader".into(), software };
-        assert_eq!(backend_badge(&gpu(false)), ("webgpu", "SwiftShader".to_string()));
-        assert!(backend_badge(&gpu(true)).1.contains("emulated on the CPU"));
-        assert_eq!(backend_badge(&Backend::Cpu).0, "cpu");
+        assert_eq!(backend_badge(&gpu(false), Locale::en), ("webgpu", "SwiftShader".to_string()));
+        assert_eq!(backend_badge(&gpu(false), Locale::ko), ("webgpu", "SwiftShader".to_string()));
+        assert_eq!(
+            backend_badge(&gpu(true), Locale::en).1,
+            "SwiftShader (a software adapter: the GPU is emulated on the CPU)"
+        );
+        let ko = backend_badge(&gpu(true), Locale::ko).1;
+        assert!(ko.starts_with("SwiftShader") && !ko.contains("emulated"), "{ko}");
+        assert_eq!(
+            backend_badge(&Backend::Cpu, Locale::en),
+            ("cpu", "candle compiled to wasm, in the local model's Web Worker".to_string())
+        );
+        assert_ne!(backend_badge(&Backend::Cpu, Locale::ko).1, backend_badge(&Backend::Cpu, Locale::en).1);
     }
 
     #[test]
@@ -163,9 +191,12 @@ mod tests {
     #[test]
     fn an_unproven_origin_says_why() {
         assert_eq!(origin_kind(&Origin::Foreign { creator: Address::ZERO }), "foreign");
+        let unproven: Result<Provenance, String> = Err("the logs could not be read".into());
         assert_eq!(
-            provenance_line(&Err("the logs could not be read".into()), &[]),
+            provenance_line(&unproven, &[], Locale::en),
             "Where it came from is not proven: the logs could not be read"
         );
+        let ko = provenance_line(&unproven, &[], Locale::ko);
+        assert!(ko.starts_with("출처") && ko.ends_with("the logs could not be read"), "{ko}");
     }
 }

@@ -9,7 +9,8 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::inft::provenance::Origin;
 use crate::inft::service::OpenedAgent;
 use crate::ui::components::{AddressView, BalanceView, ErrorAlert};
-use crate::ui::lang::fill;
+use crate::ui::lang::words_agents::{origin_acknowledgement, origin_note, origin_warning};
+use crate::ui::lang::{fill, Localized};
 use crate::ui::state::use_app;
 
 use super::{progress_view, Service};
@@ -42,6 +43,7 @@ pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Ori
         error.set(None);
         let (Some(svc), Some(to)) = (service.get_value(), app.session.selected_address()) else { return };
         busy.set(Some(t_string!(i18n, agent_cards.wallet_sweeping).to_string()));
+        let locale = i18n.get_locale_untracked();
         spawn_local(async move {
             let result = svc.sweep(&opened.get_value(), to).await;
             busy.set(None);
@@ -54,7 +56,7 @@ pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Ori
                     refresh();
                     app.chain.refresh_balances(app);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.localized(locale))),
             }
         });
     };
@@ -62,14 +64,14 @@ pub(super) fn AgentWalletCard(service: Service, opened: OpenedAgent, origin: Ori
         <section class="card" aria-label=move || t_string!(i18n, agent_cards.wallet_label)>
             <h2 class="card-title">{t!(i18n, agent_cards.wallet_title)}</h2>
             <p class="muted">{t!(i18n, agent_cards.wallet_intro)}</p>
-            {origin.warning().map(|w| view! {
-                <div class="alert alert-warn" data-testid="fund-warning">{w}</div>
+            {origin.needs_acknowledgement().then(|| view! {
+                <div class="alert alert-warn" data-testid="fund-warning">{move || origin_warning(i18n.get_locale(), &origin)}</div>
                 <label class="check">
                     <input type="checkbox" data-testid="fund-acknowledge" bind:checked=acknowledged />
-                    {format!(" {}", origin.acknowledgement())}
+                    {move || format!(" {}", origin_acknowledgement(i18n.get_locale(), &origin))}
                 </label>
             })}
-            {origin.note().map(|n| view! { <p class="hint" data-testid="agent-key-note">{n}</p> })}
+            {move || origin_note(i18n.get_locale(), &origin).map(|n| view! { <p class="hint" data-testid="agent-key-note">{n}</p> })}
             {address.map(|a| view! {
                 <dl class="kv">
                     <dt>{t!(i18n, agent_cards.wallet_address)}</dt><dd data-testid="agent-address">{move || if acknowledged.get() {
