@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { appears, launchBrowser, newProfile, restoreWallet, rpc, selectedAddress, shot, startDevnet } from './harness.mjs';
+import { appears, launchBrowser, newProfile, restoreWallet, rpc, selectedAddress, shot, startDevnet, waitForVerifiedBalance } from './harness.mjs';
 
 let devnet, browser, closeBrowser;
 
@@ -46,6 +46,8 @@ test('payments in and out are listed from proven blocks, and exported as CSV', a
   const me = await selectedAddress(page);
   const funding = await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: me, value: wei(3) }]);
   await waitMined(funding);
+  await page.locator('.refresh-btn').click();
+  await waitForVerifiedBalance(page, '3 0G', 60_000);
 
   // Send 1 0G from the wallet.
   await page.getByRole('link', { name: 'Send' }).click();
