@@ -515,7 +515,14 @@ impl ChainClient {
         if !self.verifies() {
             return Err(ChainError::NeedsCheckpoint("the account's activity"));
         }
-        let (at_from, at_to) = (self.account_at(me, from).await?, self.account_at(me, to).await?);
+        let (from, at_from) = match self.account_at(me, from).await {
+            Ok(at) => (from, at),
+            // Anvil reports its genesis with the empty trie's root, against which no account
+            // can be proven; the search then starts from block 1's state.
+            Err(ChainError::StateUnproven { block: 0, .. }) if to > 0 => (1, self.account_at(me, 1).await?),
+            Err(e) => return Err(e),
+        };
+        let at_to = self.account_at(me, to).await?;
         let search = changed_blocks((from, at_from), (to, at_to), budget, |b| self.account_at(me, b)).await?;
         let mut entries = Vec::new();
         let mut reads = search.reads + 2;

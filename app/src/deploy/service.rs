@@ -199,7 +199,47 @@ pub async fn deploy(
 pub struct Checked {
     pub what: &'static str,
     pub address: Address,
-    pub note: String,
+    pub note: CheckedNote,
+}
+
+/// What a check proved about a contract, and at which block. Shown in the page's language;
+/// `Display` is the English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckedNote {
+    pub found: Found,
+    /// The verified tip the check read at.
+    pub block: u64,
+}
+
+/// What the code at an address was proven to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// The shipped AgentNFT, whose verifier is the shipped SignatureVerifier.
+    AgentNft { verifier: Address },
+    /// The shipped ZgGovernor over `token` and `timelock`, which lets it propose.
+    Governor { token: Address, timelock: Address },
+    /// The shipped contract of this kind.
+    Shipped(Kind),
+}
+
+impl std::fmt::Display for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Found::AgentNft { verifier } => {
+                write!(f, "the shipped AgentNFT; its verifier {verifier} is the shipped SignatureVerifier")
+            }
+            Found::Governor { token, timelock } => {
+                write!(f, "the shipped ZgGovernor over token {token} and timelock {timelock}, which lets it propose")
+            }
+            Found::Shipped(kind) => write!(f, "the shipped {}", kind.contract_name()),
+        }
+    }
+}
+
+impl std::fmt::Display for CheckedNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (proven at block {})", self.found, self.block)
+    }
 }
 
 /// Proves that every address in `contracts` holds the shipped contract of its role, and
@@ -226,7 +266,7 @@ pub async fn check_suite(
             }
         };
         check_code(client, shipped, kind, *address).await?;
-        let note = match kind {
+        let found = match kind {
             Kind::AgentNft => {
                 let verifier = read_address(client, *address, verifierCall {}.abi_encode()).await?;
                 check_code(client, shipped, Kind::SignatureVerifier, verifier).await.map_err(|e| {
@@ -234,7 +274,7 @@ pub async fn check_suite(
                         "the agent NFT at {address} names {verifier} as its verifier, which is not the app's ({e})"
                     ))
                 })?;
-                format!("the shipped AgentNFT; its verifier {verifier} is the shipped SignatureVerifier")
+                Found::AgentNft { verifier }
             }
             Kind::Governor => {
                 let token = read_address(client, *address, tokenCall {}.abi_encode()).await?;
@@ -261,15 +301,11 @@ pub async fn check_suite(
                         "the timelock at {timelock} does not let the governor at {address} propose"
                     )));
                 }
-                format!("the shipped ZgGovernor over token {token} and timelock {timelock}, which lets it propose")
+                Found::Governor { token, timelock }
             }
-            _ => format!("the shipped {}", kind.contract_name()),
+            _ => Found::Shipped(kind),
         };
-        checked.push(Checked {
-            what: kind.label(),
-            address: *address,
-            note: format!("{note} (proven at block {block})"),
-        });
+        checked.push(Checked { what: kind.label(), address: *address, note: CheckedNote { found, block } });
     }
     Ok(checked)
 }

@@ -24,19 +24,26 @@ pub enum GovernanceError {
     #[error(transparent)]
     Chain(ChainError),
     #[error("the governor would refuse this: {0}. Nothing was sent")]
-    Refused(String),
+    Refused(contract::Refusal),
     #[error("not proven by the light client: {0}")]
     NotProven(String),
     #[error("{0}")]
-    Input(String),
+    Input(ProposalInput),
+}
+
+/// Something the user typed for a proposal that is not what it should be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProposalInput {
+    #[error("give the proposal a title")]
+    NoTitle,
 }
 
 impl From<ChainError> for GovernanceError {
     fn from(e: ChainError) -> Self {
         match e {
-            ChainError::WouldRevert(data) => GovernanceError::Refused(
-                contract::explain_revert(&data).unwrap_or_else(|| format!("revert data 0x{}", hex::encode(&data))),
-            ),
+            ChainError::WouldRevert(data) => {
+                GovernanceError::Refused(contract::refusal(&data).unwrap_or(contract::Refusal::Data(data)))
+            }
             ChainError::NotProven(why) => GovernanceError::NotProven(why),
             other => GovernanceError::Chain(other),
         }
@@ -214,7 +221,7 @@ impl GovernanceService {
     /// front-run and then cancelled by whoever copied it.
     pub async fn propose(&self, key: &SigningKey, proposal: NewProposal) -> Result<Inclusion, GovernanceError> {
         if proposal.title.trim().is_empty() {
-            return Err(GovernanceError::Input("give the proposal a title".into()));
+            return Err(GovernanceError::Input(ProposalInput::NoTitle));
         }
         let description = contract::proposal_description(&proposal.title, &proposal.body, address_of(key));
         let data =

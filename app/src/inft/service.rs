@@ -44,14 +44,14 @@ pub enum AgentError {
     Chain(ChainError),
     /// The chain answered, but not as a mint does (no new token in the receipt).
     #[error("{0}")]
-    Unexpected(String),
+    Unexpected(UnexpectedAnswer),
     /// Something the user typed or pasted is not what it should be.
     #[error("{0}")]
-    Input(String),
+    Input(BadInput),
     #[error("the agent contract would refuse this: {0}. Nothing was sent")]
-    Refused(String),
+    Refused(contract::Refusal),
     #[error("not proven by the light client: {0}")]
-    NotProven(String),
+    NotProven(Unproven),
     #[error(transparent)]
     Offer(#[from] OfferError),
     #[error("the agent's data cannot be opened with your key: {0}")]
@@ -68,12 +68,44 @@ pub enum AgentError {
     Provenance(#[from] ProvenanceError),
 }
 
+/// What the chain answered that the service did not expect.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnexpectedAnswer {
+    #[error("the mint's receipt has no Transfer of a new token to you")]
+    NoNewToken,
+}
+
+/// Something the user pasted that is not what it should be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadInput {
+    #[error("a public key is hex: 0x02… or 0x03… (33 bytes)")]
+    KeyNotHex,
+    #[error("that is not a secp256k1 public key; copy it again from the receiver's Agents page")]
+    NotAPublicKey,
+}
+
+/// Why a value the agent service needs is not proven.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unproven {
+    /// The light client's own words (or the EVM's, for a call that halted).
+    #[error("{0}")]
+    Said(String),
+    #[error("there is no agent #{0}")]
+    NoSuchAgent(U256),
+    #[error("authorizedUsersOf gave an answer that does not decode")]
+    UsersDoNotDecode,
+    #[error("the light client has no verified tip")]
+    NoVerifiedTip,
+    #[error("agent #{0} does not hold exactly one data item")]
+    NotOneDataItem(U256),
+}
+
 impl From<ChainError> for AgentError {
     fn from(e: ChainError) -> Self {
         match e {
-            ChainError::WouldRevert(data) => AgentError::Refused(
-                contract::explain_revert(&data).unwrap_or_else(|| format!("revert data 0x{}", hex::encode(&data))),
-            ),
+            ChainError::WouldRevert(data) => {
+                AgentError::Refused(contract::refusal(&data).unwrap_or(contract::Refusal::Data(data)))
+            }
             other => AgentError::Chain(other),
         }
     }
@@ -185,7 +217,7 @@ impl AgentService {
             .filter_map(|l| contract::decode_transfer(l, self.nft))
             .find(|(from, to, _)| from.is_zero() && *to == me)
             .map(|(_, _, token)| token)
-            .ok_or_else(|| AgentError::Unexpected("the mint's receipt has no Transfer of a new token to you".into()))?;
+            .ok_or(AgentError::Unexpected(UnexpectedAnswer::NoNewToken))?;
         Ok((token, included))
     }
 
@@ -241,7 +273,7 @@ impl AgentService {
         let clones = match self.chain.logs(&filter, mint_log.block, mint_log.block).await? {
             Verified::Proven { value, .. } => value,
             Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
-                return Err(AgentError::NotProven(reason))
+                return Err(AgentError::NotProven(Unproven::Said(reason)))
             }
         };
         Ok(Provenance::from_logs(self.nft, token, holder, &minted, &received, &clones)?)
@@ -254,7 +286,7 @@ impl AgentService {
         // A number looked up or linked to may be a token minted since the last background sync.
         self.chain.sync().await?;
         let (owner, block) = self.owner_of(token).await?;
-        let owner = owner.ok_or(AgentError::NotProven(format!("there is no agent #{token}")))?;
+        let owner = owner.ok_or(AgentError::NotProven(Unproven::NoSuchAgent(token)))?;
         let data_hash = self.data_hash(token).await?;
         let ciphertext = self.fetch(data_hash).await?;
         let published =
@@ -356,8 +388,7 @@ impl AgentService {
     /// Who the holder authorized to use the agent, proven at the verified tip.
     pub async fn authorized(&self, token: U256) -> Result<(Vec<Address>, u64), AgentError> {
         let (out, block) = self.chain.read(self.nft, contract::authorized_users_call(token)).await?;
-        let users = contract::decode_authorized_users(&out)
-            .ok_or(AgentError::NotProven("authorizedUsersOf gave an answer that does not decode".into()))?;
+        let users = contract::decode_authorized_users(&out).ok_or(AgentError::NotProven(Unproven::UsersDoNotDecode))?;
         Ok((users, block))
     }
 
@@ -373,7 +404,7 @@ impl AgentService {
     async fn send_for_user(&self, key: &SigningKey, data: Bytes, user: Address) -> Result<Inclusion, AgentError> {
         match self.chain.transact(key, self.nft, U256::ZERO, data).await {
             Ok(included) => Ok(included),
-            Err(ChainError::WouldRevert(data)) => match contract::explain_authorization_revert(&data, user) {
+            Err(ChainError::WouldRevert(data)) => match contract::authorization_refusal(&data, user) {
                 Some(why) => Err(AgentError::Refused(why)),
                 None => Err(ChainError::WouldRevert(data).into()),
             },
@@ -393,8 +424,10 @@ impl AgentService {
             Verified::Proven { value: CallOutcome::Success(out), block } => Ok((contract::decode_owner(&out), block)),
             // ownerOf reverts for a token that does not exist (or was never minted).
             Verified::Proven { value: CallOutcome::Revert(_), block } => Ok((None, block)),
-            Verified::Proven { value: CallOutcome::Halt(why), .. } => Err(AgentError::NotProven(why)),
-            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => Err(AgentError::NotProven(reason)),
+            Verified::Proven { value: CallOutcome::Halt(why), .. } => Err(AgentError::NotProven(Unproven::Said(why))),
+            Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                Err(AgentError::NotProven(Unproven::Said(reason)))
+            }
         }
     }
 
@@ -415,7 +448,7 @@ impl AgentService {
     /// [`Self::scan`], and the block the logs are proven complete up to.
     async fn scan_to(&self, topics: Topics) -> Result<(Vec<ProvenLog>, u64), AgentError> {
         self.chain.sync().await?;
-        let tip = self.chain.tip().ok_or(AgentError::NotProven("the light client has no verified tip".into()))?;
+        let tip = self.chain.tip().ok_or(AgentError::NotProven(Unproven::NoVerifiedTip))?;
         let cached = self.scanned.borrow().get(&topics).cloned();
         let (from, mut logs) = resume_scan(cached, self.first_block, |n, h| self.chain.is_canonical(n, h));
         if from <= tip.number() {
@@ -428,7 +461,7 @@ impl AgentService {
             match self.chain.logs(&filter, from, tip.number()).await? {
                 Verified::Proven { value, .. } => logs.extend(value),
                 Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
-                    return Err(AgentError::NotProven(reason))
+                    return Err(AgentError::NotProven(Unproven::Said(reason)))
                 }
             }
             // A reorg may have replaced scanned blocks: keep only logs still canonical.
@@ -460,8 +493,7 @@ impl AgentWorld for AgentService {
 
     async fn data_hash(&self, token: U256) -> Result<B256, AgentError> {
         let (out, _) = self.chain.read(self.nft, contract::data_call(token)).await?;
-        contract::decode_data_hash(&out)
-            .ok_or(AgentError::NotProven(format!("agent #{token} does not hold exactly one data item")))
+        contract::decode_data_hash(&out).ok_or(AgentError::NotProven(Unproven::NotOneDataItem(token)))
     }
 
     /// Uploads `bytes` to 0G Storage (paid from `key`'s account) and returns its root and
@@ -519,11 +551,9 @@ fn secret_of(key: &SigningKey) -> SecretKey {
 
 /// Parses a pasted public key (hex, with or without 0x) into its SEC1 bytes.
 pub fn parse_pasted_key(text: &str) -> Result<PublicKey, AgentError> {
-    let bytes = hex::decode(text.trim().trim_start_matches("0x"))
-        .map_err(|_| AgentError::Input("a public key is hex: 0x02… or 0x03… (33 bytes)".into()))?;
-    envelope::parse_public_key(&bytes).map_err(|_| {
-        AgentError::Input("that is not a secp256k1 public key; copy it again from the receiver's Agents page".into())
-    })
+    let bytes =
+        hex::decode(text.trim().trim_start_matches("0x")).map_err(|_| AgentError::Input(BadInput::KeyNotHex))?;
+    envelope::parse_public_key(&bytes).map_err(|_| AgentError::Input(BadInput::NotAPublicKey))
 }
 
 #[cfg(test)]

@@ -40,7 +40,7 @@ pub enum StakingError {
     #[error(transparent)]
     Chain(ChainError),
     #[error("the validator would refuse this: {0}. Nothing was sent")]
-    Refused(String),
+    Refused(contract::Refusal),
     #[error("not proven by the light client: {0}")]
     NotProven(String),
 }
@@ -48,9 +48,9 @@ pub enum StakingError {
 impl From<ChainError> for StakingError {
     fn from(e: ChainError) -> Self {
         match e {
-            ChainError::WouldRevert(data) => StakingError::Refused(
-                contract::explain_revert(&data).unwrap_or_else(|| format!("revert data 0x{}", hex::encode(&data))),
-            ),
+            ChainError::WouldRevert(data) => {
+                StakingError::Refused(contract::refusal(&data).unwrap_or(contract::Refusal::Data(data)))
+            }
             ChainError::NotProven(why) => StakingError::NotProven(why),
             other => StakingError::Chain(other),
         }

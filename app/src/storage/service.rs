@@ -17,8 +17,8 @@ use alloy_primitives::{Address, B256, U256};
 use wasm_light_client::storage::{num_segments, FileTree, StorageError as MerkleError};
 use wasm_light_client::Verified;
 
-use super::discovery::{self, host, NodeNote, ShardedNode, TransferPath};
-use super::flow;
+use super::discovery::{self, host, NodeNote, NodeNotes, ShardedNode, TransferPath};
+use super::flow::{self, FlowFault, SubmissionFault};
 use super::gateway::{Indexer, IndexerError};
 use super::hashing::{self, worker, WorkerScript};
 use super::node::{NodeError, StorageNode};
@@ -26,7 +26,7 @@ use super::plan::{self, NodeInfo, Placement};
 use super::records::{RecordJournal, UploadRecord};
 use super::segment::SegmentRefusal;
 use super::source::FileSource;
-use super::transfer::{self, DirectFailure, ProveHere, Prover, Upload, Via};
+use super::transfer::{self, DirectFailure, Miss, ProveHere, Prover, Unanswered, Upload, Via};
 pub use super::transfer::{AuditCheck, Fault, TransferError};
 use crate::chain::client::ChainClient;
 use crate::chain::networks::StorageConfig;
@@ -57,15 +57,15 @@ pub enum StorageError {
     /// The Flow or its market answered something that is not what they return, or would
     /// refuse the submission (said in 0G's words).
     #[error("{0}")]
-    Flow(String),
+    Flow(FlowFault),
     #[error("the submission transaction was included but {0}")]
-    Submission(String),
+    Submission(SubmissionFault),
     #[error("the storage nodes did not see the submission within {0} s; they may be behind the chain. Resume later from the Storage page")]
     NodesBehind(u32),
     #[error("a file of {size} bytes is more than this browser client downloads (4 GiB). If the nodes reported that size, they may be lying: give the size by hand")]
     DownloadTooLarge { size: u64 },
     #[error("no storage node can be reached from this page and there is no 0G indexer gateway to go through ({why})")]
-    NoRoute { why: String },
+    NoRoute { why: NodeNotes },
     #[error("an audit asks each storage node for sampled segments with their proofs, and this page reaches the nodes only through the 0G indexer gateway, which serves whole files and does not say which node sent what. Download the file instead: it is checked against its root")]
     AuditNeedsNodes,
 }
@@ -284,9 +284,9 @@ impl StorageService {
         self.notes.borrow().clone()
     }
 
-    /// [`Self::notes`] in English, for the errors that carry them.
-    fn notes_text(&self) -> String {
-        self.notes.borrow().iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    /// [`Self::notes`], for the errors that carry them.
+    fn notes_now(&self) -> NodeNotes {
+        NodeNotes(self.notes.borrow().clone())
     }
 
     fn route(&self) -> Route {
@@ -313,7 +313,7 @@ impl StorageService {
     }
 
     fn no_route(&self) -> StorageError {
-        StorageError::NoRoute { why: self.notes_text() }
+        StorageError::NoRoute { why: self.notes_now() }
     }
 
     /// The selected set's nodes (empty on the gateway path).
@@ -355,10 +355,9 @@ impl StorageService {
         let chain_err = StorageError::Chain;
         chain.sync().await.map_err(chain_err)?;
         let (out, _) = chain.read(self.config.flow, flow::market_call()).await.map_err(chain_err)?;
-        let market =
-            flow::decode_address(&out).ok_or(StorageError::Flow("Flow.market() returned no address".into()))?;
+        let market = flow::decode_address(&out).ok_or(StorageError::Flow(FlowFault::NoMarket))?;
         let (out, block) = chain.read(market, flow::price_call()).await.map_err(chain_err)?;
-        let price = flow::decode_price(&out).ok_or(StorageError::Flow("pricePerSector() returned no number".into()))?;
+        let price = flow::decode_price(&out).ok_or(StorageError::Flow(FlowFault::NoPrice))?;
         let nodes = tree.submission_nodes();
         Ok(Quote {
             market,
@@ -384,9 +383,8 @@ impl StorageService {
         let hash = match chain.send_call(key, self.config.flow, quote.fee, data).await {
             Ok(hash) => hash,
             Err(crate::chain::client::ChainError::WouldRevert(data)) => {
-                let why = flow::explain_revert(&data)
-                    .unwrap_or_else(|| format!("the Flow contract would refuse it (0x{})", hex::encode(&data)));
-                return Err(StorageError::Flow(format!("{why}. Nothing was sent and no fee was taken")));
+                let fault = flow::flow_revert(&data).map_or(FlowFault::Reverted(data), FlowFault::Refused);
+                return Err(StorageError::Flow(fault));
             }
             Err(e) => return Err(chain_err(e)),
         };
@@ -394,24 +392,22 @@ impl StorageService {
         let included = match inclusion {
             Verified::Proven { value, .. } => value,
             Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
-                return Err(StorageError::Submission(format!("its receipt could not be proven: {reason}")))
+                return Err(StorageError::Submission(SubmissionFault::NotProven(reason)))
             }
         };
         if !included.success {
-            return Err(StorageError::Submission(
-                "it reverted; no fee was taken. Check the balance and try again".into(),
-            ));
+            return Err(StorageError::Submission(SubmissionFault::Reverted));
         }
         let announced = included
             .logs
             .iter()
             .find_map(|log| flow::decode_submit(log, self.config.flow))
-            .ok_or(StorageError::Submission("it carries no Submit event from the Flow contract".into()))?;
+            .ok_or(StorageError::Submission(SubmissionFault::NoSubmitEvent))?;
         if announced.root != tree.root() || announced.size != tree.size() {
-            return Err(StorageError::Submission(format!(
-                "its Submit event announces root {} ({} bytes), not this file",
-                announced.root, announced.size
-            )));
+            return Err(StorageError::Submission(SubmissionFault::OtherFile {
+                root: announced.root,
+                size: announced.size,
+            }));
         }
         Ok(Submitted {
             tx_hash: hash,
@@ -466,11 +462,8 @@ impl StorageService {
         record: &mut UploadRecord,
         progress: &dyn Fn(Progress),
     ) -> Result<TransferPath, StorageError> {
-        let at = Placement {
-            start_entry: record
-                .start_entry
-                .ok_or(StorageError::Submission("its place in the flow was not recorded; submit again".into()))?,
-        };
+        let at =
+            Placement { start_entry: record.start_entry.ok_or(StorageError::Submission(SubmissionFault::NotPlaced))? };
         let total = num_segments(tree.size());
         let journal = RecordJournal(record.clone());
         let upload = Upload { file: source, tree, journal: &journal, clock: &BrowserClock };
@@ -496,7 +489,7 @@ impl StorageService {
                             self.wait_until_known(tree.root()).await?;
                         }
                         Err(DirectFailure::Uncovered(missing)) => {
-                            let detail = self.notes_text();
+                            let detail = self.notes_now();
                             return Err(TransferError::Uncovered { missing, detail }.into());
                         }
                         Err(DirectFailure::Other(e)) => return Err(e.into()),
@@ -594,22 +587,22 @@ impl StorageService {
     /// that knows the file answers, else the gateway. Unproven, and used only to route
     /// requests (every byte downloaded is still checked against the root).
     pub async fn locate(&self, root: B256) -> Result<(Placement, u64), StorageError> {
-        let mut reasons = Vec::new();
+        let mut misses = Vec::new();
         for node in self.set_nodes() {
             match node.file_info(root).await {
                 Ok(Some(info)) => return Ok((Placement { start_entry: info.tx.start_entry_index }, info.tx.size)),
-                Ok(None) => reasons.push(format!("{}: does not know it", node.url())),
-                Err(e) => reasons.push(e.to_string()),
+                Ok(None) => misses.push(Miss::NodeUnaware { node: node.url().to_string() }),
+                Err(e) => misses.push(Miss::Node(e)),
             }
         }
         if let Some(indexer) = &self.indexer {
             match indexer.file_info(root).await {
                 Ok(Some(info)) => return Ok((Placement { start_entry: info.tx.start_entry_index }, info.tx.size)),
-                Ok(None) => reasons.push(format!("the indexer at {} does not know it", indexer.host())),
-                Err(e) => reasons.push(e.to_string()),
+                Ok(None) => misses.push(Miss::IndexerUnaware { host: indexer.host() }),
+                Err(e) => misses.push(Miss::Indexer(e)),
             }
         }
-        Err(TransferError::Unavailable { index: 0, reasons: reasons.join("; ") }.into())
+        Err(TransferError::Unavailable { index: 0, reasons: Unanswered::Asked(misses) }.into())
     }
 
     /// Samples `k` random segments and asks every node of the set that should keep each

@@ -55,7 +55,7 @@ fn checked_list(i18n: I18nContext<Locale>, checked: Vec<Checked>) -> impl IntoVi
     view! {
         <ul class="stack-sm" data-testid="deploy-checked">
             {checked.into_iter().map(|c| view! {
-                <li><strong>{move || step_words(c.what, i18n.get_locale())}</strong>" "<span class="mono">{c.address.to_checksum(None)}</span>": "{c.note}</li>
+                <li><strong>{move || step_words(c.what, i18n.get_locale())}</strong>" "<span class="mono">{c.address.to_checksum(None)}</span>": "{move || c.note.localized(i18n.get_locale())}</li>
             }).collect_view()}
         </ul>
     }

@@ -403,51 +403,110 @@ pub fn decode_vote_of(output: &[u8]) -> Option<Option<Vote>> {
     Some(if r.voted { Some(Vote::from_support(r.support)?) } else { None })
 }
 
+/// Why the governor, the timelock or the wrapped-0G token refuses a call, where the revert
+/// is one of theirs. Shown in the page's language; `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    DepositTooSmall {
+        required: U256,
+        sent: U256,
+    },
+    /// The proposal's state (`None`: one the client does not know) does not allow the step.
+    NotOpen(Option<ProposalState>),
+    /// `GovernorRestrictedProposer`: the description names another proposer than `you`.
+    RestrictedProposer {
+        you: Address,
+    },
+    InvalidVote,
+    DepositNotFinal,
+    DepositSettled,
+    NoSuchProposal,
+    NoActions,
+    TimelockNotReady,
+    /// `ERC20InsufficientBalance` of the wrapped 0G.
+    NotEnoughWrapped {
+        balance: U256,
+        needed: U256,
+    },
+    /// Revert data none of the above explains.
+    Data(Bytes),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::format::format_0g;
+        match self {
+            Refusal::DepositTooSmall { required, sent } => write!(
+                f,
+                "a proposal needs a deposit of at least {} (offered {})",
+                format_0g(*required),
+                format_0g(*sent)
+            ),
+            Refusal::NotOpen(state) => {
+                let state = state.map_or("unknown", |s| s.label());
+                write!(f, "the proposal is {state} now, so this step is not open")
+            }
+            Refusal::RestrictedProposer { you } => write!(
+                f,
+                "this proposal's description ends with #proposer= naming another account, so only that account can submit it (you are {you})"
+            ),
+            Refusal::InvalidVote => f.write_str("that is not one of the four options"),
+            Refusal::DepositNotFinal => f.write_str("the deposit is settled once voting has ended"),
+            Refusal::DepositSettled => f.write_str("this proposal's deposit was already settled"),
+            Refusal::NoSuchProposal => f.write_str("there is no such proposal"),
+            Refusal::NoActions => f.write_str("a proposal needs at least one action"),
+            Refusal::TimelockNotReady => {
+                f.write_str("the timelock is not ready for this step yet (queue it, then wait out the delay)")
+            }
+            Refusal::NotEnoughWrapped { balance, needed } => write!(
+                f,
+                "you hold {} wrapped 0G, less than the {} asked",
+                format_0g(*balance),
+                format_0g(*needed)
+            ),
+            Refusal::Data(data) => write!(f, "revert data 0x{}", hex::encode(data)),
+        }
+    }
+}
+
 /// What a governor, timelock or token revert means for the user.
-pub fn explain_revert(data: &[u8]) -> Option<String> {
+pub fn refusal(data: &[u8]) -> Option<Refusal> {
     if let Ok(e) = GovernorDepositTooSmall::abi_decode(data) {
-        return Some(format!(
-            "a proposal needs a deposit of at least {} (offered {})",
-            crate::format::format_0g(e.required),
-            crate::format::format_0g(e.sent)
-        ));
+        return Some(Refusal::DepositTooSmall { required: e.required, sent: e.sent });
     }
     if let Ok(e) = GovernorUnexpectedProposalState::abi_decode(data) {
-        let state = ProposalState::from_u8(e.current).map_or("unknown", |s| s.label());
-        return Some(format!("the proposal is {state} now, so this step is not open"));
+        return Some(Refusal::NotOpen(ProposalState::from_u8(e.current)));
     }
     if let Ok(e) = GovernorRestrictedProposer::abi_decode(data) {
-        return Some(format!(
-            "this proposal's description ends with #proposer= naming another account, so only that account can submit it (you are {})",
-            e.proposer
-        ));
+        return Some(Refusal::RestrictedProposer { you: e.proposer });
     }
     if GovernorInvalidVoteType::abi_decode(data).is_ok() {
-        return Some("that is not one of the four options".into());
+        return Some(Refusal::InvalidVote);
     }
     if GovernorDepositNotFinal::abi_decode(data).is_ok() {
-        return Some("the deposit is settled once voting has ended".into());
+        return Some(Refusal::DepositNotFinal);
     }
     if GovernorDepositAlreadySettled::abi_decode(data).is_ok() {
-        return Some("this proposal's deposit was already settled".into());
+        return Some(Refusal::DepositSettled);
     }
     if GovernorNonexistentProposal::abi_decode(data).is_ok() {
-        return Some("there is no such proposal".into());
+        return Some(Refusal::NoSuchProposal);
     }
     if GovernorInvalidProposalLength::abi_decode(data).is_ok() {
-        return Some("a proposal needs at least one action".into());
+        return Some(Refusal::NoActions);
     }
     if TimelockUnexpectedOperationState::abi_decode(data).is_ok() {
-        return Some("the timelock is not ready for this step yet (queue it, then wait out the delay)".into());
+        return Some(Refusal::TimelockNotReady);
     }
     if let Ok(e) = ERC20InsufficientBalance::abi_decode(data) {
-        return Some(format!(
-            "you hold {} wrapped 0G, less than the {} asked",
-            crate::format::format_0g(e.balance),
-            crate::format::format_0g(e.needed)
-        ));
+        return Some(Refusal::NotEnoughWrapped { balance: e.balance, needed: e.needed });
     }
     None
+}
+
+/// [`refusal`] in words (the English).
+pub fn explain_revert(data: &[u8]) -> Option<String> {
+    refusal(data).map(|r| r.to_string())
 }
 
 #[cfg(test)]
@@ -622,5 +681,11 @@ mod tests {
                 .abi_encode();
         assert_eq!(explain_revert(&data).unwrap(), "the proposal is Defeated now, so this step is not open");
         assert_eq!(explain_revert(&[1, 2, 3, 4]), None);
+        let data =
+            GovernorUnexpectedProposalState { proposalId: U256::from(1), current: 9, expectedStates: B256::ZERO }
+                .abi_encode();
+        assert_eq!(refusal(&data), Some(Refusal::NotOpen(None)));
+        assert_eq!(explain_revert(&data).unwrap(), "the proposal is unknown now, so this step is not open");
+        assert_eq!(Refusal::Data(Bytes::from_static(&[0xde, 0xad])).to_string(), "revert data 0xdead");
     }
 }

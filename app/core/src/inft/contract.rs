@@ -181,73 +181,180 @@ pub fn decode_cloned(log: &Log, nft: Address) -> Option<ClonedEvent> {
     Some(ClonedEvent { source: c.tokenId, token: c.newTokenId, from: c.from, to: c.to })
 }
 
+/// Why the agent NFT or its verifier refuses a call, where the revert is one of theirs.
+/// Shown in the page's language; `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// `ERC721IncorrectOwner`: the token is held by `owner`, not by `sender`.
+    HeldByOther {
+        token: U256,
+        owner: Address,
+        sender: Address,
+    },
+    /// `ERC721InvalidSender`.
+    NotHolder(Address),
+    NoSuchAgent(U256),
+    /// `ERC721InsufficientApproval`: `operator` may not move `token`.
+    NotApproved {
+        operator: Address,
+        token: U256,
+    },
+    ZeroReceiver,
+    DataChanged,
+    NotSignedByReceiver,
+    SealedToAnotherKey,
+    /// `ERC7857WrongOperation`: the proofs were not signed for this operation.
+    WrongOperation(Operation),
+    WrongParties,
+    AlreadyAuthorized,
+    NotAuthorized,
+    /// [`authorization_refusal`]: 0G's errors do not name the user, so the client does.
+    UserAlreadyAuthorized(Address),
+    UserNotAuthorized(Address),
+    ZeroUser,
+    TooManyUsers,
+    UseITransferFrom,
+    Expired {
+        deadline: U256,
+    },
+    BadSignature,
+    NotSignedByHolder {
+        signer: Address,
+        holder: Address,
+    },
+    NonceReused(Address),
+    /// A nonce, hash or sealed key in the proofs disagrees with the rest.
+    Altered,
+    /// The contract refused the lists the client built.
+    ClientBug,
+    /// Revert data none of the above explains.
+    Data(Bytes),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::HeldByOther { token, owner, sender } => {
+                write!(f, "agent #{token} is held by {owner}, not {sender}; only its holder can do this")
+            }
+            Refusal::NotHolder(sender) => {
+                write!(f, "{sender} does not hold this agent (any more); only its holder can do this")
+            }
+            Refusal::NoSuchAgent(token) => write!(f, "there is no agent #{token}"),
+            Refusal::NotApproved { operator, token } => {
+                write!(f, "{operator} may not move agent #{token}; only its holder can complete this")
+            }
+            Refusal::ZeroReceiver => f.write_str("an agent cannot go to the zero address"),
+            Refusal::DataChanged => {
+                f.write_str("the agent's data changed since the offer was made; ask for a new offer")
+            }
+            Refusal::NotSignedByReceiver => {
+                f.write_str("the acceptance was not signed by the receiver (nor by an assistant it delegated to)")
+            }
+            Refusal::SealedToAnotherKey => {
+                f.write_str("the agent's key is sealed to another public key than the receiver's")
+            }
+            Refusal::WrongOperation(sent) => {
+                write!(f, "the proofs were not signed for a {sent}; the code was altered — ask for a new one")
+            }
+            Refusal::WrongParties => {
+                f.write_str("the proofs name other parties, another agent or another network than this transfer")
+            }
+            Refusal::AlreadyAuthorized => f.write_str("that address is already authorized to use this agent"),
+            Refusal::NotAuthorized => {
+                f.write_str("that address is not authorized for this agent, so there is nothing to revoke")
+            }
+            Refusal::UserAlreadyAuthorized(user) => write!(f, "{user} is already authorized to use this agent"),
+            Refusal::UserNotAuthorized(user) => {
+                write!(f, "{user} is not authorized for this agent, so there is nothing to revoke")
+            }
+            Refusal::ZeroUser => f.write_str("the zero address cannot be authorized"),
+            Refusal::TooManyUsers => {
+                f.write_str("this agent already has the most authorized users allowed (100); revoke one first")
+            }
+            Refusal::UseITransferFrom => f.write_str("agents move only with transfer proofs (iTransferFrom)"),
+            Refusal::Expired { deadline } => write!(f, "the offer expired (deadline {deadline}); ask for a new one"),
+            Refusal::BadSignature => f.write_str("a signature in the proofs is malformed"),
+            Refusal::NotSignedByHolder { signer, holder } => {
+                write!(f, "the offer was signed by {signer}, not by the holder {holder}")
+            }
+            Refusal::NonceReused(signer) => {
+                write!(f, "{signer} already used this proof; an offer or acceptance works only once")
+            }
+            Refusal::Altered => {
+                f.write_str("the offer or the acceptance was altered or made for something else; ask for a new one")
+            }
+            Refusal::ClientBug => {
+                f.write_str("the agent contract refused the data or proof list; this is a bug in the client")
+            }
+            Refusal::Data(data) => write!(f, "revert data 0x{}", hex::encode(data)),
+        }
+    }
+}
+
 /// What an agent-NFT or verifier revert means for the user, where it is one of theirs.
-pub fn explain_revert(data: &[u8]) -> Option<String> {
-    const ALTERED: &str = "the offer or the acceptance was altered or made for something else; ask for a new one";
+pub fn refusal(data: &[u8]) -> Option<Refusal> {
     if let Ok(e) = ERC721IncorrectOwner::abi_decode(data) {
-        return Some(format!(
-            "agent #{} is held by {}, not {}; only its holder can do this",
-            e.tokenId, e.owner, e.sender
-        ));
+        return Some(Refusal::HeldByOther { token: e.tokenId, owner: e.owner, sender: e.sender });
     }
     if let Ok(e) = ERC721InvalidSender::abi_decode(data) {
-        return Some(format!("{} does not hold this agent (any more); only its holder can do this", e.sender));
+        return Some(Refusal::NotHolder(e.sender));
     }
     if let Ok(e) = ERC721NonexistentToken::abi_decode(data) {
-        return Some(format!("there is no agent #{}", e.tokenId));
+        return Some(Refusal::NoSuchAgent(e.tokenId));
     }
     if let Ok(e) = ERC721InsufficientApproval::abi_decode(data) {
-        return Some(format!("{} may not move agent #{}; only its holder can complete this", e.operator, e.tokenId));
+        return Some(Refusal::NotApproved { operator: e.operator, token: e.tokenId });
     }
     if ERC721InvalidReceiver::abi_decode(data).is_ok() {
-        return Some("an agent cannot go to the zero address".into());
+        return Some(Refusal::ZeroReceiver);
     }
     if ERC7857DataHashMismatch::abi_decode(data).is_ok() {
-        return Some("the agent's data changed since the offer was made; ask for a new offer".into());
+        return Some(Refusal::DataChanged);
     }
     if ERC7857AccessAssistantMismatch::abi_decode(data).is_ok() {
-        return Some("the acceptance was not signed by the receiver (nor by an assistant it delegated to)".into());
+        return Some(Refusal::NotSignedByReceiver);
     }
     if ERC7857WantedReceiverMismatch::abi_decode(data).is_ok() || ERC7857TargetPubkeyMismatch::abi_decode(data).is_ok()
     {
-        return Some("the agent's key is sealed to another public key than the receiver's".into());
+        return Some(Refusal::SealedToAnotherKey);
     }
     if let Ok(e) = ERC7857WrongOperation::abi_decode(data) {
         let sent = if e.expected == Operation::Clone.tag() { Operation::Clone } else { Operation::Transfer };
-        return Some(format!("the proofs were not signed for a {sent}; the code was altered — ask for a new one"));
+        return Some(Refusal::WrongOperation(sent));
     }
     if ERC7857WrongParties::abi_decode(data).is_ok() || NotForThisContract::abi_decode(data).is_ok() {
-        return Some("the proofs name other parties, another agent or another network than this transfer".into());
+        return Some(Refusal::WrongParties);
     }
     if ERC7857AlreadyAuthorized::abi_decode(data).is_ok() {
-        return Some("that address is already authorized to use this agent".into());
+        return Some(Refusal::AlreadyAuthorized);
     }
     if ERC7857NotAuthorized::abi_decode(data).is_ok() {
-        return Some("that address is not authorized for this agent, so there is nothing to revoke".into());
+        return Some(Refusal::NotAuthorized);
     }
     if ERC7857InvalidAuthorizedUser::abi_decode(data).is_ok() {
-        return Some("the zero address cannot be authorized".into());
+        return Some(Refusal::ZeroUser);
     }
     if ERC7857TooManyAuthorizedUsers::abi_decode(data).is_ok() {
-        return Some("this agent already has the most authorized users allowed (100); revoke one first".into());
+        return Some(Refusal::TooManyUsers);
     }
     if ERC7857UseITransferFrom::abi_decode(data).is_ok() {
-        return Some("agents move only with transfer proofs (iTransferFrom)".into());
+        return Some(Refusal::UseITransferFrom);
     }
     if let Ok(e) = ProofExpired::abi_decode(data) {
-        return Some(format!("the offer expired (deadline {}); ask for a new one", e.deadline));
+        return Some(Refusal::Expired { deadline: e.deadline });
     }
     if let Ok(e) = ERC7857ProofExpired::abi_decode(data) {
-        return Some(format!("the offer expired (deadline {}); ask for a new one", e.deadline));
+        return Some(Refusal::Expired { deadline: e.deadline });
     }
     if BadSignature::abi_decode(data).is_ok() {
-        return Some("a signature in the proofs is malformed".into());
+        return Some(Refusal::BadSignature);
     }
     if let Ok(e) = NotSignedByHolder::abi_decode(data) {
-        return Some(format!("the offer was signed by {}, not by the holder {}", e.signer, e.holder));
+        return Some(Refusal::NotSignedByHolder { signer: e.signer, holder: e.holder });
     }
     if let Ok(e) = NonceReused::abi_decode(data) {
-        return Some(format!("{} already used this proof; an offer or acceptance works only once", e.signer));
+        return Some(Refusal::NonceReused(e.signer));
     }
     if HashesDisagree::abi_decode(data).is_ok()
         || MalformedNonce::abi_decode(data).is_ok()
@@ -256,7 +363,7 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
         || ERC7857MalformedNonce::abi_decode(data).is_ok()
         || ERC7857SealedKeyMismatch::abi_decode(data).is_ok()
     {
-        return Some(ALTERED.into());
+        return Some(Refusal::Altered);
     }
     if ERC7857EmptyData::abi_decode(data).is_ok()
         || ERC7857KeyCountMismatch::abi_decode(data).is_ok()
@@ -265,21 +372,26 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
         || ERC7857NoUsers::abi_decode(data).is_ok()
         || WrongOracleType::abi_decode(data).is_ok()
     {
-        return Some("the agent contract refused the data or proof list; this is a bug in the client".into());
+        return Some(Refusal::ClientBug);
     }
     None
 }
 
-/// [`explain_revert`] for `authorizeUsage` / `revokeAuthorization` of `user`: 0G's errors
-/// do not name the user, so the client does.
-pub fn explain_authorization_revert(data: &[u8], user: Address) -> Option<String> {
+/// [`refusal`] in words (the English).
+pub fn explain_revert(data: &[u8]) -> Option<String> {
+    refusal(data).map(|r| r.to_string())
+}
+
+/// [`refusal`] for `authorizeUsage` / `revokeAuthorization` of `user`: 0G's errors do not
+/// name the user, so the client does.
+pub fn authorization_refusal(data: &[u8], user: Address) -> Option<Refusal> {
     if ERC7857AlreadyAuthorized::abi_decode(data).is_ok() {
-        return Some(format!("{user} is already authorized to use this agent"));
+        return Some(Refusal::UserAlreadyAuthorized(user));
     }
     if ERC7857NotAuthorized::abi_decode(data).is_ok() {
-        return Some(format!("{user} is not authorized for this agent, so there is nothing to revoke"));
+        return Some(Refusal::UserNotAuthorized(user));
     }
-    explain_revert(data)
+    refusal(data)
 }
 
 #[cfg(test)]
@@ -427,5 +539,24 @@ mod tests {
         let data = ERC7857WrongOperation { index: U256::ZERO, expected: Operation::Clone.tag() }.abi_encode();
         assert!(explain_revert(&data).unwrap().starts_with("the proofs were not signed for a clone"));
         assert_eq!(explain_revert(&[0xde, 0xad, 0xbe, 0xef]), None);
+        let data = ERC721NonexistentToken { tokenId: U256::from(4) }.abi_encode();
+        assert_eq!(refusal(&data), Some(Refusal::NoSuchAgent(U256::from(4))));
+        assert_eq!(explain_revert(&data).unwrap(), "there is no agent #4");
+    }
+
+    #[test]
+    fn authorization_reverts_name_the_user() {
+        let user = address!("0000000000000000000000000000000000000007");
+        let already = ERC7857AlreadyAuthorized {}.abi_encode();
+        assert_eq!(authorization_refusal(&already, user), Some(Refusal::UserAlreadyAuthorized(user)));
+        assert_eq!(
+            authorization_refusal(&already, user).unwrap().to_string(),
+            format!("{user} is already authorized to use this agent")
+        );
+        let not = ERC7857NotAuthorized {}.abi_encode();
+        assert!(authorization_refusal(&not, user).unwrap().to_string().starts_with(&user.to_string()));
+        assert_eq!(refusal(&not), Some(Refusal::NotAuthorized), "without the user, the generic words");
+        assert_eq!(authorization_refusal(&[0xde, 0xad, 0xbe, 0xef], user), None);
+        assert_eq!(Refusal::Data(Bytes::from_static(&[0xde, 0xad])).to_string(), "revert data 0xdead");
     }
 }

@@ -133,24 +133,62 @@ pub fn decode_undelegation(raw: &[u8]) -> Option<Undelegation> {
     })
 }
 
-/// A validator's refusal in words, when the revert data names one.
-pub fn explain_revert(data: &[u8]) -> Option<String> {
+/// Why a validator refuses a call, when the revert data names a reason. Shown in the page's
+/// language; `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    BelowMinimum,
+    FeeTooLow,
+    NotEnoughShares {
+        held: U256,
+        requested: U256,
+    },
+    NotInitialized,
+    ZeroAddress,
+    /// Revert data none of the above explains.
+    Data(Bytes),
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::BelowMinimum => {
+                f.write_str("the amount is below the validator's minimum delegation; delegate more")
+            }
+            Refusal::FeeTooLow => {
+                f.write_str("the withdrawal fee sent is less than the validator asks; refresh and try again")
+            }
+            Refusal::NotEnoughShares { held, requested } => write!(f, "you hold {held} shares, not {requested}"),
+            Refusal::NotInitialized => f.write_str("this validator is not initialised yet, so it takes no delegations"),
+            Refusal::ZeroAddress => f.write_str("an address in the call is the zero address"),
+            Refusal::Data(data) => write!(f, "revert data 0x{}", hex::encode(data)),
+        }
+    }
+}
+
+/// A validator's refusal, when the revert data names one.
+pub fn refusal(data: &[u8]) -> Option<Refusal> {
     if DelegationBelowMinimum::abi_decode(data).is_ok() {
-        return Some("the amount is below the validator's minimum delegation; delegate more".into());
+        return Some(Refusal::BelowMinimum);
     }
     if NotEnoughWithdrawalFee::abi_decode(data).is_ok() {
-        return Some("the withdrawal fee sent is less than the validator asks; refresh and try again".into());
+        return Some(Refusal::FeeTooLow);
     }
     if let Ok(e) = InsufficientShares::abi_decode(data) {
-        return Some(format!("you hold {} shares, not {}", e.held, e.requested));
+        return Some(Refusal::NotEnoughShares { held: e.held, requested: e.requested });
     }
     if NotInitialized::abi_decode(data).is_ok() {
-        return Some("this validator is not initialised yet, so it takes no delegations".into());
+        return Some(Refusal::NotInitialized);
     }
     if ZeroAddress::abi_decode(data).is_ok() {
-        return Some("an address in the call is the zero address".into());
+        return Some(Refusal::ZeroAddress);
     }
     None
+}
+
+/// [`refusal`] in words (the English).
+pub fn explain_revert(data: &[u8]) -> Option<String> {
+    refusal(data).map(|r| r.to_string())
 }
 
 #[cfg(test)]
@@ -233,6 +271,8 @@ mod tests {
         assert!(explain_revert(&NotEnoughWithdrawalFee {}.abi_encode()).unwrap().contains("withdrawal fee"));
         assert!(explain_revert(&DelegationBelowMinimum {}.abi_encode()).unwrap().contains("minimum"));
         assert_eq!(explain_revert(&[1, 2, 3, 4]), None);
+        assert_eq!(refusal(&NotInitialized {}.abi_encode()), Some(Refusal::NotInitialized));
+        assert_eq!(Refusal::Data(Bytes::from_static(&[0xde, 0xad])).to_string(), "revert data 0xdead");
     }
 
     #[test]

@@ -227,6 +227,17 @@ impl std::fmt::Display for NodeNote {
     }
 }
 
+/// The notes gathered while finding nodes, carried by an error that happened because of
+/// them. Shown in the page's language; `Display` is the English, the notes joined by "; ".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeNotes(pub Vec<NodeNote>);
+
+impl std::fmt::Display for NodeNotes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+    }
+}
+
 /// The host of a URL, for messages.
 pub fn host(url: &str) -> String {
     url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or(url).to_string()

@@ -18,25 +18,117 @@ use zg_abi::market::FixedPriceMarket::pricePerSectorCall;
 /// texts are 0G's `FixedPriceFlow` and `SubmissionLibrary` ones, which the devnet's Flow
 /// raises too.
 pub fn explain_revert(data: &[u8]) -> Option<String> {
+    flow_revert(data).map(|r| r.to_string())
+}
+
+/// The Flow's own errors, read from revert data; `None` for data it does not raise.
+pub fn flow_revert(data: &[u8]) -> Option<FlowRevert> {
     use alloy_sol_types::{Revert, SolError};
     if let Ok(e) = NotEnoughFee::abi_decode(data) {
-        let due = e.price.saturating_mul(e.amount);
-        return Some(format!(
-            "the storage fee is now {} ({} sectors at {} each) and the payment covered {}: the price changed since the \
-             quote. Pick the file again for a new quote",
-            crate::format::format_0g(due),
-            e.amount,
-            crate::format::format_0g(e.price),
-            crate::format::format_0g(e.paid)
-        ));
+        return Some(FlowRevert::NotEnoughFee { price: e.price, sectors: e.amount, paid: e.paid });
     }
     match Revert::abi_decode(data).ok()?.reason.as_str() {
-        "Invalid submission" => Some(
-            "the Flow contract refused the file's description (its length and Merkle subtrees do not match 0G's \
-             padding rule, or no submitter was named); this is a bug in the client, nothing was paid"
-                .into(),
-        ),
+        "Invalid submission" => Some(FlowRevert::InvalidSubmission),
         _ => None,
+    }
+}
+
+/// Why the Flow refuses a submission, as 0G's `FixedPriceFlow` and `SubmissionLibrary` say
+/// it. Shown in the page's language; `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlowRevert {
+    /// The payment covered less than `sectors` at the market's `price` each: the price
+    /// changed since the quote.
+    NotEnoughFee { price: U256, sectors: U256, paid: U256 },
+    /// The file's description does not follow 0G's padding rule, or names no submitter.
+    InvalidSubmission,
+}
+
+impl FlowRevert {
+    /// What the fee is now: every sector at the current price.
+    pub fn due(price: U256, sectors: U256) -> U256 {
+        price.saturating_mul(sectors)
+    }
+}
+
+impl std::fmt::Display for FlowRevert {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::format::format_0g;
+        match self {
+            FlowRevert::NotEnoughFee { price, sectors, paid } => write!(
+                f,
+                "the storage fee is now {} ({sectors} sectors at {} each) and the payment covered {}: the price \
+                 changed since the quote. Pick the file again for a new quote",
+                format_0g(FlowRevert::due(*price, *sectors)),
+                format_0g(*price),
+                format_0g(*paid)
+            ),
+            FlowRevert::InvalidSubmission => f.write_str(
+                "the Flow contract refused the file's description (its length and Merkle subtrees do not match 0G's \
+                 padding rule, or no submitter was named); this is a bug in the client, nothing was paid",
+            ),
+        }
+    }
+}
+
+/// What the Flow or its market answered that a quote or a submission cannot go on with.
+/// Shown in the page's language; `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FlowFault {
+    /// `Flow.market()` answered no address.
+    NoMarket,
+    /// The market's `pricePerSector()` answered no number.
+    NoPrice,
+    /// The Flow would refuse the submission, for one of its own reasons: nothing was sent.
+    Refused(FlowRevert),
+    /// The Flow would revert the submission with this data, not one of its own errors:
+    /// nothing was sent.
+    Reverted(Bytes),
+}
+
+impl std::fmt::Display for FlowFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FlowFault::NoMarket => f.write_str("Flow.market() returned no address"),
+            FlowFault::NoPrice => f.write_str("pricePerSector() returned no number"),
+            FlowFault::Refused(why) => write!(f, "{why}. Nothing was sent and no fee was taken"),
+            FlowFault::Reverted(data) => write!(
+                f,
+                "the Flow contract would refuse it (0x{}). Nothing was sent and no fee was taken",
+                hex::encode(data)
+            ),
+        }
+    }
+}
+
+/// What is wrong with a submission transaction that was included in a block. Shown in the
+/// page's language; `Display` is the English, which follows "the submission transaction
+/// was included but".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmissionFault {
+    /// Its receipt could not be proven (the light client's reason).
+    NotProven(String),
+    /// It reverted: the storage fee came back.
+    Reverted,
+    /// Its receipt has no `Submit` event from the Flow.
+    NoSubmitEvent,
+    /// Its `Submit` event announces another file.
+    OtherFile { root: B256, size: u64 },
+    /// The upload's record lost where the file starts in the flow.
+    NotPlaced,
+}
+
+impl std::fmt::Display for SubmissionFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SubmissionFault::NotProven(reason) => write!(f, "its receipt could not be proven: {reason}"),
+            SubmissionFault::Reverted => f.write_str("it reverted; no fee was taken. Check the balance and try again"),
+            SubmissionFault::NoSubmitEvent => f.write_str("it carries no Submit event from the Flow contract"),
+            SubmissionFault::OtherFile { root, size } => {
+                write!(f, "its Submit event announces root {root} ({size} bytes), not this file")
+            }
+            SubmissionFault::NotPlaced => f.write_str("its place in the flow was not recorded; submit again"),
+        }
     }
 }
 
@@ -189,10 +281,38 @@ mod tests {
                 && text.contains("new quote"),
             "{text}"
         );
+        assert_eq!(
+            text,
+            "the storage fee is now 1 0G (1000 sectors at 0.001 0G each) and the payment covered 0.5 0G: the price \
+             changed since the quote. Pick the file again for a new quote"
+        );
         let invalid = alloy_sol_types::Revert::from("Invalid submission").abi_encode();
+        assert_eq!(flow_revert(&invalid), Some(FlowRevert::InvalidSubmission));
         assert!(explain_revert(&invalid).unwrap().contains("padding rule"));
         assert_eq!(explain_revert(&alloy_sol_types::Revert::from("something else").abi_encode()), None);
         assert_eq!(explain_revert(&[1, 2, 3, 4]), None);
+    }
+
+    #[test]
+    fn flow_and_submission_faults_read_as_before() {
+        assert_eq!(FlowFault::NoMarket.to_string(), "Flow.market() returned no address");
+        assert_eq!(FlowFault::NoPrice.to_string(), "pricePerSector() returned no number");
+        assert_eq!(
+            FlowFault::Reverted(Bytes::from(vec![0xde, 0xad])).to_string(),
+            "the Flow contract would refuse it (0xdead). Nothing was sent and no fee was taken"
+        );
+        assert!(FlowFault::Refused(FlowRevert::InvalidSubmission)
+            .to_string()
+            .ends_with("nothing was paid. Nothing was sent and no fee was taken"));
+        let root = B256::repeat_byte(0xab);
+        assert_eq!(
+            SubmissionFault::OtherFile { root, size: 10 }.to_string(),
+            format!("its Submit event announces root {root} (10 bytes), not this file")
+        );
+        assert_eq!(
+            SubmissionFault::NotProven("no proof".into()).to_string(),
+            "its receipt could not be proven: no proof"
+        );
     }
 
     #[test]

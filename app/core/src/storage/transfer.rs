@@ -11,6 +11,7 @@ use alloy_primitives::B256;
 use futures::StreamExt;
 use wasm_light_client::storage::{num_segments, segment_data_range, FileTree, StorageError as MerkleError};
 
+use super::discovery::NodeNotes;
 use super::plan::{self, NodeInfo, Placement};
 use super::segment::{self, SegmentRefusal};
 use super::whole_file::WholeFileError;
@@ -79,11 +80,11 @@ pub enum TransferError {
     #[error(
         "no storage node keeps segment(s) {missing:?}: {detail}. The upload cannot complete until those nodes are back"
     )]
-    Uncovered { missing: Vec<u64>, detail: String },
+    Uncovered { missing: Vec<u64>, detail: NodeNotes },
     #[error("{error}. {stored} of {total} segments are stored; resume the upload from the Storage page")]
     Upload { error: NodeError, stored: usize, total: u64 },
     #[error("segment {index} could not be downloaded from any node: {reasons}")]
-    Unavailable { index: u64, reasons: String },
+    Unavailable { index: u64, reasons: Unanswered },
     #[error(
         "the uploads list could not be saved ({0}); the browser may be out of space. The upload itself is unaffected"
     )]
@@ -94,6 +95,57 @@ pub enum TransferError {
     GatewayUpload { error: IndexerError, stored: usize, total: u64 },
     #[error("{direct}; and through the gateway: {gateway}")]
     BothRoutes { direct: Box<TransferError>, gateway: IndexerError },
+}
+
+/// Why no one gave a segment, or said where a file is. Shown in the page's language;
+/// `Display` is the English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unanswered {
+    /// No node of the set keeps the segment.
+    NoHolder,
+    /// There was neither a storage node nor a gateway to ask.
+    NoOneToAsk,
+    /// What each node, or the indexer, asked answered, in the order asked.
+    Asked(Vec<Miss>),
+}
+
+/// One node's, or the indexer's, answer that gave nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Miss {
+    /// The node at `node` (its URL) gave no segment that could be kept.
+    Segment { node: String, refusal: SegmentRefusal },
+    /// The node at `node` (its URL) does not know the file.
+    NodeUnaware { node: String },
+    /// A node could not be asked.
+    Node(NodeError),
+    /// The indexer at `host` does not know the file.
+    IndexerUnaware { host: String },
+    /// The indexer could not be asked.
+    Indexer(IndexerError),
+}
+
+impl std::fmt::Display for Unanswered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unanswered::NoHolder => f.write_str("no node keeps it"),
+            Unanswered::NoOneToAsk => f.write_str("no storage node or gateway to ask"),
+            Unanswered::Asked(misses) => {
+                f.write_str(&misses.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Miss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Miss::Segment { node, refusal } => write!(f, "{node}: {refusal}"),
+            Miss::NodeUnaware { node } => write!(f, "{node}: does not know it"),
+            Miss::Node(e) => write!(f, "{e}"),
+            Miss::IndexerUnaware { host } => write!(f, "the indexer at {host} does not know it"),
+            Miss::Indexer(e) => write!(f, "{e}"),
+        }
+    }
 }
 
 /// One storage node, as a transfer uses it (0G's `zgs_*` JSON-RPC).
@@ -359,7 +411,7 @@ pub async fn download<N: SegmentNode, G: Gateway>(
         }
     }
     let Some(gateway) = gateway else {
-        return Err(TransferError::Unavailable { index: 0, reasons: "no storage node or gateway to ask".into() });
+        return Err(TransferError::Unavailable { index: 0, reasons: Unanswered::NoOneToAsk });
     };
     progress(0, num_segments(size));
     let bytes = gateway.download(root, size, progress).await.map_err(|gateway| match direct_failure {
@@ -400,10 +452,13 @@ async fn download_direct<N: SegmentNode>(
     // its word could abort the page before any proof is checked.
     let mut bytes = Vec::new();
     while let Some((index, got, tried)) = fetches.next().await {
-        let said: Vec<String> = tried.iter().map(|(node, refusal)| format!("{node}: {refusal}")).collect();
+        let said: Vec<Miss> = tried
+            .iter()
+            .map(|(node, refusal)| Miss::Segment { node: node.clone(), refusal: refusal.clone() })
+            .collect();
         faults.extend(tried.into_iter().map(|(node, refusal)| Fault::Segment { index, node, refusal }));
         let Some(data) = got else {
-            let reasons = if said.is_empty() { "no node keeps it".to_string() } else { said.join("; ") };
+            let reasons = if said.is_empty() { Unanswered::NoHolder } else { Unanswered::Asked(said) };
             return Err(TransferError::Unavailable { index, reasons });
         };
         bytes.extend_from_slice(&data);

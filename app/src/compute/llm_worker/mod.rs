@@ -147,9 +147,25 @@ impl FromWorker {
     }
 }
 
-/// The download's progress in words: "41.9 of 98.4 MB".
-pub fn progress_words(loaded: u64, total: u64) -> String {
-    format!("{:.1} of {:.1} MB", loaded as f64 / 1e6, total as f64 / 1e6)
+/// How much of a model's weights has downloaded. Shown in the page's language; `Display` is
+/// the English: "41.9 of 98.4 MB".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownloadProgress {
+    pub loaded: u64,
+    pub total: u64,
+}
+
+impl DownloadProgress {
+    /// `bytes` in megabytes, to one decimal: "41.9".
+    pub fn megabytes(bytes: u64) -> String {
+        format!("{:.1}", bytes as f64 / 1e6)
+    }
+}
+
+impl std::fmt::Display for DownloadProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} of {} MB", Self::megabytes(self.loaded), Self::megabytes(self.total))
+    }
 }
 
 #[cfg(test)]
@@ -205,6 +221,6 @@ mod tests {
     fn the_weights_are_served_beside_the_app() {
         assert_eq!(weights_path(), "models/SmolLM2-135M-Instruct.Q4_1.gguf");
         assert_eq!(embedding_weights_path(), "models/e5-small-q4.bin");
-        assert_eq!(progress_words(41_900_000, 98_362_432), "41.9 of 98.4 MB");
+        assert_eq!(DownloadProgress { loaded: 41_900_000, total: 98_362_432 }.to_string(), "41.9 of 98.4 MB");
     }
 }

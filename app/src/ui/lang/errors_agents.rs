@@ -49,10 +49,15 @@ impl Localized for AgentError {
                 fill(td_string!(locale, err_agents.agent_download_failed), &[("error", &e.localized(locale))])
             }
             AgentError::Chain(e) => e.localized(locale),
-            // Composed elsewhere (in English, in `inft/service.rs`): shown as they are.
-            AgentError::Unexpected(text) | AgentError::Input(text) => text.clone(),
-            AgentError::Refused(why) => fill(td_string!(locale, err_agents.agent_refused), &[("reason", why)]),
-            AgentError::NotProven(why) => fill(td_string!(locale, err_agents.agent_not_proven), &[("reason", why)]),
+            // Their words are in `words_carried_a.rs`.
+            AgentError::Unexpected(what) => what.localized(locale),
+            AgentError::Input(what) => what.localized(locale),
+            AgentError::Refused(why) => {
+                fill(td_string!(locale, err_agents.agent_refused), &[("reason", &why.localized(locale))])
+            }
+            AgentError::NotProven(why) => {
+                fill(td_string!(locale, err_agents.agent_not_proven), &[("reason", &why.localized(locale))])
+            }
             AgentError::Offer(e) => e.localized(locale),
             AgentError::Metadata(e) => {
                 fill(td_string!(locale, err_agents.agent_metadata), &[("error", &e.localized(locale))])
@@ -183,6 +188,8 @@ mod tests {
 
     use super::*;
     use crate::chain::client::ChainError;
+    use crate::inft::contract::Refusal as AgentRefusal;
+    use crate::inft::service::{BadInput, UnexpectedAnswer, Unproven};
     use crate::storage::service::StorageError;
 
     fn addr(byte: u8) -> Address {
@@ -285,8 +292,13 @@ mod tests {
             AgentError::Storage(StorageError::NotConfigured),
             AgentError::Storage(StorageError::NodesBehind(30)),
             AgentError::Download(StorageError::NotConfigured),
-            AgentError::Refused("the token is not yours".into()),
-            AgentError::NotProven("the light client has no verified tip".into()),
+            AgentError::Refused(AgentRefusal::NoSuchAgent(U256::from(9u64))),
+            AgentError::Refused(AgentRefusal::Data(alloy_primitives::Bytes::from(vec![0xde, 0xad]))),
+            AgentError::NotProven(Unproven::NoVerifiedTip),
+            AgentError::NotProven(Unproven::Said("the node is unreachable".into())),
+            AgentError::Unexpected(UnexpectedAnswer::NoNewToken),
+            AgentError::Input(BadInput::KeyNotHex),
+            AgentError::Input(BadInput::NotAPublicKey),
             AgentError::Metadata(MetadataError::BadAgentKey),
             AgentError::Metadata(MetadataError::Envelope(EnvelopeError::NotForThisKey)),
             AgentError::NoSealedKey(U256::from(9u64)),
@@ -303,21 +315,15 @@ mod tests {
         for e in wrapped {
             check(&e, true);
         }
-        // Another error's words, or a string composed elsewhere: only the English is
-        // checked (and that every slot is filled).
-        let carried = [
-            AgentError::Chain(ChainError::NoFaucet),
-            AgentError::Chain(ChainError::Declined),
-            AgentError::Unexpected("the mint's receipt has no Transfer of a new token to you".into()),
-            AgentError::Input("a public key is hex: 0x02… or 0x03… (33 bytes)".into()),
-        ];
+        // Another error's words: only the English is checked (and that every slot is filled).
+        let carried = [AgentError::Chain(ChainError::NoFaucet), AgentError::Chain(ChainError::Declined)];
         for e in &carried {
             check(e, false);
         }
         assert_eq!(
-            AgentError::Input("as typed".into()).localized(Locale::ko),
-            "as typed",
-            "a carried string is shown as it is"
+            AgentError::NotProven(Unproven::Said("as said".into())).localized(Locale::ko),
+            "라이트 클라이언트로 증명되지 않았습니다: as said",
+            "the light client's own words are shown as they are"
         );
     }
 

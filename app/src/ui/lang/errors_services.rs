@@ -203,7 +203,7 @@ impl Localized for StakingError {
             StakingError::Pubkey(e) => e.localized(locale),
             StakingError::Chain(e) => e.localized(locale),
             StakingError::Refused(reason) => {
-                fill(td_string!(locale, err_services.staking_refused), &[("reason", reason)])
+                fill(td_string!(locale, err_services.staking_refused), &[("reason", &reason.localized(locale))])
             }
             StakingError::NotProven(reason) => fill(td_string!(locale, err_services.not_proven), &[("reason", reason)]),
         }
@@ -227,17 +227,13 @@ impl Localized for GovernanceError {
             GovernanceError::NoContracts => td_string!(locale, err_services.governance_no_contracts).to_string(),
             GovernanceError::Chain(e) => e.localized(locale),
             GovernanceError::Refused(reason) => {
-                fill(td_string!(locale, err_services.governance_refused), &[("reason", reason)])
+                fill(td_string!(locale, err_services.governance_refused), &[("reason", &reason.localized(locale))])
             }
             GovernanceError::NotProven(reason) => {
                 fill(td_string!(locale, err_services.not_proven), &[("reason", reason)])
             }
-            // Composed where the input was refused (`governance::service`); its one sentence
-            // today has words here, anything else stays as it was written.
-            GovernanceError::Input(text) if text == "give the proposal a title" => {
-                td_string!(locale, words_services.gov_give_title).to_string()
-            }
-            GovernanceError::Input(text) => text.clone(),
+            // Its words are in `words_carried_a.rs`.
+            GovernanceError::Input(what) => what.localized(locale),
         }
     }
 }
@@ -371,6 +367,9 @@ mod tests {
     use crate::compute::contract::{Refusal, Reserve};
     use crate::deploy::shipped::Kind;
     use crate::format::AddressError;
+    use crate::governance::contract::Refusal as GovernorRefusal;
+    use crate::governance::service::ProposalInput;
+    use crate::staking::contract::Refusal as ValidatorRefusal;
     use alloy_primitives::{Address, U256};
 
     /// English is the enum's own text; Korean fills every slot and, where `translated`, is
@@ -487,17 +486,26 @@ mod tests {
             (StakingError::Pubkey(PubkeyError::NotHex), true),
             (StakingError::Pubkey(PubkeyError::WrongLength(47)), true),
             (StakingError::Chain(ChainError::Declined), false),
-            (StakingError::Refused(s("commission too high")), true),
+            (StakingError::Refused(ValidatorRefusal::FeeTooLow), true),
+            (
+                StakingError::Refused(ValidatorRefusal::NotEnoughShares {
+                    held: U256::from(2u64),
+                    requested: U256::from(5u64),
+                }),
+                true,
+            ),
+            (StakingError::Refused(ValidatorRefusal::Data(alloy_primitives::Bytes::from(vec![0xde, 0xad]))), true),
             (StakingError::NotProven(s("tokens did not decode")), true),
         ]);
         all(vec![(PubkeyError::NotHex, true), (PubkeyError::WrongLength(47), true)]);
         all(vec![
             (GovernanceError::NoContracts, true),
             (GovernanceError::Chain(ChainError::Declined), false),
-            (GovernanceError::Refused(s("GovernorInsufficientProposerVotes")), true),
+            (GovernanceError::Refused(GovernorRefusal::NoSuchProposal), true),
+            (GovernanceError::Refused(GovernorRefusal::NotOpen(None)), true),
+            (GovernanceError::Refused(GovernorRefusal::Data(alloy_primitives::Bytes::from(vec![0xde, 0xad]))), true),
             (GovernanceError::NotProven(s("state did not decode")), true),
-            (GovernanceError::Input(s("the title is empty")), false),
-            (GovernanceError::Input(s("give the proposal a title")), true),
+            (GovernanceError::Input(ProposalInput::NoTitle), true),
         ]);
     }
 

@@ -20,16 +20,20 @@ impl Localized for StorageError {
             StorageError::Transfer(e) => e.localized(locale),
             StorageError::TooLarge { size } => fill(td_string!(locale, err_storage.too_large), &[("size", size)]),
             StorageError::Chain(e) => e.localized(locale),
-            // Composed where it is raised (0G's own words, or what the Flow answered).
-            StorageError::Flow(text) => text.clone(),
-            StorageError::Submission(reason) => fill(td_string!(locale, err_storage.submission), &[("reason", reason)]),
+            // What the Flow or its market answered (`words_carried_b`).
+            StorageError::Flow(fault) => fault.localized(locale),
+            StorageError::Submission(fault) => {
+                fill(td_string!(locale, err_storage.submission), &[("reason", &fault.localized(locale))])
+            }
             StorageError::NodesBehind(seconds) => {
                 fill(td_string!(locale, err_storage.nodes_behind), &[("seconds", seconds)])
             }
             StorageError::DownloadTooLarge { size } => {
                 fill(td_string!(locale, err_storage.download_too_large), &[("size", size)])
             }
-            StorageError::NoRoute { why } => fill(td_string!(locale, err_storage.no_route), &[("why", why)]),
+            StorageError::NoRoute { why } => {
+                fill(td_string!(locale, err_storage.no_route), &[("why", &why.localized(locale))])
+            }
             StorageError::AuditNeedsNodes => td_string!(locale, err_storage.audit_needs_nodes).to_string(),
         }
     }
@@ -43,15 +47,16 @@ impl Localized for TransferError {
             TransferError::File(reason) => reason.clone(),
             TransferError::Uncovered { missing, detail } => fill(
                 td_string!(locale, err_storage.uncovered),
-                &[("missing", &format!("{missing:?}")), ("detail", detail)],
+                &[("missing", &format!("{missing:?}")), ("detail", &detail.localized(locale))],
             ),
             TransferError::Upload { error, stored, total } => fill(
                 td_string!(locale, err_storage.upload_stopped),
                 &[("stored", stored), ("total", total), ("error", &error.localized(locale))],
             ),
-            TransferError::Unavailable { index, reasons } => {
-                fill(td_string!(locale, err_storage.unavailable), &[("index", index), ("reasons", reasons)])
-            }
+            TransferError::Unavailable { index, reasons } => fill(
+                td_string!(locale, err_storage.unavailable),
+                &[("index", index), ("reasons", &reasons.localized(locale))],
+            ),
             TransferError::Record(reason) => fill(td_string!(locale, err_storage.record), &[("reason", reason)]),
             TransferError::Gateway(e) => e.localized(locale),
             TransferError::GatewayUpload { error, stored, total } => fill(
@@ -147,6 +152,9 @@ mod tests {
 
     use super::*;
     use crate::chain::client::ChainError;
+    use crate::storage::discovery::{NodeNote, NodeNotes};
+    use crate::storage::flow::{FlowFault, FlowRevert, SubmissionFault};
+    use crate::storage::transfer::{Miss, Unanswered};
 
     /// A `[name]` slot left in the text (`[3, 7]`, a list of segments, is not one).
     fn unfilled(text: &str) -> bool {
@@ -169,6 +177,14 @@ mod tests {
 
     fn node_error() -> NodeError {
         NodeError::Failed { node: "127.0.0.1:5678".into(), reason: "connection refused".into() }
+    }
+
+    /// What finding nodes noted, as a route's or an upload's error carries it.
+    fn notes() -> NodeNotes {
+        NodeNotes(vec![
+            NodeNote::NoneListed { indexer: "indexer-storage-testnet-turbo.0g.ai".into() },
+            NodeNote::NodeFailed(node_error()),
+        ])
     }
 
     fn indexer_errors() -> Vec<IndexerError> {
@@ -195,9 +211,19 @@ mod tests {
         vec![
             (TransferError::Merkle(MerkleError::Empty), true),
             (TransferError::File("NotReadableError: the file could not be read".into()), true),
-            (TransferError::Uncovered { missing: vec![3, 7], detail: "127.0.0.1:5678: timed out".into() }, false),
+            (TransferError::Uncovered { missing: vec![3, 7], detail: notes() }, false),
             (TransferError::Upload { error: node_error(), stored: 3, total: 10 }, false),
-            (TransferError::Unavailable { index: 4, reasons: "127.0.0.1:5678: does not have it".into() }, false),
+            (
+                TransferError::Unavailable {
+                    index: 4,
+                    reasons: Unanswered::Asked(vec![Miss::Segment {
+                        node: "http://127.0.0.1:5678".into(),
+                        refusal: SegmentRefusal::Missing,
+                    }]),
+                },
+                false,
+            ),
+            (TransferError::Unavailable { index: 0, reasons: Unanswered::NoOneToAsk }, false),
             (TransferError::Record("QuotaExceededError".into()), false),
             (TransferError::Gateway(IndexerError::Cut { host: "gw".into(), reason: "reset".into() }), false),
             (
@@ -210,7 +236,7 @@ mod tests {
             ),
             (
                 TransferError::BothRoutes {
-                    direct: Box::new(TransferError::Unavailable { index: 0, reasons: "no node".into() }),
+                    direct: Box::new(TransferError::Unavailable { index: 0, reasons: Unanswered::NoHolder }),
                     gateway: IndexerError::Unreachable { host: "gw".into(), reason: "offline".into() },
                 },
                 false,
@@ -225,11 +251,14 @@ mod tests {
             (StorageError::Transfer(TransferError::Record("QuotaExceededError".into())), false),
             (StorageError::TooLarge { size: 5_000_000_000 }, false),
             (StorageError::Chain(ChainError::NoFaucet), true),
-            (StorageError::Flow("pricePerSector() returned no number".into()), true),
-            (StorageError::Submission("it carries no Submit event from the Flow contract".into()), false),
+            (StorageError::Flow(FlowFault::NoPrice), false),
+            (StorageError::Flow(FlowFault::Refused(FlowRevert::InvalidSubmission)), false),
+            (StorageError::Submission(SubmissionFault::NoSubmitEvent), false),
+            (StorageError::Submission(SubmissionFault::NotProven("no proof from the node".into())), false),
             (StorageError::NodesBehind(30), false),
             (StorageError::DownloadTooLarge { size: 5_000_000_000 }, false),
-            (StorageError::NoRoute { why: "http://10.0.0.1:5678: not reachable".into() }, false),
+            (StorageError::NoRoute { why: notes() }, false),
+            (StorageError::NoRoute { why: NodeNotes::default() }, false),
             (StorageError::AuditNeedsNodes, false),
         ];
         for (e, carried) in &storage {
@@ -272,7 +301,7 @@ mod tests {
             ko.starts_with("스토리지 노드 127.0.0.1:5678: connection refused.") && ko.contains("10개 중 3개"),
             "{ko}"
         );
-        let ko = TransferError::Uncovered { missing: vec![3, 7], detail: "x".into() }.localized(Locale::ko);
+        let ko = TransferError::Uncovered { missing: vec![3, 7], detail: notes() }.localized(Locale::ko);
         assert!(ko.contains("[3, 7]"), "{ko}");
     }
 }

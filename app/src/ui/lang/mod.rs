@@ -17,6 +17,8 @@ mod errors_light_client;
 mod errors_services;
 mod errors_storage;
 pub(crate) mod words_agents;
+mod words_carried_a;
+mod words_carried_b;
 mod words_services;
 
 use crate::chain::fees::FeeError;

@@ -335,7 +335,15 @@ mod tests {
                 true,
             ),
             (
-                Fault::ToGateway(TransferError::Unavailable { index: 1, reasons: s("http://n:1: does not have it") }),
+                Fault::ToGateway(TransferError::Unavailable {
+                    index: 1,
+                    reasons: crate::storage::transfer::Unanswered::Asked(vec![
+                        crate::storage::transfer::Miss::Segment {
+                            node: s("http://n:1"),
+                            refusal: SegmentRefusal::Missing,
+                        },
+                    ]),
+                }),
                 true,
             ),
             (Fault::Locations(indexer), true),

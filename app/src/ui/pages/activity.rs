@@ -112,7 +112,7 @@ pub fn ActivityPage() -> impl IntoView {
                     <button class="btn btn-secondary btn-sm" disabled=move || busy.get() on:click=move |_| search(false)>
                         {t!(i18n, activity.check_new)}
                     </button>
-                    <button class="btn btn-ghost btn-sm" disabled=move || busy.get() || history.with(|h| h.as_ref().is_none_or(|h| h.from == 0))
+                    <button class="btn btn-ghost btn-sm" disabled=move || busy.get() || history.with(|h| h.as_ref().is_none_or(|h| h.from <= 1))
                         on:click=move |_| search(true)>
                         {move || fill(t_string!(i18n, activity.search_earlier), &[("blocks", &WINDOW)])}
                     </button>

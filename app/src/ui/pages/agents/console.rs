@@ -101,7 +101,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             let mut progress = |loaded, total| {
                 busy.set(Some(fill(
                     t_string!(i18n, agent_cards.console_downloading_embedder),
-                    &[("progress", &llm_worker::progress_words(loaded, total))],
+                    &[("progress", &llm_worker::DownloadProgress { loaded, total }.localized(locale))],
                 )))
             };
             match local::embed(std::slice::from_ref(&text), true, &mut progress).await {
@@ -199,7 +199,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                         download.set(Some((loaded, total)));
                         busy.set(Some(fill(
                             t_string!(i18n, agent_cards.console_downloading_weights),
-                            &[("progress", &llm_worker::progress_words(loaded, total))],
+                            &[("progress", &llm_worker::DownloadProgress { loaded, total }.localized(locale))],
                         )));
                     }
                     LocalEvent::Loaded { cached, ms } => {
@@ -270,7 +270,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             let mut progress = |loaded, total| {
                 busy.set(Some(fill(
                     t_string!(i18n, agent_cards.console_downloading_embedder),
-                    &[("progress", &llm_worker::progress_words(loaded, total))],
+                    &[("progress", &llm_worker::DownloadProgress { loaded, total }.localized(locale))],
                 )))
             };
             let vectors = match local::embed(&texts, false, &mut progress).await {
@@ -359,7 +359,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             {move || answer.get().map(|a| {
                 let badge = match &a.source {
                     ConsoleSource::Provider { check: check @ AnswerCheck::Verified { coverage, .. }, .. } => view! {
-                        <span class="badge badge-verified" data-testid="answer-verified" data-coverage=format!("{coverage:?}") title=check.describe()>{t!(i18n, agent_cards.console_verified)}</span>
+                        <span class="badge badge-verified" data-testid="answer-verified" data-coverage=format!("{coverage:?}") title=check.localized(i18n.get_locale())>{t!(i18n, agent_cards.console_verified)}</span>
                     }.into_any(),
                     ConsoleSource::Provider { check: AnswerCheck::Unverified { reason }, .. } => view! {
                         <span class="badge badge-unverified" data-testid="answer-unverified" title=reason.clone()>{t!(i18n, agent_cards.console_unverified)}</span>
@@ -387,7 +387,7 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                             }
                             // Say what the signature was found to cover, not just "verified".
                             ConsoleSource::Provider { check: check @ AnswerCheck::Verified { .. }, .. } => {
-                                let what = check.describe();
+                                let what = check.localized(i18n.get_locale());
                                 Some(view! {
                                     <p class="hint" data-testid="answer-checked">{move || fill(t_string!(i18n, agent_cards.console_checked), &[("what", &what)])}</p>
                                 }.into_any())
