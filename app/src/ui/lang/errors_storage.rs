@@ -155,14 +155,7 @@ mod tests {
     use crate::storage::discovery::{NodeNote, NodeNotes};
     use crate::storage::flow::{FlowFault, FlowRevert, SubmissionFault};
     use crate::storage::transfer::{Miss, Unanswered};
-
-    /// A `[name]` slot left in the text (`[3, 7]`, a list of segments, is not one).
-    fn unfilled(text: &str) -> bool {
-        text.split('[').skip(1).any(|rest| {
-            rest.split_once(']')
-                .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        })
-    }
+    use crate::ui::lang::tests::unfilled;
 
     /// English is the enum's own text; Korean fills every slot and, unless the whole text is
     /// a carried string or another error's words (`carried`), is not the English.

@@ -244,7 +244,15 @@ pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    /// A `[name]` slot left unfilled in a message (`[3, 7]`, a list of numbers, is not one).
+    pub(crate) fn unfilled(text: &str) -> bool {
+        text.split('[').skip(1).any(|rest| {
+            rest.split_once(']')
+                .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        })
+    }
+
     use super::*;
 
     fn langs(tags: &[&str]) -> Vec<String> {

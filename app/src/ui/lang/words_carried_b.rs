@@ -173,14 +173,7 @@ mod tests {
     use crate::storage::discovery::NodeNote;
     use crate::storage::segment::SegmentRefusal;
     use crate::storage::transfer::{IndexerError, NodeError};
-
-    /// A `[name]` slot left in the text (`[3, 7]`, a list, is not one).
-    fn unfilled(text: &str) -> bool {
-        text.split('[').skip(1).any(|rest| {
-            rest.split_once(']')
-                .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
-        })
-    }
+    use crate::ui::lang::tests::unfilled;
 
     /// English is the value's own text (`english`); Korean fills every slot and, where
     /// `translated`, is not the English (a carried string, or another error's words, may
