@@ -13,6 +13,7 @@ pub mod route;
 pub mod settings;
 pub mod shell;
 pub mod state;
+pub mod tour;
 pub mod tx;
 
 use leptos::prelude::*;
@@ -81,7 +82,7 @@ pub fn App() -> impl IntoView {
     })
     .forget();
     gloo::timers::callback::Interval::new(REFRESH_MS, move || {
-        if app.phase.get_untracked() == Phase::Unlocked {
+        if app.phase.get_untracked().in_app() {
             app.chain.refresh_balances(app);
         }
     })
@@ -95,7 +96,7 @@ pub fn App() -> impl IntoView {
             Phase::Loading => view! { <main class="center-screen"><span class="spinner spinner-lg" aria-label=move || crate::i18n::t_string!(i18n, shell.loading)></span></main> }.into_any(),
             Phase::NoVault => view! { <Onboarding /> }.into_any(),
             Phase::Locked => view! { <Unlock /> }.into_any(),
-            Phase::Unlocked => view! { <Shell /> }.into_any(),
+            Phase::Unlocked | Phase::Watching => view! { <Shell /> }.into_any(),
         }}
         <review::TxReviewDialog reviews=app.reviews network=Signal::derive(move || { app.chain.tip.track(); app.chain.network() }) />
         <ToastRegion />

@@ -11,13 +11,13 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use super::state::{AppState, Phase, Route};
+use super::state::{AppState, Route};
 
 /// Keeps the page and the address bar in step for as long as the app runs.
 pub fn install(app: AppState) {
     Effect::new(move |_| {
         let route = Route { page: app.page.get(), item: app.item.get() };
-        if app.phase.get() != Phase::Unlocked {
+        if !app.phase.get().in_app() {
             return;
         }
         let Some(current) = fragment() else { return };
@@ -36,7 +36,7 @@ pub fn install(app: AppState) {
         };
     });
     let follow = move || {
-        if app.phase.get_untracked() != Phase::Unlocked {
+        if !app.phase.get_untracked().in_app() {
             return;
         }
         if let Some(route) = fragment().as_deref().and_then(Route::from_fragment) {

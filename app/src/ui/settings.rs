@@ -31,6 +31,8 @@ pub struct Settings {
     pub theme: String,
     /// "en" or "ko" once the user picked one; until then the browser's languages decide.
     pub language: Option<String>,
+    /// The first-run tour was finished or skipped.
+    pub tour_done: bool,
 }
 
 impl Default for Settings {
@@ -46,6 +48,7 @@ impl Default for Settings {
             auto_lock_minutes: 5,
             theme: "system".into(),
             language: None,
+            tour_done: false,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The unlocked app's frame: top bar (brand, network, lock), navigation, content, toasts.
+//! The app's frame once a wallet is unlocked or an address watched: top bar (brand,
+//! network, lock), navigation, content, toasts.
 
 use leptos::prelude::*;
 
@@ -7,20 +8,29 @@ use super::pages::{
     activity::ActivityPage, agents::AgentsPage, compute::ComputePage, governance::GovernancePage, send::SendPage,
     settings::SettingsPage, staking::StakingPage, storage::StoragePage, wallet::WalletPage,
 };
-use super::state::{use_app, Connection, Page, Route};
+use super::lang::fill;
+use super::state::{use_app, Connection, Page, Phase, Route};
 use crate::i18n::{t, t_string, use_i18n};
+
+/// The pages that only read, offered while an address is watched without a wallet.
+const WATCH_PAGES: [Page; 4] = [Page::Wallet, Page::Activity, Page::Governance, Page::Staking];
 
 #[component]
 pub fn Shell() -> impl IntoView {
     let app = use_app();
     let i18n = use_i18n();
+    let watching = move || app.phase.get() == Phase::Watching;
     let nav = move |page: Page, label: Signal<&'static str>, icon: &'static str| {
+        // Watching an address, only the pages that read are offered.
+        let shown = move || !watching() || WATCH_PAGES.contains(&page);
         view! {
+            <Show when=shown>
             <a href=page.fragment() class="nav-item" class:active=move || app.page.get() == page
                 aria-current=move || if app.page.get() == page { Some("page") } else { None }
                 on:click=move |ev| { ev.prevent_default(); app.open_page(page) }>
                 <span class="nav-icon" aria-hidden="true">{icon}</span>{move || label.get()}
             </a>
+            </Show>
         }
     };
     view! {
@@ -30,8 +40,17 @@ pub fn Shell() -> impl IntoView {
                 <span class="spacer"></span>
                 <LanguageSelect />
                 <NetworkSelect />
-                <button class="btn btn-ghost btn-sm lock-btn" aria-label=move || t_string!(i18n, shell.lock_wallet)
-                    on:click=move |_| app.lock(None)>{t!(i18n, shell.lock)}</button>
+                {move || if watching() {
+                    view! {
+                        <button class="btn btn-ghost btn-sm lock-btn" data-testid="stop-watching"
+                            on:click=move |_| app.stop_watching()>{t!(i18n, watch.stop)}</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button class="btn btn-ghost btn-sm lock-btn" aria-label=move || t_string!(i18n, shell.lock_wallet)
+                            on:click=move |_| app.lock(None)>{t!(i18n, shell.lock)}</button>
+                    }.into_any()
+                }}
             </header>
             <aside class="sidebar">
                 <nav class="nav" aria-label=move || t_string!(i18n, shell.main_nav)>
@@ -47,6 +66,14 @@ pub fn Shell() -> impl IntoView {
                 </nav>
             </aside>
             <main class="main">
+                <Show when=watching>
+                    <div class="alert alert-info row" role="status" data-testid="watch-banner">
+                        <span>{move || fill(t_string!(i18n, watch.banner), &[("address", &app.session.selected_address().map(|a| a.to_checksum(None)).unwrap_or_default())])}</span>
+                        <span class="spacer"></span>
+                        <button class="btn btn-secondary btn-sm" on:click=move |_| app.stop_watching()>{t!(i18n, watch.get_wallet)}</button>
+                    </div>
+                </Show>
+                <crate::ui::tour::Tour />
                 {move || match app.chain.connection.get() {
                     Connection::Failed(e) => Some(view! {
                         <div class="alert alert-error" role="alert" data-testid="connection-error">
@@ -64,6 +91,7 @@ pub fn Shell() -> impl IntoView {
                     </div>
                 })}
                 {move || match app.page.get() {
+                    page if watching() && !WATCH_PAGES.contains(&page) => view! { <WalletPage /> }.into_any(),
                     Page::Wallet => view! { <WalletPage /> }.into_any(),
                     Page::Activity => view! { <ActivityPage /> }.into_any(),
                     Page::Send => view! { <SendPage /> }.into_any(),

@@ -33,6 +33,15 @@ pub enum Phase {
     NoVault,
     Locked,
     Unlocked,
+    /// Exploring without a wallet: one address watched read-only, nothing can sign.
+    Watching,
+}
+
+impl Phase {
+    /// Whether the app's pages are open (a wallet unlocked, or an address watched).
+    pub fn in_app(self) -> bool {
+        matches!(self, Phase::Unlocked | Phase::Watching)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +188,23 @@ impl AppState {
         self.chain.refresh_balances(*self);
     }
 
+    /// Opens the app read-only on `address`, without a wallet: its proven balance and
+    /// activity, the network's proposals and validators. Nothing can be signed.
+    pub fn watch(&self, address: Address) {
+        self.session.watch(address);
+        self.phase.set(Phase::Watching);
+        self.go(Route::page(Page::Wallet));
+        self.chain.refresh_balances(*self);
+    }
+
+    /// Leaves watching for the first screen (create, restore or import a wallet).
+    pub fn stop_watching(&self) {
+        self.reviews.decline_all();
+        self.session.close();
+        self.chain.balances.set(HashMap::new());
+        self.phase.set(Phase::NoVault);
+    }
+
     /// Shows `route`: its page, and the agent or proposal it names.
     /// The main navigation's way to a page: it is shown afresh, its root view with its
     /// lists read again and its forms empty, even when it is the page already open (as
@@ -251,6 +277,8 @@ pub struct Session {
     pub selected: RwSignal<usize>,
     pub has_mnemonic: RwSignal<bool>,
     pub last_activity: StoredValue<f64>,
+    /// The accounts are watched addresses, with no key behind them.
+    watch_only: StoredValue<bool>,
 }
 
 impl Session {
@@ -262,6 +290,7 @@ impl Session {
             selected: RwSignal::new(0),
             has_mnemonic: RwSignal::new(false),
             last_activity: StoredValue::new(js_sys::Date::now()),
+            watch_only: StoredValue::new(false),
         }
     }
 
@@ -272,11 +301,21 @@ impl Session {
         self.touch();
     }
 
+    fn watch(&self, address: Address) {
+        self.close();
+        let name = td_string!(crate::ui::lang::current(), watch.account_name).to_string();
+        self.has_mnemonic.set(false);
+        self.accounts.set(vec![AccountInfo { name, address, origin: String::new() }]);
+        self.selected.set(0);
+        self.watch_only.set_value(true);
+    }
+
     fn close(&self) {
         // Dropping the vault zeroizes its secrets.
         self.vault.set_value(None);
         self.epoch.update_value(|e| *e += 1);
         self.accounts.set(vec![]);
+        self.watch_only.set_value(false);
     }
 
     fn publish(&self, secrets: &VaultSecrets) {
@@ -308,6 +347,7 @@ impl Session {
         let locale = crate::ui::lang::current();
         self.vault.with_value(|v| match v {
             Some(v) => accounts::signing_key(v.secrets(), index).map_err(|e| e.localized(locale)),
+            None if self.watch_only.get_value() => Err(td_string!(locale, watch.cannot_sign).to_string()),
             None => Err(locked(locale)),
         })
     }
@@ -588,7 +628,7 @@ impl ChainState {
             }
             // Drop results if the wallet locked or the network changed meanwhile.
             let same_client = this.client().is_some_and(|c| Rc::ptr_eq(&c, &client));
-            if app.phase.get_untracked() == Phase::Unlocked && same_client {
+            if app.phase.get_untracked().in_app() && same_client {
                 this.balances.set(fresh);
             }
             this.refreshing.set(false);

@@ -25,6 +25,10 @@ pub struct Network {
     pub checkpoint: Option<Checkpoint>,
     /// Devnet only: where the faucet listens.
     pub faucet_url: Option<String>,
+    /// A public network's own faucet page, offered as a link (Galileo's, which 0G's docs
+    /// and tutorials give as faucet.0g.ai).
+    #[serde(default)]
+    pub public_faucet: Option<String>,
     /// 0G Storage on this network, where the app knows it.
     #[serde(default)]
     pub storage: Option<StorageConfig>,
@@ -190,6 +194,7 @@ pub fn public_networks() -> Vec<Network> {
             explorer: Some("https://chainscan-galileo.0g.ai".into()),
             checkpoint: None,
             faucet_url: None,
+            public_faucet: Some("https://faucet.0g.ai".into()),
             storage: Some(galileo_storage()),
             // 0G Compute on Galileo: 0g-serving-contract deployments/zgTestnetV4 (chain 16602)
             // LedgerManager.json and InferenceServing_v1.0.json (the beacon proxies), the
@@ -217,6 +222,7 @@ pub fn public_networks() -> Vec<Network> {
             explorer: Some("https://chainscan.0g.ai".into()),
             checkpoint: None,
             faucet_url: None,
+            public_faucet: None,
             storage: Some(mainnet_storage()),
             // 0G Compute on mainnet: 0g-serving-contract deployments/zgMainnet (chain 16661),
             // the same as the SDK's CONTRACT_ADDRESSES.mainnet.
@@ -288,6 +294,7 @@ impl DevnetConfig {
             explorer: None,
             checkpoint: Some(self.checkpoint),
             faucet_url: self.faucet.as_ref().map(|f| f.url.clone()),
+            public_faucet: None,
             storage: self.contracts.as_ref().map(|c| StorageConfig {
                 flow: c.flow,
                 nodes: self.storage_nodes.iter().map(|n| n.url.clone()).collect(),
@@ -325,6 +332,7 @@ pub fn custom_network(
         explorer: None,
         checkpoint,
         faucet_url: None,
+        public_faucet: None,
         storage: None,
         contracts: Contracts::default(),
         fee_limits: None,

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::ui::components::{ErrorAlert, Spinner};
-use crate::ui::lang::{LanguageSelect, Localized};
+use crate::ui::lang::{fill, LanguageSelect, Localized};
 use crate::ui::state::use_app;
 use crate::wallet::accounts::{key_hex, parse_private_key};
 use crate::wallet::kdf_worker;
@@ -28,6 +28,7 @@ enum Flow {
     Create,
     Restore,
     ImportKey,
+    Watch,
 }
 
 #[component]
@@ -38,6 +39,7 @@ pub fn Onboarding() -> impl IntoView {
         Flow::Create => view! { <CreateWallet flow=flow /> }.into_any(),
         Flow::Restore => view! { <RestoreWallet flow=flow /> }.into_any(),
         Flow::ImportKey => view! { <ImportKeyWallet flow=flow /> }.into_any(),
+        Flow::Watch => view! { <WatchAddress flow=flow /> }.into_any(),
     }
 }
 
@@ -63,8 +65,51 @@ fn Welcome(flow: RwSignal<Flow>) -> impl IntoView {
                     <button class="btn btn-ghost btn-block" on:click=move |_| flow.set(Flow::ImportKey)>
                         {t!(i18n, welcome.import)}
                     </button>
+                    <hr class="divider" />
+                    <button class="btn btn-ghost btn-block" data-testid="explore" on:click=move |_| flow.set(Flow::Watch)>
+                        {t!(i18n, welcome.explore)}
+                    </button>
                 </div>
             </div>
+        </main>
+    }
+}
+
+/// "Explore without a wallet": any address, watched read-only with verified values. No
+/// vault is made and nothing can sign; leaving returns here.
+#[component]
+fn WatchAddress(flow: RwSignal<Flow>) -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let address = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let watch = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match crate::format::parse_address(&address.get_untracked()) {
+            Ok(a) => app.watch(a),
+            Err(e) => error.set(Some(fill(
+                t_string!(i18n, watch.bad_address),
+                &[("error", &e.localized(i18n.get_locale_untracked()))],
+            ))),
+        }
+    };
+    view! {
+        <main class="center-screen">
+            <div class="corner"><LanguageSelect /></div>
+            <form class="card stack" on:submit=watch aria-label=move || t_string!(i18n, watch.title)>
+                <h1 class="page-title">{t!(i18n, watch.title)}</h1>
+                <p class="muted">{t!(i18n, watch.intro)}</p>
+                <div class="field">
+                    <label for="watch-address">{t!(i18n, watch.address)}</label>
+                    <input id="watch-address" class="mono" autocomplete="off" spellcheck="false" placeholder="0x…" bind:value=address />
+                </div>
+                <ErrorAlert message=error />
+                <div class="row">
+                    <button type="button" class="btn btn-ghost" on:click=move |_| flow.set(Flow::Welcome)>{t!(i18n, watch.back)}</button>
+                    <span class="spacer"></span>
+                    <button type="submit" class="btn btn-primary">{t!(i18n, watch.go)}</button>
+                </div>
+            </form>
         </main>
     }
 }

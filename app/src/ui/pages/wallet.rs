@@ -13,7 +13,7 @@ use crate::format::short_hash;
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
 use crate::ui::components::{avatar_style, offer_download, AddressView, BalanceView, ErrorAlert, Spinner};
 use crate::ui::lang::{fill, Localized};
-use crate::ui::state::{use_app, Connection, Page, Route};
+use crate::ui::state::{use_app, Connection, Page, Phase, Route};
 use crate::wallet::accounts::{check_not_duplicate, key_hex};
 use crate::wallet::kdf_worker;
 use crate::wallet::keystore::KdfParams;
@@ -22,11 +22,15 @@ use crate::wallet::vault_format::{AccountSource, StoredAccount};
 #[component]
 pub fn WalletPage() -> impl IntoView {
     let i18n = use_i18n();
+    let app = use_app();
+    let watching = move || app.phase.get() == Phase::Watching;
     view! {
         <h1 class="page-title">{t!(i18n, wallet.title)}</h1>
         <div class="stack">
             <BalanceCard />
-            <AccountsCard />
+            <Show when=move || !watching()>
+                <AccountsCard />
+            </Show>
             <LightClientCard />
         </div>
     }
@@ -87,7 +91,13 @@ fn BalanceCard() -> impl IntoView {
                 view! { <div class="balance-body" data-testid="selected-balance"><BalanceView verdict=verdict big=true /></div> }
             })}
             <div class="balance-actions">
-                <button class="btn btn-primary" on:click=move |_| app.go(Route::page(Page::Send))>{t!(i18n, wallet.send)}</button>
+                <Show when=move || app.phase.get() != Phase::Watching>
+                    <button class="btn btn-primary" on:click=move |_| app.go(Route::page(Page::Send))>{t!(i18n, wallet.send)}</button>
+                </Show>
+                // A public network's faucet is someone else's page: a link, opened apart.
+                {move || app.chain.network().and_then(|n| n.public_faucet).map(|url| view! {
+                    <a class="btn btn-secondary" data-testid="public-faucet" href=url target="_blank" rel="noopener noreferrer">{t!(i18n, wallet.public_faucet)}</a>
+                })}
                 <Show when=has_faucet>
                     <button class="btn btn-secondary" on:click=faucet disabled=move || faucet_busy.get() aria-busy=move || faucet_busy.get().to_string()>
                         <Show when=move || faucet_busy.get()><Spinner /></Show>
