@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use alloy_consensus::Header;
-use alloy_primitives::{Address, Bytes, TxKind, B256, KECCAK256_EMPTY, U256};
+use alloy_primitives::{Address, Bytes, Log, TxKind, B256, I256, KECCAK256_EMPTY, U256};
 use revm::bytecode::Bytecode;
 use revm::context::result::{ExecutionResult, Output};
 use revm::context::{BlockEnv, CfgEnv, Context, TxEnv};
@@ -46,11 +46,22 @@ pub enum CallOutcome {
 }
 
 /// A call's outcome and the gas it spent before refunds (what a transaction doing the
-/// same needs, plus headroom for the 63/64 rule on nested calls).
+/// same needs, plus headroom for the 63/64 rule on nested calls), and what it moved: the
+/// preview a wallet shows before signing is read from these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Executed {
     pub outcome: CallOutcome,
     pub gas_spent: u64,
+    /// The logs of a successful run (token transfers among them); empty otherwise, as a
+    /// reverted transaction's logs are undone with it.
+    // Defaulted: `Executed` crosses into the verifiers' module as JSON, and an answer
+    // from a module built before these fields must still read.
+    #[serde(default)]
+    pub logs: Vec<Log>,
+    /// The caller's 0G balance after the run minus before it: the value sent, less any
+    /// 0G contracts paid back to it. Fees are not in it: a call charges none.
+    #[serde(default)]
+    pub sender_change: I256,
 }
 
 /// State the light client has proven at one block: accounts, their slots and code.
@@ -282,13 +293,20 @@ pub fn run_round(
     let result = evm.transact(tx).map_err(|e| CallError::Evm(e.to_string()))?;
     let missing = evm.ctx.journaled_state.database.missing.take();
     let gas_spent = result.result.gas().total_gas_spent();
-    let outcome = match result.result {
-        ExecutionResult::Success { output: Output::Call(bytes), .. } => CallOutcome::Success(bytes),
-        ExecutionResult::Success { output: Output::Create(bytes, _), .. } => CallOutcome::Success(bytes),
-        ExecutionResult::Revert { output, .. } => CallOutcome::Revert(output),
-        ExecutionResult::Halt { reason, .. } => CallOutcome::Halt(format!("{reason:?}")),
+    let caller = request.from.unwrap_or_default();
+    // The pre-state is what revm started from: an unproven caller was read as empty.
+    let before = state.account(&caller).map(|a| a.balance).unwrap_or_default();
+    let after = result.state.get(&caller).map_or(before, |a| a.info.balance);
+    // Two's complement: exact for any difference below 2^255 wei, which every real
+    // balance is.
+    let sender_change = I256::from_raw(after.wrapping_sub(before));
+    let (outcome, logs) = match result.result {
+        ExecutionResult::Success { output: Output::Call(bytes), logs, .. } => (CallOutcome::Success(bytes), logs),
+        ExecutionResult::Success { output: Output::Create(bytes, _), logs, .. } => (CallOutcome::Success(bytes), logs),
+        ExecutionResult::Revert { output, .. } => (CallOutcome::Revert(output), Vec::new()),
+        ExecutionResult::Halt { reason, .. } => (CallOutcome::Halt(format!("{reason:?}")), Vec::new()),
     };
-    Ok((Executed { outcome, gas_spent }, missing))
+    Ok((Executed { outcome, gas_spent, logs, sender_change }, missing))
 }
 
 #[cfg(test)]
@@ -325,5 +343,92 @@ mod tests {
         assert!(missing.is_empty(), "{missing:?}");
         assert!(matches!(executed.outcome, CallOutcome::Halt(_)), "{:?}", executed.outcome);
         assert_eq!(executed.gas_spent, CALL_GAS_CAP);
+    }
+
+    fn eoa(address: Address, balance: u64) -> AccountState {
+        AccountState {
+            address,
+            balance: U256::from(balance),
+            nonce: 0,
+            code_hash: KECCAK256_EMPTY,
+            storage_root: B256::ZERO,
+            storage: vec![],
+        }
+    }
+
+    fn with_contract(state: &mut ProvenState, address: Address, code: &'static [u8]) {
+        let code = Bytes::from_static(code);
+        state.insert_account(AccountState { code_hash: keccak256(&code), nonce: 1, ..eoa(address, 0) });
+        state.insert_code(keccak256(&code), code);
+    }
+
+    fn run(state: &ProvenState, from: Address, to: Address, value: u64) -> Executed {
+        let header = Header { gas_limit: 30_000_000, ..Default::default() };
+        let request = CallRequest { from: Some(from), to: to.into(), value: U256::from(value), ..Default::default() };
+        let (executed, missing) = run_round(&header, 31337, &BTreeMap::new(), state, &request).unwrap();
+        assert!(missing.is_empty(), "{missing:?}");
+        executed
+    }
+
+    #[test]
+    fn a_plain_payment_shows_as_the_senders_loss_and_no_logs() {
+        let (me, friend) = (Address::repeat_byte(0x11), Address::repeat_byte(0xee));
+        let mut state = ProvenState::default();
+        state.insert_account(eoa(me, 10_000));
+        state.insert_account(eoa(friend, 0));
+        let executed = run(&state, me, friend, 2_500);
+        assert_eq!(executed.outcome, CallOutcome::Success(Bytes::new()));
+        assert_eq!(executed.sender_change, I256::try_from(-2_500).unwrap());
+        assert!(executed.logs.is_empty());
+    }
+
+    #[test]
+    fn a_contracts_logs_and_what_it_pays_back_are_reported() {
+        let (me, shop) = (Address::repeat_byte(0x11), Address::repeat_byte(0x5c));
+        let mut state = ProvenState::default();
+        state.insert_account(eoa(me, 10_000));
+        #[rustfmt::skip]
+        with_contract(&mut state, shop, &[
+            // MSTORE(0, 42); LOG1(0, 32, topic 0x77)
+            0x60, 42, 0x60, 0, 0x52, 0x60, 0x77, 0x60, 32, 0x60, 0, 0xa1,
+            // CALL(gas, CALLER, 400, 0, 0, 0, 0): change back to the payer. POP, STOP.
+            0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x61, 0x01, 0x90, 0x33, 0x5a, 0xf1, 0x50, 0x00,
+        ]);
+        let executed = run(&state, me, shop, 1_000);
+        assert_eq!(executed.outcome, CallOutcome::Success(Bytes::new()));
+        assert_eq!(executed.sender_change, I256::try_from(-600).unwrap(), "1,000 paid, 400 back");
+        assert_eq!(executed.logs.len(), 1);
+        assert_eq!(executed.logs[0].address, shop);
+        assert_eq!(executed.logs[0].topics(), &[B256::with_last_byte(0x77)]);
+        assert_eq!(executed.logs[0].data.data, Bytes::from(U256::from(42).to_be_bytes_vec()));
+    }
+
+    #[test]
+    fn a_revert_moves_nothing_and_keeps_no_logs() {
+        let (me, refuser) = (Address::repeat_byte(0x11), Address::repeat_byte(0x4e));
+        let mut state = ProvenState::default();
+        state.insert_account(eoa(me, 10_000));
+        // LOG0(0, 0); REVERT(0, 0): the log is undone with the rest.
+        with_contract(&mut state, refuser, &[0x60, 0, 0x60, 0, 0xa0, 0x60, 0, 0x60, 0, 0xfd]);
+        let executed = run(&state, me, refuser, 1_000);
+        assert_eq!(executed.outcome, CallOutcome::Revert(Bytes::new()));
+        assert_eq!(executed.sender_change, I256::ZERO);
+        assert!(executed.logs.is_empty());
+    }
+
+    #[test]
+    fn an_answer_without_the_moved_fields_still_reads() {
+        let old: Executed = serde_json::from_str(r#"{"outcome":{"Success":"0x"},"gas_spent":21000}"#).unwrap();
+        assert_eq!((old.logs.len(), old.sender_change), (0, I256::ZERO));
+        let new = Executed {
+            logs: vec![Log::new_unchecked(
+                Address::repeat_byte(1),
+                vec![B256::repeat_byte(2)],
+                Bytes::from_static(&[3]),
+            )],
+            sender_change: I256::try_from(-7).unwrap(),
+            ..old
+        };
+        assert_eq!(serde_json::from_str::<Executed>(&serde_json::to_string(&new).unwrap()).unwrap(), new);
     }
 }

@@ -73,11 +73,15 @@ pub mod storage {
 }
 
 /// The wallet's formats: mnemonics, key files, signing, the vault's layout, accounts, and
-/// the Send form's transaction.
+/// the Send form's transaction; what a send is checked against before signing (its
+/// balance changes, its recipient) and how a pending one is replaced.
 pub mod wallet {
     pub mod accounts;
     pub mod keystore;
     pub mod mnemonic;
+    pub mod preview;
+    pub mod recipient;
+    pub mod replacement;
     pub mod send_form;
     pub mod signer;
     pub mod vault_format;

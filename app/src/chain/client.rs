@@ -625,7 +625,9 @@ impl ChainClient {
         let request = CallRequest { from: Some(from), to, data, value };
         let evm = crate::verifiers::evm().await.map_err(|e| ChainError::NotProven(e.to_string()))?;
         match self.provider.execute(&request, &*evm).await {
-            Verified::Proven { value: Executed { outcome: CallOutcome::Success(_), gas_spent }, .. } => Ok(gas_spent),
+            Verified::Proven { value: Executed { outcome: CallOutcome::Success(_), gas_spent, .. }, .. } => {
+                Ok(gas_spent)
+            }
             Verified::Proven { value: Executed { outcome: CallOutcome::Revert(out), .. }, .. } => {
                 Err(ChainError::WouldRevert(out))
             }

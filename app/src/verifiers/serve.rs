@@ -85,7 +85,7 @@ mod tests {
         let request = CallRequest { from: None, to: TxKind::Create, data: code, value: U256::ZERO };
         let answer = round_trip(&header, &ProvenState::default(), &request);
         assert_eq!(answer, run_round(&header, 16600, &BTreeMap::new(), &ProvenState::default(), &request));
-        let (Executed { outcome: CallOutcome::Success(out), gas_spent }, missing) = answer.unwrap() else {
+        let (Executed { outcome: CallOutcome::Success(out), gas_spent, .. }, missing) = answer.unwrap() else {
             panic!("the creation code should return")
         };
         assert_eq!(U256::from_be_slice(&out), U256::from(42));

@@ -11,7 +11,7 @@
 use alloy_consensus::transaction::SignerRecoverable;
 use alloy_consensus::{Transaction, TxEnvelope};
 use alloy_eips::eip2718::Decodable2718;
-use alloy_primitives::{b256, keccak256, Address, TxKind, B256, U256};
+use alloy_primitives::{b256, keccak256, Address, Log, TxKind, B256, U256};
 use wasm_light_client::ProvenBlock;
 
 /// `Transfer(address,address,uint256)`: ERC-20 (amount in the data) and ERC-721 (token id
@@ -138,11 +138,9 @@ pub fn entries_of(block: &ProvenBlock, me: Address) -> Result<Vec<ActivityEntry>
             entries.push(base(direction, counterparty, Asset::Native, tx.value(), fee, action));
         }
         for (log_index, log) in block.receipts[index].logs().iter().enumerate() {
-            let topics = log.topics();
-            if topics.first() != Some(&TRANSFER) || !(3..=4).contains(&topics.len()) {
+            let Some(TokenTransfer { from: sender, to: receiver, asset, amount }) = token_transfer(log) else {
                 continue;
-            }
-            let (sender, receiver) = (Address::from_word(topics[1]), Address::from_word(topics[2]));
+            };
             if sender != me && receiver != me {
                 continue;
             }
@@ -151,13 +149,6 @@ pub fn entries_of(block: &ProvenBlock, me: Address) -> Result<Vec<ActivityEntry>
                 (true, false) => Direction::Out,
                 _ => Direction::In,
             };
-            let (asset, amount) = if topics.len() == 4 {
-                (Asset::Nft(log.address, topics[3].into()), U256::ZERO)
-            } else if log.data.data.len() == 32 {
-                (Asset::Token(log.address), U256::from_be_slice(&log.data.data))
-            } else {
-                continue; // Not an ERC-20 Transfer after all: its amount is not one word.
-            };
             let counterparty = if direction == Direction::In { sender } else { receiver };
             let mut entry = base(direction, Some(counterparty), asset, amount, None, Action::TokenTransfer);
             entry.log_index = Some(log_index);
@@ -165,6 +156,37 @@ pub fn entries_of(block: &ProvenBlock, me: Address) -> Result<Vec<ActivityEntry>
         }
     }
     Ok(entries)
+}
+
+/// A token moved by one log: an ERC-20 or ERC-721 `Transfer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenTransfer {
+    pub from: Address,
+    pub to: Address,
+    /// [`Asset::Token`] or [`Asset::Nft`], never [`Asset::Native`].
+    pub asset: Asset,
+    /// In the token's smallest unit; zero for an NFT.
+    pub amount: U256,
+}
+
+/// The token transfer `log` records, if it is one. The two standards share the event and
+/// differ in where the third value sits: ERC-721 indexes the token id as a fourth topic,
+/// ERC-20 puts the amount in the data as one word. Anything else with the same topic is
+/// not read as either. A mint is a transfer from the zero address, a burn one to it.
+pub fn token_transfer(log: &Log) -> Option<TokenTransfer> {
+    let topics = log.topics();
+    if topics.first() != Some(&TRANSFER) || !(3..=4).contains(&topics.len()) {
+        return None;
+    }
+    let (from, to) = (Address::from_word(topics[1]), Address::from_word(topics[2]));
+    let (asset, amount) = if topics.len() == 4 {
+        (Asset::Nft(log.address, topics[3].into()), U256::ZERO)
+    } else if log.data.data.len() == 32 {
+        (Asset::Token(log.address), U256::from_be_slice(&log.data.data))
+    } else {
+        return None;
+    };
+    Some(TokenTransfer { from, to, asset, amount })
 }
 
 /// The entries as CSV (RFC 4180), for a spreadsheet or a tax tool: amounts exact, in
@@ -384,7 +406,7 @@ pub struct History {
 mod tests {
     use super::*;
     use alloy_consensus::{Receipt, ReceiptEnvelope, SignableTransaction, TxEip1559};
-    use alloy_primitives::{Bytes, Log, LogData, TxKind};
+    use alloy_primitives::{Bytes, LogData, TxKind};
     use k256::ecdsa::SigningKey;
 
     fn key(n: u8) -> (SigningKey, Address) {
@@ -505,6 +527,21 @@ mod tests {
         assert_eq!(entries.len(), 1, "the call was not ours; the token that came to us is");
         assert_eq!(entries[0].asset, Asset::Nft(agents, U256::from(7)));
         assert_eq!(entries[0].direction, Direction::In);
+    }
+
+    #[test]
+    fn a_transfer_log_is_read_only_in_either_standards_shape() {
+        let (from, to, token) = (Address::repeat_byte(1), Address::repeat_byte(2), Address::repeat_byte(0x70));
+        let read = token_transfer(&transfer_log(token, from, to, 9)).unwrap();
+        assert_eq!(read, TokenTransfer { from, to, asset: Asset::Token(token), amount: U256::from(9) });
+        // Three topics and an amount that is not one word: neither standard's event.
+        let mut odd = transfer_log(token, from, to, 9);
+        odd.data = LogData::new_unchecked(odd.data.topics().to_vec(), Bytes::from_static(&[9]));
+        assert_eq!(token_transfer(&odd), None);
+        // Another event at the same address is not a transfer.
+        let other =
+            Log::new_unchecked(token, vec![B256::repeat_byte(7), from.into_word(), to.into_word()], odd.data.data);
+        assert_eq!(token_transfer(&other), None);
     }
 
     #[test]
