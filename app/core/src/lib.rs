@@ -19,15 +19,17 @@ pub mod chain {
     pub mod networks;
 }
 
-/// 0G Compute's calldata, session tokens, signed answers, chat bodies and exchanges, and
-/// TEE attestation.
+/// 0G Compute's calldata, session tokens, signed answers, chat bodies and exchanges, TEE
+/// attestation, and the chat console's answers as safe Markdown and its conversations.
 pub mod compute {
     pub mod answer;
     pub mod attestation;
     pub mod chat;
     pub mod contract;
     pub mod exchange;
+    pub mod markdown;
     pub mod recall;
+    pub mod thread;
     pub mod token;
 }
 

@@ -15,7 +15,9 @@ pub use zg_core::compute::attestation;
 pub use zg_core::compute::chat;
 pub use zg_core::compute::contract;
 pub use zg_core::compute::exchange;
+pub use zg_core::compute::markdown;
 pub use zg_core::compute::recall;
+pub use zg_core::compute::thread;
 #[cfg(target_arch = "wasm32")]
 pub mod gpu;
 pub mod llm_worker;

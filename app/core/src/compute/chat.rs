@@ -28,8 +28,21 @@ impl Message {
 }
 
 /// The agent's system prompt, the memory entries recalled for this message (role "agent" →
-/// "assistant", "note" → "system"; see `compute::recall`) and the user's message.
+/// "assistant", "note" → "system"; see `compute::recall`) and the user's message: the first
+/// question of a conversation, or one asked without it.
 pub fn messages(system_prompt: &str, recalled: &[&MemoryEntry], user: &str) -> Vec<Message> {
+    messages_with_history(system_prompt, recalled, &[], user)
+}
+
+/// As [`messages`], with the conversation's earlier turns (`compute::thread::history_messages`)
+/// between the memory and the question: memory is what the agent knows, the history what
+/// was just said, and the question last, where a model attends to it most.
+pub fn messages_with_history(
+    system_prompt: &str,
+    recalled: &[&MemoryEntry],
+    history: &[Message],
+    user: &str,
+) -> Vec<Message> {
     let mut out = Vec::new();
     if !system_prompt.trim().is_empty() {
         out.push(Message::new("system", system_prompt.trim()));
@@ -42,6 +55,7 @@ pub fn messages(system_prompt: &str, recalled: &[&MemoryEntry], user: &str) -> V
         };
         out.push(Message::new(role, &entry.text));
     }
+    out.extend_from_slice(history);
     out.push(Message::new("user", user));
     out
 }
@@ -232,6 +246,27 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(&request_body("zg-tiny-lm-v1", &m)).unwrap();
         assert_eq!(body["messages"][2]["role"], "assistant");
         assert_eq!(body["stream"], true);
+    }
+
+    #[test]
+    fn history_goes_between_memory_and_the_question() {
+        let memory = [MemoryEntry { at_ms: 1, role: "note".into(), text: "Likes Rust".into(), embedding: None }];
+        let recalled: Vec<&MemoryEntry> = memory.iter().collect();
+        let history = [Message::new("user", "What is 0G?"), Message::new("assistant", "A chain.")];
+        let m = messages_with_history("Be brief.", &recalled, &history, "And its storage?");
+        let turns: Vec<(&str, &str)> = m.iter().map(|m| (m.role.as_str(), m.content.as_str())).collect();
+        assert_eq!(
+            turns,
+            [
+                ("system", "Be brief."),
+                ("system", "Likes Rust"),
+                ("user", "What is 0G?"),
+                ("assistant", "A chain."),
+                ("user", "And its storage?")
+            ]
+        );
+        assert_eq!(messages("", &[], "hi"), messages_with_history("", &[], &[], "hi"));
+        assert_eq!(messages("", &[], "hi"), [Message::new("user", "hi")], "no empty system prompt");
     }
 
     /// The provider's events (devnet/src/compute_provider/chat.rs), as bytes.
