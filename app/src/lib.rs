@@ -23,6 +23,7 @@ pub mod governance;
 pub mod inft;
 pub mod local_db;
 pub mod platform;
+pub mod sealed_records;
 pub mod staking;
 pub mod storage;
 pub mod ui;

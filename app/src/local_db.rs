@@ -4,12 +4,14 @@
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams};
 
 const DB_NAME: &str = "zg-console";
-/// 1: `vault`. 2: `+ checkpoints`. 3: `+ uploads`.
-const DB_VERSION: u32 = 3;
+/// 1: `vault`. 2: `+ checkpoints`. 3: `+ uploads`. 4: `+ sealed`.
+const DB_VERSION: u32 = 4;
 pub const VAULT_STORE: &str = "vault";
 pub const CHECKPOINT_STORE: &str = "checkpoints";
 pub const UPLOAD_STORE: &str = "uploads";
-const STORES: [&str; 3] = [VAULT_STORE, CHECKPOINT_STORE, UPLOAD_STORE];
+/// Records sealed under the vault's key (`sealed_records`).
+pub const SEALED_STORE: &str = "sealed";
+const STORES: [&str; 4] = [VAULT_STORE, CHECKPOINT_STORE, UPLOAD_STORE, SEALED_STORE];
 
 /// Opens (creating or upgrading) the database. The error text is the browser's.
 pub async fn open() -> Result<Database, String> {

@@ -7,7 +7,7 @@
 //! [`Verified::Unverified`] with that reason. A failed proof comes back as
 //! [`Verified::Rejected`] and its value is never returned.
 
-use alloy_primitives::{Address, Bytes, Log, TxKind, B256, U256};
+use alloy_primitives::{Address, Bytes, Log, TxKind, B256, I256, U256};
 use serde_json::{json, Value};
 use wasm_light_client::{
     AccountState, CallOutcome, CallRequest, ChainRules, CheckpointOnly, Executed, JsonRpcTransport, LogFilter,
@@ -22,6 +22,7 @@ use super::checkpoint_store::{self, StoredHead};
 use super::fees::{BaseFeeSource, FeeError, FeeQuote};
 use super::networks::{check_chain_id, Network, NetworkError, TrustRoot};
 use super::rpc::FetchTransport;
+use crate::wallet::preview::{balance_changes, payment_changes, BalanceChange};
 use crate::wallet::vault::Sealer;
 
 /// What the light client's verified values rest on (the page says it in the user's words).
@@ -110,6 +111,9 @@ pub struct TxReview {
     /// The account's proven balance when the transaction was prepared.
     pub balance: U256,
     pub nonce: u64,
+    /// What the transaction moves for the account, from its simulation on proven state:
+    /// 0G (with the most the fee can be) and tokens, in and out.
+    pub changes: Vec<BalanceChange>,
 }
 
 impl TxReview {
@@ -126,6 +130,15 @@ impl TxReview {
             input: self.data.clone(),
         }
     }
+}
+
+/// A transaction run on proven state: the gas it spent, and what it moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Simulated {
+    pub gas_spent: u64,
+    /// The sender's 0G after minus before, fees aside (value sent, 0G paid back).
+    pub sender_change: I256,
+    pub logs: Vec<Log>,
 }
 
 /// Asks the person at the screen; resolves to true only if they approved.
@@ -584,7 +597,8 @@ impl ChainClient {
                 crate::format::format_0g(reserve)
             )));
         };
-        let review = self.review(from, to.into(), value, Bytes::new(), TRANSFER_GAS, fees, &account);
+        let mut review = self.review(from, to.into(), value, Bytes::new(), TRANSFER_GAS, fees, &account);
+        review.changes = payment_changes(from, value, review.worst_case - value);
         let tx = review.request();
         self.approve(review).await?;
         let signed = crate::wallet::signer::sign_eip1559(key, &tx);
@@ -622,12 +636,24 @@ impl ChainClient {
     /// The gas `from` would spend sending `value` and `data` to `to` now, run on proven
     /// state at the verified tip. A revert or halt is an error that explains it.
     pub async fn simulate(&self, from: Address, to: TxKind, value: U256, data: Bytes) -> Result<u64, ChainError> {
+        self.simulate_effects(from, to, value, data).await.map(|s| s.gas_spent)
+    }
+
+    /// [`Self::simulate`], with what the run moved: the sender's 0G (fees aside) and the
+    /// logs it emitted, from which its token transfers are read.
+    pub async fn simulate_effects(
+        &self,
+        from: Address,
+        to: TxKind,
+        value: U256,
+        data: Bytes,
+    ) -> Result<Simulated, ChainError> {
         let request = CallRequest { from: Some(from), to, data, value };
         let evm = crate::verifiers::evm().await.map_err(|e| ChainError::NotProven(e.to_string()))?;
         match self.provider.execute(&request, &*evm).await {
-            Verified::Proven { value: Executed { outcome: CallOutcome::Success(_), gas_spent, .. }, .. } => {
-                Ok(gas_spent)
-            }
+            Verified::Proven {
+                value: Executed { outcome: CallOutcome::Success(_), gas_spent, logs, sender_change }, ..
+            } => Ok(Simulated { gas_spent, sender_change, logs }),
             Verified::Proven { value: Executed { outcome: CallOutcome::Revert(out), .. }, .. } => {
                 Err(ChainError::WouldRevert(out))
             }
@@ -665,8 +691,8 @@ impl ChainClient {
                 return Err(ChainError::NotProven(format!("your account could not be proven: {reason}")))
             }
         };
-        let gas_spent = self.simulate(from, to, value, data.clone()).await?;
-        let gas_limit = gas_limit_for(gas_spent);
+        let simulated = self.simulate_effects(from, to, value, data.clone()).await?;
+        let gas_limit = gas_limit_for(simulated.gas_spent);
         let most = fees.worst_case(gas_limit, value);
         if most > account.balance {
             return Err(ChainError::WouldFail(format!(
@@ -677,6 +703,7 @@ impl ChainClient {
         }
         let mut review = self.review(from, to, value, data, gas_limit, fees, &account);
         review.creates = creates;
+        review.changes = balance_changes(from, simulated.sender_change, most, &simulated.logs);
         let tx = review.request();
         self.approve(review).await?;
         let signed = crate::wallet::signer::sign_eip1559(key, &tx);
@@ -707,6 +734,7 @@ impl ChainClient {
             fees,
             balance: account.balance,
             nonce: account.nonce,
+            changes: vec![],
         }
     }
 
@@ -775,37 +803,51 @@ impl ChainClient {
     /// verified header's transactions and receipts roots. Without a checkpoint the
     /// node's receipt is returned as unverified.
     pub async fn wait_for_inclusion(&self, hash: B256, timeout_s: u32) -> Result<Verified<Inclusion>, ChainError> {
+        self.wait_for_any(|| vec![hash], timeout_s).await.map(|(_, inclusion)| inclusion)
+    }
+
+    /// [`Self::wait_for_inclusion`] of whichever of `hashes()` is included first: a pending
+    /// transaction and the replacements (speed-up, cancel) sent for its nonce, of which
+    /// only one can be. `hashes` is asked again every half second, so a replacement sent
+    /// meanwhile is waited for too.
+    pub async fn wait_for_any(
+        &self,
+        hashes: impl Fn() -> Vec<B256>,
+        timeout_s: u32,
+    ) -> Result<(B256, Verified<Inclusion>), ChainError> {
         for _ in 0..timeout_s * 2 {
-            if self.verifies() {
-                if let Some(verdict) = self.provider.receipt(hash).await? {
-                    return Ok(verdict.map(|r| Inclusion {
-                        block: r.block,
-                        block_hash: r.block_hash,
-                        success: r.success,
-                        logs: r.logs,
-                    }));
-                }
-            } else {
-                let receipt = self.transport().request("eth_getTransactionReceipt", json!([hash])).await?;
-                if !receipt.is_null() {
-                    let block = receipt
-                        .get("blockNumber")
-                        .and_then(parse_u256)
-                        .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
-                    let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
-                    let block_hash = receipt
-                        .get("blockHash")
-                        .and_then(|h| serde_json::from_value(h.clone()).ok())
-                        .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
-                    return Ok(Verified::Unverified {
-                        value: Inclusion { block: block.saturating_to(), block_hash, success, logs: vec![] },
-                        reason: "this network has no checkpoint and too few endpoints to agree on a head, so the receipt is the node's word".into(),
-                    });
+            for hash in hashes() {
+                if let Some(inclusion) = self.inclusion_now(hash).await? {
+                    return Ok((hash, inclusion));
                 }
             }
             gloo::timers::future::TimeoutFuture::new(500).await;
         }
         Err(ChainError::NotIncluded(timeout_s))
+    }
+
+    /// The transaction's receipt if it is in a block already.
+    async fn inclusion_now(&self, hash: B256) -> Result<Option<Verified<Inclusion>>, ChainError> {
+        if self.verifies() {
+            return Ok(self.provider.receipt(hash).await?.map(|verdict| {
+                verdict.map(|r| Inclusion { block: r.block, block_hash: r.block_hash, success: r.success, logs: r.logs })
+            }));
+        }
+        let receipt = self.transport().request("eth_getTransactionReceipt", json!([hash])).await?;
+        if receipt.is_null() {
+            return Ok(None);
+        }
+        let block =
+            receipt.get("blockNumber").and_then(parse_u256).ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
+        let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
+        let block_hash = receipt
+            .get("blockHash")
+            .and_then(|h| serde_json::from_value(h.clone()).ok())
+            .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
+        Ok(Some(Verified::Unverified {
+            value: Inclusion { block: block.saturating_to(), block_hash, success, logs: vec![] },
+            reason: "this network has no checkpoint and too few endpoints to agree on a head, so the receipt is the node's word".into(),
+        }))
     }
 
     /// Devnet only: asks the faucet for funds; returns the funding transaction's hash.

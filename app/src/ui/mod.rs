@@ -3,6 +3,7 @@
 //! (`crate::wallet`, `crate::chain`) that `state::AppState` exposes.
 
 pub mod account_read;
+pub mod changes;
 pub mod components;
 pub mod deploy;
 pub mod lang;

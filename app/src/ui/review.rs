@@ -16,6 +16,7 @@ use crate::chain::fees::BaseFeeSource;
 use crate::chain::networks::Network;
 use crate::format::{format_0g, format_gwei};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::ui::changes::BalanceChanges;
 use crate::ui::components::AddressView;
 use crate::ui::lang::fill;
 
@@ -191,6 +192,7 @@ pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> imp
                             <dt>{t!(i18n, review.balance_after)}</dt><dd>{if over { t_string!(i18n, review.not_enough).to_string() } else { format_0g(left) }}</dd>
                             <dt>{t!(i18n, review.nonce)}</dt><dd>{r.nonce.to_string()}{t!(i18n, review.proven)}</dd>
                         </dl>
+                        {(!r.changes.is_empty()).then(|| view! { <BalanceChanges changes=r.changes.clone() /> })}
                         {value_note(&r.data, r.value).map(|n| view! { <p data-testid="tx-review-note">{n}</p> })}
                         {lowered.map(|l| view! { <p class="alert alert-warn" data-testid="tx-review-lowered">{l}</p> })}
                         <p class="muted">{t!(i18n, review.fee_note)}</p>

@@ -58,9 +58,14 @@ pub fn balance_changes(me: Address, sender_change: I256, fee_worst_case: U256, l
     changes
 }
 
+/// A plain 0G payment's changes: `value` out, and the fee.
+pub fn payment_changes(me: Address, value: U256, fee_worst_case: U256) -> Vec<BalanceChange> {
+    balance_changes(me, signed(value).saturating_neg(), fee_worst_case, &[])
+}
+
 /// `value` as a signed amount. A token can log any 256-bit amount; one beyond 2^255 − 1
 /// is shown as that, which is no less alarming.
-fn signed(value: U256) -> I256 {
+pub fn signed(value: U256) -> I256 {
     I256::try_from(value).unwrap_or(I256::MAX)
 }
 

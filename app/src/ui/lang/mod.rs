@@ -185,6 +185,22 @@ impl Localized for AmountError {
     }
 }
 
+impl Localized for crate::wallet::replacement::ReplacementError {
+    fn localized(&self, locale: Locale) -> String {
+        use crate::i18n::td_string;
+        use crate::wallet::replacement::ReplacementError;
+        match self {
+            ReplacementError::TipAboveLimit { needed, cap } => {
+                fill(td_string!(locale, errors.replace_tip_above_limit), &[("needed", needed), ("cap", cap)])
+            }
+            ReplacementError::MaxFeeAboveLimit { needed, cap } => {
+                fill(td_string!(locale, errors.replace_max_above_limit), &[("needed", needed), ("cap", cap)])
+            }
+            ReplacementError::Fees(e) => e.localized(locale),
+        }
+    }
+}
+
 impl Localized for FeeError {
     fn localized(&self, locale: Locale) -> String {
         use crate::i18n::td_string;
@@ -408,6 +424,21 @@ pub(crate) mod tests {
             },
         ];
         for e in send {
+            assert_eq!(e.localized(Locale::en), e.to_string());
+            let ko = e.localized(Locale::ko);
+            assert!(!ko.contains('[') && ko != e.to_string(), "{ko}");
+        }
+    }
+
+    #[test]
+    fn replacement_errors_match_the_enum() {
+        use crate::wallet::replacement::ReplacementError;
+        let s = |s: &str| s.to_string();
+        for e in [
+            ReplacementError::TipAboveLimit { needed: s("3 gwei"), cap: s("2 gwei") },
+            ReplacementError::MaxFeeAboveLimit { needed: s("300 gwei"), cap: s("200 gwei") },
+            ReplacementError::Fees(FeeError::TipAboveMax),
+        ] {
             assert_eq!(e.localized(Locale::en), e.to_string());
             let ko = e.localized(Locale::ko);
             assert!(!ko.contains('[') && ko != e.to_string(), "{ko}");
