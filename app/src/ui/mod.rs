@@ -7,6 +7,7 @@ pub mod changes;
 pub mod components;
 pub mod deploy;
 pub mod lang;
+pub mod markdown;
 pub mod offline;
 pub mod pages;
 pub mod review;

@@ -182,6 +182,27 @@ impl Localized for EnvelopeError {
     }
 }
 
+impl Localized for crate::compute::thread::ThreadsError {
+    fn localized(&self, locale: Locale) -> String {
+        use crate::compute::thread::ThreadsError;
+        match self {
+            ThreadsError::Unreadable(why) => fill(td_string!(locale, err_agents.threads_unreadable), &[("why", why)]),
+            ThreadsError::NewerVersion(v) => fill(td_string!(locale, err_agents.threads_newer), &[("version", v)]),
+            ThreadsError::NoSuchThread(_) => td_string!(locale, err_agents.thread_gone).to_string(),
+        }
+    }
+}
+
+impl Localized for crate::sealed_records::RecordError {
+    fn localized(&self, locale: Locale) -> String {
+        use crate::sealed_records::RecordError;
+        match self {
+            RecordError::Storage(why) => fill(td_string!(locale, err_agents.record_storage), &[("why", why)]),
+            RecordError::Seal(why) => fill(td_string!(locale, err_agents.record_seal), &[("why", why)]),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use alloy_primitives::{Address, U256};
@@ -194,6 +215,22 @@ mod tests {
 
     fn addr(byte: u8) -> Address {
         Address::repeat_byte(byte)
+    }
+
+    #[test]
+    fn conversation_and_record_errors_match_their_enums() {
+        use crate::compute::thread::ThreadsError;
+        use crate::sealed_records::RecordError;
+        let check = |en: String, display: String, ko: String| {
+            assert_eq!(en, display);
+            assert!(!crate::ui::lang::tests::unfilled(&ko) && ko != display, "{ko}");
+        };
+        for e in [ThreadsError::Unreadable("eof".into()), ThreadsError::NewerVersion(9), ThreadsError::NoSuchThread(3)] {
+            check(e.localized(Locale::en), e.to_string(), e.localized(Locale::ko));
+        }
+        for e in [RecordError::Storage("QuotaExceededError".into()), RecordError::Seal("OperationError".into())] {
+            check(e.localized(Locale::en), e.to_string(), e.localized(Locale::ko));
+        }
     }
 
     fn envelope_errors() -> Vec<EnvelopeError> {

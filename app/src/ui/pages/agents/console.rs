@@ -1,6 +1,9 @@
-//! Chat with the agent: its system prompt and the memory nearest each message in meaning go
-//! with it, to a 0G Compute provider or to the model run locally; "Save to memory" appends
-//! the exchange, each entry with its embedding.
+//! Chat with the agent: its system prompt, the memory nearest each message in meaning and
+//! the conversation so far go with it, to a 0G Compute provider or to the model run
+//! locally; "Save to memory" appends the exchange, each entry with its embedding.
+//! Conversations (`compute::thread`) are kept in this browser per agent, sealed under the
+//! wallet's key (`sealed_records`); answers are drawn as Markdown through `ui::markdown`,
+//! which never hands the model's text to the DOM as HTML.
 
 use std::rc::Rc;
 
@@ -12,17 +15,20 @@ use leptos::task::spawn_local;
 use crate::compute::chat as compute_chat;
 use crate::compute::llm_worker;
 use crate::compute::local::{self, LocalEvent, Prefer};
+use crate::compute::markdown;
 use crate::compute::recall;
+use crate::compute::thread::{self, Stats, Threads, Turn, TurnSource};
 use crate::compute::service::{AnswerCheck, ComputeService};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::inft::metadata::MemoryEntry;
 use crate::inft::service::OpenedAgent;
-use crate::ui::components::ErrorAlert;
+use crate::ui::components::{CopyButton, ErrorAlert};
+use crate::ui::markdown::Markdown;
 use crate::ui::lang::words_agents::{backend_words, memory_role};
 use crate::ui::lang::{fill, Localized};
 use crate::ui::state::use_app;
 
-use super::model::{backend_badge, ConsoleAnswer, ConsoleSource};
+use super::model::{backend_badge, stats_words, ConsoleAnswer, ConsoleSource};
 use super::{key_of, progress_view, step_reporter, Service};
 
 /// Chat with the agent: its system prompt and recent memory go with each message, to a
@@ -54,6 +60,50 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
     on_cleanup(stop_now);
     let meta = StoredValue::new(opened.metadata.clone());
     let token = opened.token;
+    // This agent's conversations, and the one open (None: a new one starts with the next
+    // question).
+    let threads = RwSignal::new(Threads::default());
+    let current = RwSignal::new(None::<u64>);
+    let record = StoredValue::new(chat_record(&app, service, token));
+    if let (Some(name), Some(sealer)) = (record.get_value(), app.session.sealer()) {
+        let locale = i18n.get_locale_untracked();
+        spawn_local(async move {
+            let Some(json) = crate::sealed_records::load::<String>(&name, &sealer).await else { return };
+            match Threads::from_json(&json) {
+                Ok(stored) => {
+                    current.set(stored.newest_first().next().map(|t| t.id));
+                    threads.set(stored);
+                }
+                Err(e) => note.set(Some(e.localized(locale))),
+            }
+        });
+    }
+    let save_threads = move || {
+        let (Some(name), Some(sealer)) = (record.get_value(), app.session.sealer()) else { return };
+        let json = threads.with_untracked(Threads::to_json);
+        let locale = i18n.get_locale_untracked();
+        spawn_local(async move {
+            if let Err(e) = crate::sealed_records::save(&name, &json, &sealer).await {
+                note.set(Some(e.localized(locale)));
+            }
+        });
+    };
+    // Adds a finished (or cut) exchange to the open conversation, starting one if needed.
+    let record_turn = move |turn: Turn| {
+        let now = js_sys::Date::now() as u64;
+        threads.update(|t| {
+            let id = match current.get_untracked().filter(|id| t.thread(*id).is_some()) {
+                Some(id) => id,
+                None => {
+                    let id = t.new_thread(now, &turn.question);
+                    current.set(Some(id));
+                    id
+                }
+            };
+            let _ = t.push_turn(id, turn);
+        });
+        save_threads();
+    };
     if let Some(chain) = app.chain.client() {
         let locale = i18n.get_locale_untracked();
         match ComputeService::new(chain) {
@@ -115,9 +165,17 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         let chosen = recall::recall(&m.memory, query.as_deref(), compute_chat::MEMORY_WINDOW);
         recalled.set(chosen.iter().map(RecalledView::from).collect());
         let entries: Vec<&MemoryEntry> = chosen.iter().map(|r| r.entry).collect();
-        compute_chat::messages(&m.system_prompt, &entries, &text)
+        let history = current
+            .get_untracked()
+            .and_then(|id| {
+                threads.with_untracked(|t| {
+                    t.thread(id).map(|th| thread::history_messages(&th.turns, thread::HISTORY_BUDGET_BYTES))
+                })
+            })
+            .unwrap_or_default();
+        compute_chat::messages_with_history(&m.system_prompt, &entries, &history, &text)
     };
-    let send = move |_| {
+    let ask_provider = move || {
         error.set(None);
         let Some(question) = question() else { return };
         let Some(svc) = compute.get_value() else {
@@ -146,7 +204,12 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         spawn_local(async move {
             let messages = conversation(question.clone(), locale).await;
             busy.set(Some(t_string!(i18n, agent_cards.console_asking).to_string()));
-            let on_text = move |text: &str| {
+            let started = js_sys::Date::now();
+            let first_at = std::cell::Cell::new(None::<f64>);
+            let on_text = |text: &str| {
+                if first_at.get().is_none() {
+                    first_at.set(Some(js_sys::Date::now()));
+                }
                 busy.set(Some(t_string!(i18n, agent_cards.console_receiving).to_string()));
                 partial.update(|p| p.get_or_insert_with(String::new).push_str(text));
             };
@@ -158,20 +221,51 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             stopper.set_value(None);
             asking.set(false);
             busy.set(None);
-            if result.is_ok() || partial.get_untracked().is_some_and(|p| p.is_empty()) {
+            let arrived = partial.get_untracked().unwrap_or_default();
+            if result.is_ok() || arrived.is_empty() {
                 partial.set(None);
             }
+            let now = js_sys::Date::now();
             match result {
-                Ok(a) => answer.set(Some(ConsoleAnswer {
-                    question,
-                    text: a.text,
-                    source: ConsoleSource::Provider {
-                        cost: a.cost,
-                        tokens: (a.prompt_tokens, a.completion_tokens),
-                        check: a.check,
-                    },
-                })),
-                Err(e) => error.set(Some(e.localized(locale))),
+                Ok(a) => {
+                    let stats = first_at.get().map(|first| Stats {
+                        first_token_ms: first - started,
+                        total_ms: now - started,
+                        tokens: u32::try_from(a.completion_tokens).unwrap_or(u32::MAX),
+                    });
+                    record_turn(Turn {
+                        question: question.clone(),
+                        answer: a.text.clone(),
+                        at_ms: now as u64,
+                        source: TurnSource::Provider { provider, cost_wei: a.cost },
+                        stats,
+                        cut: false,
+                    });
+                    answer.set(Some(ConsoleAnswer {
+                        question,
+                        text: a.text,
+                        source: ConsoleSource::Provider {
+                            cost: a.cost,
+                            tokens: (a.prompt_tokens, a.completion_tokens),
+                            check: a.check,
+                            stats,
+                        },
+                    }))
+                }
+                Err(e) => {
+                    // What arrived before the stop or the fault stays in the conversation, marked.
+                    if !arrived.is_empty() {
+                        record_turn(Turn {
+                            question,
+                            answer: arrived,
+                            at_ms: now as u64,
+                            source: TurnSource::Provider { provider, cost_wei: alloy_primitives::U256::ZERO },
+                            stats: None,
+                            cut: true,
+                        });
+                    }
+                    error.set(Some(e.localized(locale)))
+                }
             }
         });
     };
@@ -236,6 +330,18 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             partial.set(None);
             match result {
                 Ok(a) => {
+                    record_turn(Turn {
+                        question: question.clone(),
+                        answer: a.text.clone(),
+                        at_ms: js_sys::Date::now() as u64,
+                        source: TurnSource::Local { backend: backend_badge(&a.backend, locale).0.to_string() },
+                        stats: Some(Stats {
+                            first_token_ms: a.first_token_ms,
+                            total_ms: a.total_ms,
+                            tokens: u32::try_from(a.completion_tokens).unwrap_or(u32::MAX),
+                        }),
+                        cut: false,
+                    });
                     answer.set(Some(ConsoleAnswer { question, text: a.text.clone(), source: ConsoleSource::Local(a) }))
                 }
                 Err(e) => {
@@ -245,12 +351,41 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
             }
         });
     };
-    let run_local = move |_| {
-        run_local_on(match local_on.get_untracked().as_str() {
-            "cpu" => Prefer::Cpu,
-            "webgpu" => Prefer::WebGpu,
-            _ => Prefer::Auto,
-        })
+    let prefer = move || match local_on.get_untracked().as_str() {
+        "cpu" => Prefer::Cpu,
+        "webgpu" => Prefer::WebGpu,
+        _ => Prefer::Auto,
+    };
+    let run_local = move |_| run_local_on(prefer());
+    let send = move |_| ask_provider();
+    // Asks the last question of the conversation again, of whoever answered it.
+    let regenerate = move |_| {
+        let Some(id) = current.get_untracked() else { return };
+        let Some(again) = threads.try_update(|t| t.regenerate(id)).flatten() else { return };
+        save_threads();
+        let local = answer.get_untracked().is_some_and(|a| matches!(a.source, ConsoleSource::Local(_)));
+        answer.set(None);
+        message.set(again);
+        if local {
+            run_local_on(prefer())
+        } else {
+            ask_provider()
+        }
+    };
+    let new_conversation = move |_| {
+        current.set(None);
+        answer.set(None);
+        recalled.set(vec![]);
+        error.set(None);
+    };
+    let delete_conversation = move |_| {
+        let Some(id) = current.get_untracked() else { return };
+        threads.update(|t| {
+            t.delete(id);
+        });
+        current.set(None);
+        answer.set(None);
+        save_threads();
     };
     let save_memory = move |_| {
         error.set(None);
@@ -317,6 +452,27 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                     }).collect_view()}
                 </select>
             </div>
+            <div class="row conversation-bar">
+                <div class="field field-inline">
+                    <label for="console-thread">{t!(i18n, agent_cards.console_conversation)}</label>
+                    <select id="console-thread" data-testid="console-thread"
+                        on:change=move |ev| { current.set(event_target_value(&ev).parse().ok()); answer.set(None); }
+                        prop:value=move || current.get().map(|id| id.to_string()).unwrap_or_default()>
+                        <option value="">{t!(i18n, agent_cards.console_new_conversation)}</option>
+                        {move || threads.with(|t| t.newest_first().map(|th| {
+                            let title = if th.title.is_empty() { t_string!(i18n, agent_cards.console_untitled).to_string() } else { th.title.clone() };
+                            let label = fill(t_string!(i18n, agent_cards.console_thread_option), &[("title", &title), ("count", &th.turns.len())]);
+                            view! { <option value=th.id.to_string()>{label}</option> }
+                        }).collect_view())}
+                    </select>
+                </div>
+                <span class="spacer"></span>
+                <button class="btn btn-ghost btn-sm" data-testid="new-conversation" on:click=new_conversation disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.console_new)}</button>
+                <Show when=move || current.get().is_some()>
+                    <button class="btn btn-ghost btn-sm" data-testid="delete-conversation" on:click=delete_conversation disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.console_delete)}</button>
+                </Show>
+            </div>
+            {move || earlier_turns(i18n, threads, current, answer.with(Option::is_some))}
             <div class="field">
                 <label for="console-message">{t!(i18n, agent_cards.console_message)}</label>
                 <textarea id="console-message" rows="2" bind:value=message></textarea>
@@ -395,7 +551,11 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
                             _ => None,
                         }}
                         {why_cpu.map(|why| view! { <p class="muted" data-testid="answer-why-cpu">{move || fill(t_string!(i18n, agent_cards.console_ran_on_cpu), &[("why", &why)])}</p> })}
-                        <p class="pre" data-testid="answer-text">{a.text.clone()}</p>
+                        <div data-testid="answer-text"><Markdown text=a.text.clone() /></div>
+                        <div class="row">
+                            <CopyButton text=Signal::stored(markdown::plain_text(&markdown::parse(&a.text))) label=t_string!(i18n, agent_cards.console_copy).to_string() />
+                            <button class="btn btn-ghost btn-sm" data-testid="regenerate" on:click=regenerate disabled=move || busy.get().is_some()>{t!(i18n, agent_cards.console_regenerate)}</button>
+                        </div>
                         {recalled_list(i18n, recalled.get())}
                         {savable.then(|| view! {
                             <div class="row">
@@ -468,4 +628,48 @@ fn recalled_list(
             </details>
         }
     })
+}
+
+/// The open conversation's earlier exchanges, oldest first: the last one is left out while
+/// it is the answer shown below (`latest_shown`), with its checks and actions.
+fn earlier_turns(
+    i18n: leptos_i18n::I18nContext<crate::i18n::Locale>,
+    threads: RwSignal<Threads>,
+    current: RwSignal<Option<u64>>,
+    latest_shown: bool,
+) -> Option<impl IntoView> {
+    let id = current.get()?;
+    let mut turns = threads.with(|t| t.thread(id).map(|th| th.turns.clone()))?;
+    if latest_shown {
+        turns.pop();
+    }
+    (!turns.is_empty()).then(|| {
+        view! {
+            <ol class="chat-turns" data-testid="conversation" aria-label=move || t_string!(i18n, agent_cards.console_conversation)>
+                {turns.into_iter().map(|turn| {
+                    let speed = turn.stats.as_ref().and_then(|s| stats_words(i18n.get_locale_untracked(), s));
+                    let copy = markdown::plain_text(&markdown::parse(&turn.answer));
+                    view! {
+                        <li class="chat-turn" data-testid="turn">
+                            <div class="chat-question">{turn.question}</div>
+                            <Markdown text=turn.answer />
+                            <div class="row">
+                                {turn.cut.then(|| view! { <span class="badge badge-unverified" data-testid="turn-cut">{t!(i18n, agent_cards.console_cut_off)}</span> })}
+                                {speed.map(|s| view! { <span class="muted small">{s}</span> })}
+                                <span class="spacer"></span>
+                                <CopyButton text=Signal::stored(copy) label=t_string!(i18n, agent_cards.console_copy).to_string() />
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        }
+    })
+}
+
+/// The sealed record of this agent's conversations: one per network, contract and token.
+fn chat_record(app: &crate::ui::state::AppState, service: Service, token: alloy_primitives::U256) -> Option<String> {
+    let network = app.chain.network()?;
+    let nft = service.with_value(|s| s.as_ref().map(|s| s.nft()))?;
+    Some(format!("chat/{}/{nft}/{token}", network.chain_id))
 }

@@ -6,6 +6,7 @@ use alloy_primitives::{Address, U256};
 
 use crate::compute::local::{Backend, LocalAnswer};
 use crate::compute::service::AnswerCheck;
+use crate::compute::thread::Stats;
 use crate::format::format_0g;
 use crate::i18n::{td_string, Locale};
 use crate::inft::provenance::{Origin, Provenance};
@@ -51,7 +52,7 @@ pub(super) fn split_tools(text: &str) -> Vec<String> {
 #[derive(Clone)]
 pub(super) enum ConsoleSource {
     /// A 0G Compute provider: its cost and whether its signature checked out.
-    Provider { cost: U256, tokens: (u64, u64), check: AnswerCheck },
+    Provider { cost: U256, tokens: (u64, u64), check: AnswerCheck, stats: Option<Stats> },
     /// A model run in this browser: SmolLM2 on the CPU or on WebGPU.
     Local(LocalAnswer),
 }
@@ -72,10 +73,16 @@ impl ConsoleAnswer {
     /// What it cost and what it took, in one line.
     pub(super) fn details(&self, locale: Locale) -> String {
         match &self.source {
-            ConsoleSource::Provider { cost, tokens, .. } => fill(
-                td_string!(locale, words_agents.details_provider),
-                &[("cost", &format_0g(*cost)), ("prompt", &tokens.0), ("answer", &tokens.1)],
-            ),
+            ConsoleSource::Provider { cost, tokens, stats, .. } => {
+                let cost = fill(
+                    td_string!(locale, words_agents.details_provider),
+                    &[("cost", &format_0g(*cost)), ("prompt", &tokens.0), ("answer", &tokens.1)],
+                );
+                match stats.as_ref().and_then(|s| stats_words(locale, s)) {
+                    Some(speed) => format!("{cost}, {speed}"),
+                    None => cost,
+                }
+            }
             ConsoleSource::Local(local) => fill(
                 td_string!(locale, words_agents.details_local),
                 &[
@@ -95,6 +102,17 @@ impl ConsoleAnswer {
             ConsoleSource::Provider { .. } => None,
         }
     }
+}
+
+/// A streamed answer's speed as the console says it ("18 tokens/s, first token after
+/// 420 ms"), when it can be measured (`Stats::tokens_per_sec`).
+pub(super) fn stats_words(locale: Locale, stats: &Stats) -> Option<String> {
+    let rate = stats.tokens_per_sec()?;
+    let decimals = if rate < 10.0 { 1 } else { 0 };
+    Some(fill(
+        td_string!(locale, words_agents.speed),
+        &[("rate", &format!("{rate:.decimals$}")), ("ms", &format!("{:.0}", stats.first_token_ms))],
+    ))
 }
 
 /// A local answer's backend as its badge says it: `data-backend` and the hover text (an
@@ -132,11 +150,34 @@ mod tests {
     }
 
     #[test]
+    fn a_providers_answer_says_its_speed_when_it_can_be_measured() {
+        let with = |stats| {
+            answer(ConsoleSource::Provider {
+                cost: U256::from(1_000_000_000_000_000u64),
+                tokens: (30, 11),
+                check: AnswerCheck::Unverified { reason: "-".into() },
+                stats,
+            })
+        };
+        // 10 tokens after the first in 500 ms: 20 tokens/s; the first after 420 ms.
+        let measured = with(Some(Stats { first_token_ms: 420.0, total_ms: 920.0, tokens: 11 }));
+        assert_eq!(
+            measured.details(Locale::en),
+            "Cost 0.001 0G (30 prompt + 11 answer tokens), 20 tokens/s, first token after 420 ms"
+        );
+        assert!(measured.details(Locale::ko).contains("초당 20토큰"), "{}", measured.details(Locale::ko));
+        // One token has no rate: the speed is left out rather than made up.
+        let single = with(Some(Stats { first_token_ms: 420.0, total_ms: 420.0, tokens: 1 }));
+        assert_eq!(single.details(Locale::en), "Cost 0.001 0G (30 prompt + 11 answer tokens)");
+    }
+
+    #[test]
     fn an_answer_whose_signature_failed_is_not_saved_and_says_its_cost() {
         let unverified = answer(ConsoleSource::Provider {
             cost: U256::from(1_500_000_000_000_000u64),
             tokens: (30, 7),
             check: AnswerCheck::Unverified { reason: "no signature".into() },
+            stats: None,
         });
         assert!(!unverified.savable());
         assert_eq!(unverified.details(Locale::en), "Cost 0.0015 0G (30 prompt + 7 answer tokens)");
