@@ -320,6 +320,74 @@ test('Stop ends an answer as it streams; leaving the page mid-answer stops it to
   }
 });
 
+test('a conversation: answers drawn as safe Markdown, regenerated, continued with its history, kept sealed across a reload', async () => {
+  const { page, context } = a;
+  await openAgent(page, agentToken);
+  const url = `${provider.url.replace(/\/$/, '')}/v1/proxy/chat/completions`;
+  // An answer altered on the way to carry markup and HTML: it must be drawn as formatting,
+  // with the HTML as text, no image loaded and no script link.
+  const hostile = '**Bold** <img src=x onerror="window.__pwned=1"> [run](javascript:window.__pwned=2)\n\n```js\nalert(1)\n```\n';
+  const forge = async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('"content":"', `"content":"${JSON.stringify(hostile).slice(1, -1)}`);
+    await route.fulfill({ response, body });
+  };
+  await page.route(url, forge);
+  let card;
+  try {
+    card = await send(page, 'Say hello.');
+    await appears(page, card.getByTestId('answer-unverified'), card, 60_000);
+  } finally {
+    await page.unroute(url, forge);
+  }
+  const text = card.getByTestId('answer-text');
+  assert.equal(await text.locator('strong').first().textContent(), 'Bold');
+  assert.equal(await text.locator('img').count(), 0, 'an image from the answer was put in the page');
+  assert.equal(await text.locator('a').count(), 0, 'a javascript: link was made a link');
+  assert.match(await text.textContent(), /<img src=x onerror="window\.__pwned=1">/);
+  assert.equal((await text.locator('pre code').textContent()).trim(), 'alert(1)');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await shot(page, 'compute-04e-markdown-safe');
+
+  // Regenerate asks the same question again, of the provider: now answered untouched.
+  await card.getByTestId('regenerate').click();
+  await appears(page, card.getByTestId('answer-verified'), card, 90_000);
+  assert.equal(await card.getByTestId('turn').count(), 0, 'the regenerated answer replaced the first');
+
+  // The next question goes with the conversation so far.
+  const bodies = [];
+  const watch = (request) => request.url() === url && bodies.push(JSON.parse(request.postData()));
+  page.on('request', watch);
+  await card.getByLabel('Message').fill('What is the capital of France?');
+  await card.getByRole('button', { name: 'Send' }).click();
+  await card.getByTestId('answer-verified').waitFor({ state: 'detached', timeout: 30_000 }).catch(() => {});
+  await appears(page, card.getByTestId('answer-verified'), card, 90_000);
+  page.off('request', watch);
+  const roles = bodies.at(-1).messages.map((m) => `${m.role}:${m.content}`);
+  const asked = roles.indexOf('user:Say hello.');
+  assert.ok(asked >= 0 && roles[asked + 1].startsWith('assistant:'), roles.join(' | '));
+  assert.equal(roles.at(-1), 'user:What is the capital of France?');
+  assert.equal(await card.getByTestId('turn').count(), 1, 'the first exchange is listed above the answer');
+  assert.match(await card.getByTestId('answer-cost').textContent(), /, [\d.]+ tokens\/s, first token after \d+ ms$/);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(devnet.appUrl).origin });
+  await card.getByTestId('console-answer').getByRole('button', { name: 'Copy' }).click();
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /Paris/);
+  await shot(page, 'compute-04f-conversation');
+
+  // After a reload the conversation is there to pick, whole; then it is deleted.
+  await page.reload();
+  await unlock(page);
+  await openAgent(page, agentToken);
+  const again = page.getByRole('region', { name: 'Agent console' });
+  const option = again.locator('#console-thread option', { hasText: 'Say hello. (2)' });
+  await option.waitFor({ state: 'attached', timeout: 30_000 });
+  await again.locator('#console-thread').selectOption({ label: 'Say hello. (2)' });
+  assert.equal(await again.getByTestId('turn').count(), 2);
+  assert.match(await again.getByTestId('conversation').textContent(), /What is the capital of France\?/);
+  await again.getByTestId('delete-conversation').click();
+  assert.equal(await again.locator('#console-thread option', { hasText: 'Say hello.' }).count(), 0);
+});
+
 /** Settles what the provider is owed, then returns the sub-account's proven balance text. */
 async function settledSubAccount(page) {
   assert.equal((await admin('settle', {})).status, 200);

@@ -20,7 +20,7 @@ after(async () => {
 
 const FUNDER = '0x14dC79964da2C08b23698B3D3cc7Ca32193d9955'; // anvil dev #7, unlocked
 // An address no key in any test holds, so only this test moves 0G to it.
-const WATCHED = '0x00000000000000000000000000000000000Be7ED';
+const WATCHED = '0x00000000000000000000000000000000000be7ed';
 
 async function waitMined(hash) {
   for (let i = 0; i < 100; i++) {
@@ -47,7 +47,7 @@ test('an address is watched read-only with proven values, and the tour runs once
   await page.getByLabel('Address to watch').fill(WATCHED);
   await page.getByRole('button', { name: 'Watch', exact: true }).click();
   await page.getByRole('heading', { name: 'Wallet', exact: true, level: 1 }).waitFor();
-  assert.match(await page.getByTestId('watch-banner').textContent(), new RegExp(`Watching ${WATCHED} read-only`));
+  assert.match(await page.getByTestId('watch-banner').textContent(), new RegExp(`Watching ${WATCHED} read-only`, 'i'));
   await waitForVerifiedBalance(page, '2.5 0G', 60_000);
 
   // Only the pages that read are offered, and nothing that signs.

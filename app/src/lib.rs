@@ -7,6 +7,7 @@
 
 pub mod chain;
 pub mod compute;
+pub mod dapp_bridge;
 pub mod deploy;
 pub mod glue;
 
@@ -18,6 +19,7 @@ mod i18n_catalogues {
     leptos_i18n::load_locales!();
 }
 pub use i18n_catalogues::i18n;
+pub use zg_core::dapp;
 pub use zg_core::format;
 pub mod governance;
 pub mod inft;

@@ -44,13 +44,18 @@ pub async fn load<T: DeserializeOwned>(name: &str, sealer: &Sealer) -> Option<T>
 /// Seals `value` and keeps it under `name`, replacing what was there.
 pub async fn save<T: Serialize>(name: &str, value: &T, sealer: &Sealer) -> Result<(), RecordError> {
     let plain = serde_json::to_vec(value).map_err(|e| RecordError::Seal(e.to_string()))?;
-    let sealed = sealer.seal_record(&format!("{PREFIX}/{name}"), &plain).await.map_err(|e| RecordError::Seal(e.to_string()))?;
+    let sealed =
+        sealer.seal_record(&format!("{PREFIX}/{name}"), &plain).await.map_err(|e| RecordError::Seal(e.to_string()))?;
     let db = local_db::open().await.map_err(RecordError::Storage)?;
     let result = async {
         let storage = |e: idb::Error| RecordError::Storage(e.to_string());
         let tx = db.transaction(&[SEALED_STORE], TransactionMode::ReadWrite).map_err(storage)?;
         let store = tx.object_store(SEALED_STORE).map_err(storage)?;
-        store.put(&JsValue::from_str(&hex::encode(sealed)), Some(&JsValue::from_str(name))).map_err(storage)?.await.map_err(storage)?;
+        store
+            .put(&JsValue::from_str(&hex::encode(sealed)), Some(&JsValue::from_str(name)))
+            .map_err(storage)?
+            .await
+            .map_err(storage)?;
         tx.commit().map_err(storage)?.await.map_err(storage)?;
         Ok(())
     }

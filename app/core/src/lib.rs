@@ -33,6 +33,8 @@ pub mod compute {
     pub mod token;
 }
 
+pub mod dapp;
+
 /// The shipped contract bundle, deployment plans and network links.
 pub mod deploy {
     pub mod link;

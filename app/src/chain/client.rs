@@ -114,6 +114,8 @@ pub struct TxReview {
     /// What the transaction moves for the account, from its simulation on proven state:
     /// 0G (with the most the fee can be) and tokens, in and out.
     pub changes: Vec<BalanceChange>,
+    /// The site that asked for it, when a dapp did (`dapp_bridge`).
+    pub requested_by: Option<String>,
 }
 
 impl TxReview {
@@ -136,6 +138,8 @@ impl TxReview {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Simulated {
     pub gas_spent: u64,
+    /// What the call returned.
+    pub output: Bytes,
     /// The sender's 0G after minus before, fees aside (value sent, 0G paid back).
     pub sender_change: I256,
     pub logs: Vec<Log>,
@@ -615,7 +619,20 @@ impl ChainClient {
         value: U256,
         data: Bytes,
     ) -> Result<B256, ChainError> {
-        self.send_tx(key, TxKind::Call(to), None, value, data).await.map(|(hash, _)| hash)
+        self.send_tx(key, TxKind::Call(to), None, value, data, None).await.map(|(hash, _)| hash)
+    }
+
+    /// A transaction a dapp asked for (`dapp_bridge`): the same checks and review as
+    /// [`Self::send_call`], the review naming the site; a deployment when `to` is `Create`.
+    pub async fn send_for_site(
+        &self,
+        key: &k256::ecdsa::SigningKey,
+        to: TxKind,
+        value: U256,
+        data: Bytes,
+        site: String,
+    ) -> Result<B256, ChainError> {
+        self.send_tx(key, to, None, value, data, Some(site)).await.map(|(hash, _)| hash)
     }
 
     /// Deploys `code` (creation code with its constructor's arguments) from `key`'s
@@ -628,7 +645,7 @@ impl ChainClient {
         what: &'static str,
         code: Bytes,
     ) -> Result<(Address, Inclusion), ChainError> {
-        let (hash, nonce) = self.send_tx(key, TxKind::Create, Some(what), U256::ZERO, code).await?;
+        let (hash, nonce) = self.send_tx(key, TxKind::Create, Some(what), U256::ZERO, code, None).await?;
         let inclusion = self.proven_success(hash).await?;
         Ok((crate::wallet::signer::address_of(key).create(nonce), inclusion))
     }
@@ -652,8 +669,9 @@ impl ChainClient {
         let evm = crate::verifiers::evm().await.map_err(|e| ChainError::NotProven(e.to_string()))?;
         match self.provider.execute(&request, &*evm).await {
             Verified::Proven {
-                value: Executed { outcome: CallOutcome::Success(_), gas_spent, logs, sender_change }, ..
-            } => Ok(Simulated { gas_spent, sender_change, logs }),
+                value: Executed { outcome: CallOutcome::Success(output), gas_spent, logs, sender_change },
+                ..
+            } => Ok(Simulated { gas_spent, output, sender_change, logs }),
             Verified::Proven { value: Executed { outcome: CallOutcome::Revert(out), .. }, .. } => {
                 Err(ChainError::WouldRevert(out))
             }
@@ -675,6 +693,7 @@ impl ChainClient {
         creates: Option<&'static str>,
         value: U256,
         data: Bytes,
+        requested_by: Option<String>,
     ) -> Result<(B256, u64), ChainError> {
         if !self.verifies() {
             return Err(ChainError::NeedsCheckpoint("the transaction's effect"));
@@ -703,6 +722,7 @@ impl ChainClient {
         }
         let mut review = self.review(from, to, value, data, gas_limit, fees, &account);
         review.creates = creates;
+        review.requested_by = requested_by;
         review.changes = balance_changes(from, simulated.sender_change, most, &simulated.logs);
         let tx = review.request();
         self.approve(review).await?;
@@ -735,6 +755,7 @@ impl ChainClient {
             balance: account.balance,
             nonce: account.nonce,
             changes: vec![],
+            requested_by: None,
         }
     }
 
@@ -817,7 +838,7 @@ impl ChainClient {
     ) -> Result<(B256, Verified<Inclusion>), ChainError> {
         for _ in 0..timeout_s * 2 {
             for hash in hashes() {
-                if let Some(inclusion) = self.inclusion_now(hash).await? {
+                if let Some(inclusion) = self.receipt_now(hash).await? {
                     return Ok((hash, inclusion));
                 }
             }
@@ -827,18 +848,25 @@ impl ChainClient {
     }
 
     /// The transaction's receipt if it is in a block already.
-    async fn inclusion_now(&self, hash: B256) -> Result<Option<Verified<Inclusion>>, ChainError> {
+    pub async fn receipt_now(&self, hash: B256) -> Result<Option<Verified<Inclusion>>, ChainError> {
         if self.verifies() {
             return Ok(self.provider.receipt(hash).await?.map(|verdict| {
-                verdict.map(|r| Inclusion { block: r.block, block_hash: r.block_hash, success: r.success, logs: r.logs })
+                verdict.map(|r| Inclusion {
+                    block: r.block,
+                    block_hash: r.block_hash,
+                    success: r.success,
+                    logs: r.logs,
+                })
             }));
         }
         let receipt = self.transport().request("eth_getTransactionReceipt", json!([hash])).await?;
         if receipt.is_null() {
             return Ok(None);
         }
-        let block =
-            receipt.get("blockNumber").and_then(parse_u256).ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
+        let block = receipt
+            .get("blockNumber")
+            .and_then(parse_u256)
+            .ok_or(ChainError::BadAnswer("eth_getTransactionReceipt"))?;
         let success = receipt.get("status").and_then(Value::as_str) == Some("0x1");
         let block_hash = receipt
             .get("blockHash")

@@ -33,7 +33,9 @@ fn block(b: Block) -> AnyView {
         Block::List { start: Some(start), items } => {
             view! { <ol start=start.to_string()>{items_view(items)}</ol> }.into_any()
         }
-        Block::Quote(blocks) => view! { <blockquote>{blocks.into_iter().map(block).collect_view()}</blockquote> }.into_any(),
+        Block::Quote(blocks) => {
+            view! { <blockquote>{blocks.into_iter().map(block).collect_view()}</blockquote> }.into_any()
+        }
         Block::Rule => view! { <hr /> }.into_any(),
     }
 }

@@ -5,6 +5,7 @@
 pub mod account_read;
 pub mod changes;
 pub mod components;
+pub mod dapp;
 pub mod deploy;
 pub mod lang;
 pub mod markdown;
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
     let app = AppState::new();
     provide_context(app);
     route::install(app);
+    crate::dapp_bridge::install(app);
     offline::register_service_worker();
     // Back from offline: connect again rather than leave the network's failure standing (a
     // page opened offline could not read the devnet's description either: read it now).
@@ -101,6 +103,7 @@ pub fn App() -> impl IntoView {
             Phase::Unlocked | Phase::Watching => view! { <Shell /> }.into_any(),
         }}
         <review::TxReviewDialog reviews=app.reviews network=Signal::derive(move || { app.chain.tip.track(); app.chain.network() }) />
+        <dapp::DappApprovalDialog />
         <ToastRegion />
     }
 }

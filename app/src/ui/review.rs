@@ -179,6 +179,9 @@ pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> imp
                 <div class="modal-backdrop">
                     <div class="modal card stack" role="dialog" aria-modal="true" aria-labelledby="tx-review-title" data-testid="tx-review">
                         <h2 class="card-title" id="tx-review-title">{t!(i18n, review.title)}</h2>
+                        {r.requested_by.clone().map(|site| view! {
+                            <p class="alert alert-warn" data-testid="tx-review-origin">{move || fill(t_string!(i18n, review.requested_by), &[("site", &site)])}</p>
+                        })}
                         <p data-testid="tx-review-what"><strong>{what}</strong>{to_name.map(|n| fill(t_string!(i18n, review.on_contract), &[("name", &n)]))}</p>
                         <dl class="kv">
                             <dt>{t!(i18n, review.network)}</dt><dd>{fill(t_string!(i18n, review.network_value), &[("name", &r.network), ("id", &r.chain_id)])}</dd>

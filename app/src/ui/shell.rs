@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
+use super::lang::fill;
 use super::lang::LanguageSelect;
 use super::pages::{
     activity::ActivityPage, agents::AgentsPage, compute::ComputePage, governance::GovernancePage, send::SendPage,
     settings::SettingsPage, staking::StakingPage, storage::StoragePage, wallet::WalletPage,
 };
-use super::lang::fill;
 use super::state::{use_app, Connection, Page, Phase, Route};
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -73,6 +73,7 @@ pub fn Shell() -> impl IntoView {
                         <button class="btn btn-secondary btn-sm" on:click=move |_| app.stop_watching()>{t!(i18n, watch.get_wallet)}</button>
                     </div>
                 </Show>
+                <crate::ui::dapp::DappBanner />
                 <crate::ui::tour::Tour />
                 {move || match app.chain.connection.get() {
                     Connection::Failed(e) => Some(view! {

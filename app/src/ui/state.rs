@@ -143,6 +143,8 @@ pub struct AppState {
     pub toasts: Toasts,
     /// Transactions waiting for the person's approval (`ui::review`).
     pub reviews: crate::ui::review::Reviews,
+    /// Requests from a dapp that opened this window (`dapp_bridge`).
+    pub dapp: crate::dapp_bridge::DappBridge,
     /// A network link the page was opened with (`#join?…`), offered in Settings once the
     /// wallet is unlocked; nothing is used before the user asks for it to be checked.
     pub pending_link: RwSignal<Option<String>>,
@@ -174,6 +176,7 @@ impl AppState {
             settings: RwSignal::new(settings),
             toasts: Toasts::new(),
             reviews: crate::ui::review::Reviews::new(),
+            dapp: crate::dapp_bridge::DappBridge::new(),
             pending_link: RwSignal::new(opened_with_link()),
             opened_at: StoredValue::new(crate::ui::route::opened_at()),
         }
@@ -228,6 +231,7 @@ impl AppState {
 
     pub fn lock(&self, why: Option<&str>) {
         self.reviews.decline_all();
+        self.dapp.decline();
         if let Some(client) = self.chain.client() {
             client.set_head_sealer(None);
         }

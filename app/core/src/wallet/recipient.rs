@@ -28,6 +28,12 @@ pub struct RecipientCheck {
 pub fn check(to: Address, sent_to_before: &[Address], own: &[Address]) -> RecipientCheck {
     let own_account = own.contains(&to);
     let first_time = !own_account && !sent_to_before.contains(&to);
+    // An address paid before was confirmed then (a look-alike must be ticked to be paid), and
+    // the list holds only addresses this wallet sent to, never ones that merely sent to it:
+    // warning again on each payment would teach people to tick without reading.
+    if sent_to_before.contains(&to) {
+        return RecipientCheck { first_time, own_account, look_alike: None };
+    }
     let to_hex = hex::encode(to);
     let mut look_alike: Option<(usize, Address)> = None;
     for &known in sent_to_before.iter().chain(own) {
@@ -102,6 +108,11 @@ mod tests {
         assert_eq!(found.look_alike, Some(FRIEND));
         assert!(found.first_time);
         assert_eq!(check(POISON, &[], &[FRIEND]).look_alike, Some(FRIEND), "one's own account is known too");
+        // Once paid (after its warning was ticked), it is not warned about again, nor is
+        // the address it looks like.
+        assert_eq!(check(POISON, &[FRIEND, POISON], &[]).look_alike, None);
+        assert!(!check(POISON, &[FRIEND, POISON], &[]).first_time);
+        assert_eq!(check(FRIEND, &[FRIEND, POISON], &[]).look_alike, None);
         // Three matching digits at one end is not the pattern.
         let near = address!("a1b2ffffffffffffffffffffffffffffffff1678");
         assert_eq!(check(near, &[FRIEND], &[]).look_alike, None);

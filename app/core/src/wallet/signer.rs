@@ -82,6 +82,18 @@ pub fn recover_sender(raw: &[u8]) -> Result<Address, SignerError> {
     envelope.recover_signer().map_err(|_| SignerError::BadSignature)
 }
 
+/// An EIP-191 `personal_sign` signature of `message` (the bytes as given: a dapp's text as
+/// UTF-8, or its hex decoded): r ‖ s ‖ v, v being 27 or 28 as wallets give it.
+pub fn sign_personal(key: &SigningKey, message: &[u8]) -> [u8; 65] {
+    let digest = alloy_primitives::eip191_hash_message(message);
+    let (signature, recovery) =
+        key.sign_prehash_recoverable(digest.as_slice()).expect("a 32-byte digest signs with any valid key");
+    let mut out = [0u8; 65];
+    out[..64].copy_from_slice(&signature.to_bytes());
+    out[64] = 27 + recovery.to_byte();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +126,17 @@ mod tests {
 
     fn cases() -> Vec<Case> {
         serde_json::from_str(ETHERS_FIXTURE).unwrap()
+    }
+
+    #[test]
+    fn a_personal_signature_recovers_to_the_signer_over_the_prefixed_message() {
+        let key = SigningKey::from_slice(&[7u8; 32]).unwrap();
+        let signed = sign_personal(&key, b"Sign in to example.com");
+        assert!(matches!(signed[64], 27 | 28), "v is {}", signed[64]);
+        let signature = Signature::from_raw(&signed).unwrap();
+        assert_eq!(signature.recover_address_from_msg(b"Sign in to example.com").unwrap(), address_of(&key));
+        // Another message does not recover to it: the text is what was signed.
+        assert_ne!(signature.recover_address_from_msg(b"Sign in to evil.example").unwrap(), address_of(&key));
     }
 
     #[test]

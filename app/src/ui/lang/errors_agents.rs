@@ -225,7 +225,8 @@ mod tests {
             assert_eq!(en, display);
             assert!(!crate::ui::lang::tests::unfilled(&ko) && ko != display, "{ko}");
         };
-        for e in [ThreadsError::Unreadable("eof".into()), ThreadsError::NewerVersion(9), ThreadsError::NoSuchThread(3)] {
+        for e in [ThreadsError::Unreadable("eof".into()), ThreadsError::NewerVersion(9), ThreadsError::NoSuchThread(3)]
+        {
             check(e.localized(Locale::en), e.to_string(), e.localized(Locale::ko));
         }
         for e in [RecordError::Storage("QuotaExceededError".into()), RecordError::Seal("OperationError".into())] {

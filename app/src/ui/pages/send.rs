@@ -16,10 +16,10 @@ use crate::ui::changes::BalanceChanges;
 use crate::ui::components::{AddressView, BalanceView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::lang::{fill, Localized};
 use crate::ui::state::{use_app, Page, Route};
-use crate::wallet::send_form::{self, SendContext, SendForm};
 use crate::wallet::preview::payment_changes;
 use crate::wallet::recipient::{self, RecipientCheck};
 use crate::wallet::replacement;
+use crate::wallet::send_form::{self, SendContext, SendForm};
 use crate::wallet::signer::{address_of, sign_eip1559, Eip1559Request, TRANSFER_GAS};
 use leptos_i18n::I18nContext;
 use wasm_light_client::Verified;
@@ -88,7 +88,14 @@ pub fn SendPage() -> impl IntoView {
     let unverified_nonce_ok = RwSignal::new(false);
     // Addresses this account sent to before (sealed in this browser), for the checks.
     let known = RwSignal::new(Vec::<Address>::new());
-    let check = RwSignal::new(None::<(Address, RecipientCheck)>);
+    // The recipient under review, and what is known about it (redone when the sealed list
+    // of earlier recipients finishes loading).
+    let review_to = RwSignal::new(None::<Address>);
+    let check = Memo::new(move |_| {
+        let to = review_to.get()?;
+        let own: Vec<Address> = app.session.accounts.with(|a| a.iter().map(|a| a.address).collect());
+        Some((to, known.with(|known| recipient::check(to, known, &own))))
+    });
     let look_alike_ok = RwSignal::new(false);
     let trial = RwSignal::new(RecipientTrial::Checking);
     // The transaction last signed, and every hash sent for its nonce (replacements too).
@@ -151,9 +158,7 @@ pub fn SendPage() -> impl IntoView {
             Ok((req, unproven)) => {
                 unverified_nonce_ok.set(false);
                 look_alike_ok.set(false);
-                let own: Vec<Address> = app.session.accounts.with_untracked(|a| a.iter().map(|a| a.address).collect());
-                let to = req.to.to().copied().unwrap_or_default();
-                check.set(Some((to, known.with_untracked(|known| recipient::check(to, known, &own)))));
+                review_to.set(req.to.to().copied());
                 try_recipient(&app, &req, trial);
                 stage.set(Stage::Review(req, unproven))
             }
@@ -192,7 +197,9 @@ pub fn SendPage() -> impl IntoView {
         if unproven.is_some() && !unverified_nonce_ok.get_untracked() {
             return error.set(Some(t_string!(i18n, send.tick_nonce).to_string()));
         }
-        if check.with_untracked(|c| c.as_ref().is_some_and(|(_, c)| c.look_alike.is_some())) && !look_alike_ok.get_untracked() {
+        if check.with_untracked(|c| c.as_ref().is_some_and(|(_, c)| c.look_alike.is_some()))
+            && !look_alike_ok.get_untracked()
+        {
             return error.set(Some(t_string!(i18n, send.tick_look_alike).to_string()));
         }
         if let RecipientTrial::Fails(why) = trial.get_untracked() {
@@ -515,9 +522,12 @@ fn try_recipient(app: &crate::ui::state::AppState, req: &Eip1559Request, trial: 
                 crate::i18n::td_string!(locale, send.needs_gas),
                 &[("gas", &run.gas_spent), ("limit", &TRANSFER_GAS)],
             )),
-            Err(e @ (crate::chain::client::ChainError::WouldRevert(_) | crate::chain::client::ChainError::WouldFail(_))) => {
-                RecipientTrial::Fails(fill(crate::i18n::td_string!(locale, send.would_fail), &[("error", &e.localized(locale))]))
-            }
+            Err(
+                e @ (crate::chain::client::ChainError::WouldRevert(_) | crate::chain::client::ChainError::WouldFail(_)),
+            ) => RecipientTrial::Fails(fill(
+                crate::i18n::td_string!(locale, send.would_fail),
+                &[("error", &e.localized(locale))],
+            )),
             Err(e) => RecipientTrial::Untried(e.localized(locale)),
         };
         let _ = trial.try_set(verdict);

@@ -28,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
             <ConsensusCard />
             <ContractAddressesCard />
             <FeeLimitsCard />
+            <crate::ui::dapp::ConnectedSitesCard />
             <PreferencesCard />
             <DangerCard />
         </div>

@@ -17,15 +17,15 @@ use crate::compute::llm_worker;
 use crate::compute::local::{self, LocalEvent, Prefer};
 use crate::compute::markdown;
 use crate::compute::recall;
-use crate::compute::thread::{self, Stats, Threads, Turn, TurnSource};
 use crate::compute::service::{AnswerCheck, ComputeService};
+use crate::compute::thread::{self, Stats, Threads, Turn, TurnSource};
 use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::inft::metadata::MemoryEntry;
 use crate::inft::service::OpenedAgent;
 use crate::ui::components::{CopyButton, ErrorAlert};
-use crate::ui::markdown::Markdown;
 use crate::ui::lang::words_agents::{backend_words, memory_role};
 use crate::ui::lang::{fill, Localized};
+use crate::ui::markdown::Markdown;
 use crate::ui::state::use_app;
 
 use super::model::{backend_badge, stats_words, ConsoleAnswer, ConsoleSource};
@@ -70,10 +70,8 @@ pub(super) fn AgentConsoleCard(service: Service, opened: OpenedAgent, reload: Ca
         spawn_local(async move {
             let Some(json) = crate::sealed_records::load::<String>(&name, &sealer).await else { return };
             match Threads::from_json(&json) {
-                Ok(stored) => {
-                    current.set(stored.newest_first().next().map(|t| t.id));
-                    threads.set(stored);
-                }
+                // A new conversation opens, as chat apps open; earlier ones are picked.
+                Ok(stored) => threads.set(stored),
                 Err(e) => note.set(Some(e.localized(locale))),
             }
         });
