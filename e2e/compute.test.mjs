@@ -154,7 +154,7 @@ test('the user funds the provider; the agent chats, the answer is verified and c
   assert.match(await card.getByTestId('answer-checked').textContent(), /^Checked: signed by the acknowledged signer over the request we sent and the answer we received, byte for byte \(0x[0-9a-fA-F]{40}\)\.$/);
   // SmolLM2 on the devnet's provider: a real model's answer, not just some text.
   assert.match(await card.getByTestId('answer-text').textContent(), /Paris/);
-  assert.match(await card.getByTestId('answer-cost').textContent(), /^Cost [0-9.]+ 0G \(\d+ prompt \+ \d+ answer tokens\)$/);
+  assert.match(await card.getByTestId('answer-cost').textContent(), /^Cost [0-9.]+ 0G \(\d+ prompt \+ \d+ answer tokens\), [\d.]+ tokens\/s, first token after \d+ ms$/);
   await shot(page, 'compute-04-verified-answer');
 
   await card.getByRole('button', { name: 'Save to memory' }).click();

@@ -701,7 +701,8 @@ impl ChainClient {
         let from = crate::wallet::signer::address_of(key);
         // Syncs the light client once; the account and the simulation then use that tip.
         let fees = self.fee_quote().await?;
-        if let TxKind::Call(contract) = to {
+        // The app's own calls go to contracts it expects; a site may also pay an account.
+        if let (TxKind::Call(contract), None) = (to, &requested_by) {
             self.require_contract(contract).await?;
         }
         let account = match self.provider.account(from).await {
@@ -723,7 +724,8 @@ impl ChainClient {
         let mut review = self.review(from, to, value, data, gas_limit, fees, &account);
         review.creates = creates;
         review.requested_by = requested_by;
-        review.changes = balance_changes(from, simulated.sender_change, most, &simulated.logs);
+        // `most` counts the value too, which the simulation's own change already holds.
+        review.changes = balance_changes(from, simulated.sender_change, most.saturating_sub(value), &simulated.logs);
         let tx = review.request();
         self.approve(review).await?;
         let signed = crate::wallet::signer::sign_eip1559(key, &tx);
