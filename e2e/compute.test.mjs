@@ -152,8 +152,18 @@ test('the user funds the provider; the agent chats, the answer is verified and c
   // The devnet's broker signs exactly the bytes exchanged: both sides are covered, and said so.
   assert.equal(await card.getByTestId('answer-verified').getAttribute('data-coverage'), 'RequestAndAnswer');
   assert.match(await card.getByTestId('answer-checked').textContent(), /^Checked: signed by the acknowledged signer over the request we sent and the answer we received, byte for byte \(0x[0-9a-fA-F]{40}\)\.$/);
-  // SmolLM2 on the devnet's provider: a real model's answer, not just some text.
-  assert.match(await card.getByTestId('answer-text').textContent(), /Paris/);
+  // SmolLM2 on the devnet's provider: a real model's answer, not just some text. It samples
+  // (temperature 0.2, a seed per request, as 0G's providers do), and at 135M parameters a
+  // rare draw wanders off (a full e2e run once got "la capital de France"); Regenerate,
+  // as a user would, asks again, up to twice. Three misses in a row would be a real fault.
+  const answers = [await card.getByTestId('answer-text').textContent()];
+  for (let retry = 0; retry < 2 && !/Paris/.test(answers.at(-1)); retry++) {
+    await card.getByTestId('regenerate').click();
+    await card.getByTestId('answer-verified').waitFor({ state: 'detached' }).catch(() => {});
+    await appears(page, card.getByTestId('answer-verified'), card, 90_000);
+    answers.push(await card.getByTestId('answer-text').textContent());
+  }
+  assert.match(answers.at(-1), /Paris/, `three answers without Paris: ${JSON.stringify(answers)}`);
   assert.match(await card.getByTestId('answer-cost').textContent(), /^Cost [0-9.]+ 0G \(\d+ prompt \+ \d+ answer tokens\), [\d.]+ tokens\/s, first token after \d+ ms$/);
   await shot(page, 'compute-04-verified-answer');
 
