@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { appears, launchBrowser, newProfile, restoreWallet, rpc, selectedAddress, shot, startDevnet, waitForVerifiedBalance } from './harness.mjs';
+import { appears, launchBrowser, newProfile, restoreWallet, rpc, selectedAddress, shot, startDevnet, waitForVerifiedBalance, waitMined } from './harness.mjs';
 
 let devnet, browser, closeBrowser;
 
@@ -31,21 +31,12 @@ function exact0g(weiAmount) {
   return frac ? `${digits.slice(0, -18)}.${frac}` : digits.slice(0, -18);
 }
 
-async function waitMined(hash) {
-  for (let i = 0; i < 100; i++) {
-    const receipt = await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [hash]);
-    if (receipt) return receipt;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${hash} was not mined`);
-}
-
 test('payments in and out are listed from proven blocks, and exported as CSV', async () => {
   const { page, context } = await newProfile(browser);
   await restoreWallet(page, devnet.appUrl, PHRASE);
   const me = await selectedAddress(page);
   const funding = await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: me, value: wei(3) }]);
-  await waitMined(funding);
+  await waitMined(devnet.rpcUrl, funding);
   await page.locator('.refresh-btn').click();
   await waitForVerifiedBalance(page, '3 0G', 60_000);
 
@@ -93,7 +84,7 @@ test('payments in and out are listed from proven blocks, and exported as CSV', a
     'the fee is the gas used at the price the block charged');
 
   // A payment arriving later is found by "Check for new".
-  await waitMined(await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: me, value: wei(0.5) }]));
+  await waitMined(devnet.rpcUrl, await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: me, value: wei(0.5) }]));
   await page.getByRole('button', { name: 'Check for new' }).click();
   await list.locator('.activity-row[data-direction="in"]').nth(1).waitFor({ timeout: 60_000 });
   assert.equal((await list.locator('.activity-row').first().getByTestId('activity-amount').textContent()).trim(), '+0.5 0G', 'newest first');

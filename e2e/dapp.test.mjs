@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { verifyMessage } from 'ethers';
-import { launchBrowser, newProfile, restoreWallet, rpc, shot, startDevnet, unlock } from './harness.mjs';
+import { launchBrowser, newProfile, restoreWallet, rpc, shot, startDevnet, unlock, waitMined } from './harness.mjs';
 
 let devnet, browser, closeBrowser, dappServer, dappUrl;
 
@@ -107,8 +107,7 @@ test('a dapp on another origin connects, reads a proven balance, sends and signs
   await review.getByRole('button', { name: 'Confirm and sign' }).click();
   const sent = await result(dapp, 'send', 90_000);
   assert.match(sent.ok ?? JSON.stringify(sent), /^0x[0-9a-f]{64}$/);
-  for (let i = 0; i < 50 && !(await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [sent.ok])); i++) await new Promise((r) => setTimeout(r, 200));
-  const receipt = await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [sent.ok]);
+  const receipt = await waitMined(devnet.rpcUrl, sent.ok);
   assert.equal(receipt.status, '0x1');
   assert.equal(receipt.from.toLowerCase(), me);
 

@@ -4,7 +4,7 @@
 // first screen with no wallet made.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appears, launchBrowser, newProfile, rpc, shot, startDevnet, waitForVerifiedBalance } from './harness.mjs';
+import { appears, launchBrowser, newProfile, rpc, shot, startDevnet, waitForVerifiedBalance, waitMined } from './harness.mjs';
 
 let devnet, browser, closeBrowser;
 
@@ -22,17 +22,9 @@ const FUNDER = '0x14dC79964da2C08b23698B3D3cc7Ca32193d9955'; // anvil dev #7, un
 // An address no key in any test holds, so only this test moves 0G to it.
 const WATCHED = '0x00000000000000000000000000000000000be7ed';
 
-async function waitMined(hash) {
-  for (let i = 0; i < 100; i++) {
-    if (await rpc(devnet.rpcUrl, 'eth_getTransactionReceipt', [hash])) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${hash} was not mined`);
-}
-
 test('an address is watched read-only with proven values, and the tour runs once', async () => {
   const hash = await rpc(devnet.rpcUrl, 'eth_sendTransaction', [{ from: FUNDER, to: WATCHED, value: '0x22b1c8c1227a0000' }]); // 2.5 0G
-  await waitMined(hash);
+  await waitMined(devnet.rpcUrl, hash);
   const { page, context } = await newProfile(browser);
   await page.goto(devnet.appUrl);
   await page.getByTestId('explore').click({ timeout: 120_000 });

@@ -64,6 +64,16 @@ export async function rpc(url, method, params = []) {
 }
 
 /** What zg-tamper's forge-balance and proof-unavailable add to a balance: 1000 0G. */
+/** The receipt of `hash` once anvil at `url` has mined it (20 s at most). */
+export async function waitMined(url, hash) {
+  for (let i = 0; i < 100; i++) {
+    const receipt = await rpc(url, 'eth_getTransactionReceipt', [hash]);
+    if (receipt) return receipt;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${hash} was not mined`);
+}
+
 export const FORGED_EXTRA_WEI = 1000n * 10n ** 18n;
 
 /**

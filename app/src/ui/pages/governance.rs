@@ -358,6 +358,8 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
                             <button class="btn" on:click=move |_| vote(v) disabled=move || busy.get().is_some()>{move || fill(t_string!(i18n, governance.vote_button), &[("vote", &vote_label(i18n, v))])}</button>
                         }).collect_view()}
                     </div>
+                    // What the four options do here, as Keplr and Mintscan say it at the buttons.
+                    <p class="hint" data-testid="vote-options-hint">{t!(i18n, governance.options_hint)}</p>
                 </div>
             })}
             <div class="row">
