@@ -216,6 +216,9 @@ test('a proposal passes and its action executes; another is vetoed and its depos
     await waitForState(c.page, title, 'Voting', 30_000);
   }
 
+  // Voting's end, counted in blocks, is also said on the clock, from the chain's measured pace.
+  assert.match(await proposalCard(a.page, 'Drain the treasury').textContent(),
+    /voting ends at block \d+, about .+ \((in \d+ min|any moment now)\)/);
   // What each option does is said where the buttons are: a veto's third and its burned deposit.
   assert.match(await proposalCard(a.page, 'Drain the treasury').getByTestId('vote-options-hint').textContent(),
     /No with veto .* more than a third of all votes, the proposal fails whatever the Yes share, and its deposit is burned/);

@@ -15,6 +15,7 @@ pub mod format;
 pub mod chain {
     pub mod activity;
     pub mod addresses;
+    pub mod block_clock;
     pub mod fees;
     pub mod networks;
 }

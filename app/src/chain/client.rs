@@ -391,6 +391,22 @@ impl ChainClient {
         Ok(Some(tip))
     }
 
+    /// The chain's pace over the last few hundred verified blocks, to place a block yet
+    /// to come in time (`chain::block_clock`); `None` before a head is verified or when
+    /// the headers give no pace.
+    pub async fn block_clock(&self) -> Option<super::block_clock::BlockClock> {
+        let tip = self.provider.tip()?;
+        let back = tip.number().saturating_sub(1).min(256);
+        if back == 0 {
+            return None;
+        }
+        let earlier = self.provider.header(tip.number() - back).await.ok()?;
+        super::block_clock::BlockClock::measure(
+            (tip.number(), tip.header.timestamp),
+            (earlier.number(), earlier.header.timestamp),
+        )
+    }
+
     /// Balance and nonce of `address`: proven at the tip of the last [`Self::sync`], or
     /// labelled. Syncing is the caller's job, once for however many accounts it reads.
     pub async fn account(&self, address: Address) -> Verified<AccountState> {

@@ -3,6 +3,7 @@
 
 pub use zg_core::chain::activity;
 pub use zg_core::chain::addresses;
+pub use zg_core::chain::block_clock;
 pub mod checkpoint_store;
 pub mod client;
 pub use zg_core::chain::fees;

@@ -228,7 +228,7 @@ fn kind_words(locale: Locale, e: &ActivityEntry) -> String {
 }
 
 /// A block's time in the user's language and time zone ("2026. 12. 6. 오후 2:05:01").
-fn local_time(secs: u64, lang: &str) -> String {
+pub(crate) fn local_time(secs: u64, lang: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(secs as f64 * 1000.0));
     date.to_locale_string(lang, &wasm_bindgen::JsValue::UNDEFINED).into()
 }

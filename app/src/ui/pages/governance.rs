@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_light_client::Verified;
 
+use crate::chain::block_clock::{minutes_until, BlockClock};
 use crate::deploy::plan::Suite;
 use crate::format::{format_0g, parse_0g, parse_address, short_address};
 use crate::governance::contract::{self, ProposalState, Vote};
@@ -17,7 +18,7 @@ use crate::i18n::{t, t_string, use_i18n, Locale};
 use crate::ui::account_read::AccountRead;
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
 use crate::ui::deploy;
-use crate::ui::lang::{fill, Localized};
+use crate::ui::lang::{fill, tag, Localized};
 use crate::ui::state::{on_connect, use_app, Page, Route};
 use crate::ui::tx::{run_tx, TxView};
 use leptos_i18n::I18nContext;
@@ -45,9 +46,21 @@ pub fn GovernancePage() -> impl IntoView {
     });
     let power = Signal::derive(move || power_read.get());
     let proposals = Signal::derive(move || proposals_read.get());
+    // The chain's pace, to say when voting ends on the clock; measured again as the list is.
+    let clock = RwSignal::new(None::<BlockClock>);
+    let measure = move || {
+        if let Some(client) = app.chain.client() {
+            spawn_local(async move {
+                let measured = client.block_clock().await;
+                let _ = clock.try_set(measured);
+            });
+        }
+    };
+    measure();
     let reload = move || {
         power_read.reload();
         proposals_read.reload();
+        measure();
     };
 
     on_connect(app, service, unavailable, GovernanceService::new, reload);
@@ -65,7 +78,7 @@ pub fn GovernancePage() -> impl IntoView {
             <deploy::DeployCard suite=Suite::Governance />
             <Show when=move || unavailable.get().is_none()>
                 <PowerCard service power reload=Callback::new(move |_| reload()) />
-                <ProposalsCard service proposals reload=Callback::new(move |_| reload()) />
+                <ProposalsCard service proposals reload=Callback::new(move |_| reload()) clock />
                 <ProposeCard service reload=Callback::new(move |_| reload()) />
             </Show>
         </div>
@@ -172,7 +185,12 @@ fn PowerCard(service: Service, power: Signal<Option<Result<Power, String>>>, rel
 }
 
 #[component]
-fn ProposalsCard(service: Service, proposals: Signal<Proposals>, reload: Callback<()>) -> impl IntoView {
+fn ProposalsCard(
+    service: Service,
+    proposals: Signal<Proposals>,
+    reload: Callback<()>,
+    clock: RwSignal<Option<BlockClock>>,
+) -> impl IntoView {
     let app = use_app();
     let i18n = use_i18n();
     // A proposal's address (`#/governance/<id>`) shows that proposal alone.
@@ -220,7 +238,7 @@ fn ProposalsCard(service: Service, proposals: Signal<Proposals>, reload: Callbac
             // (and a reason being typed) as it is.
             <div class="stack">
                 <For each=move || list.get() key=card_key let:view>
-                    <ProposalCard service view reload />
+                    <ProposalCard service view reload clock />
                 </For>
             </div>
         </section>
@@ -235,7 +253,12 @@ fn card_key(v: &ProposalView) -> String {
 }
 
 #[component]
-fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> impl IntoView {
+fn ProposalCard(
+    service: Service,
+    view: ProposalView,
+    reload: Callback<()>,
+    clock: RwSignal<Option<BlockClock>>,
+) -> impl IntoView {
     let app = use_app();
     let i18n = use_i18n();
     let tx = TxView::new();
@@ -257,7 +280,23 @@ fn ProposalCard(service: Service, view: ProposalView, reload: Callback<()>) -> i
     let (state, eta, vote_start, vote_end) = (view.state, view.eta, p.vote_start, p.vote_end);
     let timing = move || match state {
         ProposalState::Pending => fill(t_string!(i18n, governance.opens_after), &[("block", &vote_start)]),
-        ProposalState::Active => fill(t_string!(i18n, governance.ends_at), &[("block", &vote_end)]),
+        ProposalState::Active => match clock.get() {
+            // A deadline in blocks, also on the clock: when, and how long from now.
+            Some(clock) => {
+                let at = clock.eta(vote_end);
+                let now = (js_sys::Date::now() / 1000.0) as u64;
+                let left = match minutes_until(now, at) {
+                    Some(minutes) => fill(t_string!(i18n, governance.in_minutes), &[("n", &minutes)]),
+                    None => t_string!(i18n, governance.any_moment).to_string(),
+                };
+                let time = crate::ui::pages::activity::local_time(at, tag(i18n.get_locale()));
+                fill(
+                    t_string!(i18n, governance.ends_at_time),
+                    &[("block", &vote_end), ("time", &time), ("left", &left)],
+                )
+            }
+            None => fill(t_string!(i18n, governance.ends_at), &[("block", &vote_end)]),
+        },
         ProposalState::Queued => match eta {
             Some(eta) => {
                 let now = (js_sys::Date::now() / 1000.0) as u64;
