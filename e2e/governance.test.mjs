@@ -252,6 +252,20 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   assert.deepEqual(vetoed.shown, vetoed.contract);
   assert.deepEqual(vetoed.shown, { no: '0 0G', yes: '400 0G', abstain: '0 0G', noWithVeto: '250 0G' });
   assert.equal(vetoed.badge, 'verified');
+  // Who voted what, from the governor's vote events proven complete and held to the tally:
+  // the heaviest first, each with its option and reason.
+  const drain = proposalCard(a.page, 'Drain the treasury');
+  await drain.getByTestId('show-voters').click();
+  await drain.getByTestId('voters').waitFor({ timeout: 30_000 });
+  const rows = await drain.getByTestId('voter').evaluateAll((rows) => rows.map((r) => ({
+    voter: r.dataset.voter.toLowerCase(), vote: r.dataset.vote, text: r.textContent,
+  })));
+  assert.deepEqual(rows.map((r) => [r.voter, r.vote]), [
+    [a.address.toLowerCase(), 'Yes'], [c.address.toLowerCase(), 'No with veto'],
+  ]);
+  assert.match(rows[0].text, /400 0G/);
+  assert.match(rows[1].text, /250 0G.*it empties the treasury/);
+  assert.match(await drain.getByTestId('voters-caption').textContent(), /2 voters.*add up to the proven tally at block \d+/);
   await shot(a.page, 'gov-02-voting');
 
   // Voting lasts 150 blocks, a minute of the devnet's 0.4 s blocks: anvil mines them at once
@@ -397,6 +411,42 @@ test('a holder delegates to a validator found by its key, undelegates paying the
   await undelegation.getByRole('button', { name: 'Forget' }).click();
   await undelegation.waitFor({ state: 'detached', timeout: 10_000 });
   await page.getByTestId('no-undelegations').waitFor();
+});
+
+test('a holder undelegates part of a stake and moves part to another validator, each step reviewed', async () => {
+  const { c } = voters;
+  const { page } = c;
+  const alpha = page.locator(`article[data-validator="${ALPHA_KEY}"]`);
+  const beta = page.locator(`article[data-validator="${BETA_KEY}"]`);
+  await alpha.waitFor({ timeout: 30_000 });
+  // What 0G's contracts do not keep is said, not left blank (Keplr shows both).
+  assert.match(await alpha.getByTestId('uptime').textContent(), /not published by 0G's staking contracts/);
+
+  await alpha.getByLabel('Amount to delegate').fill('10');
+  await alpha.getByRole('button', { name: 'Delegate', exact: true }).click();
+  await toast(page, /Delegate with validator 0xa1a1a1a1…a1a1a1 in block \d+/, alpha);
+  await alpha.getByTestId('my-stake').filter({ hasText: /^(9\.9\d*|10) 0G \(\d+ shares\)$/ }).waitFor({ timeout: 30_000 });
+
+  // Part of it: the shares worth 4 0G, not all of them.
+  await alpha.getByLabel('Amount to delegate').fill('4');
+  await alpha.getByRole('button', { name: 'Undelegate', exact: true }).click();
+  await toast(page, /Undelegate with validator 0xa1a1a1a1…a1a1a1 in block \d+/, alpha);
+  await alpha.getByTestId('my-stake').filter({ hasText: /^(5\.9\d*|6(\.0\d*)?) 0G \(\d+ shares\)$/ }).waitFor({ timeout: 30_000 });
+
+  // Move 3 0G to beta: a delegation there from the balance, then an undelegation here.
+  const reviewsBefore = c.reviews.length;
+  await alpha.getByLabel('Amount to delegate').fill('3');
+  await alpha.getByLabel('Move to validator…').selectOption(BETA_KEY);
+  await alpha.getByTestId('move-stake').click();
+  await toast(page, /Moved 3 0G from validator 0xa1a1a1a1…a1a1a1 to 0xb2b2b2b2…b2b2b2 in block \d+/, alpha);
+  const reviews = c.reviews.slice(reviewsBefore);
+  assert.equal(reviews.length, 2, 'two transactions, each reviewed');
+  assert.match(reviews[0], /Calls delegate/);
+  assert.match(reviews[1], /Calls undelegate/);
+  await beta.getByTestId('my-stake').filter({ hasText: /^(2\.9\d*|3) 0G \(\d+ shares\)$/ }).waitFor({ timeout: 30_000 });
+  await alpha.getByTestId('my-stake').filter({ hasText: /^(2\.9\d*|3(\.0\d*)?) 0G \(\d+ shares\)$/ }).waitFor({ timeout: 30_000 });
+  await page.getByRole('region', { name: 'Undelegations' }).getByTestId('undelegation').nth(1).waitFor({ timeout: 30_000 });
+  await shot(page, 'staking-03-moved');
 });
 
 test('a staking registry set in Settings with no code, or with another interface, is refused in words', async () => {

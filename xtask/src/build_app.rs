@@ -18,6 +18,12 @@ pub fn run() -> Result<BuildReport> {
 
 /// Builds without the setup pass (callers that already ran it).
 pub fn build() -> Result<BuildReport> {
+    // The page and its four workers are five bins of `app` (app/index.html). Trunk starts a
+    // cargo build for each, and cargo's lock on target/ runs them one after another, each
+    // a single-threaded fat-LTO link: one core idle for minutes. Built here in one cargo
+    // invocation, the links share both cores, and trunk's own builds find them fresh (the
+    // same package, profile and target) and go straight to wasm-bindgen and wasm-opt.
+    exec(cmd("cargo").args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "app", "--bins"]))?;
     exec(cmd("trunk").args(["build", "--release", "--offline"]))?;
     let report = measure()?;
     println!(

@@ -39,6 +39,25 @@ fn disk_line(before: Option<u64>, after: Option<u64>) -> String {
     }
 }
 
+/// What the native tests build: cargo's default selection for `cargo test` (libraries,
+/// binaries and integration tests with `test = true`, examples built but not run). Not
+/// `--bins --tests`, which would also build the app's wasm-only targets (`test = false` in
+/// app/Cargo.toml) and with them a second, test-less copy of its library. The benches are
+/// clippy's to build: nextest cannot list harness-less binaries.
+const NATIVE_TARGETS: [&str; 1] = ["--workspace"];
+
+/// The devnet's binaries (zg-devnet, zg-tamper, the nodes) in `target/debug`, built by the
+/// very invocation nextest makes, so after the native tests this is a no-op. `cargo build
+/// -p devnet` resolves features for the devnet alone, differently from the workspace's
+/// test build, and so rebuilt some 200 crates and the binaries: five minutes of every run.
+/// The app's tests that run in headless Chromium (app/tests/, `test = false` in its
+/// manifest, so only named). `local_inference_bench` is `cargo xtask bench`'s.
+const BROWSER_TESTS: [&str; 5] = ["browser", "hashing", "kdf_worker", "local_inference", "local_inference_worker"];
+
+pub fn build_devnet() -> Result {
+    exec(cmd("cargo").args(["test", "--quiet", "--no-run"]).args(NATIVE_TARGETS))
+}
+
 pub fn run(args: &[String]) -> Result {
     let started = Instant::now();
     // A full disk fails every later step with "No space left on device" (CI once did);
@@ -66,17 +85,14 @@ pub fn run(args: &[String]) -> Result {
         step("lint", &|| {
             exec(cmd("cargo").args(["fmt", "--all", "--check"]))?;
             exec(cmd("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
-            exec(cmd("cargo").args([
-                "clippy",
-                "-p",
-                "app",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]))?;
+            // The browser tests by name: with `test = false` (app/Cargo.toml) neither
+            // `--all-targets` nor `--test '*'` picks them.
+            exec(
+                cmd("cargo")
+                    .args(["clippy", "-p", "app", "--target", "wasm32-unknown-unknown", "--all-targets"])
+                    .args(BROWSER_TESTS.iter().chain(["local_inference_bench"].iter()).flat_map(|t| ["--test", t]))
+                    .args(["--", "-D", "warnings"]),
+            )?;
             // The light client's JS API exists only for wasm32 with `exports`, which no
             // other build enables.
             exec(cmd("cargo").args([
@@ -95,42 +111,14 @@ pub fn run(args: &[String]) -> Result {
         });
     }
     if only("native") {
-        // The targets `cargo test --all-targets` runs, less the benches (harness-less
-        // binaries nextest cannot list; clippy above still builds them).
-        step("native", &|| {
-            exec(cmd("cargo").args([
-                "nextest",
-                "run",
-                "--workspace",
-                "--lib",
-                "--bins",
-                "--tests",
-                "--examples",
-                "--no-fail-fast",
-            ]))
-        });
+        step("native", &|| exec(cmd("cargo").args(["nextest", "run"]).args(NATIVE_TARGETS).arg("--no-fail-fast")));
     }
     if only("wasm") {
         step("wasm", &|| {
             exec(
                 cmd("cargo")
-                    .args([
-                        "test",
-                        "-p",
-                        "app",
-                        "--target",
-                        "wasm32-unknown-unknown",
-                        "--test",
-                        "browser",
-                        "--test",
-                        "hashing",
-                        "--test",
-                        "kdf_worker",
-                        "--test",
-                        "local_inference",
-                        "--test",
-                        "local_inference_worker",
-                    ])
+                    .args(["test", "-p", "app", "--target", "wasm32-unknown-unknown"])
+                    .args(BROWSER_TESTS.iter().flat_map(|t| ["--test", t]))
                     .env("CHROMEDRIVER", CHROMEDRIVER)
                     .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
             )
@@ -140,14 +128,14 @@ pub fn run(args: &[String]) -> Result {
         step("lc-pkg", &|| {
             crate::build_lc::build()?;
             // The JS tests put zg-tamper (built with the devnet) between the package and anvil.
-            exec(cmd("cargo").args(["build", "--quiet", "-p", "devnet"]))?;
+            build_devnet()?;
             exec(cmd("node").args(["--test", "wasm-light-client/tests/js/"]))
         });
     }
     if only("e2e") {
         step("build", &|| crate::build_app::build().map(|_| ()));
         step("e2e", &|| {
-            exec(cmd("cargo").args(["build", "--quiet", "-p", "devnet"]))?;
+            build_devnet()?;
             let report = crate::util::root().join("e2e/artifacts/e2e.tap");
             std::fs::create_dir_all(report.parent().expect("a file in a directory")).map_err(|e| e.to_string())?;
             exec(

@@ -43,8 +43,9 @@ pub mod deploy {
     pub mod shipped;
 }
 
-/// The governor's and WrappedZG's calldata and the tally rules.
+/// The governor's and WrappedZG's calldata, the tally rules, and who voted what.
 pub mod governance {
+    pub mod ballots;
     pub mod contract;
 }
 

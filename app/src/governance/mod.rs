@@ -3,5 +3,5 @@
 //! timelocked execution. `contract` is the pure ABI layer (tested natively); `service`
 //! reads everything through the light client and sends the transactions.
 
-pub use zg_core::governance::contract;
+pub use zg_core::governance::{ballots, contract};
 pub mod service;

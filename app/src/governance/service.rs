@@ -11,6 +11,7 @@ use alloy_primitives::{Address, Bytes, U256};
 use k256::ecdsa::SigningKey;
 use wasm_light_client::{LogFilter, Verified};
 
+use super::ballots::{self, Ballot};
 use super::contract::{self, Proposal, ProposalState, Tally, Vote};
 use crate::chain::client::{ChainClient, ChainError, Inclusion};
 use crate::wallet::signer::address_of;
@@ -254,5 +255,33 @@ impl GovernanceService {
 
     pub fn governor(&self) -> Address {
         self.governor
+    }
+
+    /// Who voted what on `proposal`: the last vote event of each voter, from the governor's
+    /// events proven complete over the voting window up to the block the tally is read at,
+    /// and refused unless they add up to that proven tally. Returns the block.
+    pub async fn ballots(&self, proposal: &Proposal) -> Result<(Vec<Ballot>, u64), GovernanceError> {
+        let (out, block) = self.chain.read(self.governor, contract::tally_call(proposal.id)).await?;
+        let tally =
+            contract::decode_tally(&out).ok_or(GovernanceError::NotProven("proposalVotes did not decode".into()))?;
+        // Votes are taken after the snapshot and up to the deadline (OpenZeppelin's Governor).
+        let (from, to) = (proposal.vote_start + 1, proposal.vote_end.min(block));
+        let mut logs = Vec::new();
+        if from <= to {
+            for topic in ballots::vote_topics() {
+                let filter = LogFilter::new(self.governor).topic(0, topic);
+                match self.chain.logs(&filter, from, to).await? {
+                    Verified::Proven { value, .. } => logs.extend(value),
+                    Verified::Unverified { reason, .. } | Verified::Rejected { reason } => {
+                        return Err(GovernanceError::NotProven(reason))
+                    }
+                }
+            }
+        }
+        logs.sort_by_key(|l| (l.block, l.log_index));
+        let list = ballots::ballots(logs.iter().map(|l| (l.block, &l.log)), self.governor, proposal.id)
+            .and_then(|list| ballots::check_against(&list, &tally).map(|()| list))
+            .map_err(|e| GovernanceError::NotProven(e.to_string()))?;
+        Ok((list, block))
     }
 }

@@ -99,6 +99,19 @@ pub fn share_value(shares: U256, tokens: U256, delegator_shares: U256) -> Option
     Some(shares.checked_mul(tokens)? / delegator_shares)
 }
 
+/// The shares to undelegate so that at least `amount` comes back: the fewest whose
+/// [`share_value`] reaches it (`amount × delegatorShares / tokens`, rounded up), and all of
+/// `held` when that is more than is held. None when the pool holds nothing or the product
+/// overflows.
+pub fn shares_for(amount: U256, tokens: U256, delegator_shares: U256, held: U256) -> Option<U256> {
+    if tokens.is_zero() || delegator_shares.is_zero() {
+        return None;
+    }
+    let product = amount.checked_mul(delegator_shares)?;
+    let shares = product.div_ceil(tokens);
+    Some(shares.min(held))
+}
+
 /// "5%" from parts per million.
 pub fn commission_percent(ppm: u32) -> String {
     let tenths = u64::from(ppm) * 1000 / u64::from(COMMISSION_DENOMINATOR);
@@ -194,6 +207,23 @@ pub fn explain_revert(data: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shares_for_an_amount_are_worth_at_least_it_and_never_more_than_held() {
+        // A pool whose shares are worth 1.5 each after rewards.
+        let (tokens, shares) = (U256::from(3_000u64), U256::from(2_000u64));
+        let held = U256::from(600u64);
+        let s = shares_for(U256::from(100u64), tokens, shares, held).unwrap();
+        assert_eq!(s, U256::from(67u64), "100 / 1.5 rounded up");
+        assert!(share_value(s, tokens, shares).unwrap() >= U256::from(100u64));
+        assert!(share_value(s - U256::from(1u64), tokens, shares).unwrap() < U256::from(100u64), "the fewest");
+        // Here the stake's shown worth (rounded down) takes every share.
+        let worth = share_value(held, tokens, shares).unwrap();
+        assert_eq!(shares_for(worth, tokens, shares, held), Some(held));
+        assert_eq!(shares_for(U256::from(10_000u64), tokens, shares, held), Some(held), "capped at what is held");
+        assert_eq!(shares_for(U256::from(1u64), U256::ZERO, shares, held), None);
+        assert_eq!(shares_for(U256::MAX, tokens, shares, held), None, "overflow is refused, not wrapped");
+    }
 
     #[test]
     fn commission_reads_as_a_percentage() {

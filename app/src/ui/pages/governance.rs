@@ -12,6 +12,7 @@ use wasm_light_client::Verified;
 use crate::chain::block_clock::{minutes_until, BlockClock};
 use crate::deploy::plan::Suite;
 use crate::format::{format_0g, parse_0g, parse_address, short_address};
+use crate::governance::ballots::Ballot;
 use crate::governance::contract::{self, ProposalState, Vote};
 use crate::governance::service::{GovernanceService, NewProposal, Power, ProposalView};
 use crate::i18n::{t, t_string, use_i18n, Locale};
@@ -388,6 +389,7 @@ fn ProposalCard(
             </div>
             <ul class="tally" data-testid="tally">{rows}</ul>
             <p class="muted" data-testid="quorum">{quorum_text}</p>
+            <Voters service proposal=p.clone() />
             {view.my_vote.map(|v| view! { <p data-testid="my-vote">{move || fill(t_string!(i18n, governance.you_voted), &[("vote", &vote_label(i18n, v))])}</p> })}
             {(state == ProposalState::Active).then(|| view! {
                 <div class="stack">
@@ -430,6 +432,71 @@ fn ProposalCard(
             {tx.busy_view()}
             <ErrorAlert message=error />
         </article>
+    }
+}
+
+/// Who voted what, read when asked for: the governor's vote events proven complete and
+/// held to the proven tally (`GovernanceService::ballots`), as Tally and Mintscan list them.
+#[component]
+fn Voters(service: Service, proposal: contract::Proposal) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let list = RwSignal::new(None::<Result<(Vec<Ballot>, u64), String>>);
+    let proposal = StoredValue::new(proposal);
+    let toggle = move |_| {
+        if open.get_untracked() {
+            return open.set(false);
+        }
+        open.set(true);
+        list.set(None);
+        let Some(svc) = service.get_value() else { return };
+        let locale = i18n.get_locale_untracked();
+        spawn_local(async move {
+            let read = svc.ballots(&proposal.get_value()).await.map_err(|e| e.localized(locale));
+            list.set(Some(read));
+        });
+    };
+    view! {
+        <div class="row">
+            <button class="btn btn-ghost btn-sm" data-testid="show-voters" on:click=toggle>
+                {move || if open.get() { t_string!(i18n, governance.voters_hide) } else { t_string!(i18n, governance.voters_show) }}
+            </button>
+        </div>
+        {move || open.get().then(|| match list.get() {
+            None => view! { <p class="muted"><Spinner />" "{t!(i18n, governance.voters_proving)}</p> }.into_any(),
+            Some(Err(e)) => view! { <div class="alert alert-error" role="alert" data-testid="voters-error">{node_words_apart(&e)}</div> }.into_any(),
+            Some(Ok((ballots, _))) if ballots.is_empty() => view! { <p class="muted" data-testid="voters-none">{t!(i18n, governance.voters_none)}</p> }.into_any(),
+            Some(Ok((ballots, block))) => {
+                let count = ballots.len();
+                view! {
+                    <div class="row">
+                        <span class="muted" data-testid="voters-caption">{move || fill(t_string!(i18n, governance.voters_caption), &[("count", &count), ("block", &block)])}</span>
+                        <span class="spacer"></span>
+                        <ProofBadge verdict=Verified::Proven { value: (), block } />
+                    </div>
+                    <table class="table" data-testid="voters">
+                        <thead><tr>
+                            <th>{t!(i18n, governance.voters_voter)}</th>
+                            <th>{t!(i18n, governance.voters_vote)}</th>
+                            <th>{t!(i18n, governance.voters_weight)}</th>
+                            <th>{t!(i18n, governance.voters_reason)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {ballots.into_iter().map(|b| view! {
+                                <tr data-testid="voter" data-voter=b.voter.to_string() data-vote=b.vote.label()>
+                                    <td><AddressView address=b.voter /></td>
+                                    <td>{move || vote_label(i18n, b.vote)}
+                                        {b.changed.then(|| view! { " "<span class="muted" data-testid="vote-changed">{t!(i18n, governance.voters_changed)}</span> })}
+                                    </td>
+                                    <td>{format_0g(b.weight)}</td>
+                                    <td class="muted">{b.reason.clone()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }
+        })}
     }
 }
 

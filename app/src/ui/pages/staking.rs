@@ -1,7 +1,8 @@
 //! The Staking page: the registry's proven validator count, the validators found by
 //! consensus key (the network's listed ones and those the user adds) with their stake,
 //! commission, withdrawal fee and the account's shares and their value, and the
-//! account's undelegations as the chain proves them. Delegate and undelegate only.
+//! account's undelegations as the chain proves them. Delegate, undelegate part or all, and
+//! move stake to another validator (a delegation there, then an undelegation here).
 
 use std::rc::Rc;
 
@@ -11,7 +12,7 @@ use wasm_light_client::Verified;
 
 use crate::format::{format_0g, format_gwei, parse_0g};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::staking::contract::commission_percent;
+use crate::staking::contract::{commission_percent, shares_for};
 use crate::staking::service::{PendingWithdrawal, StakingService, ValidatorView};
 use crate::ui::account_read::AccountRead;
 use crate::ui::components::{node_words_apart, AddressView, ErrorAlert, ProofBadge, Spinner};
@@ -73,7 +74,7 @@ pub fn StakingPage() -> impl IntoView {
                 }}
                 <div class="stack">
                     <For each=move || validators.get() key=row_key let:v>
-                        <ValidatorRow service v reload=reload_cb />
+                        <ValidatorRow service v validators reload=reload_cb />
                     </For>
                 </div>
                 <AddValidator service reload=reload_cb />
@@ -98,8 +99,25 @@ fn row_key(v: &ValidatorView) -> String {
     format!("{:?}", ValidatorView { block: 0, ..v.clone() })
 }
 
+/// What a validator row's buttons do with the amount typed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Delegate,
+    /// Undelegate the shares worth the amount (`contract::shares_for`).
+    Undelegate,
+    UndelegateAll,
+    /// 0G has no redelegate call: delegate the amount to the other validator from the
+    /// balance first (nothing is lost if it is refused), then undelegate it here.
+    Move,
+}
+
 #[component]
-fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> impl IntoView {
+fn ValidatorRow(
+    service: Service,
+    v: ValidatorView,
+    validators: Memo<Vec<ValidatorView>>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let app = use_app();
     let i18n = use_i18n();
     let amount = RwSignal::new(String::new());
@@ -112,32 +130,58 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
         amount.set(String::new());
         reload.run(());
     });
-    let act = move |what: &'static str| {
+    let move_to = RwSignal::new(String::new());
+    let act = move |what: Action| {
         let v = validator.get_value();
-        let value = if what == "delegate" {
+        let amount = if what == Action::UndelegateAll {
+            U256::ZERO
+        } else {
             match parse_0g(&amount.get_untracked()) {
                 Ok(a) if a.is_zero() => return error.set(Some(t_string!(i18n, staking.amount_above_zero).to_string())),
                 Ok(a) => a,
                 Err(e) => return error.set(Some(e.localized(i18n.get_locale_untracked()))),
             }
-        } else {
-            U256::ZERO
         };
-        let (label, done) = if what == "delegate" {
-            (t_string!(i18n, staking.delegating), t_string!(i18n, staking.delegated_done))
-        } else {
-            (t_string!(i18n, staking.undelegating), t_string!(i18n, staking.undelegated_done))
+        let shares = match what {
+            Action::Delegate => U256::ZERO,
+            Action::UndelegateAll => v.my_shares,
+            Action::Undelegate | Action::Move => match shares_for(amount, v.stake, v.total_shares, v.my_shares) {
+                Some(s) if !s.is_zero() => s,
+                _ => return error.set(Some(t_string!(i18n, staking.amount_above_zero).to_string())),
+            },
         };
-        let done = fill(done, &[("validator", &key_short(&v.pubkey))]);
+        let target = validators.get_untracked().into_iter().find(|o| key_hex(&o.pubkey) == move_to.get_untracked());
+        if what == Action::Move && target.is_none() {
+            return error.set(Some(t_string!(i18n, staking.move_pick).to_string()));
+        }
+        let from = key_short(&v.pubkey);
+        let (label, done) = match (what, &target) {
+            (Action::Delegate, _) => {
+                (t_string!(i18n, staking.delegating), t_string!(i18n, staking.delegated_done).to_string())
+            }
+            (Action::Move, Some(t)) => (
+                t_string!(i18n, staking.moving),
+                fill(
+                    t_string!(i18n, staking.moved_done),
+                    &[("amount", &format_0g(amount)), ("to", &key_short(&t.pubkey))],
+                ),
+            ),
+            _ => (t_string!(i18n, staking.undelegating), t_string!(i18n, staking.undelegated_done).to_string()),
+        };
+        let done = fill(&done, &[("validator", &from)]);
         run_tx(app, service, tx, label, done, cleared, move |svc, key| async move {
-            if what == "delegate" {
-                svc.delegate(&key, v.address, value).await
-            } else {
-                svc.undelegate(&key, &v, v.my_shares).await
+            match (what, target) {
+                (Action::Delegate, _) => svc.delegate(&key, v.address, amount).await,
+                (Action::Move, Some(t)) => {
+                    svc.delegate(&key, t.address, amount).await?;
+                    svc.undelegate(&key, &v, shares).await
+                }
+                _ => svc.undelegate(&key, &v, shares).await,
             }
         });
     };
     let has_stake = !v.my_shares.is_zero();
+    let my_address = v.address;
     let (my_value, my_shares) = (v.my_value, v.my_shares);
     let my_stake = move || match (has_stake, my_value) {
         (false, _) => t_string!(i18n, staking.stake_none).to_string(),
@@ -159,12 +203,34 @@ fn ValidatorRow(service: Service, v: ValidatorView, reload: Callback<()>) -> imp
                 <dt>{t!(i18n, staking.commission)}</dt><dd data-testid="commission">{commission_percent(v.commission_ppm)}</dd>
                 <dt>{t!(i18n, staking.withdrawal_fee)}</dt><dd data-testid="withdrawal-fee">{format_gwei(v.withdrawal_fee.saturating_to())}</dd>
                 <dt>{t!(i18n, staking.your_stake)}</dt><dd data-testid="my-stake">{my_stake}</dd>
+                // Keplr shows both from the Cosmos staking module; 0G's contracts keep neither.
+                <dt>{t!(i18n, staking.uptime)}</dt><dd class="muted" data-testid="uptime">{t!(i18n, staking.uptime_value)}</dd>
             </dl>
             <div class="row">
                 <input class="grow" aria-label=move || t_string!(i18n, staking.amount_label) inputmode="decimal" placeholder=move || t_string!(i18n, staking.amount_placeholder) bind:value=amount />
-                <button class="btn btn-primary" on:click=move |_| act("delegate") disabled=move || busy.get().is_some()>{t!(i18n, staking.delegate)}</button>
-                {has_stake.then(|| view! { <button class="btn" title=move || fill(t_string!(i18n, staking.undelegate_title), &[("fee", &fee_text)]) on:click=move |_| act("undelegate") disabled=move || busy.get().is_some()>{t!(i18n, staking.undelegate_all)}</button> })}
+                <button class="btn btn-primary" on:click=move |_| act(Action::Delegate) disabled=move || busy.get().is_some()>{t!(i18n, staking.delegate)}</button>
+                {has_stake.then(|| {
+                    let fee = StoredValue::new(fee_text.clone());
+                    let title = move || fill(t_string!(i18n, staking.undelegate_title), &[("fee", &fee.get_value())]);
+                    view! {
+                        <button class="btn" title=title on:click=move |_| act(Action::Undelegate) disabled=move || busy.get().is_some()>{t!(i18n, staking.undelegate)}</button>
+                        <button class="btn" title=title on:click=move |_| act(Action::UndelegateAll) disabled=move || busy.get().is_some()>{t!(i18n, staking.undelegate_all)}</button>
+                    }
+                })}
             </div>
+            {has_stake.then(|| view! {
+                <div class="row">
+                    <select class="grow" aria-label=move || t_string!(i18n, staking.move_to_label) bind:value=move_to>
+                        <option value="">{t!(i18n, staking.move_to_label)}</option>
+                        {move || validators.get().into_iter().filter(|o| o.address != my_address).map(|o| {
+                            let text = fill(t_string!(i18n, staking.validator_name), &[("name", &key_short(&o.pubkey))]);
+                            view! { <option value=key_hex(&o.pubkey)>{text}</option> }
+                        }).collect_view()}
+                    </select>
+                    <button class="btn" data-testid="move-stake" on:click=move |_| act(Action::Move) disabled=move || busy.get().is_some()>{t!(i18n, staking.move_stake)}</button>
+                </div>
+                <p class="hint">{t!(i18n, staking.move_hint)}</p>
+            })}
             {tx.busy_view()}
             <ErrorAlert message=error />
         </article>
