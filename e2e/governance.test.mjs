@@ -14,7 +14,7 @@ const FUNDER = '0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc'; // anvil dev #5, un
 const WRITER = '0x00000000000000000000000000000000000D0c5A'; // EIP-55 checksummed: the form checks it
 const BURN = '0x000000000000000000000000000000000000dEaD';
 const ONE = 10n ** 18n;
-const tokenAbi = new Interface(['function deposit() payable', 'function delegate(address delegatee)']);
+const tokenAbi = new Interface(['function deposit() payable', 'function delegate(address delegatee)', 'function balanceOf(address) view returns (uint256)']);
 const stakingAbi = new Interface([
   'function createAndInitializeValidatorIfNecessary((string,string,string,string,string) description, uint32 commissionRate, uint96 withdrawalFeeInGwei, bytes pubkey, bytes signature) payable returns (address)',
 ]);
@@ -326,6 +326,44 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   await toast(a.page, /Settled the deposit/);
   await quiet.getByTestId('deposit-settled').filter({ hasText: '(returned)' }).waitFor({ timeout: 30_000 });
   assert.equal(await balance(BURN), burnedNow, 'nothing was burned');
+});
+
+test("a holder adds wrapped 0G to the wallet's tokens: its balance proven, refused for an account without code, hidden and shown again", async () => {
+  const { a } = voters;
+  const { page } = a;
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Wallet' }).click();
+  const card = page.getByRole('region', { name: 'Tokens' });
+  await card.getByTestId('no-tokens').waitFor({ timeout: 30_000 });
+
+  // An account with no code is no token: refused in words, nothing added.
+  await card.getByLabel('Token contract address').fill(FUNDER);
+  await card.getByRole('button', { name: 'Add token' }).click();
+  await card.locator('.alert-error').waitFor({ timeout: 30_000 });
+  assert.equal(await card.getByTestId('token').count(), 0);
+
+  await card.getByLabel('Token contract address').fill(devnet.contracts.wrappedZG);
+  await card.getByRole('button', { name: 'Add token' }).click();
+  const row = card.getByTestId('token');
+  await row.waitFor({ timeout: 30_000 });
+  assert.equal((await row.getByTestId('token-symbol').textContent()).trim(), 'wZG');
+  const onChain = tokenAbi.decodeFunctionResult('balanceOf', await rpc(devnet.rpcUrl, 'eth_call', [
+    { to: devnet.contracts.wrappedZG, data: tokenAbi.encodeFunctionData('balanceOf', [a.address]) }, 'latest',
+  ]))[0];
+  assert.ok(onChain > 0n, 'A holds wrapped 0G from the voting tests');
+  const frac = (onChain % ONE).toString().padStart(18, '0').slice(0, 6).replace(/0+$/, '');
+  const shown = `${(onChain / ONE).toLocaleString('en-US')}${frac ? `.${frac}` : ''} wZG`;
+  assert.equal((await row.getByTestId('token-balance').textContent()).trim(), shown);
+  assert.equal(await row.getByTestId('proof-badge').getAttribute('data-state'), 'verified');
+  await shot(page, 'wallet-tokens');
+
+  // Hidden, it leaves the list but is kept apart, to be shown again.
+  await row.getByRole('button', { name: 'Hide' }).click();
+  await card.getByTestId('no-tokens').waitFor({ timeout: 30_000 });
+  await card.getByTestId('hidden-tokens').getByRole('button', { name: 'Show wZG' }).click();
+  await card.getByTestId('token').waitFor({ timeout: 30_000 });
+  // The later tests read A's Governance page.
+  await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Governance' }).click();
+  await page.getByRole('heading', { name: 'Governance', level: 1 }).waitFor();
 });
 
 // The devnet's validators, as devnet.json lists their consensus keys.

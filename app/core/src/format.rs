@@ -20,16 +20,22 @@ pub enum AmountError {
 
 /// `wei` as 0G with up to `max_decimals` decimals, trailing zeros trimmed: "1.5", "0.000001".
 pub fn format_units(wei: U256, max_decimals: usize) -> String {
+    format_amount(wei, DECIMALS, max_decimals)
+}
+
+/// An amount of a token with `decimals` decimals (an ERC-20's own), written as
+/// [`format_units`] writes 0G.
+pub fn format_amount(wei: U256, decimals: usize, max_decimals: usize) -> String {
     let s = wei.to_string();
-    let (int, frac) = if s.len() > DECIMALS {
-        (s[..s.len() - DECIMALS].to_string(), s[s.len() - DECIMALS..].to_string())
+    let (int, frac) = if s.len() > decimals {
+        (s[..s.len() - decimals].to_string(), s[s.len() - decimals..].to_string())
     } else {
-        ("0".to_string(), format!("{s:0>DECIMALS$}"))
+        ("0".to_string(), format!("{s:0>decimals$}"))
     };
-    let frac = frac[..max_decimals.min(DECIMALS)].trim_end_matches('0');
+    let frac = frac[..max_decimals.min(decimals)].trim_end_matches('0');
     let int = group_thousands(&int);
     if frac.is_empty() {
-        if wei.is_zero() || max_decimals >= DECIMALS {
+        if wei.is_zero() || max_decimals >= decimals {
             int
         } else if int == "0" {
             // Non-zero but below display precision: say so rather than show 0.
@@ -180,6 +186,15 @@ mod tests {
         assert_eq!(format_0g(wei("1")), "<0.000001 0G");
         assert_eq!(format_units(wei("1"), 18), "0.000000000000000001");
         assert_eq!(format_units(wei("123456789"), 18), "0.000000000123456789");
+    }
+
+    #[test]
+    fn token_amounts_follow_the_tokens_decimals() {
+        assert_eq!(format_amount(wei("1234567"), 6, 6), "1.234567");
+        assert_eq!(format_amount(wei("1234567"), 6, 2), "1.23");
+        assert_eq!(format_amount(wei("5"), 6, 2), "<0.01");
+        assert_eq!(format_amount(wei("1500"), 0, 6), "1,500", "a token without decimals");
+        assert_eq!(format_amount(U256::ZERO, 6, 6), "0");
     }
 
     #[test]

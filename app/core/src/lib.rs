@@ -90,5 +90,6 @@ pub mod wallet {
     pub mod replacement;
     pub mod send_form;
     pub mod signer;
+    pub mod tokens;
     pub mod vault_format;
 }

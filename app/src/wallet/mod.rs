@@ -19,6 +19,7 @@ pub use zg_core::wallet::recipient;
 pub use zg_core::wallet::replacement;
 pub use zg_core::wallet::send_form;
 pub use zg_core::wallet::signer;
+pub mod token_list;
 pub mod vault;
 pub use zg_core::wallet::vault_format;
 pub mod vault_store;

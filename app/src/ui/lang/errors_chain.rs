@@ -1,6 +1,6 @@
 //! Korean (and English) for the chain's and the wallet's storage errors: `ChainError`,
 //! `TransportError`, `NetworkError`, `AddressFieldError`, `AccountError`, `VaultFormatError`,
-//! `StoreError` and `CryptoError` (catalogue section `err_chain`; `VaultError`'s impl in
+//! `StoreError`, `CryptoError` and the token list's `TokenError` (catalogue section `err_chain`; `VaultError`'s impl in
 //! `lang/mod.rs` hands its `Damaged`, `Store` and `Crypto` variants to these).
 
 use super::{fill, Localized};
@@ -9,6 +9,7 @@ use crate::chain::client::ChainError;
 use crate::chain::networks::NetworkError;
 use crate::i18n::{td_string, Locale};
 use crate::wallet::accounts::AccountError;
+use crate::wallet::token_list::{TokenError, TokenListError};
 use crate::wallet::vault_format::{VaultFormatError, MAX_ITERATIONS, MIN_ITERATIONS};
 use crate::wallet::vault_store::StoreError;
 use crate::wallet::webcrypto::CryptoError;
@@ -144,6 +145,36 @@ impl Localized for AddressFieldError {
     }
 }
 
+impl Localized for TokenError {
+    fn localized(&self, locale: Locale) -> String {
+        match self {
+            TokenError::NotErc20(call) => fill(td_string!(locale, err_chain.token_not_erc20), &[("call", call)]),
+            TokenError::PosesAsNative(symbol) => {
+                fill(td_string!(locale, err_chain.token_poses_as_native), &[("symbol", symbol)])
+            }
+            TokenError::BadText { what, max } => {
+                let what = match (*what, locale) {
+                    ("symbol", Locale::ko) => "기호",
+                    ("name", Locale::ko) => "이름",
+                    (what, _) => what,
+                };
+                fill(td_string!(locale, err_chain.token_bad_text), &[("what", &what), ("max", max)])
+            }
+            TokenError::TooManyDecimals(n) => fill(td_string!(locale, err_chain.token_too_many_decimals), &[("n", n)]),
+        }
+    }
+}
+
+impl Localized for TokenListError {
+    fn localized(&self, locale: Locale) -> String {
+        match self {
+            TokenListError::Chain(e) => e.localized(locale),
+            TokenListError::Token(e) => e.localized(locale),
+            TokenListError::Record(e) => e.localized(locale),
+        }
+    }
+}
+
 impl Localized for AccountError {
     fn localized(&self, locale: Locale) -> String {
         match self {
@@ -267,6 +298,21 @@ mod tests {
         let ko = ChainError::NoContract { what: "Governor", address: Address::ZERO, network: "0G".into() }
             .localized(Locale::ko);
         assert!(ko.contains("거버너") && !ko.contains("Governor"), "{ko}");
+    }
+
+    #[test]
+    fn token_refusals_read_as_the_core_says_them_and_are_translated() {
+        for e in [
+            TokenError::NotErc20("decimals"),
+            TokenError::PosesAsNative("0G".into()),
+            TokenError::BadText { what: "symbol", max: 16 },
+            TokenError::BadText { what: "name", max: 64 },
+            TokenError::TooManyDecimals(40),
+        ] {
+            check(&e, true);
+        }
+        let ko = TokenError::BadText { what: "symbol", max: 16 }.localized(Locale::ko);
+        assert!(ko.contains("기호") && !ko.contains("symbol"), "{ko}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The wallet page: the selected account's proven balance, every account, the faucet
-//! (devnet), and account management (add, import, rename, export).
+//! The wallet page: the selected account's proven balance, its ERC-20 tokens, every
+//! account, the faucet (devnet), and account management (add, import, rename, export).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -9,15 +9,19 @@ use zeroize::Zeroizing;
 use super::onboarding::{KeySource, KeySourceFields};
 use crate::chain::client::Trust;
 use crate::chain::networks::TrustRoot;
-use crate::format::short_hash;
+use crate::format::{format_amount, parse_address, short_hash};
 use crate::i18n::{t, t_string, td_string, use_i18n, Locale};
-use crate::ui::components::{avatar_style, offer_download, AddressView, BalanceView, ErrorAlert, Spinner};
+use crate::ui::components::{
+    avatar_style, node_words_apart, offer_download, AddressView, BalanceView, ErrorAlert, ProofBadge, Spinner,
+};
 use crate::ui::lang::{fill, Localized};
 use crate::ui::state::{use_app, Connection, Page, Phase, Route};
 use crate::wallet::accounts::{check_not_duplicate, key_hex};
 use crate::wallet::kdf_worker;
 use crate::wallet::keystore::KdfParams;
+use crate::wallet::token_list::{self, Token, TokenList};
 use crate::wallet::vault_format::{AccountSource, StoredAccount};
+use alloy_primitives::{Address, U256};
 
 #[component]
 pub fn WalletPage() -> impl IntoView {
@@ -29,6 +33,7 @@ pub fn WalletPage() -> impl IntoView {
         <div class="stack">
             <BalanceCard />
             <Show when=move || !watching()>
+                <TokensCard />
                 <AccountsCard />
             </Show>
             <LightClientCard />
@@ -105,6 +110,152 @@ fn BalanceCard() -> impl IntoView {
                     </button>
                 </Show>
             </div>
+        </section>
+    }
+}
+
+/// One token row: its balance proven at a block, or why it could not be.
+#[derive(Clone)]
+struct TokenRow {
+    token: Token,
+    balance: Result<(U256, u64), String>,
+}
+
+/// The account's ERC-20 tokens: added by contract address, each balance a call the light
+/// client ran over proven state; the list sealed per network and account
+/// (`wallet::token_list`). Hidden ones are listed apart, to show again.
+#[component]
+fn TokensCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let app = use_app();
+    let list = RwSignal::new(TokenList::default());
+    let rows = RwSignal::new(None::<Vec<TokenRow>>);
+    let address = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    // Reads every shown token's balance for the selected account.
+    let read_balances = move |current: TokenList| {
+        let (Some(client), Some(owner)) = (app.chain.client(), app.session.selected_address()) else { return };
+        let locale = i18n.get_locale_untracked();
+        spawn_local(async move {
+            let mut out = Vec::new();
+            for token in current.visible().cloned() {
+                let balance = token_list::balance(&client, &token, owner).await.map_err(|e| e.localized(locale));
+                out.push(TokenRow { token, balance });
+            }
+            rows.set(Some(out));
+        });
+    };
+    // The list follows the account, the network and the connection.
+    Effect::new(move |_| {
+        let connected = app.chain.connection.get() == Connection::Connected;
+        let (Some(owner), Some(network), Some(sealer)) =
+            (app.session.selected_address(), app.chain.network(), app.session.sealer())
+        else {
+            return;
+        };
+        if !connected {
+            return;
+        }
+        rows.set(None);
+        spawn_local(async move {
+            let loaded = token_list::load(network.chain_id, owner, &sealer).await;
+            list.set(loaded.clone());
+            read_balances(loaded);
+        });
+    });
+    let store = move |next: TokenList| {
+        let (Some(owner), Some(network), Some(sealer)) =
+            (app.session.selected_address(), app.chain.network(), app.session.sealer())
+        else {
+            return;
+        };
+        let locale = i18n.get_locale_untracked();
+        spawn_local(async move {
+            match token_list::save(network.chain_id, owner, &next, &sealer).await {
+                Ok(()) => {
+                    list.set(next.clone());
+                    read_balances(next);
+                }
+                Err(e) => error.set(Some(e.localized(locale))),
+            }
+        });
+    };
+    let add = move |_| {
+        error.set(None);
+        let locale = i18n.get_locale_untracked();
+        let token_address = match parse_address(&address.get_untracked()) {
+            Ok(a) => a,
+            Err(e) => return error.set(Some(e.localized(locale))),
+        };
+        let Some(client) = app.chain.client() else { return };
+        busy.set(true);
+        spawn_local(async move {
+            let described = token_list::describe(&client, token_address).await;
+            busy.set(false);
+            match described {
+                Ok(token) => {
+                    let mut next = list.get_untracked();
+                    next.add(token);
+                    address.set(String::new());
+                    store(next);
+                }
+                Err(e) => error.set(Some(e.localized(locale))),
+            }
+        });
+    };
+    let set_hidden = move |token: Address, hidden: bool| {
+        let mut next = list.get_untracked();
+        if next.set_hidden(token, hidden) {
+            store(next);
+        }
+    };
+    view! {
+        <section class="card" aria-label=move || t_string!(i18n, wallet.tokens)>
+            <h2 class="card-title">{t!(i18n, wallet.tokens)}</h2>
+            <p class="muted">{t!(i18n, wallet.tokens_intro)}</p>
+            {move || match rows.get() {
+                None => view! { <p class="muted"><Spinner />" "{t!(i18n, wallet.token_reading)}</p> }.into_any(),
+                Some(rows) if rows.is_empty() => view! { <p class="muted" data-testid="no-tokens">{t!(i18n, wallet.tokens_none)}</p> }.into_any(),
+                Some(rows) => rows.into_iter().map(|row| {
+                    let token = row.token.clone();
+                    let at = token.address;
+                    view! {
+                        <div class="row token-row" data-testid="token" data-token=at.to_string()>
+                            <strong data-testid="token-symbol">{token.symbol.clone()}</strong>
+                            <span class="muted">{token.name.clone()}</span>
+                            <AddressView address=at />
+                            <span class="spacer"></span>
+                            {match row.balance {
+                                Ok((amount, block)) => view! {
+                                    <span class="amount" data-testid="token-balance">{format_amount(amount, token.decimals.into(), 6)}" "{token.symbol.clone()}</span>
+                                    <ProofBadge verdict=Verified::Proven { value: (), block } compact=true />
+                                }.into_any(),
+                                // No value is shown that was not proven: the reason stands in its place.
+                                Err(why) => view! { <span class="text-warn" data-testid="token-unverified">{node_words_apart(&why)}</span> }.into_any(),
+                            }}
+                            <button class="btn btn-ghost btn-sm" on:click=move |_| set_hidden(at, true)>{t!(i18n, wallet.token_hide)}</button>
+                        </div>
+                    }
+                }).collect_view().into_any(),
+            }}
+            {move || {
+                let hidden: Vec<Token> = list.with(|l| l.hidden().cloned().collect());
+                (!hidden.is_empty()).then(|| view! {
+                    <div class="row" data-testid="hidden-tokens">
+                        <span class="muted">{t!(i18n, wallet.tokens_hidden)}</span>
+                        {hidden.into_iter().map(|t| {
+                            let at = t.address;
+                            view! { <button class="btn btn-ghost btn-sm" on:click=move |_| set_hidden(at, false)>{format!("{} {}", t_string!(i18n, wallet.token_show), t.symbol)}</button> }
+                        }).collect_view()}
+                    </div>
+                })
+            }}
+            <div class="row">
+                <input class="grow" aria-label=move || t_string!(i18n, wallet.token_address_label) placeholder="0x…" bind:value=address />
+                <button class="btn" on:click=add disabled=move || busy.get()>{t!(i18n, wallet.token_add)}</button>
+            </div>
+            <ErrorAlert message=error />
         </section>
     }
 }
