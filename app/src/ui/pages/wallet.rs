@@ -164,7 +164,9 @@ fn TokensCard() -> impl IntoView {
             read_balances(loaded);
         });
     });
-    let store = move |next: TokenList| {
+    // Saves the list; balances are read again only when a token joins the shown ones
+    // (`reread`), a hidden one just leaves the rows already proven.
+    let store = move |next: TokenList, reread: bool| {
         let (Some(owner), Some(network), Some(sealer)) =
             (app.session.selected_address(), app.chain.network(), app.session.sealer())
         else {
@@ -175,7 +177,15 @@ fn TokensCard() -> impl IntoView {
             match token_list::save(network.chain_id, owner, &next, &sealer).await {
                 Ok(()) => {
                     list.set(next.clone());
-                    read_balances(next);
+                    if reread {
+                        read_balances(next);
+                    } else {
+                        rows.update(|r| {
+                            if let Some(r) = r {
+                                r.retain(|row| next.visible().any(|t| t.address == row.token.address))
+                            }
+                        });
+                    }
                 }
                 Err(e) => error.set(Some(e.localized(locale))),
             }
@@ -198,7 +208,7 @@ fn TokensCard() -> impl IntoView {
                     let mut next = list.get_untracked();
                     next.add(token);
                     address.set(String::new());
-                    store(next);
+                    store(next, true);
                 }
                 Err(e) => error.set(Some(e.localized(locale))),
             }
@@ -207,7 +217,7 @@ fn TokensCard() -> impl IntoView {
     let set_hidden = move |token: Address, hidden: bool| {
         let mut next = list.get_untracked();
         if next.set_hidden(token, hidden) {
-            store(next);
+            store(next, !hidden);
         }
     };
     view! {
