@@ -328,7 +328,7 @@ test('a proposal passes and its action executes; another is vetoed and its depos
   assert.equal(await balance(BURN), burnedNow, 'nothing was burned');
 });
 
-test("a holder adds wrapped 0G to the wallet's tokens: its balance proven, refused for an account without code, hidden and shown again", async () => {
+test("a holder adds wrapped 0G to the wallet's tokens: its balance proven, refused for an account without code, hidden and shown again, and a review writes its change in wZG", async () => {
   const { a } = voters;
   const { page } = a;
   await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Wallet' }).click();
@@ -361,9 +361,24 @@ test("a holder adds wrapped 0G to the wallet's tokens: its balance proven, refus
   await card.getByTestId('no-tokens').waitFor({ timeout: 30_000 });
   await card.getByTestId('hidden-tokens').getByRole('button', { name: 'Show wZG' }).click();
   await card.getByTestId('token').waitFor({ timeout: 30_000 });
-  // The later tests read A's Governance page.
+
+  // A transaction's review writes a listed token's change with its symbol and decimals
+  // (and its address: symbols are not unique). Answered by hand to read it first.
   await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Governance' }).click();
   await page.getByRole('heading', { name: 'Governance', level: 1 }).waitFor();
+  a.approving = false;
+  try {
+    const power = page.getByRole('region', { name: 'Voting power' });
+    await power.getByLabel('Amount to wrap or unwrap').fill('1.5');
+    await power.getByRole('button', { name: 'Wrap', exact: true }).click();
+    const review = page.getByTestId('tx-review');
+    const wzg = review.getByTestId('balance-change-amount').filter({ hasText: 'wZG' });
+    await wzg.waitFor({ timeout: 60_000 });
+    assert.match((await wzg.textContent()).trim(), /^\+1\.5 wZG \(0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}\)$/);
+  } finally {
+    a.approving = true;
+  }
+  await toast(page, /Wrapped 1\.5 0G in block \d+/);
 });
 
 // The devnet's validators, as devnet.json lists their consensus keys.

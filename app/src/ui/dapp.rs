@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::dapp::request::DappError;
 use crate::dapp::sites::Sites;
 use crate::dapp_bridge::{self, Ask};
 use crate::i18n::{t, t_string, use_i18n};
@@ -113,7 +114,10 @@ pub fn ConnectedSitesCard() -> impl IntoView {
                     app.toasts.success(&fill(t_string!(i18n, dapp.revoked), &[("site", &origin)]));
                     sites.set(Some(now));
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                // Sealing's own error comes localized; the rest are a site's words (EIP-1193)
+                // and mean here only that the wallet locked meanwhile.
+                Err(DappError::Internal(why)) => error.set(Some(why)),
+                Err(_) => error.set(Some(t_string!(i18n, dapp.revoke_locked).to_string())),
             }
         });
     };

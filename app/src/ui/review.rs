@@ -195,7 +195,7 @@ pub fn TxReviewDialog(reviews: Reviews, network: Signal<Option<Network>>) -> imp
                             <dt>{t!(i18n, review.balance_after)}</dt><dd>{if over { t_string!(i18n, review.not_enough).to_string() } else { format_0g(left) }}</dd>
                             <dt>{t!(i18n, review.nonce)}</dt><dd>{r.nonce.to_string()}{t!(i18n, review.proven)}</dd>
                         </dl>
-                        {(!r.changes.is_empty()).then(|| view! { <BalanceChanges changes=r.changes.clone() /> })}
+                        {(!r.changes.is_empty()).then(|| view! { <BalanceChanges changes=r.changes.clone() tokens_of=(r.chain_id, r.from) /> })}
                         {value_note(&r.data, r.value).map(|n| view! { <p data-testid="tx-review-note">{n}</p> })}
                         {lowered.map(|l| view! { <p class="alert alert-warn" data-testid="tx-review-lowered">{l}</p> })}
                         <p class="muted">{t!(i18n, review.fee_note)}</p>

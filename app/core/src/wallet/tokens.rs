@@ -131,6 +131,12 @@ impl TokenList {
         }
     }
 
+    /// The token at `address`, hidden or shown: hiding a token does not change how its
+    /// amounts are written.
+    pub fn get(&self, address: Address) -> Option<&Token> {
+        self.entries.iter().map(|e| &e.token).find(|t| t.address == address)
+    }
+
     pub fn visible(&self) -> impl Iterator<Item = &Token> {
         self.entries.iter().filter(|e| !e.hidden).map(|e| &e.token)
     }
@@ -190,6 +196,8 @@ mod tests {
         assert_eq!(list.entries.len(), 2, "by address, not by symbol");
         assert_eq!(list.entries[0].token.symbol, "AAA2", "the description is refreshed");
         assert!(list.set_hidden(T1, true));
+        assert_eq!(list.get(T1).map(|t| t.symbol.as_str()), Some("AAA2"), "a hidden token is still known");
+        assert_eq!(list.get(address!("00000000000000000000000000000000000000c3")), None);
         assert_eq!(list.visible().map(|t| t.address).collect::<Vec<_>>(), vec![t2]);
         assert_eq!(list.hidden().map(|t| t.address).collect::<Vec<_>>(), vec![T1]);
         assert!(!list.set_hidden(address!("00000000000000000000000000000000000000c3"), true));

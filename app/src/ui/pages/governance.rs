@@ -47,7 +47,9 @@ pub fn GovernancePage() -> impl IntoView {
     });
     let power = Signal::derive(move || power_read.get());
     let proposals = Signal::derive(move || proposals_read.get());
-    // The chain's pace, to say when voting ends on the clock; measured again as the list is.
+    // The chain's pace, to say when voting ends on the clock. Measured when the page opens,
+    // connects or is refreshed by hand, not on every periodic reload: it changes slowly, and
+    // each measure proves a header 256 blocks back.
     let clock = RwSignal::new(None::<BlockClock>);
     let measure = move || {
         if let Some(client) = app.chain.client() {
@@ -58,9 +60,12 @@ pub fn GovernancePage() -> impl IntoView {
         }
     };
     measure();
-    let reload = move || {
+    let reread = move || {
         power_read.reload();
         proposals_read.reload();
+    };
+    let reload = move || {
+        reread();
         measure();
     };
 
@@ -68,7 +73,7 @@ pub fn GovernancePage() -> impl IntoView {
     // Owned by the page: dropped (and so cancelled) when the page goes away.
     StoredValue::new_local(gloo::timers::callback::Interval::new(REFRESH_MS, move || {
         if !power_read.is_reading() && !proposals_read.is_reading() {
-            reload();
+            reread();
         }
     }));
 
