@@ -1,5 +1,5 @@
 // Demo mode (issue 21): "Explore without a wallet" watches any address read-only, with its
-// balance proven and its activity listed from proven blocks; nothing that signs is offered;
+// balance and tokens proven and its activity listed from proven blocks; nothing that signs is offered;
 // the first-run tour walks four cards once and stays finished; leaving returns to the
 // first screen with no wallet made.
 import { after, before, test } from 'node:test';
@@ -67,6 +67,15 @@ test('an address is watched read-only with proven values, and the tour runs once
   await tour.getByTestId('tour-done').click();
   assert.equal(await page.getByTestId('tour').count(), 0);
 
+  // Tokens can be watched too, their balances proven, kept for the watch only.
+  const tokens = page.getByRole('region', { name: 'Tokens' });
+  await tokens.getByTestId('tokens-watching').waitFor();
+  await tokens.getByLabel('Token contract address').fill(devnet.contracts.wrappedZG);
+  await tokens.getByRole('button', { name: 'Add token' }).click();
+  await tokens.getByTestId('token').waitFor({ timeout: 30_000 });
+  assert.equal((await tokens.getByTestId('token-balance').textContent()).trim(), '0 wZG');
+  assert.equal(await tokens.getByTestId('proof-badge').getAttribute('data-state'), 'verified');
+
   // Activity works for a watched address as for an own one.
   await page.getByRole('link', { name: 'Activity' }).click();
   await page.getByRole('heading', { name: 'Activity', level: 1 }).waitFor();
@@ -82,6 +91,7 @@ test('an address is watched read-only with proven values, and the tour runs once
   await page.evaluate(() => { location.hash = '#/send'; });
   await page.getByRole('heading', { name: 'Wallet', exact: true, level: 1 }).waitFor();
   assert.equal(await page.getByRole('heading', { name: 'Send', level: 1 }).count(), 0);
+  await tokens.getByTestId('token').waitFor({ timeout: 30_000 }); // kept across pages
 
   // A reload starts over (nothing of the watch is kept), but the finished tour stays finished.
   await page.reload();
@@ -90,6 +100,7 @@ test('an address is watched read-only with proven values, and the tour runs once
   await page.getByRole('button', { name: 'Watch', exact: true }).click();
   await page.getByRole('heading', { name: 'Wallet', exact: true, level: 1 }).waitFor();
   assert.equal(await page.getByTestId('tour').count(), 0, 'the finished tour came back');
+  await tokens.getByTestId('no-tokens').waitFor({ timeout: 30_000 }); // the watched tokens are not kept
 
   // Leaving returns to the first screen, with no wallet made.
   await page.getByTestId('stop-watching').click();

@@ -21,6 +21,7 @@ use crate::chain::networks::{public_networks, DevnetConfig, Network, TrustRoot};
 use crate::i18n::{td_string, Locale};
 use crate::ui::lang::Localized;
 use crate::wallet::accounts::{self, AccountInfo};
+use crate::wallet::token_list::TokenList;
 use crate::wallet::vault::{UnlockedVault, VaultError};
 use crate::wallet::vault_format::VaultSecrets;
 
@@ -151,6 +152,10 @@ pub struct AppState {
     /// The page the tab was opened at (a link such as `…/#/storage`), shown once the
     /// wallet is unlocked; a reload lands on the Wallet, as other wallets do.
     opened_at: StoredValue<Option<Route>>,
+    /// A watched address's tokens (Wallet → Tokens), per network and address: in memory
+    /// while watching only. There is no vault to seal them under, and a watch keeps
+    /// nothing once it ends or the tab reloads.
+    pub watched_tokens: StoredValue<HashMap<(u64, Address), TokenList>>,
 }
 
 /// The page's URL, if its fragment is a network link.
@@ -179,6 +184,7 @@ impl AppState {
             dapp: crate::dapp_bridge::DappBridge::new(),
             pending_link: RwSignal::new(opened_with_link()),
             opened_at: StoredValue::new(crate::ui::route::opened_at()),
+            watched_tokens: StoredValue::new(HashMap::new()),
         }
     }
 
@@ -205,6 +211,7 @@ impl AppState {
         self.reviews.decline_all();
         self.session.close();
         self.chain.balances.set(HashMap::new());
+        self.watched_tokens.set_value(HashMap::new());
         self.phase.set(Phase::NoVault);
     }
 

@@ -32,8 +32,8 @@ pub fn WalletPage() -> impl IntoView {
         <h1 class="page-title">{t!(i18n, wallet.title)}</h1>
         <div class="stack">
             <BalanceCard />
+            <TokensCard />
             <Show when=move || !watching()>
-                <TokensCard />
                 <AccountsCard />
             </Show>
             <LightClientCard />
@@ -146,20 +146,25 @@ fn TokensCard() -> impl IntoView {
             rows.set(Some(out));
         });
     };
-    // The list follows the account, the network and the connection.
+    // The list follows the account, the network and the connection. A watched address
+    // has no vault (no sealer): its list is the watch's own, in memory.
     Effect::new(move |_| {
         let connected = app.chain.connection.get() == Connection::Connected;
-        let (Some(owner), Some(network), Some(sealer)) =
-            (app.session.selected_address(), app.chain.network(), app.session.sealer())
-        else {
+        let (Some(owner), Some(network)) = (app.session.selected_address(), app.chain.network()) else {
             return;
         };
         if !connected {
             return;
         }
+        let sealer = app.session.sealer();
         rows.set(None);
         spawn_local(async move {
-            let loaded = token_list::load(network.chain_id, owner, &sealer).await;
+            let loaded = match sealer {
+                Some(sealer) => token_list::load(network.chain_id, owner, &sealer).await,
+                None => {
+                    app.watched_tokens.with_value(|m| m.get(&(network.chain_id, owner)).cloned()).unwrap_or_default()
+                }
+            };
             list.set(loaded.clone());
             read_balances(loaded);
         });
@@ -167,14 +172,22 @@ fn TokensCard() -> impl IntoView {
     // Saves the list; balances are read again only when a token joins the shown ones
     // (`reread`), a hidden one just leaves the rows already proven.
     let store = move |next: TokenList, reread: bool| {
-        let (Some(owner), Some(network), Some(sealer)) =
-            (app.session.selected_address(), app.chain.network(), app.session.sealer())
-        else {
+        let (Some(owner), Some(network)) = (app.session.selected_address(), app.chain.network()) else {
             return;
         };
+        let sealer = app.session.sealer();
         let locale = i18n.get_locale_untracked();
         spawn_local(async move {
-            match token_list::save(network.chain_id, owner, &next, &sealer).await {
+            let saved = match sealer {
+                Some(sealer) => token_list::save(network.chain_id, owner, &next, &sealer).await,
+                None => {
+                    app.watched_tokens.update_value(|m| {
+                        m.insert((network.chain_id, owner), next.clone());
+                    });
+                    Ok(())
+                }
+            };
+            match saved {
                 Ok(()) => {
                     list.set(next.clone());
                     if reread {
@@ -224,6 +237,7 @@ fn TokensCard() -> impl IntoView {
         <section class="card" aria-label=move || t_string!(i18n, wallet.tokens)>
             <h2 class="card-title">{t!(i18n, wallet.tokens)}</h2>
             <p class="muted">{t!(i18n, wallet.tokens_intro)}</p>
+            {move || (app.phase.get() == Phase::Watching).then(|| view! { <p class="hint" data-testid="tokens-watching">{t!(i18n, wallet.tokens_watching)}</p> })}
             {move || match rows.get() {
                 None => view! { <p class="muted"><Spinner />" "{t!(i18n, wallet.token_reading)}</p> }.into_any(),
                 Some(rows) if rows.is_empty() => view! { <p class="muted" data-testid="no-tokens">{t!(i18n, wallet.tokens_none)}</p> }.into_any(),
